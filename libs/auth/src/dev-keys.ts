@@ -1,0 +1,60 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import { CLAIMS } from './principal.js';
+
+/**
+ * Development signing keys: an Ed25519 pair kept in a local file so that `npm start` and the
+ * dev-token tool agree without any setup. Production configures public keys only
+ * (JWT_JWKS_FILE) and never holds a private key.
+ */
+export interface DevKeys {
+  privateJwk: JWK;
+  publicJwks: JSONWebKeySet;
+}
+
+export async function loadOrCreateDevKeys(path: string): Promise<DevKeys> {
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevKeys;
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const kid = `dev-${randomUUID().slice(0, 8)}`;
+  const keys: DevKeys = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' },
+    publicJwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }] },
+  };
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+export interface TokenClaims {
+  subject: string;
+  kind?: 'user' | 'service';
+  accountId?: string;
+  roles?: string[];
+  permissions?: string[];
+  scopes?: string[];
+  issuer: string;
+  audience: string;
+  /** Lifetime, e.g. `1h`, `30d` (jose time span). */
+  expiresIn?: string;
+}
+
+export async function signToken(privateJwk: JWK, claims: TokenClaims): Promise<string> {
+  const key = await importJWK(privateJwk, privateJwk.alg ?? 'EdDSA');
+  const body: Record<string, unknown> = { [CLAIMS.kind]: claims.kind ?? 'user' };
+  if (claims.accountId) body[CLAIMS.account] = claims.accountId;
+  if (claims.roles?.length) body[CLAIMS.roles] = claims.roles;
+  if (claims.permissions?.length) body[CLAIMS.permissions] = claims.permissions;
+  if (claims.scopes?.length) body[CLAIMS.scopes] = claims.scopes.join(' ');
+  const header = { alg: privateJwk.alg ?? 'EdDSA', ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) };
+  return new SignJWT(body)
+    .setProtectedHeader(header)
+    .setSubject(claims.subject)
+    .setIssuer(claims.issuer)
+    .setAudience(claims.audience)
+    .setIssuedAt()
+    .setJti(randomUUID())
+    .setExpirationTime(claims.expiresIn ?? '1h')
+    .sign(key);
+}

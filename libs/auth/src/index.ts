@@ -1,0 +1,6 @@
+export type { Principal } from './principal.js';
+export { CLAIMS } from './principal.js';
+export { createTokenVerifier, ALLOWED_ALGORITHMS } from './token-verifier.js';
+export type { TokenVerifier, TokenVerifierOptions } from './token-verifier.js';
+export { loadOrCreateDevKeys, signToken } from './dev-keys.js';
+export type { DevKeys, TokenClaims } from './dev-keys.js';

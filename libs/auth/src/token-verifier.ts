@@ -1,0 +1,76 @@
+import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { AppError } from '@acme/util';
+import { CLAIMS, type Principal } from './principal.js';
+
+/** Asymmetric algorithms only: a shared secret would let every verifier mint tokens. */
+export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
+
+export interface TokenVerifierOptions {
+  /** Public keys as a JSON Web Key Set; a key rotation adds a key before removing the old one. */
+  jwks: JSONWebKeySet;
+  issuer: string;
+  audience: string;
+  clockToleranceSeconds?: number;
+}
+
+export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Principal>;
+
+const unauthenticated = (message: string, cause?: unknown) =>
+  new AppError('unauthenticated', message, { reason: 'UNAUTHENTICATED', cause });
+
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const keys = createLocalJWKSet(options.jwks);
+  return async (header) => {
+    if (!header) throw unauthenticated('missing bearer token: send metadata "authorization: Bearer <jwt>"');
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!match?.[1]) throw unauthenticated('malformed authorization metadata: expected "Bearer <jwt>"');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [...ALLOWED_ALGORITHMS],
+        clockTolerance: options.clockToleranceSeconds ?? 30,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      }));
+    } catch (error) {
+      throw unauthenticated(describeJoseError(error), error);
+    }
+    return principalFromClaims(payload);
+  };
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'token expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `token claim "${error.claim}" rejected: ${error.reason}`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature does not verify';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'token signed by an unknown key';
+  return 'invalid token';
+}
+
+function stringList(payload: JWTPayload, claim: string): string[] {
+  const value = payload[claim];
+  if (value === undefined) return [];
+  // Space-separated strings are accepted for `scope`, as in OAuth 2.
+  if (typeof value === 'string') return value.split(' ').filter(Boolean);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  throw unauthenticated(`token claim "${claim}" must be a list of strings`);
+}
+
+function principalFromClaims(payload: JWTPayload): Principal {
+  const kind = payload[CLAIMS.kind] ?? 'user';
+  if (kind !== 'user' && kind !== 'service') throw unauthenticated(`token claim "kind" must be "user" or "service"`);
+  const account = payload[CLAIMS.account];
+  if (account !== undefined && typeof account !== 'string') throw unauthenticated('token claim "acct" must be a string');
+  if (kind === 'user' && !account) throw unauthenticated('user tokens must carry an "acct" claim');
+  return {
+    subject: payload.sub as string,
+    kind,
+    accountId: account ?? null,
+    roles: stringList(payload, CLAIMS.roles),
+    permissions: stringList(payload, CLAIMS.permissions),
+    scopes: stringList(payload, CLAIMS.scopes),
+    tokenId: typeof payload.jti === 'string' ? payload.jti : null,
+  };
+}
