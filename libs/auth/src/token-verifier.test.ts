@@ -1,0 +1,88 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@acme/util';
+import { loadOrCreateDevKeys, signToken, type DevKeys } from './dev-keys.js';
+import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+
+const issuer = 'test-issuer';
+const audience = 'licensing';
+let keys: DevKeys;
+let verify: TokenVerifier;
+
+beforeAll(async () => {
+  keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'auth-')), 'keys.json'));
+  verify = createTokenVerifier({ jwks: keys.publicJwks, issuer, audience, clockToleranceSeconds: 0 });
+});
+
+const userToken = (overrides: Partial<Parameters<typeof signToken>[1]> = {}) =>
+  signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', roles: ['admin'], permissions: ['manage_users'], issuer, audience, ...overrides });
+
+async function refusal(header: string | undefined): Promise<AppError> {
+  const error = await verify(header).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).type).toBe('unauthenticated');
+  return error as AppError;
+}
+
+describe('token verifier', () => {
+  it('turns a valid token into a principal', async () => {
+    const principal = await verify(`Bearer ${await userToken()}`);
+    expect(principal).toMatchObject({ subject: 'usr_1', kind: 'user', accountId: 'acct_1', roles: ['admin'], permissions: ['manage_users'] });
+  });
+
+  it('accepts service identities with scopes and no account', async () => {
+    const token = await signToken(keys.privateJwk, { subject: 'svc:sales', kind: 'service', scopes: ['sales_orders:complete'], issuer, audience });
+    expect(await verify(`Bearer ${token}`)).toMatchObject({ kind: 'service', accountId: null, scopes: ['sales_orders:complete'] });
+  });
+
+  it('refuses a missing or malformed header', async () => {
+    expect((await refusal(undefined)).message).toMatch(/missing bearer token/);
+    expect((await refusal('Basic abc')).message).toMatch(/expected "Bearer <jwt>"/);
+  });
+
+  it('refuses an expired token', async () => {
+    const token = await new SignJWT({ acct: 'acct_1' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.privateJwk.kid! })
+      .setSubject('usr_1').setIssuer(issuer).setAudience(audience)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(await importPrivate());
+    expect((await refusal(`Bearer ${token}`)).message).toBe('token expired');
+  });
+
+  it('refuses a token signed by another key', async () => {
+    const other = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+    const token = await new SignJWT({ acct: 'acct_1' }).setProtectedHeader({ alg: 'EdDSA', kid: keys.privateJwk.kid! })
+      .setSubject('usr_1').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('1h').sign(other.privateKey);
+    expect((await refusal(`Bearer ${token}`)).message).toBe('token signature does not verify');
+  });
+
+  it('refuses alg "none"', async () => {
+    const token = new UnsecuredJWT({ acct: 'acct_1', roles: ['super_admin'] }).setSubject('usr_1').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('1h').encode();
+    await refusal(`Bearer ${token}`);
+  });
+
+  it('refuses the wrong audience or issuer', async () => {
+    expect((await refusal(`Bearer ${await userToken({ audience: 'billing' })}`)).message).toMatch(/"aud"/);
+    expect((await refusal(`Bearer ${await userToken({ issuer: 'someone-else' })}`)).message).toMatch(/"iss"/);
+  });
+
+  it('refuses tampered claims (a role added after signing)', async () => {
+    const [header, payload, signature] = (await userToken()).split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    claims.roles = ['super_admin'];
+    const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    expect((await refusal(`Bearer ${forged}`)).message).toBe('token signature does not verify');
+  });
+
+  it('refuses a user token without an account', async () => {
+    expect((await refusal(`Bearer ${await userToken({ accountId: undefined })}`)).message).toMatch(/"acct"/);
+  });
+});
+
+async function importPrivate() {
+  const { importJWK } = await import('jose');
+  return importJWK(keys.privateJwk, 'EdDSA');
+}
