@@ -1,0 +1,61 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { describe, expect, it } from 'vitest';
+import { LicensingService, events } from './index.js';
+
+const isRead = (name: string) => name.startsWith('Get') || name.startsWith('List');
+
+describe('licensing v1 contract', () => {
+  it('offers every operation of the domain', () => {
+    expect(LicensingService.methods.map((m) => m.name).sort()).toEqual(
+      [
+        'AddQueueMember', 'AssignLicenses', 'CompleteSalesOrder', 'CreateQueue', 'CreateUser', 'GetAccount', 'GetSeatUsage',
+        'ListAssignments', 'ListAuditEvents', 'ListProducts', 'ListQueues', 'ListUsers', 'PurchaseSeats', 'ReduceSeats',
+        'RemoveQueueMember', 'RemoveUserFromAllQueues', 'RequestSeatsFromSales', 'UnassignLicenses', 'UpdateFeatures',
+      ].sort(),
+    );
+  });
+
+  it.each(LicensingService.methods.filter((m) => !isRead(m.name)).map((m) => [m.name, m] as const))(
+    '%s (a mutation) takes validate_only and idempotency_key and answers with a decision',
+    (_name, method) => {
+      const fields = method.input.fields.map((f) => f.name);
+      expect(fields).toContain('validate_only');
+      expect(fields).toContain('idempotency_key');
+      expect(method.output.fields.map((f) => f.name)).toContain('decision');
+    },
+  );
+
+  it.each(LicensingService.methods.map((m) => [m.name, m] as const))('%s names the account it acts on', (_name, method) => {
+    if (method.name === 'ListProducts') return; // the catalog is global
+    expect(method.input.fields.map((f) => f.name)).toContain('account_id');
+  });
+});
+
+describe('events v1 contract', () => {
+  it('round-trips an envelope through the binary wire format', () => {
+    const envelope = create(events.EventEnvelopeSchema, {
+      eventId: '3f1c2a9e-0000-4000-8000-000000000001',
+      eventType: 'license.assigned',
+      accountId: 'acct_1',
+      occurTime: timestampFromDate(new Date('2026-11-01T10:00:00Z')),
+      sequence: 7n,
+      actor: { subject: 'usr_1', kind: events.ActorKind.USER },
+      causationId: 'req-1',
+      payload: { case: 'licenseAssigned', value: { assignmentId: 'asg_1', userId: 'usr_2', productId: 'goto_meeting', features: { hd_video: true } } },
+    });
+    const decoded = fromBinary(events.EventEnvelopeSchema, toBinary(events.EventEnvelopeSchema, envelope));
+    expect(decoded).toEqual(envelope);
+    expect(decoded.payload.case).toBe('licenseAssigned');
+  });
+
+  it('has a payload for every event type billing and notifications need', () => {
+    const cases = events.EventEnvelopeSchema.oneofs.find((o) => o.name === 'payload')!.fields.map((f) => f.name);
+    expect(cases).toEqual([
+      'seats_purchased', 'seats_reduced', 'seats_requested_from_sales', 'sales_order_completed', 'license_assigned',
+      'license_unassigned', 'features_changed', 'agent_downgraded', 'seats_exhausted', 'contact_center_billing_started',
+      'contact_center_billing_stopped', 'configuration_retained', 'configuration_restored', 'configuration_purged',
+      'notification_requested',
+    ]);
+  });
+});

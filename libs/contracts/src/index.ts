@@ -1,0 +1,15 @@
+// Public API of the contracts: everything generated from proto/ (see README.md).
+// The service package is exported flat; the events package as the `events` namespace, since
+// both define a `Money` message.
+export * from './gen/acme/licensing/v1/common_pb.js';
+export * from './gen/acme/licensing/v1/catalog_pb.js';
+export * from './gen/acme/licensing/v1/account_pb.js';
+export * from './gen/acme/licensing/v1/user_pb.js';
+export * from './gen/acme/licensing/v1/assignment_pb.js';
+export * from './gen/acme/licensing/v1/seats_pb.js';
+export * from './gen/acme/licensing/v1/contact_center_pb.js';
+export * from './gen/acme/licensing/v1/audit_pb.js';
+export * from './gen/acme/licensing/v1/licensing_service_pb.js';
+export * as events from './gen/acme/licensing/events/v1/events_pb.js';
+export * from './gen/google/rpc/status_pb.js';
+export * from './gen/google/rpc/error_details_pb.js';
