@@ -3,6 +3,7 @@
 # generate now (someone edited a .proto without `npm run generate`, or edited gen/ by hand).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+export PATH="$PWD/node_modules/.bin:$PATH"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 buf generate --output "$tmp"

@@ -1,0 +1,10 @@
+export { GrpcServer } from './server.js';
+export type { GrpcServerOptions, ServiceRegistration } from './server.js';
+export { toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
+export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';
+export { toGrpcError, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
+export type { DecodedStatus } from './status-mapping.js';
+export { createClient } from './client.js';
+export type { PromiseClient, CallOptions, ClientOptions } from './client.js';
+export { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+export { checkHealth, listServicesByReflection } from './probes.js';

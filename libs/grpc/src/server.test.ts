@@ -1,0 +1,141 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { LicensingService, ProductSchema } from '@acme/contracts';
+import { create } from '@bufbuild/protobuf';
+import { AppError } from '@acme/util';
+import { GrpcServer } from './server.js';
+import { createClient } from './client.js';
+import { decodeGrpcError } from './status-mapping.js';
+import { unimplementedHandlers } from './service-adapter.js';
+import { checkHealth, listServicesByReflection } from './probes.js';
+import { Metadata, status } from '@grpc/grpc-js';
+
+// A real server on an ephemeral port with handlers that exercise the transport: success,
+// refusals with details, unexpected failures, deadlines and authentication.
+let server: GrpcServer;
+let address: string;
+let abortedBySignal = false;
+
+beforeAll(async () => {
+  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 64 * 1024, maxCallMs: 5000 });
+  server.addService({
+    descriptor: LicensingService,
+    authenticate: async (metadata: Metadata) => {
+      if (metadata.get('authorization')[0] !== 'Bearer good') throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
+      return { subject: 'usr_test' };
+    },
+    handlers: {
+      ...unimplementedHandlers(LicensingService),
+      listProducts: async (_request, context) => ({ products: [create(ProductSchema, { id: 'p1', name: `for ${context.principal.subject}` })] }),
+      getAccount: async () => {
+        throw AppError.invalidArgument([{ field: 'account_id', description: 'must start with acct_' }]);
+      },
+      getSeatUsage: async () => {
+        throw new Error('SELECT secret FROM subscriptions failed at /srv/app.ts:12');
+      },
+      listUsers: async (_request, context) => {
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
+        abortedBySignal = true;
+        return {};
+      },
+      listQueues: async () => {
+        await sleep(300);
+        return { queues: [] };
+      },
+      createQueue: async (request) => {
+        throw new AppError('policy_denied', 'denied by policy', {
+          reason: 'POLICY_DENIED',
+          ruleViolations: [
+            { type: 'who-may-act.manage-queues', subject: request.accountId, description: 'only admins manage queues' },
+            { type: 'other.rule', subject: request.accountId, description: 'second violation' },
+          ],
+        });
+      },
+    },
+  });
+  address = `127.0.0.1:${await server.listen('127.0.0.1', 0)}`;
+});
+
+afterAll(() => server.shutdown(1000));
+
+const client = () => createClient(LicensingService, address, { token: 'good' });
+
+describe('GrpcServer over a real socket', () => {
+  it('serves a generated service through the descriptor adapter', async () => {
+    const response = await client().listProducts({});
+    expect(response.products.map((p) => [p.id, p.name])).toEqual([['p1', 'for usr_test']]);
+  });
+
+  it('refuses calls without a valid token', async () => {
+    const error = await createClient(LicensingService, address).listProducts({}).catch((e) => e);
+    expect(decodeGrpcError(error)).toMatchObject({ code: status.UNAUTHENTICATED, errorInfo: { reason: 'UNAUTHENTICATED' } });
+  });
+
+  it('returns field violations as google.rpc.BadRequest with a stable reason and the request id', async () => {
+    const error = await client().getAccount({}, { metadata: { 'x-request-id': 'req-123' } }).catch((e) => e);
+    const decoded = decodeGrpcError(error);
+    expect(decoded.code).toBe(status.INVALID_ARGUMENT);
+    expect(decoded.errorInfo).toMatchObject({ reason: 'INVALID_ARGUMENT', domain: 'licensing.acme.dev' });
+    expect(decoded.badRequest?.fieldViolations).toMatchObject([{ field: 'account_id', description: 'must start with acct_' }]);
+    expect(decoded.requestId).toBe('req-123');
+  });
+
+  it('lists every violated rule in PreconditionFailure', async () => {
+    const decoded = decodeGrpcError(await client().createQueue({ accountId: 'acct_1' }).catch((e) => e));
+    expect(decoded.code).toBe(status.FAILED_PRECONDITION);
+    expect(decoded.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.manage-queues', 'other.rule']);
+  });
+
+  it('hides unexpected failures behind INTERNAL without leaking their text', async () => {
+    const error = await client().getSeatUsage({}).catch((e) => e);
+    const decoded = decodeGrpcError(error);
+    expect(decoded.code).toBe(status.INTERNAL);
+    expect(JSON.stringify(decoded)).not.toMatch(/SELECT|secret|app\.ts/);
+    expect(decoded.requestId).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it('says UNIMPLEMENTED, naming the method, for RPCs not built yet', async () => {
+    const decoded = decodeGrpcError(await client().listAuditEvents({}).catch((e) => e));
+    expect(decoded).toMatchObject({ code: status.UNIMPLEMENTED, errorInfo: { reason: 'UNIMPLEMENTED' } });
+    expect(decoded.message).toContain('ListAuditEvents');
+  });
+
+  it('honours the caller deadline and aborts the handler signal', async () => {
+    const error = await client().listUsers({}, { timeoutMs: 150 }).catch((e) => e);
+    expect(error.code).toBe(status.DEADLINE_EXCEEDED);
+    await sleep(100);
+    expect(abortedBySignal).toBe(true);
+  });
+
+  it('refuses messages above the configured size', async () => {
+    const error = await client().getSeatUsage({ productIds: ['x'.repeat(100 * 1024)] }).catch((e) => e);
+    expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
+  });
+
+  it('answers the standard health check and lists the service by reflection', async () => {
+    expect(await checkHealth(address)).toBe('SERVING');
+    expect(await checkHealth(address, 'acme.licensing.v1.LicensingService')).toBe('SERVING');
+    expect(await listServicesByReflection(address)).toEqual(expect.arrayContaining(['acme.licensing.v1.LicensingService']));
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets a running call finish, then stops', async () => {
+    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 1024 * 1024, maxCallMs: 5000 });
+    own.addService({
+      descriptor: LicensingService,
+      authenticate: async () => ({}),
+      handlers: { ...unimplementedHandlers(LicensingService), listQueues: async () => (await sleep(300), { queues: [] }) },
+    });
+    const ownAddress = `127.0.0.1:${await own.listen('127.0.0.1', 0)}`;
+    const c = createClient(LicensingService, ownAddress);
+    const running = c.listQueues({});
+    await sleep(50);
+    await own.shutdown(2000);
+    await expect(running).resolves.toMatchObject({ queues: [] });
+    const after = await c.listProducts({}, { timeoutMs: 500 }).catch((e) => e);
+    expect(after.code).toBe(status.UNAVAILABLE);
+    c.close();
+  });
+});

@@ -1,0 +1,65 @@
+import { fromBinary, toBinary, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
+import { AppError } from '@acme/util';
+
+/**
+ * protobuf-es generates messages and a service descriptor but no grpc-js service definition.
+ * This turns the descriptor into one: paths from the descriptor, (de)serialisation with
+ * protobuf-es' binary codec. Only unary methods are served for now.
+ */
+export function toServiceDefinition(service: DescService): ServiceDefinition {
+  const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const method of service.methods) definition[method.localName] = toMethodDefinition(service, method);
+  return definition as ServiceDefinition;
+}
+
+function toMethodDefinition(service: DescService, method: DescMethod): MethodDefinition<unknown, unknown> {
+  return {
+    path: `/${service.typeName}/${method.name}`,
+    originalName: method.name,
+    requestStream: method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming',
+    responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
+    requestSerialize: (message) => Buffer.from(toBinary(method.input, message as never)),
+    requestDeserialize: (bytes) => fromBinary(method.input, bytes),
+    responseSerialize: (message) => Buffer.from(toBinary(method.output, message as never)),
+    responseDeserialize: (bytes) => fromBinary(method.output, bytes),
+  };
+}
+
+/** What a handler learns about its call besides the request. */
+export interface CallContext<P = unknown> {
+  /** The verified caller, when the service requires authentication. */
+  principal: P;
+  /** `x-request-id` from the caller, or a generated one; echoed in errors and logs. */
+  requestId: string;
+  /** Aborted when the caller cancels or the deadline passes. */
+  signal: AbortSignal;
+  /** The call's deadline, if the caller set one. */
+  deadline: Date | null;
+  /** Full method name, e.g. `acme.licensing.v1.LicensingService/ListProducts`. */
+  method: string;
+}
+
+/** The implementation of a generated service: one handler per method, keyed by local name. */
+export type ServiceHandlers<S extends GenServiceMethods, P = unknown> = {
+  [K in keyof S]: (
+    request: MessageShape<S[K]['input']>,
+    context: CallContext<P>,
+  ) => Promise<MessageInitShape<S[K]['output']>>;
+};
+
+export type ServiceDescriptor<S extends GenServiceMethods> = GenService<S>;
+
+/**
+ * Handlers that answer UNIMPLEMENTED with the method name: a base to spread real handlers over
+ * while a service is being built, so an unfinished RPC says so instead of failing obscurely.
+ */
+export function unimplementedHandlers<S extends GenServiceMethods, P>(descriptor: ServiceDescriptor<S>): ServiceHandlers<S, P> {
+  const handlers: Record<string, () => Promise<never>> = {};
+  for (const method of descriptor.methods) {
+    handlers[method.localName] = () =>
+      Promise.reject(new AppError('unimplemented', `${descriptor.typeName}/${method.name} is not implemented yet`, { reason: 'UNIMPLEMENTED' }));
+  }
+  return handlers as unknown as ServiceHandlers<S, P>;
+}
