@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The catalog is data operators edit (catalog/catalog.json); this validates it with precise errors. */
+const slug = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, { error: 'expected a lower-case slug (a-z, 0-9, _), 2-64 characters' });
+
+const catalogSchema = z
+  .object({
+    suites: z.array(z.object({ id: slug, name: z.string().min(1).max(200) }).strict()),
+    products: z.array(
+      z
+        .object({
+          id: slug,
+          name: z.string().min(1).max(200),
+          vendor: z.enum(['goto', 'zendesk']),
+          features: z.array(slug),
+          suiteId: slug.nullable(),
+          unitPriceMinor: z.number().int().nonnegative(),
+          currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code such as USD' }),
+          billingPeriod: z.enum(['month', 'year']),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .superRefine((catalog, ctx) => {
+    const suites = new Set(catalog.suites.map((s) => s.id));
+    const seen = new Set<string>();
+    catalog.products.forEach((product, index) => {
+      if (seen.has(product.id)) ctx.addIssue({ code: 'custom', path: ['products', index, 'id'], message: `duplicate product id ${product.id}` });
+      seen.add(product.id);
+      if (product.suiteId && !suites.has(product.suiteId)) {
+        ctx.addIssue({ code: 'custom', path: ['products', index, 'suiteId'], message: `unknown suite ${product.suiteId}` });
+      }
+    });
+  });
+
+export type CatalogFile = z.infer<typeof catalogSchema>;
+
+export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../catalog/catalog.json', import.meta.url));
+
+export function parseCatalog(json: unknown, source = 'catalog'): CatalogFile {
+  const result = catalogSchema.safeParse(json);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new Error(`invalid catalog:\n${lines.join('\n')}`);
+}
+
+export function readCatalogFile(path = DEFAULT_CATALOG_PATH): CatalogFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: not readable JSON (${(error as Error).message})`, { cause: error });
+  }
+  return parseCatalog(json, path);
+}

@@ -1,0 +1,45 @@
+import { createOrm, type OrmOptions } from './orm.js';
+import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
+import { seedCatalog, seedDemo } from './seed.js';
+import { getAccount, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
+
+export interface DatabaseOptions extends OrmOptions {
+  /** Catalog file loaded by `migrate()`; defaults to catalog/catalog.json. */
+  catalogPath?: string;
+}
+
+/**
+ * The licensing database behind plain functions: callers never import MikroORM. Every call forks
+ * its own EntityManager, so concurrent requests never share an identity map.
+ */
+export async function openDatabase(options: DatabaseOptions) {
+  const orm = await createOrm(options);
+  const em = () => orm.em.fork();
+  return {
+    /** `postgres` or `libsql`. */
+    dialect: options.databaseUrl ? ('postgres' as const) : ('libsql' as const),
+    /** Applies pending migrations, then loads the catalog file (idempotent). */
+    async migrate(): Promise<void> {
+      await orm.migrator.up();
+      await seedCatalog(em(), readCatalogFile(options.catalogPath ?? DEFAULT_CATALOG_PATH));
+    },
+    /** Creates the demo accounts if they do not exist yet. */
+    seedDemo: () => seedDemo(em()),
+    /** SQL that would bring the schema in line with the entities; empty when migrations match. */
+    pendingSchemaChanges: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
+    catalog: {
+      listProducts: () => listProducts(em()),
+      listSuites: () => listSuites(em()),
+    },
+    accounts: {
+      get: (accountId: string) => getAccount(em(), accountId),
+      seatUsage: (accountId: string) => seatUsage(em(), accountId),
+    },
+    users: {
+      list: (accountId: string, page: { pageSize: number; pageToken?: string }) => listUsers(em(), accountId, page),
+    },
+    close: () => orm.close(true),
+  };
+}
+
+export type Database = Awaited<ReturnType<typeof openDatabase>>;

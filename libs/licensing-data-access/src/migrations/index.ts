@@ -1,0 +1,4 @@
+import { Migration20261123000000Initial } from './20261123000000-initial.js';
+
+/** Every migration in order; add new ones at the end (name = timestamp + what it does). */
+export const MIGRATIONS = [{ name: 'Migration20261123000000Initial', class: Migration20261123000000Initial }];

@@ -1,0 +1,15 @@
+export { Suite } from './suite.entity.js';
+export { Product } from './product.entity.js';
+export { Account } from './account.entity.js';
+export { Subscription } from './subscription.entity.js';
+export { User } from './user.entity.js';
+export { Assignment } from './assignment.entity.js';
+
+import { Suite } from './suite.entity.js';
+import { Product } from './product.entity.js';
+import { Account } from './account.entity.js';
+import { Subscription } from './subscription.entity.js';
+import { User } from './user.entity.js';
+import { Assignment } from './assignment.entity.js';
+
+export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment];

@@ -1,0 +1,20 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Suite } from './suite.entity.js';
+
+/** A product sold in seats; rows come from catalog/catalog.json. */
+export const ProductSchema = defineEntity({
+  name: 'Product',
+  tableName: 'product',
+  properties: {
+    id: p.string().length(64).primary(),
+    name: p.string().length(200),
+    vendor: p.enum(['goto', 'zendesk'] as const),
+    features: p.json<string[]>(),
+    suite: () => p.manyToOne(Suite).nullable(),
+    unitPriceMinor: p.integer(),
+    currency: p.string().length(3),
+    billingPeriod: p.enum(['month', 'year'] as const),
+  },
+});
+export class Product extends ProductSchema.class {}
+ProductSchema.setClass(Product);

@@ -1,0 +1,20 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Account } from './account.entity.js';
+
+/** A person in an account (`usr_…`). */
+export const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'app_user',
+  uniques: [{ name: 'app_user_account_email_uq', properties: ['account', 'email'] }],
+  properties: {
+    id: p.string().length(64).primary(),
+    account: () => p.manyToOne(Account),
+    email: p.string().length(320),
+    displayName: p.string().length(200),
+    roles: p.json<string[]>(),
+    permissions: p.json<string[]>(),
+    createdAt: p.datetime(),
+  },
+});
+export class User extends UserSchema.class {}
+UserSchema.setClass(User);

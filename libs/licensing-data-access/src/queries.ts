@@ -1,0 +1,60 @@
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { Account, Product, Subscription, Suite, User } from './models/index.js';
+import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from './records.js';
+
+type Em = SqlEntityManager<AbstractSqlDriver>;
+
+export async function listProducts(em: Em): Promise<CatalogProduct[]> {
+  const products = await em.find(Product, {}, { orderBy: { id: 'asc' } });
+  return products.map((p) => ({
+    id: p.id, name: p.name, vendor: p.vendor, features: p.features, suiteId: p.suite?.id ?? null,
+    unitPriceMinor: p.unitPriceMinor, currency: p.currency, billingPeriod: p.billingPeriod,
+  }));
+}
+
+export async function listSuites(em: Em): Promise<CatalogSuite[]> {
+  const [suites, products] = await Promise.all([
+    em.find(Suite, {}, { orderBy: { id: 'asc' } }),
+    em.find(Product, { suite: { $ne: null } }, { orderBy: { id: 'asc' } }),
+  ]);
+  return suites.map((s) => ({ id: s.id, name: s.name, productIds: products.filter((p) => p.suite?.id === s.id).map((p) => p.id) }));
+}
+
+export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {
+  const a = await em.findOne(Account, { id: accountId });
+  return a
+    ? { id: a.id, name: a.name, kind: a.kind, style: a.style, legacyPlan: a.legacyPlan, cardOnFile: a.cardOnFile, ownerUserId: a.ownerUserId ?? null, createdAt: a.createdAt }
+    : null;
+}
+
+export async function seatUsage(em: Em, accountId: string): Promise<SeatUsageRecord[]> {
+  const subscriptions = await em.find(Subscription, { account: accountId }, { orderBy: { product: 'asc' } });
+  return subscriptions.map((s) => ({
+    productId: s.product.id,
+    purchased: s.purchasedSeats,
+    assigned: s.assignedSeats,
+    available: s.purchasedSeats - s.assignedSeats,
+    pendingFromSales: 0,
+  }));
+}
+
+/** Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. */
+export async function listUsers(em: Em, accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }> {
+  const after = page.pageToken ? decodeToken(page.pageToken) : null;
+  const rows = await em.find(
+    User,
+    after ? { account: accountId, id: { $gt: after } } : { account: accountId },
+    { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
+  );
+  const users = rows.slice(0, page.pageSize).map((u) => ({
+    id: u.id, accountId, email: u.email, displayName: u.displayName, roles: u.roles, permissions: u.permissions, createdAt: u.createdAt,
+  }));
+  return { users, nextPageToken: rows.length > page.pageSize ? encodeToken(users[users.length - 1]!.id) : null };
+}
+
+const encodeToken = (id: string) => Buffer.from(`v1:${id}`).toString('base64url');
+function decodeToken(token: string): string {
+  const text = Buffer.from(token, 'base64url').toString();
+  // An unreadable token simply starts from the beginning of an impossible range: no rows.
+  return text.startsWith('v1:') ? text.slice(3) : '\uffff';
+}

@@ -1,0 +1,3 @@
+export { createTestPostgres, postgresUnavailableReason, skipWithoutPostgres, TEST_POSTGRES_URL } from './postgres.js';
+export type { TestDatabase } from './postgres.js';
+export { tempSqlitePath } from './temp.js';
