@@ -1,0 +1,113 @@
+import { DECISION_POINTS, type DecisionPoint } from './decision-points.js';
+
+/**
+ * Every fact a rule may name and every operator it may use, with what they mean. The checker
+ * refuses rules that name anything else; the README's tables mirror this file; the licensing
+ * service builds exactly these facts.
+ */
+export interface FactDescription {
+  description: string;
+  /** Decision points at which the service provides the fact. */
+  points: readonly DecisionPoint[];
+  /** Provided only to rules with `"forEach": "products"`, once per product of the request. */
+  perProduct?: boolean;
+}
+
+const ALL = DECISION_POINTS;
+const PRODUCT_POINTS: DecisionPoint[] = ['assign', 'unassign', 'set_features', 'create_user', 'purchase_seats', 'request_seats_from_sales', 'reduce_seats'];
+
+export const FACTS: Record<string, FactDescription> = {
+  actor: {
+    description: 'Who asks: {kind: "user"|"service", roles: string[], permissions: string[], scopes: string[], isOwner: boolean}.',
+    points: ALL,
+  },
+  account: {
+    description: 'The account acted on: {kind: "self_service"|"sales_managed", style: "goto"|"zendesk", cardOnFile: boolean, legacyPlan: boolean}.',
+    points: ALL,
+  },
+  params: {
+    description: 'Every data file under policies/data/, keyed by file name without .json (e.g. params.roles, params.suites, params.contactCenter).',
+    points: ALL,
+  },
+  request: {
+    description:
+      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}.',
+    points: ALL,
+  },
+  products: {
+    description:
+      'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: string|null, purchased, assigned, available, requested (seats this request takes: +1 per assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, assignedAt (ISO time)}], from whom downgrades are selected.',
+    points: PRODUCT_POINTS,
+  },
+  product: {
+    description: 'In rules with "forEach": "products": the entry of `products` being checked.',
+    points: PRODUCT_POINTS,
+    perProduct: true,
+  },
+  user: {
+    description:
+      'The user whose licenses or queues change: {id, productIds: string[] (held before the change), queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean}.',
+    points: ['assign', 'unassign', 'set_features', 'create_user', 'queue_membership'],
+  },
+  suite: {
+    description: 'The suite of the product whose seats change: {id: string|null, seatCountsAfter: number[] (purchased seats of every suite product after the change)}.',
+    points: ['purchase_seats', 'reduce_seats'],
+  },
+};
+
+export interface OperatorDescription {
+  description: string;
+}
+
+/** json-rules-engine's own operators; decorators (`not:`, `someFact:`, …) may prefix them. */
+export const BUILT_IN_OPERATORS: Record<string, OperatorDescription> = {
+  equal: { description: 'fact equals value' },
+  notEqual: { description: 'fact differs from value' },
+  in: { description: 'fact is one of the values (value is a list)' },
+  notIn: { description: 'fact is none of the values' },
+  contains: { description: 'fact (a list) contains value' },
+  doesNotContain: { description: 'fact (a list) does not contain value' },
+  lessThan: { description: 'fact < value' },
+  lessThanInclusive: { description: 'fact <= value' },
+  greaterThan: { description: 'fact > value' },
+  greaterThanInclusive: { description: 'fact >= value' },
+};
+
+export const OPERATOR_DECORATORS = ['someFact', 'someValue', 'everyFact', 'everyValue', 'swap', 'not'] as const;
+
+/** Our own operators, registered on every engine (see operators.ts). */
+export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
+  containsAny: { description: 'fact (a list) shares at least one element with value (a list)' },
+  containsNone: { description: 'fact (a list) shares no element with value (a list)' },
+  notAllEqual: { description: 'value true: the numbers in fact (a list) are not all the same; value false: they are' },
+  lengthGreaterThan: { description: 'fact (a list) has more than value elements' },
+  lengthNotEqual: { description: 'fact (a list) does not have exactly value elements' },
+};
+
+/** Effect types a rule may declare, and what the service does with them. */
+export const EFFECT_TYPES: Record<string, string> = {
+  notice: 'tell the account something (e.g. code seats_exhausted: the last seat of a product is used)',
+  downgrade: 'users lose the seat of product.id on a reduction below usage; the lib selects them (see downgrade.ts)',
+  billing_start: 'the user becomes billable for the product in params (Contact Center)',
+  billing_stop: 'the user stops being billable for it',
+  configuration_retained: 'a phone configuration is kept for params.retention.days days',
+  configuration_restored: 'a retained phone configuration comes back',
+};
+
+export function factsFor(point: DecisionPoint, forEachProduct: boolean): string[] {
+  return Object.entries(FACTS)
+    .filter(([, fact]) => fact.points.includes(point) && (!fact.perProduct || forEachProduct))
+    .map(([name]) => name);
+}
+
+/** Facts the caller must supply at a decision point (params comes from the rule set). */
+export function requiredFacts(point: DecisionPoint): string[] {
+  return factsFor(point, false).filter((name) => name !== 'params');
+}
+
+export function isKnownOperator(operator: string): boolean {
+  const parts = operator.split(':');
+  const base = parts.pop()!;
+  const decoratorsOk = parts.every((d) => (OPERATOR_DECORATORS as readonly string[]).includes(d));
+  return decoratorsOk && (base in BUILT_IN_OPERATORS || base in CUSTOM_OPERATORS);
+}

@@ -1,0 +1,76 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkRules } from './checker.js';
+import { DEFAULT_POLICIES_DIR } from './load.js';
+import { formatProblem } from './rule-file.js';
+import { copyPolicies } from './test-support.js';
+
+let copy: ReturnType<typeof copyPolicies>;
+afterEach(() => copy?.remove());
+
+const problemsAfter = (edit: (c: typeof copy) => void) => {
+  copy = copyPolicies();
+  edit(copy);
+  return checkRules(copy.dir).map(formatProblem);
+};
+const SEAT_RULE = 'seat-limits/no-assignment-beyond-purchased.rule.json';
+
+describe('rule checker', () => {
+  it('finds nothing wrong with the shipped policies', () => {
+    expect(checkRules(DEFAULT_POLICIES_DIR)).toEqual([]);
+  });
+
+  it('reports invalid JSON with the file', () => {
+    const problems = problemsAfter((c) => writeFileSync(join(c.dir, SEAT_RULE), '{ "id": '));
+    expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \(root\): invalid JSON: /)]);
+  });
+
+  it('reports missing metadata by name', () => {
+    const problems = problemsAfter((c) => c.edit(SEAT_RULE, (r) => void delete r.owner));
+    expect(problems).toEqual([`${SEAT_RULE}: (root): missing required metadata "owner"`]);
+  });
+
+  it('reports schema errors with the path', () => {
+    const problems = problemsAfter((c) => c.edit(SEAT_RULE, (r) => void (r.severity = 'block')));
+    expect(problems).toEqual([`${SEAT_RULE}: /severity: must be one of "deny", "warn", "info"`]);
+  });
+
+  it('reports a duplicate id, naming the other file', () => {
+    const problems = problemsAfter((c) => {
+      c.edit('seat-limits/last-seat-notice.rule.json', (r) => void (r.id = 'seat-limits.no-assignment-beyond-purchased'));
+    });
+    expect(problems).toContain(
+      'seat-limits/last-seat-notice.rule.json: /id: id "seat-limits.no-assignment-beyond-purchased" must match the file\'s place: "seat-limits.last-seat-notice"',
+    );
+    expect(problems).toContain(
+      `seat-limits/no-assignment-beyond-purchased.rule.json: /id: duplicate id "seat-limits.no-assignment-beyond-purchased" (also in seat-limits/last-seat-notice.rule.json)`,
+    );
+  });
+
+  it('reports an unknown fact at its condition path', () => {
+    const problems = problemsAfter((c) =>
+      c.edit(SEAT_RULE, (r) => void ((r.rule as { conditions: unknown }).conditions = { all: [{ fact: 'seatz', operator: 'lessThan', value: 0 }] })),
+    );
+    expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/rule\/conditions\/all\/0\/fact: unknown fact "seatz"/)]);
+  });
+
+  it('reports a fact that the decision point does not provide', () => {
+    const problems = problemsAfter((c) =>
+      c.edit('who-may-act/manage-queues.rule.json', (r) => void ((r.rule as { conditions: unknown }).conditions = { all: [{ fact: 'suite', path: '$.id', operator: 'equal', value: 'x' }] })),
+    );
+    expect(problems).toEqual(['who-may-act/manage-queues.rule.json: /rule/conditions/all/0/fact: fact "suite" is not provided at decision point queue_membership']);
+  });
+
+  it('reports an unknown operator', () => {
+    const problems = problemsAfter((c) =>
+      c.edit(SEAT_RULE, (r) => void ((r.rule as { conditions: { all: { operator: string }[] } }).conditions.all[0]!.operator = 'below')),
+    );
+    expect(problems).toEqual([`${SEAT_RULE}: /rule/conditions/all/0/operator: unknown operator "below" (see the catalogue in libs/rules/README.md)`]);
+  });
+
+  it('reports a message placeholder naming an unknown fact', () => {
+    const problems = problemsAfter((c) => c.edit(SEAT_RULE, (r) => void (r.message = 'no seats for {{prodct.id}}')));
+    expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/message: placeholder \{\{prodct\.id\}\} names unknown fact "prodct"/)]);
+  });
+});

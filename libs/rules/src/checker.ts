@@ -1,0 +1,145 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import ruleSchema from '../schema/rule.schema.json' with { type: 'json' };
+import { FACTS, factsFor, isKnownOperator } from './catalogue.js';
+import { isDecisionPoint } from './decision-points.js';
+import { placeholders } from './render.js';
+import type { ConditionNode, LoadedRule, RuleFile, RuleProblem } from './rule-file.js';
+
+/** Everything read from a policies directory, and what is wrong with it. */
+export interface PolicySources {
+  rules: LoadedRule[];
+  /** Data files by name (file name without .json). */
+  params: Record<string, unknown>;
+  /** Cases files: path -> parsed content. */
+  cases: Map<string, unknown>;
+  /** Example facts per decision point (examples/<point>.json). */
+  examples: Map<string, Record<string, unknown>>;
+  /** Every file's path and text, for the rule set version. */
+  contents: { file: string; text: string }[];
+  problems: RuleProblem[];
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateRule = ajv.compile(ruleSchema);
+
+function listJsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...listJsonFiles(path));
+    else if (entry.endsWith('.json')) out.push(path);
+  }
+  return out;
+}
+
+function schemaProblem(file: string, error: ErrorObject): RuleProblem {
+  const path = error.instancePath || '(root)';
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return { file, path, problem: `missing required ${path === '(root)' ? 'metadata' : 'property'} "${missing}"` };
+  }
+  if (error.keyword === 'additionalProperties') {
+    return { file, path, problem: `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"` };
+  }
+  if (error.keyword === 'enum') {
+    return { file, path, problem: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  return { file, path, problem: error.message ?? 'invalid' };
+}
+
+/** Reads and checks a policies directory without building engines. */
+export function readPolicies(dir: string): PolicySources {
+  const sources: PolicySources = { rules: [], params: {}, cases: new Map(), examples: new Map(), contents: [], problems: [] };
+  let files: string[];
+  try {
+    files = listJsonFiles(dir);
+  } catch (error) {
+    sources.problems.push({ file: dir, path: '(root)', problem: `cannot read the policies directory: ${(error as Error).message}` });
+    return sources;
+  }
+  const seenIds = new Map<string, string>();
+  for (const path of files) {
+    const file = relative(dir, path).split(sep).join('/');
+    const text = readFileSync(path, 'utf8');
+    sources.contents.push({ file, text });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      sources.problems.push({ file, path: '(root)', problem: `invalid JSON: ${(error as Error).message}` });
+      continue;
+    }
+    if (file.startsWith('data/')) sources.params[camel(file.slice(5, -5))] = json;
+    else if (file.startsWith('examples/')) {
+      const point = file.slice(9, -5);
+      if (!isDecisionPoint(point)) sources.problems.push({ file, path: '(root)', problem: `examples must be named after a decision point, not "${point}"` });
+      else sources.examples.set(point, json as Record<string, unknown>);
+    } else if (file.endsWith('.cases.json')) sources.cases.set(file, json);
+    else if (file.endsWith('.rule.json')) {
+      const problems = checkRule(file, json, seenIds);
+      sources.problems.push(...problems);
+      if (problems.length === 0) sources.rules.push({ ...(json as unknown as RuleFile), file });
+    } else {
+      sources.problems.push({ file, path: '(root)', problem: 'unrecognised file: expected <family>/<name>.rule.json, <name>.cases.json, data/*.json or examples/<point>.json' });
+    }
+  }
+  return sources;
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function checkRule(file: string, json: unknown, seenIds: Map<string, string>): RuleProblem[] {
+  if (!validateRule(json)) return (validateRule.errors ?? []).map((e) => schemaProblem(file, e));
+  const rule = json as unknown as RuleFile;
+  const problems: RuleProblem[] = [];
+  const expectedId = file.replace(/\.rule\.json$/, '').replace('/', '.');
+  if (rule.id !== expectedId) problems.push({ file, path: '/id', problem: `id "${rule.id}" must match the file's place: "${expectedId}"` });
+  const other = seenIds.get(rule.id);
+  if (other) problems.push({ file, path: '/id', problem: `duplicate id "${rule.id}" (also in ${other})` });
+  else seenIds.set(rule.id, file);
+  const forEach = rule.forEach === 'products';
+  const known = (fact: string) => rule.decisionPoints.every((point) => factsFor(point, forEach).includes(fact));
+  walkConditions(rule.rule.conditions, '/rule/conditions', (node, path) => {
+    if (node.fact !== undefined && !known(node.fact)) {
+      problems.push({ file, path: `${path}/fact`, problem: unknownFact(node.fact, rule, forEach) });
+    }
+    const ref = node.value as { fact?: unknown } | undefined;
+    if (ref && typeof ref === 'object' && !Array.isArray(ref) && typeof ref.fact === 'string' && !known(ref.fact)) {
+      problems.push({ file, path: `${path}/value/fact`, problem: unknownFact(ref.fact, rule, forEach) });
+    }
+    if (node.operator !== undefined && !isKnownOperator(node.operator)) {
+      problems.push({ file, path: `${path}/operator`, problem: `unknown operator "${node.operator}" (see the catalogue in libs/rules/README.md)` });
+    }
+  });
+  const templates: [string, string][] = [['/message', rule.message], ...(rule.effects ?? []).flatMap((e, i) => [[`/effects/${i}/productId`, e.productId ?? ''], [`/effects/${i}/userId`, e.userId ?? '']] as [string, string][])];
+  for (const [path, template] of templates) {
+    for (const placeholder of placeholders(template)) {
+      const root = placeholder.split('.')[0]!;
+      if (!known(root)) problems.push({ file, path, problem: `placeholder {{${placeholder}}} names ${unknownFact(root, rule, forEach)}` });
+    }
+  }
+  if (rule.severity === 'info' && !rule.effects?.length) problems.push({ file, path: '/effects', problem: 'an info rule must declare at least one effect' });
+  return problems;
+}
+
+function unknownFact(fact: string, rule: RuleFile, forEach: boolean): string {
+  if (fact === 'product' && !forEach && FACTS.product) return 'unknown fact "product" (only rules with "forEach": "products" have it)';
+  const missingAt = rule.decisionPoints.filter((point) => !factsFor(point, forEach).includes(fact));
+  return fact in FACTS
+    ? `fact "${fact}" is not provided at decision point ${missingAt.join(', ')}`
+    : `unknown fact "${fact}" (known: ${Object.keys(FACTS).join(', ')})`;
+}
+
+function walkConditions(node: ConditionNode, path: string, visit: (node: ConditionNode, path: string) => void): void {
+  visit(node, path);
+  node.all?.forEach((child, i) => walkConditions(child, `${path}/all/${i}`, visit));
+  node.any?.forEach((child, i) => walkConditions(child, `${path}/any/${i}`, visit));
+  if (node.not) walkConditions(node.not, `${path}/not`, visit);
+}
+
+/** The checker as authors use it: every problem of a directory, formatted. */
+export function checkRules(dir: string): RuleProblem[] {
+  return readPolicies(dir).problems;
+}

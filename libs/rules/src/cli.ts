@@ -1,0 +1,61 @@
+/**
+ * The policy authors' CLI (run from the repository root):
+ *   npm run rules -- check [dir]
+ *   npm run rules -- test [dir]
+ *   npm run rules -- explain <point> <facts.json> [--dir dir] [--no-examples]
+ */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { readPolicies } from './checker.js';
+import { runCases, mergeFacts } from './cases.js';
+import { explainDecision } from './explain.js';
+import { DEFAULT_POLICIES_DIR, loadRuleSet } from './load.js';
+import { formatProblem } from './rule-file.js';
+
+const program = new Command().name('rules').description('check, test and explain the policy rules');
+
+program
+  .command('check')
+  .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
+  .description('report every problem in the rule files as file: path: problem')
+  .action((dir: string) => {
+    const { problems, rules } = readPolicies(dir);
+    for (const p of problems) console.log(formatProblem(p));
+    console.log(problems.length ? `${problems.length} problem(s)` : `ok: ${rules.length} rules`);
+    process.exitCode = problems.length ? 1 : 0;
+  });
+
+program
+  .command('test')
+  .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
+  .description('run every example case beside the rules')
+  .action(async (dir: string) => {
+    const report = await runCases(dir);
+    for (const r of report.results) {
+      console.log(`${r.passed ? 'pass' : 'FAIL'}  ${r.ruleId}: ${r.name}`);
+      for (const f of r.failures) console.log(`        ${f}`);
+    }
+    for (const p of report.problems) console.log(`problem: ${p}`);
+    const failed = report.results.filter((r) => !r.passed).length;
+    console.log(`${report.results.length - failed} passed, ${failed} failed${report.problems.length ? `, ${report.problems.length} problem(s)` : ''}`);
+    process.exitCode = report.passed ? 0 : 1;
+  });
+
+program
+  .command('explain')
+  .argument('<point>', 'decision point, e.g. assign')
+  .argument('<facts>', 'JSON file with the facts (merged over policies/examples/<point>.json unless --no-examples)')
+  .option('--dir <dir>', 'policies directory', DEFAULT_POLICIES_DIR)
+  .option('--no-examples', 'use the facts file as it is')
+  .description('print the decision and why, in plain words')
+  .action(async (point: string, factsFile: string, options: { dir: string; examples: boolean }) => {
+    const ruleSet = await loadRuleSet(options.dir);
+    const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as Record<string, unknown>;
+    const base = options.examples ? readPolicies(options.dir).examples.get(point) ?? {} : {};
+    console.log(explainDecision(await ruleSet.decide(point, mergeFacts(base, facts) as Record<string, unknown>)));
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

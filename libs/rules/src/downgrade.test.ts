@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { selectDowngrades } from './downgrade.js';
+
+const holders = [
+  { userId: 'usr_z', displayName: 'Zoe', assignedAt: '2026-01-01T00:00:00Z' },
+  { userId: 'usr_a', displayName: 'Adam', assignedAt: '2026-03-01T00:00:00Z' },
+  { userId: 'usr_m', displayName: 'Mia', assignedAt: '2026-02-01T00:00:00Z' },
+];
+
+describe('selectDowngrades', () => {
+  it('takes the most recently added first by default', () => {
+    expect(selectDowngrades(holders, 2, 'most_recent_first')).toEqual(['usr_a', 'usr_m']);
+  });
+  it('takes names in alphabetical order when asked', () => {
+    expect(selectDowngrades(holders, 2, 'alphabetical')).toEqual(['usr_a', 'usr_m']);
+    expect(selectDowngrades(holders, 3, 'alphabetical')).toEqual(['usr_a', 'usr_m', 'usr_z']);
+  });
+  it('takes exactly the named holders, ignoring names that hold no seat', () => {
+    expect(selectDowngrades(holders, 1, 'explicit', ['usr_ghost', 'usr_z'])).toEqual(['usr_z']);
+  });
+  it('selects nobody when nothing is over', () => {
+    expect(selectDowngrades(holders, 0, 'most_recent_first')).toEqual([]);
+  });
+});

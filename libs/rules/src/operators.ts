@@ -1,0 +1,12 @@
+import type { Engine } from 'json-rules-engine';
+
+const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Registers the custom operators listed in catalogue.ts on an engine. */
+export function addCustomOperators(engine: Engine): void {
+  engine.addOperator('containsAny', (fact: unknown, value: unknown) => asList(fact).some((x) => asList(value).includes(x)));
+  engine.addOperator('containsNone', (fact: unknown, value: unknown) => !asList(fact).some((x) => asList(value).includes(x)));
+  engine.addOperator('notAllEqual', (fact: unknown, value: unknown) => (new Set(asList(fact)).size > 1) === value);
+  engine.addOperator('lengthGreaterThan', (fact: unknown, value: unknown) => asList(fact).length > Number(value));
+  engine.addOperator('lengthNotEqual', (fact: unknown, value: unknown) => asList(fact).length !== Number(value));
+}

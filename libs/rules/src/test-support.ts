@@ -1,0 +1,19 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_POLICIES_DIR } from './load.js';
+
+/** A throw-away copy of the shipped policies for tests that break them on purpose. */
+export function copyPolicies(): { dir: string; edit(file: string, change: (json: Record<string, unknown>) => unknown): void; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'policies-'));
+  cpSync(DEFAULT_POLICIES_DIR, dir, { recursive: true });
+  return {
+    dir,
+    edit(file, change) {
+      const path = join(dir, file);
+      const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      writeFileSync(path, JSON.stringify(change(json) ?? json, null, 2));
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
