@@ -4,31 +4,35 @@ import pg from 'pg';
 /** Server on which each test file creates (and drops) its own database. */
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-let availability: Promise<string | null> | undefined;
+const availability = new Map<string, Promise<string | null>>();
 
-/** Null when PostgreSQL answers; otherwise why not. Asked once per process. */
-export function postgresUnavailableReason(): Promise<string | null> {
-  availability ??= (async () => {
-    const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
+/** Null when PostgreSQL answers; otherwise why not. Asked once per process and URL. */
+export function postgresUnavailableReason(url = TEST_POSTGRES_URL): Promise<string | null> {
+  if (!availability.has(url)) availability.set(url, probe(url));
+  return availability.get(url)!;
+}
+
+async function probe(url: string): Promise<string | null> {
+  {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
     try {
       await client.connect();
       await client.query('select 1');
       return null;
     } catch (error) {
-      return `PostgreSQL at ${TEST_POSTGRES_URL} is unreachable: ${(error as Error).message}`;
+      return `PostgreSQL at ${url} is unreachable: ${(error as Error).message}`;
     } finally {
       await client.end().catch(() => undefined);
     }
-  })();
-  return availability;
+  }
 }
 
 /**
  * Whether to skip PostgreSQL-backed tests: never in CI (there, an unreachable server fails the
  * run loudly), otherwise when the server is not there, with the reason printed.
  */
-export async function skipWithoutPostgres(): Promise<boolean> {
-  const reason = await postgresUnavailableReason();
+export async function skipWithoutPostgres(url = TEST_POSTGRES_URL): Promise<boolean> {
+  const reason = await postgresUnavailableReason(url);
   if (!reason) return false;
   if (process.env.CI) throw new Error(`${reason} (CI=true: PostgreSQL-backed tests must run, not skip)`);
   console.warn(`skipping PostgreSQL-backed tests: ${reason}`);

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@acme/util';
+import { licensingEnvSchema, loadLicensingConfig } from './config.js';
+
+describe('licensing configuration', () => {
+  it('starts on embedded defaults when nothing is set', () => {
+    const config = loadLicensingConfig({});
+    expect(config).toMatchObject({ GRPC_HOST: '127.0.0.1', GRPC_PORT: 50051, SQLITE_PATH: 'data/licensing.db', SEED_DEMO: false });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reports every bad variable at once, naming it and the value given', () => {
+    let error: unknown;
+    try {
+      loadLicensingConfig({ GRPC_PORT: '70000', GRPC_MAX_MESSAGE_BYTES: '-1', DATABASE_URL: 'mysql://x', SEED_DEMO: 'yes', KAFKA_BROKERS: 'a b' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'GRPC_PORT: expected an integer from 0 to 65535, got "70000"',
+        'GRPC_MAX_MESSAGE_BYTES: expected a positive number of bytes, got "-1"',
+        'DATABASE_URL: expected a postgres:// or postgresql:// URL, got "mysql://x"',
+        'SEED_DEMO: expected true or false, got "yes"',
+        'KAFKA_BROKERS: expected a comma-separated list of host:port, got "a b"',
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadLicensingConfig({ GRPC_PORT: '' }).GRPC_PORT).toBe(50051);
+  });
+
+  it('documents every variable in the README', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const name of Object.keys(licensingEnvSchema.shape)) expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+  });
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { env, parseEnv } from '@acme/util';
+import { DEFAULT_POLICIES_DIR } from '@acme/rules';
+import { DEV_DEFAULTS } from './dev-defaults.js';
+
+/**
+ * Every environment variable the licensing service reads. README.md documents each one; a test
+ * keeps the two in step.
+ */
+export const licensingEnvSchema = z.object({
+  GRPC_HOST: z.string().default('127.0.0.1'),
+  GRPC_PORT: env.port(DEV_DEFAULTS.port),
+  GRPC_MAX_MESSAGE_BYTES: env.positiveInt(4 * 1024 * 1024, 'a positive number of bytes'),
+  GRPC_MAX_CALL_MS: env.positiveInt(30_000, 'a positive number of milliseconds'),
+  SHUTDOWN_GRACE_MS: env.positiveInt(10_000, 'a positive number of milliseconds'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
+  SQLITE_PATH: z.string().default(DEV_DEFAULTS.sqlitePath),
+  JWT_JWKS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().default(DEV_DEFAULTS.issuer),
+  JWT_AUDIENCE: z.string().default(DEV_DEFAULTS.audience),
+  RULES_DIR: z.string().default(DEFAULT_POLICIES_DIR),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { error: 'expected a comma-separated list of host:port' })
+    .optional(),
+  SEED_DEMO: env.boolean(false),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type LicensingConfig = z.infer<typeof licensingEnvSchema>;
+
+export function loadLicensingConfig(source: Record<string, string | undefined> = process.env): LicensingConfig {
+  return parseEnv(licensingEnvSchema, source);
+}

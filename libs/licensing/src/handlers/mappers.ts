@@ -1,0 +1,58 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import {
+  AccountKind,
+  AccountSchema,
+  AccountStyle,
+  BillingPeriod,
+  ProductSchema,
+  ProductSeatUsageSchema,
+  SuiteSchema,
+  UserSchema,
+  Vendor,
+  type Account,
+  type Product,
+  type ProductSeatUsage,
+  type Suite,
+  type User,
+} from '@acme/contracts';
+import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '../store.js';
+
+/** Store records to wire messages; the only place that knows both shapes. */
+export const toProduct = (p: CatalogProduct): Product =>
+  create(ProductSchema, {
+    id: p.id,
+    name: p.name,
+    vendor: p.vendor === 'goto' ? Vendor.GOTO : Vendor.ZENDESK,
+    features: p.features,
+    suiteId: p.suiteId ?? '',
+    unitPrice: { currencyCode: p.currency, amountMinor: BigInt(p.unitPriceMinor) },
+    billingPeriod: p.billingPeriod === 'month' ? BillingPeriod.MONTH : BillingPeriod.YEAR,
+  });
+
+export const toSuite = (s: CatalogSuite): Suite => create(SuiteSchema, { id: s.id, name: s.name, productIds: s.productIds });
+
+export const toAccount = (a: AccountRecord): Account =>
+  create(AccountSchema, {
+    id: a.id,
+    name: a.name,
+    kind: a.kind === 'self_service' ? AccountKind.SELF_SERVICE : AccountKind.SALES_MANAGED,
+    style: a.style === 'goto' ? AccountStyle.GOTO : AccountStyle.ZENDESK,
+    legacyPlan: a.legacyPlan,
+    cardOnFile: a.cardOnFile,
+    ownerUserId: a.ownerUserId ?? '',
+    createTime: timestampFromDate(a.createdAt),
+  });
+
+export const toSeatUsage = (u: SeatUsageRecord): ProductSeatUsage => create(ProductSeatUsageSchema, { ...u });
+
+export const toUser = (u: UserRecord): User =>
+  create(UserSchema, {
+    id: u.id,
+    accountId: u.accountId,
+    email: u.email,
+    displayName: u.displayName,
+    roles: u.roles,
+    permissions: u.permissions,
+    createTime: timestampFromDate(u.createdAt),
+  });

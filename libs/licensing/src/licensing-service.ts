@@ -1,0 +1,68 @@
+import type { JSONWebKeySet } from 'jose';
+import { LicensingService } from '@acme/contracts';
+import type { Principal } from '@acme/auth';
+import { GrpcServer, unimplementedHandlers } from '@acme/grpc';
+import { openDatabase } from '@acme/licensing-data-access';
+import type { EventPublisher } from '@acme/messaging';
+import { watchRules } from '@acme/rules';
+import type { Logger } from '@acme/util';
+import { bearerAuthenticator } from './authenticate.js';
+import type { LicensingConfig } from './config.js';
+import { createReadHandlers } from './handlers/read-handlers.js';
+
+export interface LicensingServiceOptions {
+  config: LicensingConfig;
+  logger: Logger;
+  /** Public keys that sign bearer tokens. */
+  jwks: JSONWebKeySet;
+  /** Where outbox events go (Kafka or the in-process bus); none keeps them in the outbox. */
+  publisher?: EventPublisher;
+}
+
+export interface RunningLicensingService {
+  address: string;
+  port: number;
+  /** Content hash of the active rule set. */
+  readonly rulesVersion: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composes the licensing service: database (migrated, optionally seeded), watched policy rules,
+ * authentication, handlers and the gRPC server. Both the production app and the dev stack start
+ * it through here, so they cannot drift apart.
+ */
+export async function startLicensingService(options: LicensingServiceOptions): Promise<RunningLicensingService> {
+  const { config, logger } = options;
+  const database = await openDatabase(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.SQLITE_PATH });
+  try {
+    await database.migrate();
+    if (config.SEED_DEMO) await database.seedDemo();
+    const rules = await watchRules(config.RULES_DIR, {
+      onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),
+      onError: (error) => logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
+    });
+    const server = new GrpcServer({ logger, maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES, maxCallMs: config.GRPC_MAX_CALL_MS });
+    server.addService({
+      descriptor: LicensingService,
+      authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+      handlers: { ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService), ...createReadHandlers(database) },
+    });
+    const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
+    return {
+      address: `${config.GRPC_HOST.includes(':') ? `[${config.GRPC_HOST}]` : config.GRPC_HOST}:${port}`,
+      port,
+      get rulesVersion() {
+        return rules.current().version;
+      },
+      async stop() {
+        await server.shutdown(config.SHUTDOWN_GRACE_MS);
+        rules.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * What the licensing handlers need from persistence, in plain types. The data-access lib
+ * (`@acme/licensing-data-access`) provides it; handlers never see the ORM.
+ */
+import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '@acme/licensing-data-access';
+
+export type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord };
+
+export interface LicensingStore {
+  catalog: {
+    listProducts(): Promise<CatalogProduct[]>;
+    listSuites(): Promise<CatalogSuite[]>;
+  };
+  accounts: {
+    get(accountId: string): Promise<AccountRecord | null>;
+    seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
+  };
+  users: {
+    list(accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
+  };
+}

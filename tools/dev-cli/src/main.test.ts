@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createTokenVerifier, loadOrCreateDevKeys } from '@acme/auth';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const cli = (...args: string[]) =>
+  spawnSync(join(root, 'node_modules/.bin/tsx'), ['tools/dev-cli/src/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+
+describe('dev-cli token', () => {
+  it('prints a token the service accepts, with the claims asked for', async () => {
+    const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
+    const result = cli('token', '--keys', keys, '--account', 'acct_demo_zendesk', '--subject', 'usr_demo_zendesk_owner', '--roles', 'owner,admin');
+    expect(result.status, result.stderr).toBe(0);
+    const verify = createTokenVerifier({ jwks: (await loadOrCreateDevKeys(keys)).publicJwks, issuer: 'acme-dev', audience: 'licensing' });
+    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ subject: 'usr_demo_zendesk_owner', accountId: 'acct_demo_zendesk', roles: ['owner', 'admin'] });
+  });
+
+  it('refuses an unknown RPC name', () => {
+    const result = cli('call', 'DropTables');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('unknown method DropTables');
+  });
+});
