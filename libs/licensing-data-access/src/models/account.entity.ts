@@ -13,6 +13,8 @@ export const AccountSchema = defineEntity({
     cardOnFile: p.boolean().default(false),
     ownerUserId: p.string().length(64).nullable(),
     createdAt: p.datetime(),
+    /** Last per-account event sequence handed out; bumped under the row lock, so events are gap-free and ordered. */
+    eventSequence: p.integer().default(0),
   },
 });
 export class Account extends AccountSchema.class {}

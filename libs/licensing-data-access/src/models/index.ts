@@ -4,6 +4,9 @@ export { Account } from './account.entity.js';
 export { Subscription } from './subscription.entity.js';
 export { User } from './user.entity.js';
 export { Assignment } from './assignment.entity.js';
+export { AuditEntry } from './audit-entry.entity.js';
+export { OutboxEvent } from './outbox-event.entity.js';
+export { IdempotencyRecord } from './idempotency-record.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -11,5 +14,8 @@ import { Account } from './account.entity.js';
 import { Subscription } from './subscription.entity.js';
 import { User } from './user.entity.js';
 import { Assignment } from './assignment.entity.js';
+import { AuditEntry } from './audit-entry.entity.js';
+import { OutboxEvent } from './outbox-event.entity.js';
+import { IdempotencyRecord } from './idempotency-record.entity.js';
 
-export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment];
+export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment, AuditEntry, OutboxEvent, IdempotencyRecord];

@@ -1,0 +1,23 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Account } from './account.entity.js';
+
+/** One recorded change (`aud_…`): who, when, what before and after, and why (causation id). */
+export const AuditEntrySchema = defineEntity({
+  name: 'AuditEntry',
+  tableName: 'audit_entry',
+  indexes: [{ name: 'audit_entry_account_time_idx', properties: ['account', 'occurredAt'] }],
+  properties: {
+    id: p.string().length(64).primary(),
+    account: () => p.manyToOne(Account),
+    actor: p.string().length(200),
+    action: p.string().length(100),
+    resourceType: p.string().length(50),
+    resourceId: p.string().length(200),
+    before: p.json<Record<string, unknown>>().nullable(),
+    after: p.json<Record<string, unknown>>().nullable(),
+    causationId: p.string().length(200),
+    occurredAt: p.datetime(),
+  },
+});
+export class AuditEntry extends AuditEntrySchema.class {}
+AuditEntrySchema.setClass(AuditEntry);
