@@ -2,6 +2,7 @@ import { createOrm, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import { getAccount, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
+import { LicensingTx, RollbackSignal } from './licensing-tx.js';
 
 export interface DatabaseOptions extends OrmOptions {
   /** Catalog file loaded by `migrate()`; defaults to catalog/catalog.json. */
@@ -37,6 +38,22 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     users: {
       list: (accountId: string, page: { pageSize: number; pageToken?: string }) => listUsers(em(), accountId, page),
+    },
+    /**
+     * Runs `work` in one transaction: everything it changes commits together or not at all.
+     * `dryRun` rolls back after `work` and still returns its result (validate_only).
+     */
+    async transaction<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
+      try {
+        return await em().transactional(async (txEm) => {
+          const result = await work(new LicensingTx(txEm));
+          if (options.dryRun) throw new RollbackSignal(result);
+          return result;
+        });
+      } catch (error) {
+        if (error instanceof RollbackSignal) return error.value as T;
+        throw error;
+      }
     },
     close: () => orm.close(true),
   };

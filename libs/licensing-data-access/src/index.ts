@@ -5,3 +5,5 @@ export { parseCatalog, readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-f
 export type { CatalogFile } from './catalog-file.js';
 export { DEMO_ACCOUNTS } from './seed.js';
 export { newId } from './ids.js';
+export { LicensingTx } from './licensing-tx.js';
+export type { AssignmentRecord, AuditInput, OutboxInput, SubscriptionRecord, IdempotencyHit } from './licensing-tx.js';

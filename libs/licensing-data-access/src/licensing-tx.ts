@@ -1,0 +1,169 @@
+
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Product, Subscription, User } from './models/index.js';
+import { newId } from './ids.js';
+import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
+import { getAccount } from './queries.js';
+
+type Em = SqlEntityManager<AbstractSqlDriver>;
+
+export interface SubscriptionRecord {
+  productId: string;
+  purchased: number;
+  assigned: number;
+  unitPriceMinor: number;
+  currency: string;
+}
+
+export interface AssignmentRecord {
+  id: string;
+  accountId: string;
+  userId: string;
+  productId: string;
+  features: Record<string, boolean>;
+  createdAt: Date;
+}
+
+export interface AuditInput {
+  accountId: string;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  causationId: string;
+  occurredAt: Date;
+}
+
+export interface OutboxInput {
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  /** Builds the serialized envelope once the per-account sequence is known. */
+  payload: (sequence: number) => Uint8Array;
+}
+
+export interface IdempotencyHit {
+  method: string;
+  requestHash: string;
+  response: Uint8Array;
+}
+
+/**
+ * What one licensing mutation may do inside its transaction, in plain types. Seat counters move
+ * only through guarded updates (`reserveSeats`), so concurrent requests can never push
+ * assigned seats above purchased seats, whatever they read before.
+ */
+export class LicensingTx {
+  constructor(private readonly em: Em) {}
+
+  account(accountId: string): Promise<AccountRecord | null> {
+    return getAccount(this.em, accountId);
+  }
+
+  async user(accountId: string, userId: string): Promise<UserRecord | null> {
+    const u = await this.em.findOne(User, { id: userId, account: accountId });
+    return u ? { id: u.id, accountId, email: u.email, displayName: u.displayName, roles: u.roles, permissions: u.permissions, createdAt: u.createdAt } : null;
+  }
+
+  async products(productIds: string[]): Promise<CatalogProduct[]> {
+    const rows = await this.em.find(Product, { id: productIds });
+    return rows.map((p) => ({
+      id: p.id, name: p.name, vendor: p.vendor, features: p.features, suiteId: p.suite?.id ?? null,
+      unitPriceMinor: p.unitPriceMinor, currency: p.currency, billingPeriod: p.billingPeriod,
+    }));
+  }
+
+  async subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {
+    const rows = await this.em.find(Subscription, { account: accountId, product: productIds });
+    return rows.map((s) => ({ productId: s.product.id, purchased: s.purchasedSeats, assigned: s.assignedSeats, unitPriceMinor: s.unitPriceMinor, currency: s.currency }));
+  }
+
+  async assignmentsOfUser(userId: string): Promise<AssignmentRecord[]> {
+    const rows = await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } });
+    return rows.map(toAssignmentRecord);
+  }
+
+  /** Takes `count` seats if they are free; false (and nothing changed) otherwise. */
+  async reserveSeats(accountId: string, productId: string, count: number): Promise<boolean> {
+    const result = await this.em.execute(
+      'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
+      [count, accountId, productId, count],
+      'run',
+    );
+    return (result as unknown as { affectedRows: number }).affectedRows === 1;
+  }
+
+  async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
+    const result = await this.em.execute(
+      'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
+      [count, accountId, productId, count],
+      'run',
+    );
+    if ((result as unknown as { affectedRows: number }).affectedRows !== 1) throw new Error(`seat counter of ${accountId}/${productId} would go below zero`);
+  }
+
+  insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord {
+    const record = { ...input, id: input.id ?? newId('usr') };
+    this.em.create(User, { id: record.id, account: input.accountId, email: input.email, displayName: input.displayName, roles: input.roles, permissions: input.permissions, createdAt: input.createdAt });
+    return record;
+  }
+
+  insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord {
+    const record = { ...input, id: newId('asg') };
+    this.em.create(Assignment, { id: record.id, account: input.accountId, user: input.userId, product: input.productId, features: input.features, createdAt: input.createdAt });
+    return record;
+  }
+
+  async deleteAssignment(assignmentId: string): Promise<void> {
+    await this.em.nativeDelete(Assignment, { id: assignmentId });
+  }
+
+  appendAudit(entries: AuditInput[]): void {
+    for (const e of entries) {
+      this.em.create(AuditEntry, {
+        id: newId('aud'), account: e.accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
+        before: e.before, after: e.after, causationId: e.causationId, occurredAt: e.occurredAt,
+      });
+    }
+  }
+
+  /**
+   * Appends events with the next per-account sequence numbers. The counter update takes the
+   * account row lock until commit, so an account's sequences commit in order without gaps.
+   */
+  async appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]> {
+    if (events.length === 0) return [];
+    const rows = (await this.em.execute('update account set event_sequence = event_sequence + ? where id = ? returning event_sequence', [events.length, accountId], 'all')) as { event_sequence: number }[];
+    const last = Number(rows[0]?.event_sequence);
+    if (!Number.isFinite(last)) throw new Error(`account ${accountId} vanished while appending events`);
+    const first = last - events.length + 1;
+    return events.map((event, i) => {
+      const sequence = first + i;
+      this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, eventType: event.eventType, payload: Buffer.from(event.payload(sequence)), occurredAt: event.occurredAt, publishedAt: null });
+      return sequence;
+    });
+  }
+
+  async findIdempotency(accountId: string, key: string): Promise<IdempotencyHit | null> {
+    const row = await this.em.findOne(IdempotencyRecord, { id: `${accountId}:${key}` });
+    return row ? { method: row.method, requestHash: row.requestHash, response: new Uint8Array(row.response) } : null;
+  }
+
+  saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void {
+    this.em.create(IdempotencyRecord, { id: `${accountId}:${key}`, method: hit.method, requestHash: hit.requestHash, response: Buffer.from(hit.response), createdAt });
+  }
+}
+
+function toAssignmentRecord(a: Assignment): AssignmentRecord {
+  return { id: a.id, accountId: a.account.id, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt };
+}
+
+/** Thrown inside a transaction to roll it back on purpose (validate_only dry runs). */
+export class RollbackSignal<T> extends Error {
+  constructor(readonly value: T) {
+    super('rolled back on purpose');
+  }
+}
+

@@ -1,0 +1,90 @@
+/**
+ * Seat accounting under concurrency, against the real PostgreSQL: the guarded counter update
+ * is the only way seats are taken, so racing transactions can never over-allocate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
+import { openDatabase, type Database } from './database.js';
+
+const skip = await skipWithoutPostgres();
+const ACCOUNT = 'acct_demo_goto';
+let db: Database;
+let url: string;
+let drop = async () => {};
+
+beforeAll(async () => {
+  if (skip) return;
+  const database = await createTestPostgres('seats');
+  ({ url, drop } = database);
+  db = await openDatabase({ databaseUrl: url, poolSize: 20 });
+  await db.migrate();
+  await db.seedDemo();
+  // 50 free seats of GoTo Meeting and 200 users who want one.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`update subscription set purchased_seats = assigned_seats + 50 where account_id = $1 and product_id = 'goto_meeting'`, [ACCOUNT]);
+  await client.end();
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < 200; i++) {
+      tx.insertUser({ id: `usr_race_${i}`, accountId: ACCOUNT, email: `race${i}@demo-goto.test`, displayName: `Racer ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
+    }
+  });
+});
+
+afterAll(async () => {
+  if (skip) return;
+  await db.close();
+  await drop();
+});
+
+async function counts() {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ purchased: number; assigned: number; actual: string }>(
+    `select s.purchased_seats as purchased, s.assigned_seats as assigned,
+            (select count(*) from assignment a where a.account_id = s.account_id and a.product_id = s.product_id) as actual
+       from subscription s where s.account_id = $1 and s.product_id = 'goto_meeting'`,
+    [ACCOUNT],
+  );
+  await client.end();
+  return { purchased: rows[0]!.purchased, assigned: rows[0]!.assigned, actual: Number(rows[0]!.actual) };
+}
+
+describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
+  it('200 concurrent assignments at 50 free seats: exactly 50 succeed and the counter matches the rows', async () => {
+    const before = await counts();
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        db.transaction(async (tx) => {
+          if (!(await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1))) return false;
+          tx.insertAssignment({ accountId: ACCOUNT, userId: `usr_race_${i}`, productId: 'goto_meeting', features: {}, createdAt: new Date() });
+          return true;
+        }),
+      ),
+    );
+    expect(outcomes.filter(Boolean)).toHaveLength(50);
+    const after = await counts();
+    expect(after.assigned).toBe(before.assigned + 50);
+    expect(after.assigned).toBe(after.actual);
+    expect(after.assigned).toBeLessThanOrEqual(after.purchased);
+  });
+
+  it('a transaction that fails after reserving gives the seat back (nothing half-applied)', async () => {
+    const before = await counts();
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
+        throw new Error('boom after the counter moved');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a dry run returns its result and changes nothing', async () => {
+    const before = await counts();
+    const result = await db.transaction(async (tx) => tx.reserveSeats(ACCOUNT, 'goto_meeting', 0), { dryRun: true });
+    expect(result).toBe(true);
+    expect(await counts()).toEqual(before);
+  });
+});
