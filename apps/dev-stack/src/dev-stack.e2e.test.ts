@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { LicensingService } from '@acme/contracts';
 import { checkHealth, createClient, decodeGrpcError, GrpcStatus, listServicesByReflection } from '@acme/grpc';
 import { loadLicensingConfig } from '@acme/licensing';
+import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { startDevStack, type DevStack } from './dev-stack.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dev-stack-'));
@@ -66,5 +67,26 @@ describe('dev stack over the socket', () => {
     client.close();
     expect(foreign).toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, errorInfo: { reason: 'PERMISSION_DENIED' } });
     expect(anonymous).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });
+  });
+
+  it('assigns a license over the socket; usage follows; a denial lists every violated rule', async () => {
+    const client = createClient(LicensingService, stack.address, { token: stack.token });
+    const before = (await client.getSeatUsage({ productIds: ['goto_contact_center'] })).products[0]!;
+    const response = await client.assignLicenses({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center' }] });
+    expect(response.results[0]?.assignment?.id).toMatch(/^asg_/);
+    expect(response.decision?.ruleSetVersion).toMatch(/^[0-9a-f]{16}$/);
+    const after = (await client.getSeatUsage({ productIds: ['goto_contact_center'] })).products[0]!;
+    expect(after.assigned).toBe(before.assigned + 1);
+
+    const again = decodeGrpcError(await client.assignLicenses({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center' }] }).catch((e) => e));
+    expect(again).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, errorInfo: { reason: 'INVALID_ARGUMENT' } });
+    expect(again.badRequest?.fieldViolations[0]?.description).toContain('already holds goto_contact_center');
+
+    const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
+    const memberToken = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_agent', accountId: 'acct_demo_goto', roles: ['member'], issuer: 'acme-dev', audience: 'licensing' });
+    const denied = decodeGrpcError(await client.assignLicenses({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] }, { token: memberToken }).catch((e) => e));
+    expect(denied).toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, errorInfo: { reason: 'POLICY_DENIED' } });
+    expect(denied.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.assign-and-unassign']);
+    client.close();
   });
 });

@@ -1,7 +1,7 @@
 import { createOrm, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
-import { getAccount, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
+import { getAccount, listAudit, listOutbox, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
 import { LicensingTx, RollbackSignal } from './licensing-tx.js';
 
 export interface DatabaseOptions extends OrmOptions {
@@ -35,6 +35,12 @@ export async function openDatabase(options: DatabaseOptions) {
     accounts: {
       get: (accountId: string) => getAccount(em(), accountId),
       seatUsage: (accountId: string) => seatUsage(em(), accountId),
+    },
+    outbox: {
+      list: (accountId: string) => listOutbox(em(), accountId),
+    },
+    audit: {
+      list: (accountId: string) => listAudit(em(), accountId),
     },
     users: {
       list: (accountId: string, page: { pageSize: number; pageToken?: string }) => listUsers(em(), accountId, page),

@@ -7,3 +7,4 @@ export { DEMO_ACCOUNTS } from './seed.js';
 export { newId } from './ids.js';
 export { LicensingTx } from './licensing-tx.js';
 export type { AssignmentRecord, AuditInput, OutboxInput, SubscriptionRecord, IdempotencyHit } from './licensing-tx.js';
+export type { OutboxRecord, AuditRecord } from './queries.js';

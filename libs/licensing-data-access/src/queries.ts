@@ -1,5 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Account, Product, Subscription, Suite, User } from './models/index.js';
+import { Account, AuditEntry, OutboxEvent, Product, Subscription, Suite, User } from './models/index.js';
 import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
@@ -57,4 +57,35 @@ function decodeToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString();
   // An unreadable token simply starts from the beginning of an impossible range: no rows.
   return text.startsWith('v1:') ? text.slice(3) : '\uffff';
+}
+
+export interface OutboxRecord {
+  id: string;
+  sequence: number;
+  eventType: string;
+  payload: Uint8Array;
+  publishedAt: Date | null;
+}
+
+/** An account's outbox in sequence order (the relay and tests read it). */
+export async function listOutbox(em: Em, accountId: string): Promise<OutboxRecord[]> {
+  const rows = await em.find(OutboxEvent, { account: accountId }, { orderBy: { sequence: 'asc' } });
+  return rows.map((r) => ({ id: r.id, sequence: r.sequence, eventType: r.eventType, payload: new Uint8Array(r.payload), publishedAt: r.publishedAt ?? null }));
+}
+
+export interface AuditRecord {
+  id: string;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  causationId: string;
+  occurredAt: Date;
+}
+
+export async function listAudit(em: Em, accountId: string): Promise<AuditRecord[]> {
+  const rows = await em.find(AuditEntry, { account: accountId }, { orderBy: { occurredAt: 'desc', id: 'desc' } });
+  return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, before: r.before ?? null, after: r.after ?? null, causationId: r.causationId, occurredAt: r.occurredAt }));
 }

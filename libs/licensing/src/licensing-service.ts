@@ -9,6 +9,7 @@ import type { Logger } from '@acme/util';
 import { bearerAuthenticator } from './authenticate.js';
 import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
+import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -17,6 +18,8 @@ export interface LicensingServiceOptions {
   jwks: JSONWebKeySet;
   /** Where outbox events go (Kafka or the in-process bus); none keeps them in the outbox. */
   publisher?: EventPublisher;
+  /** Clock for timestamps and retention windows; tests inject one. */
+  now?: () => Date;
 }
 
 export interface RunningLicensingService {
@@ -46,7 +49,11 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     server.addService({
       descriptor: LicensingService,
       authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-      handlers: { ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService), ...createReadHandlers(database) },
+      handlers: {
+        ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
+        ...createReadHandlers(database),
+        ...createAssignmentHandlers({ db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) }),
+      },
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     return {

@@ -1,0 +1,156 @@
+/**
+ * AssignLicenses / UnassignLicenses in-process (handlers are plain functions), against libsql and
+ * the real PostgreSQL, with the shipped policy rules.
+ */
+import { fromBinary } from '@bufbuild/protobuf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssignLicensesRequestSchema, UnassignLicensesRequestSchema, events } from '@acme/contracts';
+import { create } from '@bufbuild/protobuf';
+import type { Principal } from '@acme/auth';
+import type { CallContext } from '@acme/grpc';
+import { openDatabase, type Database } from '@acme/licensing-data-access';
+import { loadRuleSet, type RuleSet } from '@acme/rules';
+import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
+import { AppError } from '@acme/util';
+import { createAssignmentHandlers } from './assignment-handlers.js';
+
+const skipPostgres = await skipWithoutPostgres();
+const rules: RuleSet = await loadRuleSet();
+const NOW = new Date('2026-11-23T10:00:00Z');
+const ACCOUNT = 'acct_demo_goto';
+
+const principal = (overrides: Partial<Principal> = {}): Principal => ({
+  subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null, ...overrides,
+});
+let calls = 0;
+const context = (p: Principal = principal()): CallContext<Principal> => ({ principal: p, requestId: `req-${++calls}`, signal: new AbortController().signal, deadline: null, method: 'test' });
+const assignRequest = (init: Parameters<typeof create<typeof AssignLicensesRequestSchema>>[1]) => create(AssignLicensesRequestSchema, init);
+const unassignRequest = (init: Parameters<typeof create<typeof UnassignLicensesRequestSchema>>[1]) => create(UnassignLicensesRequestSchema, init);
+
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+describe.each([
+  ['libsql', false],
+  ['postgresql', skipPostgres],
+] as const)('assignment handlers on %s', (driver, skip) => {
+  let db: Database;
+  let cleanup = async () => {};
+  let handlers: ReturnType<typeof createAssignmentHandlers>;
+  const usage = async (productId: string) => (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === productId)!;
+  const snapshot = async () => ({ usage: await db.accounts.seatUsage(ACCOUNT), outbox: (await db.outbox.list(ACCOUNT)).length, audit: (await db.audit.list(ACCOUNT)).length });
+
+  beforeAll(async () => {
+    if (skip) return;
+    if (driver === 'postgresql') {
+      const pg = await createTestPostgres('assign');
+      db = await openDatabase({ databaseUrl: pg.url });
+      cleanup = pg.drop;
+    } else {
+      const file = tempSqlitePath();
+      db = await openDatabase({ sqlitePath: file.path });
+      cleanup = async () => file.remove();
+    }
+    await db.migrate();
+    await db.seedDemo();
+    handlers = createAssignmentHandlers({ db, rules: () => rules, now: () => NOW });
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await db.close();
+    await cleanup();
+  });
+
+  it.skipIf(skip)('assigns several products at once with features, audit rows and ordered outbox events', async () => {
+    const before = await usage('goto_contact_center');
+    const response = await handlers.assignLicenses(
+      assignRequest({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center', features: { outbound_dialer: false } }, { productId: 'goto_connect_standard' }], notifyUser: true }),
+      context(),
+    );
+    expect(response.results!.map((r) => r.productId)).toEqual(['goto_contact_center', 'goto_connect_standard']);
+    expect(response.results![0]?.assignment?.features).toEqual({ supervisor_dashboard: true, call_recording: true, outbound_dialer: false });
+    expect((await usage('goto_contact_center')).assigned).toBe(before.assigned + 1);
+
+    const outbox = await db.outbox.list(ACCOUNT);
+    expect(outbox.map((e) => e.eventType)).toEqual(['license.assigned', 'license.assigned', 'notification.requested']);
+    expect(outbox.map((e) => e.sequence)).toEqual([1, 2, 3]);
+    const first = fromBinary(events.EventEnvelopeSchema, outbox[0]!.payload);
+    expect(first).toMatchObject({ accountId: ACCOUNT, sequence: 1n, eventType: 'license.assigned', actor: { subject: 'usr_demo_goto_admin' } });
+    expect(first.payload.case === 'licenseAssigned' && first.payload.value.price?.unitPrice?.amountMinor).toBe(7000n);
+    const audit = await db.audit.list(ACCOUNT);
+    expect(audit.filter((a) => a.action === 'license.assigned')).toHaveLength(2);
+    expect(audit[0]?.causationId).toMatch(/^req-/);
+  });
+
+  it.skipIf(skip)('refuses a member without manage_users, listing the violated rule, and changes nothing', async () => {
+    const before = await snapshot();
+    const error = await refusal(handlers.assignLicenses(assignRequest({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] }), context(principal({ subject: 'usr_demo_goto_agent', roles: ['member'] }))));
+    expect(error).toMatchObject({ type: 'permission_denied', reason: 'POLICY_DENIED' });
+    expect(error.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.assign-and-unassign']);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.skipIf(skip)('is all or nothing: one full product refuses the whole request', async () => {
+    // Connect Standard: 10 seats; fill it to the brim through the handler first.
+    const free = (await usage('goto_connect_standard')).available;
+    for (let i = 0; i < free; i++) {
+      await db.transaction(async (tx) => void tx.insertUser({ id: `usr_fill_${driver}_${i}`, accountId: ACCOUNT, email: `fill${i}@x.test`, displayName: `Fill ${i}`, roles: ['member'], permissions: [], createdAt: NOW }));
+      await handlers.assignLicenses(assignRequest({ userId: `usr_fill_${driver}_${i}`, products: [{ productId: 'goto_connect_standard' }] }), context());
+    }
+    await db.transaction(async (tx) => void tx.insertUser({ id: `usr_aon_${driver}`, accountId: ACCOUNT, email: 'aon@x.test', displayName: 'All Or Nothing', roles: ['member'], permissions: [], createdAt: NOW }));
+    const before = await snapshot();
+    const error = await refusal(handlers.assignLicenses(assignRequest({ userId: `usr_aon_${driver}`, products: [{ productId: 'goto_contact_center' }, { productId: 'goto_connect_standard' }] }), context()));
+    expect(error).toMatchObject({ type: 'resource_exhausted', reason: 'SEATS_EXHAUSTED' });
+    expect(error.ruleViolations.map((v) => v.type)).toEqual(['seat-limits.no-assignment-beyond-purchased']);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.skipIf(skip)('warns and emits seats.exhausted when the last seat is used', async () => {
+    const meeting = await usage('goto_meeting');
+    let last;
+    for (let i = 0; i < meeting.available; i++) {
+      const id = `usr_meet_${driver}_${i}`;
+      await db.transaction(async (tx) => void tx.insertUser({ id, accountId: ACCOUNT, email: `meet${i}@x.test`, displayName: `Meet ${i}`, roles: ['member'], permissions: [], createdAt: NOW }));
+      last = await handlers.assignLicenses(assignRequest({ userId: id, products: [{ productId: 'goto_meeting' }] }), context());
+    }
+    expect(last?.decision?.warnings?.map((w) => w.ruleId)).toEqual(['seat-limits.last-seat-notice']);
+    expect(last?.decision?.effects).toMatchObject([{ type: 'notice', code: 'seats_exhausted', productId: 'goto_meeting' }]);
+    expect((await db.outbox.list(ACCOUNT)).at(-1)?.eventType).toBe('seats.exhausted');
+  });
+
+  it.skipIf(skip)('validate_only returns the decision and changes nothing', async () => {
+    const before = await snapshot();
+    const response = await handlers.unassignLicenses(unassignRequest({ userId: 'usr_demo_goto_agent', productIds: ['goto_contact_center'], validateOnly: true }), context());
+    expect(response.decision?.validateOnly).toBe(true);
+    expect(response.results!.map((r) => r.productId)).toEqual(['goto_contact_center']);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.skipIf(skip)('replays the first response for a repeated idempotency key and refuses it for another request', async () => {
+    const request = unassignRequest({ userId: 'usr_demo_goto_agent', productIds: ['goto_contact_center'], idempotencyKey: `key-${driver}` });
+    const first = await handlers.unassignLicenses(request, context());
+    const afterFirst = await snapshot();
+    const second = await handlers.unassignLicenses(request, context());
+    expect(second).toEqual(first);
+    expect(await snapshot()).toEqual(afterFirst);
+    const other = await refusal(handlers.unassignLicenses(unassignRequest({ userId: 'usr_demo_goto_agent', productIds: ['goto_connect_standard'], idempotencyKey: `key-${driver}` }), context()));
+    expect(other.reason).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it.skipIf(skip)('reports every bad field at once and touches nothing', async () => {
+    const before = await snapshot();
+    const error = await refusal(handlers.assignLicenses(assignRequest({ userId: 'bob', products: [{ productId: 'goto_meeting' }, { productId: 'goto_meeting' }, { productId: 'Not A Product' }], idempotencyKey: 'has spaces' }), context()));
+    expect(error.fieldViolations.map((v) => v.field)).toEqual(['user_id', 'products[1]', 'products[2]', 'idempotency_key']);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.skipIf(skip)("refuses another account's user, unknown products and features", async () => {
+    expect((await refusal(handlers.assignLicenses(assignRequest({ accountId: 'acct_demo_zendesk', userId: 'usr_demo_zendesk_agent1', products: [{ productId: 'zendesk_talk' }] }), context()))).type).toBe('permission_denied');
+    expect((await refusal(handlers.assignLicenses(assignRequest({ userId: 'usr_demo_zendesk_agent1', products: [{ productId: 'goto_meeting' }] }), context()))).type).toBe('not_found');
+    const unknown = await refusal(handlers.assignLicenses(assignRequest({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_webinar' }, { productId: 'goto_meeting', features: { teleport: true } }] }), context()));
+    expect(unknown.fieldViolations.map((v) => v.field)).toEqual(['products[0].product_id', 'products[1].product_id', 'products[1].features.teleport']);
+  });
+});

@@ -1,0 +1,33 @@
+import { create } from '@bufbuild/protobuf';
+import { DecisionSummarySchema, type DecisionSummary } from '@acme/contracts';
+import type { Decision } from '@acme/rules';
+import { AppError, type AppErrorType } from '@acme/util';
+
+/**
+ * A denied decision as one error listing every violated rule. The status follows the most
+ * fundamental family involved: who may act (PERMISSION_DENIED), then seat limits
+ * (RESOURCE_EXHAUSTED), then any other policy (FAILED_PRECONDITION). The reason says which.
+ */
+export function decisionError(decision: Decision, subject: string): AppError {
+  const families = new Set(decision.violations.map((v) => v.ruleId.split('.')[0]));
+  const [type, reason]: [AppErrorType, string] = families.has('who-may-act')
+    ? ['permission_denied', 'POLICY_DENIED']
+    : families.has('seat-limits')
+      ? ['resource_exhausted', 'SEATS_EXHAUSTED']
+      : ['policy_denied', 'POLICY_DENIED'];
+  return new AppError(type, decision.violations.map((v) => v.message).join('; '), {
+    reason,
+    ruleViolations: decision.violations.map((v) => ({ type: v.ruleId, subject, description: v.message })),
+    metadata: { rule_set_version: decision.ruleSetVersion, violated_rules: decision.violations.map((v) => v.ruleId).join(',') },
+  });
+}
+
+/** Warnings and effects of an allowed decision, as returned to the caller. */
+export function decisionSummary(decision: Decision, validateOnly: boolean): DecisionSummary {
+  return create(DecisionSummarySchema, {
+    warnings: decision.warnings.map((w) => ({ ruleId: w.ruleId, message: w.message })),
+    effects: decision.effects.map((e) => ({ type: e.type, code: e.code ?? '', productId: e.productId ?? '', userIds: e.userIds ?? (e.userId ? [e.userId] : []), ruleId: e.ruleId })),
+    ruleSetVersion: decision.ruleSetVersion,
+    validateOnly,
+  });
+}

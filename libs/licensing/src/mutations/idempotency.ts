@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import type { LicensingTx } from '@acme/licensing-data-access';
+import { AppError } from '@acme/util';
+
+const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export function checkIdempotencyKey(key: string): string | null {
+  return key === '' || KEY.test(key) ? null : 'must be 1-200 characters of letters, digits, . _ : -';
+}
+
+/** Hash of the request without its key: the same key must come with the same request. */
+export function requestHash<D extends DescMessage>(schema: D, request: MessageShape<D> & { idempotencyKey: string }): string {
+  const copy = { ...request, idempotencyKey: '' } as MessageShape<D>;
+  return createHash('sha256').update(toBinary(schema, copy)).digest('hex');
+}
+
+/** The stored first response for this key, or null; refuses a key reused for another request. */
+export async function replay<D extends DescMessage>(tx: LicensingTx, accountId: string, key: string, method: string, hash: string, responseSchema: D): Promise<MessageShape<D> | null> {
+  const hit = await tx.findIdempotency(accountId, key);
+  if (!hit) return null;
+  if (hit.method !== method || hit.requestHash !== hash) {
+    throw new AppError('failed_precondition', `idempotency key "${key}" was already used for a different request`, { reason: 'IDEMPOTENCY_KEY_REUSED', metadata: { idempotency_key: key } });
+  }
+  return fromBinary(responseSchema, hit.response);
+}
+
+export function remember<D extends DescMessage>(tx: LicensingTx, accountId: string, key: string, method: string, hash: string, responseSchema: D, response: MessageShape<D>, now: Date): void {
+  tx.saveIdempotency(accountId, key, { method, requestHash: hash, response: toBinary(responseSchema, response) }, now);
+}
