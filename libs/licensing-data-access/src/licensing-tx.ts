@@ -1,9 +1,9 @@
 
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Product, Subscription, User } from './models/index.js';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
-import { getAccount } from './queries.js';
+import { getAccount, listProducts, toUserRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -64,15 +64,11 @@ export class LicensingTx {
 
   async user(accountId: string, userId: string): Promise<UserRecord | null> {
     const u = await this.em.findOne(User, { id: userId, account: accountId });
-    return u ? { id: u.id, accountId, email: u.email, displayName: u.displayName, roles: u.roles, permissions: u.permissions, createdAt: u.createdAt } : null;
+    return u ? toUserRecord(u) : null;
   }
 
-  async products(productIds: string[]): Promise<CatalogProduct[]> {
-    const rows = await this.em.find(Product, { id: productIds });
-    return rows.map((p) => ({
-      id: p.id, name: p.name, vendor: p.vendor, features: p.features, suiteId: p.suite?.id ?? null,
-      unitPriceMinor: p.unitPriceMinor, currency: p.currency, billingPeriod: p.billingPeriod,
-    }));
+  products(productIds: string[]): Promise<CatalogProduct[]> {
+    return listProducts(this.em, productIds);
   }
 
   async subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {

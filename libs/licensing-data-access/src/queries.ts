@@ -4,12 +4,18 @@ import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, User
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
-export async function listProducts(em: Em): Promise<CatalogProduct[]> {
-  const products = await em.find(Product, {}, { orderBy: { id: 'asc' } });
-  return products.map((p) => ({
-    id: p.id, name: p.name, vendor: p.vendor, features: p.features, suiteId: p.suite?.id ?? null,
-    unitPriceMinor: p.unitPriceMinor, currency: p.currency, billingPeriod: p.billingPeriod,
-  }));
+export const toCatalogProduct = (p: Product): CatalogProduct => ({
+  id: p.id, name: p.name, vendor: p.vendor, features: p.features, suiteId: p.suite?.id ?? null,
+  unitPriceMinor: p.unitPriceMinor, currency: p.currency, billingPeriod: p.billingPeriod,
+});
+
+export const toUserRecord = (u: User): UserRecord => ({
+  id: u.id, accountId: u.account.id, email: u.email, displayName: u.displayName, roles: u.roles, permissions: u.permissions, createdAt: u.createdAt,
+});
+
+export async function listProducts(em: Em, ids?: string[]): Promise<CatalogProduct[]> {
+  const products = await em.find(Product, ids ? { id: ids } : {}, { orderBy: { id: 'asc' } });
+  return products.map(toCatalogProduct);
 }
 
 export async function listSuites(em: Em): Promise<CatalogSuite[]> {
@@ -46,9 +52,7 @@ export async function listUsers(em: Em, accountId: string, page: { pageSize: num
     after ? { account: accountId, id: { $gt: after } } : { account: accountId },
     { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
   );
-  const users = rows.slice(0, page.pageSize).map((u) => ({
-    id: u.id, accountId, email: u.email, displayName: u.displayName, roles: u.roles, permissions: u.permissions, createdAt: u.createdAt,
-  }));
+  const users = rows.slice(0, page.pageSize).map(toUserRecord);
   return { users, nextPageToken: rows.length > page.pageSize ? encodeToken(users[users.length - 1]!.id) : null };
 }
 
