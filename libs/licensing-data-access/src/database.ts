@@ -1,7 +1,7 @@
 import { createOrm, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
-import { getAccount, listAudit, listOutbox, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
+import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
 import { LicensingTx, RollbackSignal } from './licensing-tx.js';
 
 export interface DatabaseOptions extends OrmOptions {
@@ -40,7 +40,10 @@ export async function openDatabase(options: DatabaseOptions) {
       list: (accountId: string) => listOutbox(em(), accountId),
     },
     audit: {
-      list: (accountId: string) => listAudit(em(), accountId),
+      list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => listAudit(em(), accountId, filter, page),
+    },
+    assignments: {
+      list: (accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }) => listAssignments(em(), accountId, filter, page),
     },
     users: {
       list: (accountId: string, page: { pageSize: number; pageToken?: string }) => listUsers(em(), accountId, page),

@@ -1,5 +1,6 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Account, AuditEntry, OutboxEvent, Product, Subscription, Suite, User } from './models/index.js';
+import { Account, Assignment, AuditEntry, OutboxEvent, Product, Subscription, Suite, User } from './models/index.js';
+import type { AssignmentRecord } from './licensing-tx.js';
 import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
@@ -56,6 +57,18 @@ export async function listUsers(em: Em, accountId: string, page: { pageSize: num
   return { users, nextPageToken: rows.length > page.pageSize ? encodeToken(users[users.length - 1]!.id) : null };
 }
 
+/** Assignments of an account, optionally of one user and/or product, keyset-paged by id. */
+export async function listAssignments(em: Em, accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }> {
+  const after = page.pageToken ? decodeToken(page.pageToken) : null;
+  const rows = await em.find(
+    Assignment,
+    { account: accountId, ...(filter.userId ? { user: filter.userId } : {}), ...(filter.productId ? { product: filter.productId } : {}), ...(after ? { id: { $gt: after } } : {}) },
+    { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
+  );
+  const assignments = rows.slice(0, page.pageSize).map((a) => ({ id: a.id, accountId, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt }));
+  return { assignments, nextPageToken: rows.length > page.pageSize ? encodeToken(assignments[assignments.length - 1]!.id) : null };
+}
+
 const encodeToken = (id: string) => Buffer.from(`v1:${id}`).toString('base64url');
 function decodeToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString();
@@ -89,7 +102,31 @@ export interface AuditRecord {
   occurredAt: Date;
 }
 
-export async function listAudit(em: Em, accountId: string): Promise<AuditRecord[]> {
-  const rows = await em.find(AuditEntry, { account: accountId }, { orderBy: { occurredAt: 'desc', id: 'desc' } });
-  return rows.map((r) => ({ id: r.id, actor: r.actor, action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, before: r.before ?? null, after: r.after ?? null, causationId: r.causationId, occurredAt: r.occurredAt }));
+/** Newest first, keyset-paged on (occurredAt, id) so concurrent writes never shift a page. */
+export async function listAudit(
+  em: Em,
+  accountId: string,
+  filter: { resourceId?: string; actor?: string } = {},
+  page: { pageSize: number; pageToken?: string } = { pageSize: 1000 },
+): Promise<{ events: AuditRecord[]; nextPageToken: string | null }> {
+  const cursor = page.pageToken ? decodeAuditToken(page.pageToken) : null;
+  const rows = await em.find(
+    AuditEntry,
+    {
+      account: accountId,
+      ...(filter.resourceId ? { resourceId: filter.resourceId } : {}),
+      ...(filter.actor ? { actor: filter.actor } : {}),
+      ...(cursor ? { $or: [{ occurredAt: { $lt: cursor.at } }, { occurredAt: cursor.at, id: { $lt: cursor.id } }] } : {}),
+    },
+    { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: page.pageSize + 1 },
+  );
+  const events = rows.slice(0, page.pageSize).map((r) => ({ id: r.id, actor: r.actor, action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, before: r.before ?? null, after: r.after ?? null, causationId: r.causationId, occurredAt: r.occurredAt }));
+  const last = events[events.length - 1];
+  return { events, nextPageToken: rows.length > page.pageSize && last ? Buffer.from(`a1:${last.occurredAt.getTime()}:${last.id}`).toString('base64url') : null };
+}
+
+function decodeAuditToken(token: string): { at: Date; id: string } | null {
+  const match = /^a1:(\d{1,15}):(\S{1,64})$/.exec(Buffer.from(token, 'base64url').toString());
+  // An unreadable token matches nothing rather than restarting from the top.
+  return match ? { at: new Date(Number(match[1])), id: match[2]! } : { at: new Date(0), id: '' };
 }

@@ -2,9 +2,11 @@
  * What the licensing handlers need from persistence, in plain types. The data-access lib
  * (`@acme/licensing-data-access`) provides it; handlers never see the ORM.
  */
-import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '@acme/licensing-data-access';
+import type { AccountRecord, AssignmentRecord, AuditRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '@acme/licensing-data-access';
 
 export type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord };
+
+type Page = { pageSize: number; pageToken?: string };
 
 export interface LicensingStore {
   catalog: {
@@ -14,6 +16,12 @@ export interface LicensingStore {
   accounts: {
     get(accountId: string): Promise<AccountRecord | null>;
     seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
+  };
+  assignments: {
+    list(accountId: string, filter: { userId?: string; productId?: string }, page: Page): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }>;
+  };
+  audit: {
+    list(accountId: string, filter: { resourceId?: string; actor?: string }, page: Page): Promise<{ events: AuditRecord[]; nextPageToken: string | null }>;
   };
   users: {
     list(accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;

@@ -13,6 +13,8 @@ import { loadRuleSet, type RuleSet } from '@acme/rules';
 import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
 import { AppError } from '@acme/util';
 import { createAssignmentHandlers } from './assignment-handlers.js';
+import { createReadHandlers } from './read-handlers.js';
+import { ListAssignmentsRequestSchema, ListAuditEventsRequestSchema } from '@acme/contracts';
 
 const skipPostgres = await skipWithoutPostgres();
 const rules: RuleSet = await loadRuleSet();
@@ -41,7 +43,7 @@ describe.each([
   let cleanup = async () => {};
   let handlers: ReturnType<typeof createAssignmentHandlers>;
   const usage = async (productId: string) => (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === productId)!;
-  const snapshot = async () => ({ usage: await db.accounts.seatUsage(ACCOUNT), outbox: (await db.outbox.list(ACCOUNT)).length, audit: (await db.audit.list(ACCOUNT)).length });
+  const snapshot = async () => ({ usage: await db.accounts.seatUsage(ACCOUNT), outbox: (await db.outbox.list(ACCOUNT)).length, audit: (await db.audit.list(ACCOUNT)).events.length });
 
   beforeAll(async () => {
     if (skip) return;
@@ -80,7 +82,7 @@ describe.each([
     const first = fromBinary(events.EventEnvelopeSchema, outbox[0]!.payload);
     expect(first).toMatchObject({ accountId: ACCOUNT, sequence: 1n, eventType: 'license.assigned', actor: { subject: 'usr_demo_goto_admin' } });
     expect(first.payload.case === 'licenseAssigned' && first.payload.value.price?.unitPrice?.amountMinor).toBe(7000n);
-    const audit = await db.audit.list(ACCOUNT);
+    const audit = (await db.audit.list(ACCOUNT)).events;
     expect(audit.filter((a) => a.action === 'license.assigned')).toHaveLength(2);
     expect(audit[0]?.causationId).toMatch(/^req-/);
   });
@@ -152,5 +154,38 @@ describe.each([
     expect((await refusal(handlers.assignLicenses(assignRequest({ userId: 'usr_demo_zendesk_agent1', products: [{ productId: 'goto_meeting' }] }), context()))).type).toBe('not_found');
     const unknown = await refusal(handlers.assignLicenses(assignRequest({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_webinar' }, { productId: 'goto_meeting', features: { teleport: true } }] }), context()));
     expect(unknown.fieldViolations.map((v) => v.field)).toEqual(['products[0].product_id', 'products[1].product_id', 'products[1].features.teleport']);
+  });
+
+  it.skipIf(skip)('lists assignments with filters, page by page, each exactly once', async () => {
+    const reads = createReadHandlers(db);
+    const all: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await reads.listAssignments(create(ListAssignmentsRequestSchema, { pageSize: 4, pageToken }), context());
+      expect(page.assignments!.length).toBeLessThanOrEqual(4);
+      all.push(...page.assignments!.map((a) => a.id!));
+      pageToken = page.nextPageToken ?? '';
+    } while (pageToken);
+    expect(new Set(all).size).toBe(all.length);
+    const usage = await db.accounts.seatUsage(ACCOUNT);
+    expect(all.length).toBe(usage.reduce((sum, u) => sum + u.assigned, 0));
+    const meeting = await reads.listAssignments(create(ListAssignmentsRequestSchema, { productId: 'goto_meeting', pageSize: 500 }), context());
+    expect(meeting.assignments!.every((a) => a.productId === 'goto_meeting')).toBe(true);
+    expect(meeting.assignments!.length).toBe(usage.find((u) => u.productId === 'goto_meeting')!.assigned);
+    const mine = await reads.listAssignments(create(ListAssignmentsRequestSchema, { userId: 'usr_demo_goto_admin' }), context());
+    expect(mine.assignments!.map((a) => a.productId).sort()).toEqual(['goto_connect_standard', 'goto_meeting']);
+  });
+
+  it.skipIf(skip)('lists the audit trail newest first with actor, before/after and causation', async () => {
+    const reads = createReadHandlers(db);
+    const first = await reads.listAuditEvents(create(ListAuditEventsRequestSchema, { pageSize: 2 }), context());
+    expect(first.events).toHaveLength(2);
+    expect(first.nextPageToken).not.toBe('');
+    const second = await reads.listAuditEvents(create(ListAuditEventsRequestSchema, { pageSize: 2, pageToken: first.nextPageToken! }), context());
+    expect(second.events!.map((e) => e.id)).not.toContain(first.events![0]!.id);
+    const unassigned = await reads.listAuditEvents(create(ListAuditEventsRequestSchema, { pageSize: 50 }), context());
+    const removal = unassigned.events!.find((e) => e.action === 'license.unassigned')!;
+    expect(removal).toMatchObject({ actor: 'usr_demo_goto_admin', resourceType: 'assignment', before: { productId: 'goto_contact_center' } });
+    expect(removal.after).toBeUndefined();
   });
 });

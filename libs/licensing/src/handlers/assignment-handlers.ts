@@ -3,10 +3,8 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   AssignLicensesRequestSchema,
   AssignLicensesResponseSchema,
-  AssignmentSchema,
   UnassignLicensesRequestSchema,
   UnassignLicensesResponseSchema,
-  type Assignment,
   type LicensingService,
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
@@ -18,13 +16,11 @@ import { decisionError, decisionSummary } from '../mutations/decision-outcome.js
 import { runMutation, type MutationDeps } from '../mutations/run-mutation.js';
 import { outboxEvents } from '../mutations/outbox-events.js';
 import { RequestProblems } from './validation.js';
+import { toAssignment } from './mappers.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
 
 const MAX_PRODUCTS = 20;
-
-const toAssignment = (a: AssignmentRecord): Assignment =>
-  create(AssignmentSchema, { id: a.id, accountId: a.accountId, userId: a.userId, productId: a.productId, features: a.features, createTime: timestampFromDate(a.createdAt) });
 
 function checkProductList(problems: RequestProblems, field: string, productIds: string[]): void {
   if (productIds.length === 0) problems.add(field, 'at least one product is required');

@@ -1,8 +1,11 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { JsonObject } from '@bufbuild/protobuf';
 import {
   AccountKind,
   AccountSchema,
+  AssignmentSchema,
+  AuditEventSchema,
   AccountStyle,
   BillingPeriod,
   ProductSchema,
@@ -11,11 +14,14 @@ import {
   UserSchema,
   Vendor,
   type Account,
+  type Assignment,
+  type AuditEvent,
   type Product,
   type ProductSeatUsage,
   type Suite,
   type User,
 } from '@acme/contracts';
+import type { AssignmentRecord, AuditRecord } from '@acme/licensing-data-access';
 import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '../store.js';
 
 /** Store records to wire messages; the only place that knows both shapes. */
@@ -55,4 +61,16 @@ export const toUser = (u: UserRecord): User =>
     roles: u.roles,
     permissions: u.permissions,
     createTime: timestampFromDate(u.createdAt),
+  });
+
+export const toAssignment = (a: AssignmentRecord): Assignment =>
+  create(AssignmentSchema, { id: a.id, accountId: a.accountId, userId: a.userId, productId: a.productId, features: a.features, createTime: timestampFromDate(a.createdAt) });
+
+// protobuf-es represents google.protobuf.Struct fields as plain JSON objects.
+const toStruct = (value: Record<string, unknown> | null) => (value ? (value as JsonObject) : undefined);
+
+export const toAuditEvent = (accountId: string, e: AuditRecord): AuditEvent =>
+  create(AuditEventSchema, {
+    id: e.id, accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
+    before: toStruct(e.before), after: toStruct(e.after), causationId: e.causationId, occurTime: timestampFromDate(e.occurredAt),
   });

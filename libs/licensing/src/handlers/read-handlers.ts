@@ -4,11 +4,12 @@ import type { ServiceHandlers } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
 import type { LicensingStore } from '../store.js';
-import { toAccount, toProduct, toSeatUsage, toSuite, toUser } from './mappers.js';
+import { toAccount, toAssignment, toAuditEvent, toProduct, toSeatUsage, toSuite, toUser } from './mappers.js';
+import { RequestProblems } from './validation.js';
 import { readPage } from './paging.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
-type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage' | 'listUsers'>;
+type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage' | 'listUsers' | 'listAssignments' | 'listAuditEvents'>;
 
 /** Catalog, account and user reads; every account read is confined to the caller's account. */
 export function createReadHandlers(store: LicensingStore): ReadHandlers {
@@ -41,6 +42,34 @@ export function createReadHandlers(store: LicensingStore): ReadHandlers {
       const accountId = resolveAccountId(principal, request.accountId);
       const page = await store.users.list(accountId, readPage(request));
       return { users: page.users.map(toUser), nextPageToken: page.nextPageToken ?? '' };
+    },
+
+    async listAssignments(request, { principal }) {
+      const problems = new RequestProblems();
+      if (request.userId) problems.id('user_id', request.userId, 'usr');
+      if (request.productId) problems.slug('product_id', request.productId);
+      problems.throwIfAny();
+      const accountId = resolveAccountId(principal, request.accountId);
+      const page = await store.assignments.list(
+        accountId,
+        { ...(request.userId ? { userId: request.userId } : {}), ...(request.productId ? { productId: request.productId } : {}) },
+        readPage(request),
+      );
+      return { assignments: page.assignments.map(toAssignment), nextPageToken: page.nextPageToken ?? '' };
+    },
+
+    async listAuditEvents(request, { principal }) {
+      const problems = new RequestProblems();
+      if (request.resourceId.length > 200) problems.add('resource_id', 'at most 200 characters');
+      if (request.actor.length > 200) problems.add('actor', 'at most 200 characters');
+      problems.throwIfAny();
+      const accountId = resolveAccountId(principal, request.accountId);
+      const page = await store.audit.list(
+        accountId,
+        { ...(request.resourceId ? { resourceId: request.resourceId } : {}), ...(request.actor ? { actor: request.actor } : {}) },
+        readPage(request),
+      );
+      return { events: page.events.map((e) => toAuditEvent(accountId, e)), nextPageToken: page.nextPageToken ?? '' };
     },
   };
 }
