@@ -112,6 +112,15 @@ export class LicensingTx {
     return record;
   }
 
+  async updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void> {
+    await this.em.nativeUpdate(Assignment, { id: assignmentId }, { features });
+  }
+
+  async userByEmail(accountId: string, email: string): Promise<UserRecord | null> {
+    const u = await this.em.findOne(User, { account: accountId, email });
+    return u ? toUserRecord(u) : null;
+  }
+
   async deleteAssignment(assignmentId: string): Promise<void> {
     await this.em.nativeDelete(Assignment, { id: assignmentId });
   }

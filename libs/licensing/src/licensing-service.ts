@@ -10,6 +10,7 @@ import { bearerAuthenticator } from './authenticate.js';
 import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
 import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
+import { createUserHandlers } from './handlers/user-handlers.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -45,6 +46,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),
       onError: (error) => logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
     });
+    const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
     const server = new GrpcServer({ logger, maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES, maxCallMs: config.GRPC_MAX_CALL_MS });
     server.addService({
       descriptor: LicensingService,
@@ -52,7 +54,8 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       handlers: {
         ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
         ...createReadHandlers(database),
-        ...createAssignmentHandlers({ db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) }),
+        ...createAssignmentHandlers(mutationDeps),
+        ...createUserHandlers(mutationDeps),
       },
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);

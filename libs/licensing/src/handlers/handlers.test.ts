@@ -1,5 +1,5 @@
 /**
- * AssignLicenses / UnassignLicenses in-process (handlers are plain functions), against libsql and
+ * The licensing handlers in-process (they are plain functions), against libsql and
  * the real PostgreSQL, with the shipped policy rules.
  */
 import { fromBinary } from '@bufbuild/protobuf';
@@ -14,7 +14,8 @@ import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/t
 import { AppError } from '@acme/util';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 import { createReadHandlers } from './read-handlers.js';
-import { ListAssignmentsRequestSchema, ListAuditEventsRequestSchema } from '@acme/contracts';
+import { CreateUserRequestSchema, ListAssignmentsRequestSchema, ListAuditEventsRequestSchema, ListUsersRequestSchema, UpdateFeaturesRequestSchema } from '@acme/contracts';
+import { createUserHandlers } from './user-handlers.js';
 
 const skipPostgres = await skipWithoutPostgres();
 const rules: RuleSet = await loadRuleSet();
@@ -187,5 +188,38 @@ describe.each([
     const removal = unassigned.events!.find((e) => e.action === 'license.unassigned')!;
     expect(removal).toMatchObject({ actor: 'usr_demo_goto_admin', resourceType: 'assignment', before: { productId: 'goto_contact_center' } });
     expect(removal.after).toBeUndefined();
+  });
+
+  it.skipIf(skip)('changes feature toggles, keeping the others, with an event carrying before and after', async () => {
+    const response = await handlers.updateFeatures(create(UpdateFeaturesRequestSchema, { userId: 'usr_demo_goto_admin', productId: 'goto_meeting', features: { cloud_recording: false } }), context());
+    expect(response.assignment?.features).toEqual({ cloud_recording: false });
+    const listed = await createReadHandlers(db).listAssignments(create(ListAssignmentsRequestSchema, { userId: 'usr_demo_goto_admin', productId: 'goto_meeting' }), context());
+    expect(listed.assignments![0]?.features).toEqual({ cloud_recording: false });
+    const last = fromBinary(events.EventEnvelopeSchema, (await db.outbox.list(ACCOUNT)).at(-1)!.payload);
+    expect(last.payload.case).toBe('featuresChanged');
+    const unknown = await refusal(handlers.updateFeatures(create(UpdateFeaturesRequestSchema, { userId: 'usr_demo_goto_admin', productId: 'goto_meeting', features: { warp_drive: true } }), context()));
+    expect(unknown.fieldViolations).toMatchObject([{ field: 'features.warp_drive' }]);
+  });
+
+  it.skipIf(skip)('creates a user with licenses in one step, and refuses a duplicate email or a role beyond the caller', async () => {
+    const users = createUserHandlers({ db, rules: () => rules, now: () => NOW });
+    const response = await users.createUser(create(CreateUserRequestSchema, { email: `New.Hire.${driver}@Demo-Goto.test`, displayName: 'New Hire', products: [{ productId: 'goto_contact_center' }] }), context());
+    expect(response.user).toMatchObject({ email: `new.hire.${driver}@demo-goto.test`, roles: ['member'] });
+    expect(response.assignments!.map((a) => a.productId)).toEqual(['goto_contact_center']);
+    const duplicate = await refusal(users.createUser(create(CreateUserRequestSchema, { email: `new.hire.${driver}@demo-goto.test`, displayName: 'Again' }), context()));
+    expect(duplicate.reason).toBe('ALREADY_EXISTS');
+    const manager = principal({ subject: 'usr_demo_goto_manager', roles: ['member'], permissions: ['manage_users'] });
+    const escalation = await refusal(users.createUser(create(CreateUserRequestSchema, { email: `boss.${driver}@demo-goto.test`, displayName: 'Boss', roles: ['super_admin'] }), context(manager)));
+    expect(escalation).toMatchObject({ type: 'permission_denied', reason: 'PERMISSION_DENIED' });
+  });
+
+  it.skipIf(skip)('creates nothing when the licenses of a new user are refused', async () => {
+    const users = createUserHandlers({ db, rules: () => rules, now: () => NOW });
+    const before = await snapshot();
+    const error = await refusal(users.createUser(create(CreateUserRequestSchema, { email: `full.${driver}@demo-goto.test`, displayName: 'Full', products: [{ productId: 'goto_connect_standard' }] }), context()));
+    expect(error.reason).toBe('SEATS_EXHAUSTED');
+    expect(await snapshot()).toEqual(before);
+    const listed = await createReadHandlers(db).listUsers(create(ListUsersRequestSchema, { pageSize: 500 }), context());
+    expect(listed.users!.map((u) => u.email)).not.toContain(`full.${driver}@demo-goto.test`);
   });
 });

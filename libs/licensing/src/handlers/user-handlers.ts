@@ -1,0 +1,67 @@
+import { create } from '@bufbuild/protobuf';
+import { CreateUserRequestSchema, CreateUserResponseSchema, type LicensingService } from '@acme/contracts';
+import type { Principal } from '@acme/auth';
+import type { ServiceHandlers } from '@acme/grpc';
+import { AppError } from '@acme/util';
+import { actorFacts } from '../mutations/actor-facts.js';
+import { decisionError, decisionSummary } from '../mutations/decision-outcome.js';
+import { grantProducts, userFacts } from '../mutations/grant-products.js';
+import { runMutation, type MutationDeps } from '../mutations/run-mutation.js';
+import { checkProductList } from './assignment-handlers.js';
+import { toAssignment, toUser } from './mappers.js';
+import { RequestProblems } from './validation.js';
+
+type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
+
+const ROLES = ['super_admin', 'admin', 'owner', 'member'];
+const PERMISSIONS = ['manage_users', 'manage_licenses'];
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
+
+/**
+ * Roles a caller may hand out: nobody grants more than they have. Members and managers create
+ * members; admins also admins; only a super admin creates super admins or owners.
+ */
+function grantableRoles(principal: Principal): string[] {
+  if (principal.roles.includes('super_admin')) return ROLES;
+  if (principal.roles.includes('admin')) return ['admin', 'member'];
+  return ['member'];
+}
+
+/** CreateUser: a new user, optionally with licenses, all in one transaction. */
+export function createUserHandlers(deps: MutationDeps): Pick<Handlers, 'createUser'> {
+  return {
+    async createUser(request, { principal, requestId }) {
+      const problems = new RequestProblems();
+      const email = request.email.trim().toLowerCase();
+      if (!EMAIL.test(email)) problems.add('email', 'must be an email address such as ana@example.com');
+      if (request.displayName.trim() === '' || request.displayName.length > 200) problems.add('display_name', 'required, at most 200 characters');
+      request.roles.forEach((role, i) => ROLES.includes(role) || problems.add(`roles[${i}]`, `must be one of ${ROLES.join(', ')}`));
+      request.permissions.forEach((p, i) => PERMISSIONS.includes(p) || problems.add(`permissions[${i}]`, `must be one of ${PERMISSIONS.join(', ')}`));
+      if (request.products.length > 0) checkProductList(problems, 'products', request.products.map((p) => p.productId));
+      const spec = { method: 'CreateUser', requestSchema: CreateUserRequestSchema, responseSchema: CreateUserResponseSchema, request, principal, problems };
+      return runMutation(deps, spec, async (tx, accountId, now) => {
+        const account = await tx.account(accountId);
+        if (!account) throw AppError.notFound('account', accountId);
+        const roles = request.roles.length > 0 ? [...new Set(request.roles)] : ['member'];
+        const beyond = roles.filter((r) => !grantableRoles(principal).includes(r));
+        const extraPermissions = request.permissions.filter((p) => !principal.permissions.includes(p));
+        if (beyond.length > 0 || (extraPermissions.length > 0 && !principal.roles.some((r) => r === 'super_admin' || r === 'admin'))) {
+          throw new AppError('permission_denied', `callers may not grant ${[...beyond, ...extraPermissions].join(', ')}`, { reason: 'PERMISSION_DENIED' });
+        }
+        if (await tx.userByEmail(accountId, email)) throw new AppError('already_exists', `a user with email ${email} already exists`, { reason: 'ALREADY_EXISTS', metadata: { email } });
+        const user = tx.insertUser({ accountId, email, displayName: request.displayName.trim(), roles, permissions: [...new Set(request.permissions)], createdAt: now });
+        tx.appendAudit([{ accountId, actor: principal.subject, action: 'user.created', resourceType: 'user', resourceId: user.id, before: null, after: { email, displayName: user.displayName, roles, permissions: user.permissions }, causationId: requestId, occurredAt: now }]);
+        // Adding a user may add licenses; the rules decide it as create_user, all or nothing.
+        const granted = request.products.length > 0
+          ? await grantProducts({ deps, tx, principal, account, user, held: [], point: 'create_user', field: 'products', requestId, now, notifyUser: request.notifyUser }, request.products)
+          : { created: [], decision: await deps.rules().decide('create_user', { ...actorFacts(principal, account), request: { productIds: [] }, products: [], user: userFacts(user, []) }) };
+        if (!granted.decision.allowed) throw decisionError(granted.decision, accountId);
+        return create(CreateUserResponseSchema, {
+          user: toUser(user),
+          assignments: granted.created.map(toAssignment),
+          decision: decisionSummary(granted.decision, request.validateOnly),
+        });
+      });
+    },
+  };
+}

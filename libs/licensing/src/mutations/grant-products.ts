@@ -1,0 +1,100 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { ProductAssignment } from '@acme/contracts';
+import type { Principal } from '@acme/auth';
+import type { AccountRecord, AssignmentRecord, LicensingTx, SubscriptionRecord, UserRecord } from '@acme/licensing-data-access';
+import type { Decision } from '@acme/rules';
+import { AppError } from '@acme/util';
+import { RequestProblems } from '../handlers/validation.js';
+import { actorFacts } from './actor-facts.js';
+import { decisionError } from './decision-outcome.js';
+import { outboxEvents, type PayloadInit } from './outbox-events.js';
+import type { MutationDeps } from './run-mutation.js';
+
+/** The seat facts of one product as the rules expect them (see libs/rules catalogue). */
+export function seatFacts(productId: string, suiteId: string | null, sub: SubscriptionRecord | undefined, requested: number) {
+  const purchased = sub?.purchased ?? 0;
+  const assigned = sub?.assigned ?? 0;
+  return { id: productId, suiteId, purchased, assigned, available: purchased - assigned, requested, availableAfter: purchased - assigned - requested, purchasedAfter: purchased };
+}
+
+export function userFacts(user: Pick<UserRecord, 'id'>, held: AssignmentRecord[]) {
+  // Queue membership and phone configuration arrive with the contact-center and retention work.
+  return { id: user.id, productIds: held.map((a) => a.productId), queueMembershipCount: 0, queueMembershipCountAfter: 0, hasPhoneConfiguration: false, hasRetainedConfiguration: false };
+}
+
+export interface GrantContext {
+  deps: MutationDeps;
+  tx: LicensingTx;
+  principal: Principal;
+  account: AccountRecord;
+  user: Pick<UserRecord, 'id'>;
+  /** Assignments the user holds before this change. */
+  held: AssignmentRecord[];
+  point: 'assign' | 'create_user';
+  /** Field path of the product list in the request, for error messages. */
+  field: string;
+  requestId: string;
+  now: Date;
+  notifyUser: boolean;
+}
+
+/**
+ * Gives a user one or more products, all or nothing: checks products and features, asks the
+ * rules, takes each seat through the guarded counter, writes assignments, audit rows and outbox
+ * events. Used by AssignLicenses and CreateUser.
+ */
+export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment[]): Promise<{ created: AssignmentRecord[]; decision: Decision }> {
+  const { tx, account, user, held, now } = ctx;
+  const productIds = wanted.map((w) => w.productId);
+  const products = new Map((await tx.products(productIds)).map((p) => [p.id, p]));
+  const problems = new RequestProblems();
+  wanted.forEach((w, i) => {
+    const product = products.get(w.productId);
+    if (!product) return void problems.add(`${ctx.field}[${i}].product_id`, `unknown product ${w.productId}`);
+    if (held.some((a) => a.productId === product.id)) problems.add(`${ctx.field}[${i}].product_id`, `${user.id} already holds ${product.id}`);
+    for (const feature of Object.keys(w.features)) {
+      if (!product.features.includes(feature)) problems.add(`${ctx.field}[${i}].features.${feature.slice(0, 64)}`, `${product.id} has no feature ${feature.slice(0, 64)} (it has: ${product.features.join(', ')})`);
+    }
+  });
+  problems.throwIfAny();
+
+  const subscriptions = new Map((await tx.subscriptions(account.id, productIds)).map((s) => [s.productId, s]));
+  const decision = await ctx.deps.rules().decide(ctx.point, {
+    ...actorFacts(ctx.principal, account),
+    request: { productIds },
+    products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, subscriptions.get(id), 1)),
+    user: userFacts(user, held),
+  });
+  if (!decision.allowed) throw decisionError(decision, account.id);
+
+  const created: AssignmentRecord[] = [];
+  for (const w of wanted) {
+    const product = products.get(w.productId)!;
+    // The guarded update is the last word: a concurrent request may have taken the seat.
+    if (!(await tx.reserveSeats(account.id, product.id, 1))) {
+      throw new AppError('resource_exhausted', `${product.id}: no seat left`, {
+        reason: 'SEATS_EXHAUSTED',
+        ruleViolations: [{ type: 'seat-limits.no-assignment-beyond-purchased', subject: product.id, description: `${product.id}: every purchased seat is assigned` }],
+      });
+    }
+    const features = Object.fromEntries(product.features.map((f) => [f, w.features[f] ?? true]));
+    created.push(tx.insertAssignment({ accountId: account.id, userId: user.id, productId: product.id, features, createdAt: now }));
+  }
+  tx.appendAudit(created.map((a) => ({ accountId: account.id, actor: ctx.principal.subject, action: 'license.assigned', resourceType: 'assignment', resourceId: a.id, before: null, after: { userId: a.userId, productId: a.productId, features: a.features }, causationId: ctx.requestId, occurredAt: now })));
+  const payloads: PayloadInit[] = [
+    ...created.map((a): PayloadInit => {
+      const sub = subscriptions.get(a.productId);
+      const product = products.get(a.productId)!;
+      return {
+        case: 'licenseAssigned',
+        value: { assignmentId: a.id, userId: a.userId, productId: a.productId, features: a.features, effectiveTime: timestampFromDate(now), price: { unitPrice: { currencyCode: sub?.currency ?? product.currency, amountMinor: BigInt(sub?.unitPriceMinor ?? product.unitPriceMinor) }, billingPeriod: product.billingPeriod } },
+      };
+    }),
+    ...decision.effects
+      .filter((e) => e.type === 'notice' && e.code === 'seats_exhausted')
+      .map((e): PayloadInit => ({ case: 'seatsExhausted', value: { productId: e.productId ?? '', purchased: subscriptions.get(e.productId ?? '')?.purchased ?? 0 } })),
+    ...(ctx.notifyUser ? [{ case: 'notificationRequested', value: { template: 'product_change', userId: user.id, parameters: { added: productIds.join(',') } } } as PayloadInit] : []),
+  ];
+  await tx.appendEvents(account.id, outboxEvents({ accountId: account.id, principal: ctx.principal, causationId: ctx.requestId, occurredAt: now }, payloads));
+  return { created, decision };
+}
