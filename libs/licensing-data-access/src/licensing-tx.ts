@@ -1,9 +1,9 @@
 
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Subscription, User } from './models/index.js';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Product, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
-import { getAccount, listProducts, toUserRecord } from './queries.js';
+import { getAccount, listProducts, toCatalogProduct, toUserRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -71,6 +71,11 @@ export class LicensingTx {
     return listProducts(this.em, productIds);
   }
 
+  /** Every product of a suite, ordered by id. */
+  async suiteProducts(suiteId: string): Promise<CatalogProduct[]> {
+    return (await this.em.find(Product, { suite: suiteId }, { orderBy: { id: 'asc' } })).map(toCatalogProduct);
+  }
+
   async subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {
     const rows = await this.em.find(Subscription, { account: accountId, product: productIds });
     return rows.map((s) => ({ productId: s.product.id, purchased: s.purchasedSeats, assigned: s.assignedSeats, unitPriceMinor: s.unitPriceMinor, currency: s.currency }));
@@ -119,6 +124,32 @@ export class LicensingTx {
   async userByEmail(accountId: string, email: string): Promise<UserRecord | null> {
     const u = await this.em.findOne(User, { account: accountId, email });
     return u ? toUserRecord(u) : null;
+  }
+
+  /** Users holding a seat of a product, with what downgrade orders need. */
+  async holders(accountId: string, productId: string): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]> {
+    const rows = await this.em.find(Assignment, { account: accountId, product: productId }, { populate: ['user'], orderBy: { id: 'asc' } });
+    return rows.map((a) => ({ assignmentId: a.id, userId: a.user.id, displayName: a.user.displayName, assignedAt: a.createdAt }));
+  }
+
+  /** Creates the subscription at the given rate when the account has none for the product. */
+  async ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void> {
+    if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
+    this.em.create(Subscription, { id: `sub_${accountId.slice(5)}_${productId}`, account: accountId, product: productId, purchasedSeats: 0, assignedSeats: 0, unitPriceMinor, currency });
+    await this.em.flush();
+  }
+
+  /**
+   * Sets purchased seats, guarded so it can never fall below the seats in use (a concurrent
+   * assignment wins and this returns false).
+   */
+  async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
+    const result = await this.em.execute(
+      'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',
+      [total, accountId, productId, total],
+      'run',
+    );
+    return (result as unknown as { affectedRows: number }).affectedRows === 1;
   }
 
   async deleteAssignment(assignmentId: string): Promise<void> {

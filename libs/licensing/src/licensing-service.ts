@@ -11,6 +11,7 @@ import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
 import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
 import { createUserHandlers } from './handlers/user-handlers.js';
+import { createSeatHandlers } from './handlers/seat-handlers.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -56,6 +57,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         ...createReadHandlers(database),
         ...createAssignmentHandlers(mutationDeps),
         ...createUserHandlers(mutationDeps),
+        ...createSeatHandlers(mutationDeps),
       },
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
