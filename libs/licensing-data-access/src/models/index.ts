@@ -7,6 +7,9 @@ export { Assignment } from './assignment.entity.js';
 export { AuditEntry } from './audit-entry.entity.js';
 export { OutboxEvent } from './outbox-event.entity.js';
 export { IdempotencyRecord } from './idempotency-record.entity.js';
+export { SalesOrder } from './sales-order.entity.js';
+export { Queue } from './queue.entity.js';
+export { QueueMember } from './queue-member.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -17,5 +20,8 @@ import { Assignment } from './assignment.entity.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
+import { SalesOrder } from './sales-order.entity.js';
+import { Queue } from './queue.entity.js';
+import { QueueMember } from './queue-member.entity.js';
 
-export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment, AuditEntry, OutboxEvent, IdempotencyRecord];
+export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment, AuditEntry, OutboxEvent, IdempotencyRecord, SalesOrder, Queue, QueueMember];

@@ -1,0 +1,24 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { Account } from './account.entity.js';
+import { Product } from './product.entity.js';
+
+/** Seats asked from sales (`so_…`): pending until a back-office identity completes it. */
+export const SalesOrderSchema = defineEntity({
+  name: 'SalesOrder',
+  tableName: 'sales_order',
+  indexes: [{ name: 'sales_order_account_state_idx', properties: ['account', 'state'] }],
+  properties: {
+    id: p.string().length(64).primary(),
+    account: () => p.manyToOne(Account),
+    product: () => p.manyToOne(Product),
+    quantity: p.integer(),
+    state: p.enum(['pending', 'completed'] as const),
+    note: p.string().length(1000),
+    requestedBy: p.string().length(200),
+    createdAt: p.datetime(),
+    completedAt: p.datetime().nullable(),
+    completedBy: p.string().length(200).nullable(),
+  },
+});
+export class SalesOrder extends SalesOrderSchema.class {}
+SalesOrderSchema.setClass(SalesOrder);
