@@ -1,7 +1,7 @@
 import { createOrm, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
-import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listSuites, listUsers, seatUsage } from './queries.js';
+import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, seatUsage } from './queries.js';
 import { LicensingTx, RollbackSignal } from './licensing-tx.js';
 
 export interface DatabaseOptions extends OrmOptions {
@@ -41,6 +41,9 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     audit: {
       list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => listAudit(em(), accountId, filter, page),
+    },
+    queues: {
+      list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) => listQueues(em(), accountId, filter),
     },
     assignments: {
       list: (accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }) => listAssignments(em(), accountId, filter, page),

@@ -1,6 +1,6 @@
 
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Product, Subscription, User } from './models/index.js';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
 import { getAccount, listProducts, toCatalogProduct, toUserRecord } from './queries.js';
@@ -22,6 +22,34 @@ export interface AssignmentRecord {
   productId: string;
   features: Record<string, boolean>;
   createdAt: Date;
+}
+
+export interface SalesOrderRecord {
+  id: string;
+  accountId: string;
+  productId: string;
+  quantity: number;
+  state: 'pending' | 'completed';
+  note: string;
+  requestedBy: string;
+  createdAt: Date;
+  completedAt: Date | null;
+  completedBy: string | null;
+}
+
+export interface QueueRecord {
+  id: string;
+  accountId: string;
+  kind: 'call' | 'inbound' | 'outbound';
+  name: string;
+  createdAt: Date;
+}
+
+export interface MembershipRecord {
+  queueId: string;
+  queueKind: QueueRecord['kind'];
+  userId: string;
+  role: 'agent' | 'supervisor';
 }
 
 export interface AuditInput {
@@ -150,6 +178,62 @@ export class LicensingTx {
       'run',
     );
     return (result as unknown as { affectedRows: number }).affectedRows === 1;
+  }
+
+  insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
+    const record: SalesOrderRecord = { ...input, id: newId('so'), state: 'pending', completedAt: null, completedBy: null };
+    const { accountId, productId, ...rest } = record;
+    this.em.create(SalesOrder, { ...rest, account: accountId, product: productId });
+    return record;
+  }
+
+  async salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null> {
+    const o = await this.em.findOne(SalesOrder, { id: orderId, account: accountId });
+    return o
+      ? { id: o.id, accountId, productId: o.product.id, quantity: o.quantity, state: o.state, note: o.note, requestedBy: o.requestedBy, createdAt: o.createdAt, completedAt: o.completedAt ?? null, completedBy: o.completedBy ?? null }
+      : null;
+  }
+
+  /** Completes a pending order exactly once; false when it was already completed. */
+  async completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
+    const changed = await this.em.nativeUpdate(SalesOrder, { id: orderId, state: 'pending' }, { state: 'completed', completedBy, completedAt: at });
+    return changed === 1;
+  }
+
+  insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {
+    const record = { ...input, id: newId('q') };
+    this.em.create(Queue, { id: record.id, account: input.accountId, kind: input.kind, name: input.name, createdAt: input.createdAt });
+    return record;
+  }
+
+  async queue(accountId: string, queueId: string): Promise<QueueRecord | null> {
+    const q = await this.em.findOne(Queue, { id: queueId, account: accountId });
+    return q ? { id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt } : null;
+  }
+
+  async queueByName(accountId: string, kind: QueueRecord['kind'], name: string): Promise<QueueRecord | null> {
+    const q = await this.em.findOne(Queue, { account: accountId, kind, name });
+    return q ? { id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt } : null;
+  }
+
+  /** Every queue membership of a user, across call, inbound and outbound queues. */
+  async membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]> {
+    const rows = await this.em.find(QueueMember, { account: accountId, user: userId }, { populate: ['queue'], orderBy: { queue: 'asc' } });
+    return rows.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
+  }
+
+  async membersOfQueue(queueId: string): Promise<MembershipRecord[]> {
+    const rows = await this.em.find(QueueMember, { queue: queueId }, { populate: ['queue'], orderBy: { user: 'asc' } });
+    return rows.map((m) => ({ queueId, queueKind: m.queue.kind, userId: m.user.id, role: m.role }));
+  }
+
+  async insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
+    this.em.create(QueueMember, { id: newId('qm'), account: accountId, queue: membership.queueId, user: membership.userId, role: membership.role, createdAt: at });
+    await this.em.flush();
+  }
+
+  async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
+    return this.em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
   }
 
   async deleteAssignment(assignmentId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Account, Assignment, AuditEntry, OutboxEvent, Product, Subscription, Suite, User } from './models/index.js';
-import type { AssignmentRecord } from './licensing-tx.js';
+import { Account, Assignment, AuditEntry, OutboxEvent, Product, Queue, QueueMember, SalesOrder, Subscription, Suite, User } from './models/index.js';
+import type { AssignmentRecord, MembershipRecord, QueueRecord } from './licensing-tx.js';
 import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
@@ -35,14 +35,30 @@ export async function getAccount(em: Em, accountId: string): Promise<AccountReco
 }
 
 export async function seatUsage(em: Em, accountId: string): Promise<SeatUsageRecord[]> {
-  const subscriptions = await em.find(Subscription, { account: accountId }, { orderBy: { product: 'asc' } });
+  const [subscriptions, pending] = await Promise.all([
+    em.find(Subscription, { account: accountId }, { orderBy: { product: 'asc' } }),
+    em.find(SalesOrder, { account: accountId, state: 'pending' }),
+  ]);
+  const pendingOf = (productId: string) => pending.filter((o) => o.product.id === productId).reduce((sum, o) => sum + o.quantity, 0);
   return subscriptions.map((s) => ({
     productId: s.product.id,
     purchased: s.purchasedSeats,
     assigned: s.assignedSeats,
     available: s.purchasedSeats - s.assignedSeats,
-    pendingFromSales: 0,
+    pendingFromSales: pendingOf(s.product.id),
   }));
+}
+
+/** Queues of an account with their members, optionally of one kind or containing one user. */
+export async function listQueues(em: Em, accountId: string, filter: { kind?: QueueRecord['kind']; memberUserId?: string }): Promise<(QueueRecord & { members: MembershipRecord[] })[]> {
+  const queues = await em.find(Queue, { account: accountId, ...(filter.kind ? { kind: filter.kind } : {}) }, { orderBy: { id: 'asc' } });
+  const members = await em.find(QueueMember, { account: accountId }, { orderBy: { user: 'asc' } });
+  return queues
+    .map((q) => ({
+      id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt,
+      members: members.filter((m) => m.queue.id === q.id).map((m) => ({ queueId: q.id, queueKind: q.kind, userId: m.user.id, role: m.role })),
+    }))
+    .filter((q) => !filter.memberUserId || q.members.some((m) => m.userId === filter.memberUserId));
 }
 
 /** Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. */

@@ -12,6 +12,8 @@ import { createReadHandlers } from './handlers/read-handlers.js';
 import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
 import { createUserHandlers } from './handlers/user-handlers.js';
 import { createSeatHandlers } from './handlers/seat-handlers.js';
+import { createSalesHandlers } from './handlers/sales-handlers.js';
+import { createQueueHandlers } from './handlers/queue-handlers.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -58,6 +60,8 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         ...createAssignmentHandlers(mutationDeps),
         ...createUserHandlers(mutationDeps),
         ...createSeatHandlers(mutationDeps),
+        ...createSalesHandlers(mutationDeps),
+        ...createQueueHandlers(mutationDeps),
       },
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);

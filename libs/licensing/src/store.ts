@@ -2,7 +2,7 @@
  * What the licensing handlers need from persistence, in plain types. The data-access lib
  * (`@acme/licensing-data-access`) provides it; handlers never see the ORM.
  */
-import type { AccountRecord, AssignmentRecord, AuditRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '@acme/licensing-data-access';
+import type { AccountRecord, AssignmentRecord, AuditRecord, CatalogProduct, CatalogSuite, MembershipRecord, QueueRecord, SeatUsageRecord, UserRecord } from '@acme/licensing-data-access';
 
 export type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord };
 
@@ -16,6 +16,9 @@ export interface LicensingStore {
   accounts: {
     get(accountId: string): Promise<AccountRecord | null>;
     seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
+  };
+  queues: {
+    list(accountId: string, filter: { kind?: QueueRecord['kind']; memberUserId?: string }): Promise<(QueueRecord & { members: MembershipRecord[] })[]>;
   };
   assignments: {
     list(accountId: string, filter: { userId?: string; productId?: string }, page: Page): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }>;

@@ -31,7 +31,7 @@ export const FACTS: Record<string, FactDescription> = {
   },
   request: {
     description:
-      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}.',
+      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}.',
     points: ALL,
   },
   products: {

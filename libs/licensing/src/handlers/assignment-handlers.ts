@@ -16,7 +16,7 @@ import { AppError } from '@acme/util';
 import { actorFacts } from '../mutations/actor-facts.js';
 import { decisionError, decisionSummary } from '../mutations/decision-outcome.js';
 import { runMutation, type MutationDeps } from '../mutations/run-mutation.js';
-import { grantProducts, seatFacts, userFacts } from '../mutations/grant-products.js';
+import { grantProducts, queueCounts, seatFacts, userFacts } from '../mutations/grant-products.js';
 import { outboxEvents } from '../mutations/outbox-events.js';
 import { RequestProblems } from './validation.js';
 import { toAssignment } from './mappers.js';
@@ -85,7 +85,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           ...actorFacts(principal, account),
           request: { productIds: request.productIds },
           products: request.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1)),
-          user: userFacts(user, held),
+          user: userFacts(user, held, await queueCounts(tx, accountId, user.id)),
         });
         if (!decision.allowed) throw decisionError(decision, accountId);
 
@@ -128,7 +128,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           ...actorFacts(principal, account),
           request: { productId: product!.id, features: Object.keys(request.features) },
           products: [seatFacts(product!.id, product!.suiteId, subscriptions[0], 0)],
-          user: userFacts(user, held),
+          user: userFacts(user, held, await queueCounts(tx, accountId, user.id)),
         });
         if (!decision.allowed) throw decisionError(decision, accountId);
         const after = { ...assignment.features, ...request.features };

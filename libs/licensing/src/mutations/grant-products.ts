@@ -17,9 +17,18 @@ export function seatFacts(productId: string, suiteId: string | null, sub: Subscr
   return { id: productId, suiteId, purchased, assigned, available: purchased - assigned, requested, availableAfter: purchased - assigned - requested, purchasedAfter: purchased };
 }
 
-export function userFacts(user: Pick<UserRecord, 'id'>, held: AssignmentRecord[]) {
-  // Queue membership and phone configuration arrive with the contact-center and retention work.
-  return { id: user.id, productIds: held.map((a) => a.productId), queueMembershipCount: 0, queueMembershipCountAfter: 0, hasPhoneConfiguration: false, hasRetainedConfiguration: false };
+/**
+ * The `user` fact. `queues` is the user's queue membership count before and after the change.
+ * Phone configuration retention is not modelled yet, so those flags are false.
+ */
+export function userFacts(user: Pick<UserRecord, 'id'>, held: AssignmentRecord[], queues: { before: number; after: number } = { before: 0, after: 0 }) {
+  return { id: user.id, productIds: held.map((a) => a.productId), queueMembershipCount: queues.before, queueMembershipCountAfter: queues.after, hasPhoneConfiguration: false, hasRetainedConfiguration: false };
+}
+
+/** A user's queue membership count, unchanged by license changes. */
+export async function queueCounts(tx: LicensingTx, accountId: string, userId: string): Promise<{ before: number; after: number }> {
+  const count = (await tx.membershipsOfUser(accountId, userId)).length;
+  return { before: count, after: count };
 }
 
 export interface GrantContext {
@@ -63,7 +72,7 @@ export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment
     ...actorFacts(ctx.principal, account),
     request: { productIds },
     products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, subscriptions.get(id), 1)),
-    user: userFacts(user, held),
+    user: userFacts(user, held, await queueCounts(tx, account.id, user.id)),
   });
   if (!decision.allowed) throw decisionError(decision, account.id);
 

@@ -1,0 +1,113 @@
+/**
+ * The GoTo contact-center procedure from the articles, and seats through sales, on libsql and
+ * PostgreSQL: queue membership starts Contact Center billing, removing GoTo Connect Standard
+ * while in queues warns that billing continues, leaving every queue at once stops it.
+ */
+import { create, fromBinary } from '@bufbuild/protobuf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AddQueueMemberRequestSchema, CompleteSalesOrderRequestSchema, CreateQueueRequestSchema, ListQueuesRequestSchema, QueueKind, QueueRole,
+  RemoveUserFromAllQueuesRequestSchema, RequestSeatsFromSalesRequestSchema, UnassignLicensesRequestSchema, events,
+} from '@acme/contracts';
+import type { Principal } from '@acme/auth';
+import type { CallContext } from '@acme/grpc';
+import { openDatabase, type Database } from '@acme/licensing-data-access';
+import { loadRuleSet } from '@acme/rules';
+import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
+import { AppError } from '@acme/util';
+import { createAssignmentHandlers } from './assignment-handlers.js';
+import { createQueueHandlers } from './queue-handlers.js';
+import { createSalesHandlers } from './sales-handlers.js';
+
+const skipPostgres = await skipWithoutPostgres();
+const rules = await loadRuleSet();
+const NOW = new Date('2026-11-23T10:00:00Z');
+const ACCOUNT = 'acct_demo_goto';
+const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
+const member: Principal = { ...admin, subject: 'usr_demo_goto_agent', roles: ['member'] };
+const salesTooling: Principal = { subject: 'svc:sales-tooling', kind: 'service', accountId: null, roles: [], permissions: [], scopes: ['sales_orders:complete'], tokenId: null };
+const context = (principal: Principal): CallContext<Principal> => ({ principal, requestId: 'req-cc', signal: new AbortController().signal, deadline: null, method: 'test' });
+const refusal = async (p: Promise<unknown>) => {
+  const e = await p.catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+};
+
+describe.each([
+  ['libsql', false],
+  ['postgresql', skipPostgres],
+] as const)('contact center and sales on %s', (driver, skip) => {
+  let db: Database;
+  let cleanup = async () => {};
+  let queues: ReturnType<typeof createQueueHandlers>;
+  let sales: ReturnType<typeof createSalesHandlers>;
+  let assignments: ReturnType<typeof createAssignmentHandlers>;
+  const lastEvent = async () => fromBinary(events.EventEnvelopeSchema, (await db.outbox.list(ACCOUNT)).at(-1)!.payload);
+
+  beforeAll(async () => {
+    if (skip) return;
+    if (driver === 'postgresql') {
+      const pg = await createTestPostgres('cc');
+      db = await openDatabase({ databaseUrl: pg.url });
+      cleanup = pg.drop;
+    } else {
+      const file = tempSqlitePath();
+      db = await openDatabase({ sqlitePath: file.path });
+      cleanup = async () => file.remove();
+    }
+    await db.migrate();
+    await db.seedDemo();
+    const deps = { db, rules: () => rules, now: () => NOW };
+    queues = createQueueHandlers(deps);
+    sales = createSalesHandlers(deps);
+    assignments = createAssignmentHandlers(deps);
+  });
+  afterAll(async () => {
+    if (skip) return;
+    await db.close();
+    await cleanup();
+  });
+
+  it.skipIf(skip)('walks the GoTo contact-center billing procedure', async () => {
+    const call = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Support line' }), context(admin))).queue!;
+    const inbound = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.INBOUND, name: 'Inbox' }), context(admin))).queue!;
+
+    const joined = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: call.id!, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), context(admin));
+    expect(joined.decision?.effects).toMatchObject([{ type: 'billing_start', productId: 'goto_contact_center', userIds: ['usr_demo_goto_agent'] }]);
+    expect((await lastEvent()).payload.case).toBe('contactCenterBillingStarted');
+    const second = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: inbound.id!, userId: 'usr_demo_goto_agent', role: QueueRole.SUPERVISOR }), context(admin));
+    expect(second.decision?.effects).toEqual([]);
+
+    const removal = await assignments.unassignLicenses(create(UnassignLicensesRequestSchema, { userId: 'usr_demo_goto_agent', productIds: ['goto_connect_standard'] }), context(admin));
+    expect(removal.decision?.warnings).toMatchObject([{ ruleId: 'contact-center.billing-continues-after-connect-removal', message: expect.stringContaining('still in 2 contact-center queue(s)') }]);
+
+    const listed = await queues.listQueues(create(ListQueuesRequestSchema, { memberUserId: 'usr_demo_goto_agent' }), context(admin));
+    expect(listed.queues!.map((q) => q.name).sort()).toEqual(['Inbox', 'Support line']);
+
+    const cleared = await queues.removeUserFromAllQueues(create(RemoveUserFromAllQueuesRequestSchema, { userId: 'usr_demo_goto_agent' }), context(admin));
+    expect([...cleared.queueIds!].sort()).toEqual([call.id, inbound.id].sort());
+    expect(cleared.decision?.effects).toMatchObject([{ type: 'billing_stop', userIds: ['usr_demo_goto_agent'] }]);
+    expect((await lastEvent()).payload.case).toBe('contactCenterBillingStopped');
+  });
+
+  it.skipIf(skip)('refuses queue changes by a member without manage_users', async () => {
+    const [queue] = await db.queues.list(ACCOUNT, {});
+    const error = await refusal(queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: queue!.id, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), context(member)));
+    expect(error.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.manage-queues']);
+  });
+
+  it.skipIf(skip)('seats requested from sales are pending until back office completes the order, once', async () => {
+    const requested = await sales.requestSeatsFromSales(create(RequestSeatsFromSalesRequestSchema, { productId: 'goto_meeting', quantity: 4, note: 'new team' }), context(admin));
+    const usage = async () => (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === 'goto_meeting')!;
+    expect(await usage()).toMatchObject({ purchased: 10, pendingFromSales: 4 });
+
+    const notBackOffice = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), context(admin)));
+    expect(notBackOffice.type).toBe('permission_denied');
+    const done = await sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), context(salesTooling));
+    expect(done.changes).toMatchObject([{ productId: 'goto_meeting', purchasedBefore: 10, purchasedAfter: 14 }]);
+    expect(await usage()).toMatchObject({ purchased: 14, pendingFromSales: 0 });
+    const again = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), context(salesTooling)));
+    expect(again.reason).toBe('CONFLICT');
+    expect((await lastEvent()).payload.case).toBe('salesOrderCompleted');
+  });
+});
