@@ -1,6 +1,6 @@
 
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
 import { getAccount, listProducts, toCatalogProduct, toUserRecord } from './queries.js';
@@ -50,6 +50,14 @@ export interface MembershipRecord {
   queueKind: QueueRecord['kind'];
   userId: string;
   role: 'agent' | 'supervisor';
+}
+
+export interface PhoneConfigurationRecord {
+  userId: string;
+  productId: string;
+  settings: Record<string, boolean>;
+  /** Set while the configuration is kept after the license was removed. */
+  retainedUntil: Date | null;
 }
 
 export interface AuditInput {
@@ -234,6 +242,30 @@ export class LicensingTx {
 
   async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
     return this.em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
+  }
+
+  async phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {
+    const c = await this.em.findOne(PhoneConfiguration, { user: userId });
+    return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
+  }
+
+  /** Creates or replaces the user's phone configuration (active, not retained). */
+  async savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void> {
+    const existing = await this.em.findOne(PhoneConfiguration, { user: config.userId });
+    if (existing) this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
+    else this.em.create(PhoneConfiguration, { id: `pc_${config.userId.slice(4)}`, account: accountId, user: config.userId, productId: config.productId, settings: config.settings, retainedUntil: null });
+    await this.em.flush();
+  }
+
+  async setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
+    await this.em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
+  }
+
+  /** Deletes retained configurations whose window ended at or before `now`; returns them. */
+  async purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
+    const expired = await this.em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
+    if (expired.length > 0) await this.em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
+    return expired.map((c) => ({ accountId: c.account.id, userId: c.user.id, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }));
   }
 
   async deleteAssignment(assignmentId: string): Promise<void> {

@@ -27,6 +27,7 @@ export const licensingEnvSchema = z.object({
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { error: 'expected a comma-separated list of host:port' })
     .optional(),
   SEED_DEMO: env.boolean(false),
+  RETENTION_SWEEP_MS: env.positiveInt(600_000, 'a positive number of milliseconds'),
   LOG_LEVEL: env.logLevel(),
 });
 

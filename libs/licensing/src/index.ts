@@ -7,3 +7,4 @@ export { resolveAccountId } from './account-scope.js';
 export { createReadHandlers } from './handlers/read-handlers.js';
 export type { LicensingStore } from './store.js';
 export { DEV_DEFAULTS } from './dev-defaults.js';
+export { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';

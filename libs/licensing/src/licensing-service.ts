@@ -14,6 +14,7 @@ import { createUserHandlers } from './handlers/user-handlers.js';
 import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
+import { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -65,6 +66,14 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       },
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
+    // Retained phone configurations past their window are purged by a periodic sweep.
+    const sweep = setInterval(() => {
+      purgeExpiredPhoneConfigurations(mutationDeps).then(
+        (purged) => purged > 0 && logger.info({ purged }, 'purged expired phone configurations'),
+        (error: unknown) => logger.error({ err: error }, 'retention sweep failed; it runs again later'),
+      );
+    }, config.RETENTION_SWEEP_MS);
+    sweep.unref();
     return {
       address: `${config.GRPC_HOST.includes(':') ? `[${config.GRPC_HOST}]` : config.GRPC_HOST}:${port}`,
       port,
@@ -72,6 +81,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         return rules.current().version;
       },
       async stop() {
+        clearInterval(sweep);
         await server.shutdown(config.SHUTDOWN_GRACE_MS);
         rules.close();
         await database.close();

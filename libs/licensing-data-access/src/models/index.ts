@@ -10,6 +10,7 @@ export { IdempotencyRecord } from './idempotency-record.entity.js';
 export { SalesOrder } from './sales-order.entity.js';
 export { Queue } from './queue.entity.js';
 export { QueueMember } from './queue-member.entity.js';
+export { PhoneConfiguration } from './phone-configuration.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -23,5 +24,6 @@ import { IdempotencyRecord } from './idempotency-record.entity.js';
 import { SalesOrder } from './sales-order.entity.js';
 import { Queue } from './queue.entity.js';
 import { QueueMember } from './queue-member.entity.js';
+import { PhoneConfiguration } from './phone-configuration.entity.js';
 
-export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment, AuditEntry, OutboxEvent, IdempotencyRecord, SalesOrder, Queue, QueueMember];
+export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment, AuditEntry, OutboxEvent, IdempotencyRecord, SalesOrder, Queue, QueueMember, PhoneConfiguration];

@@ -16,7 +16,7 @@ import { AppError } from '@acme/util';
 import { actorFacts } from '../mutations/actor-facts.js';
 import { decisionError, decisionSummary } from '../mutations/decision-outcome.js';
 import { runMutation, type MutationDeps } from '../mutations/run-mutation.js';
-import { grantProducts, queueCounts, seatFacts, userFacts } from '../mutations/grant-products.js';
+import { grantProducts, phoneFacts, queueCounts, retentionParams, seatFacts, userFacts } from '../mutations/grant-products.js';
 import { outboxEvents } from '../mutations/outbox-events.js';
 import { RequestProblems } from './validation.js';
 import { toAssignment } from './mappers.js';
@@ -85,7 +85,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           ...actorFacts(principal, account),
           request: { productIds: request.productIds },
           products: request.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1)),
-          user: userFacts(user, held, await queueCounts(tx, accountId, user.id)),
+          user: userFacts(user, held, await queueCounts(tx, accountId, user.id), await phoneFacts(tx, user.id, now)),
         });
         if (!decision.allowed) throw decisionError(decision, accountId);
 
@@ -94,11 +94,16 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           await tx.deleteAssignment(assignment.id);
           await tx.releaseSeats(accountId, assignment.productId, 1);
         }
+        // The rules decide whether the phone configuration is kept; it stays for the retention window.
+        const retain = decision.effects.find((e) => e.type === 'configuration_retained');
+        const purgeAt = new Date(now.getTime() + retentionParams(deps).days * 86_400_000);
+        if (retain) await tx.setPhoneConfigurationRetention(user.id, purgeAt);
         tx.appendAudit(removed.map((a) => ({ accountId, actor: principal.subject, action: 'license.unassigned', resourceType: 'assignment', resourceId: a.id, before: { userId: a.userId, productId: a.productId, features: a.features }, after: null, causationId: requestId, occurredAt: now })));
         await tx.appendEvents(
           accountId,
           outboxEvents({ accountId, principal, causationId: requestId, occurredAt: now }, [
             ...removed.map((a) => ({ case: 'licenseUnassigned' as const, value: { assignmentId: a.id, userId: a.userId, productId: a.productId, effectiveTime: timestampFromDate(now) } })),
+            ...(retain ? [{ case: 'configurationRetained' as const, value: { userId: user.id, productId: retain.productId ?? '', purgeTime: timestampFromDate(purgeAt) } }] : []),
             ...(request.notifyUser ? [{ case: 'notificationRequested' as const, value: { template: 'product_change', userId: user.id, parameters: { removed: request.productIds.join(',') } } }] : []),
           ]),
         );
@@ -128,7 +133,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           ...actorFacts(principal, account),
           request: { productId: product!.id, features: Object.keys(request.features) },
           products: [seatFacts(product!.id, product!.suiteId, subscriptions[0], 0)],
-          user: userFacts(user, held, await queueCounts(tx, accountId, user.id)),
+          user: userFacts(user, held, await queueCounts(tx, accountId, user.id), await phoneFacts(tx, user.id, now)),
         });
         if (!decision.allowed) throw decisionError(decision, accountId);
         const after = { ...assignment.features, ...request.features };

@@ -17,12 +17,32 @@ export function seatFacts(productId: string, suiteId: string | null, sub: Subscr
   return { id: productId, suiteId, purchased, assigned, available: purchased - assigned, requested, availableAfter: purchased - assigned - requested, purchasedAfter: purchased };
 }
 
-/**
- * The `user` fact. `queues` is the user's queue membership count before and after the change.
- * Phone configuration retention is not modelled yet, so those flags are false.
- */
-export function userFacts(user: Pick<UserRecord, 'id'>, held: AssignmentRecord[], queues: { before: number; after: number } = { before: 0, after: 0 }) {
-  return { id: user.id, productIds: held.map((a) => a.productId), queueMembershipCount: queues.before, queueMembershipCountAfter: queues.after, hasPhoneConfiguration: false, hasRetainedConfiguration: false };
+export interface PhoneFacts {
+  /** An active phone configuration (the user holds GoTo Connect with a configured phone). */
+  hasPhoneConfiguration: boolean;
+  /** A configuration kept after a removal, still inside its retention window. */
+  hasRetainedConfiguration: boolean;
+}
+
+const NO_PHONE: PhoneFacts = { hasPhoneConfiguration: false, hasRetainedConfiguration: false };
+
+/** The `user` fact: licenses held, queue memberships before/after, phone configuration state. */
+export function userFacts(user: Pick<UserRecord, 'id'>, held: AssignmentRecord[], queues: { before: number; after: number } = { before: 0, after: 0 }, phone: PhoneFacts = NO_PHONE) {
+  return { id: user.id, productIds: held.map((a) => a.productId), queueMembershipCount: queues.before, queueMembershipCountAfter: queues.after, ...phone };
+}
+
+export async function phoneFacts(tx: LicensingTx, userId: string, now: Date): Promise<PhoneFacts> {
+  const config = await tx.phoneConfiguration(userId);
+  return {
+    hasPhoneConfiguration: config !== null && config.retainedUntil === null,
+    hasRetainedConfiguration: config !== null && config.retainedUntil !== null && config.retainedUntil > now,
+  };
+}
+
+/** Products whose removal keeps a phone configuration, from the rules' retention parameters. */
+export function retentionParams(deps: MutationDeps): { days: number; productIds: string[] } {
+  const retention = deps.rules().params.retention as { days?: number; productIds?: string[] } | undefined;
+  return { days: retention?.days ?? 7, productIds: retention?.productIds ?? [] };
 }
 
 /** A user's queue membership count, unchanged by license changes. */
@@ -72,9 +92,12 @@ export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment
     ...actorFacts(ctx.principal, account),
     request: { productIds },
     products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, subscriptions.get(id), 1)),
-    user: userFacts(user, held, await queueCounts(tx, account.id, user.id)),
+    user: userFacts(user, held, await queueCounts(tx, account.id, user.id), await phoneFacts(tx, user.id, now)),
   });
   if (!decision.allowed) throw decisionError(decision, account.id);
+  const restoring = decision.effects.find((e) => e.type === 'configuration_restored');
+  const retained = restoring ? await tx.phoneConfiguration(user.id) : null;
+  const phoneProducts = retentionParams(ctx.deps).productIds;
 
   const created: AssignmentRecord[] = [];
   for (const w of wanted) {
@@ -86,8 +109,11 @@ export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment
         ruleViolations: [{ type: 'seat-limits.no-assignment-beyond-purchased', subject: product.id, description: `${product.id}: every purchased seat is assigned` }],
       });
     }
-    const features = Object.fromEntries(product.features.map((f) => [f, w.features[f] ?? true]));
+    // A retained phone configuration comes back as it was; otherwise requested toggles, default on.
+    const restored = retained && retained.productId === product.id ? retained.settings : {};
+    const features = Object.fromEntries(product.features.map((f) => [f, w.features[f] ?? restored[f] ?? true]));
     created.push(tx.insertAssignment({ accountId: account.id, userId: user.id, productId: product.id, features, createdAt: now }));
+    if (phoneProducts.includes(product.id)) await tx.savePhoneConfiguration(account.id, { userId: user.id, productId: product.id, settings: features });
   }
   tx.appendAudit(created.map((a) => ({ accountId: account.id, actor: ctx.principal.subject, action: 'license.assigned', resourceType: 'assignment', resourceId: a.id, before: null, after: { userId: a.userId, productId: a.productId, features: a.features }, causationId: ctx.requestId, occurredAt: now })));
   const payloads: PayloadInit[] = [
@@ -102,6 +128,7 @@ export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment
     ...decision.effects
       .filter((e) => e.type === 'notice' && e.code === 'seats_exhausted')
       .map((e): PayloadInit => ({ case: 'seatsExhausted', value: { productId: e.productId ?? '', purchased: subscriptions.get(e.productId ?? '')?.purchased ?? 0 } })),
+    ...(retained ? [{ case: 'configurationRestored', value: { userId: user.id, productId: retained.productId } } as PayloadInit] : []),
     ...(ctx.notifyUser ? [{ case: 'notificationRequested', value: { template: 'product_change', userId: user.id, parameters: { added: productIds.join(',') } } } as PayloadInit] : []),
   ];
   await tx.appendEvents(account.id, outboxEvents({ accountId: account.id, principal: ctx.principal, causationId: ctx.requestId, occurredAt: now }, payloads));

@@ -46,11 +46,16 @@ export function outboxEvents(context: { accountId: string; principal: Principal;
             accountId: context.accountId,
             occurTime: timestampFromDate(context.occurredAt),
             sequence: BigInt(sequence),
-            actor: { subject: context.principal.subject, kind: context.principal.kind === 'service' ? events.ActorKind.SERVICE : events.ActorKind.USER },
+            actor: { subject: context.principal.subject, kind: actorKind(context.principal) },
             causationId: context.causationId,
             payload,
           }),
         ),
     };
   });
+}
+
+function actorKind(principal: Principal): events.ActorKind {
+  if (principal.subject.startsWith('system:')) return events.ActorKind.SYSTEM;
+  return principal.kind === 'service' ? events.ActorKind.SERVICE : events.ActorKind.USER;
 }
