@@ -25,7 +25,7 @@ const common = (options: OrmOptions) => ({
   extensions: [Migrator],
   // Migrations are compiled in (a list, not a folder glob) so they run the same under tsx,
   // vitest and a bundled build.
-  migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false },
+  migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
   debug: options.debug ?? false,
   // Handlers always fork an EntityManager per unit of work; the global one is never used.
   allowGlobalContext: false,
