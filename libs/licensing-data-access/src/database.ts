@@ -1,8 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { AppError } from '@acme/util';
 import { createOrm, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, seatUsage } from './queries.js';
-import { LicensingTx, RollbackSignal } from './licensing-tx.js';
+import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
+
+/** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
+const MAX_ATTEMPTS = 5;
 
 export interface DatabaseOptions extends OrmOptions {
   /** Catalog file loaded by `migrate()`; defaults to catalog/catalog.json. */
@@ -56,15 +62,24 @@ export async function openDatabase(options: DatabaseOptions) {
      * `dryRun` rolls back after `work` and still returns its result (validate_only).
      */
     async transaction<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
-      try {
-        return await em().transactional(async (txEm) => {
-          const result = await work(new LicensingTx(txEm));
-          if (options.dryRun) throw new RollbackSignal(result);
-          return result;
-        });
-      } catch (error) {
-        if (error instanceof RollbackSignal) return error.value as T;
-        throw error;
+      // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
+      // running it again is safe because `work` reads everything it decides on inside it.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await em().transactional(async (txEm) => {
+            const result = await work(new LicensingTx(txEm));
+            if (options.dryRun) throw new RollbackSignal(result);
+            return result;
+          });
+        } catch (error) {
+          if (error instanceof RollbackSignal) return error.value as T;
+          const retryable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException || error instanceof ConcurrentChangeError;
+          if (!retryable) throw error;
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new AppError('aborted', 'the change collided with concurrent changes; retry it', { reason: 'CONFLICT', cause: error });
+          }
+          await sleep(Math.random() * 20 * attempt);
+        }
       }
     },
     close: () => orm.close(true),

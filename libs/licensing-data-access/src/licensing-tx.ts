@@ -268,8 +268,13 @@ export class LicensingTx {
     return expired.map((c) => ({ accountId: c.account.id, userId: c.user.id, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }));
   }
 
+  /**
+   * Deletes an assignment read earlier in this transaction. If a concurrent transaction removed
+   * it first, the seat was already given back: this one must start over on fresh data rather
+   * than give it back twice.
+   */
   async deleteAssignment(assignmentId: string): Promise<void> {
-    await this.em.nativeDelete(Assignment, { id: assignmentId });
+    if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1) throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 
   appendAudit(entries: AuditInput[]): void {
@@ -310,6 +315,14 @@ export class LicensingTx {
 
 function toAssignmentRecord(a: Assignment): AssignmentRecord {
   return { id: a.id, accountId: a.account.id, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt };
+}
+
+/** What a transaction read has changed under it; the whole transaction is retried. */
+export class ConcurrentChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentChangeError';
+  }
 }
 
 /** Thrown inside a transaction to roll it back on purpose (validate_only dry runs). */

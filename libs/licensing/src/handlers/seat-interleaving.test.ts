@@ -1,0 +1,76 @@
+/**
+ * Concurrent purchases, reductions and assignments on one product, against the real PostgreSQL:
+ * whatever interleaving happens, assigned seats never exceed purchased seats and the counter
+ * always equals the assignment rows.
+ */
+import { create } from '@bufbuild/protobuf';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssignLicensesRequestSchema, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema } from '@acme/contracts';
+import type { Principal } from '@acme/auth';
+import type { CallContext } from '@acme/grpc';
+import { openDatabase, type Database } from '@acme/licensing-data-access';
+import { loadRuleSet } from '@acme/rules';
+import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
+import { createAssignmentHandlers } from './assignment-handlers.js';
+import { createSeatHandlers } from './seat-handlers.js';
+
+const skip = await skipWithoutPostgres();
+const ACCOUNT = 'acct_demo_goto';
+const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
+const context: CallContext<Principal> = { principal: admin, requestId: 'req-mix', signal: new AbortController().signal, deadline: null, method: 'test' };
+let db: Database;
+let url = '';
+let drop = async () => {};
+
+beforeAll(async () => {
+  if (skip) return;
+  ({ url, drop } = await createTestPostgres('interleave'));
+  db = await openDatabase({ databaseUrl: url, poolSize: 20 });
+  await db.migrate();
+  await db.seedDemo();
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < 60; i++) tx.insertUser({ id: `usr_mix_${i}`, accountId: ACCOUNT, email: `mix${i}@demo-goto.test`, displayName: `Mix ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
+  });
+});
+afterAll(async () => {
+  if (skip) return;
+  await db.close();
+  await drop();
+});
+
+async function invariant() {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ purchased: number; assigned: number; actual: string }>(
+    `select purchased_seats as purchased, assigned_seats as assigned,
+            (select count(*) from assignment a where a.account_id = s.account_id and a.product_id = s.product_id) as actual
+       from subscription s where account_id = $1 and product_id = 'goto_meeting'`,
+    [ACCOUNT],
+  );
+  await client.end();
+  return { purchased: rows[0]!.purchased, assigned: rows[0]!.assigned, actual: Number(rows[0]!.actual) };
+}
+
+describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
+  it('never leaves assigned above purchased, and the counter equals the rows', async () => {
+    const rules = await loadRuleSet();
+    const deps = { db, rules: () => rules, now: () => new Date() };
+    const assign = createAssignmentHandlers(deps);
+    const seats = createSeatHandlers(deps);
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      work.push(assign.assignLicenses(create(AssignLicensesRequestSchema, { userId: `usr_mix_${i}`, products: [{ productId: 'goto_meeting' }] }), context));
+      if (i % 6 === 0) work.push(seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'goto_meeting', newTotal: 5 + (i % 7) }), context));
+      if (i % 5 === 0) work.push(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 3, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } }), context));
+    }
+    const outcomes = await Promise.allSettled(work);
+    const state = await invariant();
+    expect(state.assigned).toBe(state.actual);
+    expect(state.assigned).toBeLessThanOrEqual(state.purchased);
+    // Refusals are expected (no seat, concurrent change); anything else would be a defect.
+    const unexpected = outcomes.filter((o) => o.status === 'rejected' && !['resource_exhausted', 'aborted', 'invalid_argument', 'failed_precondition'].includes((o.reason as { type?: string }).type ?? ''));
+    expect(unexpected.map((o) => (o as PromiseRejectedResult).reason)).toEqual([]);
+    expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+  });
+});
