@@ -14,7 +14,7 @@ export interface DevStack {
 }
 
 /** Wires the licensing service and the billing consumer together over an in-process event bus. */
-export async function startDevStack(options: { config: LicensingConfig; logger: Logger; devKeysFile?: string }): Promise<DevStack> {
+export async function startDevStack(options: { config: LicensingConfig; logger: Logger; devKeysFile?: string; now?: () => Date }): Promise<DevStack> {
   const { config, logger } = options;
   const keys = await loadOrCreateDevKeys(options.devKeysFile ?? DEV_DEFAULTS.devKeysFile);
   const bus = new InProcessEventBus();
@@ -24,6 +24,7 @@ export async function startDevStack(options: { config: LicensingConfig; logger: 
     logger: logger.child({ component: 'licensing-service' }),
     jwks: keys.publicJwks,
     publisher: bus,
+    ...(options.now ? { now: options.now } : {}),
   });
   const token = await signToken(keys.privateJwk, {
     subject: DEV_DEFAULTS.adminUserId,

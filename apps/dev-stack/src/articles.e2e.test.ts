@@ -1,0 +1,110 @@
+/**
+ * The articles' procedures replayed over the real socket, through the generated client:
+ * a GoTo-style account (purchase rules, assignment with features, Connect removal with the
+ * contact-center warning, queue cleanup, 7-day restore) and a Zendesk-style account (owner-only
+ * purchase, suite parity, reduction downgrading the most recently added agents).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
+import { loadOrCreateDevKeys, signToken } from '@acme/auth';
+import { createClient, decodeGrpcError, GrpcStatus, type PromiseClient } from '@acme/grpc';
+import { loadLicensingConfig } from '@acme/licensing';
+import { startDevStack, type DevStack } from './dev-stack.js';
+
+type Client = PromiseClient<(typeof LicensingService)['method']>;
+const dir = mkdtempSync(join(tmpdir(), 'articles-'));
+const DAY = 86_400_000;
+let clock = new Date('2026-11-23T09:00:00Z');
+let stack: DevStack;
+let goto: Client;
+let gotoAdmin: Client;
+let zendeskOwner: Client;
+let zendeskAdmin: Client;
+
+beforeAll(async () => {
+  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json'), now: () => clock });
+  const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
+  const token = (subject: string, accountId: string, roles: string[]) => signToken(keys.privateJwk, { subject, accountId, roles, issuer: 'acme-dev', audience: 'licensing' });
+  goto = createClient(LicensingService, stack.address, { token: stack.token });
+  gotoAdmin = createClient(LicensingService, stack.address, { token: await token('usr_demo_goto_manager', 'acct_demo_goto', ['admin']) });
+  zendeskOwner = createClient(LicensingService, stack.address, { token: await token('usr_demo_zendesk_owner', 'acct_demo_zendesk', ['owner', 'admin']) });
+  zendeskAdmin = createClient(LicensingService, stack.address, { token: await token('usr_demo_zendesk_agent1', 'acct_demo_zendesk', ['admin']) });
+});
+
+afterAll(async () => {
+  for (const c of [goto, gotoAdmin, zendeskOwner, zendeskAdmin]) c?.close();
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const refused = async (p: Promise<unknown>) => decodeGrpcError(await p.then(() => ({})).catch((e: unknown) => e as never));
+
+describe('GoTo Admin: add, assign and remove licenses', () => {
+  it('adds licenses only as a super admin with a card, at the price shown', async () => {
+    const asAdmin = await refused(gotoAdmin.purchaseSeats({ productId: 'goto_connect_standard', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2700n } }));
+    expect(asAdmin.code).toBe(GrpcStatus.PERMISSION_DENIED);
+    const wrongPrice = await refused(goto.purchaseSeats({ productId: 'goto_connect_standard', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2500n } }));
+    expect(wrongPrice).toMatchObject({ code: GrpcStatus.FAILED_PRECONDITION, errorInfo: { reason: 'PRICE_MISMATCH' } });
+    const bought = await goto.purchaseSeats({ productId: 'goto_connect_standard', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2700n } });
+    expect(bought.changes[0]).toMatchObject({ purchasedBefore: 10, purchasedAfter: 12 });
+  });
+
+  it('assigns Connect and Contact Center with feature toggles and a notification', async () => {
+    const created = await goto.createUser({ email: 'dana@demo-goto.test', displayName: 'Dana Agent' });
+    const assigned = await goto.assignLicenses({
+      userId: created.user!.id,
+      products: [{ productId: 'goto_connect_standard', features: { call_recording: false } }, { productId: 'goto_contact_center' }],
+      notifyUser: true,
+    });
+    expect(assigned.results.map((r) => r.productId)).toEqual(['goto_connect_standard', 'goto_contact_center']);
+    expect(assigned.results[0]?.assignment?.features).toMatchObject({ call_recording: false, phone_number: true });
+  });
+
+  it('warns that Contact Center billing continues when Connect is removed from a queue member, then cleans up queues in one call', async () => {
+    const [dana] = (await goto.listUsers({ pageSize: 100 })).users.filter((u) => u.email === 'dana@demo-goto.test');
+    const queue = (await goto.createQueue({ kind: QueueKind.CALL, name: 'Front desk' })).queue!;
+    const joined = await goto.addQueueMember({ queueId: queue.id, userId: dana!.id, role: QueueRole.AGENT });
+    expect(joined.decision?.effects.map((e) => e.type)).toEqual(['billing_start']);
+
+    const removal = await goto.unassignLicenses({ userId: dana!.id, productIds: ['goto_connect_standard'] });
+    expect(removal.decision?.warnings.map((w) => w.ruleId)).toEqual(['contact-center.billing-continues-after-connect-removal']);
+    expect(removal.decision?.effects.map((e) => e.type)).toEqual(['configuration_retained']);
+
+    const cleared = await goto.removeUserFromAllQueues({ userId: dana!.id });
+    expect(cleared.queueIds).toEqual([queue.id]);
+    expect(cleared.decision?.effects.map((e) => e.type)).toEqual(['billing_stop']);
+  });
+
+  it('restores the phone configuration when Connect returns within 7 days', async () => {
+    const [dana] = (await goto.listUsers({ pageSize: 100 })).users.filter((u) => u.email === 'dana@demo-goto.test');
+    clock = new Date(clock.getTime() + 6 * DAY);
+    const back = await goto.assignLicenses({ userId: dana!.id, products: [{ productId: 'goto_connect_standard' }] });
+    expect(back.decision?.effects.map((e) => e.type)).toEqual(['configuration_restored']);
+    expect(back.results[0]?.assignment?.features).toMatchObject({ call_recording: false });
+  });
+});
+
+describe('Zendesk: agent licenses', () => {
+  it('only the owner buys seats, and the whole Support Suite moves together', async () => {
+    const asAdmin = await refused(zendeskAdmin.purchaseSeats({ productId: 'zendesk_support', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }));
+    expect(asAdmin.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.zendesk-purchase-owner-only']);
+    const bought = await zendeskOwner.purchaseSeats({ productId: 'zendesk_support', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } });
+    expect(bought.changes).toHaveLength(5);
+    const usage = await zendeskOwner.getSeatUsage({});
+    expect(new Set(usage.products.map((p) => p.purchased))).toEqual(new Set([6]));
+  });
+
+  it('removing seats in use downgrades the most recently added agents; a dry run shows them first', async () => {
+    const dry = await zendeskOwner.reduceSeats({ productId: 'zendesk_support', newTotal: 2, validateOnly: true });
+    expect(dry.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
+    const done = await zendeskOwner.reduceSeats({ productId: 'zendesk_support', newTotal: 2 });
+    expect(done.downgradedUserIds).toEqual(dry.downgradedUserIds);
+    const holders = await zendeskOwner.listAssignments({ productId: 'zendesk_support' });
+    expect(holders.assignments.map((a) => a.userId).sort()).toEqual(['usr_demo_zendesk_agent1', 'usr_demo_zendesk_owner']);
+  });
+});
