@@ -31,6 +31,7 @@ beforeAll(async () => {
   await db.seedDemo();
   await db.transaction(async (tx) => {
     for (let i = 0; i < 60; i++) tx.insertUser({ id: `usr_mix_${i}`, accountId: ACCOUNT, email: `mix${i}@demo-goto.test`, displayName: `Mix ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
+    for (let i = 0; i < 200; i++) tx.insertUser({ id: `usr_rush_${i}`, accountId: ACCOUNT, email: `rush${i}@demo-goto.test`, displayName: `Rush ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
   });
 });
 afterAll(async () => {
@@ -39,14 +40,14 @@ afterAll(async () => {
   await drop();
 });
 
-async function invariant() {
+async function invariant(productId = 'goto_meeting') {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const { rows } = await client.query<{ purchased: number; assigned: number; actual: string }>(
     `select purchased_seats as purchased, assigned_seats as assigned,
             (select count(*) from assignment a where a.account_id = s.account_id and a.product_id = s.product_id) as actual
-       from subscription s where account_id = $1 and product_id = 'goto_meeting'`,
-    [ACCOUNT],
+       from subscription s where account_id = $1 and product_id = $2`,
+    [ACCOUNT, productId],
   );
   await client.end();
   return { purchased: rows[0]!.purchased, assigned: rows[0]!.assigned, actual: Number(rows[0]!.actual) };
@@ -72,5 +73,24 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
     const unexpected = outcomes.filter((o) => o.status === 'rejected' && !['resource_exhausted', 'aborted', 'invalid_argument', 'failed_precondition'].includes((o.reason as { type?: string }).type ?? ''));
     expect(unexpected.map((o) => (o as PromiseRejectedResult).reason)).toEqual([]);
     expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
+  });
+
+  it('200 concurrent AssignLicenses calls at 50 free seats: exactly 50 succeed, the rest are SEATS_EXHAUSTED', async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`update subscription set purchased_seats = assigned_seats + 50 where account_id = $1 and product_id = 'goto_contact_center'`, [ACCOUNT]);
+    await client.end();
+    const before = await invariant('goto_contact_center');
+    const rules = await loadRuleSet();
+    const assign = createAssignmentHandlers({ db, rules: () => rules, now: () => new Date() });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => assign.assignLicenses(create(AssignLicensesRequestSchema, { userId: `usr_rush_${i}`, products: [{ productId: 'goto_contact_center' }] }), context)),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(50);
+    const reasons = new Set(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.reason));
+    expect(reasons).toEqual(new Set(['SEATS_EXHAUSTED']));
+    const after = await invariant('goto_contact_center');
+    expect(after.assigned).toBe(before.assigned + 50);
+    expect(after).toMatchObject({ assigned: after.actual, purchased: after.assigned });
   });
 });
