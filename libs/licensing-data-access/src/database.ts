@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
 import { createOrm, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
@@ -73,7 +73,13 @@ export async function openDatabase(options: DatabaseOptions) {
           });
         } catch (error) {
           if (error instanceof RollbackSignal) return error.value as T;
-          const retryable = error instanceof DeadlockException || error instanceof LockWaitTimeoutException || error instanceof ConcurrentChangeError;
+          // A unique violation means a concurrent twin committed first (same idempotency key, same
+          // user and product, same email): the re-run sees it and answers as the domain says.
+          const retryable =
+            error instanceof DeadlockException ||
+            error instanceof LockWaitTimeoutException ||
+            error instanceof UniqueConstraintViolationException ||
+            error instanceof ConcurrentChangeError;
           if (!retryable) throw error;
           if (attempt >= MAX_ATTEMPTS) {
             throw new AppError('aborted', 'the change collided with concurrent changes; retry it', { reason: 'CONFLICT', cause: error });

@@ -93,4 +93,14 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
     expect(after.assigned).toBe(before.assigned + 50);
     expect(after).toMatchObject({ assigned: after.actual, purchased: after.assigned });
   });
+
+  it('concurrent retries with one idempotency key apply once and all get the first response', async () => {
+    const rules = await loadRuleSet();
+    const assign = createAssignmentHandlers({ db, rules: () => rules, now: () => new Date() });
+    const request = create(AssignLicensesRequestSchema, { userId: 'usr_rush_199', products: [{ productId: 'goto_connect_standard' }], idempotencyKey: 'retry-storm-1' });
+    const before = await invariant('goto_connect_standard');
+    const responses = await Promise.all(Array.from({ length: 8 }, () => assign.assignLicenses(request, context)));
+    expect(new Set(responses.map((r) => r.results![0]!.assignment!.id)).size).toBe(1);
+    expect((await invariant('goto_connect_standard')).assigned).toBe(before.assigned + 1);
+  });
 });
