@@ -10,33 +10,21 @@ import {
   RemoveUserFromAllQueuesRequestSchema, RequestSeatsFromSalesRequestSchema, UnassignLicensesRequestSchema, events,
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import type { CallContext } from '@acme/grpc';
-import { openDatabase, type Database } from '@acme/licensing-data-access';
+import type { Database } from '@acme/licensing-data-access';
+import { DRIVERS, callContext, openSeededDatabase, refusal } from './test-support.js';
 import { loadRuleSet } from '@acme/rules';
-import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
-import { AppError } from '@acme/util';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 import { createQueueHandlers } from './queue-handlers.js';
 import { createSalesHandlers } from './sales-handlers.js';
 
-const skipPostgres = await skipWithoutPostgres();
 const rules = await loadRuleSet();
 const NOW = new Date('2026-11-23T10:00:00Z');
 const ACCOUNT = 'acct_demo_goto';
 const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
 const member: Principal = { ...admin, subject: 'usr_demo_goto_agent', roles: ['member'] };
 const salesTooling: Principal = { subject: 'svc:sales-tooling', kind: 'service', accountId: null, roles: [], permissions: [], scopes: ['sales_orders:complete'], tokenId: null };
-const context = (principal: Principal): CallContext<Principal> => ({ principal, requestId: 'req-cc', signal: new AbortController().signal, deadline: null, method: 'test' });
-const refusal = async (p: Promise<unknown>) => {
-  const e = await p.catch((x: unknown) => x);
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-};
 
-describe.each([
-  ['libsql', false],
-  ['postgresql', skipPostgres],
-] as const)('contact center and sales on %s', (driver, skip) => {
+describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
   let db: Database;
   let cleanup = async () => {};
   let queues: ReturnType<typeof createQueueHandlers>;
@@ -46,45 +34,33 @@ describe.each([
 
   beforeAll(async () => {
     if (skip) return;
-    if (driver === 'postgresql') {
-      const pg = await createTestPostgres('cc');
-      db = await openDatabase({ databaseUrl: pg.url });
-      cleanup = pg.drop;
-    } else {
-      const file = tempSqlitePath();
-      db = await openDatabase({ sqlitePath: file.path });
-      cleanup = async () => file.remove();
-    }
-    await db.migrate();
-    await db.seedDemo();
+    ({ db, cleanup } = await openSeededDatabase(driver, 'cc'));
     const deps = { db, rules: () => rules, now: () => NOW };
     queues = createQueueHandlers(deps);
     sales = createSalesHandlers(deps);
     assignments = createAssignmentHandlers(deps);
   });
   afterAll(async () => {
-    if (skip) return;
-    await db.close();
-    await cleanup();
+    if (!skip) await cleanup();
   });
 
   it.skipIf(skip)('walks the GoTo contact-center billing procedure', async () => {
-    const call = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Support line' }), context(admin))).queue!;
-    const inbound = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.INBOUND, name: 'Inbox' }), context(admin))).queue!;
+    const call = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Support line' }), callContext(admin))).queue!;
+    const inbound = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.INBOUND, name: 'Inbox' }), callContext(admin))).queue!;
 
-    const joined = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: call.id!, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), context(admin));
+    const joined = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: call.id!, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), callContext(admin));
     expect(joined.decision?.effects).toMatchObject([{ type: 'billing_start', productId: 'goto_contact_center', userIds: ['usr_demo_goto_agent'] }]);
     expect((await lastEvent()).payload.case).toBe('contactCenterBillingStarted');
-    const second = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: inbound.id!, userId: 'usr_demo_goto_agent', role: QueueRole.SUPERVISOR }), context(admin));
+    const second = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: inbound.id!, userId: 'usr_demo_goto_agent', role: QueueRole.SUPERVISOR }), callContext(admin));
     expect(second.decision?.effects).toEqual([]);
 
-    const removal = await assignments.unassignLicenses(create(UnassignLicensesRequestSchema, { userId: 'usr_demo_goto_agent', productIds: ['goto_connect_standard'] }), context(admin));
+    const removal = await assignments.unassignLicenses(create(UnassignLicensesRequestSchema, { userId: 'usr_demo_goto_agent', productIds: ['goto_connect_standard'] }), callContext(admin));
     expect(removal.decision?.warnings).toMatchObject([{ ruleId: 'contact-center.billing-continues-after-connect-removal', message: expect.stringContaining('still in 2 contact-center queue(s)') }]);
 
-    const listed = await queues.listQueues(create(ListQueuesRequestSchema, { memberUserId: 'usr_demo_goto_agent' }), context(admin));
+    const listed = await queues.listQueues(create(ListQueuesRequestSchema, { memberUserId: 'usr_demo_goto_agent' }), callContext(admin));
     expect(listed.queues!.map((q) => q.name).sort()).toEqual(['Inbox', 'Support line']);
 
-    const cleared = await queues.removeUserFromAllQueues(create(RemoveUserFromAllQueuesRequestSchema, { userId: 'usr_demo_goto_agent' }), context(admin));
+    const cleared = await queues.removeUserFromAllQueues(create(RemoveUserFromAllQueuesRequestSchema, { userId: 'usr_demo_goto_agent' }), callContext(admin));
     expect([...cleared.queueIds!].sort()).toEqual([call.id, inbound.id].sort());
     expect(cleared.decision?.effects).toMatchObject([{ type: 'billing_stop', userIds: ['usr_demo_goto_agent'] }]);
     expect((await lastEvent()).payload.case).toBe('contactCenterBillingStopped');
@@ -92,21 +68,21 @@ describe.each([
 
   it.skipIf(skip)('refuses queue changes by a member without manage_users', async () => {
     const [queue] = await db.queues.list(ACCOUNT, {});
-    const error = await refusal(queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: queue!.id, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), context(member)));
+    const error = await refusal(queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: queue!.id, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), callContext(member)));
     expect(error.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.manage-queues']);
   });
 
   it.skipIf(skip)('seats requested from sales are pending until back office completes the order, once', async () => {
-    const requested = await sales.requestSeatsFromSales(create(RequestSeatsFromSalesRequestSchema, { productId: 'goto_meeting', quantity: 4, note: 'new team' }), context(admin));
+    const requested = await sales.requestSeatsFromSales(create(RequestSeatsFromSalesRequestSchema, { productId: 'goto_meeting', quantity: 4, note: 'new team' }), callContext(admin));
     const usage = async () => (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === 'goto_meeting')!;
     expect(await usage()).toMatchObject({ purchased: 10, pendingFromSales: 4 });
 
-    const notBackOffice = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), context(admin)));
+    const notBackOffice = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), callContext(admin)));
     expect(notBackOffice.type).toBe('permission_denied');
-    const done = await sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), context(salesTooling));
+    const done = await sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), callContext(salesTooling));
     expect(done.changes).toMatchObject([{ productId: 'goto_meeting', purchasedBefore: 10, purchasedAfter: 14 }]);
     expect(await usage()).toMatchObject({ purchased: 14, pendingFromSales: 0 });
-    const again = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), context(salesTooling)));
+    const again = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), callContext(salesTooling)));
     expect(again.reason).toBe('CONFLICT');
     expect((await lastEvent()).payload.case).toBe('salesOrderCompleted');
   });

@@ -8,25 +8,20 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignLicensesRequestSchema, UnassignLicensesRequestSchema, events } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import type { CallContext } from '@acme/grpc';
-import { openDatabase, type Database } from '@acme/licensing-data-access';
+import type { Database } from '@acme/licensing-data-access';
+import { DRIVERS, callContext, openSeededDatabase } from './test-support.js';
 import { loadRuleSet } from '@acme/rules';
-import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
 import { purgeExpiredPhoneConfigurations } from '../mutations/retention-sweep.js';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 
-const skipPostgres = await skipWithoutPostgres();
 const rules = await loadRuleSet();
 const DAY = 86_400_000;
 const START = new Date('2026-11-23T10:00:00Z');
 const ACCOUNT = 'acct_demo_goto';
 const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
-const context: CallContext<Principal> = { principal: admin, requestId: 'req-retention', signal: new AbortController().signal, deadline: null, method: 'test' };
+const context = callContext(admin);
 
-describe.each([
-  ['libsql', false],
-  ['postgresql', skipPostgres],
-] as const)('phone configuration retention on %s', (driver, skip) => {
+describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => {
   let db: Database;
   let cleanup = async () => {};
   let clock = START;
@@ -38,23 +33,11 @@ describe.each([
 
   beforeAll(async () => {
     if (skip) return;
-    if (driver === 'postgresql') {
-      const pg = await createTestPostgres('retention');
-      db = await openDatabase({ databaseUrl: pg.url });
-      cleanup = pg.drop;
-    } else {
-      const file = tempSqlitePath();
-      db = await openDatabase({ sqlitePath: file.path });
-      cleanup = async () => file.remove();
-    }
-    await db.migrate();
-    await db.seedDemo();
+    ({ db, cleanup } = await openSeededDatabase(driver, 'retention'));
     await db.transaction(async (tx) => void tx.insertUser({ id: 'usr_phone', accountId: ACCOUNT, email: 'phone@demo-goto.test', displayName: 'Phone User', roles: ['member'], permissions: [], createdAt: START }));
   });
   afterAll(async () => {
-    if (skip) return;
-    await db.close();
-    await cleanup();
+    if (!skip) await cleanup();
   });
 
   it.skipIf(skip)('keeps the configuration 7 days after removal and restores it on re-assignment inside the window', async () => {

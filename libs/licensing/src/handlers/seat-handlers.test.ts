@@ -7,30 +7,18 @@ import { create, fromBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DowngradeOrder, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema, events } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import type { CallContext } from '@acme/grpc';
-import { openDatabase, type Database } from '@acme/licensing-data-access';
+import type { Database } from '@acme/licensing-data-access';
+import { DRIVERS, callContext, openSeededDatabase, refusal } from './test-support.js';
 import { loadRuleSet } from '@acme/rules';
-import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
-import { AppError } from '@acme/util';
 import { createSeatHandlers } from './seat-handlers.js';
 
-const skipPostgres = await skipWithoutPostgres();
 const rules = await loadRuleSet();
 const NOW = new Date('2026-11-23T10:00:00Z');
 const gotoAdmin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: 'acct_demo_goto', roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
 const zendeskOwner: Principal = { subject: 'usr_demo_zendesk_owner', kind: 'user', accountId: 'acct_demo_zendesk', roles: ['owner', 'admin'], permissions: [], scopes: [], tokenId: null };
 const zendeskAdmin: Principal = { ...zendeskOwner, subject: 'usr_demo_zendesk_agent1', roles: ['admin'] };
-const context = (principal: Principal): CallContext<Principal> => ({ principal, requestId: 'req-seats', signal: new AbortController().signal, deadline: null, method: 'test' });
-const refusal = async (p: Promise<unknown>) => {
-  const e = await p.catch((x: unknown) => x);
-  expect(e).toBeInstanceOf(AppError);
-  return e as AppError;
-};
 
-describe.each([
-  ['libsql', false],
-  ['postgresql', skipPostgres],
-] as const)('seat handlers on %s', (driver, skip) => {
+describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   let db: Database;
   let cleanup = async () => {};
   let seats: ReturnType<typeof createSeatHandlers>;
@@ -38,27 +26,15 @@ describe.each([
 
   beforeAll(async () => {
     if (skip) return;
-    if (driver === 'postgresql') {
-      const pg = await createTestPostgres('seats');
-      db = await openDatabase({ databaseUrl: pg.url });
-      cleanup = pg.drop;
-    } else {
-      const file = tempSqlitePath();
-      db = await openDatabase({ sqlitePath: file.path });
-      cleanup = async () => file.remove();
-    }
-    await db.migrate();
-    await db.seedDemo();
+    ({ db, cleanup } = await openSeededDatabase(driver, 'seats'));
     seats = createSeatHandlers({ db, rules: () => rules, now: () => NOW });
   });
   afterAll(async () => {
-    if (skip) return;
-    await db.close();
-    await cleanup();
+    if (!skip) await cleanup();
   });
 
   it.skipIf(skip)('a GoTo super admin with a card buys seats at the price shown', async () => {
-    const response = await seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 3, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } }), context(gotoAdmin));
+    const response = await seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 3, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } }), callContext(gotoAdmin));
     expect(response.changes).toMatchObject([{ productId: 'goto_meeting', purchasedBefore: 10, purchasedAfter: 13 }]);
     expect(response.charged).toMatchObject({ currencyCode: 'USD', amountMinor: 4200n });
     expect((await purchased('acct_demo_goto')).goto_meeting).toBe(13);
@@ -67,35 +43,35 @@ describe.each([
   });
 
   it.skipIf(skip)('refuses a price that differs from the account rate, with a reason to contact support', async () => {
-    const error = await refusal(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 999n } }), context(gotoAdmin)));
+    const error = await refusal(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 999n } }), callContext(gotoAdmin)));
     expect(error).toMatchObject({ type: 'failed_precondition', reason: 'PRICE_MISMATCH' });
     expect(error.message).toContain('contact support');
   });
 
   it.skipIf(skip)('a GoTo admin (not super admin) is refused and told to go through sales', async () => {
-    const error = await refusal(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } }), context({ ...gotoAdmin, roles: ['admin'] })));
+    const error = await refusal(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } }), callContext({ ...gotoAdmin, roles: ['admin'] })));
     expect(error.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.goto-purchase-requires-super-admin-and-card']);
     expect(error.message).toContain('request the seats from sales');
   });
 
   it.skipIf(skip)('on Zendesk only the owner buys, and the whole suite moves together', async () => {
-    const notOwner = await refusal(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'zendesk_support', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }), context(zendeskAdmin)));
+    const notOwner = await refusal(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'zendesk_support', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }), callContext(zendeskAdmin)));
     expect(notOwner.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.zendesk-purchase-owner-only']);
-    const response = await seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'zendesk_support', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }), context(zendeskOwner));
+    const response = await seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'zendesk_support', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }), callContext(zendeskOwner));
     expect(response.changes!.map((c) => c.productId)).toEqual(['zendesk_chat', 'zendesk_explore', 'zendesk_guide', 'zendesk_support', 'zendesk_talk']);
     expect(new Set(Object.values(await purchased('acct_demo_zendesk')))).toEqual(new Set([7]));
   });
 
   it.skipIf(skip)('a dry-run reduction below usage shows who would be downgraded: the most recently added first', async () => {
     const before = await purchased('acct_demo_zendesk');
-    const dry = await seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2, validateOnly: true }), context(zendeskOwner));
+    const dry = await seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2, validateOnly: true }), callContext(zendeskOwner));
     expect(dry.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
     expect(dry.decision?.validateOnly).toBe(true);
     expect(await purchased('acct_demo_zendesk')).toEqual(before);
   });
 
   it.skipIf(skip)('a reduction below usage downgrades those agents, keeps parity and the counters consistent', async () => {
-    const response = await seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2 }), context(zendeskOwner));
+    const response = await seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2 }), callContext(zendeskOwner));
     expect(response.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
     const usage = await db.accounts.seatUsage('acct_demo_zendesk');
     expect(usage.every((u) => u.purchased === 2 && u.assigned <= u.purchased)).toBe(true);
@@ -105,12 +81,12 @@ describe.each([
   });
 
   it.skipIf(skip)('an explicit downgrade list must name exactly the excess', async () => {
-    const error = await refusal(seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 0, downgradeOrder: DowngradeOrder.EXPLICIT, explicitUserIds: ['usr_demo_zendesk_owner'] }), context(zendeskOwner)));
+    const error = await refusal(seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 0, downgradeOrder: DowngradeOrder.EXPLICIT, explicitUserIds: ['usr_demo_zendesk_owner'] }), callContext(zendeskOwner)));
     expect(error.ruleViolations.map((v) => v.type)).toContain('seat-limits.explicit-downgrade-names-the-excess');
   });
 
   it.skipIf(skip)('refuses bad input field by field', async () => {
-    const error = await refusal(seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'X', newTotal: -1, explicitUserIds: ['nobody'] }), context(zendeskOwner)));
+    const error = await refusal(seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'X', newTotal: -1, explicitUserIds: ['nobody'] }), callContext(zendeskOwner)));
     expect(error.fieldViolations.map((v) => v.field)).toEqual(['product_id', 'new_total', 'explicit_user_ids', 'explicit_user_ids[0]']);
   });
 });

@@ -1,0 +1,47 @@
+/** Shared set-up of the handler tests: a seeded database per driver, callers and refusals. */
+import { expect } from 'vitest';
+import type { Principal } from '@acme/auth';
+import type { CallContext } from '@acme/grpc';
+import { openDatabase, type Database } from '@acme/licensing-data-access';
+import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
+import { AppError } from '@acme/util';
+
+/** The drivers every handler suite runs on; PostgreSQL is skipped (or fails, under CI) when absent. */
+export const DRIVERS = [
+  ['libsql', false],
+  ['postgresql', await skipWithoutPostgres()],
+] as const;
+
+/** A migrated database with the demo accounts, and how to throw it away. */
+export async function openSeededDatabase(driver: 'libsql' | 'postgresql', name: string): Promise<{ db: Database; cleanup: () => Promise<void> }> {
+  let db: Database;
+  let cleanup: () => Promise<void>;
+  if (driver === 'postgresql') {
+    const pg = await createTestPostgres(name);
+    db = await openDatabase({ databaseUrl: pg.url });
+    cleanup = pg.drop;
+  } else {
+    const file = tempSqlitePath();
+    db = await openDatabase({ sqlitePath: file.path });
+    cleanup = async () => file.remove();
+  }
+  await db.migrate();
+  await db.seedDemo();
+  return { db, cleanup: async () => (await db.close(), await cleanup()) };
+}
+
+export const caller = (overrides: Partial<Principal> = {}): Principal => ({
+  subject: 'usr_demo_goto_admin', kind: 'user', accountId: 'acct_demo_goto', roles: ['super_admin'], permissions: [], scopes: [], tokenId: null, ...overrides,
+});
+
+let calls = 0;
+export const callContext = (principal: Principal = caller()): CallContext<Principal> => ({
+  principal, requestId: `req-${++calls}`, signal: new AbortController().signal, deadline: null, method: 'test',
+});
+
+/** Awaits a call that must be refused with an AppError and returns it. */
+export async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
