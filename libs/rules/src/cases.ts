@@ -1,19 +1,8 @@
-import { Ajv } from 'ajv';
-import casesSchema from '../schema/cases.schema.json' with { type: 'json' };
-import { readPolicies } from './checker.js';
+import { checkCases, readPolicies, type RuleCase } from './checker.js';
 import { RuleSet, type Decision } from './rule-set.js';
 import { formatProblem } from './rule-file.js';
 
-/** One example case of a rule (see schema/cases.schema.json). */
-export interface RuleCase {
-  name: string;
-  point: string;
-  facts: Record<string, unknown>;
-  fires: boolean;
-  allowed?: boolean;
-  message?: string;
-  effects?: Record<string, unknown>[];
-}
+export type { RuleCase } from './checker.js';
 
 export interface CaseResult {
   file: string;
@@ -30,9 +19,6 @@ export interface CasesReport {
   problems: string[];
   passed: boolean;
 }
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateCases = ajv.compile(casesSchema);
 
 /**
  * Case facts are written as changes to the example facts of their point: objects merge key by
@@ -52,51 +38,29 @@ export function mergeFacts(base: unknown, override: unknown): unknown {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Runs every cases file of a policies directory against the rule set built from it. Fails when a
- * rule has no cases file, when a cases file has no rule, and when a rule lacks a case where it
- * fires or a case where it does not.
+ * Runs every cases file of a policies directory against the rule set built from it. Fails when the
+ * checker finds a problem (a rule without cases file, a cases file without rule, a rule without a
+ * case where it fires or one where it does not, …) or when any case does not come out as stated.
  */
 export async function runCases(dir: string): Promise<CasesReport> {
   const sources = readPolicies(dir);
   const report: CasesReport = { results: [], problems: sources.problems.map(formatProblem), passed: false };
   if (sources.problems.length > 0) return report;
   const ruleSet = new RuleSet(sources.rules, sources.params, sources.contents);
-  const ruleByFile = new Map(sources.rules.map((r) => [r.file.replace(/\.rule\.json$/, '.cases.json'), r]));
-
-  for (const rule of sources.rules) {
-    const casesFile = rule.file.replace(/\.rule\.json$/, '.cases.json');
-    if (!sources.cases.has(casesFile)) report.problems.push(`${rule.file}: rule ${rule.id} has no cases file ${casesFile}`);
-  }
-  for (const [file, content] of sources.cases) {
-    const rule = ruleByFile.get(file);
-    if (!rule) {
-      report.problems.push(`${file}: no rule file beside it (${file.replace(/\.cases\.json$/, '.rule.json')})`);
-      continue;
-    }
-    if (!validateCases(content)) {
-      for (const e of validateCases.errors ?? []) report.problems.push(`${file}: ${e.instancePath || '(root)'}: ${e.message}`);
-      continue;
-    }
-    const { rule: ruleId, cases } = content as { rule: string; cases: RuleCase[] };
-    if (ruleId !== rule.id) report.problems.push(`${file}: /rule: names "${ruleId}" but the rule beside it is "${rule.id}"`);
-    let fired = 0;
-    let quiet = 0;
+  const { problems, checked } = checkCases(sources);
+  report.problems.push(...problems.map(formatProblem));
+  for (const { file, rule, cases } of checked) {
     for (const example of cases) {
-      const result = await runCase(ruleSet, rule.id, rule.decisionPoints, example, sources.examples.get(example.point));
+      const result = await runCase(ruleSet, rule.id, example, sources.examples.get(example.point));
       report.results.push({ file, ruleId: rule.id, name: example.name, ...result });
-      if (example.fires) fired += 1;
-      else quiet += 1;
     }
-    if (fired === 0) report.problems.push(`${file}: rule ${rule.id} needs at least one case where it fires`);
-    if (quiet === 0) report.problems.push(`${file}: rule ${rule.id} needs at least one case where it does not fire`);
   }
   report.passed = report.problems.length === 0 && report.results.every((r) => r.passed);
   return report;
 }
 
-async function runCase(ruleSet: RuleSet, ruleId: string, points: string[], example: RuleCase, base: Record<string, unknown> | undefined) {
+async function runCase(ruleSet: RuleSet, ruleId: string, example: RuleCase, base: Record<string, unknown> | undefined) {
   const failures: string[] = [];
-  if (!points.includes(example.point)) return { passed: false, failures: [`point ${example.point} is not one of the rule's decision points (${points.join(', ')})`] };
   let decision: Decision;
   try {
     decision = await ruleSet.decide(example.point, mergeFacts(base ?? {}, example.facts) as Record<string, unknown>, { now: new Date('2100-01-01') });

@@ -46,7 +46,7 @@ export const FACTS: Record<string, FactDescription> = {
   },
   user: {
     description:
-      'The user whose licenses or queues change: {id, productIds: string[] (held before the change), queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean}.',
+      'The user whose licenses or queues change: {id, productIds: string[] (held before the change), queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean (an active phone configuration), hasRetainedConfiguration: boolean (one kept after a removal, inside the retention window)}.',
     points: ['assign', 'unassign', 'set_features', 'create_user', 'queue_membership'],
   },
   suite: {
@@ -79,6 +79,7 @@ export const OPERATOR_DECORATORS = ['someFact', 'someValue', 'everyFact', 'every
 export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
   containsAny: { description: 'fact (a list) shares at least one element with value (a list)' },
   containsNone: { description: 'fact (a list) shares no element with value (a list)' },
+  someNotIn: { description: 'fact (a list) has an element that is not in value (a list), e.g. a named user who holds no seat: value { "fact": "product", "path": "$.holders[*].userId" }' },
   notAllEqual: { description: 'value true: the numbers in fact (a list) are not all the same; value false: they are' },
   lengthGreaterThan: { description: 'fact (a list) has more than value elements' },
   lengthNotEqual: { description: 'fact (a list) does not have exactly value elements' },

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRules } from './checker.js';
@@ -72,5 +72,42 @@ describe('rule checker', () => {
   it('reports a message placeholder naming an unknown fact', () => {
     const problems = problemsAfter((c) => c.edit(SEAT_RULE, (r) => void (r.message = 'no seats for {{prodct.id}}')));
     expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/message: placeholder \{\{prodct\.id\}\} names unknown fact "prodct"/)]);
+  });
+
+  it('reports a parameter that no data file has', () => {
+    const problems = problemsAfter((c) =>
+      c.edit('who-may-act/manage-queues.rule.json', (r) => void ((r.rule as { conditions: { all: { value: unknown }[] } }).conditions.all[0]!.value = { fact: 'params', path: '$.roles.queueManagerz' })),
+    );
+    expect(problems).toEqual([
+      'who-may-act/manage-queues.rule.json: /rule/conditions/all/0/value/path: unknown parameter "params.roles.queueManagerz" (no such value in policies/data/roles.json)',
+    ]);
+  });
+
+  it('reports an effective date that is not a calendar day', () => {
+    const problems = problemsAfter((c) => c.edit(SEAT_RULE, (r) => void (r.effectiveDate = '2026-02-30')));
+    expect(problems).toEqual([`${SEAT_RULE}: /effectiveDate: "2026-02-30" is not a calendar date (YYYY-MM-DD)`]);
+  });
+
+  it('reports a rule without a cases file, and a cases file without a rule', () => {
+    const problems = problemsAfter((c) => {
+      renameSync(join(c.dir, 'seat-limits/last-seat-notice.cases.json'), join(c.dir, 'seat-limits/last-seat-notise.cases.json'));
+    });
+    expect(problems).toEqual([
+      'seat-limits/last-seat-notice.rule.json: (root): rule seat-limits.last-seat-notice has no cases file beside it (seat-limits/last-seat-notice.cases.json)',
+      'seat-limits/last-seat-notise.cases.json: (root): no rule file beside it (seat-limits/last-seat-notise.rule.json)',
+    ]);
+  });
+
+  it('reports cases that never show the rule quiet, and a case at a point the rule does not decide', () => {
+    const problems = problemsAfter((c) =>
+      c.edit('seat-limits/last-seat-notice.cases.json', (f) => {
+        const firing = (f.cases as { fires: boolean; name: string }[]).find((x) => x.fires)!;
+        f.cases = [{ ...firing, point: 'unassign' }, { ...firing, name: `${firing.name}, again` }];
+      }),
+    );
+    expect(problems).toEqual([
+      'seat-limits/last-seat-notice.cases.json: /cases/0/point: "unassign" is not one of the rule\'s decision points (assign, create_user)',
+      'seat-limits/last-seat-notice.cases.json: /cases: rule seat-limits.last-seat-notice needs at least one case where it does not fire',
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
+import casesSchema from '../schema/cases.schema.json' with { type: 'json' };
 import ruleSchema from '../schema/rule.schema.json' with { type: 'json' };
 import { FACTS, factsFor, isKnownOperator } from './catalogue.js';
 import { isDecisionPoint } from './decision-points.js';
-import { placeholders } from './render.js';
+import { lookup, placeholders } from './render.js';
 import type { ConditionNode, LoadedRule, RuleFile, RuleProblem } from './rule-file.js';
 
 /** Everything read from a policies directory, and what is wrong with it. */
@@ -16,6 +17,8 @@ export interface PolicySources {
   cases: Map<string, unknown>;
   /** Example facts per decision point (examples/<point>.json). */
   examples: Map<string, Record<string, unknown>>;
+  /** Every *.rule.json file found, valid or not. */
+  ruleFiles: Set<string>;
   /** Every file's path and text, for the rule set version. */
   contents: { file: string; text: string }[];
   problems: RuleProblem[];
@@ -23,6 +26,7 @@ export interface PolicySources {
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateRule = ajv.compile(ruleSchema);
+const validateCases = ajv.compile(casesSchema);
 
 function listJsonFiles(dir: string): string[] {
   const out: string[] = [];
@@ -51,7 +55,7 @@ function schemaProblem(file: string, error: ErrorObject): RuleProblem {
 
 /** Reads and checks a policies directory without building engines. */
 export function readPolicies(dir: string): PolicySources {
-  const sources: PolicySources = { rules: [], params: {}, cases: new Map(), examples: new Map(), contents: [], problems: [] };
+  const sources: PolicySources = { rules: [], params: {}, cases: new Map(), examples: new Map(), ruleFiles: new Set(), contents: [], problems: [] };
   let files: string[];
   try {
     files = listJsonFiles(dir);
@@ -64,6 +68,7 @@ export function readPolicies(dir: string): PolicySources {
     const file = relative(dir, path).split(sep).join('/');
     const text = readFileSync(path, 'utf8');
     sources.contents.push({ file, text });
+    if (file.endsWith('.rule.json')) sources.ruleFiles.add(file);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -85,8 +90,45 @@ export function readPolicies(dir: string): PolicySources {
       sources.problems.push({ file, path: '(root)', problem: 'unrecognised file: expected <family>/<name>.rule.json, <name>.cases.json, data/*.json or examples/<point>.json' });
     }
   }
+  // Parameters are known once every data file is read.
+  for (const rule of sources.rules) sources.problems.push(...checkParams(rule, sources.params));
   return sources;
 }
+
+/** Every `params` value a rule names (in a condition, a fact reference or a placeholder) must exist in policies/data. */
+function checkParams(rule: LoadedRule, params: Record<string, unknown>): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const check = (dotted: string, path: string) => {
+    if (dotted === '' || lookup(params, dotted) !== undefined) return;
+    const [file] = dotted.split('.');
+    const where = file && file in params ? `no such value in policies/data/${kebab(file)}.json` : `no data file policies/data/${kebab(file ?? '')}.json`;
+    problems.push({ file: rule.file, path, problem: `unknown parameter "params.${dotted}" (${where})` });
+  };
+  const fromJsonPath = (p: unknown) => (typeof p === 'string' ? p.replace(/^\$\.?/, '') : '');
+  walkConditions(rule.rule.conditions, '/rule/conditions', (node, path) => {
+    if (node.fact === 'params') check(fromJsonPath(node.path), `${path}/path`);
+    const ref = node.value as { fact?: unknown; path?: unknown } | undefined;
+    if (ref && typeof ref === 'object' && !Array.isArray(ref) && ref.fact === 'params') check(fromJsonPath(ref.path), `${path}/value/path`);
+  });
+  for (const [path, template] of templatesOf(rule)) {
+    for (const placeholder of placeholders(template)) if (placeholder.startsWith('params.')) check(placeholder.slice(7), path);
+  }
+  return problems;
+}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function templatesOf(rule: RuleFile): [string, string][] {
+  return [
+    ['/message', rule.message],
+    ...(rule.effects ?? []).flatMap((e, i) => [[`/effects/${i}/productId`, e.productId ?? ''], [`/effects/${i}/userId`, e.userId ?? '']] as [string, string][]),
+  ];
+}
+
+const isCalendarDate = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+};
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -113,13 +155,13 @@ function checkRule(file: string, json: unknown, seenIds: Map<string, string>): R
       problems.push({ file, path: `${path}/operator`, problem: `unknown operator "${node.operator}" (see the catalogue in libs/rules/README.md)` });
     }
   });
-  const templates: [string, string][] = [['/message', rule.message], ...(rule.effects ?? []).flatMap((e, i) => [[`/effects/${i}/productId`, e.productId ?? ''], [`/effects/${i}/userId`, e.userId ?? '']] as [string, string][])];
-  for (const [path, template] of templates) {
+  for (const [path, template] of templatesOf(rule)) {
     for (const placeholder of placeholders(template)) {
       const root = placeholder.split('.')[0]!;
       if (!known(root)) problems.push({ file, path, problem: `placeholder {{${placeholder}}} names ${unknownFact(root, rule, forEach)}` });
     }
   }
+  if (!isCalendarDate(rule.effectiveDate)) problems.push({ file, path: '/effectiveDate', problem: `"${rule.effectiveDate}" is not a calendar date (YYYY-MM-DD)` });
   if (rule.severity === 'info' && !rule.effects?.length) problems.push({ file, path: '/effects', problem: 'an info rule must declare at least one effect' });
   return problems;
 }
@@ -139,7 +181,69 @@ function walkConditions(node: ConditionNode, path: string, visit: (node: Conditi
   if (node.not) walkConditions(node.not, `${path}/not`, visit);
 }
 
-/** The checker as authors use it: every problem of a directory, formatted. */
+/** A cases file that passed its checks, with the rule beside it. */
+export interface CheckedCases {
+  file: string;
+  rule: LoadedRule;
+  cases: RuleCase[];
+}
+
+/** One example case of a rule (see schema/cases.schema.json). */
+export interface RuleCase {
+  name: string;
+  point: string;
+  facts: Record<string, unknown>;
+  fires: boolean;
+  allowed?: boolean;
+  message?: string;
+  effects?: Record<string, unknown>[];
+}
+
+/**
+ * Checks the cases files against the rules: every rule has a cases file beside it and every cases
+ * file a rule; each file matches the schema, names its rule, uses the rule's decision points and
+ * has a case where the rule fires and one where it does not.
+ */
+export function checkCases(sources: PolicySources): { problems: RuleProblem[]; checked: CheckedCases[] } {
+  const problems: RuleProblem[] = [];
+  const checked: CheckedCases[] = [];
+  const casesFileOf = (rule: LoadedRule) => rule.file.replace(/\.rule\.json$/, '.cases.json');
+  const ruleByCasesFile = new Map(sources.rules.map((r) => [casesFileOf(r), r]));
+  for (const rule of sources.rules) {
+    if (!sources.cases.has(casesFileOf(rule))) problems.push({ file: rule.file, path: '(root)', problem: `rule ${rule.id} has no cases file beside it (${casesFileOf(rule)})` });
+  }
+  for (const [file, content] of sources.cases) {
+    const rule = ruleByCasesFile.get(file);
+    const ruleFile = file.replace(/\.cases\.json$/, '.rule.json');
+    if (!rule && sources.ruleFiles.has(ruleFile)) continue; // the rule file's own problems are reported
+    if (!rule) {
+      problems.push({ file, path: '(root)', problem: `no rule file beside it (${file.replace(/\.cases\.json$/, '.rule.json')})` });
+      continue;
+    }
+    if (!validateCases(content)) {
+      problems.push(...(validateCases.errors ?? []).map((e) => schemaProblem(file, e)));
+      continue;
+    }
+    const { rule: ruleId, cases } = content as { rule: string; cases: RuleCase[] };
+    const before = problems.length;
+    if (ruleId !== rule.id) problems.push({ file, path: '/rule', problem: `names "${ruleId}" but the rule beside it is "${rule.id}"` });
+    const names = new Set<string>();
+    cases.forEach((example, i) => {
+      if (!(rule.decisionPoints as string[]).includes(example.point)) {
+        problems.push({ file, path: `/cases/${i}/point`, problem: `"${example.point}" is not one of the rule's decision points (${rule.decisionPoints.join(', ')})` });
+      }
+      if (names.has(example.name)) problems.push({ file, path: `/cases/${i}/name`, problem: `duplicate case name "${example.name}"` });
+      names.add(example.name);
+    });
+    if (!cases.some((c) => c.fires)) problems.push({ file, path: '/cases', problem: `rule ${rule.id} needs at least one case where it fires` });
+    if (!cases.some((c) => !c.fires)) problems.push({ file, path: '/cases', problem: `rule ${rule.id} needs at least one case where it does not fire` });
+    if (problems.length === before) checked.push({ file, rule, cases });
+  }
+  return { problems, checked };
+}
+
+/** The checker as authors use it: every problem of the rule, data, example and cases files. */
 export function checkRules(dir: string): RuleProblem[] {
-  return readPolicies(dir).problems;
+  const sources = readPolicies(dir);
+  return [...sources.problems, ...checkCases(sources).problems];
 }

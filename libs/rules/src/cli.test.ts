@@ -41,4 +41,26 @@ describe('rules CLI', () => {
     expect(result.stdout).toContain('denied by who-may-act.manage-queues');
     expect(result.stdout).toContain('held   actor.roles containsNone ["super_admin","admin"] (actual: ["member"])');
   });
+
+  it('catalogue: lists every fact and operator with its description', () => {
+    const result = rules('catalogue');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^ {2}user {2}\[assign, unassign, set_features, create_user, queue_membership\]$/m);
+    expect(result.stdout).toMatch(/^ {2}someNotIn: fact \(a list\) has an element that is not in value/m);
+    expect(result.stdout).toMatch(/^ {2}billing_start: /m);
+  });
+
+  it('explain: shows how any / all groups combine', () => {
+    const facts = join(mkdtempSync(join(tmpdir(), 'explain-')), 'facts.json');
+    writeFileSync(facts, JSON.stringify({ actor: { roles: ['member'] } }));
+    const result = rules('explain', 'assign', facts);
+    expect(result.stdout).toContain(
+      [
+        '  who-may-act.assign-and-unassign: FIRED',
+        '    at least one of these must hold: held',
+        '      all of these must hold: held',
+        '        held   actor.kind equal "user" (actual: "user")',
+      ].join('\n'),
+    );
+  });
 }, 60_000);

@@ -3,10 +3,12 @@
  *   npm run rules -- check [dir]
  *   npm run rules -- test [dir]
  *   npm run rules -- explain <point> <facts.json> [--dir dir] [--no-examples]
+ *   npm run rules -- catalogue
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { readPolicies } from './checker.js';
+import { BUILT_IN_OPERATORS, CUSTOM_OPERATORS, EFFECT_TYPES, FACTS, OPERATOR_DECORATORS } from './catalogue.js';
+import { checkRules, readPolicies } from './checker.js';
 import { runCases, mergeFacts } from './cases.js';
 import { explainDecision } from './explain.js';
 import { DEFAULT_POLICIES_DIR, loadRuleSet } from './load.js';
@@ -19,9 +21,9 @@ program
   .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
   .description('report every problem in the rule files as file: path: problem')
   .action((dir: string) => {
-    const { problems, rules } = readPolicies(dir);
+    const problems = checkRules(dir);
     for (const p of problems) console.log(formatProblem(p));
-    console.log(problems.length ? `${problems.length} problem(s)` : `ok: ${rules.length} rules`);
+    console.log(problems.length ? `${problems.length} problem(s)` : `ok: ${readPolicies(dir).rules.length} rules`);
     process.exitCode = problems.length ? 1 : 0;
   });
 
@@ -53,6 +55,21 @@ program
     const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as Record<string, unknown>;
     const base = options.examples ? readPolicies(options.dir).examples.get(point) ?? {} : {};
     console.log(explainDecision(await ruleSet.decide(point, mergeFacts(base, facts) as Record<string, unknown>)));
+  });
+
+program
+  .command('catalogue')
+  .description('list the facts, operators and effects rules may use, with what they mean')
+  .action(() => {
+    console.log('Facts (decision points that provide them):');
+    for (const [name, fact] of Object.entries(FACTS)) console.log(`  ${name}  [${fact.points.join(', ')}]${fact.perProduct ? ' (forEach: products only)' : ''}\n      ${fact.description}`);
+    console.log('\nOperators (json-rules-engine):');
+    for (const [name, op] of Object.entries(BUILT_IN_OPERATORS)) console.log(`  ${name}: ${op.description}`);
+    console.log(`  decorators, as prefixes: ${OPERATOR_DECORATORS.map((d) => `${d}:`).join(' ')}`);
+    console.log('\nOperators (ours):');
+    for (const [name, op] of Object.entries(CUSTOM_OPERATORS)) console.log(`  ${name}: ${op.description}`);
+    console.log('\nEffects:');
+    for (const [name, description] of Object.entries(EFFECT_TYPES)) console.log(`  ${name}: ${description}`);
   });
 
 program.parseAsync().catch((error: unknown) => {

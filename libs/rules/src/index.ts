@@ -1,12 +1,14 @@
 export { DECISION_POINTS, isDecisionPoint } from './decision-points.js';
 export type { DecisionPoint } from './decision-points.js';
-export { FACTS, CUSTOM_OPERATORS, BUILT_IN_OPERATORS, EFFECT_TYPES, requiredFacts } from './catalogue.js';
+export { FACTS, CUSTOM_OPERATORS, BUILT_IN_OPERATORS, OPERATOR_DECORATORS, EFFECT_TYPES, requiredFacts } from './catalogue.js';
+export type { FactDescription, OperatorDescription } from './catalogue.js';
 export { RuleSet, FactsError } from './rule-set.js';
-export type { Decision, DecideOptions, Effect, RuleMessage, RuleTrace, ConditionTrace } from './rule-set.js';
+export type { Decision, DecideOptions, Effect, RuleMessage, RuleTrace, ConditionTrace, GroupTrace } from './rule-set.js';
 export { RuleSetError, formatProblem } from './rule-file.js';
 export type { RuleFile, RuleProblem, LoadedRule } from './rule-file.js';
 export { loadRuleSet, DEFAULT_POLICIES_DIR } from './load.js';
-export { checkRules, readPolicies } from './checker.js';
+export { checkRules, checkCases, readPolicies } from './checker.js';
+export type { PolicySources, CheckedCases } from './checker.js';
 export { runCases, mergeFacts } from './cases.js';
 export type { CasesReport, CaseResult, RuleCase } from './cases.js';
 export { watchRules } from './watch.js';

@@ -21,7 +21,8 @@ describe('decide', () => {
   });
 
   it('evaluates per-product rules once per product and says which product', async () => {
-    const decision = await ruleSet.decide('assign', factsFor('assign', { products: [{ id: 'a', availableAfter: -1 }, { id: 'b', availableAfter: -2 }] }));
+    const product = (factsFor('assign').products as Record<string, unknown>[])[0]!;
+    const decision = await ruleSet.decide('assign', factsFor('assign', { products: [{ ...product, id: 'a', availableAfter: -1 }, { ...product, id: 'b', availableAfter: -2 }] }));
     expect(decision.violations.map((v) => v.message)).toEqual([
       expect.stringMatching(/^a: /),
       expect.stringMatching(/^b: /),
@@ -39,6 +40,44 @@ describe('decide', () => {
   it('refuses an unknown decision point and missing facts precisely', async () => {
     await expect(ruleSet.decide('buy', {})).rejects.toThrow(new FactsError('unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, request_seats_from_sales, reduce_seats, queue_membership)'));
     await expect(ruleSet.decide('assign', { actor: {} })).rejects.toThrow('decision point assign needs facts: account, request, products, user');
+  });
+
+  it('names every fact value the rules of the point read and the facts lack', async () => {
+    const facts = factsFor('assign');
+    const user = { ...(facts.user as Record<string, unknown>) };
+    delete user.hasRetainedConfiguration;
+    const products = [{ id: 'goto_meeting', purchased: 1 }];
+    const error = await ruleSet.decide('assign', { ...facts, user, products }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FactsError);
+    expect((error as FactsError).missing).toEqual(['products[0].available', 'products[0].availableAfter', 'products[0].requested', 'user.hasRetainedConfiguration']);
+    expect((error as FactsError).message).toBe(
+      'decision point assign needs fact values: products[0].available, products[0].availableAfter, products[0].requested, user.hasRetainedConfiguration',
+    );
+  });
+
+  it('decides correctly when many decisions overlap (no shared engine state between runs)', async () => {
+    const deny = factsFor('queue_membership', { actor: { roles: ['member'] } });
+    const allow = factsFor('queue_membership');
+    const decisions = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        for (let k = 0; k < i % 37; k += 1) await null; // start at staggered moments
+        return ruleSet.decide(i % 2 ? 'queue_membership' : 'reduce_seats', i % 2 ? deny : factsFor('reduce_seats', { actor: { roles: ['member'] } }));
+      }),
+    );
+    expect(decisions.filter((d) => d.allowed)).toEqual([]);
+    expect(new Set(decisions.filter((d) => d.point === 'queue_membership').map((d) => d.trace.length)).size).toBe(1);
+    expect((await ruleSet.decide('queue_membership', allow)).allowed).toBe(true);
+  });
+
+  it('traces how conditions combine: groups with their results and each leaf at its place in the file', async () => {
+    const decision = await ruleSet.decide('assign', factsFor('assign', { actor: { roles: ['member'] } }));
+    const trace = decision.trace.find((t) => t.ruleId === 'who-may-act.assign-and-unassign')!;
+    expect(trace.groups).toEqual([
+      { at: '/', operator: 'any', result: true },
+      { at: '/any/0', operator: 'all', result: true },
+      { at: '/any/1', operator: 'all', result: false },
+    ]);
+    expect(trace.conditions.map((c) => c.at)).toEqual(['/any/0/all/0', '/any/0/all/1', '/any/0/all/2', '/any/1/all/0', '/any/1/all/1']);
   });
 
   it('ignores rules before their effective date', async () => {

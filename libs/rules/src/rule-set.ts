@@ -4,7 +4,7 @@ import { requiredFacts } from './catalogue.js';
 import { DECISION_POINTS, isDecisionPoint, type DecisionPoint } from './decision-points.js';
 import { selectDowngrades, type DowngradeOrder, type SeatHolder } from './downgrade.js';
 import { addCustomOperators } from './operators.js';
-import { lookup, renderTemplate } from './render.js';
+import { lookup, placeholders, renderTemplate } from './render.js';
 import type { ConditionNode, LoadedRule } from './rule-file.js';
 
 export interface RuleMessage {
@@ -23,6 +23,8 @@ export interface Effect {
 }
 
 export interface ConditionTrace {
+  /** Where the condition sits in the rule file, as a JSON pointer from /rule/conditions (e.g. /any/1/all/0). */
+  at: string;
   fact: string;
   path?: string;
   operator: string;
@@ -31,12 +33,22 @@ export interface ConditionTrace {
   result: boolean;
 }
 
+/** An all / any / not node of a rule's conditions and whether it held. */
+export interface GroupTrace {
+  at: string;
+  operator: 'all' | 'any' | 'not';
+  result: boolean;
+}
+
 export interface RuleTrace {
   ruleId: string;
   /** For forEach rules: the product this evaluation was about. */
   productId?: string;
   fired: boolean;
+  /** Every leaf condition, in file order, with the fact value it saw. */
   conditions: ConditionTrace[];
+  /** The all / any / not nodes, so a reader can see how the leaves combine. */
+  groups: GroupTrace[];
 }
 
 export interface Decision {
@@ -56,16 +68,58 @@ export interface DecideOptions {
   now?: Date;
 }
 
+/** The caller's mistake: an unknown decision point, or facts the rules of the point need are missing. */
 export class FactsError extends Error {
-  constructor(message: string) {
+  /** What is missing, as `fact` or `fact.path` (`products[0].availableAfter`); empty for an unknown point. */
+  readonly missing: readonly string[];
+  constructor(message: string, missing: string[] = []) {
     super(message);
     this.name = 'FactsError';
+    this.missing = missing;
   }
 }
 
+/** A fact value some rule of a decision point reads: `user` + `queueMembershipCount`. */
+interface FactPath {
+  fact: string;
+  path: string[];
+}
+
+/**
+ * json-rules-engine keeps a run's status on the Engine, so two overlapping runs of one engine can
+ * make the later one skip its rules (and allow what it should deny). Each run therefore takes an
+ * engine of its own from a small pool; engines are built once and reused.
+ */
+class EnginePool {
+  readonly rules: Map<string, LoadedRule>;
+  private readonly idle: Engine[];
+  constructor(rules: LoadedRule[]) {
+    this.rules = new Map(rules.map((r) => [r.id, r]));
+    this.idle = rules.length > 0 ? [buildEngine(rules)] : [];
+  }
+
+  async run(facts: Record<string, unknown>): Promise<{ fired: boolean; result: RuleResult }[]> {
+    if (this.rules.size === 0) return [];
+    const engine = this.idle.pop() ?? buildEngine([...this.rules.values()]);
+    try {
+      const { results, failureResults } = await engine.run(facts);
+      const out = [...results.map((result) => ({ fired: true, result })), ...failureResults.map((result) => ({ fired: false, result }))];
+      // Fail closed: a rule without a result must never read as "did not fire".
+      if (out.length !== this.rules.size) throw new Error(`rule engine evaluated ${out.length} of ${this.rules.size} rules`);
+      return out;
+    } finally {
+      if (this.idle.length < MAX_IDLE_ENGINES) this.idle.push(engine);
+    }
+  }
+}
+
+const MAX_IDLE_ENGINES = 8;
+
 interface PointEngines {
-  plain: { engine: Engine; rules: Map<string, LoadedRule> };
-  perProduct: { engine: Engine; rules: Map<string, LoadedRule> };
+  plain: EnginePool;
+  perProduct: EnginePool;
+  /** Fact values the point's rules read (conditions and placeholders); `product` paths apply to every entry of `products`. */
+  reads: FactPath[];
 }
 
 /** A checked, immutable set of rules with an engine per decision point built once. */
@@ -84,8 +138,9 @@ export class RuleSet {
     for (const point of DECISION_POINTS) {
       const mine = rules.filter((r) => r.decisionPoints.includes(point));
       this.engines.set(point, {
-        plain: buildEngine(mine.filter((r) => r.forEach !== 'products')),
-        perProduct: buildEngine(mine.filter((r) => r.forEach === 'products')),
+        plain: new EnginePool(mine.filter((r) => r.forEach !== 'products')),
+        perProduct: new EnginePool(mine.filter((r) => r.forEach === 'products')),
+        reads: factReads(mine),
       });
     }
   }
@@ -93,24 +148,26 @@ export class RuleSet {
   async decide(point: string, facts: Record<string, unknown>, options: DecideOptions = {}): Promise<Decision> {
     if (!isDecisionPoint(point)) throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
     const missing = requiredFacts(point).filter((name) => facts[name] === undefined);
-    if (missing.length > 0) throw new FactsError(`decision point ${point} needs facts: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new FactsError(`decision point ${point} needs facts: ${missing.join(', ')}`, missing);
     const products = facts.products;
-    if (facts.products !== undefined && !Array.isArray(products)) throw new FactsError('fact "products" must be a list');
+    if (facts.products !== undefined && !(Array.isArray(products) && products.every((p) => typeof p === 'object' && p !== null))) {
+      throw new FactsError('fact "products" must be a list of objects', ['products']);
+    }
+    const engines = this.engines.get(point)!;
+    const missingValues = missingReads(engines.reads, facts);
+    if (missingValues.length > 0) {
+      throw new FactsError(`decision point ${point} needs fact values: ${missingValues.join(', ')}`, missingValues);
+    }
 
     const today = (options.now ?? new Date()).toISOString().slice(0, 10);
     const base = { ...facts, params: this.params };
-    const engines = this.engines.get(point)!;
     const evaluations: { rule: LoadedRule; fired: boolean; result: RuleResult; facts: Record<string, unknown>; productId?: string }[] = [];
 
-    const collect = async (set: PointEngines['plain'], runFacts: Record<string, unknown>, productId?: string) => {
-      if (set.rules.size === 0) return;
-      const { results, failureResults } = await set.engine.run(runFacts);
-      for (const [fired, list] of [[true, results], [false, failureResults]] as const) {
-        for (const result of list) {
-          const rule = set.rules.get(result.name as string)!;
-          if (rule.effectiveDate > today) continue;
-          evaluations.push({ rule, fired, result, facts: runFacts, ...(productId ? { productId } : {}) });
-        }
+    const collect = async (pool: EnginePool, runFacts: Record<string, unknown>, productId?: string) => {
+      for (const { fired, result } of await pool.run(runFacts)) {
+        const rule = pool.rules.get(result.name as string)!;
+        if (rule.effectiveDate > today) continue;
+        evaluations.push({ rule, fired, result, facts: runFacts, ...(productId !== undefined ? { productId } : {}) });
       }
     };
     await collect(engines.plain, base);
@@ -121,7 +178,8 @@ export class RuleSet {
 
     const decision: Decision = { point, allowed: true, ruleSetVersion: this.version, violations: [], warnings: [], effects: [], trace: [] };
     for (const { rule, fired, result, facts: runFacts, productId } of evaluations) {
-      decision.trace.push({ ruleId: rule.id, ...(productId ? { productId } : {}), fired, conditions: traceConditions(result.conditions as ConditionNode) });
+      const { conditions, groups } = traceConditions(result.conditions as EvaluatedCondition, fired);
+      decision.trace.push({ ruleId: rule.id, ...(productId !== undefined ? { productId } : {}), fired, conditions, groups });
       if (!fired) continue;
       const message = { ruleId: rule.id, message: renderTemplate(rule.message, runFacts) };
       if (rule.severity === 'deny') decision.violations.push(message);
@@ -133,13 +191,60 @@ export class RuleSet {
   }
 }
 
-function buildEngine(rules: LoadedRule[]): PointEngines['plain'] {
+function buildEngine(rules: LoadedRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false });
   addCustomOperators(engine);
   for (const rule of rules) {
     engine.addRule({ name: rule.id, conditions: rule.rule.conditions as never, priority: rule.rule.priority ?? 1, event: { type: rule.id } });
   }
-  return { engine, rules: new Map(rules.map((r) => [r.id, r])) };
+  return engine;
+}
+
+/** A condition's JSONPath as keys; a `[*]` step ends it (the list itself must be there, its items may be none). */
+function jsonPath(path: string | undefined): string[] {
+  const keys: string[] = [];
+  for (const key of (path ?? '').replace(/^\$\.?/, '').split('.').filter(Boolean)) {
+    if (key.endsWith('[*]')) return [...keys, key.slice(0, -3)];
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** Every fact value the rules read in conditions, fact references and placeholders (params excluded: the rule set has them). */
+function factReads(rules: LoadedRule[]): FactPath[] {
+  const reads = new Map<string, FactPath>();
+  const add = (fact: string, path: string[]) => {
+    if (fact !== 'params') reads.set([fact, ...path].join('.'), { fact, path });
+  };
+  const walk = (node: ConditionNode) => {
+    if (node.fact !== undefined) add(node.fact, jsonPath(node.path));
+    const ref = node.value as { fact?: unknown; path?: unknown } | null | undefined;
+    if (ref && typeof ref === 'object' && !Array.isArray(ref) && typeof ref.fact === 'string') add(ref.fact, jsonPath(typeof ref.path === 'string' ? ref.path : undefined));
+    [...(node.all ?? []), ...(node.any ?? []), ...(node.not ? [node.not] : [])].forEach(walk);
+  };
+  for (const rule of rules) {
+    walk(rule.rule.conditions);
+    const templates = [rule.message, ...(rule.effects ?? []).flatMap((e) => [e.productId ?? '', e.userId ?? ''])];
+    for (const placeholder of templates.flatMap(placeholders)) {
+      const [fact, ...path] = placeholder.split('.');
+      add(fact!, path);
+    }
+  }
+  return [...reads.values()].sort((a, b) => [a.fact, ...a.path].join('.').localeCompare([b.fact, ...b.path].join('.')));
+}
+
+/** The reads the facts cannot answer, named as the caller would write them. */
+function missingReads(reads: FactPath[], facts: Record<string, unknown>): string[] {
+  const missing: string[] = [];
+  const at = (value: unknown, path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  for (const { fact, path } of reads) {
+    if (fact === 'product') {
+      ((facts.products as unknown[] | undefined) ?? []).forEach((product, i) => {
+        if (at(product, path) === undefined) missing.push([`products[${i}]`, ...path].join('.'));
+      });
+    } else if (at(facts[fact], path) === undefined) missing.push([fact, ...path].join('.'));
+  }
+  return missing;
 }
 
 function renderEffect(rule: LoadedRule, template: NonNullable<LoadedRule['effects']>[number], facts: Record<string, unknown>): Effect {
@@ -165,19 +270,34 @@ interface EvaluatedCondition extends ConditionNode {
   result?: boolean;
 }
 
-function traceConditions(node: EvaluatedCondition | undefined): ConditionTrace[] {
-  if (!node) return [];
-  const children = [...(node.all ?? []), ...(node.any ?? []), ...(node.not ? [node.not] : [])] as EvaluatedCondition[];
-  if (node.fact === undefined) return children.flatMap(traceConditions);
-  return [
-    {
-      fact: node.fact,
-      ...(node.path ? { path: node.path } : {}),
-      operator: node.operator!,
-      // A value naming another fact is shown resolved.
-      value: node.valueResult !== undefined ? node.valueResult : node.value,
-      factValue: node.factResult,
-      result: node.result === true,
-    },
-  ];
+/** The evaluated condition tree of a rule result, flattened in file order. */
+function traceConditions(root: EvaluatedCondition | undefined, fired: boolean): { conditions: ConditionTrace[]; groups: GroupTrace[] } {
+  const conditions: ConditionTrace[] = [];
+  const groups: GroupTrace[] = [];
+  const walk = (node: EvaluatedCondition | undefined, at: string) => {
+    if (!node) return;
+    if (node.fact !== undefined) {
+      conditions.push({
+        at: at || '/',
+        fact: node.fact,
+        ...(node.path ? { path: node.path } : {}),
+        operator: node.operator!,
+        // A value naming another fact is shown resolved.
+        value: node.valueResult !== undefined ? node.valueResult : node.value,
+        factValue: node.factResult,
+        result: node.result === true,
+      });
+      return;
+    }
+    for (const operator of ['all', 'any', 'not'] as const) {
+      const children = node[operator];
+      if (children === undefined) continue;
+      // json-rules-engine records results on nested groups only; the root's result is the rule's.
+      groups.push({ at: at || '/', operator, result: node === root ? fired : node.result === true });
+      if (Array.isArray(children)) children.forEach((child, i) => walk(child as EvaluatedCondition, `${at}/${operator}/${i}`));
+      else walk(children as EvaluatedCondition, `${at}/not`);
+    }
+  };
+  walk(root, '');
+  return { conditions, groups };
 }

@@ -23,27 +23,38 @@ export interface WatchOptions {
 export async function watchRules(dir: string, options: WatchOptions = {}): Promise<RuleWatcher> {
   let active = await loadRuleSet(dir);
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
   let reloading = Promise.resolve();
+  const asRuleSetError = (error: unknown) =>
+    error instanceof RuleSetError ? error : new RuleSetError([{ file: dir, path: '(root)', problem: error instanceof Error ? error.message : String(error) }]);
   const reload = () => {
     reloading = reloading.then(async () => {
+      if (closed) return;
       try {
         const next = await loadRuleSet(dir);
-        if (next.version === active.version) return;
+        // A reload that finishes after close() must not switch the set or call back.
+        if (closed || next.version === active.version) return;
         active = next;
         options.onReload?.(next);
       } catch (error) {
-        const problem = error instanceof RuleSetError ? error : new RuleSetError([{ file: dir, path: '(root)', problem: (error as Error).message }]);
-        options.onError?.(problem);
+        if (!closed) options.onError?.(asRuleSetError(error));
       }
     });
   };
   const watcher: FSWatcher = watch(dir, { recursive: true }, () => {
+    if (closed) return;
     clearTimeout(timer);
     timer = setTimeout(reload, options.debounceMs ?? 100);
+  });
+  // Without a listener an fs.watch failure (directory removed, too many watchers) is an uncaught
+  // 'error' event that would end the service; report it and keep the active set deciding.
+  watcher.on('error', (error) => {
+    if (!closed) options.onError?.(asRuleSetError(error));
   });
   return {
     current: () => active,
     close: () => {
+      closed = true;
       clearTimeout(timer);
       watcher.close();
     },
