@@ -1,7 +1,7 @@
 /**
  * Every RPC over the socket: another account's data is never visible or changeable, and a member
  * without license rights cannot change anything. A table of RPC x caller, checked against the
- * real server; the same table is printed in docs/rpc-access.md.
+ * real server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

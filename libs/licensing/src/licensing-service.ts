@@ -21,7 +21,10 @@ export interface LicensingServiceOptions {
   logger: Logger;
   /** Public keys that sign bearer tokens. */
   jwks: JSONWebKeySet;
-  /** Where outbox events go (Kafka or the in-process bus); none keeps them in the outbox. */
+  /**
+   * Where outbox events will be published (Kafka or the in-process bus). Not used yet: the relay
+   * arrives with the events issue, and until then events wait in the outbox table.
+   */
   publisher?: EventPublisher;
   /** Clock for timestamps and retention windows; tests inject one. */
   now?: () => Date;
