@@ -3,7 +3,7 @@ import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
-import { getAccount, listProducts, toCatalogProduct, toUserRecord } from './queries.js';
+import { getAccount, listProducts, toCatalogProduct, toUserRecord, type AuditRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -60,17 +60,8 @@ export interface PhoneConfigurationRecord {
   retainedUntil: Date | null;
 }
 
-export interface AuditInput {
-  accountId: string;
-  actor: string;
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  causationId: string;
-  occurredAt: Date;
-}
+/** An audit entry to append: the stored record without its generated id, plus the account. */
+export type AuditInput = Omit<AuditRecord, 'id'> & { accountId: string };
 
 export interface OutboxInput {
   eventId: string;

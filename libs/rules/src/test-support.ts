@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,4 +17,15 @@ export function copyPolicies(): { dir: string; edit(file: string, change: (json:
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Polls until `get` returns a value (the watcher reacts asynchronously to file events). */
+export async function until<T>(get: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = get();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting for the watcher');
+    await sleep(20);
+  }
 }

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuleSetError } from './rule-file.js';
 import type { RuleSet } from './rule-set.js';
-import { copyPolicies } from './test-support.js';
+import { copyPolicies, until } from './test-support.js';
 import { watchRules, type RuleWatcher } from './watch.js';
 
 let copy: ReturnType<typeof copyPolicies> | undefined;
@@ -18,15 +18,6 @@ afterEach(() => {
   copy?.remove();
 });
 
-async function until<T>(get: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the watcher');
-    await sleep(20);
-  }
-}
 
 describe('watchRules life cycle', () => {
   it('recovers with the fixed set after a broken edit is repaired', async () => {

@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readPolicies } from './checker.js';
 import { mergeFacts } from './cases.js';
 import type { RuleSetError } from './rule-file.js';
 import type { RuleSet } from './rule-set.js';
-import { copyPolicies } from './test-support.js';
+import { copyPolicies, until } from './test-support.js';
 import { watchRules, type RuleWatcher } from './watch.js';
 
 let copy: ReturnType<typeof copyPolicies>;
@@ -16,15 +15,6 @@ afterEach(() => {
   copy?.remove();
 });
 
-async function until<T>(get: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting for the watcher');
-    await sleep(20);
-  }
-}
 
 describe('watchRules', () => {
   it('keeps the previous rule set deciding when an edit is broken, and names the file and problem', async () => {
