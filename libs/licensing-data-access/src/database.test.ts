@@ -1,31 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UniqueConstraintViolationException, type EntityName } from '@mikro-orm/core';
 import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
+import { createOrm, type Orm, type OrmOptions } from './orm.js';
 import { readCatalogFile } from './catalog-file.js';
 import { DEMO_ACCOUNTS } from './seed.js';
+import { ENTITIES, Assignment, Subscription, User } from './models/index.js';
 
 const skipPostgres = await skipWithoutPostgres();
 
 interface Target {
-  open(): Promise<Database>;
+  /** Creates the empty database and says how to reach it. */
+  create(): Promise<OrmOptions>;
   cleanup(): Promise<void>;
 }
 
 function libsqlTarget(): Target {
   const file = tempSqlitePath();
-  return { open: () => openDatabase({ sqlitePath: file.path }), cleanup: async () => file.remove() };
+  return { create: async () => ({ sqlitePath: file.path }), cleanup: async () => file.remove() };
 }
 
 function postgresTarget(): Target {
   let drop = async () => {};
   return {
-    async open() {
+    async create() {
       const database = await createTestPostgres('dataaccess');
       drop = database.drop;
-      return openDatabase({ databaseUrl: database.url });
+      return { databaseUrl: database.url };
     },
     cleanup: () => drop(),
   };
+}
+
+/** Rows per table, straight from the database. */
+async function rowCounts(orm: Orm): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const entity of ENTITIES) counts[entity.name] = await orm.em.fork().count(entity as EntityName<object>, {});
+  return counts;
 }
 
 describe.each([
@@ -34,16 +45,21 @@ describe.each([
 ] as const)('licensing database on %s', (_name, makeTarget, skip) => {
   const target = makeTarget();
   let db: Database;
+  /** A second, raw ORM on the same database, for what the facade rightly does not offer. */
+  let orm: Orm;
 
   beforeAll(async () => {
     if (skip) return;
-    db = await target.open();
+    const options = await target.create();
+    db = await openDatabase(options);
     await db.migrate();
     await db.seedDemo();
+    orm = await createOrm(options);
   });
 
   afterAll(async () => {
     if (skip) return;
+    await orm?.close(true);
     await db?.close();
     await target.cleanup();
   });
@@ -53,11 +69,39 @@ describe.each([
   });
 
   it.skipIf(skip)('migrating and seeding again changes nothing', async () => {
-    const before = { products: await db.catalog.listProducts(), usage: await db.accounts.seatUsage('acct_demo_goto') };
+    const before = { products: await db.catalog.listProducts(), usage: await db.accounts.seatUsage('acct_demo_goto'), rows: await rowCounts(orm) };
+    expect(before.rows).toMatchObject({ Account: DEMO_ACCOUNTS.length, Product: readCatalogFile().products.length });
     await db.migrate();
     await db.seedDemo();
     expect(await db.catalog.listProducts()).toEqual(before.products);
     expect(await db.accounts.seatUsage('acct_demo_goto')).toEqual(before.usage);
+    expect(await rowCounts(orm)).toEqual(before.rows);
+    expect(await db.pendingSchemaChanges()).toBe('');
+  });
+
+  it.skipIf(skip)('refuses a second assignment of the same product to the same user', async () => {
+    const em = orm.em.fork();
+    em.create(Assignment, { id: 'asg_dup_test', account: 'acct_demo_goto', user: 'usr_demo_goto_admin', product: 'goto_meeting', features: {}, createdAt: new Date() });
+    const error = await em.flush().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UniqueConstraintViolationException);
+    if (db.dialect === 'postgres') expect(String(error)).toContain('assignment_user_product_uq');
+  });
+
+  it.skipIf(skip)('refuses a second subscription of a product and a repeated email in one account', async () => {
+    const subscription = orm.em.fork();
+    subscription.create(Subscription, { id: 'sub_dup_test', account: 'acct_demo_goto', product: 'goto_meeting', purchasedSeats: 1, assignedSeats: 0, unitPriceMinor: 1, currency: 'USD' });
+    expect(await subscription.flush().catch((e: unknown) => e)).toBeInstanceOf(UniqueConstraintViolationException);
+
+    const user = { email: 'ada@demo-goto.test', displayName: 'Ada Again', roles: [], permissions: [], createdAt: new Date() };
+    const sameAccount = orm.em.fork();
+    sameAccount.create(User, { ...user, id: 'usr_dup_test', account: 'acct_demo_goto' });
+    expect(await sameAccount.flush().catch((e: unknown) => e)).toBeInstanceOf(UniqueConstraintViolationException);
+
+    // The same address in another account is another person.
+    const otherAccount = orm.em.fork();
+    otherAccount.create(User, { ...user, id: 'usr_dup_other_account', account: 'acct_demo_zendesk' });
+    await otherAccount.flush();
+    await orm.em.fork().nativeDelete(User, { id: 'usr_dup_other_account' });
   });
 
   it.skipIf(skip)('lists the catalog file, with suites', async () => {

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
-import { createOrm, type OrmOptions } from './orm.js';
+import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
-import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, seatUsage } from './queries.js';
+import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
 import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
@@ -27,7 +27,7 @@ export async function openDatabase(options: DatabaseOptions) {
     dialect: options.databaseUrl ? ('postgres' as const) : ('libsql' as const),
     /** Applies pending migrations, then loads the catalog file (idempotent). */
     async migrate(): Promise<void> {
-      await orm.migrator.up();
+      await migrateUp(orm);
       await seedCatalog(em(), readCatalogFile(options.catalogPath ?? DEFAULT_CATALOG_PATH));
     },
     /** Creates the demo accounts if they do not exist yet. */
@@ -40,7 +40,7 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     accounts: {
       get: (accountId: string) => getAccount(em(), accountId),
-      seatUsage: (accountId: string) => seatUsage(em(), accountId),
+      seatUsage: (accountId: string) => getSeatUsage(em(), accountId),
     },
     outbox: {
       list: (accountId: string) => listOutbox(em(), accountId),

@@ -40,3 +40,11 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   return (await LibSqlORM.init({ ...common(options), dbName: path })) as unknown as Orm;
 }
+
+/**
+ * Applies every pending migration of `src/migrations/` (in `MIGRATIONS` order, each in its own
+ * transaction, all or nothing) and returns the names it applied. Safe to call at every start.
+ */
+export async function migrateUp(orm: Orm): Promise<string[]> {
+  return (await orm.migrator.up()).map((m) => m.name);
+}

@@ -34,7 +34,8 @@ export async function getAccount(em: Em, accountId: string): Promise<AccountReco
     : null;
 }
 
-export async function seatUsage(em: Em, accountId: string): Promise<SeatUsageRecord[]> {
+/** Seats per product of an account; pendingFromSales sums its pending sales orders. */
+export async function getSeatUsage(em: Em, accountId: string): Promise<SeatUsageRecord[]> {
   const [subscriptions, pending] = await Promise.all([
     em.find(Subscription, { account: accountId }, { orderBy: { product: 'asc' } }),
     em.find(SalesOrder, { account: accountId, state: 'pending' }),
@@ -63,6 +64,7 @@ export async function listQueues(em: Em, accountId: string, filter: { kind?: Que
 
 /** Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. */
 export async function listUsers(em: Em, accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }> {
+  checkPageSize(page.pageSize);
   const after = page.pageToken ? decodeToken(page.pageToken) : null;
   const rows = await em.find(
     User,
@@ -75,6 +77,7 @@ export async function listUsers(em: Em, accountId: string, page: { pageSize: num
 
 /** Assignments of an account, optionally of one user and/or product, keyset-paged by id. */
 export async function listAssignments(em: Em, accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }> {
+  checkPageSize(page.pageSize);
   const after = page.pageToken ? decodeToken(page.pageToken) : null;
   const rows = await em.find(
     Assignment,
@@ -83,6 +86,11 @@ export async function listAssignments(em: Em, accountId: string, filter: { userI
   );
   const assignments = rows.slice(0, page.pageSize).map((a) => ({ id: a.id, accountId, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt }));
   return { assignments, nextPageToken: rows.length > page.pageSize ? encodeToken(assignments[assignments.length - 1]!.id) : null };
+}
+
+/** A page needs at least one row, or "the last row of this page" (the next token) is undefined. */
+function checkPageSize(pageSize: number): void {
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
 }
 
 const encodeToken = (id: string) => Buffer.from(`v1:${id}`).toString('base64url');
@@ -125,6 +133,7 @@ export async function listAudit(
   filter: { resourceId?: string; actor?: string } = {},
   page: { pageSize: number; pageToken?: string } = { pageSize: 1000 },
 ): Promise<{ events: AuditRecord[]; nextPageToken: string | null }> {
+  checkPageSize(page.pageSize);
   const cursor = page.pageToken ? decodeAuditToken(page.pageToken) : null;
   const rows = await em.find(
     AuditEntry,
