@@ -1,7 +1,7 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
-import { LicensingService, events } from './index.js';
+import { EVENT_TYPE_BY_CASE, LicensingService, events } from './index.js';
 
 const isRead = (name: string) => name.startsWith('Get') || name.startsWith('List');
 
@@ -57,5 +57,13 @@ describe('events v1 contract', () => {
       'contact_center_billing_stopped', 'configuration_retained', 'configuration_restored', 'configuration_purged',
       'notification_requested',
     ]);
+  });
+
+  it('names every payload case with one distinct dotted event type', () => {
+    const cases = events.EventEnvelopeSchema.oneofs.find((o) => o.name === 'payload')!.fields.map((f) => f.localName);
+    expect(Object.keys(EVENT_TYPE_BY_CASE).sort()).toEqual([...cases].sort());
+    const types = Object.values(EVENT_TYPE_BY_CASE);
+    expect(new Set(types).size).toBe(types.length);
+    for (const type of types) expect(type).toMatch(/^[a-z_]+\.[a-z_]+$/);
   });
 });

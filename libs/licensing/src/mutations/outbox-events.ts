@@ -1,38 +1,18 @@
 import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { randomUUID } from 'node:crypto';
-import { events } from '@acme/contracts';
+import { EVENT_TYPE_BY_CASE, events } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { OutboxInput } from '@acme/licensing-data-access';
 
-type Payload = events.EventEnvelope['payload'];
 /** One payload as written by handlers: a oneof case with a plain-object value. */
 export type PayloadInit = Exclude<NonNullable<MessageInitShape<typeof events.EventEnvelopeSchema>['payload']>, { case: undefined }>;
-
-/** Dotted event type names, one per payload case; billing matches on these. */
-const TYPE_BY_CASE: Record<NonNullable<Payload['case']>, string> = {
-  seatsPurchased: 'seats.purchased',
-  seatsReduced: 'seats.reduced',
-  seatsRequestedFromSales: 'seats.requested_from_sales',
-  salesOrderCompleted: 'sales_order.completed',
-  licenseAssigned: 'license.assigned',
-  licenseUnassigned: 'license.unassigned',
-  featuresChanged: 'features.changed',
-  agentDowngraded: 'agent.downgraded',
-  seatsExhausted: 'seats.exhausted',
-  contactCenterBillingStarted: 'contact_center.billing_started',
-  contactCenterBillingStopped: 'contact_center.billing_stopped',
-  configurationRetained: 'configuration.retained',
-  configurationRestored: 'configuration.restored',
-  configurationPurged: 'configuration.purged',
-  notificationRequested: 'notification.requested',
-};
 
 /** Builds outbox rows for one mutation: same actor, causation and time for every event. */
 export function outboxEvents(context: { accountId: string; principal: Principal; causationId: string; occurredAt: Date }, payloads: PayloadInit[]): OutboxInput[] {
   return payloads.map((payload) => {
     const eventId = randomUUID();
-    const eventType = TYPE_BY_CASE[payload.case];
+    const eventType = EVENT_TYPE_BY_CASE[payload.case];
     return {
       eventId,
       eventType,
