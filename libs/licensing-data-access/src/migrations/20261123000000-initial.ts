@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { isPostgres } from './platform.js';
+import { isPostgres } from '@acme/persistence';
 
 /**
  * Catalog, accounts, subscriptions, users and assignments. Each platform gets the DDL MikroORM's

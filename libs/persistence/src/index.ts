@@ -1,0 +1,3 @@
+export { createOrm, dialectOf, migrateUp } from './orm.js';
+export type { Orm, OrmOptions, Schema } from './orm.js';
+export { isPostgres } from './platform.js';

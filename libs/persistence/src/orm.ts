@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM as LibSqlORM } from '@mikro-orm/libsql';
+import { MikroORM as PostgresORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/core';
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+
+/** Either driver's ORM, seen through what both share (SQL entity manager, schema, migrator). */
+export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
+
+export interface OrmOptions {
+  /** `postgres://…`: PostgreSQL. Unset: the embedded libsql file at `sqlitePath`. */
+  databaseUrl?: string;
+  sqlitePath?: string;
+  debug?: boolean;
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** What a data-access lib brings: its entities, its migrations in order, its default file. */
+export interface Schema {
+  // MikroORM's own signature takes any entity class or schema.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: (EntitySchema | (abstract new (...args: any[]) => object))[];
+  migrations: MigrationObject[];
+  defaultSqlitePath: string;
+}
+
+/** `postgres` for PostgreSQL URLs, `libsql` for the embedded file. */
+export function dialectOf(options: OrmOptions): 'postgres' | 'libsql' {
+  return options.databaseUrl ? 'postgres' : 'libsql';
+}
+
+export async function createOrm(schema: Schema, options: OrmOptions): Promise<Orm> {
+  const common = {
+    entities: schema.entities,
+    extensions: [Migrator],
+    // Migrations are compiled in (a list, not a folder glob) so they run the same under tsx,
+    // vitest and a bundled build.
+    migrations: { migrationsList: schema.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    debug: options.debug ?? false,
+    // Work always forks an EntityManager per unit of work; the global one is never used.
+    allowGlobalContext: false,
+  };
+  if (options.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('databaseUrl must start with postgres:// or postgresql://');
+    return (await PostgresORM.init({ ...common, clientUrl: options.databaseUrl, pool: { max: options.poolSize ?? 10 } })) as unknown as Orm;
+  }
+  const path = options.sqlitePath ?? schema.defaultSqlitePath;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return (await LibSqlORM.init({ ...common, dbName: path })) as unknown as Orm;
+}
+
+/**
+ * Applies every pending migration (in list order, each in its own transaction, all or nothing)
+ * and returns the names it applied. Safe to call at every start.
+ */
+export async function migrateUp(orm: Orm): Promise<string[]> {
+  return (await orm.migrator.up()).map((m) => m.name);
+}
