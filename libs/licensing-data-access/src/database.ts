@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
+import { dialectOf } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
 import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
+import { outboxBacklog, relayShardBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
 const MAX_ATTEMPTS = 5;
@@ -22,9 +24,11 @@ export interface DatabaseOptions extends OrmOptions {
 export async function openDatabase(options: DatabaseOptions) {
   const orm = await createOrm(options);
   const em = () => orm.em.fork();
+  const dialect = dialectOf(options);
+  const eventsCommitted = new Set<() => void>();
   return {
     /** `postgres` or `libsql`. */
-    dialect: options.databaseUrl ? ('postgres' as const) : ('libsql' as const),
+    dialect,
     /** Applies pending migrations, then loads the catalog file (idempotent). */
     async migrate(): Promise<void> {
       await migrateUp(orm);
@@ -44,6 +48,20 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     outbox: {
       list: (accountId: string) => listOutbox(em(), accountId),
+      /** Relay shards that have unpublished events. */
+      shardsWithPending: () => shardsWithPendingEvents(em()),
+      /** Publishes up to `limit` unpublished events of one shard and marks them (see relayShardBatch). */
+      relayShard: (shard: number, limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date = () => new Date()) =>
+        relayShardBatch(em(), dialect, shard, limit, publish, now),
+      backlog: () => outboxBacklog(em()),
+      /**
+       * Calls `listener` after every commit that appended outbox events (the relay wakes up on it
+       * instead of waiting for its next poll). Returns the unsubscribe function.
+       */
+      onEventsCommitted(listener: () => void): () => void {
+        eventsCommitted.add(listener);
+        return () => eventsCommitted.delete(listener);
+      },
     },
     audit: {
       list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => listAudit(em(), accountId, filter, page),
@@ -66,11 +84,16 @@ export async function openDatabase(options: DatabaseOptions) {
       // running it again is safe because `work` reads everything it decides on inside it.
       for (let attempt = 1; ; attempt++) {
         try {
-          return await em().transactional(async (txEm) => {
-            const result = await work(new LicensingTx(txEm));
-            if (options.dryRun) throw new RollbackSignal(result);
-            return result;
+          let appended = 0;
+          const result = await em().transactional(async (txEm) => {
+            const tx = new LicensingTx(txEm);
+            const value = await work(tx);
+            if (options.dryRun) throw new RollbackSignal(value);
+            appended = tx.appendedEvents;
+            return value;
           });
+          if (appended > 0) for (const listener of eventsCommitted) listener();
+          return result;
         } catch (error) {
           if (error instanceof RollbackSignal) return error.value as T;
           // A unique violation means a concurrent twin committed first (same idempotency key, same

@@ -8,3 +8,5 @@ export { newId } from './ids.js';
 export { LicensingTx } from './licensing-tx.js';
 export type { AssignmentRecord, AuditInput, OutboxInput, SubscriptionRecord, IdempotencyHit, SalesOrderRecord, QueueRecord, MembershipRecord, PhoneConfigurationRecord } from './licensing-tx.js';
 export type { OutboxRecord, AuditRecord } from './queries.js';
+export { RELAY_SHARDS, relayShardOf } from './relay-shard.js';
+export type { PendingOutboxEvent, RelayBatchResult } from './outbox-relay-store.js';

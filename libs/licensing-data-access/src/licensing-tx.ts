@@ -2,6 +2,7 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
+import { relayShardOf } from './relay-shard.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
 import { getAccount, listProducts, toCatalogProduct, toUserRecord, type AuditRecord } from './queries.js';
 
@@ -83,6 +84,9 @@ export interface IdempotencyHit {
  * assigned seats above purchased seats, whatever they read before.
  */
 export class LicensingTx {
+  /** Outbox events appended so far in this transaction. */
+  appendedEvents = 0;
+
   constructor(private readonly em: Em) {}
 
   account(accountId: string): Promise<AccountRecord | null> {
@@ -287,9 +291,11 @@ export class LicensingTx {
     const last = Number(rows[0]?.event_sequence);
     if (!Number.isFinite(last)) throw new Error(`account ${accountId} vanished while appending events`);
     const first = last - events.length + 1;
+    const relayShard = relayShardOf(accountId);
+    this.appendedEvents += events.length;
     return events.map((event, i) => {
       const sequence = first + i;
-      this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, eventType: event.eventType, payload: Buffer.from(event.payload(sequence)), occurredAt: event.occurredAt, publishedAt: null });
+      this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, relayShard, eventType: event.eventType, payload: Buffer.from(event.payload(sequence)), occurredAt: event.occurredAt, publishedAt: null });
       return sequence;
     });
   }

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { isPostgres } from './platform.js';
+import { isPostgres } from '@acme/persistence';
 
 /** Audit trail, transactional outbox, idempotency records and the per-account event sequence. */
 export class Migration20261123010000AuditOutboxIdempotency extends Migration {

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { isPostgres } from './platform.js';
+import { isPostgres } from '@acme/persistence';
 
 /** Sales orders (seats requested from sales) and contact-center queues with their members. */
 export class Migration20261123020000SalesOrdersQueues extends Migration {

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { isPostgres } from './platform.js';
+import { isPostgres } from '@acme/persistence';
 
 /** Phone configurations kept after a GoTo Connect removal (retention window). */
 export class Migration20261123030000PhoneConfiguration extends Migration {
