@@ -30,15 +30,18 @@ export function parseEnv<S extends z.ZodObject>(
   throw new ConfigError(problems);
 }
 
+const portNumber = () =>
+  z.coerce
+    .number({ error: 'expected a port number' })
+    .int({ error: 'expected an integer from 0 to 65535' })
+    .min(0, { error: 'expected an integer from 0 to 65535' })
+    .max(65535, { error: 'expected an integer from 0 to 65535' });
+
 /** Building blocks with messages that say what is expected. */
 export const env = {
-  port: (fallback: number) =>
-    z.coerce
-      .number({ error: 'expected a port number' })
-      .int({ error: 'expected an integer from 0 to 65535' })
-      .min(0, { error: 'expected an integer from 0 to 65535' })
-      .max(65535, { error: 'expected an integer from 0 to 65535' })
-      .default(fallback),
+  port: (fallback: number) => portNumber().default(fallback),
+  /** A port that may be left unset (the feature it serves is then off). */
+  optionalPort: () => portNumber().optional(),
   positiveInt: (fallback: number, what = 'a positive integer') =>
     z.coerce
       .number({ error: `expected ${what}` })
@@ -50,6 +53,12 @@ export const env = {
       .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
       .transform((v) => v === 'true' || v === '1')
       .default(fallback),
+  /** `host:port,host:port`, e.g. KAFKA_BROKERS; optional (unset means "not used"). */
+  hostPortList: () =>
+    z
+      .string()
+      .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { error: 'expected a comma-separated list of host:port' })
+      .optional(),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
