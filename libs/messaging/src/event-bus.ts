@@ -17,9 +17,24 @@ export interface EventPublisher {
   close(): Promise<void>;
 }
 
-export type EventHandler = (message: EventMessage & { topic: string }) => Promise<void>;
+/** A message as a consumer receives it: where it came from, so offsets can be recorded. */
+export interface ConsumedMessage extends EventMessage {
+  topic: string;
+  partition: number;
+  /** Kafka offset as a decimal string (int64); in-process delivery numbers messages per topic. */
+  offset: string;
+}
 
-export interface EventSubscriber {
-  subscribe(topic: string, handler: EventHandler): Promise<void>;
-  close(): Promise<void>;
+/**
+ * Handles a batch of one partition's messages, in order. Resolving means "durably handled": only
+ * then does the consumer commit the batch's offsets. Rejecting means "not handled": the same
+ * messages come again (after a back-off), so handlers must be idempotent.
+ */
+export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
+
+export interface EventConsumer {
+  /** Starts consuming `topic` with `handler`; resolves once the consumer is running. */
+  consume(topic: string, handler: BatchHandler): Promise<void>;
+  /** Finishes the batch in hand (its offsets are committed if it succeeds), then leaves. */
+  stop(): Promise<void>;
 }
