@@ -22,10 +22,12 @@ export const licensingEnvSchema = z.object({
   JWT_ISSUER: z.string().default(DEV_DEFAULTS.issuer),
   JWT_AUDIENCE: z.string().default(DEV_DEFAULTS.audience),
   RULES_DIR: z.string().default(DEFAULT_POLICIES_DIR),
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { error: 'expected a comma-separated list of host:port' })
-    .optional(),
+  KAFKA_BROKERS: env.hostPortList(),
+  KAFKA_CLIENT_ID: z.string().default('licensing-service'),
+  OUTBOX_POLL_MS: env.positiveInt(250, 'a positive number of milliseconds'),
+  OUTBOX_BATCH_SIZE: env.positiveInt(500, 'a positive number of events'),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: env.optionalPort(),
   SEED_DEMO: env.boolean(false),
   RETENTION_SWEEP_MS: env.positiveInt(600_000, 'a positive number of milliseconds'),
   LOG_LEVEL: env.logLevel(),

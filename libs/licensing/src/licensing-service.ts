@@ -3,9 +3,10 @@ import { LicensingService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import { GrpcServer, unimplementedHandlers } from '@acme/grpc';
 import { openDatabase } from '@acme/licensing-data-access';
-import type { EventPublisher } from '@acme/messaging';
+import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messaging';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { watchRules } from '@acme/rules';
-import type { Logger } from '@acme/util';
+import { startMetricsServer, type Logger, type MetricsServer } from '@acme/util';
 import { bearerAuthenticator } from './authenticate.js';
 import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
@@ -15,6 +16,8 @@ import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';
+import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
+import { registerRelayMetrics } from './outbox/relay-metrics.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -22,8 +25,8 @@ export interface LicensingServiceOptions {
   /** Public keys that sign bearer tokens. */
   jwks: JSONWebKeySet;
   /**
-   * Where outbox events will be published (Kafka or the in-process bus). Not used yet: the relay
-   * arrives with the events issue, and until then events wait in the outbox table.
+   * Where the outbox relay publishes events. Unset: a Kafka publisher when KAFKA_BROKERS is set;
+   * otherwise no relay runs and events wait in the outbox (the dev stack passes its in-process bus).
    */
   publisher?: EventPublisher;
   /** Clock for timestamps and retention windows; tests inject one. */
@@ -35,6 +38,12 @@ export interface RunningLicensingService {
   port: number;
   /** Content hash of the active rule set. */
   readonly rulesVersion: string;
+  /** The outbox relay's counters; null when no relay runs (no publisher). */
+  relayStats(): OutboxRelayStats | null;
+  /** Port of the Prometheus endpoint; null when METRICS_PORT is unset. */
+  metricsPort: number | null;
+  /** Prometheus metrics of this instance (relay lag, process figures). */
+  registry: Registry;
   stop(): Promise<void>;
 }
 
@@ -69,6 +78,11 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       },
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
+    const events = startOutboxRelay(options, database);
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    registerRelayMetrics(registry, database.outbox.backlog, events?.relay ?? null);
+    const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
     // Retained phone configurations past their window are purged by a periodic sweep.
     const sweep = setInterval(() => {
       purgeExpiredPhoneConfigurations(mutationDeps).then(
@@ -83,9 +97,15 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       get rulesVersion() {
         return rules.current().version;
       },
+      relayStats: () => events?.relay.stats() ?? null,
+      metricsPort: metrics?.port ?? null,
+      registry,
       async stop() {
         clearInterval(sweep);
         await server.shutdown(config.SHUTDOWN_GRACE_MS);
+        // Calls are drained: the relay finishes its batch; whatever is left goes out after a restart.
+        await events?.stop();
+        await metrics?.close();
         rules.close();
         await database.close();
       },
@@ -94,4 +114,36 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     await database.close();
     throw error;
   }
+}
+
+/**
+ * Starts the outbox relay towards the given publisher, or a Kafka publisher of its own when only
+ * KAFKA_BROKERS is configured. Without either, events wait in the outbox (and a warning says so).
+ */
+function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<ReturnType<typeof openDatabase>>) {
+  const { config, logger } = options;
+  const ownPublisher = options.publisher ? null : config.KAFKA_BROKERS ? new KafkaPublisher(createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID, logger })) : null;
+  const publisher = options.publisher ?? ownPublisher;
+  if (!publisher) {
+    logger.warn('no KAFKA_BROKERS and no in-process consumer: license events wait in the outbox until a relay runs');
+    return null;
+  }
+  const relay = new OutboxRelay({
+    store: database.outbox,
+    publisher,
+    logger: logger.child({ component: 'outbox-relay' }),
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const unsubscribe = database.outbox.onEventsCommitted(() => relay.wake());
+  relay.start();
+  return {
+    relay,
+    async stop() {
+      unsubscribe();
+      await relay.stop();
+      await ownPublisher?.close();
+    },
+  };
 }

@@ -1,0 +1,159 @@
+/**
+ * The outbox relay against real databases (libsql, and PostgreSQL for several instances) with a
+ * recording publisher standing in for the broker: order, at-least-once under failures, prompt
+ * wake-ups, and no double publishing between instances.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openDatabase, type Database } from '@acme/licensing-data-access';
+import type { EventMessage, EventPublisher } from '@acme/messaging';
+import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { OutboxRelay } from './outbox-relay.js';
+
+const pg = await withPostgresDatabase('outboxrelay');
+const logger = pino({ level: 'silent' });
+const GOTO = 'acct_demo_goto';
+const ZENDESK = 'acct_demo_zendesk';
+
+/** Remembers what was published; fails while `down` is true, like a broker that is away. */
+class RecordingPublisher implements EventPublisher {
+  readonly published: EventMessage[] = [];
+  down = false;
+  attempts = 0;
+  async publish(_topic: string, messages: EventMessage[]): Promise<void> {
+    this.attempts += 1;
+    if (this.down) throw new Error('broker unavailable');
+    this.published.push(...messages);
+  }
+  async close(): Promise<void> {}
+}
+
+let nextEvent = 0;
+async function append(db: Database, accountId: string, count = 1): Promise<void> {
+  await db.transaction((tx) =>
+    tx.appendEvents(accountId, Array.from({ length: count }, () => ({ eventId: `evt_${process.pid}_${nextEvent++}`, eventType: 'license.assigned', occurredAt: new Date(), payload: () => new Uint8Array([1]) }))),
+  );
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+/** Per account, the sequence numbers in the order they were published. */
+function sequencesByAccount(messages: EventMessage[]): Record<string, number[]> {
+  const result: Record<string, number[]> = {};
+  for (const m of messages) (result[m.key] ??= []).push(Number(m.headers!.sequence));
+  return result;
+}
+
+describe('outbox relay (libsql)', () => {
+  const file = tempSqlitePath();
+  let db: Database;
+  const relays: OutboxRelay[] = [];
+  const startRelay = (publisher: EventPublisher, options: { pollIntervalMs?: number; maxBackoffMs?: number } = {}) => {
+    const relay = new OutboxRelay({ store: db.outbox, publisher, logger, pollIntervalMs: 60_000, ...options });
+    relays.push(relay);
+    db.outbox.onEventsCommitted(() => relay.wake());
+    relay.start();
+    return relay;
+  };
+
+  beforeAll(async () => {
+    db = await openDatabase({ sqlitePath: file.path });
+    await db.migrate();
+    await db.seedDemo();
+  });
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+  });
+  afterAll(async () => {
+    await db.close();
+    file.remove();
+  });
+
+  it('publishes committed events at once, keyed by account, in sequence order', async () => {
+    const publisher = new RecordingPublisher();
+    startRelay(publisher);
+    await append(db, GOTO, 3);
+    await append(db, ZENDESK, 2);
+    // The poll interval is a minute: only the commit notification can explain a prompt publish.
+    await until(() => publisher.published.length === 5, 3_000);
+    expect(sequencesByAccount(publisher.published)).toEqual({ [GOTO]: [1, 2, 3], [ZENDESK]: [1, 2] });
+    expect(publisher.published[0]!.headers).toMatchObject({ 'event-type': 'license.assigned' });
+    expect((await db.outbox.backlog()).pending).toBe(0);
+  });
+
+  it('keeps events while the broker is down and publishes each once when it returns', async () => {
+    const publisher = new RecordingPublisher();
+    publisher.down = true;
+    const relay = startRelay(publisher, { maxBackoffMs: 100 });
+    await append(db, GOTO, 2);
+    await until(() => relay.stats().consecutiveFailures >= 3);
+    expect(publisher.published).toEqual([]);
+    expect((await db.outbox.backlog()).pending).toBe(2);
+    await append(db, GOTO, 1);
+    publisher.down = false;
+    await until(() => publisher.published.length === 3);
+    expect(sequencesByAccount(publisher.published)).toEqual({ [GOTO]: [4, 5, 6] });
+    await until(() => relay.stats().consecutiveFailures === 0);
+    expect(relay.stats()).toMatchObject({ published: 3, lastError: 'broker unavailable' });
+    expect((await db.outbox.backlog()).pending).toBe(0);
+  });
+
+  it('does not let commits cut a failure back-off short, and stops promptly in the middle of one', async () => {
+    const publisher = new RecordingPublisher();
+    publisher.down = true;
+    const relay = startRelay(publisher, { maxBackoffMs: 60_000 });
+    await append(db, ZENDESK, 1);
+    await until(() => relay.stats().consecutiveFailures >= 1);
+    const attempts = publisher.attempts;
+    for (let i = 0; i < 5; i++) await append(db, ZENDESK, 1);
+    await sleep(100);
+    // Back-off after n failures waits up to 200 ms * 2^(n-1); five commits did not cause five retries.
+    expect(publisher.attempts - attempts).toBeLessThanOrEqual(2);
+    const stopping = Date.now();
+    await relay.stop();
+    expect(Date.now() - stopping).toBeLessThan(1_000);
+    publisher.down = false;
+    startRelay(publisher);
+    await until(async () => (await db.outbox.backlog()).pending === 0);
+  });
+});
+
+describe.skipIf(pg.skip)('outbox relay, several instances on one PostgreSQL', () => {
+  it('publishes every event exactly once and keeps each account in order while two instances relay', async () => {
+    const writer = await openDatabase({ databaseUrl: pg.url, poolSize: 8 });
+    await writer.migrate();
+    await writer.seedDemo();
+    const accounts = [GOTO, ZENDESK];
+    const publisher = new RecordingPublisher();
+    // Two service instances: each with its own pool and relay, sharing the database.
+    const instances = await Promise.all([0, 1].map(() => openDatabase({ databaseUrl: pg.url, poolSize: 4 })));
+    const relays = instances.map((db) => new OutboxRelay({ store: db.outbox, publisher, logger, pollIntervalMs: 5, batchSize: 7 }));
+    for (const relay of relays) relay.start();
+    try {
+      const writes = 60;
+      await Promise.all(Array.from({ length: writes }, (_, i) => append(writer, accounts[i % 2]!, 1 + (i % 3))));
+      const total = Array.from({ length: writes }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
+      await until(() => publisher.published.length >= total, 20_000);
+      await sleep(200); // any double publish would show up by now
+      const ids = publisher.published.map((m) => m.headers!['event-id']);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toHaveLength(total);
+      for (const [account, sequences] of Object.entries(sequencesByAccount(publisher.published))) {
+        expect(sequences, account).toEqual(Array.from({ length: sequences.length }, (_, i) => i + 1));
+      }
+      // Both instances took part: the work is shared, not merely failed over.
+      expect(relays.map((r) => r.stats().published).every((n) => n > 0)).toBe(true);
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+      await Promise.all(instances.map((db) => db.close()));
+      await writer.close();
+    }
+  });
+});
