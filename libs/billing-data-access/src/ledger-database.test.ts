@@ -1,0 +1,109 @@
+/**
+ * The ledger tables on both drivers: migrations equal the entities, one transaction per batch,
+ * exact de-duplication (also under concurrent consumers), and entries that cannot be changed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import type { OrmOptions } from '@acme/persistence';
+import { openLedgerDatabase, type EventRecord, type LedgerDatabase } from './ledger-database.js';
+import type { LedgerEntry } from './ledger-entry-record.js';
+import { createOrm } from './orm.js';
+
+const pg = await withPostgresDatabase('ledger');
+const sqlite = tempSqlitePath();
+afterAll(() => sqlite.remove());
+
+const at = new Date('2026-11-03T10:00:00Z');
+
+function assigned(eventId: string, sequence: number, accountId = 'acct_a'): EventRecord {
+  const entry: LedgerEntry = {
+    id: `v1:${eventId}:0`, eventId, accountId, sequence, kind: 'seat_opened', productId: 'goto_meeting', userId: 'usr_1', assignmentId: `asg_${eventId}`,
+    quantity: 1, unitPriceMinor: 1400, currency: 'USD', billingPeriod: 'month', effectiveAt: at, reason: 'assigned',
+  };
+  return { eventId, accountId, sequence, eventType: 'license.assigned', outcome: 'entries', source: { topic: 'license-events', partition: 2, offset: String(100 + sequence) }, entries: [entry] };
+}
+
+const noCharge = (eventId: string, sequence: number): EventRecord => ({ eventId, accountId: 'acct_a', sequence, eventType: 'features.changed', outcome: 'no_charge', source: null, entries: [] });
+
+describe.each([
+  ['libsql', () => ({ sqlitePath: sqlite.path }) as OrmOptions, false],
+  ['postgresql', () => ({ databaseUrl: pg.url, poolSize: 6 }) as OrmOptions, pg.skip],
+] as const)('ledger database on %s', (_name, options, skip) => {
+  let ledger: LedgerDatabase;
+  beforeAll(async () => {
+    if (skip) return;
+    ledger = await openLedgerDatabase(options());
+    await ledger.migrate();
+  });
+  afterAll(async () => ledger?.close());
+
+  it.skipIf(skip)('has a migrated schema equal to its entities', async () => {
+    expect(await ledger.pendingSchemaChanges()).toBe('');
+    await ledger.migrate();
+    expect(await ledger.pendingSchemaChanges()).toBe('');
+  });
+
+  it.skipIf(skip)('records events with their entries, and ignores them when they come again', async () => {
+    expect(await ledger.record([assigned('e1', 1), noCharge('e2', 2)], at)).toEqual({ recorded: 2, duplicates: 0 });
+    expect(await ledger.record([assigned('e1', 1), assigned('e3', 3), assigned('e3', 3)], at)).toEqual({ recorded: 1, duplicates: 2 });
+    expect(await ledger.counts()).toEqual({ processedEvents: 3, ledgerEntries: 2 });
+    const entries = await ledger.entries('acct_a');
+    expect(entries.map((e) => e.id)).toEqual(['v1:e1:0', 'v1:e3:0']);
+    expect(entries[0]).toEqual(assigned('e1', 1).entries[0]);
+    const processed = await ledger.processedAfter(null, 10);
+    expect(processed.map((p) => [p.eventId, p.source?.offset ?? null])).toEqual([['e1', '101'], ['e2', null], ['e3', '103']]);
+  });
+
+  it.skipIf(skip)('records nothing of a batch whose transaction fails', async () => {
+    const broken = assigned('e4', 4);
+    broken.entries.push({ ...broken.entries[0]!, kind: 'no_such_kind' as LedgerEntry['kind'] });
+    await expect(ledger.record([assigned('e5', 5), broken], at)).rejects.toThrow();
+    expect(await ledger.counts()).toEqual({ processedEvents: 3, ledgerEntries: 2 });
+  });
+
+  it.skipIf(skip)('refuses to change or delete a ledger entry', async () => {
+    const raw = await createOrm(options());
+    try {
+      await expect(raw.em.fork().execute("update ledger_entry set quantity = 5 where id = 'v1:e1:0'")).rejects.toThrow(/immutable/);
+      await expect(raw.em.fork().execute("delete from ledger_entry where id = 'v1:e1:0'")).rejects.toThrow(/immutable/);
+    } finally {
+      await raw.close(true);
+    }
+    expect((await ledger.entries('acct_a'))[0]!.quantity).toBe(1);
+  });
+
+  it.skipIf(skip)('records an event once when concurrent consumers race with it', async () => {
+    const batches = Array.from({ length: 6 }, (_, i) => [assigned('race-1', 10), assigned(`race-own-${i}`, 11 + i), assigned('race-2', 20)]);
+    const results = await Promise.all(batches.map((batch) => ledger.record(batch, at)));
+    expect(results.reduce((sum, r) => sum + r.recorded, 0)).toBe(2 + 6);
+    const ids = (await ledger.entriesAfter(null, 1000)).map((e) => e.eventId);
+    expect(ids.filter((id) => id === 'race-1')).toHaveLength(1);
+    expect(ids.filter((id) => id === 'race-2')).toHaveLength(1);
+  });
+
+  it.skipIf(skip)('pages through every entry by id', async () => {
+    const first = await ledger.entriesAfter(null, 2);
+    const rest = await ledger.entriesAfter(first[first.length - 1]!.id, 1000);
+    expect([...first, ...rest].map((e) => e.id)).toEqual((await ledger.entriesAfter(null, 1000)).map((e) => e.id));
+    expect(first).toHaveLength(2);
+  });
+});
+
+describe('a topic snapshot scope', () => {
+  it('keeps only events read from the topic below the end offset of their partition', async () => {
+    const file = tempSqlitePath();
+    const ledger = await openLedgerDatabase({ sqlitePath: file.path });
+    try {
+      await ledger.migrate();
+      const from = (eventId: string, partition: number, offset: number): EventRecord => ({ ...assigned(eventId, 1), source: { topic: 'license-events', partition, offset: String(offset) } });
+      await ledger.record([from('p0-5', 0, 5), from('p0-9', 0, 9), from('p1-2', 1, 2), noCharge('in-process', 2), { ...from('other-topic', 0, 1), source: { topic: 'x', partition: 0, offset: '1' } }], at);
+      const scope = { topic: 'license-events', endOffsets: new Map([[0, 9n], [1, 10n]]) };
+      expect((await ledger.processedAfter(null, 100, scope)).map((p) => p.eventId)).toEqual(['p0-5', 'p1-2']);
+      expect((await ledger.entriesAfter(null, 100, scope)).map((e) => e.eventId)).toEqual(['p0-5', 'p1-2']);
+      expect(await ledger.processedAfter(null, 100, { topic: 'license-events', endOffsets: new Map() })).toEqual([]);
+    } finally {
+      await ledger.close();
+      file.remove();
+    }
+  });
+});

@@ -1,0 +1,173 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { dialectOf, migrateUp, type OrmOptions } from '@acme/persistence';
+import { createOrm } from './orm.js';
+import { LedgerEntry, ProcessedEvent } from './models/index.js';
+import type { LedgerEntry as LedgerEntryRecord } from './ledger-entry-record.js';
+
+type Em = SqlEntityManager<AbstractSqlDriver>;
+
+/** Where an event was read from; null when it was handed over in-process. */
+export interface EventSource {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** One event to record, with the ledger entries it produces (none for `no_charge`). */
+export interface EventRecord {
+  eventId: string;
+  accountId: string;
+  sequence: number;
+  eventType: string;
+  outcome: 'entries' | 'no_charge';
+  source: EventSource | null;
+  entries: LedgerEntryRecord[];
+}
+
+export interface ProcessedEventRecord {
+  eventId: string;
+  accountId: string;
+  sequence: number;
+  eventType: string;
+  outcome: 'entries' | 'no_charge';
+  source: EventSource | null;
+}
+
+/** Events read from `topic` at offsets below `endOffsets` of their partition. */
+export interface SnapshotScope {
+  topic: string;
+  endOffsets: ReadonlyMap<number, bigint>;
+}
+
+export interface RecordResult {
+  /** Events recorded now, with their entries. */
+  recorded: number;
+  /** Events that were already recorded (redelivered), or repeated within the batch: ignored. */
+  duplicates: number;
+}
+
+/** Rows per INSERT: keeps the bound parameters far below PostgreSQL's and SQLite's limits. */
+const INSERT_CHUNK = 1000;
+/** Attempts when a concurrent consumer recorded one of the same events first. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The billing ledger's tables behind plain functions: `record` is the single write path (one
+ * transaction for a batch of events: their ids and all their entries, or nothing), reads return
+ * plain records. It knows nothing of licensing tables.
+ */
+export async function openLedgerDatabase(options: OrmOptions) {
+  const orm = await createOrm(options);
+  const em = () => orm.em.fork();
+  return {
+    dialect: dialectOf(options),
+    /** Applies pending migrations (idempotent). */
+    migrate: async (): Promise<void> => void (await migrateUp(orm)),
+    /**
+     * Records events and their ledger entries in one transaction, skipping every event whose id
+     * is already recorded. Safe to call again with the same events (at-least-once delivery).
+     */
+    async record(events: EventRecord[], processedAt: Date): Promise<RecordResult> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await em().transactional((tx) => recordOnce(tx, events, processedAt));
+        } catch (error) {
+          // A concurrent consumer (a rebalance hand-over) committed one of these first: look again.
+          if (!(error instanceof UniqueConstraintViolationException) || attempt >= MAX_ATTEMPTS) throw error;
+        }
+      }
+    },
+    /** An account's entries that take effect before `before` (all when unset), in journal order. */
+    async entries(accountId: string, range: { before?: Date } = {}): Promise<LedgerEntryRecord[]> {
+      const rows = await em().find(
+        LedgerEntry,
+        { accountId, ...(range.before ? { effectiveAt: { $lt: range.before } } : {}) },
+        { orderBy: { effectiveAt: 'asc', sequence: 'asc', id: 'asc' } },
+      );
+      return rows.map(toEntryRecord);
+    },
+    /**
+     * Every entry of every account, by id, a page at a time (comparisons, exports). With `scope`,
+     * only entries of events read from that topic below the given offsets (a topic snapshot).
+     */
+    async entriesAfter(afterId: string | null, limit: number, scope?: SnapshotScope): Promise<LedgerEntryRecord[]> {
+      const where = { ...(afterId === null ? {} : { id: { $gt: afterId } }), ...(scope ? { event: snapshotFilter(scope) } : {}) };
+      const rows = await em().find(LedgerEntry, where, { orderBy: { id: 'asc' }, limit });
+      return rows.map(toEntryRecord);
+    },
+    /** Every processed event, by id, a page at a time; `scope` as for `entriesAfter`. */
+    async processedAfter(afterId: string | null, limit: number, scope?: SnapshotScope): Promise<ProcessedEventRecord[]> {
+      const where = { ...(afterId === null ? {} : { eventId: { $gt: afterId } }), ...(scope ? snapshotFilter(scope) : {}) };
+      const rows = await em().find(ProcessedEvent, where, { orderBy: { eventId: 'asc' }, limit });
+      return rows.map(toProcessedRecord);
+    },
+    async counts(): Promise<{ processedEvents: number; ledgerEntries: number }> {
+      const [processedEvents, ledgerEntries] = await Promise.all([em().count(ProcessedEvent, {}), em().count(LedgerEntry, {})]);
+      return { processedEvents, ledgerEntries };
+    },
+    /**
+     * SQL that would bring the schema in line with the entities; empty when migrations match.
+     * The immutability triggers are left out: their body differs per platform, which MikroORM's
+     * trigger metadata cannot say, so they live in the migration alone.
+     */
+    async pendingSchemaChanges(): Promise<string> {
+      const sql = await orm.schema.getUpdateSchemaSQL({ wrap: false });
+      return sql
+        .split('\n')
+        .filter((line) => !/^drop (trigger|function) if exists .*ledger_entry/.test(line))
+        .join('\n')
+        .trim();
+    },
+    close: () => orm.close(true),
+  };
+}
+
+export type LedgerDatabase = Awaited<ReturnType<typeof openLedgerDatabase>>;
+
+async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Promise<RecordResult> {
+  // A batch may carry one event twice (redelivered next to itself): the first copy counts.
+  const seen = new Set<string>();
+  const unique = events.filter((e) => !seen.has(e.eventId) && seen.add(e.eventId));
+  const known = new Set<string>();
+  for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
+    const ids = unique.slice(i, i + INSERT_CHUNK).map((e) => e.eventId);
+    for (const row of await tx.find(ProcessedEvent, { eventId: ids }, { fields: ['eventId'] })) known.add(row.eventId);
+  }
+  const fresh = unique.filter((e) => !known.has(e.eventId));
+  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+    await tx.insertMany(
+      ProcessedEvent,
+      fresh.slice(i, i + INSERT_CHUNK).map((e) => ({
+        eventId: e.eventId, accountId: e.accountId, sequence: e.sequence, eventType: e.eventType, outcome: e.outcome,
+        topic: e.source?.topic ?? null, topicPartition: e.source?.partition ?? null, topicOffset: e.source?.offset ?? null, processedAt,
+      })),
+    );
+  }
+  const entries = fresh.flatMap((e) => e.entries);
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    await tx.insertMany(LedgerEntry, entries.slice(i, i + INSERT_CHUNK).map(({ eventId, ...entry }) => ({ ...entry, event: eventId })));
+  }
+  return { recorded: fresh.length, duplicates: events.length - fresh.length };
+}
+
+function snapshotFilter(scope: SnapshotScope) {
+  const partitions = [...scope.endOffsets].map(([partition, end]) => ({ topicPartition: partition, topicOffset: { $lt: String(end) } }));
+  // No partition at all: nothing can be inside the snapshot.
+  return { topic: scope.topic, $or: partitions.length > 0 ? partitions : [{ topicPartition: -1 }] };
+}
+
+function toEntryRecord(row: LedgerEntry): LedgerEntryRecord {
+  return {
+    id: row.id, eventId: row.event.eventId, accountId: row.accountId, sequence: row.sequence, kind: row.kind, productId: row.productId,
+    userId: row.userId ?? null, assignmentId: row.assignmentId ?? null, quantity: row.quantity, unitPriceMinor: row.unitPriceMinor ?? null,
+    currency: row.currency ?? null, billingPeriod: row.billingPeriod ?? null, effectiveAt: row.effectiveAt, reason: row.reason,
+  };
+}
+
+function toProcessedRecord(row: ProcessedEvent): ProcessedEventRecord {
+  return {
+    eventId: row.eventId, accountId: row.accountId, sequence: row.sequence, eventType: row.eventType, outcome: row.outcome,
+    source: row.topic === null || row.topic === undefined ? null : { topic: row.topic, partition: row.topicPartition ?? 0, offset: String(row.topicOffset) },
+  };
+}
