@@ -1,0 +1,99 @@
+import { fromBinary } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { events } from '@acme/contracts';
+import type { EventRecord, LedgerDatabase } from '@acme/billing-data-access';
+import { LICENSE_EVENTS_DLQ_TOPIC, type BatchHandler, type ConsumedMessage, type EventMessage, type EventPublisher } from '@acme/messaging';
+import type { Logger } from '@acme/util';
+import { interpretEvent } from '../ledger/entries-from-event.js';
+import { deadLetter } from './dead-letter.js';
+
+/** What the handler has done since it started, by outcome. */
+export interface LedgerHandlerStats {
+  /** Events recorded in the ledger (with their entries, or as no-charge). */
+  recorded: number;
+  /** Redelivered events that were already recorded: nothing changed. */
+  duplicates: number;
+  /** Undecodable or invalid events sent to the dead-letter topic. */
+  deadLettered: number;
+  /** Events of types this consumer does not know, by type: counted and skipped. */
+  unknownTypes: Record<string, number>;
+  /** Delay from the event's occur_time to its recording, of the last recorded batch's newest event. */
+  lastEventAgeMs: number | null;
+}
+
+export interface LedgerHandlerOptions {
+  ledger: Pick<LedgerDatabase, 'record'>;
+  /** Where refused events go (the dead-letter topic). */
+  deadLetters: EventPublisher;
+  logger: Logger;
+  now?: () => Date;
+  /** Called after each batch with what it did (metrics). */
+  onBatch?: (batch: { recorded: number; duplicates: number; deadLettered: number; unknown: string[]; eventAgesMs: number[] }) => void;
+}
+
+/**
+ * The one path every license event takes into the ledger, fed by Kafka or in-process alike:
+ * decode, interpret, and record a batch in one transaction (event ids and entries together, ids
+ * de-duplicated), after dead-lettering what cannot be handled. It resolves only when all of that is
+ * durable, so the consumer commits offsets after it and never before.
+ */
+export function createLedgerHandler(options: LedgerHandlerOptions): { handle: BatchHandler; stats(): LedgerHandlerStats } {
+  const now = options.now ?? (() => new Date());
+  const stats: LedgerHandlerStats = { recorded: 0, duplicates: 0, deadLettered: 0, unknownTypes: {}, lastEventAgeMs: null };
+
+  const handle: BatchHandler = async (messages) => {
+    const at = now();
+    const records: EventRecord[] = [];
+    const dead: EventMessage[] = [];
+    const unknown: string[] = [];
+    const occurred: number[] = [];
+    for (const message of messages) {
+      const decoded = decode(message);
+      if ('reason' in decoded) {
+        dead.push(deadLetter(message, decoded.reason, at));
+        continue;
+      }
+      const envelope = decoded.envelope;
+      const meaning = interpretEvent(envelope, { key: message.key });
+      if (meaning.outcome === 'invalid') dead.push(deadLetter(message, meaning.reason, at));
+      else if (meaning.outcome === 'unknown_type') unknown.push(meaning.eventType);
+      else {
+        records.push({
+          eventId: envelope.eventId, accountId: envelope.accountId, sequence: Number(envelope.sequence), eventType: envelope.eventType,
+          outcome: meaning.outcome, source: { topic: message.topic, partition: message.partition, offset: message.offset },
+          entries: meaning.outcome === 'entries' ? meaning.entries : [],
+        });
+        // interpretEvent refuses events without occur_time, so it is there.
+        occurred.push(timestampDate(envelope.occurTime!).getTime());
+      }
+    }
+    // Dead letters first: if recording fails after them, the batch comes again and they are sent
+    // again (at least once; their source offset identifies duplicates). The reverse order could
+    // commit offsets past a dead letter that never reached the topic.
+    if (dead.length > 0) {
+      await options.deadLetters.publish(LICENSE_EVENTS_DLQ_TOPIC, dead);
+      for (const d of dead) options.logger.warn({ reason: d.headers?.['dlq-reason'], key: d.key, offset: d.headers?.['dlq-source-offset'] }, 'license event sent to the dead-letter topic');
+    }
+    const result = records.length > 0 ? await options.ledger.record(records, at) : { recorded: 0, duplicates: 0 };
+    for (const type of unknown) {
+      stats.unknownTypes[type] = (stats.unknownTypes[type] ?? 0) + 1;
+      options.logger.info({ eventType: type }, 'license event of an unknown type skipped');
+    }
+    stats.recorded += result.recorded;
+    stats.duplicates += result.duplicates;
+    stats.deadLettered += dead.length;
+    const ages = occurred.map((t) => at.getTime() - t);
+    if (ages.length > 0) stats.lastEventAgeMs = Math.min(...ages);
+    options.onBatch?.({ recorded: result.recorded, duplicates: result.duplicates, deadLettered: dead.length, unknown, eventAgesMs: ages });
+  };
+
+  return { handle, stats: () => structuredClone(stats) };
+}
+
+function decode(message: ConsumedMessage): { envelope: events.EventEnvelope } | { reason: string } {
+  try {
+    return { envelope: fromBinary(events.EventEnvelopeSchema, message.value) };
+  } catch (error) {
+    return { reason: `undecodable: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

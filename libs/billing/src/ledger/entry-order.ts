@@ -1,0 +1,14 @@
+import type { LedgerEntry } from './ledger-entry.js';
+
+/**
+ * The one order every projection reads entries in: effectiveAt, then the account's sequence, then
+ * id. Entries arrive in any order (replays, batches), so projections must never depend on it.
+ */
+export function compareLedgerEntries(a: LedgerEntry, b: LedgerEntry): number {
+  return a.effectiveAt.getTime() - b.effectiveAt.getTime() || a.sequence - b.sequence || compareStrings(a.id, b.id);
+}
+
+/** Code-unit order, independent of the locale of the machine that runs it. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
