@@ -1,25 +1,19 @@
 /**
- * The billing consumer as deployed: reads `license-events` from Kafka (KAFKA_BROKERS).
+ * The billing consumer as deployed: a member of the KAFKA_GROUP_ID consumer group on
+ * `license-events`, keeping the ledger in PostgreSQL (BILLING_DATABASE_URL) or a libsql file.
  * Without Kafka there is nothing to consume in a separate process; the embedded stack
  * (`npm start`) runs the same consumer in-process instead.
  */
-import { z } from 'zod';
-import { createLogger, env, parseEnv } from '@acme/util';
+import { createLogger, stopOnSignals } from '@acme/util';
+import { loadBillingConfig, startBillingService } from '@acme/billing';
 
-const config = (() => {
-  try {
-    return parseEnv(
-      z.object({
-        KAFKA_BROKERS: z.string({ error: 'required: comma-separated host:port list of the Kafka brokers' }),
-        LOG_LEVEL: env.logLevel(),
-      }),
-    );
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\nFor a single-process setup without Kafka, run \`npm start\`.\n`);
-    process.exit(1);
-  }
-})();
-
-const logger = createLogger({ name: 'billing-consumer', level: config.LOG_LEVEL });
-logger.error('the Kafka transport of the billing consumer is not built yet; run `npm start` for the embedded stack');
-process.exit(1);
+try {
+  const config = loadBillingConfig();
+  const logger = createLogger({ name: 'billing-consumer', level: config.LOG_LEVEL });
+  const service = await startBillingService({ config, logger });
+  logger.info({ group: config.KAFKA_GROUP_ID, brokers: config.KAFKA_BROKERS, metricsPort: service.metricsPort }, 'billing consumer running');
+  stopOnSignals(() => service.stop(), logger);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nFor a single-process setup without Kafka, run \`npm start\`.\n`);
+  process.exit(1);
+}

@@ -1,5 +1,6 @@
+import { dirname, join } from 'node:path';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { startBillingConsumer } from '@acme/billing';
+import { loadBillingConfig, startBillingService, type RunningBillingService } from '@acme/billing';
 import { DEV_DEFAULTS, startLicensingService, type LicensingConfig } from '@acme/licensing';
 import { InProcessEventBus } from '@acme/messaging';
 import type { Logger } from '@acme/util';
@@ -7,18 +8,40 @@ import type { Logger } from '@acme/util';
 export interface DevStack {
   address: string;
   port: number;
+  /** The billing consumer fed in-process (its ledger, its counters). */
+  billing: RunningBillingService;
   /** A ready-to-use token for the demo GoTo account's super admin. */
   token: string;
   banner: string;
   stop(): Promise<void>;
 }
 
-/** Wires the licensing service and the billing consumer together over an in-process event bus. */
-export async function startDevStack(options: { config: LicensingConfig; logger: Logger; devKeysFile?: string; now?: () => Date }): Promise<DevStack> {
+/**
+ * Wires the licensing service and the billing consumer together over an in-process event bus:
+ * the outbox relay hands each batch straight to the billing consumer's ledger handler.
+ */
+export async function startDevStack(options: {
+  config: LicensingConfig;
+  logger: Logger;
+  devKeysFile?: string;
+  /** Billing variables (BILLING_SQLITE_PATH, …); the ledger file defaults to billing.db beside SQLITE_PATH. */
+  billingEnv?: Record<string, string | undefined>;
+  now?: () => Date;
+}): Promise<DevStack> {
   const { config, logger } = options;
   const keys = await loadOrCreateDevKeys(options.devKeysFile ?? DEV_DEFAULTS.devKeysFile);
   const bus = new InProcessEventBus();
-  const billing = await startBillingConsumer({ subscriber: bus, logger: logger.child({ component: 'billing-consumer' }) });
+  // The licensing service's METRICS_PORT serves this process; billing's counters stay in its registry.
+  const billingConfig = {
+    ...loadBillingConfig({ BILLING_SQLITE_PATH: join(dirname(config.SQLITE_PATH), 'billing.db'), ...options.billingEnv, METRICS_PORT: undefined }),
+    LOG_LEVEL: config.LOG_LEVEL,
+  };
+  const billing = await startBillingService({
+    config: billingConfig,
+    logger: logger.child({ component: 'billing-consumer' }),
+    embedded: { consumer: bus, deadLetters: bus },
+    ...(options.now ? { now: options.now } : {}),
+  });
   const licensing = await startLicensingService({
     config,
     logger: logger.child({ component: 'licensing-service' }),
@@ -37,7 +60,7 @@ export async function startDevStack(options: { config: LicensingConfig; logger: 
   const banner = [
     '',
     `licensing service listening on ${licensing.address} (gRPC, plaintext; health and reflection enabled)`,
-    `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `libsql file ${config.SQLITE_PATH}`}; events: in-process to the billing consumer`,
+    `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `libsql file ${config.SQLITE_PATH}`}; events: in-process to the billing consumer (ledger: ${billingConfig.BILLING_SQLITE_PATH})`,
     `rule set version: ${licensing.rulesVersion}`,
     '',
     `development token (super admin of ${DEV_DEFAULTS.accountId}, valid 12h):`,
@@ -54,6 +77,7 @@ export async function startDevStack(options: { config: LicensingConfig; logger: 
   return {
     address: licensing.address,
     port: licensing.port,
+    billing,
     token,
     banner,
     async stop() {

@@ -10,7 +10,7 @@ import { startDevStack } from './dev-stack.js';
 try {
   const config = loadLicensingConfig({ SEED_DEMO: 'true', ...process.env });
   const logger = createLogger({ name: 'dev-stack', level: config.LOG_LEVEL });
-  const stack = await startDevStack({ config, logger });
+  const stack = await startDevStack({ config, logger, billingEnv: process.env });
   process.stdout.write(stack.banner);
   stopOnSignals(() => stack.stop(), logger);
 } catch (error) {
