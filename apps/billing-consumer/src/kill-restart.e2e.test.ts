@@ -13,7 +13,7 @@ import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-acce
 import { replayAndCompare } from '@acme/billing';
 import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
-import { licenseEventMessages, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { eventually, licenseEventMessages, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const mock = withMockKafka({ brokers: 3, topics: [{ name: LICENSE_EVENTS_TOPIC, partitions: 6 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }] });
@@ -58,13 +58,7 @@ async function processed(): Promise<number> {
   return (await ledger.counts()).processedEvents;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 120_000) => eventually(condition, { timeoutMs });
 
 describe.skipIf(pg.skip)('billing consumer killed mid-batch', () => {
   it('loses nothing and doubles nothing across two SIGKILLs and restarts', async () => {

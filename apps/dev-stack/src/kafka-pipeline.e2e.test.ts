@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
@@ -20,7 +19,7 @@ import { loadBillingConfig, previewInvoice, replayAndCompare, startBillingServic
 import { openLedgerDatabase } from '@acme/billing-data-access';
 import { createKafka, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
-import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 
 const mock = withMockKafka({ brokers: 3, topics: [{ name: LICENSE_EVENTS_TOPIC, partitions: 6 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }] });
 const licensingPg = await withPostgresDatabase('pipeline_licensing');
@@ -65,13 +64,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) => eventually(condition, { timeoutMs });
 
 /** Waits until the ledger holds every event of the account's outbox; returns both id lists. */
 async function ledgerCaughtUp(accountId: string): Promise<{ outbox: string[]; ledger: string[] }> {

@@ -14,17 +14,7 @@ export interface EventSource {
   offset: string;
 }
 
-/** One event to record, with the ledger entries it produces (none for `no_charge`). */
-export interface EventRecord {
-  eventId: string;
-  accountId: string;
-  sequence: number;
-  eventType: string;
-  outcome: 'entries' | 'no_charge';
-  source: EventSource | null;
-  entries: LedgerEntryRecord[];
-}
-
+/** An event the ledger has taken in. */
 export interface ProcessedEventRecord {
   eventId: string;
   accountId: string;
@@ -32,6 +22,11 @@ export interface ProcessedEventRecord {
   eventType: string;
   outcome: 'entries' | 'no_charge';
   source: EventSource | null;
+}
+
+/** One event to record, with the ledger entries it produces (none for `no_charge`). */
+export interface EventRecord extends ProcessedEventRecord {
+  entries: LedgerEntryRecord[];
 }
 
 /** Events read from `topic` at offsets below `endOffsets` of their partition. */

@@ -5,3 +5,4 @@ export type { PostgresFixture } from './with-postgres.js';
 export { tempSqlitePath } from './temp.js';
 export { licenseAssignedEvent, licenseEventMessages } from './license-events.js';
 export type { EventFixture } from './license-events.js';
+export { eventually } from './eventually.js';

@@ -3,12 +3,11 @@
  * they split the partitions, a leaving member's partitions continue from the committed offsets,
  * and a malformed message goes to the dead-letter topic without stopping anything.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withMockKafka } from '@acme/kafka-mock';
 import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, readTopicSnapshot, type ConsumedMessage } from '@acme/messaging';
-import { licenseEventMessages, withPostgresDatabase } from '@acme/testing';
+import { eventually, licenseEventMessages, withPostgresDatabase } from '@acme/testing';
 import { loadBillingConfig } from '../config.js';
 import { startBillingService, type RunningBillingService } from './billing-service.js';
 import { DEAD_LETTER_HEADERS } from './dead-letter.js';
@@ -35,13 +34,7 @@ async function member(): Promise<RunningBillingService> {
   return service;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) => eventually(condition, { timeoutMs });
 
 describe.skipIf(pg.skip)('billing consumers in one group', () => {
   it('split the partitions, and the one that stays takes over from the committed offsets', async () => {

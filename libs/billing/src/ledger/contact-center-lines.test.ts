@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewInvoice } from './invoice.js';
 import type { InvoiceLine } from './invoice-types.js';
-import { ccStarted, ccStopped, NOVEMBER_2026, period, price, seatClosed, seatOpened, seatsAdded } from './ledger-fixtures.js';
+import { ccStarted, ccStopped, NOVEMBER_2026, period, price, seatClosed, seatOpened, seatsAdded, seatsLine } from './ledger-fixtures.js';
 import { CONTACT_CENTER_SEATS_NOTE } from './seat-lines.js';
 
 // prod_connect is GoTo Connect Standard (USD 27.00/month), prod_cc GoTo Contact Center (USD 90.00/month).
@@ -9,21 +9,9 @@ import { CONTACT_CENTER_SEATS_NOTE } from './seat-lines.js';
 const CONNECT = price(2700);
 const CC = price(9000);
 
-const seatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => ({
-  kind: 'seats',
-  productId: 'prod_cc',
-  userId: null,
-  unitPriceMinor: 9000,
-  currency: 'USD',
-  billingPeriod: 'month',
-  quantityDays: 0,
-  charged: true,
-  amountMinor: 0,
-  note: '',
-  ...fields,
-});
+const ccSeatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => seatsLine({ productId: 'prod_cc', unitPriceMinor: 9000, ...fields });
 const ccLine = (userId: string, quantityDays: number, amountMinor: number): InvoiceLine =>
-  seatsLine({ kind: 'contact_center', userId, quantityDays, amountMinor });
+  ccSeatsLine({ kind: 'contact_center', userId, quantityDays, amountMinor });
 
 describe('previewInvoice: Contact Center (the GoTo rule)', () => {
   const ledger = [
@@ -42,9 +30,9 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
     const invoice = previewInvoice(ledger, NOVEMBER_2026);
     expect(invoice.lines).toEqual([
       // prod_cc (< prod_connect) has Contact Center entries: its 5 seats * 30 days are listed, not charged.
-      seatsLine({ quantityDays: 150, charged: false, amountMinor: 0, note: CONTACT_CENTER_SEATS_NOTE }),
+      ccSeatsLine({ quantityDays: 150, charged: false, amountMinor: 0, note: CONTACT_CENTER_SEATS_NOTE }),
       // 10 seats * 30 days = 300 seat-days * 90 = 27000.
-      seatsLine({ productId: 'prod_connect', unitPriceMinor: 2700, quantityDays: 300, amountMinor: 27000 }),
+      ccSeatsLine({ productId: 'prod_connect', unitPriceMinor: 2700, quantityDays: 300, amountMinor: 27000 }),
       // usr_1 still queued all month: 30 days * 300 = 9000.
       ccLine('usr_1', 30, 9000),
       // usr_2 stopped Nov 20 16:00: billable at the end of Nov 1..19 = 19 days * 300 = 5700.
@@ -97,7 +85,7 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
   it('charges seats of a product per seat while its Contact Center entries are all after the period', () => {
     // 5 seats * 30 days * 300 = 45000; the first queue member joins on Dec 1 00:00 (= to).
     const invoice = previewInvoice([seatsAdded('prod_cc', 5, '2026-10-01T00:00:00Z', CC), ccStarted('prod_cc', 'usr_1', '2026-12-01T00:00:00Z', CC)], NOVEMBER_2026);
-    expect(invoice.lines).toEqual([seatsLine({ quantityDays: 150, amountMinor: 45000 })]);
+    expect(invoice.lines).toEqual([ccSeatsLine({ quantityDays: 150, amountMinor: 45000 })]);
   });
 
   it('never adds currencies together', () => {

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { previewInvoice } from './invoice.js';
-import type { InvoiceLine } from './invoice-types.js';
-import { ACCOUNT, NOVEMBER_2026, period, price, seatClosed, seatOpened, seatsAdded, seatsRemoved } from './ledger-fixtures.js';
+import { ACCOUNT, NOVEMBER_2026, period, price, seatClosed, seatOpened, seatsAdded, seatsRemoved, seatsLine } from './ledger-fixtures.js';
 
 // November 2026 has 30 days: a month price P costs P/30 a seat-day.
 const USD_2700 = price(2700);
 
-const seatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => ({
-  kind: 'seats',
-  productId: 'prod_a',
-  userId: null,
-  unitPriceMinor: 2700,
-  currency: 'USD',
-  billingPeriod: 'month',
-  quantityDays: 0,
-  charged: true,
-  amountMinor: 0,
-  note: '',
-  ...fields,
-});
 
 describe('previewInvoice: purchased seats', () => {
   it('charges a full month of one seat at exactly the monthly price', () => {

@@ -1,4 +1,5 @@
 // Test fixtures for the ledger projections (used by the *.test.ts files here; not exported).
+import type { InvoiceLine } from './invoice-types.js';
 import type { BillingPeriod, LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
 
 export const ACCOUNT = 'acct_1';
@@ -36,3 +37,18 @@ export const ccStopped = (productId: string, userId: string, at: string) =>
 /** The query for ACCOUNT over [from, to). */
 export const period = (from: string, to: string) => ({ accountId: ACCOUNT, from: new Date(from), to: new Date(to) });
 export const NOVEMBER_2026 = period('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z');
+
+/** An expected `seats` line: USD per month, charged, nothing held; tests override what matters. */
+export const seatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => ({
+  kind: 'seats',
+  productId: 'prod_a',
+  userId: null,
+  unitPriceMinor: 2700,
+  currency: 'USD',
+  billingPeriod: 'month',
+  quantityDays: 0,
+  charged: true,
+  amountMinor: 0,
+  note: '',
+  ...fields,
+});

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, type Database } from '@acme/licensing-data-access';
 import type { EventMessage, EventPublisher } from '@acme/messaging';
-import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { OutboxRelay } from './outbox-relay.js';
 
 const pg = await withPostgresDatabase('outboxrelay');
@@ -36,13 +36,7 @@ async function append(db: Database, accountId: string, count = 1): Promise<void>
   );
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) => eventually(condition, { timeoutMs });
 
 /** Per account, the sequence numbers in the order they were published. */
 function sequencesByAccount(messages: EventMessage[]): Record<string, number[]> {

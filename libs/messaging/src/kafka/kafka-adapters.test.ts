@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withMockKafka } from '@acme/kafka-mock';
+import { eventually } from '@acme/testing';
 import type { ConsumedMessage, EventMessage } from '../event-bus.js';
 import { createKafka } from './kafka-connection.js';
 import { KafkaEventConsumer } from './kafka-consumer.js';
@@ -43,13 +44,7 @@ function consumer(groupId: string, options: { chunkSize?: number } = {}): KafkaE
   return c;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) => eventually(condition, { timeoutMs });
 
 describe('Kafka adapters on the mock broker', () => {
   it('delivers every key\'s messages in publish order, with their headers', async () => {
