@@ -71,6 +71,9 @@ export async function startDevStack(options: {
     `  npm run call -- GetSeatUsage '{}' --address ${licensing.address}`,
     `  grpcurl -plaintext -H "authorization: Bearer $TOKEN" ${licensing.address} acme.licensing.v1.LicensingService/ListProducts`,
     '',
+    'what billing made of it (invoice preview from the ledger):',
+    `  BILLING_SQLITE_PATH=${billingConfig.BILLING_SQLITE_PATH} npm run billing -- invoice --account ${DEV_DEFAULTS.accountId} --from ${monthStart(0)} --to ${monthStart(1)}`,
+    '',
     'Ctrl-C stops it.',
     '',
   ].join('\n');
@@ -86,4 +89,10 @@ export async function startDevStack(options: {
       await bus.close();
     },
   };
+}
+
+/** The first day of this month (offset 0) or a later one, as YYYY-MM-DD (UTC). */
+function monthStart(offset: number): string {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
 }

@@ -101,6 +101,11 @@ describe.skipIf(skip)('licensing -> Kafka -> billing ledger', () => {
       await goto.unassignLicenses({ userId: users[0]!.id, productIds: ['goto_meeting'] });
       await until(() => (licensing.relayStats()?.consecutiveFailures ?? 0) >= 2);
       expect((await licensingDb.outbox.backlog()).pending).toBeGreaterThanOrEqual(7);
+      // Relay lag is visible where operators look: the Prometheus gauges.
+      const metrics = await licensing.registry.metrics();
+      expect(Number(/^outbox_pending_events (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(7);
+      expect(Number(/^outbox_oldest_pending_age_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^outbox_publish_failures_total [1-9]/m);
     } finally {
       await mock.kafka.brokerUp('all');
     }
