@@ -10,15 +10,17 @@ import { decodeGrpcError } from './status-mapping.js';
 import { unimplementedHandlers } from './service-adapter.js';
 import { checkHealth, listServicesByReflection } from './probes.js';
 import { Metadata, status } from '@grpc/grpc-js';
+import { Registry } from 'prom-client';
 
 // A real server on an ephemeral port with handlers that exercise the transport: success,
 // refusals with details, unexpected failures, deadlines and authentication.
 let server: GrpcServer;
 let address: string;
 let abortedBySignal = false;
+const registry = new Registry();
 
 beforeAll(async () => {
-  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 64 * 1024, maxCallMs: 5000 });
+  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 64 * 1024, maxCallMs: 5000, registry });
   server.addService({
     descriptor: LicensingService,
     authenticate: async (metadata: Metadata) => {
@@ -139,3 +141,20 @@ describe('graceful shutdown', () => {
     c.close();
   });
 });
+
+describe('call metrics', () => {
+  it('counts completed calls by method and status code', async () => {
+    const before = await handledCount('ListProducts', 'OK');
+    const good = createClient(LicensingService, address, { token: 'good' });
+    await good.listProducts({});
+    await good.getAccount({}).catch(() => undefined);
+    good.close();
+    expect(await handledCount('ListProducts', 'OK')).toBe(before + 1);
+    expect(await handledCount('GetAccount', 'INVALID_ARGUMENT')).toBeGreaterThanOrEqual(1);
+  });
+});
+
+async function handledCount(method: string, code: string): Promise<number> {
+  const metric = await registry.getSingleMetric('grpc_server_handled_total')!.get();
+  return metric.values.find((v) => v.labels.grpc_method === method && v.labels.grpc_code === code)?.value ?? 0;
+}

@@ -3,6 +3,7 @@ import { create, type DescMethod } from '@bufbuild/protobuf';
 import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { Server, ServerCredentials, status as GrpcStatus, Metadata, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { Counter, type Registry } from 'prom-client';
 import { AppError, type Logger } from '@acme/util';
 import { toServiceDefinition, type CallContext, type ServiceDescriptor, type ServiceHandlers } from './service-adapter.js';
 import { toGrpcError } from './status-mapping.js';
@@ -17,6 +18,8 @@ export interface GrpcServerOptions {
    * aborted signal after it, so nothing runs unbounded.
    */
   maxCallMs: number;
+  /** Where to count calls by method and status code (`grpc_server_handled_total`); none when unset. */
+  registry?: Registry;
 }
 
 export interface ServiceRegistration<S extends GenServiceMethods, P> {
@@ -39,8 +42,12 @@ export class GrpcServer {
   private readonly serviceNames: string[] = [];
   private readonly descriptors: ServiceDescriptor<GenServiceMethods>[] = [];
   private started = false;
+  private readonly handled: Counter<'grpc_method' | 'grpc_code'> | null;
 
   constructor(private readonly options: GrpcServerOptions) {
+    this.handled = options.registry
+      ? new Counter({ name: 'grpc_server_handled_total', help: 'Completed calls by method and gRPC status code', labelNames: ['grpc_method', 'grpc_code'], registers: [options.registry] })
+      : null;
     this.server = new Server({
       'grpc.max_receive_message_length': options.maxMessageBytes,
       'grpc.max_send_message_length': options.maxMessageBytes,
@@ -127,9 +134,11 @@ export class GrpcServer {
       echo.set('x-request-id', requestId);
       call.sendMetadata(echo);
       callback(null, create(method.output, response as never));
+      this.handled?.inc({ grpc_method: method.name, grpc_code: 'OK' });
       log.info({ code: 'OK', subject, ms: elapsedMs(started) }, 'call');
     } catch (error) {
       const grpcError = toGrpcError(error, requestId);
+      this.handled?.inc({ grpc_method: method.name, grpc_code: GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN' });
       if (grpcError.code === GrpcStatus.INTERNAL) log.error({ err: error, subject, ms: elapsedMs(started) }, 'call failed');
       else log.info({ code: GrpcStatus[grpcError.code ?? 2], reason: (error as AppError).reason, subject, ms: elapsedMs(started) }, 'call refused');
       callback(grpcError);

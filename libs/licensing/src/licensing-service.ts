@@ -63,7 +63,8 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       onError: (error) => logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
     });
     const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
-    const server = new GrpcServer({ logger, maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES, maxCallMs: config.GRPC_MAX_CALL_MS });
+    const registry = new Registry();
+    const server = new GrpcServer({ logger, maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES, maxCallMs: config.GRPC_MAX_CALL_MS, registry });
     server.addService({
       descriptor: LicensingService,
       authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
@@ -79,7 +80,6 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     const events = startOutboxRelay(options, database);
-    const registry = new Registry();
     collectDefaultMetrics({ register: registry });
     registerRelayMetrics(registry, database.outbox.backlog, events?.relay ?? null);
     const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
