@@ -108,6 +108,7 @@ describe('GrpcServer over a real socket', () => {
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
     await sleep(100);
     expect(abortedBySignal).toBe(true);
+    expect(await handledCount('ListUsers', 'DEADLINE_EXCEEDED')).toBe(1);
   });
 
   it('refuses messages above the configured size', async () => {

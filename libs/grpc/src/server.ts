@@ -122,14 +122,18 @@ export class GrpcServer {
     const fullMethod = `${serviceName}/${method.name}`;
     const offered = call.metadata.get('x-request-id')[0];
     const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-    const { signal, deadline, dispose } = this.callSignal(call);
+    const { signal, deadline, expired, dispose } = this.callSignal(call);
     const log = this.options.logger.child({ requestId, method: fullMethod });
     let subject: string | undefined;
     try {
       const principal = await authenticate(call.metadata);
       subject = (principal as { subject?: string } | null)?.subject;
       const response = await handler(call.request, { principal, requestId, signal, deadline, method: fullMethod });
-      if (signal.aborted) throw new AppError('deadline_exceeded', 'the call was cancelled or ran past its deadline', { reason: 'DEADLINE_EXCEEDED' });
+      if (signal.aborted) {
+        throw expired()
+          ? new AppError('deadline_exceeded', 'the call ran past its deadline', { reason: 'DEADLINE_EXCEEDED' })
+          : new AppError('cancelled', 'the caller cancelled the call', { reason: 'CANCELLED' });
+      }
       const echo = new Metadata();
       echo.set('x-request-id', requestId);
       call.sendMetadata(echo);
@@ -158,6 +162,8 @@ export class GrpcServer {
     return {
       signal: controller.signal,
       deadline: Number.isFinite(callerMs) ? new Date(callerMs) : null,
+      /** True once the deadline (the caller's or the server's maximum) has passed. */
+      expired: () => Date.now() >= limitMs,
       dispose: () => {
         clearTimeout(timer);
         call.removeListener('cancelled', onCancel);

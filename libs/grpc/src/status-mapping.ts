@@ -32,6 +32,7 @@ const CODE_BY_TYPE: Record<AppErrorType, GrpcStatus> = {
   aborted: GrpcStatus.ABORTED,
   unavailable: GrpcStatus.UNAVAILABLE,
   deadline_exceeded: GrpcStatus.DEADLINE_EXCEEDED,
+  cancelled: GrpcStatus.CANCELLED,
   unimplemented: GrpcStatus.UNIMPLEMENTED,
   internal: GrpcStatus.INTERNAL,
 };

@@ -15,6 +15,8 @@ export type AppErrorType =
   | 'aborted'
   | 'unavailable'
   | 'deadline_exceeded'
+  /** The caller went away (cancelled the call or reset the stream); nobody reads the answer. */
+  | 'cancelled'
   | 'unimplemented'
   | 'internal';
 
