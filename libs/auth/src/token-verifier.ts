@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { AppError } from '@acme/util';
 import { CLAIMS, type Principal } from './principal.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Asymmetric algorithms only: a shared secret would let every verifier mint tokens. */
 export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
@@ -11,6 +12,8 @@ export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
   clockToleranceSeconds?: number;
+  /** Verified tokens kept (until their expiry) so repeated calls skip the signature check; 0 turns it off. */
+  cacheSize?: number;
 }
 
 export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Principal>;
@@ -20,13 +23,17 @@ const unauthenticated = (message: string, cause?: unknown) =>
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys = createLocalJWKSet(options.jwks);
+  const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000);
   return async (header) => {
     if (!header) throw unauthenticated('missing bearer token: send metadata "authorization: Bearer <jwt>"');
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match?.[1]) throw unauthenticated('malformed authorization metadata: expected "Bearer <jwt>"');
+    const token = match[1];
+    const known = cache.get(token);
+    if (known) return known;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: [...ALLOWED_ALGORITHMS],
@@ -36,7 +43,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw unauthenticated(describeJoseError(error), error);
     }
-    return principalFromClaims(payload);
+    const principal = principalFromClaims(payload);
+    // `exp` is a required claim, so every cached token has an end.
+    cache.set(token, principal, (payload.exp as number) * 1000);
+    return principal;
   };
 }
 
