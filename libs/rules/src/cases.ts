@@ -1,4 +1,5 @@
 import { checkCases, readPolicies, type RuleCase } from './checker.js';
+import { checkContradictions } from './contradictions.js';
 import { RuleSet, type Decision } from './rule-set.js';
 import { formatProblem } from './rule-file.js';
 
@@ -48,7 +49,7 @@ export async function runCases(dir: string): Promise<CasesReport> {
   if (sources.problems.length > 0) return report;
   const ruleSet = new RuleSet(sources.rules, sources.params, sources.contents);
   const { problems, checked } = checkCases(sources);
-  report.problems.push(...problems.map(formatProblem));
+  report.problems.push(...[...problems, ...(await checkContradictions(sources))].map(formatProblem));
   for (const { file, rule, cases } of checked) {
     for (const example of cases) {
       const result = await runCase(ruleSet, rule.id, example, sources.examples.get(example.point));

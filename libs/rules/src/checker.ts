@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import casesSchema from '../schema/cases.schema.json' with { type: 'json' };
 import ruleSchema from '../schema/rule.schema.json' with { type: 'json' };
 import { FACTS, factsFor, isKnownOperator } from './catalogue.js';
+import { checkContradictions } from './contradictions.js';
 import { isDecisionPoint } from './decision-points.js';
 import { lookup, placeholders } from './render.js';
 import type { ConditionNode, LoadedRule, RuleFile, RuleProblem } from './rule-file.js';
@@ -242,8 +243,15 @@ export function checkCases(sources: PolicySources): { problems: RuleProblem[]; c
   return { problems, checked };
 }
 
-/** The checker as authors use it: every problem of the rule, data, example and cases files. */
-export function checkRules(dir: string): RuleProblem[] {
-  const sources = readPolicies(dir);
-  return [...sources.problems, ...checkCases(sources).problems];
+/**
+ * The checker as authors use it and as the service loads rules: every problem of the rule, data,
+ * example and cases files, and contradictory rules.
+ */
+export async function checkRules(dir: string): Promise<RuleProblem[]> {
+  return checkSources(readPolicies(dir));
+}
+
+/** Every problem of sources already read: their own, the cases files' and contradictory rules. */
+export async function checkSources(sources: PolicySources): Promise<RuleProblem[]> {
+  return [...sources.problems, ...checkCases(sources).problems, ...(await checkContradictions(sources))];
 }

@@ -20,8 +20,8 @@ program
   .command('check')
   .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
   .description('report every problem in the rule files as file: path: problem')
-  .action((dir: string) => {
-    const problems = checkRules(dir);
+  .action(async (dir: string) => {
+    const problems = await checkRules(dir);
     for (const p of problems) console.log(formatProblem(p));
     console.log(problems.length ? `${problems.length} problem(s)` : `ok: ${readPolicies(dir).rules.length} rules`);
     process.exitCode = problems.length ? 1 : 0;
