@@ -1,0 +1,40 @@
+/**
+ * Every kind of broken policy edit reaches the running watcher: it is refused with its precise
+ * problems (file, path, problem) and the previous rule set keeps deciding.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { BROKEN_EDITS } from './broken-policies.js';
+import { mergeFacts } from './cases.js';
+import { readPolicies } from './checker.js';
+import { formatProblem, type RuleSetError } from './rule-file.js';
+import { copyPolicies, until } from './test-support.js';
+import { watchRules, type RuleWatcher } from './watch.js';
+
+let copy: ReturnType<typeof copyPolicies> | undefined;
+let watcher: RuleWatcher | undefined;
+afterEach(() => {
+  watcher?.close();
+  copy?.remove();
+});
+
+describe('watchRules refuses every kind of broken edit', () => {
+  it.each(BROKEN_EDITS.map((b) => [b.kind, b] as const))('%s', async (_kind, broken) => {
+    copy = copyPolicies();
+    const errors: RuleSetError[] = [];
+    watcher = await watchRules(copy.dir, { onError: (e) => errors.push(e), debounceMs: 20 });
+    const before = watcher.current();
+    // A member adding a queue member: manage-queues denies it and the start rule bills it.
+    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), { actor: { roles: ['member'] }, user: { queueMembershipCount: 0 } }) as Record<string, unknown>;
+    const decided = await before.decide('queue_membership', facts);
+    expect(decided.violations.map((v) => v.ruleId)).toEqual(['who-may-act.manage-queues']);
+
+    broken.edit(copy);
+    const error = await until(() => errors[0]);
+
+    expect(error.problems.map(formatProblem)).toEqual(broken.problems);
+    expect(error.message).toBe(broken.problems.join('\n'));
+    expect(watcher.current()).toBe(before);
+    const after = await watcher.current().decide('queue_membership', facts);
+    expect({ ...after, trace: [] }).toEqual({ ...decided, trace: [] });
+  });
+});
