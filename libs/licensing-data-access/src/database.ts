@@ -8,6 +8,7 @@ import { seedCatalog, seedDemo } from './seed.js';
 import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
 import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
 import { outboxBacklog, relayShardBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
+import { announceChanges, watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
 const MAX_ATTEMPTS = 5;
@@ -25,7 +26,7 @@ export async function openDatabase(options: DatabaseOptions) {
   const orm = await createOrm(options);
   const em = () => orm.em.fork();
   const dialect = dialectOf(options);
-  const eventsCommitted = new Set<() => void>();
+  const committed = new Set<(change: CommittedChange) => void>();
   return {
     /** `postgres` or `libsql`. */
     dialect,
@@ -34,6 +35,21 @@ export async function openDatabase(options: DatabaseOptions) {
       await migrateUp(orm);
       await seedCatalog(em(), readCatalogFile(options.catalogPath ?? DEFAULT_CATALOG_PATH));
     },
+    /**
+     * Calls `listener` after every commit of this process that changed something, with the
+     * accounts it changed and how many outbox events it appended (the relay wakes on events, read
+     * caches drop those accounts). Returns the unsubscribe function.
+     */
+    onCommit(listener: (change: CommittedChange) => void): () => void {
+      committed.add(listener);
+      return () => committed.delete(listener);
+    },
+    /**
+     * Changes committed by any instance on the same PostgreSQL (LISTEN/NOTIFY), for read caches:
+     * `onAccount` for each changed account, `onReset` whenever notifications may have been missed
+     * (connection lost, reconnected). On libsql (one process per file) `onCommit` covers it all.
+     */
+    watchChanges: (handlers: ChangeFeedHandlers) => (dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers) : null),
     /** Creates the demo accounts if they do not exist yet. */
     seedDemo: () => seedDemo(em()),
     /** SQL that would bring the schema in line with the entities; empty when migrations match. */
@@ -54,14 +70,6 @@ export async function openDatabase(options: DatabaseOptions) {
       relayShard: (shard: number, limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date = () => new Date()) =>
         relayShardBatch(em(), dialect, shard, limit, publish, now),
       backlog: () => outboxBacklog(em()),
-      /**
-       * Calls `listener` after every commit that appended outbox events (the relay wakes up on it
-       * instead of waiting for its next poll). Returns the unsubscribe function.
-       */
-      onEventsCommitted(listener: () => void): () => void {
-        eventsCommitted.add(listener);
-        return () => eventsCommitted.delete(listener);
-      },
     },
     audit: {
       list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => listAudit(em(), accountId, filter, page),
@@ -84,15 +92,17 @@ export async function openDatabase(options: DatabaseOptions) {
       // running it again is safe because `work` reads everything it decides on inside it.
       for (let attempt = 1; ; attempt++) {
         try {
-          let appended = 0;
+          let change: CommittedChange = { accounts: [], events: 0 };
           const result = await em().transactional(async (txEm) => {
             const tx = new LicensingTx(txEm);
             const value = await work(tx);
             if (options.dryRun) throw new RollbackSignal(value);
-            appended = tx.appendedEvents;
+            change = { accounts: [...tx.changedAccounts], events: tx.appendedEvents };
+            // Other instances hear of the change when (and only if) it commits.
+            if (dialect === 'postgres' && change.accounts.length > 0) await announceChanges(txEm, change.accounts);
             return value;
           });
-          if (appended > 0) for (const listener of eventsCommitted) listener();
+          if (change.accounts.length > 0) for (const listener of committed) listener(change);
           return result;
         } catch (error) {
           if (error instanceof RollbackSignal) return error.value as T;

@@ -86,6 +86,11 @@ export interface IdempotencyHit {
 export class LicensingTx {
   /** Outbox events appended so far in this transaction. */
   appendedEvents = 0;
+  /**
+   * Accounts this transaction changed. Every change appends an audit entry (or an event) for its
+   * account, so those name them all; read caches are invalidated from this after the commit.
+   */
+  readonly changedAccounts = new Set<string>();
 
   constructor(private readonly em: Em) {}
 
@@ -274,6 +279,7 @@ export class LicensingTx {
 
   appendAudit(entries: AuditInput[]): void {
     for (const e of entries) {
+      this.changedAccounts.add(e.accountId);
       this.em.create(AuditEntry, {
         id: newId('aud'), account: e.accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
         before: e.before, after: e.after, causationId: e.causationId, occurredAt: e.occurredAt,
@@ -293,6 +299,7 @@ export class LicensingTx {
     const first = last - events.length + 1;
     const relayShard = relayShardOf(accountId);
     this.appendedEvents += events.length;
+    this.changedAccounts.add(accountId);
     return events.map((event, i) => {
       const sequence = first + i;
       this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, relayShard, eventType: event.eventType, payload: Buffer.from(event.payload(sequence)), occurredAt: event.occurredAt, publishedAt: null });

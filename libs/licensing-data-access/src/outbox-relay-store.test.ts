@@ -138,26 +138,3 @@ describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip
   });
 });
 
-describe('commit notifications', () => {
-  it('tells listeners after a commit that appended events, not after dry runs or event-less commits', async () => {
-    const file = tempSqlitePath();
-    const db = await openDatabase({ sqlitePath: file.path });
-    try {
-      await db.migrate();
-      await db.seedDemo();
-      let calls = 0;
-      const unsubscribe = db.outbox.onEventsCommitted(() => calls++);
-      await append(db, GOTO, 2);
-      expect(calls).toBe(1);
-      await db.transaction(async (tx) => tx.appendEvents(GOTO, [{ eventId: 'dry', eventType: 'x', occurredAt: new Date(), payload: () => new Uint8Array() }]), { dryRun: true });
-      await db.transaction(async (tx) => tx.account(GOTO));
-      expect(calls).toBe(1);
-      unsubscribe();
-      await append(db, GOTO, 1);
-      expect(calls).toBe(1);
-    } finally {
-      await db.close();
-      file.remove();
-    }
-  });
-});

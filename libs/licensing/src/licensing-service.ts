@@ -2,7 +2,8 @@ import type { JSONWebKeySet } from 'jose';
 import { LicensingService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import { GrpcServer, unimplementedHandlers } from '@acme/grpc';
-import { openDatabase } from '@acme/licensing-data-access';
+import { openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
+import { AccountReadCache } from './reads/account-read-cache.js';
 import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messaging';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { watchRules } from '@acme/rules';
@@ -63,6 +64,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       onError: (error) => logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
     });
     const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
+    const reads = startReadCache(database);
     const registry = new Registry();
     const server = new GrpcServer({ logger, maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES, maxCallMs: config.GRPC_MAX_CALL_MS, registry });
     server.addService({
@@ -70,7 +72,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
       handlers: {
         ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
-        ...createReadHandlers(database),
+        ...createReadHandlers(database, reads.cache),
         ...createAssignmentHandlers(mutationDeps),
         ...createUserHandlers(mutationDeps),
         ...createSeatHandlers(mutationDeps),
@@ -105,6 +107,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         await server.shutdown(config.SHUTDOWN_GRACE_MS);
         // Calls are drained: the relay finishes its batch; whatever is left goes out after a restart.
         await events?.stop();
+        await reads.stop();
         await metrics?.close();
         rules.close();
         await database.close();
@@ -136,7 +139,7 @@ function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<Re
     pollIntervalMs: config.OUTBOX_POLL_MS,
     ...(options.now ? { now: options.now } : {}),
   });
-  const unsubscribe = database.outbox.onEventsCommitted(() => relay.wake());
+  const unsubscribe = database.onCommit((change) => change.events > 0 && relay.wake());
   relay.start();
   return {
     relay,
@@ -144,6 +147,25 @@ function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<Re
       unsubscribe();
       await relay.stop();
       await ownPublisher?.close();
+    },
+  };
+}
+
+/**
+ * The read cache and what keeps it honest: this process's commits invalidate their accounts at
+ * once; on PostgreSQL, other instances' commits arrive through the change feed, and while the feed
+ * is down the cache stands aside. libsql has one process per file, so its own commits are all.
+ */
+function startReadCache(database: Awaited<ReturnType<typeof openDatabase>>) {
+  let feed: ChangeFeed | null = null;
+  const cache = new AccountReadCache(() => database.dialect === 'libsql' || (feed?.connected ?? false));
+  const unsubscribe = database.onCommit((change) => change.accounts.forEach((id) => cache.invalidate(id)));
+  feed = database.watchChanges({ onAccount: (id) => cache.invalidate(id), onReset: () => cache.reset() });
+  return {
+    cache,
+    async stop() {
+      unsubscribe();
+      await feed?.stop();
     },
   };
 }

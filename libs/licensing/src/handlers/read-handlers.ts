@@ -7,12 +7,18 @@ import type { LicensingStore } from '../store.js';
 import { toAccount, toAssignment, toAuditEvent, toProduct, toSeatUsage, toSuite, toUser } from './mappers.js';
 import { RequestProblems } from './validation.js';
 import { readPage } from './paging.js';
+import type { AccountReadCache } from '../reads/account-read-cache.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
 type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage' | 'listUsers' | 'listAssignments' | 'listAuditEvents'>;
 
-/** Catalog, account and user reads; every account read is confined to the caller's account. */
-export function createReadHandlers(store: LicensingStore): ReadHandlers {
+/**
+ * Catalog, account and user reads; every account read is confined to the caller's account. With a
+ * cache, answers are kept per account until the account changes (see AccountReadCache); the key
+ * is taken after authentication and account confinement, so it can only serve the same account.
+ */
+export function createReadHandlers(store: LicensingStore, cache?: AccountReadCache): ReadHandlers {
+  const cached = <T>(accountId: string, key: string, load: () => Promise<T>): Promise<T> => (cache ? cache.get(accountId, key, load) : load());
   return {
     async listProducts() {
       const [products, suites] = await Promise.all([store.catalog.listProducts(), store.catalog.listSuites()]);
@@ -21,16 +27,20 @@ export function createReadHandlers(store: LicensingStore): ReadHandlers {
 
     async getAccount(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
-      const account = await store.accounts.get(accountId);
-      if (!account) throw AppError.notFound('account', accountId);
-      return { account: toAccount(account) };
+      return cached(accountId, 'account', async () => {
+        const account = await store.accounts.get(accountId);
+        if (!account) throw AppError.notFound('account', accountId);
+        return { account: toAccount(account) };
+      });
     },
 
     async getSeatUsage(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
-      if (!(await store.accounts.get(accountId))) throw AppError.notFound('account', accountId);
+      const usage = await cached(accountId, 'seat-usage', async () => {
+        if (!(await store.accounts.get(accountId))) throw AppError.notFound('account', accountId);
+        return store.accounts.seatUsage(accountId);
+      });
       const wanted = new Set(request.productIds);
-      const usage = await store.accounts.seatUsage(accountId);
       const unknown = [...wanted].filter((id) => !usage.some((u) => u.productId === id));
       if (unknown.length > 0) {
         throw AppError.invalidArgument(unknown.map((id) => ({ field: 'product_ids', description: `${id.slice(0, 80)} is not a product of this account` })));
@@ -40,8 +50,11 @@ export function createReadHandlers(store: LicensingStore): ReadHandlers {
 
     async listUsers(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
-      const page = await store.users.list(accountId, readPage(request));
-      return { users: page.users.map(toUser), nextPageToken: page.nextPageToken ?? '' };
+      const page = readPage(request);
+      return cached(accountId, `users:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
+        const users = await store.users.list(accountId, page);
+        return { users: users.users.map(toUser), nextPageToken: users.nextPageToken ?? '' };
+      });
     },
 
     async listAssignments(request, { principal }) {
@@ -50,12 +63,15 @@ export function createReadHandlers(store: LicensingStore): ReadHandlers {
       if (request.productId) problems.slug('product_id', request.productId);
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
-      const page = await store.assignments.list(
-        accountId,
-        { ...(request.userId ? { userId: request.userId } : {}), ...(request.productId ? { productId: request.productId } : {}) },
-        readPage(request),
-      );
-      return { assignments: page.assignments.map(toAssignment), nextPageToken: page.nextPageToken ?? '' };
+      const page = readPage(request);
+      return cached(accountId, `assignments:${request.userId}:${request.productId}:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
+        const listed = await store.assignments.list(
+          accountId,
+          { ...(request.userId ? { userId: request.userId } : {}), ...(request.productId ? { productId: request.productId } : {}) },
+          page,
+        );
+        return { assignments: listed.assignments.map(toAssignment), nextPageToken: listed.nextPageToken ?? '' };
+      });
     },
 
     async listAuditEvents(request, { principal }) {
@@ -64,12 +80,16 @@ export function createReadHandlers(store: LicensingStore): ReadHandlers {
       if (request.actor.length > 200) problems.add('actor', 'at most 200 characters');
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
-      const page = await store.audit.list(
-        accountId,
-        { ...(request.resourceId ? { resourceId: request.resourceId } : {}), ...(request.actor ? { actor: request.actor } : {}) },
-        readPage(request),
-      );
-      return { events: page.events.map((e) => toAuditEvent(accountId, e)), nextPageToken: page.nextPageToken ?? '' };
+      const page = readPage(request);
+      // JSON keeps the free-text filters apart in the key, whatever characters they contain.
+      return cached(accountId, `audit:${JSON.stringify([request.resourceId, request.actor, page.pageSize, page.pageToken ?? ''])}`, async () => {
+        const listed = await store.audit.list(
+          accountId,
+          { ...(request.resourceId ? { resourceId: request.resourceId } : {}), ...(request.actor ? { actor: request.actor } : {}) },
+          page,
+        );
+        return { events: listed.events.map((e) => toAuditEvent(accountId, e)), nextPageToken: listed.nextPageToken ?? '' };
+      });
     },
   };
 }

@@ -52,7 +52,7 @@ describe('outbox relay (libsql)', () => {
   const startRelay = (publisher: EventPublisher, options: { pollIntervalMs?: number; maxBackoffMs?: number } = {}) => {
     const relay = new OutboxRelay({ store: db.outbox, publisher, logger, pollIntervalMs: 60_000, ...options });
     relays.push(relay);
-    db.outbox.onEventsCommitted(() => relay.wake());
+    db.onCommit((change) => change.events > 0 && relay.wake());
     relay.start();
     return relay;
   };

@@ -1,0 +1,87 @@
+/**
+ * How a commit is told: to listeners in this process (accounts changed, events appended), and on
+ * PostgreSQL to every instance listening (NOTIFY at commit, never for a rollback), with a reset
+ * whenever notifications may have been missed.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { openDatabase, type Database } from './database.js';
+import type { CommittedChange } from './change-feed.js';
+
+const pgFixture = await withPostgresDatabase('changefeed');
+const GOTO = 'acct_demo_goto';
+const ZENDESK = 'acct_demo_zendesk';
+const audit = (accountId: string) => ({ accountId, actor: 'usr_x', action: 'test.changed', resourceType: 'test', resourceId: 'x', before: null, after: null, causationId: 'req', occurredAt: new Date() });
+const event = (id: string) => ({ eventId: id, eventType: 'license.assigned', occurredAt: new Date(), payload: () => new Uint8Array([1]) });
+
+describe('commit listeners in this process', () => {
+  const file = tempSqlitePath();
+  afterAll(() => file.remove());
+
+  it('hear which accounts a commit changed and how many events it appended; not dry runs or reads', async () => {
+    const db = await openDatabase({ sqlitePath: file.path });
+    try {
+      await db.migrate();
+      await db.seedDemo();
+      const heard: CommittedChange[] = [];
+      const unsubscribe = db.onCommit((change) => heard.push(change));
+      await db.transaction(async (tx) => {
+        tx.appendAudit([audit(GOTO), audit(ZENDESK)]);
+        await tx.appendEvents(GOTO, [event('e1'), event('e2')]);
+      });
+      await db.transaction(async (tx) => tx.appendAudit([audit(GOTO)]), { dryRun: true });
+      await db.transaction(async (tx) => tx.account(GOTO));
+      expect(heard).toEqual([{ accounts: [GOTO, ZENDESK], events: 2 }]);
+      unsubscribe();
+      await db.transaction(async (tx) => tx.appendAudit([audit(GOTO)]));
+      expect(heard).toHaveLength(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.skipIf(pgFixture.skip)('the change feed on PostgreSQL', () => {
+  let writer: Database;
+  let reader: Database;
+  afterAll(async () => {
+    await writer?.close();
+    await reader?.close();
+  });
+
+  it('tells another instance of committed changes, not of rolled-back ones, and resets after a lost connection', async () => {
+    writer = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 2 });
+    await writer.migrate();
+    await writer.seedDemo();
+    reader = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 2 });
+    const accounts: string[] = [];
+    const resets: boolean[] = [];
+    const feed = reader.watchChanges({ onAccount: (id) => accounts.push(id), onReset: (connected) => resets.push(connected) })!;
+    try {
+      await eventually(() => feed.connected, { what: 'listening' });
+      expect(resets).toEqual([true]);
+
+      await writer.transaction(async (tx) => tx.appendAudit([audit(ZENDESK)]));
+      await expect(writer.transaction(async (tx) => {
+        tx.appendAudit([audit(GOTO)]);
+        throw new Error('changed my mind');
+      })).rejects.toThrow('changed my mind');
+      await writer.transaction(async (tx) => tx.appendAudit([audit(GOTO)]));
+      await eventually(() => accounts.length >= 2, { what: 'two notifications' });
+      expect(accounts).toEqual([ZENDESK, GOTO]);
+
+      // The database drops the listening connection: caches must forget, and listening resumes.
+      const admin = new pg.Client({ connectionString: pgFixture.url });
+      await admin.connect();
+      await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'listen%'");
+      await admin.end();
+      await eventually(() => resets.length >= 3, { what: 'reset after the lost connection, then reconnection' });
+      expect(resets.slice(0, 3)).toEqual([true, false, true]);
+      await writer.transaction(async (tx) => tx.appendAudit([audit(ZENDESK)]));
+      await eventually(() => accounts.length === 3, { what: 'a notification after reconnecting' });
+    } finally {
+      await feed.stop();
+    }
+  });
+});
