@@ -14,6 +14,7 @@ import {
   type QuotaFailure,
 } from '@acme/contracts';
 import { AppError, type AppErrorType } from '@acme/util';
+import { boundedFieldViolations, clipText, MAX_MESSAGE_CHARS, OMITTED_VIOLATIONS_KEY } from './error-bounds.js';
 
 /** ErrorInfo.domain for every error this platform returns. */
 export const ERROR_DOMAIN = 'licensing.acme.dev';
@@ -48,12 +49,16 @@ export function toGrpcError(error: unknown, requestId: string): Partial<ServiceE
       ? error
       : new AppError('internal', 'internal error; quote the request id when reporting it', { reason: 'INTERNAL', cause: error });
   const code = CODE_BY_TYPE[appError.type];
+  // However large the request, the refusal must fit in the trailers (see error-bounds.ts).
+  const message = clipText(appError.message, MAX_MESSAGE_CHARS);
+  const fieldViolations = boundedFieldViolations(appError.fieldViolations);
+  const metadata = { ...appError.metadata, ...(fieldViolations.omitted > 0 ? { [OMITTED_VIOLATIONS_KEY]: String(fieldViolations.omitted) } : {}) };
   const details: Any[] = [
-    anyPack(ErrorInfoSchema, create(ErrorInfoSchema, { reason: appError.reason, domain: ERROR_DOMAIN, metadata: { ...appError.metadata } })),
+    anyPack(ErrorInfoSchema, create(ErrorInfoSchema, { reason: appError.reason, domain: ERROR_DOMAIN, metadata })),
     anyPack(RequestInfoSchema, create(RequestInfoSchema, { requestId })),
   ];
-  if (appError.fieldViolations.length > 0) {
-    details.push(anyPack(BadRequestSchema, create(BadRequestSchema, { fieldViolations: appError.fieldViolations.map((v) => ({ ...v })) })));
+  if (fieldViolations.listed.length > 0) {
+    details.push(anyPack(BadRequestSchema, create(BadRequestSchema, { fieldViolations: fieldViolations.listed })));
   }
   if (appError.ruleViolations.length > 0) {
     // Seat limits read naturally as a quota; every other violated rule is a failed precondition.
@@ -62,10 +67,10 @@ export function toGrpcError(error: unknown, requestId: string): Partial<ServiceE
     }
     details.push(anyPack(PreconditionFailureSchema, create(PreconditionFailureSchema, { violations: appError.ruleViolations.map((v) => ({ ...v })) })));
   }
-  const statusProto = create(StatusSchema, { code, message: appError.message, details });
-  const metadata = new Metadata();
-  metadata.set(DETAILS_KEY, Buffer.from(toBinary(StatusSchema, statusProto)));
-  return { code, details: appError.message, metadata };
+  const statusProto = create(StatusSchema, { code, message, details });
+  const trailers = new Metadata();
+  trailers.set(DETAILS_KEY, Buffer.from(toBinary(StatusSchema, statusProto)));
+  return { code, details: message, metadata: trailers };
 }
 
 /** What a client can read back from a failed call: the decoded google.rpc.Status details. */
