@@ -93,11 +93,17 @@ function checkPageSize(pageSize: number): void {
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
 }
 
+/** What a page token may carry: ids are generated (`usr_…`, `asg_…`), never free text. */
+const TOKEN_ID = '[A-Za-z0-9_]{1,64}';
+/** Latest instant an audit token may name: the end of year 9999, as far as SQL timestamps go everywhere. */
+const MAX_TOKEN_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 const encodeToken = (id: string) => Buffer.from(`v1:${id}`).toString('base64url');
 function decodeToken(token: string): string {
-  const text = Buffer.from(token, 'base64url').toString();
-  // An unreadable token simply starts from the beginning of an impossible range: no rows.
-  return text.startsWith('v1:') ? text.slice(3) : '\uffff';
+  const match = new RegExp(`^v1:(${TOKEN_ID})$`).exec(Buffer.from(token, 'base64url').toString());
+  // An unreadable (or forged) token simply starts from the beginning of an impossible range: no
+  // rows. Only an id-shaped value reaches SQL: PostgreSQL refuses text holding U+0000.
+  return match ? match[1]! : '\uffff';
 }
 
 export interface OutboxRecord {
@@ -151,7 +157,8 @@ export async function listAudit(
 }
 
 function decodeAuditToken(token: string): { at: Date; id: string } | null {
-  const match = /^a1:(\d{1,15}):(\S{1,64})$/.exec(Buffer.from(token, 'base64url').toString());
-  // An unreadable token matches nothing rather than restarting from the top.
-  return match ? { at: new Date(Number(match[1])), id: match[2]! } : { at: new Date(0), id: '' };
+  const match = new RegExp(`^a1:(\\d{1,15}):(${TOKEN_ID})$`).exec(Buffer.from(token, 'base64url').toString());
+  // An unreadable (or forged) token matches nothing rather than restarting from the top; a time
+  // past year 9999 is unreadable too (the database cannot compare it).
+  return match && Number(match[1]) <= MAX_TOKEN_TIME_MS ? { at: new Date(Number(match[1])), id: match[2]! } : { at: new Date(0), id: '' };
 }
