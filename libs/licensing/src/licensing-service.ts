@@ -16,6 +16,7 @@ import { createUserHandlers } from './handlers/user-handlers.js';
 import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
+import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
@@ -70,7 +71,8 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     server.addService({
       descriptor: LicensingService,
       authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
-      handlers: {
+      // No request text may carry U+0000 (PostgreSQL cannot store it): refused before any handler reads it.
+      handlers: refuseNulCharacters(LicensingService, {
         ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
         ...createReadHandlers(database, reads.cache),
         ...createAssignmentHandlers(mutationDeps),
@@ -78,7 +80,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         ...createSeatHandlers(mutationDeps),
         ...createSalesHandlers(mutationDeps),
         ...createQueueHandlers(mutationDeps),
-      },
+      }),
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     const events = startOutboxRelay(options, database);
