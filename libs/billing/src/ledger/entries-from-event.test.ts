@@ -136,9 +136,9 @@ describe('interpretEvent: invalid events (dead-letter reasons)', () => {
     ['an event_id over 64 characters', envelope(assigned, { eventId: 'e'.repeat(65) }), 'event_id: expected at most 64 characters, got 65'],
     ['an empty account_id', envelope(assigned, { accountId: '' }), 'missing account_id'],
     ['sequence 0', envelope(assigned, { sequence: 0n }), 'sequence: expected >= 1, got 0'],
-    ['a sequence beyond exact numbers', envelope(assigned, { sequence: 2n ** 53n }), 'sequence: expected at most 9007199254740991 (Number.MAX_SAFE_INTEGER), got 9007199254740992'],
+    ['a sequence beyond the 32-bit sequence columns', envelope(assigned, { sequence: 2n ** 31n }), 'sequence: expected at most 2147483647, got 2147483648'],
     ['no occur_time', envelope(assigned, { occurTime: undefined }), 'missing occur_time'],
-    ['occur_time nanos out of range', envelope(assigned, { occurTime: create(TimestampSchema, { seconds: 1n, nanos: -1 }) }), 'occur_time: expected a valid timestamp, got seconds=1 nanos=-1'],
+    ['occur_time nanos out of range', envelope(assigned, { occurTime: create(TimestampSchema, { seconds: 1n, nanos: -1 }) }), 'occur_time: expected a valid timestamp (0001-01-01 to 9999-12-31), got seconds=1 nanos=-1'],
     ['an empty event_type', envelope(assigned, { eventType: '' }), 'missing event_type (payload case "licenseAssigned")'],
     ['no event_type and no payload', envelope(undefined), 'missing event_type; missing payload'],
     ['an event_type of another payload', envelope(purchased({}), { eventType: 'license.assigned' }), 'event_type "license.assigned" does not match payload case "seatsPurchased"'],
@@ -178,6 +178,44 @@ describe('interpretEvent: invalid events (dead-letter reasons)', () => {
     ['a sales order without quantity', envelope({ case: 'salesOrderCompleted', value: { orderId: 'ord_1', productId: 'prod_a', price: PRICE, effectiveTime: at } }), 'sales_order_completed.quantity: expected > 0, got 0'],
   ])('rejects %s', (_name, event, reason) => {
     expect(interpretEvent(event)).toEqual({ outcome: 'invalid', reason });
+  });
+
+  // What the ledger's columns cannot hold would fail its insert and be retried forever (found by
+  // bad-events.e2e.test.ts on PostgreSQL): such events are refused, with short reasons.
+  it.each<[string, events.EventEnvelope, string]>([
+    ['an account_id over 64 characters', envelope(assigned, { accountId: 'a'.repeat(65) }), 'account_id: expected at most 64 characters, got 65'],
+    ['a user_id over 64 characters', envelope(assignedWith({ userId: 'u'.repeat(100_000) })), 'license_assigned.user_id: expected at most 64 characters, got 100000'],
+    ['a product_id over 64 characters', envelope(purchased({ productId: 'p'.repeat(65) })), 'seats_purchased.product_id: expected at most 64 characters, got 65'],
+    ['a NUL in an assignment_id', envelope(assignedWith({ assignmentId: 'asg_\u0000' })), 'license_assigned.assignment_id: expected no control characters, got "asg_\\u0000"'],
+    ['a control character in event_id', envelope(assigned, { eventId: 'evt\n1' }), 'event_id: expected no control characters, got "evt\\n1"'],
+    [
+      'an effective_time after 9999',
+      envelope(purchased({ effectiveTime: create(TimestampSchema, { seconds: 253_402_300_800n }) })),
+      'seats_purchased.effective_time: expected a valid timestamp (0001-01-01 to 9999-12-31), got seconds=253402300800 nanos=0',
+    ],
+    [
+      'an occur_time before year 1',
+      envelope(assigned, { occurTime: create(TimestampSchema, { seconds: -62_135_596_801n }) }),
+      'occur_time: expected a valid timestamp (0001-01-01 to 9999-12-31), got seconds=-62135596801 nanos=0',
+    ],
+    [
+      'an event_type that is no type name, without payload',
+      envelope(undefined, { eventType: 'Not A Type' }),
+      'event_type: expected a dotted lower-case name of at most 100 characters, got "Not A Type"',
+    ],
+    [
+      'a huge unknown event_type (clipped in the reason)',
+      envelope(undefined, { eventType: `a.${'b'.repeat(200_000)}` }),
+      `event_type: expected a dotted lower-case name of at most 100 characters, got "a.${'b'.repeat(78)}"... (200002 characters)`,
+    ],
+  ])('refuses what the ledger cannot store: %s', (_name, event, reason) => {
+    expect(interpretEvent(event)).toEqual({ outcome: 'invalid', reason });
+  });
+
+  it('clips long values in reasons (they travel in a Kafka header)', () => {
+    const long = 'k'.repeat(300_000);
+    const reason = (interpretEvent(envelope(assigned), { key: long }) as { reason: string }).reason;
+    expect(reason).toBe(`kafka key "${'k'.repeat(80)}"... (300000 characters) does not match account_id "acct_1"`);
   });
 
   it('rejects a Kafka key other than the account id', () => {

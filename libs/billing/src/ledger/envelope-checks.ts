@@ -1,7 +1,10 @@
 import { EVENT_TYPE_BY_CASE, events, type EventPayloadCase } from '@acme/contracts';
-import type { EventProblems } from './event-problems.js';
+import { quote, type EventProblems } from './event-problems.js';
 
-export const MAX_EVENT_ID_LENGTH = 64;
+/** The outbox's and the ledger's sequence columns are 32-bit integers. */
+const MAX_SEQUENCE = 2n ** 31n - 1n;
+/** A dotted lower-case name, like every type of EVENT_TYPE_BY_CASE, at most the outbox column's 100 characters. */
+const EVENT_TYPE_NAME = /^(?=.{1,100}$)[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
 const CASE_BY_EVENT_TYPE = new Map<string, EventPayloadCase>(
   Object.entries(EVENT_TYPE_BY_CASE).map(([payloadCase, type]) => [type, payloadCase as EventPayloadCase]),
@@ -15,18 +18,14 @@ export function payloadFieldName(payloadCase: EventPayloadCase): string {
 /** Identity and ordering: what the consumer needs to de-duplicate and order an event at all. */
 export function checkEnvelope(envelope: events.EventEnvelope, key: string | undefined, problems: EventProblems): Date | undefined {
   if (envelope.eventId === '') problems.add('missing event_id');
-  else if (envelope.eventId.length > MAX_EVENT_ID_LENGTH) {
-    problems.add(`event_id: expected at most ${MAX_EVENT_ID_LENGTH} characters, got ${envelope.eventId.length}`);
-  }
+  else problems.idFits('event_id', envelope.eventId);
   if (envelope.accountId === '') problems.add('missing account_id');
   // The account id is the Kafka key, so that one account's events stay in order on one partition.
   else if (key !== undefined && key !== envelope.accountId) {
-    problems.add(`kafka key ${JSON.stringify(key)} does not match account_id ${JSON.stringify(envelope.accountId)}`);
-  }
+    problems.add(`kafka key ${quote(key)} does not match account_id ${quote(envelope.accountId)}`);
+  } else problems.idFits('account_id', envelope.accountId);
   if (envelope.sequence < 1n) problems.add(`sequence: expected >= 1, got ${envelope.sequence}`);
-  else if (envelope.sequence > BigInt(Number.MAX_SAFE_INTEGER)) {
-    problems.add(`sequence: expected at most ${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER), got ${envelope.sequence}`);
-  }
+  else if (envelope.sequence > MAX_SEQUENCE) problems.add(`sequence: expected at most ${MAX_SEQUENCE}, got ${envelope.sequence}`);
   return problems.time('occur_time', envelope.occurTime);
 }
 
@@ -42,8 +41,11 @@ export function checkEventType(envelope: events.EventEnvelope, problems: EventPr
   if (eventType === '') {
     problems.add(payloadCase ? `missing event_type (payload case "${payloadCase}")` : 'missing event_type; missing payload');
   } else if (expectedCase === undefined) {
-    if (payloadCase === undefined) return 'unknown';
-    problems.add(`unknown event_type "${eventType}" with known payload case "${payloadCase}"`);
+    // Only a well-formed name can be a newer producer's type; anything else is a broken event
+    // (and would otherwise become a label of billing_events_unknown_type_total).
+    if (!EVENT_TYPE_NAME.test(eventType)) problems.add(`event_type: expected a dotted lower-case name of at most 100 characters, got ${quote(eventType)}`);
+    else if (payloadCase === undefined) return 'unknown';
+    else problems.add(`unknown event_type "${eventType}" with known payload case "${payloadCase}"`);
   } else if (payloadCase === undefined) {
     problems.add(`event_type "${eventType}" has no payload (expected payload case "${expectedCase}")`);
   } else if (payloadCase !== expectedCase) {

@@ -12,6 +12,23 @@ export interface EntryPrice {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
+ * Longest id the ledger stores (its id columns are varchar(64), like the licensing ids they copy).
+ * A longer one, like a NUL or another control character PostgreSQL refuses in text, would fail
+ * the ledger insert and be retried forever, stopping its partition: it is refused here instead.
+ */
+export const MAX_ID_LENGTH = 64;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** google.protobuf.Timestamp's valid range (0001-01-01 to 9999-12-31 UTC), in seconds. */
+const MIN_TIMESTAMP_SECONDS = -62_135_596_800n;
+const MAX_TIMESTAMP_SECONDS = 253_402_300_799n;
+
+/** Quotes an event's value for a reason, clipped: reasons go into a Kafka header. */
+export function quote(value: string): string {
+  return value.length <= 80 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)`;
+}
+
+/**
  * Every problem of one event, each naming the proto field path (`license_assigned.user_id`). The
  * readers record a problem and return undefined instead of throwing, so one pass over an event
  * reports all of its problems together in the dead-letter reason.
@@ -23,11 +40,19 @@ export class EventProblems {
     this.problems.push(problem);
   }
 
-  /** A required identifier: non-blank. */
+  /** A required identifier: non-blank, at most MAX_ID_LENGTH characters, no control characters. */
   id(path: string, value: string): string | undefined {
-    if (value.trim() !== '') return value;
+    if (value.trim() !== '') return this.idFits(path, value) ? value : undefined;
     this.add(`missing ${path}`);
     return undefined;
+  }
+
+  /** Whether a present identifier fits the ledger; records the problem when not. */
+  idFits(path: string, value: string): boolean {
+    if (value.length > MAX_ID_LENGTH) this.add(`${path}: expected at most ${MAX_ID_LENGTH} characters, got ${value.length}`);
+    else if (CONTROL_CHARACTERS.test(value)) this.add(`${path}: expected no control characters, got ${quote(value)}`);
+    else return true;
+    return false;
   }
 
   quantity(path: string, value: number): number | undefined {
@@ -41,9 +66,10 @@ export class EventProblems {
       this.add(`missing ${path}`);
       return undefined;
     }
-    const date = timestampDate(value);
-    if (value.nanos >= 0 && value.nanos <= 999_999_999 && !Number.isNaN(date.getTime())) return date;
-    this.add(`${path}: expected a valid timestamp, got seconds=${value.seconds} nanos=${value.nanos}`);
+    // Outside Timestamp's range PostgreSQL refuses some dates (the ledger could never store them).
+    const inRange = value.seconds >= MIN_TIMESTAMP_SECONDS && value.seconds <= MAX_TIMESTAMP_SECONDS;
+    if (inRange && value.nanos >= 0 && value.nanos <= 999_999_999) return timestampDate(value);
+    this.add(`${path}: expected a valid timestamp (0001-01-01 to 9999-12-31), got seconds=${value.seconds} nanos=${value.nanos}`);
     return undefined;
   }
 
@@ -62,7 +88,7 @@ export class EventProblems {
   private money(path: string, money: events.Money): { unitPriceMinor: number; currency: string } | undefined {
     let currency: string | undefined;
     if (money.currencyCode === '') this.add(`missing ${path}.currency_code`);
-    else if (!/^[A-Z]{3}$/.test(money.currencyCode)) this.add(`${path}.currency_code: expected a 3-letter ISO 4217 code, got ${JSON.stringify(money.currencyCode)}`);
+    else if (!/^[A-Z]{3}$/.test(money.currencyCode)) this.add(`${path}.currency_code: expected a 3-letter ISO 4217 code, got ${quote(money.currencyCode)}`);
     else currency = money.currencyCode;
     let unitPriceMinor: number | undefined;
     // Amounts become JS numbers in the ledger, so they must be exact there.
@@ -74,7 +100,7 @@ export class EventProblems {
 
   private billingPeriod(path: string, value: string): BillingPeriod | undefined {
     if (value === 'month' || value === 'year') return value;
-    this.add(value === '' ? `missing ${path}` : `${path}: expected "month" or "year", got ${JSON.stringify(value)}`);
+    this.add(value === '' ? `missing ${path}` : `${path}: expected "month" or "year", got ${quote(value)}`);
     return undefined;
   }
 }
