@@ -7,6 +7,7 @@ import { Counter, type Registry } from 'prom-client';
 import { AppError, type Logger } from '@acme/util';
 import { toServiceDefinition, type CallContext, type ServiceDescriptor, type ServiceHandlers } from './service-adapter.js';
 import { toGrpcError } from './status-mapping.js';
+import { MalformedRequest } from './malformed-request.js';
 import { addReflection } from './reflection.js';
 
 export interface GrpcServerOptions {
@@ -128,6 +129,8 @@ export class GrpcServer {
     try {
       const principal = await authenticate(call.metadata);
       subject = (principal as { subject?: string } | null)?.subject;
+      // Bytes that did not decode: grpc-js would say INTERNAL; the caller learns which field is bad.
+      if (call.request instanceof MalformedRequest) throw call.request.toError();
       const response = await handler(call.request, { principal, requestId, signal, deadline, method: fullMethod });
       if (signal.aborted) {
         throw expired()

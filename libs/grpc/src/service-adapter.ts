@@ -2,6 +2,7 @@ import { fromBinary, toBinary, type DescMethod, type DescService, type MessageIn
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
 import { AppError } from '@acme/util';
+import { decodeRequest } from './malformed-request.js';
 
 /**
  * protobuf-es generates messages and a service descriptor but no grpc-js service definition.
@@ -21,7 +22,7 @@ function toMethodDefinition(service: DescService, method: DescMethod): MethodDef
     requestStream: method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming',
     responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
     requestSerialize: (message) => Buffer.from(toBinary(method.input, message as never)),
-    requestDeserialize: (bytes) => fromBinary(method.input, bytes),
+    requestDeserialize: (bytes) => decodeRequest(method.input, bytes),
     responseSerialize: (message) => Buffer.from(toBinary(method.output, message as never)),
     responseDeserialize: (bytes) => fromBinary(method.output, bytes),
   };
