@@ -124,7 +124,8 @@ export class GrpcServer {
     const offered = call.metadata.get('x-request-id')[0];
     const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     const { signal, deadline, expired, dispose } = this.callSignal(call);
-    const log = this.options.logger.child({ requestId, method: fullMethod });
+    // No child logger per call: building one costs more than most cached calls do.
+    const log = this.options.logger;
     let subject: string | undefined;
     try {
       const principal = await authenticate(call.metadata);
@@ -142,12 +143,12 @@ export class GrpcServer {
       call.sendMetadata(echo);
       callback(null, create(method.output, response as never));
       this.handled?.inc({ grpc_method: method.name, grpc_code: 'OK' });
-      log.info({ code: 'OK', subject, ms: elapsedMs(started) }, 'call');
+      log.info({ requestId, method: fullMethod, code: 'OK', subject, ms: elapsedMs(started) }, 'call');
     } catch (error) {
       const grpcError = toGrpcError(error, requestId);
       this.handled?.inc({ grpc_method: method.name, grpc_code: GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN' });
-      if (grpcError.code === GrpcStatus.INTERNAL) log.error({ err: error, subject, ms: elapsedMs(started) }, 'call failed');
-      else log.info({ code: GrpcStatus[grpcError.code ?? 2], reason: (error as AppError).reason, subject, ms: elapsedMs(started) }, 'call refused');
+      if (grpcError.code === GrpcStatus.INTERNAL) log.error({ requestId, method: fullMethod, err: error, subject, ms: elapsedMs(started) }, 'call failed');
+      else log.info({ requestId, method: fullMethod, code: GrpcStatus[grpcError.code ?? 2], reason: (error as AppError).reason, subject, ms: elapsedMs(started) }, 'call refused');
       callback(grpcError);
     } finally {
       dispose();

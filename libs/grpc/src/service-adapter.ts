@@ -15,6 +15,28 @@ export function toServiceDefinition(service: DescService): ServiceDefinition {
   return definition as ServiceDefinition;
 }
 
+/**
+ * Serialized bytes of frozen responses. A frozen message cannot change, so a response a handler
+ * keeps and returns again (a cached read) is encoded once, not on every call.
+ */
+const encodedFrozen = new WeakMap<object, Buffer>();
+
+function serializeResponse(schema: DescMethod['output'], message: object): Buffer {
+  if (!Object.isFrozen(message)) return Buffer.from(toBinary(schema, message as never));
+  let bytes = encodedFrozen.get(message);
+  if (!bytes) encodedFrozen.set(message, (bytes = Buffer.from(toBinary(schema, message as never))));
+  return bytes;
+}
+
+/** Freezes a message and everything in it, so the transport may encode it once (see above). */
+export function deepFreeze<T extends object>(message: T): T {
+  for (const value of Object.values(message)) {
+    // Byte fields (Uint8Array) cannot be frozen; nothing here writes to them.
+    if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) deepFreeze(value);
+  }
+  return Object.freeze(message);
+}
+
 function toMethodDefinition(service: DescService, method: DescMethod): MethodDefinition<unknown, unknown> {
   return {
     path: `/${service.typeName}/${method.name}`,
@@ -23,7 +45,7 @@ function toMethodDefinition(service: DescService, method: DescMethod): MethodDef
     responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
     requestSerialize: (message) => Buffer.from(toBinary(method.input, message as never)),
     requestDeserialize: (bytes) => decodeRequest(method.input, bytes),
-    responseSerialize: (message) => Buffer.from(toBinary(method.output, message as never)),
+    responseSerialize: (message) => serializeResponse(method.output, message as object),
     responseDeserialize: (bytes) => fromBinary(method.output, bytes),
   };
 }

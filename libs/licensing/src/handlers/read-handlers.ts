@@ -1,6 +1,14 @@
-import type { LicensingService } from '@acme/contracts';
+import { create } from '@bufbuild/protobuf';
+import {
+  GetAccountResponseSchema,
+  GetSeatUsageResponseSchema,
+  ListAssignmentsResponseSchema,
+  ListAuditEventsResponseSchema,
+  ListUsersResponseSchema,
+  type LicensingService,
+} from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import type { ServiceHandlers } from '@acme/grpc';
+import { deepFreeze, type ServiceHandlers } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
 import type { LicensingStore } from '../store.js';
@@ -18,7 +26,9 @@ type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage
  * is taken after authentication and account confinement, so it can only serve the same account.
  */
 export function createReadHandlers(store: LicensingStore, cache?: AccountReadCache): ReadHandlers {
-  const cached = <T>(accountId: string, key: string, load: () => Promise<T>): Promise<T> => (cache ? cache.get(accountId, key, load) : load());
+  // Kept answers are frozen messages: nobody can change one, and the transport encodes it once.
+  const cached = <T extends object>(accountId: string, key: string, load: () => Promise<T>): Promise<T> =>
+    cache ? cache.get(accountId, key, async () => deepFreeze(await load())) : load();
   return {
     async listProducts() {
       const [products, suites] = await Promise.all([store.catalog.listProducts(), store.catalog.listSuites()]);
@@ -30,22 +40,23 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       return cached(accountId, 'account', async () => {
         const account = await store.accounts.get(accountId);
         if (!account) throw AppError.notFound('account', accountId);
-        return { account: toAccount(account) };
+        return create(GetAccountResponseSchema, { account: toAccount(account) });
       });
     },
 
     async getSeatUsage(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
-      const usage = await cached(accountId, 'seat-usage', async () => {
+      const all = await cached(accountId, 'seat-usage', async () => {
         if (!(await store.accounts.get(accountId))) throw AppError.notFound('account', accountId);
-        return store.accounts.seatUsage(accountId);
+        return create(GetSeatUsageResponseSchema, { products: (await store.accounts.seatUsage(accountId)).map(toSeatUsage) });
       });
+      if (request.productIds.length === 0) return all;
       const wanted = new Set(request.productIds);
-      const unknown = [...wanted].filter((id) => !usage.some((u) => u.productId === id));
+      const unknown = [...wanted].filter((id) => !all.products.some((u) => u.productId === id));
       if (unknown.length > 0) {
         throw AppError.invalidArgument(unknown.map((id) => ({ field: 'product_ids', description: `${id.slice(0, 80)} is not a product of this account` })));
       }
-      return { products: usage.filter((u) => wanted.size === 0 || wanted.has(u.productId)).map(toSeatUsage) };
+      return { products: all.products.filter((u) => wanted.has(u.productId)) };
     },
 
     async listUsers(request, { principal }) {
@@ -53,7 +64,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       const page = readPage(request);
       return cached(accountId, `users:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
         const users = await store.users.list(accountId, page);
-        return { users: users.users.map(toUser), nextPageToken: users.nextPageToken ?? '' };
+        return create(ListUsersResponseSchema, { users: users.users.map(toUser), nextPageToken: users.nextPageToken ?? '' });
       });
     },
 
@@ -70,7 +81,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
           { ...(request.userId ? { userId: request.userId } : {}), ...(request.productId ? { productId: request.productId } : {}) },
           page,
         );
-        return { assignments: listed.assignments.map(toAssignment), nextPageToken: listed.nextPageToken ?? '' };
+        return create(ListAssignmentsResponseSchema, { assignments: listed.assignments.map(toAssignment), nextPageToken: listed.nextPageToken ?? '' });
       });
     },
 
@@ -88,7 +99,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
           { ...(request.resourceId ? { resourceId: request.resourceId } : {}), ...(request.actor ? { actor: request.actor } : {}) },
           page,
         );
-        return { events: listed.events.map((e) => toAuditEvent(accountId, e)), nextPageToken: listed.nextPageToken ?? '' };
+        return create(ListAuditEventsResponseSchema, { events: listed.events.map((e) => toAuditEvent(accountId, e)), nextPageToken: listed.nextPageToken ?? '' });
       });
     },
   };

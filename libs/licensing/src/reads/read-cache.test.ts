@@ -31,7 +31,8 @@ beforeAll(async () => {
     services.push(await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks }));
   }
   const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
-  [a, b] = services.map((s) => createClient(LicensingService, s.address, { token }));
+  a = createClient(LicensingService, services[0]!.address, { token });
+  b = createClient(LicensingService, services[1]!.address, { token });
 });
 
 afterAll(async () => {
