@@ -1,0 +1,36 @@
+/**
+ * Benchmarks, each measured as a ratio against a ceiling in the same run (the machine is noisy):
+ *   npm run bench -- reads [--runs 5]
+ * Figures are written to docs/benchmarks.md with the command that produced them.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { writeSection, type BenchmarkSection } from './lib/report.js';
+import { readsBenchmark } from './benchmarks/reads.js';
+
+const BENCHMARKS: Record<string, (runs: number) => Promise<BenchmarkSection>> = {
+  reads: readsBenchmark,
+};
+
+const runsOption = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+const program = new Command().name('bench').description('benchmarks with targets, written to docs/benchmarks.md');
+program
+  .argument('<name>', `one of: ${Object.keys(BENCHMARKS).join(', ')}`)
+  .option('--runs <n>', 'runs per measurement (the median is reported)', runsOption, 5)
+  .option('--no-write', 'print the figures without updating docs/benchmarks.md')
+  .action(async (name: string, options: { runs: number; write: boolean }) => {
+    const benchmark = BENCHMARKS[name];
+    if (!benchmark) throw new InvalidArgumentError(`unknown benchmark "${name}" (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
+    const section = await benchmark(options.runs);
+    process.stdout.write(`${section.body}\n`);
+    if (options.write) writeSection(section);
+  });
+
+await program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,1 @@
+export { writeSection } from './lib/report.js';

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateDevKeys, signToken, type TokenClaims } from '@acme/auth';
+import { checkHealth } from '@acme/grpc';
+import { freePort, startNode, waitFor, type NodeProcess } from './processes.js';
+
+export interface LicensingProcess {
+  address: string;
+  metricsPort: number;
+  process: NodeProcess;
+  /** A token for the service's keys, issuer and audience. */
+  token(claims: Omit<TokenClaims, 'issuer' | 'audience'>): Promise<string>;
+  /** Sum of `grpc_server_handled_total` by status code, from the metrics endpoint. */
+  callsByCode(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The licensing service as deployed (apps/licensing-service/src/main.ts in its own process) on the
+ * given database, with fresh signing keys, metrics on, and per-call logs off (LOG_LEVEL=warn: a
+ * JSON line per call is I/O the benchmark would otherwise measure).
+ */
+export async function startLicensingProcess(env: Record<string, string>): Promise<LicensingProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-licensing-'));
+  const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
+  writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
+  const [grpcPort, metricsPort] = [await freePort(), await freePort()];
+  const process_ = startNode('apps/licensing-service/src/main.ts', {
+    GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort), JWT_JWKS_FILE: join(dir, 'jwks.json'), LOG_LEVEL: 'warn', ...env,
+  });
+  const address = `127.0.0.1:${grpcPort}`;
+  try {
+    await waitFor(async () => (await checkHealth(address)) === 'SERVING', `licensing service (${process_.stderr()})`, 120_000);
+  } catch (error) {
+    await process_.stop('SIGKILL');
+    throw error;
+  }
+  return {
+    address,
+    metricsPort,
+    process: process_,
+    token: (claims) => signToken(keys.privateJwk, { issuer: 'acme-dev', audience: 'licensing', expiresIn: '2h', ...claims }),
+    async callsByCode() {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const byCode: Record<string, number> = {};
+      for (const [, code, value] of text.matchAll(/^grpc_server_handled_total\{[^}]*grpc_code="(\w+)"[^}]*\} (\d+)/gm)) byCode[code!] = (byCode[code!] ?? 0) + Number(value);
+      return byCode;
+    },
+    async stop() {
+      await process_.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
