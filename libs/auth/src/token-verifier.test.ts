@@ -86,3 +86,20 @@ async function importPrivate() {
   const { importJWK } = await import('jose');
   return importJWK(keys.privateJwk, 'EdDSA');
 }
+
+describe('service tokens act by scopes', () => {
+  const serviceToken = (extra: { roles?: string[]; permissions?: string[] }) =>
+    signToken(keys.privateJwk, { subject: 'svc:billing', kind: 'service', scopes: ['licenses:write'], issuer, audience, ...extra });
+
+  // Without an account a service acts on any account: a role would make it, say, super admin of all.
+  it.each([
+    ['roles', { roles: ['super_admin'] }],
+    ['perms', { permissions: ['manage_users'] }],
+  ])('refuses a service token carrying %s', async (_claim, extra) => {
+    expect((await refusal(`Bearer ${await serviceToken(extra)}`)).message).toBe('service tokens carry scopes, not "roles" or "perms" claims');
+  });
+
+  it('accepts one with scopes alone', async () => {
+    expect(await verify(`Bearer ${await serviceToken({})}`)).toMatchObject({ kind: 'service', roles: [], permissions: [], scopes: ['licenses:write'] });
+  });
+});

@@ -74,6 +74,11 @@ function principalFromClaims(payload: JWTPayload): Principal {
   const account = payload[CLAIMS.account];
   if (account !== undefined && typeof account !== 'string') throw unauthenticated('token claim "acct" must be a string');
   if (kind === 'user' && !account) throw unauthenticated('user tokens must carry an "acct" claim');
+  // Rules grant by role and permission; a service without an account acts on any account, so a
+  // role on its token would make it, say, super admin of every account. Services act by scopes.
+  if (kind === 'service' && (payload[CLAIMS.roles] !== undefined || payload[CLAIMS.permissions] !== undefined)) {
+    throw unauthenticated('service tokens carry scopes, not "roles" or "perms" claims');
+  }
   return {
     subject: payload.sub as string,
     kind,

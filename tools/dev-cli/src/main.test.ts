@@ -19,6 +19,17 @@ describe('dev-cli token', () => {
     expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ subject: 'usr_demo_zendesk_owner', accountId: 'acct_demo_zendesk', roles: ['owner', 'admin'] });
   });
 
+  it('prints a service token with scopes and no account, roles or permissions (the service refuses those)', async () => {
+    const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
+    const result = cli('token', '--keys', keys, '--kind', 'service', '--subject', 'svc:sales', '--scopes', 'sales_orders:complete');
+    expect(result.status, result.stderr).toBe(0);
+    const verify = createTokenVerifier({ jwks: (await loadOrCreateDevKeys(keys)).publicJwks, issuer: 'acme-dev', audience: 'licensing' });
+    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ kind: 'service', accountId: null, roles: [], permissions: [], scopes: ['sales_orders:complete'] });
+    const refused = cli('token', '--keys', keys, '--kind', 'service', '--roles', 'super_admin');
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('service tokens carry --scopes, not --roles or --permissions');
+  });
+
   it('refuses an unknown RPC name', () => {
     const result = cli('call', 'DropTables');
     expect(result.status).not.toBe(0);

@@ -19,22 +19,26 @@ program
   .command('token')
   .description('print a signed development JWT (keys from the dev stack, created on first use)')
   .option('--subject <sub>', 'token subject (user id or svc:name)', DEV_DEFAULTS.adminUserId)
-  .option('--account <id>', 'account the caller belongs to', DEV_DEFAULTS.accountId)
+  .option('--account <id>', 'account the caller belongs to (services: none unless given)', DEV_DEFAULTS.accountId)
   .option('--kind <kind>', 'user or service', 'user')
   .option('--roles <list>', 'comma-separated roles', list, ['super_admin'])
   .option('--permissions <list>', 'comma-separated permissions', list, [])
   .option('--scopes <list>', 'comma-separated service scopes', list, [])
   .option('--expires <span>', 'lifetime such as 1h or 7d', '12h')
   .option('--keys <file>', 'development key file', DEV_DEFAULTS.devKeysFile)
-  .action(async (o) => {
+  .action(async (o, command: Command) => {
     if (o.kind !== 'user' && o.kind !== 'service') throw new InvalidArgumentError('--kind must be user or service');
+    // The service refuses service tokens with roles or permissions; they take no user defaults.
+    const given = (option: string) => command.getOptionValueSource(option) === 'cli';
+    const service = o.kind === 'service';
+    if (service && (given('roles') || given('permissions'))) throw new InvalidArgumentError('service tokens carry --scopes, not --roles or --permissions');
     const keys = await loadOrCreateDevKeys(o.keys);
     const token = await signToken(keys.privateJwk, {
       subject: o.subject,
       kind: o.kind,
-      accountId: o.account,
-      roles: o.roles,
-      permissions: o.permissions,
+      accountId: service && !given('account') ? undefined : o.account,
+      roles: service ? [] : o.roles,
+      permissions: service ? [] : o.permissions,
       scopes: o.scopes,
       issuer: DEV_DEFAULTS.issuer,
       audience: DEV_DEFAULTS.audience,
