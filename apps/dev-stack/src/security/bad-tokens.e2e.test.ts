@@ -1,0 +1,81 @@
+/**
+ * Every RPC, over the socket, with every kind of bad token: each call is UNAUTHENTICATED and
+ * nothing changes, although each request would change the account for a real super admin (they are
+ * sent without validate_only). Health and reflection answer without any token.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LicensingService } from '@acme/contracts';
+import { checkHealth, GrpcStatus, listServicesByReflection } from '@acme/grpc';
+import { badAuthorizations } from './bad-tokens.js';
+import { PLANS, prepareFixtures, probesFor, type Probe } from './rpc-requests.js';
+import { bearer, GOTO, RPCS, startSecurityStack, ZENDESK, type SecurityStack } from './security-stack.js';
+
+let stack: SecurityStack;
+let probes: Probe[];
+let bad: Record<string, string | undefined>;
+let member: string;
+let admin: string;
+
+/** Everything a change would show in: the audit trail and seat usage of both demo accounts. */
+async function state(): Promise<string> {
+  const seen: unknown[] = [];
+  for (const accountId of [GOTO, ZENDESK]) {
+    const auditor = bearer(await stack.sign({ subject: 'usr_state_reader', accountId, roles: ['super_admin'] }));
+    seen.push((await stack.call('ListAuditEvents', { pageSize: 1000 }, auditor)).response, (await stack.call('GetSeatUsage', {}, auditor)).response);
+  }
+  return JSON.stringify(seen, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+beforeAll(async () => {
+  stack = await startSecurityStack();
+  probes = probesFor(PLANS[GOTO]!, await prepareFixtures(stack, PLANS[GOTO]!), true);
+  member = await stack.sign({ subject: 'usr_demo_goto_agent', accountId: GOTO, roles: ['member'] });
+  admin = await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO, roles: ['super_admin'] });
+  bad = await badAuthorizations(stack.keys.privateJwk, member);
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('bad tokens on every RPC', () => {
+  it('probes every RPC of the service', () => {
+    expect(RPCS.filter((rpc) => !probes.some((p) => p.rpc === rpc))).toEqual([]);
+  });
+
+  it('a valid token is not refused as unauthenticated by any probe (the bodies are not what fails)', async () => {
+    for (const probe of probes) {
+      const outcome = await stack.call(probe.rpc, probe.body({ userId: 'usr_demo_goto_agent' }), bearer(member));
+      expect(outcome.code, probe.label).not.toBe(GrpcStatus.UNAUTHENTICATED);
+    }
+  });
+
+  it('every kind of bad token is UNAUTHENTICATED on every RPC, and nothing changes', async () => {
+    const before = await state();
+    const accepted: string[] = [];
+    for (const [kind, authorization] of Object.entries(bad)) {
+      for (const probe of probes) {
+        const outcome = await stack.call(probe.rpc, probe.body({ userId: 'usr_demo_goto_agent' }), authorization);
+        if (outcome.code !== GrpcStatus.UNAUTHENTICATED || outcome.reason !== 'UNAUTHENTICATED') accepted.push(`${kind} / ${probe.label}: ${GrpcStatus[outcome.code]} ${outcome.message}`);
+      }
+    }
+    expect(accepted).toEqual([]);
+    expect(await state()).toBe(before);
+    expect(Object.keys(bad).length * probes.length).toBeGreaterThanOrEqual(19 * 26);
+  });
+
+  it('the same requests with a real super admin token do change the account (so the check above could fail)', async () => {
+    const before = await state();
+    const assign = probes.find((p) => p.label === 'AssignLicenses (another user)')!;
+    expect((await stack.call(assign.rpc, assign.body({ userId: null }), bearer(admin))).code).toBe(GrpcStatus.OK);
+    expect(await state()).not.toBe(before);
+  });
+});
+
+describe('health and reflection need no token', () => {
+  it('answers the health check and lists the services', async () => {
+    expect(await checkHealth(stack.address)).toBe('SERVING');
+    expect(await checkHealth(stack.address, LicensingService.typeName)).toBe('SERVING');
+    expect(await listServicesByReflection(stack.address)).toContain(LicensingService.typeName);
+  });
+});

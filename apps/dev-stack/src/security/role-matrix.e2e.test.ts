@@ -1,0 +1,123 @@
+/**
+ * Every RPC (and every escalation attempt) as every kind of caller, over the socket, on a
+ * GoTo-style and a Zendesk-style account. The table it builds must equal the one committed in
+ * docs/security.md; regenerate it with
+ *   UPDATE_SECURITY_MATRIX=1 npx vitest run src/security/role-matrix.e2e.test.ts   (in apps/dev-stack)
+ * The domain's own rules (docs/security.md, "What the table must show") are asserted separately,
+ * so a regenerated table cannot quietly make a forbidden cell acceptable.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLERS, cellOf, MARKERS, renderMatrix, withBlock, type Matrix } from './role-matrix.js';
+import { PLANS, prepareFixtures, probesFor } from './rpc-requests.js';
+import { bearer, GOTO, RPCS, startSecurityStack, ZENDESK, type SecurityStack } from './security-stack.js';
+
+const DOC = fileURLToPath(new URL('../../../../docs/security.md', import.meta.url));
+let stack: SecurityStack;
+const matrices: Record<string, Matrix> = {};
+
+/** Each user column gets a user of its own on the account (the Zendesk owner column is the account's owner). */
+async function callerUsers(accountId: string): Promise<Record<string, string>> {
+  const admin = bearer(await stack.sign({ subject: 'usr_matrix_setup', accountId, roles: ['super_admin'] }));
+  const users: Record<string, string> = {};
+  for (const [i, caller] of CALLERS.filter((c) => c.user).entries()) {
+    if (caller.name === 'owner' && PLANS[accountId]!.owner) {
+      users[caller.name] = PLANS[accountId]!.owner!;
+      continue;
+    }
+    const created = await stack.call('CreateUser', { email: `caller${i}@matrix.test`, displayName: caller.name }, admin);
+    users[caller.name] = (created.response as { user: { id: string } }).user.id;
+  }
+  return users;
+}
+
+async function buildMatrix(accountId: string): Promise<Matrix> {
+  const plan = PLANS[accountId]!;
+  const probes = probesFor(plan, await prepareFixtures(stack, plan));
+  const users = await callerUsers(accountId);
+  const matrix: Matrix = new Map();
+  for (const probe of probes) {
+    const cells = new Map<string, string>();
+    for (const caller of CALLERS) {
+      const userId = users[caller.name] ?? null;
+      const claims = caller.claims(accountId, userId ?? '');
+      // A service is no user of the account; without a token the call is refused before its body is read.
+      if (probe.self && !caller.user && claims) {
+        cells.set(caller.name, 'n/a');
+        continue;
+      }
+      const outcome = await stack.call(probe.rpc, probe.body({ userId }), claims ? bearer(await stack.sign(claims)) : undefined);
+      try {
+        cells.set(caller.name, cellOf(outcome));
+      } catch (error) {
+        throw new Error(`${accountId} ${probe.label} as ${caller.name}: ${(error as Error).message}`);
+      }
+    }
+    matrix.set(probe.label, cells);
+  }
+  return matrix;
+}
+
+beforeAll(async () => {
+  stack = await startSecurityStack();
+  matrices[GOTO] = await buildMatrix(GOTO);
+  matrices[ZENDESK] = await buildMatrix(ZENDESK);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const cell = (accountId: string, label: string, caller: string) => matrices[accountId]!.get(label)!.get(caller);
+const allowed = (accountId: string, label: string) => CALLERS.filter((c) => cell(accountId, label, c.name) === 'yes').map((c) => c.name);
+const SERVICE = CALLERS[6]!.name;
+
+describe('RPC x role table', () => {
+  it('covers every RPC of the service', () => {
+    const covered = new Set([...matrices[GOTO]!.keys()].map((label) => label.split(' ')[0]));
+    expect(RPCS.filter((rpc) => !covered.has(rpc))).toEqual([]);
+  });
+
+  it('is the table committed in docs/security.md', () => {
+    const block = [renderMatrix(`GoTo-style account (${GOTO}: card on file, no account owner)`, matrices[GOTO]!), renderMatrix(`Zendesk-style account (${ZENDESK}: owner usr_demo_zendesk_owner)`, matrices[ZENDESK]!)].join('\n');
+    if (process.env.UPDATE_SECURITY_MATRIX === '1') writeFileSync(DOC, withBlock(readFileSync(DOC, 'utf8'), block));
+    const doc = readFileSync(DOC, 'utf8');
+    const expected = withBlock(doc, block);
+    expect(doc, `docs/security.md differs from what the service does; regenerate: UPDATE_SECURITY_MATRIX=1 npx vitest run src/security/role-matrix.e2e.test.ts (in apps/dev-stack), between ${MARKERS.start} and ${MARKERS.end}`).toBe(expected);
+  });
+});
+
+describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) => {
+  const labels = () => [...matrices[accountId]!.keys()];
+  it('without a token every RPC is refused', () => {
+    expect(labels().filter((l) => cell(accountId, l, 'no token') !== 'no: token')).toEqual([]);
+  });
+
+  it('a plain member changes nothing, not even for themself', () => {
+    const changes = labels().filter((l) => !/^(List|Get)/.test(l));
+    expect(changes.filter((l) => cell(accountId, l, 'member') !== 'no: rule' && cell(accountId, l, 'member') !== 'no: code')).toEqual([]);
+  });
+
+  it('nobody hands out more than they hold: only a super admin creates super admins and owners, admins create admins', () => {
+    expect(allowed(accountId, 'CreateUser (super_admin)')).toEqual(['super_admin']);
+    expect(allowed(accountId, 'CreateUser (owner)')).toEqual(['super_admin']);
+    expect(allowed(accountId, 'CreateUser (admin)')).toEqual(['super_admin', 'admin']);
+    expect(allowed(accountId, 'CreateUser (member + manage_licenses)')).toEqual(['super_admin', 'admin']);
+  });
+
+  it('licenses are assigned by super admins, admins, manage_users and services with licenses:write only', () => {
+    for (const label of ['AssignLicenses (another user)', 'UnassignLicenses', 'UpdateFeatures', 'CreateUser (member, with a license)']) {
+      expect(allowed(accountId, label), label).toEqual(['super_admin', 'admin', 'member + manage_users', SERVICE]);
+    }
+    expect(allowed(accountId, 'AssignLicenses (to oneself)')).toEqual(['super_admin', 'admin', 'member + manage_users']);
+  });
+
+  it('only a back-office service with sales_orders:complete completes sales orders', () => {
+    expect(allowed(accountId, 'CompleteSalesOrder')).toEqual([SERVICE]);
+  });
+
+  it('seats are bought by the super admin with a card on GoTo accounts and by the owner on Zendesk accounts', () => {
+    expect(allowed(accountId, 'PurchaseSeats')).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * One request per RPC (and per escalation attempt) that a super admin of the account could make
+ * successfully, so that a refusal can only come from who is calling. Mutations are sent with
+ * validate_only unless `commit` is asked for: every rule and check runs, nothing is kept.
+ */
+import { QueueKind, QueueRole } from '@acme/contracts';
+import { bearer, GOTO, ZENDESK, type SecurityStack } from './security-stack.js';
+
+export interface AccountPlan {
+  accountId: string;
+  /** The user most rows act on, and a second one that is a queue member. */
+  target: string;
+  queueMember: string;
+  assign: string;
+  unassign: string;
+  feature: { productId: string; name: string };
+  purchase: { productId: string; amountMinor: bigint };
+  reduce: { productId: string; newTotal: number };
+  /** A product no caller holds, for "assign to myself". */
+  selfProduct: string;
+  owner: string | null;
+}
+
+export const PLANS: Record<string, AccountPlan> = {
+  [GOTO]: {
+    accountId: GOTO, target: 'usr_demo_goto_agent', queueMember: 'usr_demo_goto_manager',
+    assign: 'goto_meeting', unassign: 'goto_connect_standard', feature: { productId: 'goto_connect_standard', name: 'voicemail' },
+    purchase: { productId: 'goto_meeting', amountMinor: 1400n }, reduce: { productId: 'goto_meeting', newTotal: 9 },
+    selfProduct: 'goto_meeting', owner: null,
+  },
+  [ZENDESK]: {
+    accountId: ZENDESK, target: 'usr_demo_zendesk_agent1', queueMember: 'usr_demo_zendesk_agent2',
+    assign: 'zendesk_talk', unassign: 'zendesk_chat', feature: { productId: 'zendesk_chat', name: 'chat_triggers' },
+    purchase: { productId: 'zendesk_support', amountMinor: 5500n }, reduce: { productId: 'zendesk_support', newTotal: 4 },
+    selfProduct: 'zendesk_guide', owner: 'usr_demo_zendesk_owner',
+  },
+};
+
+/** Rows the requests need: a queue with a member and a pending sales order, made by the account's super admin. */
+export interface Fixtures {
+  queueId: string;
+  orderId: string;
+}
+
+export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): Promise<Fixtures> {
+  const admin = bearer(await stack.sign({ subject: `usr_matrix_setup_${plan.accountId}`, accountId: plan.accountId, roles: ['super_admin'] }));
+  const must = async (method: string, body: Record<string, unknown>) => {
+    const outcome = await stack.call(method, body, admin);
+    if (outcome.response === undefined) throw new Error(`fixture ${method} failed: ${outcome.message}`);
+    return outcome.response as Record<string, Record<string, string>>;
+  };
+  const queueId = (await must('CreateQueue', { kind: QueueKind.CALL, name: 'Security matrix' })).queue!.id!;
+  await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
+  const orderId = (await must('RequestSeatsFromSales', { productId: plan.purchase.productId, quantity: 1 })).order!.id!;
+  return { queueId, orderId };
+}
+
+/** A row of the matrix: the RPC, what the attempt is, and its request. */
+export interface Probe {
+  rpc: string;
+  label: string;
+  /** Only meaningful for callers that are users of the account (the caller's own user id). */
+  self?: boolean;
+  body(caller: { userId: string | null }): Record<string, unknown>;
+}
+
+export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false): Probe[] {
+  const account = { accountId: plan.accountId };
+  const change = { ...account, validateOnly: !commit };
+  const fixed = (rpc: string, label: string, body: Record<string, unknown>): Probe => ({ rpc, label, body: () => body });
+  const createUser = (label: string, extra: Record<string, unknown>) =>
+    fixed('CreateUser', label, { ...change, email: 'matrix.new@example.test', displayName: 'Matrix New', ...extra });
+  return [
+    fixed('ListProducts', 'ListProducts', {}),
+    fixed('GetAccount', 'GetAccount', account),
+    fixed('GetSeatUsage', 'GetSeatUsage', account),
+    fixed('ListUsers', 'ListUsers', account),
+    fixed('ListAssignments', 'ListAssignments', account),
+    fixed('ListQueues', 'ListQueues', account),
+    fixed('ListAuditEvents', 'ListAuditEvents', account),
+    createUser('CreateUser (member)', { roles: ['member'] }),
+    createUser('CreateUser (admin)', { roles: ['admin'] }),
+    createUser('CreateUser (super_admin)', { roles: ['super_admin'] }),
+    createUser('CreateUser (owner)', { roles: ['owner'] }),
+    createUser('CreateUser (member + manage_users)', { roles: ['member'], permissions: ['manage_users'] }),
+    createUser('CreateUser (member + manage_licenses)', { roles: ['member'], permissions: ['manage_licenses'] }),
+    createUser('CreateUser (member, with a license)', { roles: ['member'], products: [{ productId: plan.assign }] }),
+    fixed('AssignLicenses', 'AssignLicenses (another user)', { ...change, userId: plan.target, products: [{ productId: plan.assign }] }),
+    { rpc: 'AssignLicenses', label: 'AssignLicenses (to oneself)', self: true, body: ({ userId }) => ({ ...change, userId, products: [{ productId: plan.selfProduct }] }) },
+    fixed('UnassignLicenses', 'UnassignLicenses', { ...change, userId: plan.target, productIds: [plan.unassign] }),
+    fixed('UpdateFeatures', 'UpdateFeatures', { ...change, userId: plan.target, productId: plan.feature.productId, features: { [plan.feature.name]: false } }),
+    fixed('PurchaseSeats', 'PurchaseSeats', { ...change, productId: plan.purchase.productId, quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: plan.purchase.amountMinor } }),
+    fixed('RequestSeatsFromSales', 'RequestSeatsFromSales', { ...change, productId: plan.purchase.productId, quantity: 1 }),
+    fixed('CompleteSalesOrder', 'CompleteSalesOrder', { ...change, orderId: fixtures.orderId }),
+    fixed('ReduceSeats', 'ReduceSeats', { ...change, productId: plan.reduce.productId, newTotal: plan.reduce.newTotal }),
+    fixed('CreateQueue', 'CreateQueue', { ...change, kind: QueueKind.INBOUND, name: 'Matrix queue' }),
+    fixed('AddQueueMember', 'AddQueueMember', { ...change, queueId: fixtures.queueId, userId: plan.target, role: QueueRole.SUPERVISOR }),
+    fixed('RemoveQueueMember', 'RemoveQueueMember', { ...change, queueId: fixtures.queueId, userId: plan.queueMember }),
+    fixed('RemoveUserFromAllQueues', 'RemoveUserFromAllQueues', { ...change, userId: plan.queueMember }),
+  ];
+}

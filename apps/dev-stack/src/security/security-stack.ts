@@ -1,0 +1,79 @@
+/**
+ * The dev stack on a throw-away directory for the security tests, with what they need: the
+ * signing key (to mint good and bad tokens) and a raw call that sends exactly the metadata given.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { pino } from 'pino';
+import { LicensingService } from '@acme/contracts';
+import { loadOrCreateDevKeys, signToken, type DevKeys, type TokenClaims } from '@acme/auth';
+import { decodeGrpcError, GrpcStatus, toServiceDefinition } from '@acme/grpc';
+import { loadLicensingConfig } from '@acme/licensing';
+import type { Logger } from '@acme/util';
+import { startDevStack, type DevStack } from '../dev-stack.js';
+
+export const ISSUER = 'acme-dev';
+export const AUDIENCE = 'licensing';
+export const GOTO = 'acct_demo_goto';
+export const ZENDESK = 'acct_demo_zendesk';
+/** Every RPC of the licensing service, by name. */
+export const RPCS = LicensingService.methods.map((m) => m.name);
+
+/** What came back from one call. */
+export interface Outcome {
+  code: GrpcStatus;
+  reason?: string;
+  message: string;
+  requestId?: string;
+  response?: unknown;
+}
+
+export interface SecurityStack {
+  address: string;
+  keys: DevKeys;
+  /** A token signed with the stack's key; issuer and audience default to the service's. */
+  sign(claims: Omit<TokenClaims, 'issuer' | 'audience'> & Partial<Pick<TokenClaims, 'issuer' | 'audience'>>): Promise<string>;
+  /** Calls `method` sending `authorization` exactly as given (none when undefined). */
+  call(method: string, body: Record<string, unknown>, authorization?: string, extra?: Record<string, string>): Promise<Outcome>;
+  stop(): Promise<void>;
+}
+
+export async function startSecurityStack(options: { logger?: Logger } = {}): Promise<SecurityStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'security-'));
+  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+  const keysFile = join(dir, 'dev-jwks.json');
+  const stack: DevStack = await startDevStack({ config, logger: options.logger ?? pino({ level: 'silent' }), devKeysFile: keysFile });
+  const keys = await loadOrCreateDevKeys(keysFile);
+  const Constructor = makeGenericClientConstructor(toServiceDefinition(LicensingService), LicensingService.typeName);
+  type Unary = (request: unknown, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: unknown) => void) => void;
+  const client = new Constructor(stack.address, credentials.createInsecure()) as unknown as Client & Record<string, Unary>;
+  return {
+    address: stack.address,
+    keys,
+    sign: (claims) => signToken(keys.privateJwk, { issuer: ISSUER, audience: AUDIENCE, ...claims }),
+    async call(method, body, authorization, extra = {}) {
+      const descriptor = LicensingService.methods.find((m) => m.name === method);
+      if (!descriptor) throw new Error(`no RPC ${method}`);
+      const metadata = new Metadata();
+      if (authorization !== undefined) metadata.set('authorization', authorization);
+      for (const [key, value] of Object.entries(extra)) metadata.set(key, value);
+      return new Promise<Outcome>((resolve) => {
+        client[descriptor.localName]!.call(client, create(descriptor.input, body as never), metadata, { deadline: Date.now() + 10_000 }, (error, response) => {
+          if (!error) return resolve({ code: GrpcStatus.OK, message: '', response });
+          const decoded = decodeGrpcError(error);
+          resolve({ code: decoded.code, message: decoded.message, ...(decoded.errorInfo ? { reason: decoded.errorInfo.reason } : {}), ...(decoded.requestId ? { requestId: decoded.requestId } : {}) });
+        });
+      });
+    },
+    async stop() {
+      client.close();
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bearer = (token: string) => `Bearer ${token}`;
