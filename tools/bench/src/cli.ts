@@ -1,14 +1,20 @@
 /**
  * Benchmarks, each measured as a ratio against a ceiling in the same run (the machine is noisy):
  *   npm run bench -- reads [--runs 5]
+ *   npm run bench -- writes [--runs 5]
+ *   npm run bench -- rules [--runs 5]
  * Figures are written to docs/benchmarks.md with the command that produced them.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { writeSection, type BenchmarkSection } from './lib/report.js';
 import { readsBenchmark } from './benchmarks/reads.js';
+import { writesBenchmark } from './benchmarks/writes.js';
+import { rulesBenchmark } from './benchmarks/rules.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<BenchmarkSection>> = {
   reads: readsBenchmark,
+  writes: writesBenchmark,
+  rules: rulesBenchmark,
 };
 
 const runsOption = (value: string) => {

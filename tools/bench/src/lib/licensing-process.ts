@@ -21,14 +21,14 @@ export interface LicensingProcess {
  * given database, with fresh signing keys, metrics on, and per-call logs off (LOG_LEVEL=warn: a
  * JSON line per call is I/O the benchmark would otherwise measure).
  */
-export async function startLicensingProcess(env: Record<string, string>): Promise<LicensingProcess> {
+export async function startLicensingProcess(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<LicensingProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-licensing-'));
   const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
   const [grpcPort, metricsPort] = [await freePort(), await freePort()];
   const process_ = startNode('apps/licensing-service/src/main.ts', {
     GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort), JWT_JWKS_FILE: join(dir, 'jwks.json'), LOG_LEVEL: 'warn', ...env,
-  });
+  }, options);
   const address = `127.0.0.1:${grpcPort}`;
   try {
     await waitFor(async () => (await checkHealth(address)) === 'SERVING', `licensing service (${process_.stderr()})`, 120_000);

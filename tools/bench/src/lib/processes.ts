@@ -28,8 +28,8 @@ export interface NodeProcess {
  * Starts a TypeScript entry point as its own Node process (node with the tsx loader: the tsx
  * command would be a wrapper process, and CPU and memory figures must be the real process's).
  */
-export function startNode(entry: string, env: Record<string, string>, options: { stdout?: 'ignore' | 'inherit' | 'pipe' } = {}): NodeProcess {
-  const child = spawn(NODE, ['--import', 'tsx', entry], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'] });
+export function startNode(entry: string, env: Record<string, string>, options: { stdout?: 'ignore' | 'inherit' | 'pipe'; nodeArgs?: string[] } = {}): NodeProcess {
+  const child = spawn(NODE, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,0 +1,57 @@
+/**
+ * AssignLicenses load over gRPC from its own process: CLIENTS concurrent callers for SECONDS, each
+ * call giving GoTo Meeting to the next bench user without one (accounts in turn), with an
+ * idempotency key, as a caller would. Tokens come from TOKENS_FILE ({ "acct_b0": "<jwt>", … }).
+ * Prints one JSON line: { calls, seconds, errors: { code: n }, p50Ms, p99Ms, assignedAt: [[assignmentId, epochMs], …] }.
+ */
+import { readFileSync } from 'node:fs';
+import { LicensingService } from '@acme/contracts';
+import { createClient, decodeGrpcError } from '@acme/grpc';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is required`);
+  return value;
+};
+const clients = Number(env('CLIENTS'));
+const accounts = Number(env('ACCOUNTS'));
+const users = Number(env('USERS'));
+const deadline = Date.now() + Number(env('SECONDS')) * 1000;
+/** Optional pause between a caller's calls, to hold a fixed fraction of the maximum rate. */
+const pauseMs = Number(process.env.PAUSE_MS ?? 0);
+const tokens = JSON.parse(readFileSync(env('TOKENS_FILE'), 'utf8')) as Record<string, string>;
+const client = createClient(LicensingService, env('ADDRESS'), {});
+let next = Number(env('OFFSET'));
+let calls = 0;
+const errors: Record<string, number> = {};
+const latencies: number[] = [];
+const assignedAt: [string, number][] = [];
+
+async function worker(): Promise<void> {
+  while (Date.now() < deadline) {
+    const n = next++;
+    const account = n % accounts;
+    const user = Math.floor(n / accounts) % users;
+    const started = performance.now();
+    try {
+      const response = await client.assignLicenses(
+        { userId: `usr_b${account}_${user}`, products: [{ productId: 'goto_meeting' }], idempotencyKey: `bench-${process.pid}-${n}` },
+        { token: tokens[`acct_b${account}`]! },
+      );
+      latencies.push(performance.now() - started);
+      calls++;
+      if (process.env.RECORD_TIMES) assignedAt.push([response.results[0]!.assignment!.id, Date.now()]);
+    } catch (error) {
+      const code = decodeGrpcError(error as never).errorInfo?.reason ?? 'UNKNOWN';
+      errors[code] = (errors[code] ?? 0) + 1;
+    }
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
+const started = Date.now();
+await Promise.all(Array.from({ length: clients }, worker));
+latencies.sort((a, b) => a - b);
+const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, p50Ms: at(50), p99Ms: at(99), assignedAt })}\n`);
+client.close();
