@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, PendingOutboxEvent } from '@acme/licensing-data-access';
 import { LICENSE_EVENTS_TOPIC, type EventMessage, type EventPublisher } from '@acme/messaging';
 import { backoffDelay, type Logger } from '@acme/util';
+import { batchLogFields, type BatchLogFields } from './relay-log.js';
 
 /** What the relay needs of the database (the outbox half of `Database`). */
 export type RelayStore = Pick<Database['outbox'], 'shardsWithPending' | 'relayShard'>;
@@ -51,6 +52,8 @@ export class OutboxRelay {
   private pauseController: AbortController | null = null;
   private pauseWakeable = false;
   private turn = 0;
+  /** The batch whose publish failed last, for the warning that says what waits in the outbox. */
+  private failedBatch: BatchLogFields | null = null;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.topic = options.topic ?? LICENSE_EVENTS_TOPIC;
@@ -93,7 +96,8 @@ export class OutboxRelay {
         this.counters.consecutiveFailures += 1;
         this.counters.lastError = error instanceof Error ? error.message : String(error);
         delay = backoffDelay(this.counters.consecutiveFailures, { initialMs: 200, maxMs: this.maxBackoffMs });
-        this.options.logger.warn({ err: error, attempt: this.counters.consecutiveFailures, retryInMs: delay }, 'outbox relay could not publish; events stay in the outbox');
+        this.options.logger.warn({ err: error, attempt: this.counters.consecutiveFailures, retryInMs: delay, ...this.failedBatch }, 'outbox relay could not publish; events stay in the outbox');
+        this.failedBatch = null;
         // While failing, new commits must not cut the back-off short (a retry storm on a dead broker).
         await this.pause(delay, false);
         continue;
@@ -124,8 +128,15 @@ export class OutboxRelay {
     return busy;
   }
 
-  private publish(events: PendingOutboxEvent[]): Promise<void> {
-    return this.options.publisher.publish(this.topic, events.map(toMessage));
+  private async publish(events: PendingOutboxEvent[]): Promise<void> {
+    try {
+      await this.options.publisher.publish(this.topic, events.map(toMessage));
+    } catch (error) {
+      this.failedBatch = batchLogFields(events);
+      throw error;
+    }
+    // One line per batch (at most one per committed change) naming each event's causation id.
+    this.options.logger.info(batchLogFields(events), 'outbox events published');
   }
 
   /** Waits `ms`; `stop()` always ends the wait, `wake()` only when `wakeable`. */
