@@ -45,7 +45,9 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
     const at = now();
     const records: EventRecord[] = [];
     const dead: EventMessage[] = [];
-    const unknown: string[] = [];
+    // The event and causation ids of decodable events, so each log line leads back to the request.
+    const ids = new Map<EventMessage, { eventId: string; causationId: string }>();
+    const unknown: { eventType: string; eventId: string; causationId: string }[] = [];
     const occurred: number[] = [];
     for (const message of messages) {
       const decoded = decode(message);
@@ -54,9 +56,13 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
         continue;
       }
       const envelope = decoded.envelope;
+      const traced = { eventId: envelope.eventId, causationId: envelope.causationId };
       const meaning = interpretEvent(envelope, { key: message.key });
-      if (meaning.outcome === 'invalid') dead.push(deadLetter(message, meaning.reason, at));
-      else if (meaning.outcome === 'unknown_type') unknown.push(meaning.eventType);
+      if (meaning.outcome === 'invalid') {
+        const letter = deadLetter(message, meaning.reason, at);
+        ids.set(letter, traced);
+        dead.push(letter);
+      } else if (meaning.outcome === 'unknown_type') unknown.push({ eventType: meaning.eventType, ...traced });
       else {
         records.push({
           eventId: envelope.eventId, accountId: envelope.accountId, sequence: Number(envelope.sequence), eventType: envelope.eventType,
@@ -72,19 +78,19 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
     // commit offsets past a dead letter that never reached the topic.
     if (dead.length > 0) {
       await options.deadLetters.publish(LICENSE_EVENTS_DLQ_TOPIC, dead);
-      for (const d of dead) options.logger.warn({ reason: d.headers?.['dlq-reason'], key: d.key, offset: d.headers?.['dlq-source-offset'] }, 'license event sent to the dead-letter topic');
+      for (const d of dead) options.logger.warn({ reason: d.headers?.['dlq-reason'], key: d.key, offset: d.headers?.['dlq-source-offset'], ...ids.get(d) }, 'license event sent to the dead-letter topic');
     }
     const result = records.length > 0 ? await options.ledger.record(records, at) : { recorded: 0, duplicates: 0 };
-    for (const type of unknown) {
-      stats.unknownTypes[type] = (stats.unknownTypes[type] ?? 0) + 1;
-      options.logger.info({ eventType: type }, 'license event of an unknown type skipped');
+    for (const skipped of unknown) {
+      stats.unknownTypes[skipped.eventType] = (stats.unknownTypes[skipped.eventType] ?? 0) + 1;
+      options.logger.info(skipped, 'license event of an unknown type skipped');
     }
     stats.recorded += result.recorded;
     stats.duplicates += result.duplicates;
     stats.deadLettered += dead.length;
     const ages = occurred.map((t) => at.getTime() - t);
     if (ages.length > 0) stats.lastEventAgeMs = Math.min(...ages);
-    options.onBatch?.({ recorded: result.recorded, duplicates: result.duplicates, deadLettered: dead.length, unknown, eventAgesMs: ages });
+    options.onBatch?.({ recorded: result.recorded, duplicates: result.duplicates, deadLettered: dead.length, unknown: unknown.map((u) => u.eventType), eventAgesMs: ages });
   };
 
   return { handle, stats: () => structuredClone(stats) };
