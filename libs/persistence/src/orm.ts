@@ -5,6 +5,8 @@ import { MikroORM as PostgresORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import type { Pool } from 'pg';
+import { releaseDeadConnections } from './pool-guard.js';
 
 /** Either driver's ORM, seen through what both share (SQL entity manager, schema, migrator). */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
@@ -27,10 +29,15 @@ export interface Schema {
   defaultSqlitePath: string;
 }
 
+/** How long a request waits for a PostgreSQL connection (a new one, or a free one of the pool). */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 /** `postgres` for PostgreSQL URLs, `libsql` for the embedded file. */
 export function dialectOf(options: OrmOptions): 'postgres' | 'libsql' {
   return options.databaseUrl ? 'postgres' : 'libsql';
 }
+
+let ormInstances = 0;
 
 export async function createOrm(schema: Schema, options: OrmOptions): Promise<Orm> {
   const common = {
@@ -42,10 +49,20 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
     debug: options.debug ?? false,
     // Work always forks an EntityManager per unit of work; the global one is never used.
     allowGlobalContext: false,
+    // MikroORM finds the running transaction by context name: with the shared default, a unit of
+    // work of one ORM started inside another's transaction (the relay handing events to the
+    // embedded ledger) joined that transaction on the wrong database.
+    contextName: `orm-${++ormInstances}`,
   };
   if (options.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('databaseUrl must start with postgres:// or postgresql://');
-    return (await PostgresORM.init({ ...common, clientUrl: options.databaseUrl, pool: { max: options.poolSize ?? 10 } })) as unknown as Orm;
+    const driverOptions = {
+      onPoolCreated: (pool: Pool) => void pool,
+      // A database that does not answer fails the call (UNAVAILABLE) instead of queueing it forever.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    };
+    return (await PostgresORM.init({ ...common, clientUrl: options.databaseUrl, pool: { max: options.poolSize ?? 10 }, driverOptions })) as unknown as Orm;
   }
   const path = options.sqlitePath ?? schema.defaultSqlitePath;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
