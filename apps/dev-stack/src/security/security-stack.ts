@@ -29,10 +29,14 @@ export interface Outcome {
   message: string;
   requestId?: string;
   response?: unknown;
+  /** Everything the caller received besides the response: status text and every trailer, bytes as latin1. */
+  trailers?: string;
 }
 
 export interface SecurityStack {
   address: string;
+  /** The libsql database file (unused when `DATABASE_URL` is given). */
+  databaseFile: string;
   keys: DevKeys;
   /** A token signed with the stack's key; issuer and audience default to the service's. */
   sign(claims: Omit<TokenClaims, 'issuer' | 'audience'> & Partial<Pick<TokenClaims, 'issuer' | 'audience'>>): Promise<string>;
@@ -41,9 +45,10 @@ export interface SecurityStack {
   stop(): Promise<void>;
 }
 
-export async function startSecurityStack(options: { logger?: Logger } = {}): Promise<SecurityStack> {
+export async function startSecurityStack(options: { logger?: Logger; env?: Record<string, string> } = {}): Promise<SecurityStack> {
   const dir = mkdtempSync(join(tmpdir(), 'security-'));
-  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+  const databaseFile = join(dir, 'licensing.db');
+  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: databaseFile, SEED_DEMO: 'true', LOG_LEVEL: 'silent', ...options.env });
   const keysFile = join(dir, 'dev-jwks.json');
   const stack: DevStack = await startDevStack({ config, logger: options.logger ?? pino({ level: 'silent' }), devKeysFile: keysFile });
   const keys = await loadOrCreateDevKeys(keysFile);
@@ -52,6 +57,7 @@ export async function startSecurityStack(options: { logger?: Logger } = {}): Pro
   const client = new Constructor(stack.address, credentials.createInsecure()) as unknown as Client & Record<string, Unary>;
   return {
     address: stack.address,
+    databaseFile,
     keys,
     sign: (claims) => signToken(keys.privateJwk, { issuer: ISSUER, audience: AUDIENCE, ...claims }),
     async call(method, body, authorization, extra = {}) {
@@ -64,7 +70,8 @@ export async function startSecurityStack(options: { logger?: Logger } = {}): Pro
         client[descriptor.localName]!.call(client, create(descriptor.input, body as never), metadata, { deadline: Date.now() + 10_000 }, (error, response) => {
           if (!error) return resolve({ code: GrpcStatus.OK, message: '', response });
           const decoded = decodeGrpcError(error);
-          resolve({ code: decoded.code, message: decoded.message, ...(decoded.errorInfo ? { reason: decoded.errorInfo.reason } : {}), ...(decoded.requestId ? { requestId: decoded.requestId } : {}) });
+          const trailers = [error.details, ...Object.values(error.metadata?.getMap() ?? {}).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))].join('\n');
+          resolve({ code: decoded.code, message: decoded.message, trailers, ...(decoded.errorInfo ? { reason: decoded.errorInfo.reason } : {}), ...(decoded.requestId ? { requestId: decoded.requestId } : {}) });
         });
       });
     },
