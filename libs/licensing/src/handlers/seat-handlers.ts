@@ -97,7 +97,8 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
 
     async reduceSeats(request, { principal, requestId }) {
       const problems = new RequestProblems().slug('product_id', request.productId);
-      if (request.newTotal < 0 || request.newTotal > MAX_SEATS * 100) problems.add('new_total', 'must be 0 or more');
+      if (request.newTotal < 0) problems.add('new_total', 'must be 0 or more');
+      else if (request.newTotal > MAX_SEATS * 100) problems.add('new_total', 'must be below the current number of purchased seats (use PurchaseSeats to add)');
       if (!(request.downgradeOrder in ORDER_NAMES)) problems.add('downgrade_order', 'unknown order');
       const explicit = request.downgradeOrder === DowngradeOrder.EXPLICIT;
       if (!explicit && request.explicitUserIds.length > 0) problems.add('explicit_user_ids', 'only with DOWNGRADE_ORDER_EXPLICIT');
