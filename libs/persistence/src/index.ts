@@ -1,3 +1,5 @@
 export { createOrm, dialectOf, migrateUp } from './orm.js';
 export type { Orm, OrmOptions, Schema } from './orm.js';
 export { isPostgres } from './platform.js';
+export { isConnectionLost } from './connection-loss.js';
+export { commitOutcome, writingTransactionId } from './commit-outcome.js';

@@ -57,7 +57,7 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
   if (options.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('databaseUrl must start with postgres:// or postgresql://');
     const driverOptions = {
-      onPoolCreated: (pool: Pool) => void pool,
+      onPoolCreated: (pool: Pool) => releaseDeadConnections(pool),
       // A database that does not answer fails the call (UNAVAILABLE) instead of queueing it forever.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,

@@ -1,0 +1,90 @@
+/**
+ * Lost PostgreSQL connections, against the real server: they are recognised as such (and only
+ * they), and the pool recovers from connections killed in the middle of a transaction instead of
+ * leaking their slots until every query waits forever.
+ */
+import { createServer, type Server } from 'node:net';
+import { EntitySchema } from '@mikro-orm/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withPostgresDatabase } from '@acme/testing';
+import { isConnectionLost } from './connection-loss.js';
+import { createOrm, type Orm } from './orm.js';
+
+const fixture = await withPostgresDatabase('connloss');
+// MikroORM refuses to start without an entity; this one is never used.
+const schema = { entities: [new EntitySchema({ name: 'Unused', properties: { id: { type: 'number', primary: true } } })], migrations: [], defaultSqlitePath: ':memory:' };
+let orm: Orm;
+beforeAll(async () => {
+  if (!fixture.skip) orm = await createOrm(schema, { databaseUrl: fixture.url, poolSize: 2 });
+});
+afterAll(async () => {
+  await orm?.close(true);
+});
+
+/** Terminates every session of the test database (two statements: see faults/connection-killer.ts). */
+async function killSessions(): Promise<number> {
+  const admin = new pg.Client({ connectionString: fixture.url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [rows.map((r) => r.pid)]);
+    return rows.length;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The error of opening `url` and running one statement (MikroORM may connect at start or at first use). */
+async function firstQueryError(url: string): Promise<unknown> {
+  try {
+    const other = await createOrm(schema, { databaseUrl: url });
+    try {
+      await other.em.fork().execute('select 1');
+      return null;
+    } finally {
+      await other.close(true);
+    }
+  } catch (error) {
+    return error;
+  }
+}
+
+const sleepInTransaction = (seconds: number) => orm.em.fork().transactional((em) => em.execute(`select pg_sleep(${seconds})`));
+
+describe.skipIf(fixture.skip)('lost PostgreSQL connections', () => {
+  it('are given back to the pool when killed mid-transaction, so later transactions still get one', async () => {
+    for (let round = 0; round < 3; round++) {
+      // Both pool slots are inside a transaction when their sessions die.
+      const doomed = [sleepInTransaction(2), sleepInTransaction(2)].map((p) => p.then(() => 'committed', (e: unknown) => e));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await killSessions()).toBeGreaterThanOrEqual(2);
+      for (const outcome of await Promise.all(doomed)) expect(isConnectionLost(outcome), String(outcome)).toBe(true);
+    }
+    // Before the fix, the pool's two slots were gone after the first round and this waited forever.
+    const started = Date.now();
+    await Promise.all([sleepInTransaction(0), sleepInTransaction(0), sleepInTransaction(0)]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('recognises a refused connection and a silent server as lost, and a refused statement as not', async () => {
+    expect(isConnectionLost(await firstQueryError('postgres://postgres@127.0.0.1:1/none'))).toBe(true);
+
+    const statement = await orm.em.fork().execute('select * from no_such_table').catch((e: unknown) => e);
+    expect(isConnectionLost(statement)).toBe(false);
+    const division = await orm.em.fork().execute('select 1/0').catch((e: unknown) => e);
+    expect(isConnectionLost(division)).toBe(false);
+    expect(isConnectionLost(new Error('something else'))).toBe(false);
+  });
+
+  it('gives up on a server that accepts but never answers after the connect timeout', { timeout: 15_000 }, async () => {
+    const silent: Server = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const started = Date.now();
+    const error = await firstQueryError(`postgres://postgres@127.0.0.1:${port}/none`);
+    silent.close();
+    expect(isConnectionLost(error), String(error)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+});
