@@ -55,8 +55,9 @@ const MAX_ATTEMPTS = 5;
 export async function openLedgerDatabase(options: OrmOptions) {
   const orm = await createOrm(options);
   const em = () => orm.em.fork();
+  const dialect = dialectOf(options);
   return {
-    dialect: dialectOf(options),
+    dialect,
     /** Applies pending migrations (idempotent). */
     migrate: async (): Promise<void> => void (await migrateUp(orm)),
     /**
@@ -66,7 +67,8 @@ export async function openLedgerDatabase(options: OrmOptions) {
     async record(events: EventRecord[], processedAt: Date): Promise<RecordResult> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await em().transactional((tx) => recordOnce(tx, events, processedAt));
+          const record = dialect === 'postgres' ? recordOnPostgres : recordOnce;
+          return await em().transactional((tx) => record(tx, events, processedAt));
         } catch (error) {
           // A concurrent consumer (a rebalance hand-over) committed one of these first: look again.
           if (!(error instanceof UniqueConstraintViolationException) || attempt >= MAX_ATTEMPTS) throw error;
@@ -120,10 +122,55 @@ export async function openLedgerDatabase(options: OrmOptions) {
 
 export type LedgerDatabase = Awaited<ReturnType<typeof openLedgerDatabase>>;
 
-async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Promise<RecordResult> {
-  // A batch may carry one event twice (redelivered next to itself): the first copy counts.
+/** A batch may carry one event twice (redelivered next to itself): the first copy counts. */
+function firstOfEach(events: EventRecord[]): EventRecord[] {
   const seen = new Set<string>();
-  const unique = events.filter((e) => !seen.has(e.eventId) && seen.add(e.eventId));
+  return events.filter((e) => !seen.has(e.eventId) && seen.add(e.eventId));
+}
+
+/**
+ * PostgreSQL: the whole batch in one statement. The rows travel as two JSON parameters (one bound
+ * value each, whatever the batch size); ON CONFLICT DO NOTHING skips events recorded before (and
+ * waits for, then skips, one a concurrent consumer is recording), and only the events it inserted
+ * get their entries.
+ */
+async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date): Promise<RecordResult> {
+  const unique = firstOfEach(events);
+  const rows = unique.map((e) => ({
+    event_id: e.eventId, account_id: e.accountId, sequence: e.sequence, event_type: e.eventType, outcome: e.outcome,
+    topic: e.source?.topic ?? null, topic_partition: e.source?.partition ?? null, topic_offset: e.source?.offset ?? null,
+  }));
+  const entries = unique.flatMap((e) =>
+    e.entries.map((x) => ({
+      id: x.id, event_id: x.eventId, account_id: x.accountId, sequence: x.sequence, kind: x.kind, product_id: x.productId, user_id: x.userId,
+      assignment_id: x.assignmentId, quantity: x.quantity, unit_price_minor: x.unitPriceMinor, currency: x.currency, billing_period: x.billingPeriod,
+      effective_at: x.effectiveAt.toISOString(), reason: x.reason,
+    })),
+  );
+  const [result] = (await tx.execute(RECORD_BATCH_SQL, [JSON.stringify(rows), processedAt.toISOString(), JSON.stringify(entries)], 'all')) as { recorded: string }[];
+  const recorded = Number(result?.recorded ?? 0);
+  return { recorded, duplicates: events.length - recorded };
+}
+
+const RECORD_BATCH_SQL = `
+with incoming as (
+  select * from json_to_recordset(?::json) as e(event_id text, account_id text, sequence int, event_type text, outcome text, topic text, topic_partition int, topic_offset bigint)
+), fresh as (
+  insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, processed_at)
+  select event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, ?::timestamptz from incoming
+  on conflict (event_id) do nothing
+  returning event_id
+), entries as (
+  insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
+  select x.* from json_to_recordset(?::json) as x(id text, event_id text, account_id text, sequence int, kind text, product_id text, user_id text, assignment_id text, quantity int, unit_price_minor bigint, currency text, billing_period text, effective_at timestamptz, reason text)
+  where x.event_id in (select event_id from fresh)
+  returning 1
+)
+select (select count(*) from fresh) as recorded, (select count(*) from entries) as entries`;
+
+/** libsql (one process per file): look the ids up, then insert what is new, through the ORM. */
+async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Promise<RecordResult> {
+  const unique = firstOfEach(events);
   const known = new Set<string>();
   for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
     const ids = unique.slice(i, i + INSERT_CHUNK).map((e) => e.eventId);

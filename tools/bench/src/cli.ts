@@ -3,6 +3,7 @@
  *   npm run bench -- reads [--runs 5]
  *   npm run bench -- writes [--runs 5]
  *   npm run bench -- rules [--runs 5]
+ *   npm run bench -- billing [--runs 5]
  * Figures are written to docs/benchmarks.md with the command that produced them.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -10,11 +11,13 @@ import { writeSection, type BenchmarkSection } from './lib/report.js';
 import { readsBenchmark } from './benchmarks/reads.js';
 import { writesBenchmark } from './benchmarks/writes.js';
 import { rulesBenchmark } from './benchmarks/rules.js';
+import { billingBenchmark } from './benchmarks/billing.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<BenchmarkSection>> = {
   reads: readsBenchmark,
   writes: writesBenchmark,
   rules: rulesBenchmark,
+  billing: billingBenchmark,
 };
 
 const runsOption = (value: string) => {

@@ -82,6 +82,7 @@ function kafkaFeed(config: BillingConfig, logger: Logger): Feed {
       groupId: config.KAFKA_GROUP_ID,
       logger: logger.child({ component: 'kafka-consumer' }),
       chunkSize: config.BILLING_BATCH_SIZE,
+      concurrentPartitions: config.BILLING_CONCURRENT_PARTITIONS,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: config.KAFKA_HEARTBEAT_MS,
     }),

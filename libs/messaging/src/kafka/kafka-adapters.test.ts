@@ -160,3 +160,39 @@ describe('KafkaPublisher through leader moves', () => {
     for (const m of read) expect(m.partition).toBe(partitionOfKey(topic, m.key, 3));
   });
 });
+
+describe('KafkaEventConsumer through group trouble', () => {
+  it('keeps consuming when commits are refused because the group moved on (kafkajs would stop for good)', async () => {
+    const topic = await freshTopic(1);
+    const group = `g-${topic}`;
+    const pub = publisher();
+    const seen: string[] = [];
+    await consumer(group, { chunkSize: 5 }).consume(topic, async (batch) => void seen.push(...batch.map(text)));
+    await pub.publish(topic, Array.from({ length: 10 }, (_, i) => message('k', `before-${i}`)));
+    await until(() => new Set(seen).size === 10);
+    // The coordinator forgets the member for the next commits: kafkajs treats that as fatal.
+    await mock.kafka.injectErrors('OffsetCommit', 'UNKNOWN_MEMBER_ID', 3);
+    await pub.publish(topic, Array.from({ length: 10 }, (_, i) => message('k', `after-${i}`)));
+    await until(() => new Set(seen).size === 20, 60_000);
+    await pub.publish(topic, [message('k', 'still-running')]);
+    await until(() => seen.includes('still-running'), 60_000);
+    const admin = new TopicAdmin(kafka());
+    open.push(admin);
+    await until(async () => (await admin.groupLag(topic, group))[0]!.lag === 0n, 60_000);
+  });
+
+  it('replaces a consumer kafkajs gave up on with a fresh member that carries on', async () => {
+    const topic = await freshTopic(1);
+    const pub = publisher();
+    const seen: string[] = [];
+    await consumer(`g-${topic}`).consume(topic, async (batch) => void seen.push(...batch.map(text)));
+    await pub.publish(topic, [message('k', 'first')]);
+    await until(() => seen.includes('first'));
+    // A commit error kafkajs does not retry and does not restart after.
+    await mock.kafka.injectErrors('OffsetCommit', 'GROUP_AUTHORIZATION_FAILED', 1);
+    await pub.publish(topic, [message('k', 'second')]);
+    await until(() => seen.includes('second'));
+    await pub.publish(topic, [message('k', 'third')]);
+    await until(() => seen.includes('third'), 60_000);
+  });
+});

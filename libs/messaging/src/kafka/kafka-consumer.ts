@@ -13,6 +13,18 @@ export interface KafkaConsumerOptions {
   heartbeatIntervalMs?: number;
   /** Start from the oldest retained message when the group has no committed offset yet. */
   fromBeginning?: boolean;
+  /** Partitions handled at the same time (each in order, each batch committed on its own). */
+  concurrentPartitions?: number;
+}
+
+/** Errors that mean "this member no longer owns the partition": a rebalance took it away. */
+const REBALANCE_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'FENCED_INSTANCE_ID']);
+
+function isRebalanceError(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.type && REBALANCE_ERRORS.has(e.type)) return true;
+  }
+  return false;
 }
 
 /**
@@ -20,52 +32,98 @@ export interface KafkaConsumerOptions {
  * a chunk, never before: a crash between the two redelivers the chunk, and handlers de-duplicate.
  * A failing handler is retried with back-off (while heartbeating, so the group keeps the member);
  * the messages are neither skipped nor committed until it succeeds.
+ *
+ * It never stops by itself: a commit refused because a rebalance took the partition away leaves
+ * the chunk to its next owner, and when kafkajs gives up on a consumer (it does not restart after
+ * "non-retriable" group errors, tulios/kafkajs#1466) a fresh one joins in its place.
  */
 export class KafkaEventConsumer implements EventConsumer {
-  private readonly consumer: Consumer;
+  private consumer: Consumer | null = null;
   private readonly chunkSize: number;
+  private subscription: { topic: string; handler: BatchHandler } | null = null;
+  private stopping = false;
+  private restarts = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: KafkaConsumerOptions,
   ) {
     this.chunkSize = options.chunkSize ?? 500;
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+  }
+
+  async consume(topic: string, handler: BatchHandler): Promise<void> {
+    this.subscription = { topic, handler };
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+  }
+
+  private async start(): Promise<void> {
+    const { topic, handler } = this.subscription!;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
       retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
     });
-    this.consumer.on(this.consumer.events.CRASH, (event) => {
-      options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'Kafka consumer crashed');
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'Kafka consumer crashed');
+      if (!event.payload.restart && !this.stopping && this.consumer === consumer) this.replace(consumer);
     });
-  }
-
-  async consume(topic: string, handler: BatchHandler): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload, handler),
+      partitionsConsumedConcurrently: this.options.concurrentPartitions ?? 1,
+      eachBatch: (payload) => this.handleBatch(consumer, payload, handler),
     });
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
+  /** A consumer kafkajs will not restart is replaced by a fresh member, after a back-off. */
+  private replace(dead: Consumer): void {
+    const delay = backoffDelay(++this.restarts, { initialMs: 500, maxMs: 30_000 });
+    this.options.logger.warn({ retryInMs: delay }, 'starting a fresh Kafka consumer in place of the crashed one');
+    setTimeout(() => {
+      if (this.stopping) return;
+      dead
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => this.start())
+        .then(
+          () => (this.restarts = 0),
+          (error: unknown) => {
+            this.options.logger.error({ err: error }, 'the fresh Kafka consumer could not start; trying again');
+            this.replace(dead);
+          },
+        );
+    }, delay);
   }
 
-  private async handleBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+  private async handleBatch(consumer: Consumer, payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.chunkSize).map((m) => toConsumed(batch.topic, batch.partition, m));
       if (!(await this.handleWithRetry(chunk, handler, payload))) return;
       const last = chunk[chunk.length - 1]!.offset;
+      try {
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+      } catch (error) {
+        if (!isRebalanceError(error)) throw error;
+        // Handled but not committed: left unresolved, the chunk is read again (here, or by the
+        // partition's next owner) and committed then; the handler's de-duplication makes that
+        // harmless. Throwing here would stop the consumer for good.
+        this.options.logger.warn({ err: error, partition: batch.partition, offset: last }, 'offsets not committed (the group moved on); the chunk will be read again');
+        return;
+      }
       resolveOffset(last);
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       await heartbeat();
     }
   }

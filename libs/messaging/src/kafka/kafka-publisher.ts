@@ -1,4 +1,4 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { EventMessage, EventPublisher } from '../event-bus.js';
 import { PartitionCounts, partitionOfKey } from './partitioning.js';
 
@@ -72,6 +72,8 @@ export class KafkaPublisher implements EventPublisher {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // Partitions are chosen here (partitionOfKey); naming the default keeps kafkajs from warning about it.
+        createPartitioner: Partitioners.DefaultPartitioner,
         // A few quick retries inside one send; longer outages are the caller's back-off.
         retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 3 },
       });
