@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
-import { dialectOf } from '@acme/persistence';
+import { commitOutcome, dialectOf, isConnectionLost, writingTransactionId } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
@@ -12,6 +12,11 @@ import { announceChanges, watchAccountChanges, type ChangeFeedHandlers, type Com
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
 const MAX_ATTEMPTS = 5;
+
+/** A lost or refused database connection, as callers see it: retryable. */
+function databaseUnavailable(cause: unknown): AppError {
+  return new AppError('unavailable', 'the database is unavailable; retry with backoff', { reason: 'UNAVAILABLE', cause });
+}
 
 export interface DatabaseOptions extends OrmOptions {
   /** Catalog file loaded by `migrate()`; defaults to catalog/catalog.json. */
@@ -27,6 +32,16 @@ export async function openDatabase(options: DatabaseOptions) {
   const em = () => orm.em.fork();
   const dialect = dialectOf(options);
   const committed = new Set<(change: CommittedChange) => void>();
+  /** Runs a read; a lost connection is `unavailable` (retryable), not an internal error. */
+  const read = <R>(query: (em: ReturnType<typeof orm.em.fork>) => Promise<R>): Promise<R> =>
+    query(em()).catch((error: unknown) => {
+      throw isConnectionLost(error) ? databaseUnavailable(error) : error;
+    });
+  /** After a commit: tells the listeners what changed, and gives back the work's result. */
+  const afterCommit = <T>(commit: { value: T; change: CommittedChange }): T => {
+    if (commit.change.accounts.length > 0) for (const listener of committed) listener(commit.change);
+    return commit.value;
+  };
   return {
     /** `postgres` or `libsql`. */
     dialect,
@@ -55,12 +70,12 @@ export async function openDatabase(options: DatabaseOptions) {
     /** SQL that would bring the schema in line with the entities; empty when migrations match. */
     pendingSchemaChanges: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
     catalog: {
-      listProducts: () => listProducts(em()),
-      listSuites: () => listSuites(em()),
+      listProducts: () => read((e) => listProducts(e)),
+      listSuites: () => read((e) => listSuites(e)),
     },
     accounts: {
-      get: (accountId: string) => getAccount(em(), accountId),
-      seatUsage: (accountId: string) => getSeatUsage(em(), accountId),
+      get: (accountId: string) => read((e) => getAccount(e, accountId)),
+      seatUsage: (accountId: string) => read((e) => getSeatUsage(e, accountId)),
     },
     outbox: {
       list: (accountId: string) => listOutbox(em(), accountId),
@@ -72,40 +87,64 @@ export async function openDatabase(options: DatabaseOptions) {
       backlog: () => outboxBacklog(em()),
     },
     audit: {
-      list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => listAudit(em(), accountId, filter, page),
+      list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => read((e) => listAudit(e, accountId, filter, page)),
     },
     queues: {
-      list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) => listQueues(em(), accountId, filter),
+      list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) => read((e) => listQueues(e, accountId, filter)),
     },
     assignments: {
-      list: (accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }) => listAssignments(em(), accountId, filter, page),
+      list: (accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }) => read((e) => listAssignments(e, accountId, filter, page)),
     },
     users: {
-      list: (accountId: string, page: { pageSize: number; pageToken?: string }) => listUsers(em(), accountId, page),
+      list: (accountId: string, page: { pageSize: number; pageToken?: string }) => read((e) => listUsers(e, accountId, page)),
     },
     /**
      * Runs `work` in one transaction: everything it changes commits together or not at all.
      * `dryRun` rolls back after `work` and still returns its result (validate_only).
+     *
+     * A lost database connection is retried while the transaction certainly did not commit, then
+     * answered as `unavailable`. If it was lost during the COMMIT itself, PostgreSQL is asked on a
+     * fresh connection what became of the transaction: committed (the result stands), aborted (run
+     * again), or unknown when it cannot be asked (`unavailable` with `commit_outcome: unknown`:
+     * the caller cannot tell whether the change happened; retrying with the same idempotency key
+     * is how to find out safely).
      */
     async transaction<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
       // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
       // running it again is safe because `work` reads everything it decides on inside it.
       for (let attempt = 1; ; attempt++) {
+        const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange };
         try {
-          let change: CommittedChange = { accounts: [], events: 0 };
-          const result = await em().transactional(async (txEm) => {
+          await em().transactional(async (txEm) => {
             const tx = new LicensingTx(txEm);
             const value = await work(tx);
             if (options.dryRun) throw new RollbackSignal(value);
-            change = { accounts: [...tx.changedAccounts], events: tx.appendedEvents };
+            const change = { accounts: [...tx.changedAccounts], events: tx.appendedEvents };
             // Other instances hear of the change when (and only if) it commits.
             if (dialect === 'postgres' && change.accounts.length > 0) await announceChanges(txEm, change.accounts);
-            return value;
+            // Flushed here rather than by transactional(), so that what fails after this is the COMMIT.
+            await txEm.flush();
+            if (dialect === 'postgres') commit.xid = await writingTransactionId(txEm);
+            Object.assign(commit, { started: true, value, change });
           });
-          if (change.accounts.length > 0) for (const listener of committed) listener(change);
-          return result;
+          return afterCommit(commit);
         } catch (error) {
           if (error instanceof RollbackSignal) return error.value as T;
+          if (isConnectionLost(error)) {
+            if (commit.started && commit.xid !== null) {
+              const outcome = await commitOutcome(em, commit.xid);
+              if (outcome === 'committed') return afterCommit(commit);
+              if (outcome === 'unknown') {
+                throw new AppError('unavailable', 'the database connection was lost during the commit, and whether the change was applied is unknown; retry with the same idempotency key to find out', {
+                  reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' }, cause: error,
+                });
+              }
+            }
+            // Not committed: running it again on a fresh connection is safe.
+            if (attempt >= MAX_ATTEMPTS) throw databaseUnavailable(error);
+            await sleep(Math.random() * 50 * attempt);
+            continue;
+          }
           // A unique violation means a concurrent twin committed first (same idempotency key, same
           // user and product, same email): the re-run sees it and answers as the domain says.
           const retryable =

@@ -6,3 +6,5 @@ export { tempSqlitePath } from './temp.js';
 export { licenseAssignedEvent, licenseEventMessages } from './license-events.js';
 export type { EventFixture } from './license-events.js';
 export { eventually } from './eventually.js';
+export { startTcpProxy } from './tcp-proxy.js';
+export type { TcpProxy } from './tcp-proxy.js';

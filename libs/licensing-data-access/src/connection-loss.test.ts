@@ -1,0 +1,93 @@
+/**
+ * A licensing transaction whose PostgreSQL connection is lost, at each moment that matters, through
+ * a TCP proxy that cuts the connection exactly there: during the work (run again), with the COMMIT
+ * unsent (run again), with the COMMIT done but its answer lost (the result stands, asked of
+ * PostgreSQL), and with the database gone right after the COMMIT (`unavailable`, outcome unknown,
+ * said so). The change is applied exactly once whenever the caller is told it was.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@acme/util';
+import { startTcpProxy, withPostgresDatabase, type TcpProxy } from '@acme/testing';
+import { openDatabase, type Database } from './database.js';
+
+const fixture = await withPostgresDatabase('txloss');
+const GOTO = 'acct_demo_goto';
+let proxy: TcpProxy;
+let db: Database;
+let direct: pg.Client;
+
+beforeAll(async () => {
+  if (fixture.skip) return;
+  const target = new URL(fixture.url);
+  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  db = await openDatabase({ databaseUrl: proxy.url(fixture.url), poolSize: 2 });
+  await db.migrate();
+  await db.seedDemo();
+  direct = new pg.Client({ connectionString: fixture.url });
+  await direct.connect();
+});
+afterAll(async () => {
+  await direct?.end();
+  await db?.close();
+  await proxy?.close();
+});
+
+let n = 0;
+/** Creates one user in one transaction; resolves with its email. */
+function createUser(): Promise<string> {
+  const email = `loss-${++n}@demo-goto.test`;
+  return db.transaction(async (tx) => {
+    tx.insertUser({ accountId: GOTO, email, displayName: `Loss ${n}`, roles: ['member'], permissions: [], createdAt: new Date() });
+    return email;
+  });
+}
+
+async function usersWith(email: string): Promise<number> {
+  return Number((await direct.query<{ n: string }>('select count(*) as n from app_user where email = $1', [email])).rows[0]!.n);
+}
+
+const settled = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+
+describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL connection', () => {
+  it('is run again when the connection drops during its work, and applied once', async () => {
+    const cut = proxy.cutAt(/insert into "app_user"/, { forward: false });
+    const email = await createUser();
+    await cut;
+    expect(await usersWith(email)).toBe(1);
+  });
+
+  it('is run again when the connection drops before the COMMIT reached the database, and applied once', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: false });
+    const email = await createUser();
+    await cut;
+    expect(await usersWith(email)).toBe(1);
+  });
+
+  it('succeeds when the COMMIT went through but its answer was lost, without running it twice', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: true });
+    const email = await createUser();
+    await cut;
+    expect(await usersWith(email)).toBe(1);
+  });
+
+  it('says the outcome is unknown when the database is gone right after the COMMIT, and means it', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: true }).then(() => proxy.setDown(true));
+    const outcome = await settled(createUser());
+    await cut;
+    proxy.setDown(false);
+    expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' } } });
+    // It did commit here: "unknown" is the truth as far as the service could tell, not a denial.
+    expect(await usersWith(`loss-${n}@demo-goto.test`)).toBe(1);
+  });
+
+  it('answers unavailable while the database cannot be reached, and works again once it can', async () => {
+    proxy.setDown(true);
+    const outcome = await settled(createUser());
+    proxy.setDown(false);
+    expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE' } });
+    expect((outcome as { error: AppError }).error.metadata).toEqual({});
+    expect(await usersWith(`loss-${n}@demo-goto.test`)).toBe(0);
+    expect(await usersWith(await createUser())).toBe(1);
+  });
+});

@@ -1,0 +1,72 @@
+import { createServer, Socket, type AddressInfo } from 'node:net';
+
+export interface TcpProxy {
+  /** `url` with its host and port replaced by the proxy's. */
+  url(url: string): string;
+  /**
+   * The next time a client sends bytes matching `pattern`: with `forward`, pass them on, wait for
+   * the server's first answer and drop it; without, drop them. Either way both sides of that
+   * connection are then closed. Resolves when it happened.
+   */
+  cutAt(pattern: RegExp, options: { forward: boolean }): Promise<void>;
+  /** Down: every connection is closed and new ones are closed at once. Up: traffic flows again. */
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of a server (PostgreSQL in tests) that can cut a connection at a chosen
+ * moment of its conversation, such as right after a COMMIT went out and before its answer came
+ * back: the one fault a database kill cannot aim at.
+ */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  let down = false;
+  let armed: { pattern: RegExp; forward: boolean; done: () => void } | null = null;
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    if (down) return void client.destroy();
+    const upstream = new Socket();
+    open.add(client).add(upstream);
+    const cut = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', () => (open.delete(client), upstream.destroy()));
+    upstream.on('close', () => (open.delete(upstream), client.destroy()));
+    client.on('error', cut);
+    upstream.on('error', cut);
+    let dropNextAnswer: (() => void) | null = null;
+    client.on('data', (chunk: Buffer) => {
+      const trap = armed;
+      if (trap && trap.pattern.test(chunk.toString('latin1'))) {
+        armed = null;
+        if (!trap.forward) return void (cut(), trap.done());
+        dropNextAnswer = () => (cut(), trap.done());
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => (dropNextAnswer ? dropNextAnswer() : client.write(chunk)));
+    upstream.connect(target.port, target.host);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url(url) {
+      const parsed = new URL(url);
+      parsed.hostname = '127.0.0.1';
+      parsed.port = String(port);
+      return parsed.toString();
+    },
+    cutAt(pattern, options) {
+      return new Promise((done) => (armed = { pattern, forward: options.forward, done }));
+    },
+    setDown(value) {
+      down = value;
+      if (down) for (const socket of open) socket.destroy();
+    },
+    async close() {
+      for (const socket of open) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
