@@ -7,7 +7,7 @@ import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
 import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
-import { outboxBacklog, relayShardBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
+import { outboxBacklog, relayShardsBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
 import { announceChanges, watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
@@ -81,9 +81,9 @@ export async function openDatabase(options: DatabaseOptions) {
       list: (accountId: string) => listOutbox(em(), accountId),
       /** Relay shards that have unpublished events. */
       shardsWithPending: () => shardsWithPendingEvents(em()),
-      /** Publishes up to `limit` unpublished events of one shard and marks them (see relayShardBatch). */
-      relayShard: (shard: number, limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date = () => new Date()) =>
-        relayShardBatch(em(), dialect, shard, limit, publish, now),
+      /** Publishes up to `limit` unpublished events of the shards it can claim, as one batch (see relayShardsBatch). */
+      relayShards: (shards: number[], limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date = () => new Date()) =>
+        relayShardsBatch(em(), dialect, shards, limit, publish, now),
       backlog: () => outboxBacklog(em()),
     },
     audit: {

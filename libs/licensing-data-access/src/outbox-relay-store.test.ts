@@ -27,12 +27,10 @@ async function append(db: Database, accountId: string, count: number, occurredAt
 /** Relays every shard that has work, collecting what was handed to `publish`. */
 async function relayAll(db: Database, publish: (events: PendingOutboxEvent[]) => Promise<void> = async () => {}): Promise<PendingOutboxEvent[]> {
   const seen: PendingOutboxEvent[] = [];
-  for (const shard of await db.outbox.shardsWithPending()) {
-    await db.outbox.relayShard(shard, 1000, async (events) => {
-      await publish(events);
-      seen.push(...events);
-    });
-  }
+  await db.outbox.relayShards(await db.outbox.shardsWithPending(), 1000, async (events) => {
+    await publish(events);
+    seen.push(...events);
+  });
   return seen;
 }
 
@@ -92,17 +90,17 @@ describe.each([
       const held = new Promise<void>((resolve) => (release = resolve));
       let entered!: () => void;
       const inside = new Promise<void>((resolve) => (entered = resolve));
-      const first = db.outbox.relayShard(shard, 100, async () => {
+      const first = db.outbox.relayShards([shard], 100, async () => {
         entered();
         await held;
       });
       await inside;
       // While the first instance is publishing, the second one cannot claim the shard...
-      expect(await other.outbox.relayShard(shard, 100, async () => expect.fail('published twice'))).toEqual({ claimed: false, published: 0 });
+      expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({ claimed: [], published: 0 });
       release();
-      expect(await first).toEqual({ claimed: true, published: 1 });
+      expect(await first).toEqual({ claimed: [shard], published: 1 });
       // ...and once the first committed, there is nothing left for it.
-      expect(await other.outbox.relayShard(shard, 100, async () => expect.fail('published twice'))).toEqual({ claimed: true, published: 0 });
+      expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({ claimed: [shard], published: 0 });
     } finally {
       await other.close();
     }

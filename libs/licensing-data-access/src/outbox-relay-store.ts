@@ -15,8 +15,8 @@ export interface PendingOutboxEvent {
 }
 
 export interface RelayBatchResult {
-  /** False when another relay holds the shard right now; nothing was read or published. */
-  claimed: boolean;
+  /** The shards this call held (another relay holds the rest right now: nothing of theirs was read). */
+  claimed: number[];
   published: number;
 }
 
@@ -30,40 +30,43 @@ export async function shardsWithPendingEvents(em: Em): Promise<number[]> {
 }
 
 /**
- * Publishes the oldest unpublished events of one shard, in (account, sequence) order, and marks
- * them published only once `publish` resolved: a failed or interrupted publish leaves them for the
- * next attempt (at least once). On PostgreSQL the shard's transaction-scoped advisory lock makes
- * this exclusive across service instances; it is released at commit, at rollback and when a
- * crashed instance's connection drops, so no lease can be left behind.
+ * Publishes the oldest unpublished events of the given shards, in (account, sequence) order, as
+ * one batch, and marks them published only once `publish` resolved: a failed or interrupted
+ * publish leaves them for the next attempt (at least once). On PostgreSQL each shard is claimed
+ * with a transaction-scoped advisory lock first, so no two service instances relay one shard (one
+ * account) at once; the locks go at commit, at rollback and with a crashed instance's connection,
+ * so none can be left behind. Shards another instance holds are skipped, not waited for.
  */
-export async function relayShardBatch(
+export async function relayShardsBatch(
   em: Em,
   dialect: 'postgres' | 'libsql',
-  shard: number,
+  shards: number[],
   limit: number,
   publish: (events: PendingOutboxEvent[]) => Promise<void>,
   now: () => Date,
 ): Promise<RelayBatchResult> {
+  if (shards.length === 0) return { claimed: [], published: 0 };
   if (dialect === 'libsql') {
     // One process owns an embedded database, so there is no other relay to exclude; and libsql
     // shares one connection, so a transaction must not stay open across the publish.
-    return publishAndMark(em, shard, limit, publish, now);
+    return { claimed: shards, published: await publishAndMark(em, shards, limit, publish, now) };
   }
   return em.transactional(async (tx) => {
-    const [lock] = (await tx.execute('select pg_try_advisory_xact_lock(?, ?) as claimed', [RELAY_LOCK_CLASS, shard], 'all')) as { claimed: boolean }[];
-    if (!lock?.claimed) return { claimed: false, published: 0 };
-    return publishAndMark(tx, shard, limit, publish, now);
+    const values = shards.map(() => '(?::int)').join(', ');
+    const rows = (await tx.execute(`select shard from (values ${values}) as wanted(shard) where pg_try_advisory_xact_lock(?, shard) order by shard`, [...shards, RELAY_LOCK_CLASS], 'all')) as { shard: number }[];
+    const claimed = rows.map((r) => Number(r.shard));
+    return { claimed, published: claimed.length === 0 ? 0 : await publishAndMark(tx, claimed, limit, publish, now) };
   });
 }
 
-async function publishAndMark(em: Em, shard: number, limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date): Promise<RelayBatchResult> {
-  const rows = await em.find(OutboxEvent, { publishedAt: null, relayShard: shard }, { orderBy: { account: 'asc', sequence: 'asc' }, limit });
-  if (rows.length === 0) return { claimed: true, published: 0 };
+async function publishAndMark(em: Em, shards: number[], limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date): Promise<number> {
+  const rows = await em.find(OutboxEvent, { publishedAt: null, relayShard: shards }, { orderBy: { account: 'asc', sequence: 'asc' }, limit });
+  if (rows.length === 0) return 0;
   await publish(
     rows.map((r) => ({ id: r.id, accountId: r.account.id, sequence: r.sequence, eventType: r.eventType, payload: new Uint8Array(r.payload), occurredAt: r.occurredAt })),
   );
   await em.nativeUpdate(OutboxEvent, { id: rows.map((r) => r.id) }, { publishedAt: now() });
-  return { claimed: true, published: rows.length };
+  return rows.length;
 }
 
 /** How far the relay is behind: unpublished events and the time of the oldest. */

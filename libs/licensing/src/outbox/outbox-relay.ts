@@ -5,7 +5,7 @@ import { backoffDelay, type Logger } from '@acme/util';
 import { batchLogFields, type BatchLogFields } from './relay-log.js';
 
 /** What the relay needs of the database (the outbox half of `Database`). */
-export type RelayStore = Pick<Database['outbox'], 'shardsWithPending' | 'relayShard'>;
+export type RelayStore = Pick<Database['outbox'], 'shardsWithPending' | 'relayShards'>;
 
 export interface OutboxRelayOptions {
   store: RelayStore;
@@ -51,7 +51,6 @@ export class OutboxRelay {
   private woken = false;
   private pauseController: AbortController | null = null;
   private pauseWakeable = false;
-  private turn = 0;
   /** The batch whose publish failed last, for the warning that says what waits in the outbox. */
   private failedBatch: BatchLogFields | null = null;
 
@@ -106,26 +105,19 @@ export class OutboxRelay {
     }
   }
 
-  /** One pass over every shard with work; true when some shard was busy elsewhere. */
+  /**
+   * One pass: the shards with work, claimed and published together in batches until they run dry;
+   * true when some shard was busy elsewhere (another instance is relaying it right now).
+   */
   private async pass(): Promise<boolean> {
     this.woken = false;
     const shards = await this.options.store.shardsWithPending();
-    // Start at a different shard each pass, so one shard's backlog cannot starve the others.
-    const start = shards.length > 0 ? this.turn++ % shards.length : 0;
-    let busy = false;
-    for (const shard of [...shards.slice(start), ...shards.slice(0, start)]) {
-      for (;;) {
-        if (this.stopping) return false;
-        const result = await this.options.store.relayShard(shard, this.batchSize, (events) => this.publish(events), this.now);
-        if (!result.claimed) {
-          busy = true;
-          break;
-        }
-        this.counters.published += result.published;
-        if (result.published < this.batchSize) break;
-      }
+    for (;;) {
+      if (this.stopping || shards.length === 0) return false;
+      const result = await this.options.store.relayShards(shards, this.batchSize, (events) => this.publish(events), this.now);
+      this.counters.published += result.published;
+      if (result.published < this.batchSize) return result.claimed.length < shards.length;
     }
-    return busy;
   }
 
   private async publish(events: PendingOutboxEvent[]): Promise<void> {

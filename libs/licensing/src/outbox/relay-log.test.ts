@@ -25,10 +25,10 @@ function storeWith(batch: PendingOutboxEvent[]): RelayStore {
   let left = true;
   return {
     shardsWithPending: async () => (left ? [0] : []),
-    relayShard: async (_shard, _limit, publish) => {
+    relayShards: async (shards, _limit, publish) => {
       await publish(batch);
       left = false;
-      return { claimed: true, published: batch.length };
+      return { claimed: shards, published: batch.length };
     },
   };
 }
