@@ -11,6 +11,7 @@ export const billingEnvSchema = z.object({
   KAFKA_GROUP_ID: z.string().default('billing-consumer'),
   KAFKA_SESSION_TIMEOUT_MS: env.positiveInt(30_000, 'a positive number of milliseconds'),
   KAFKA_HEARTBEAT_MS: env.positiveInt(3_000, 'a positive number of milliseconds'),
+  KAFKA_FETCH_MAX_WAIT_MS: env.positiveInt(500, 'a positive number of milliseconds'),
   BILLING_BATCH_SIZE: env.positiveInt(2000, 'a positive number of events'),
   BILLING_CONCURRENT_PARTITIONS: env.positiveInt(3, 'a positive number of partitions'),
   BILLING_DATABASE_URL: z

@@ -4,6 +4,7 @@
  *   npm run bench -- writes [--runs 5]
  *   npm run bench -- rules [--runs 5]
  *   npm run bench -- billing [--runs 5]
+ *   npm run bench -- latency [--runs 5]
  * Figures are written to docs/benchmarks.md with the command that produced them.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,12 +13,14 @@ import { readsBenchmark } from './benchmarks/reads.js';
 import { writesBenchmark } from './benchmarks/writes.js';
 import { rulesBenchmark } from './benchmarks/rules.js';
 import { billingBenchmark } from './benchmarks/billing.js';
+import { latencyBenchmark } from './benchmarks/latency.js';
 
 const BENCHMARKS: Record<string, (runs: number) => Promise<BenchmarkSection>> = {
   reads: readsBenchmark,
   writes: writesBenchmark,
   rules: rulesBenchmark,
   billing: billingBenchmark,
+  latency: latencyBenchmark,
 };
 
 const runsOption = (value: string) => {

@@ -83,6 +83,7 @@ function kafkaFeed(config: BillingConfig, logger: Logger): Feed {
       logger: logger.child({ component: 'kafka-consumer' }),
       chunkSize: config.BILLING_BATCH_SIZE,
       concurrentPartitions: config.BILLING_CONCURRENT_PARTITIONS,
+      fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       heartbeatIntervalMs: config.KAFKA_HEARTBEAT_MS,
     }),

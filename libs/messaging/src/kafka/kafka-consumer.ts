@@ -15,6 +15,12 @@ export interface KafkaConsumerOptions {
   fromBeginning?: boolean;
   /** Partitions handled at the same time (each in order, each batch committed on its own). */
   concurrentPartitions?: number;
+  /**
+   * Longest a fetch waits for new messages. Kafka answers a waiting fetch as soon as messages
+   * arrive, so this costs no latency there; librdkafka's mock broker answers only when the wait
+   * ends, so there it bounds how late new messages are seen.
+   */
+  fetchMaxWaitMs?: number;
 }
 
 /** Errors that mean "this member no longer owns the partition": a rebalance took it away. */
@@ -68,7 +74,7 @@ export class KafkaEventConsumer implements EventConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 500,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
       retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
     });
     this.consumer = consumer;

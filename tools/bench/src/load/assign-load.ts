@@ -17,8 +17,8 @@ const clients = Number(env('CLIENTS'));
 const accounts = Number(env('ACCOUNTS'));
 const users = Number(env('USERS'));
 const deadline = Date.now() + Number(env('SECONDS')) * 1000;
-/** Optional pause between a caller's calls, to hold a fixed fraction of the maximum rate. */
-const pauseMs = Number(process.env.PAUSE_MS ?? 0);
+/** Optional total rate (calls/s) to hold, e.g. half the measured maximum; unset: as fast as possible. */
+const rate = Number(process.env.RATE ?? 0);
 const tokens = JSON.parse(readFileSync(env('TOKENS_FILE'), 'utf8')) as Record<string, string>;
 const client = createClient(LicensingService, env('ADDRESS'), {});
 let next = Number(env('OFFSET'));
@@ -27,8 +27,15 @@ const errors: Record<string, number> = {};
 const latencies: number[] = [];
 const assignedAt: [string, number][] = [];
 
-async function worker(): Promise<void> {
+async function worker(index: number): Promise<void> {
+  // With a rate, caller i starts its k-th call at (k * clients + i) / rate seconds: evenly spread.
+  let k = 0;
+  const begin = performance.now();
   while (Date.now() < deadline) {
+    if (rate > 0) {
+      const due = begin + ((k++ * clients + index) / rate) * 1000;
+      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    }
     const n = next++;
     const account = n % accounts;
     const user = Math.floor(n / accounts) % users;
@@ -45,12 +52,11 @@ async function worker(): Promise<void> {
       const code = decodeGrpcError(error as never).errorInfo?.reason ?? 'UNKNOWN';
       errors[code] = (errors[code] ?? 0) + 1;
     }
-    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
 
 const started = Date.now();
-await Promise.all(Array.from({ length: clients }, worker));
+await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
 process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, p50Ms: at(50), p99Ms: at(99), assignedAt })}\n`);
