@@ -8,3 +8,5 @@ export type { EventFixture } from './license-events.js';
 export { eventually } from './eventually.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
+export { REPO_ROOT, startNodeProcess } from './node-process.js';
+export type { NodeProcess } from './node-process.js';
