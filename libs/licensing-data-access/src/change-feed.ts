@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { backoffDelay } from '@acme/util';
 
 /** What one commit changed: the accounts (named by its audit entries and events) and events appended. */
@@ -25,12 +24,6 @@ export interface ChangeFeed {
 
 /** The PostgreSQL notification channel of licensing changes; the payload is the account id. */
 export const CHANGES_CHANNEL = 'licensing_changes';
-
-/** Inside the committing transaction: NOTIFY is delivered at commit, and never for a rollback. */
-export async function announceChanges(em: SqlEntityManager<AbstractSqlDriver>, accounts: string[]): Promise<void> {
-  const rows = accounts.map(() => '(?)').join(', ');
-  await em.execute(`select pg_notify('${CHANGES_CHANNEL}', account) from (values ${rows}) as changed(account)`, accounts, 'all');
-}
 
 /**
  * LISTENs for licensing changes on a connection of its own, reconnecting with back-off when it

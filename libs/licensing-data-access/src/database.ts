@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
-import { commitOutcome, dialectOf, isConnectionLost, writingTransactionId } from '@acme/persistence';
+import { commitOutcome, dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
 import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
 import { outboxBacklog, relayShardsBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
-import { announceChanges, watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
+import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
+import { CatalogCache } from './catalog-cache.js';
+import { WriteBatch } from './tx-write-batch.js';
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
 const MAX_ATTEMPTS = 5;
@@ -31,6 +33,7 @@ export async function openDatabase(options: DatabaseOptions) {
   const orm = await createOrm(options);
   const em = () => orm.em.fork();
   const dialect = dialectOf(options);
+  const catalog = new CatalogCache();
   const committed = new Set<(change: CommittedChange) => void>();
   /** Runs a read; a lost connection is `unavailable` (retryable), not an internal error. */
   const read = <R>(query: (em: ReturnType<typeof orm.em.fork>) => Promise<R>): Promise<R> =>
@@ -49,6 +52,7 @@ export async function openDatabase(options: DatabaseOptions) {
     async migrate(): Promise<void> {
       await migrateUp(orm);
       await seedCatalog(em(), readCatalogFile(options.catalogPath ?? DEFAULT_CATALOG_PATH));
+      catalog.reload();
     },
     /**
      * Calls `listener` after every commit of this process that changed something, with the
@@ -116,15 +120,14 @@ export async function openDatabase(options: DatabaseOptions) {
         const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange };
         try {
           await em().transactional(async (txEm) => {
-            const tx = new LicensingTx(txEm);
+            const tx = new LicensingTx(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
             const value = await work(tx);
             if (options.dryRun) throw new RollbackSignal(value);
             const change = { accounts: [...tx.changedAccounts], events: tx.appendedEvents };
-            // Other instances hear of the change when (and only if) it commits.
-            if (dialect === 'postgres' && change.accounts.length > 0) await announceChanges(txEm, change.accounts);
-            // Flushed here rather than by transactional(), so that what fails after this is the COMMIT.
-            await txEm.flush();
-            if (dialect === 'postgres') commit.xid = await writingTransactionId(txEm);
+            // Written here rather than by transactional(), so that what fails after this is the
+            // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
+            // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.
+            commit.xid = await tx.finish();
             Object.assign(commit, { started: true, value, change });
           });
           return afterCommit(commit);

@@ -6,6 +6,7 @@ export type { CatalogFile } from './catalog-file.js';
 export { DEMO_ACCOUNTS } from './seed.js';
 export { newId } from './ids.js';
 export { LicensingTx } from './licensing-tx.js';
+export type { PrefetchWanted } from './tx-prefetch.js';
 export type { AssignmentRecord, AuditInput, OutboxInput, SubscriptionRecord, IdempotencyHit, SalesOrderRecord, QueueRecord, MembershipRecord, PhoneConfigurationRecord } from './licensing-tx.js';
 export type { OutboxRecord, AuditRecord } from './queries.js';
 export { RELAY_SHARDS, relayShardOf } from './relay-shard.js';

@@ -3,6 +3,9 @@ import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
+import type { CatalogCache } from './catalog-cache.js';
+import { prefetchOnPostgres, type PrefetchWanted } from './tx-prefetch.js';
+import type { WriteBatch } from './tx-write-batch.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
 import { getAccount, listProducts, toCatalogProduct, toUserRecord, type AuditRecord } from './queries.js';
 
@@ -92,38 +95,101 @@ export class LicensingTx {
    */
   readonly changedAccounts = new Set<string>();
 
-  constructor(private readonly em: Em) {}
+  /**
+   * What this transaction has read, by query: a mutation asks for the same account or user more
+   * than once, and `prefetch` answers most of its first questions in one round trip. Any write
+   * forgets it all, so nothing read before a change is served after it.
+   */
+  private readonly memo = new Map<string, unknown>();
+  /** Last event sequence of accounts whose row this transaction locked (see prefetch). */
+  private readonly lockedSequences = new Map<string, number>();
 
-  account(accountId: string): Promise<AccountRecord | null> {
-    return getAccount(this.em, accountId);
+  constructor(
+    private readonly em: Em,
+    private readonly options: TxOptions = {},
+  ) {}
+
+  /**
+   * Reads in one round trip what a mutation about one user usually needs first (PostgreSQL; a
+   * no-op elsewhere, where each read simply asks the database).
+   */
+  async prefetch(wanted: PrefetchWanted): Promise<void> {
+    if (!this.options.batch) return;
+    const found = await prefetchOnPostgres(this.em, wanted);
+    this.memo.set(`account:${wanted.accountId}`, found.account);
+    if (found.eventSequence !== null) this.lockedSequences.set(wanted.accountId, found.eventSequence);
+    if (wanted.userId !== undefined) {
+      this.memo.set(`user:${wanted.accountId}:${wanted.userId}`, found.user);
+      this.memo.set(`assignments:${wanted.userId}`, found.assignments);
+      this.memo.set(`memberships:${wanted.accountId}:${wanted.userId}`, found.memberships);
+      this.memo.set(`phone:${wanted.userId}`, found.phone);
+    }
+    if (wanted.idempotencyKey) this.memo.set(`idempotency:${wanted.accountId}:${wanted.idempotencyKey}`, found.idempotency);
+    if (wanted.productIds) this.memo.set(subscriptionsKey(wanted.accountId, wanted.productIds), found.subscriptions);
   }
 
-  async user(accountId: string, userId: string): Promise<UserRecord | null> {
-    const u = await this.em.findOne(User, { id: userId, account: accountId });
-    return u ? toUserRecord(u) : null;
+  /**
+   * Ends the transaction's work before COMMIT: writes what the ORM holds, then (PostgreSQL) the
+   * appended rows and change notifications in one statement. Returns PostgreSQL's transaction id.
+   */
+  async finish(): Promise<string | null> {
+    await this.em.flush();
+    return this.options.batch ? this.options.batch.flush(this.em, [...this.changedAccounts]) : null;
+  }
+
+  account(accountId: string): Promise<AccountRecord | null> {
+    return this.read(`account:${accountId}`, () => getAccount(this.em, accountId));
+  }
+
+  user(accountId: string, userId: string): Promise<UserRecord | null> {
+    return this.read(`user:${accountId}:${userId}`, async () => {
+      const u = await this.em.findOne(User, { id: userId, account: accountId });
+      return u ? toUserRecord(u) : null;
+    });
   }
 
   products(productIds: string[]): Promise<CatalogProduct[]> {
-    return listProducts(this.em, productIds);
+    return this.options.catalog ? this.options.catalog.products(productIds, this.em) : listProducts(this.em, productIds);
   }
 
   /** Every product of a suite, ordered by id. */
   async suiteProducts(suiteId: string): Promise<CatalogProduct[]> {
+    if (this.options.catalog) return this.options.catalog.suiteProducts(suiteId, this.em);
     return (await this.em.find(Product, { suite: suiteId }, { orderBy: { id: 'asc' } })).map(toCatalogProduct);
   }
 
-  async subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {
-    const rows = await this.em.find(Subscription, { account: accountId, product: productIds });
-    return rows.map((s) => ({ productId: s.product.id, purchased: s.purchasedSeats, assigned: s.assignedSeats, unitPriceMinor: s.unitPriceMinor, currency: s.currency }));
+  subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {
+    return this.read(subscriptionsKey(accountId, productIds), async () => {
+      const rows = await this.em.find(Subscription, { account: accountId, product: productIds });
+      return rows.map((s) => ({ productId: s.product.id, purchased: s.purchasedSeats, assigned: s.assignedSeats, unitPriceMinor: s.unitPriceMinor, currency: s.currency }));
+    });
   }
 
-  async assignmentsOfUser(userId: string): Promise<AssignmentRecord[]> {
-    const rows = await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } });
-    return rows.map(toAssignmentRecord);
+  assignmentsOfUser(userId: string): Promise<AssignmentRecord[]> {
+    return this.read(`assignments:${userId}`, async () => (await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } })).map(toAssignmentRecord));
+  }
+
+  /** A read answered from what this transaction already read, or from the database. */
+  private async read<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    // Rows held for the end of the transaction go first, so a read sees this transaction's writes.
+    if (this.options.batch && !this.options.batch.isEmpty) {
+      await this.em.flush();
+      await this.options.batch.flush(this.em, []);
+    }
+    const value = await load();
+    this.memo.set(key, value);
+    return value;
+  }
+
+  /** Every write goes through here first: what was read before may no longer hold. */
+  private changing(): void {
+    this.memo.clear();
   }
 
   /** Takes `count` seats if they are free; false (and nothing changed) otherwise. */
   async reserveSeats(accountId: string, productId: string, count: number): Promise<boolean> {
+    this.changing();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
       [count, accountId, productId, count],
@@ -133,6 +199,7 @@ export class LicensingTx {
   }
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
+    this.changing();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
       [count, accountId, productId, count],
@@ -142,18 +209,22 @@ export class LicensingTx {
   }
 
   insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord {
+    this.changing();
     const record = { ...input, id: input.id ?? newId('usr') };
     this.em.create(User, { id: record.id, account: input.accountId, email: input.email, displayName: input.displayName, roles: input.roles, permissions: input.permissions, createdAt: input.createdAt });
     return record;
   }
 
   insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord {
+    this.changing();
     const record = { ...input, id: newId('asg') };
-    this.em.create(Assignment, { id: record.id, account: input.accountId, user: input.userId, product: input.productId, features: input.features, createdAt: input.createdAt });
+    if (this.options.batch) this.options.batch.assignments.push({ id: record.id, account_id: input.accountId, user_id: input.userId, product_id: input.productId, features: input.features, created_at: input.createdAt.toISOString() });
+    else this.em.create(Assignment, { id: record.id, account: input.accountId, user: input.userId, product: input.productId, features: input.features, createdAt: input.createdAt });
     return record;
   }
 
   async updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void> {
+    this.changing();
     await this.em.nativeUpdate(Assignment, { id: assignmentId }, { features });
   }
 
@@ -170,6 +241,7 @@ export class LicensingTx {
 
   /** Creates the subscription at the given rate when the account has none for the product. */
   async ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void> {
+    this.changing();
     if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
     this.em.create(Subscription, { id: `sub_${accountId.slice(5)}_${productId}`, account: accountId, product: productId, purchasedSeats: 0, assignedSeats: 0, unitPriceMinor, currency });
     await this.em.flush();
@@ -180,6 +252,7 @@ export class LicensingTx {
    * assignment wins and this returns false).
    */
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
+    this.changing();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',
       [total, accountId, productId, total],
@@ -189,6 +262,7 @@ export class LicensingTx {
   }
 
   insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
+    this.changing();
     const record: SalesOrderRecord = { ...input, id: newId('so'), state: 'pending', completedAt: null, completedBy: null };
     const { accountId, productId, ...rest } = record;
     this.em.create(SalesOrder, { ...rest, account: accountId, product: productId });
@@ -204,11 +278,13 @@ export class LicensingTx {
 
   /** Completes a pending order exactly once; false when it was already completed. */
   async completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
+    this.changing();
     const changed = await this.em.nativeUpdate(SalesOrder, { id: orderId, state: 'pending' }, { state: 'completed', completedBy, completedAt: at });
     return changed === 1;
   }
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {
+    this.changing();
     const record = { ...input, id: newId('q') };
     this.em.create(Queue, { id: record.id, account: input.accountId, kind: input.kind, name: input.name, createdAt: input.createdAt });
     return record;
@@ -225,9 +301,11 @@ export class LicensingTx {
   }
 
   /** Every queue membership of a user, across call, inbound and outbound queues. */
-  async membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]> {
-    const rows = await this.em.find(QueueMember, { account: accountId, user: userId }, { populate: ['queue'], orderBy: { queue: 'asc' } });
-    return rows.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
+  membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]> {
+    return this.read(`memberships:${accountId}:${userId}`, async () => {
+      const rows = await this.em.find(QueueMember, { account: accountId, user: userId }, { populate: ['queue'], orderBy: { queue: 'asc' } });
+      return rows.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
+    });
   }
 
   async membersOfQueue(queueId: string): Promise<MembershipRecord[]> {
@@ -236,21 +314,26 @@ export class LicensingTx {
   }
 
   async insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
+    this.changing();
     this.em.create(QueueMember, { id: newId('qm'), account: accountId, queue: membership.queueId, user: membership.userId, role: membership.role, createdAt: at });
     await this.em.flush();
   }
 
   async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
+    this.changing();
     return this.em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
   }
 
-  async phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {
-    const c = await this.em.findOne(PhoneConfiguration, { user: userId });
-    return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
+  phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {
+    return this.read(`phone:${userId}`, async () => {
+      const c = await this.em.findOne(PhoneConfiguration, { user: userId });
+      return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
+    });
   }
 
   /** Creates or replaces the user's phone configuration (active, not retained). */
   async savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void> {
+    this.changing();
     const existing = await this.em.findOne(PhoneConfiguration, { user: config.userId });
     if (existing) this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
     else this.em.create(PhoneConfiguration, { id: `pc_${config.userId.slice(4)}`, account: accountId, user: config.userId, productId: config.productId, settings: config.settings, retainedUntil: null });
@@ -258,11 +341,13 @@ export class LicensingTx {
   }
 
   async setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
+    this.changing();
     await this.em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
   }
 
   /** Deletes retained configurations whose window ended at or before `now`; returns them. */
   async purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
+    this.changing();
     const expired = await this.em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
     if (expired.length > 0) await this.em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
     return expired.map((c) => ({ accountId: c.account.id, userId: c.user.id, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }));
@@ -274,12 +359,21 @@ export class LicensingTx {
    * than give it back twice.
    */
   async deleteAssignment(assignmentId: string): Promise<void> {
+    this.changing();
     if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1) throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 
   appendAudit(entries: AuditInput[]): void {
+    this.changing();
     for (const e of entries) {
       this.changedAccounts.add(e.accountId);
+      if (this.options.batch) {
+        this.options.batch.audit.push({
+          id: newId('aud'), account_id: e.accountId, actor: e.actor, action: e.action, resource_type: e.resourceType, resource_id: e.resourceId,
+          before: e.before, after: e.after, causation_id: e.causationId, occurred_at: e.occurredAt.toISOString(),
+        });
+        continue;
+      }
       this.em.create(AuditEntry, {
         id: newId('aud'), account: e.accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
         before: e.before, after: e.after, causationId: e.causationId, occurredAt: e.occurredAt,
@@ -293,29 +387,69 @@ export class LicensingTx {
    */
   async appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]> {
     if (events.length === 0) return [];
-    const rows = (await this.em.execute('update account set event_sequence = event_sequence + ? where id = ? returning event_sequence', [events.length, accountId], 'all')) as { event_sequence: number }[];
-    const last = Number(rows[0]?.event_sequence);
-    if (!Number.isFinite(last)) throw new Error(`account ${accountId} vanished while appending events`);
+    this.changing();
+    const last = await this.advanceSequence(accountId, events.length);
     const first = last - events.length + 1;
     const relayShard = relayShardOf(accountId);
     this.appendedEvents += events.length;
     this.changedAccounts.add(accountId);
     return events.map((event, i) => {
       const sequence = first + i;
-      this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, relayShard, eventType: event.eventType, payload: Buffer.from(event.payload(sequence)), occurredAt: event.occurredAt, publishedAt: null });
+      const payload = event.payload(sequence);
+      if (this.options.batch) {
+        this.options.batch.outbox.push({ id: event.eventId, account_id: accountId, sequence, relay_shard: relayShard, event_type: event.eventType, payload: Buffer.from(payload).toString('base64'), occurred_at: event.occurredAt.toISOString() });
+      } else {
+        this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, relayShard, eventType: event.eventType, payload: Buffer.from(payload), occurredAt: event.occurredAt, publishedAt: null });
+      }
       return sequence;
     });
   }
 
-  async findIdempotency(accountId: string, key: string): Promise<IdempotencyHit | null> {
-    const row = await this.em.findOne(IdempotencyRecord, { id: `${accountId}:${key}` });
-    return row ? { method: row.method, requestHash: row.requestHash, response: new Uint8Array(row.response) } : null;
+  /**
+   * Moves the account's event sequence on by `count` and returns the new last one. Under the lock
+   * taken by prefetch, the new value is written with the appended rows; otherwise the counter
+   * update here takes the account row lock until commit. Either way an account's sequences
+   * commit in order without gaps.
+   */
+  private async advanceSequence(accountId: string, count: number): Promise<number> {
+    const locked = this.lockedSequences.get(accountId);
+    if (locked !== undefined && this.options.batch) {
+      this.lockedSequences.set(accountId, locked + count);
+      this.options.batch.sequences.set(accountId, locked + count);
+      return locked + count;
+    }
+    const rows = (await this.em.execute('update account set event_sequence = event_sequence + ? where id = ? returning event_sequence', [count, accountId], 'all')) as { event_sequence: number }[];
+    const last = Number(rows[0]?.event_sequence);
+    if (!Number.isFinite(last)) throw new Error(`account ${accountId} vanished while appending events`);
+    return last;
+  }
+
+  findIdempotency(accountId: string, key: string): Promise<IdempotencyHit | null> {
+    return this.read(`idempotency:${accountId}:${key}`, async () => {
+      const row = await this.em.findOne(IdempotencyRecord, { id: `${accountId}:${key}` });
+      return row ? { method: row.method, requestHash: row.requestHash, response: new Uint8Array(row.response) } : null;
+    });
   }
 
   saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void {
+    this.changing();
+    if (this.options.batch) {
+      this.options.batch.idempotency.push({ id: `${accountId}:${key}`, method: hit.method, request_hash: hit.requestHash, response: Buffer.from(hit.response).toString('base64'), created_at: createdAt.toISOString() });
+      return;
+    }
     this.em.create(IdempotencyRecord, { id: `${accountId}:${key}`, method: hit.method, requestHash: hit.requestHash, response: Buffer.from(hit.response), createdAt });
   }
 }
+
+/** How a transaction reaches the database beyond its entity manager. */
+export interface TxOptions {
+  /** PostgreSQL: appended rows are held and written in one statement (see WriteBatch). */
+  batch?: WriteBatch;
+  /** Products from memory instead of the database (see CatalogCache). */
+  catalog?: CatalogCache;
+}
+
+const subscriptionsKey = (accountId: string, productIds: string[]) => `subscriptions:${accountId}:${[...productIds].sort().join(',')}`;
 
 function toAssignmentRecord(a: Assignment): AssignmentRecord {
   return { id: a.id, accountId: a.account.id, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt };

@@ -8,17 +8,8 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
 const RESOLVE_WITHIN_MS = 3_000;
 
 /**
- * The id of the current PostgreSQL transaction, or null when it has written nothing. Read just
- * before COMMIT, so that if the connection is lost during the COMMIT, `commitOutcome` can ask a
- * fresh connection what became of it.
- */
-export async function writingTransactionId(em: Em): Promise<string | null> {
-  const [row] = (await em.execute('select pg_current_xact_id_if_assigned()::text as xid', [], 'all')) as { xid: string | null }[];
-  return row?.xid ?? null;
-}
-
-/**
- * What became of a transaction whose COMMIT got no answer (its connection was lost): `committed`
+ * What became of a transaction whose COMMIT got no answer (its id is read just before the COMMIT,
+ * with the transaction's last statement) (its connection was lost): `committed`
  * or `aborted` as PostgreSQL records it (pg_xact_status), asked on a fresh connection; `unknown`
  * when the database cannot be asked within a few seconds or the transaction is still running.
  */

@@ -2,4 +2,4 @@ export { createOrm, dialectOf, migrateUp } from './orm.js';
 export type { Orm, OrmOptions, Schema } from './orm.js';
 export { isPostgres } from './platform.js';
 export { isConnectionLost } from './connection-loss.js';
-export { commitOutcome, writingTransactionId } from './commit-outcome.js';
+export { commitOutcome } from './commit-outcome.js';

@@ -52,7 +52,8 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
     async assignLicenses(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
       checkProductList(problems, 'products', request.products.map((p) => p.productId));
-      const spec = { method: 'AssignLicenses', requestSchema: AssignLicensesRequestSchema, responseSchema: AssignLicensesResponseSchema, request, principal, problems };
+      const prefetch = { userId: request.userId, productIds: request.products.map((p) => p.productId) };
+      const spec = { method: 'AssignLicenses', requestSchema: AssignLicensesRequestSchema, responseSchema: AssignLicensesResponseSchema, request, principal, problems, prefetch };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
         const held = await tx.assignmentsOfUser(user.id);
@@ -70,7 +71,8 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
     async unassignLicenses(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
       checkProductList(problems, 'product_ids', request.productIds);
-      const spec = { method: 'UnassignLicenses', requestSchema: UnassignLicensesRequestSchema, responseSchema: UnassignLicensesResponseSchema, request, principal, problems };
+      const prefetch = { userId: request.userId, productIds: request.productIds };
+      const spec = { method: 'UnassignLicenses', requestSchema: UnassignLicensesRequestSchema, responseSchema: UnassignLicensesResponseSchema, request, principal, problems, prefetch };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
         const held = await tx.assignmentsOfUser(user.id);
@@ -117,7 +119,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
     async updateFeatures(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr').slug('product_id', request.productId);
       if (Object.keys(request.features).length === 0) problems.add('features', 'name at least one feature to change');
-      const spec = { method: 'UpdateFeatures', requestSchema: UpdateFeaturesRequestSchema, responseSchema: UpdateFeaturesResponseSchema, request, principal, problems };
+      const spec = { method: 'UpdateFeatures', requestSchema: UpdateFeaturesRequestSchema, responseSchema: UpdateFeaturesResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
         const held = await tx.assignmentsOfUser(user.id);

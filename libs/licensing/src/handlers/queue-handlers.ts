@@ -122,7 +122,7 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
       const problems = new RequestProblems().id('queue_id', request.queueId, 'q').id('user_id', request.userId, 'usr');
       const role = ROLE[request.role];
       if (!role) problems.add('role', 'must be QUEUE_ROLE_AGENT or QUEUE_ROLE_SUPERVISOR');
-      const spec = { method: 'AddQueueMember', requestSchema: AddQueueMemberRequestSchema, responseSchema: AddQueueMemberResponseSchema, request, principal, problems };
+      const spec = { method: 'AddQueueMember', requestSchema: AddQueueMemberRequestSchema, responseSchema: AddQueueMemberResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const { account, user, queue, memberships } = await membershipFrame(tx, accountId, request.queueId, request.userId);
         if (memberships.some((m) => m.queueId === queue.id)) throw new AppError('already_exists', `${user.id} is already in queue ${queue.id}`, { reason: 'ALREADY_EXISTS' });
@@ -136,7 +136,7 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
 
     async removeQueueMember(request, { principal, requestId }) {
       const problems = new RequestProblems().id('queue_id', request.queueId, 'q').id('user_id', request.userId, 'usr');
-      const spec = { method: 'RemoveQueueMember', requestSchema: RemoveQueueMemberRequestSchema, responseSchema: RemoveQueueMemberResponseSchema, request, principal, problems };
+      const spec = { method: 'RemoveQueueMember', requestSchema: RemoveQueueMemberRequestSchema, responseSchema: RemoveQueueMemberResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const { account, user, queue, memberships } = await membershipFrame(tx, accountId, request.queueId, request.userId);
         const membership = memberships.find((m) => m.queueId === queue.id);
@@ -151,7 +151,7 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
 
     async removeUserFromAllQueues(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
-      const spec = { method: 'RemoveUserFromAllQueues', requestSchema: RemoveUserFromAllQueuesRequestSchema, responseSchema: RemoveUserFromAllQueuesResponseSchema, request, principal, problems };
+      const spec = { method: 'RemoveUserFromAllQueues', requestSchema: RemoveUserFromAllQueuesRequestSchema, responseSchema: RemoveUserFromAllQueuesResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
         const memberships = await tx.membershipsOfUser(accountId, user.id);

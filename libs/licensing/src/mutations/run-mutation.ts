@@ -29,6 +29,8 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
   principal: Principal;
   /** Problems found in the request fields so far; the idempotency key is checked here too. */
   problems: RequestProblems;
+  /** The user (and products) the change is about, read up front with the account in one round trip. */
+  prefetch?: { userId?: string; productIds?: string[] };
 }
 
 /**
@@ -50,6 +52,7 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   const now = deps.now();
   return deps.db.transaction(
     async (tx) => {
+      await tx.prefetch({ accountId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}), ...spec.prefetch });
       if (request.idempotencyKey) {
         const previous = await replay(tx, accountId, request.idempotencyKey, spec.method, hash, spec.responseSchema);
         if (previous) return previous;
