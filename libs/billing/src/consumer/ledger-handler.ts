@@ -56,7 +56,7 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
         continue;
       }
       const envelope = decoded.envelope;
-      const traced = { eventId: envelope.eventId, causationId: envelope.causationId };
+      const traced = { eventId: clip(envelope.eventId), causationId: clip(envelope.causationId) };
       const meaning = interpretEvent(envelope, { key: message.key });
       if (meaning.outcome === 'invalid') {
         const letter = deadLetter(message, meaning.reason, at);
@@ -78,7 +78,7 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
     // commit offsets past a dead letter that never reached the topic.
     if (dead.length > 0) {
       await options.deadLetters.publish(LICENSE_EVENTS_DLQ_TOPIC, dead);
-      for (const d of dead) options.logger.warn({ reason: d.headers?.['dlq-reason'], key: d.key, offset: d.headers?.['dlq-source-offset'], ...ids.get(d) }, 'license event sent to the dead-letter topic');
+      for (const d of dead) options.logger.warn({ reason: d.headers?.['dlq-reason'], key: clip(d.key), offset: d.headers?.['dlq-source-offset'], ...ids.get(d) }, 'license event sent to the dead-letter topic');
     }
     const result = records.length > 0 ? await options.ledger.record(records, at) : { recorded: 0, duplicates: 0 };
     for (const skipped of unknown) {
@@ -94,6 +94,11 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
   };
 
   return { handle, stats: () => structuredClone(stats) };
+}
+
+/** A value of a (possibly hostile) event as a log field: long ones clipped, so one event cannot flood the log. */
+function clip(value: string): string {
+  return value.length <= 100 ? value : `${value.slice(0, 100)}... (${value.length} characters)`;
 }
 
 function decode(message: ConsumedMessage): { envelope: events.EventEnvelope } | { reason: string } {

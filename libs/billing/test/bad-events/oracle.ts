@@ -57,3 +57,25 @@ export function contradictions(messages: ScenarioMessage[], expected: ExpectedLe
     .filter((m) => !ALLOWED[m.expect].includes(expected.outcomes.get(m.id)!))
     .map((m) => `${m.id} (${m.what}): expected ${m.expect}, the decoder says ${expected.outcomes.get(m.id)}`);
 }
+
+/** How many messages of each kind were sent and what became of them, for the test's report. */
+export class Tally {
+  private readonly kinds = new Map<string, number>();
+  private readonly outcomes = new Map<Outcome, number>();
+  private messages = 0;
+
+  add(messages: ScenarioMessage[], expected: ExpectedLedger): void {
+    for (const m of messages) {
+      const kind = m.what.replace(/ of \w+$/, '').replace(/^valid \w+$/, 'valid');
+      this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+      const outcome = expected.outcomes.get(m.id)!;
+      this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+    }
+    this.messages += messages.length;
+  }
+
+  toString(): string {
+    const list = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    return `${this.messages} messages; ${list(this.outcomes)}; by kind: ${list(this.kinds)}`;
+  }
+}
