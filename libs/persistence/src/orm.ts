@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MikroORM as LibSqlORM } from '@mikro-orm/libsql';
-import { MikroORM as PostgresORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
@@ -62,10 +60,13 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
     };
+    // Each driver is loaded only when used: either one costs about 45 MB of memory.
+    const { MikroORM: PostgresORM } = await import('@mikro-orm/postgresql');
     return (await PostgresORM.init({ ...common, clientUrl: options.databaseUrl, pool: { max: options.poolSize ?? 10 }, driverOptions })) as unknown as Orm;
   }
   const path = options.sqlitePath ?? schema.defaultSqlitePath;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const { MikroORM: LibSqlORM } = await import('@mikro-orm/libsql');
   return (await LibSqlORM.init({ ...common, dbName: path })) as unknown as Orm;
 }
 

@@ -1,7 +1,10 @@
 import type { Migration } from '@mikro-orm/migrations';
-import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 
-/** Migrations hold DDL per platform; this says which one a migration is running on. */
+/**
+ * Migrations hold DDL per platform; this says which one a migration is running on. By the
+ * platform's class name, so that a libsql-only process never loads the PostgreSQL driver.
+ */
 export function isPostgres(migration: Migration): boolean {
-  return (migration as unknown as { driver: { getPlatform(): unknown } }).driver.getPlatform() instanceof PostgreSqlPlatform;
+  const platform = (migration as unknown as { driver: { getPlatform(): object } }).driver.getPlatform();
+  return platform.constructor.name === 'PostgreSqlPlatform';
 }
