@@ -29,12 +29,6 @@ export interface EventRecord extends ProcessedEventRecord {
   entries: LedgerEntryRecord[];
 }
 
-/** Events read from `topic` at offsets below `endOffsets` of their partition. */
-export interface SnapshotScope {
-  topic: string;
-  endOffsets: ReadonlyMap<number, bigint>;
-}
-
 export interface RecordResult {
   /** Events recorded now, with their entries. */
   recorded: number;
@@ -85,18 +79,16 @@ export async function openLedgerDatabase(options: OrmOptions) {
       return rows.map(toEntryRecord);
     },
     /**
-     * Every entry of every account, by id, a page at a time (comparisons, exports). With `scope`,
-     * only entries of events read from that topic below the given offsets (a topic snapshot).
+     * Every entry of every account, by id, a page at a time (comparisons, exports), each with
+     * where its event was read from.
      */
-    async entriesAfter(afterId: string | null, limit: number, scope?: SnapshotScope): Promise<LedgerEntryRecord[]> {
-      const where = { ...(afterId === null ? {} : { id: { $gt: afterId } }), ...(scope ? { event: snapshotFilter(scope) } : {}) };
-      const rows = await em().find(LedgerEntry, where, { orderBy: { id: 'asc' }, limit });
-      return rows.map(toEntryRecord);
+    async entriesAfter(afterId: string | null, limit: number): Promise<(LedgerEntryRecord & { source: EventSource | null })[]> {
+      const rows = await em().find(LedgerEntry, afterId === null ? {} : { id: { $gt: afterId } }, { orderBy: { id: 'asc' }, limit, populate: ['event'] });
+      return rows.map((row) => ({ ...toEntryRecord(row), source: toProcessedRecord(row.event).source }));
     },
-    /** Every processed event, by id, a page at a time; `scope` as for `entriesAfter`. */
-    async processedAfter(afterId: string | null, limit: number, scope?: SnapshotScope): Promise<ProcessedEventRecord[]> {
-      const where = { ...(afterId === null ? {} : { eventId: { $gt: afterId } }), ...(scope ? snapshotFilter(scope) : {}) };
-      const rows = await em().find(ProcessedEvent, where, { orderBy: { eventId: 'asc' }, limit });
+    /** Every processed event, by id, a page at a time. */
+    async processedAfter(afterId: string | null, limit: number): Promise<ProcessedEventRecord[]> {
+      const rows = await em().find(ProcessedEvent, afterId === null ? {} : { eventId: { $gt: afterId } }, { orderBy: { eventId: 'asc' }, limit });
       return rows.map(toProcessedRecord);
     },
     async counts(): Promise<{ processedEvents: number; ledgerEntries: number }> {
@@ -191,12 +183,6 @@ async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Pro
     await tx.insertMany(LedgerEntry, entries.slice(i, i + INSERT_CHUNK).map(({ eventId, ...entry }) => ({ ...entry, event: eventId })));
   }
   return { recorded: fresh.length, duplicates: events.length - fresh.length };
-}
-
-function snapshotFilter(scope: SnapshotScope) {
-  const partitions = [...scope.endOffsets].map(([partition, end]) => ({ topicPartition: partition, topicOffset: { $lt: String(end) } }));
-  // No partition at all: nothing can be inside the snapshot.
-  return { topic: scope.topic, $or: partitions.length > 0 ? partitions : [{ topicPartition: -1 }] };
 }
 
 function toEntryRecord(row: LedgerEntry): LedgerEntryRecord {

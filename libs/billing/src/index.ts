@@ -6,8 +6,8 @@ export { DEAD_LETTER_HEADERS } from './consumer/dead-letter.js';
 export { loadBillingConfig, billingEnvSchema, ledgerDatabaseOptions } from './config.js';
 export { replayAndCompare } from './replay/replay.js';
 export type { ReplayOptions, ReplayReport } from './replay/replay.js';
-export { compareLedgers } from './replay/compare-ledgers.js';
-export type { LedgerComparison } from './replay/compare-ledgers.js';
+export { compareLedgers, inSnapshot } from './replay/compare-ledgers.js';
+export type { LedgerComparison, SnapshotScope } from './replay/compare-ledgers.js';
 export type { BillingConfig } from './config.js';
 // Billing ledger: pure domain logic (event -> ledger entries, invoice previews); see README.md.
 export type { BillingPeriod, LedgerEntry, LedgerEntryKind } from './ledger/ledger-entry.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedgerDatabase, type EventRecord, type LedgerDatabase } from '@acme/billing-data-access';
 import { tempSqlitePath } from '@acme/testing';
-import { compareLedgers } from './compare-ledgers.js';
+import { compareLedgers, inSnapshot } from './compare-ledgers.js';
 
 const at = new Date('2026-11-03T10:00:00Z');
 const scope = { topic: 'license-events', endOffsets: new Map([[0, 100n]]) };
@@ -53,5 +53,17 @@ describe('compareLedgers', () => {
     await live.record([event('after-snapshot', 150)], at);
     const result = await compareLedgers(live, rebuilt, scope);
     expect(result.differences.join('\n')).not.toContain('after-snapshot');
+  });
+});
+
+describe('inSnapshot', () => {
+  const snapshot = { topic: 'license-events', endOffsets: new Map([[0, 9n], [1, 10n]]) };
+  it('takes events read from the topic below their partition\'s end offset, and nothing else', () => {
+    expect(inSnapshot({ topic: 'license-events', partition: 0, offset: '8' }, snapshot)).toBe(true);
+    expect(inSnapshot({ topic: 'license-events', partition: 0, offset: '9' }, snapshot)).toBe(false);
+    expect(inSnapshot({ topic: 'license-events', partition: 1, offset: '2' }, snapshot)).toBe(true);
+    expect(inSnapshot({ topic: 'license-events', partition: 2, offset: '0' }, snapshot)).toBe(false);
+    expect(inSnapshot({ topic: 'other', partition: 0, offset: '1' }, snapshot)).toBe(false);
+    expect(inSnapshot(null, snapshot)).toBe(false);
   });
 });

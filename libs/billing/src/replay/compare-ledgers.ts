@@ -1,4 +1,17 @@
-import type { LedgerDatabase, LedgerEntry, ProcessedEventRecord, SnapshotScope } from '@acme/billing-data-access';
+import type { EventSource, LedgerDatabase, LedgerEntry, ProcessedEventRecord } from '@acme/billing-data-access';
+
+/** Events read from `topic` at offsets below `endOffsets` of their partition: a topic snapshot. */
+export interface SnapshotScope {
+  topic: string;
+  endOffsets: ReadonlyMap<number, bigint>;
+}
+
+/** Whether an event read from `source` lies inside the snapshot (in-process events never do). */
+export function inSnapshot(source: EventSource | null, scope: SnapshotScope): boolean {
+  if (!source || source.topic !== scope.topic) return false;
+  const end = scope.endOffsets.get(source.partition);
+  return end !== undefined && BigInt(source.offset) < end;
+}
 
 export interface LedgerComparison {
   identical: boolean;
@@ -23,17 +36,19 @@ export async function compareLedgers(live: LedgerDatabase, rebuilt: LedgerDataba
     if (differences.length < maxDifferences) differences.push(line);
   };
   const events = await mergeCompare(
-    (after) => live.processedAfter(after, PAGE, scope),
-    (after) => rebuilt.processedAfter(after, PAGE, scope),
+    (after) => live.processedAfter(after, PAGE),
+    (after) => rebuilt.processedAfter(after, PAGE),
     (e: ProcessedEventRecord) => e.eventId,
+    (e) => inSnapshot(e.source, scope),
     describeEvent,
     'event',
     note,
   );
   const entries = await mergeCompare(
-    (after) => live.entriesAfter(after, PAGE, scope),
-    (after) => rebuilt.entriesAfter(after, PAGE, scope),
-    (e: LedgerEntry) => e.id,
+    (after) => live.entriesAfter(after, PAGE),
+    (after) => rebuilt.entriesAfter(after, PAGE),
+    (e: LedgerEntry & { source: EventSource | null }) => e.id,
+    (e) => inSnapshot(e.source, scope),
     describeEntry,
     'entry',
     note,
@@ -50,10 +65,13 @@ export async function compareLedgers(live: LedgerDatabase, rebuilt: LedgerDataba
 
 type Page<T> = (after: string | null) => Promise<T[]>;
 
-/** A sorted merge of two paged streams by key; counts rows on each side and every mismatch. */
-async function mergeCompare<T>(left: Page<T>, right: Page<T>, key: (row: T) => string, describe: (row: T) => string, what: string, note: (line: string) => void) {
-  const a = pager(left, key);
-  const b = pager(right, key);
+/**
+ * A sorted merge of two paged streams by key, of the rows `keep` accepts; counts rows on each
+ * side and every mismatch.
+ */
+async function mergeCompare<T>(left: Page<T>, right: Page<T>, key: (row: T) => string, keep: (row: T) => boolean, describe: (row: T) => string, what: string, note: (line: string) => void) {
+  const a = pager(left, key, keep);
+  const b = pager(right, key, keep);
   let [x, y] = await Promise.all([a.next(), b.next()]);
   const counts = { left: 0, right: 0, mismatches: 0 };
   while (x !== null || y !== null) {
@@ -80,20 +98,21 @@ async function mergeCompare<T>(left: Page<T>, right: Page<T>, key: (row: T) => s
   return counts;
 }
 
-function pager<T>(page: Page<T>, key: (row: T) => string) {
+/** Rows `keep` accepts, a page at a time; a short page (before filtering) is the last. */
+function pager<T>(page: Page<T>, key: (row: T) => string, keep: (row: T) => boolean) {
   let buffer: T[] = [];
   let index = 0;
   let after: string | null = null;
   let done = false;
   return {
     async next(): Promise<T | null> {
-      if (index >= buffer.length) {
+      while (index >= buffer.length) {
         if (done) return null;
-        buffer = await page(after);
+        const rows = await page(after);
+        if (rows.length < PAGE) done = true;
+        if (rows.length > 0) after = key(rows[rows.length - 1]!);
+        buffer = rows.filter(keep);
         index = 0;
-        if (buffer.length < PAGE) done = true;
-        if (buffer.length === 0) return null;
-        after = key(buffer[buffer.length - 1]!);
       }
       return buffer[index++]!;
     },

@@ -40,7 +40,8 @@ export async function replayAndCompare(options: ReplayOptions): Promise<ReplayRe
   if (processedEvents > 0) throw new Error(`the ledger to rebuild into is not empty (${processedEvents} events): replay needs a fresh one`);
   const deadLetters = new CountingPublisher();
   const handler = createLedgerHandler({ ledger: options.rebuilt, deadLetters, logger: options.logger });
-  const snapshot = await readTopicSnapshot(options.kafka, topic, handler.handle, { logger: options.logger });
+  // Batches and parallel partitions as the live consumer has them, so a replay takes about as long as live consumption.
+  const snapshot = await readTopicSnapshot(options.kafka, topic, handler.handle, { logger: options.logger, chunkSize: 2_000, concurrentPartitions: 3 });
   const endOffsets = Object.fromEntries([...snapshot.endOffsets].map(([p, o]) => [p, String(o)]));
   const base = { messages: snapshot.messages, deadLetters: deadLetters.count, endOffsets };
   if (!(await liveReached(options, topic, snapshot.endOffsets))) {

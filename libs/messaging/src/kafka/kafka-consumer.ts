@@ -21,6 +21,8 @@ export interface KafkaConsumerOptions {
    * ends, so there it bounds how late new messages are seen.
    */
   fetchMaxWaitMs?: number;
+  /** Most bytes one fetch brings per partition (a message larger than this still comes, alone). */
+  maxBytesPerPartition?: number;
 }
 
 /** Errors that mean "this member no longer owns the partition": a rebalance took it away. */
@@ -75,6 +77,10 @@ export class KafkaEventConsumer implements EventConsumer {
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3_000,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 500,
+      // Fetched messages wait in memory until handled: bound them (kafkajs defaults, 1 MiB per
+      // partition and 10 MiB per fetch and broker, let a consumer of many partitions hold hundreds of MiB).
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 256 * 1024,
+      maxBytes: 2 * 1024 * 1024,
       retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
     });
     this.consumer = consumer;

@@ -16,7 +16,12 @@ export interface TopicSnapshot {
  * consistent snapshot: messages written meanwhile are left out), handing each partition's messages
  * to `handler` in order. Uses a throw-away consumer group, so no real group's offsets move.
  */
-export async function readTopicSnapshot(kafka: Kafka, topic: string, handler: BatchHandler, options: { logger: Logger }): Promise<TopicSnapshot> {
+export async function readTopicSnapshot(
+  kafka: Kafka,
+  topic: string,
+  handler: BatchHandler,
+  options: { logger: Logger; chunkSize?: number; concurrentPartitions?: number },
+): Promise<TopicSnapshot> {
   const admin = new TopicAdmin(kafka);
   let marks: Awaited<ReturnType<TopicAdmin['watermarks']>>;
   try {
@@ -31,7 +36,13 @@ export async function readTopicSnapshot(kafka: Kafka, topic: string, handler: Ba
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  const consumer = new KafkaEventConsumer(kafka, { groupId: `snapshot-reader-${randomUUID()}`, logger: options.logger, fromBeginning: true });
+  const consumer = new KafkaEventConsumer(kafka, {
+    groupId: `snapshot-reader-${randomUUID()}`,
+    logger: options.logger,
+    fromBeginning: true,
+    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
+    ...(options.concurrentPartitions ? { concurrentPartitions: options.concurrentPartitions } : {}),
+  });
   await consumer.consume(topic, async (batch) => {
     const partition = batch[0]!.partition;
     const end = endOffsets.get(partition) ?? 0n;
