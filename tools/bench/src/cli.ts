@@ -5,6 +5,8 @@
  *   npm run bench -- rules [--runs 5]
  *   npm run bench -- billing [--runs 5]
  *   npm run bench -- latency [--runs 5]
+ *   npm run bench -- scale
+ *   npm run bench -- soak [--minutes 10]
  * Figures are written to docs/benchmarks.md with the command that produced them.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -14,13 +16,17 @@ import { writesBenchmark } from './benchmarks/writes.js';
 import { rulesBenchmark } from './benchmarks/rules.js';
 import { billingBenchmark } from './benchmarks/billing.js';
 import { latencyBenchmark } from './benchmarks/latency.js';
+import { scaleBenchmark } from './benchmarks/scale.js';
+import { soakBenchmark } from './benchmarks/soak.js';
 
-const BENCHMARKS: Record<string, (runs: number) => Promise<BenchmarkSection>> = {
+const BENCHMARKS: Record<string, (runs: number, options: { minutes: number }) => Promise<BenchmarkSection>> = {
   reads: readsBenchmark,
   writes: writesBenchmark,
   rules: rulesBenchmark,
   billing: billingBenchmark,
   latency: latencyBenchmark,
+  scale: () => scaleBenchmark(),
+  soak: (_runs, options) => soakBenchmark(options.minutes),
 };
 
 const runsOption = (value: string) => {
@@ -33,11 +39,12 @@ const program = new Command().name('bench').description('benchmarks with targets
 program
   .argument('<name>', `one of: ${Object.keys(BENCHMARKS).join(', ')}`)
   .option('--runs <n>', 'runs per measurement (the median is reported)', runsOption, 5)
+  .option('--minutes <n>', 'length of the soak (soak only)', runsOption, 10)
   .option('--no-write', 'print the figures without updating docs/benchmarks.md')
-  .action(async (name: string, options: { runs: number; write: boolean }) => {
+  .action(async (name: string, options: { runs: number; minutes: number; write: boolean }) => {
     const benchmark = BENCHMARKS[name];
     if (!benchmark) throw new InvalidArgumentError(`unknown benchmark "${name}" (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
-    const section = await benchmark(options.runs);
+    const section = await benchmark(options.runs, options);
     process.stdout.write(`${section.body}\n`);
     if (options.write) writeSection(section);
   });

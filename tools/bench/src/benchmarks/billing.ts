@@ -4,7 +4,7 @@ import { startMockKafka } from '@acme/kafka-mock';
 import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
 import { createTestPostgres, licenseEventMessages, type TestDatabase } from '@acme/testing';
 import { runLoad } from '../lib/load-process.js';
-import { cpuMicros, memoryMiB, startNode, waitFor } from '../lib/processes.js';
+import { cpuMicros, memoryMiB, startApp, waitFor } from '../lib/processes.js';
 import { median, medianRatio, spread } from '../lib/stats.js';
 import { table, verdict, type BenchmarkSection } from '../lib/report.js';
 
@@ -37,7 +37,7 @@ export async function billingBenchmark(runs: number): Promise<BenchmarkSection> 
 
       const ledger = await createTestPostgres('bench_ledger');
       databases.push(ledger);
-      const consumer = startNode('apps/billing-consumer/src/main.ts', {
+      const consumer = await startApp('billing-consumer', {
         KAFKA_BROKERS: brokers, KAFKA_GROUP_ID: `billing-${run}`, BILLING_DATABASE_URL: ledger.url, KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', LOG_LEVEL: 'warn',
       });
       try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevKeys, signToken, type TokenClaims } from '@acme/auth';
 import { checkHealth } from '@acme/grpc';
-import { freePort, startNode, waitFor, type NodeProcess } from './processes.js';
+import { freePort, startApp, waitFor, type NodeProcess } from './processes.js';
 
 export interface LicensingProcess {
   address: string;
@@ -17,7 +17,7 @@ export interface LicensingProcess {
 }
 
 /**
- * The licensing service as deployed (apps/licensing-service/src/main.ts in its own process) on the
+ * The licensing service as deployed (the built apps/licensing-service, in its own process) on the
  * given database, with fresh signing keys, metrics on, and per-call logs off (LOG_LEVEL=warn: a
  * JSON line per call is I/O the benchmark would otherwise measure).
  */
@@ -26,7 +26,7 @@ export async function startLicensingProcess(env: Record<string, string>, options
   const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
   const [grpcPort, metricsPort] = [await freePort(), await freePort()];
-  const process_ = startNode('apps/licensing-service/src/main.ts', {
+  const process_ = await startApp('licensing-service', {
     GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort), JWT_JWKS_FILE: join(dir, 'jwks.json'), LOG_LEVEL: 'warn', ...env,
   }, options);
   const address = `127.0.0.1:${grpcPort}`;

@@ -6,7 +6,7 @@ import { openDatabase } from '@acme/licensing-data-access';
 import { LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
 import { createTestPostgres, type TestDatabase } from '@acme/testing';
 import { startLicensingProcess, type LicensingProcess } from './licensing-process.js';
-import { freePort, startNode, type NodeProcess } from './processes.js';
+import { freePort, startApp, type NodeProcess } from './processes.js';
 import { seedBenchAccounts, type SeedPlan } from './seed.js';
 
 export interface Platform {
@@ -37,7 +37,7 @@ export async function startPlatform(plan: SeedPlan, options: { billingEnv?: Reco
   const brokers = kafka.bootstrap.join(',');
   const licensing = await startLicensingProcess({ DATABASE_URL: licensingDb.url, KAFKA_BROKERS: brokers }, options.nodeArgs ? { nodeArgs: options.nodeArgs } : {});
   const billingMetricsPort = await freePort();
-  const billing = startNode('apps/billing-consumer/src/main.ts', {
+  const billing = await startApp('billing-consumer', {
     KAFKA_BROKERS: brokers, BILLING_DATABASE_URL: ledgerDb.url, METRICS_PORT: String(billingMetricsPort), LOG_LEVEL: 'warn', ...options.billingEnv,
   }, options.nodeArgs ? { nodeArgs: options.nodeArgs } : {});
   const tokens: Record<string, string> = {};
