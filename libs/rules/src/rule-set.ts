@@ -6,6 +6,7 @@ import { selectDowngrades, type DowngradeOrder, type SeatHolder } from './downgr
 import { addCustomOperators } from './operators.js';
 import { lookup, placeholders, renderTemplate } from './render.js';
 import type { ConditionNode, LoadedRule } from './rule-file.js';
+import { resolvePath } from './path-resolver.js';
 
 export interface RuleMessage {
   ruleId: string;
@@ -192,7 +193,7 @@ export class RuleSet {
 }
 
 function buildEngine(rules: LoadedRule[]): Engine {
-  const engine = new Engine([], { allowUndefinedFacts: false });
+  const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   addCustomOperators(engine);
   for (const rule of rules) {
     engine.addRule({ name: rule.id, conditions: rule.rule.conditions as never, priority: rule.rule.priority ?? 1, event: { type: rule.id } });
