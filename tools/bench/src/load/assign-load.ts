@@ -7,35 +7,22 @@
 import { readFileSync } from 'node:fs';
 import { LicensingService } from '@acme/contracts';
 import { createClient, decodeGrpcError } from '@acme/grpc';
+import { loadSettings, paced, required } from './load-settings.js';
 
-const env = (name: string) => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
-const clients = Number(env('CLIENTS'));
-const accounts = Number(env('ACCOUNTS'));
-const users = Number(env('USERS'));
-const deadline = Date.now() + Number(env('SECONDS')) * 1000;
-/** Optional total rate (calls/s) to hold, e.g. half the measured maximum; unset: as fast as possible. */
-const rate = Number(process.env.RATE ?? 0);
-const tokens = JSON.parse(readFileSync(env('TOKENS_FILE'), 'utf8')) as Record<string, string>;
-const client = createClient(LicensingService, env('ADDRESS'), {});
-let next = Number(env('OFFSET'));
+const { clients, accounts, users, seconds, offset, rate } = loadSettings();
+const deadline = Date.now() + seconds * 1000;
+const tokens = JSON.parse(readFileSync(required('TOKENS_FILE'), 'utf8')) as Record<string, string>;
+const client = createClient(LicensingService, required('ADDRESS'), {});
+let next = offset;
 let calls = 0;
 const errors: Record<string, number> = {};
 const latencies: number[] = [];
 const assignedAt: [string, number][] = [];
 
 async function worker(index: number): Promise<void> {
-  // With a rate, caller i starts its k-th call at (k * clients + i) / rate seconds: evenly spread.
-  let k = 0;
   const begin = performance.now();
-  while (Date.now() < deadline) {
-    if (rate > 0) {
-      const due = begin + ((k++ * clients + index) / rate) * 1000;
-      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-    }
+  for (let k = 0; Date.now() < deadline; k++) {
+    await paced(index, k, clients, rate, begin);
     const n = next++;
     const account = n % accounts;
     const user = Math.floor(n / accounts) % users;

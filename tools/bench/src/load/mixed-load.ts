@@ -8,24 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { LicensingService } from '@acme/contracts';
 import { createClient, decodeGrpcError } from '@acme/grpc';
+import { loadSettings, paced, required } from './load-settings.js';
 
-const env = (name: string) => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
-const clients = Number(env('CLIENTS'));
-const accounts = Number(env('ACCOUNTS'));
-const users = Number(env('USERS'));
-const seconds = Number(env('SECONDS'));
-const rate = Number(process.env.RATE ?? 0);
+const { clients, accounts, users, seconds, offset, rate } = loadSettings();
 const samplePid = Number(process.env.SAMPLE_PID ?? 0);
 const sampleEvery = Number(process.env.SAMPLE_SECONDS ?? 10) * 1000;
-const tokens = JSON.parse(readFileSync(env('TOKENS_FILE'), 'utf8')) as Record<string, string>;
-const client = createClient(LicensingService, env('ADDRESS'), {});
+const tokens = JSON.parse(readFileSync(required('TOKENS_FILE'), 'utf8')) as Record<string, string>;
+const client = createClient(LicensingService, required('ADDRESS'), {});
 const started = Date.now();
 const deadline = started + seconds * 1000;
-let next = Number(env('OFFSET'));
+let next = offset;
 const given: { account: number; user: number }[] = [];
 const byKind: Record<string, number> = {};
 const refusals: Record<string, number> = {};
@@ -63,13 +55,9 @@ async function operation(kind: Kind): Promise<void> {
 }
 
 async function worker(index: number): Promise<void> {
-  let k = 0;
   const begin = performance.now();
-  while (Date.now() < deadline) {
-    if (rate > 0) {
-      const due = begin + ((k++ * clients + index) / rate) * 1000;
-      if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
-    }
+  for (let k = 0; Date.now() < deadline; k++) {
+    await paced(index, k, clients, rate, begin);
     const kind = pickKind();
     const t = performance.now();
     try {

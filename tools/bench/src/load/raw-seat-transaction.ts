@@ -6,19 +6,13 @@
  * and prints one JSON line { calls, seconds, errors }.
  */
 import pg from 'pg';
+import { loadSettings, required } from './load-settings.js';
 
-const env = (name: string) => {
-  const value = process.env[name];
-  if (value === undefined) throw new Error(`${name} is required`);
-  return value;
-};
-const clients = Number(env('CLIENTS'));
-const accounts = Number(env('ACCOUNTS'));
-const users = Number(env('USERS'));
-const deadline = Date.now() + Number(env('SECONDS')) * 1000;
+const { clients, accounts, users, seconds, offset } = loadSettings();
+const deadline = Date.now() + seconds * 1000;
 const lock = accounts === 1 ? ' for update' : '';
-const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: clients });
-let next = Number(env('OFFSET'));
+const pool = new pg.Pool({ connectionString: required('DATABASE_URL'), max: clients });
+let next = offset;
 let calls = 0;
 let errors = 0;
 
