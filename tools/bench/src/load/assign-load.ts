@@ -2,7 +2,7 @@
  * AssignLicenses load over gRPC from its own process: CLIENTS concurrent callers for SECONDS, each
  * call giving GoTo Meeting to the next bench user without one (accounts in turn), with an
  * idempotency key, as a caller would. Tokens come from TOKENS_FILE ({ "acct_b0": "<jwt>", … }).
- * Prints one JSON line: { calls, seconds, errors: { code: n }, p50Ms, p99Ms, assignedAt: [[assignmentId, epochMs], …] }.
+ * Prints one JSON line: { calls, seconds, errors: { code: n }, p50Ms, p99Ms }.
  */
 import { readFileSync } from 'node:fs';
 import { LicensingService } from '@acme/contracts';
@@ -17,7 +17,6 @@ let next = offset;
 let calls = 0;
 const errors: Record<string, number> = {};
 const latencies: number[] = [];
-const assignedAt: [string, number][] = [];
 
 async function worker(index: number): Promise<void> {
   const begin = performance.now();
@@ -28,13 +27,12 @@ async function worker(index: number): Promise<void> {
     const user = Math.floor(n / accounts) % users;
     const started = performance.now();
     try {
-      const response = await client.assignLicenses(
+      await client.assignLicenses(
         { userId: `usr_b${account}_${user}`, products: [{ productId: 'goto_meeting' }], idempotencyKey: `bench-${process.pid}-${n}` },
         { token: tokens[`acct_b${account}`]! },
       );
       latencies.push(performance.now() - started);
       calls++;
-      if (process.env.RECORD_TIMES) assignedAt.push([response.results[0]!.assignment!.id, Date.now()]);
     } catch (error) {
       const code = decodeGrpcError(error as never).errorInfo?.reason ?? 'UNKNOWN';
       errors[code] = (errors[code] ?? 0) + 1;
@@ -46,5 +44,5 @@ const started = Date.now();
 await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, p50Ms: at(50), p99Ms: at(99), assignedAt })}\n`);
+process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, p50Ms: at(50), p99Ms: at(99) })}\n`);
 client.close();
