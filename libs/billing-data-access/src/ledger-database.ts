@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { dialectOf, migrateUp, type OrmOptions } from '@acme/persistence';
+import { dialectOf, executeBound, migrateUp, type OrmOptions } from '@acme/persistence';
 import { createOrm } from './orm.js';
 import { LedgerEntry, ProcessedEvent } from './models/index.js';
 import type { LedgerEntry as LedgerEntryRecord } from './ledger-entry-record.js';
@@ -139,22 +139,22 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
       effective_at: x.effectiveAt.toISOString(), reason: x.reason,
     })),
   );
-  const [result] = (await tx.execute(RECORD_BATCH_SQL, [JSON.stringify(rows), processedAt.toISOString(), JSON.stringify(entries)], 'all')) as { recorded: string }[];
+  const [result] = await executeBound<{ recorded: string }>(tx, RECORD_BATCH_SQL, [JSON.stringify(rows), processedAt.toISOString(), JSON.stringify(entries)]);
   const recorded = Number(result?.recorded ?? 0);
   return { recorded, duplicates: events.length - recorded };
 }
 
 const RECORD_BATCH_SQL = `
 with incoming as (
-  select * from json_to_recordset(?::json) as e(event_id text, account_id text, sequence int, event_type text, outcome text, topic text, topic_partition int, topic_offset bigint)
+  select * from json_to_recordset($1::json) as e(event_id text, account_id text, sequence int, event_type text, outcome text, topic text, topic_partition int, topic_offset bigint)
 ), fresh as (
   insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, processed_at)
-  select event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, ?::timestamptz from incoming
+  select event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, $2::timestamptz from incoming
   on conflict (event_id) do nothing
   returning event_id
 ), entries as (
   insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
-  select x.* from json_to_recordset(?::json) as x(id text, event_id text, account_id text, sequence int, kind text, product_id text, user_id text, assignment_id text, quantity int, unit_price_minor bigint, currency text, billing_period text, effective_at timestamptz, reason text)
+  select x.* from json_to_recordset($3::json) as x(id text, event_id text, account_id text, sequence int, kind text, product_id text, user_id text, assignment_id text, quantity int, unit_price_minor bigint, currency text, billing_period text, effective_at timestamptz, reason text)
   where x.event_id in (select event_id from fresh)
   returning 1
 )

@@ -3,3 +3,4 @@ export type { Orm, OrmOptions, Schema } from './orm.js';
 export { isPostgres } from './platform.js';
 export { isConnectionLost } from './connection-loss.js';
 export { commitOutcome } from './commit-outcome.js';
+export { executeBound } from './bound-query.js';
