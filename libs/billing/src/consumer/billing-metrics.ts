@@ -1,4 +1,4 @@
-import { Counter, Gauge, Summary, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { PartitionLag } from '@acme/messaging';
 import type { LedgerHandlerOptions } from './ledger-handler.js';
 
@@ -11,13 +11,12 @@ export function registerBillingMetrics(registry: Registry, lag: (() => Promise<P
   const duplicates = new Counter({ name: 'billing_events_duplicate_total', help: 'Redelivered license events that changed nothing', registers: [registry] });
   const deadLettered = new Counter({ name: 'billing_events_dead_lettered_total', help: 'License events sent to the dead-letter topic', registers: [registry] });
   const unknown = new Counter({ name: 'billing_events_unknown_type_total', help: 'License events of unknown types, skipped', labelNames: ['event_type'], registers: [registry] });
-  // A summary, not a histogram: operators and the latency benchmark want exact recent quantiles.
-  const delay = new Summary({
+  // A histogram (a bucket increment per event): a summary's quantile sketch cost 3% of the
+  // consumer's CPU at 20k events/s. Fine buckets keep histogram_quantile() close.
+  const delay = new Histogram({
     name: 'billing_event_recording_delay_seconds',
-    help: 'From the licensing change (occur_time) to its ledger commit, over the last minute',
-    percentiles: [0.5, 0.9, 0.99],
-    maxAgeSeconds: 60,
-    ageBuckets: 6,
+    help: 'From the licensing change (occur_time) to its ledger commit',
+    buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60],
     registers: [registry],
   });
   if (lag) {

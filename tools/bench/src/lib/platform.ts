@@ -56,9 +56,8 @@ export async function startPlatform(plan: SeedPlan, options: { billingEnv?: Reco
   };
 }
 
-/** One sample's value from a Prometheus text endpoint (first match of `pattern`, a regex source). */
-export async function scrape(port: number, pattern: RegExp): Promise<number> {
+/** The cumulative buckets of a Prometheus histogram, read from a text endpoint. */
+export async function scrapeHistogram(port: number, name: string): Promise<{ le: number; count: number }[]> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const match = pattern.exec(text);
-  return match ? Number(match[1]) : Number.NaN;
+  return [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map(([, le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count: Number(count) }));
 }

@@ -24,3 +24,30 @@ export function spread(values: readonly number[]): { low: number; high: number; 
 export function medianRatio(numerators: readonly number[], denominators: readonly number[]): number {
   return median(numerators.map((n, i) => n / denominators[i]!));
 }
+
+/** One cumulative histogram bucket, as Prometheus exposes it: `count` observations at or below `le`. */
+export interface Bucket {
+  le: number;
+  count: number;
+}
+
+/**
+ * The q-quantile of the observations a cumulative histogram counts, interpolated linearly inside
+ * the bucket it falls in (what Prometheus' histogram_quantile does). NaN without observations.
+ */
+export function histogramQuantile(buckets: readonly Bucket[], q: number): number {
+  const sorted = [...buckets].sort((a, b) => a.le - b.le);
+  const total = sorted[sorted.length - 1]?.count ?? 0;
+  if (total === 0) return Number.NaN;
+  const rank = q * total;
+  let previous = { le: 0, count: 0 };
+  for (const bucket of sorted) {
+    if (bucket.count >= rank) {
+      if (!Number.isFinite(bucket.le)) return previous.le;
+      const inBucket = bucket.count - previous.count;
+      return previous.le + (inBucket === 0 ? 0 : ((rank - previous.count) / inBucket) * (bucket.le - previous.le));
+    }
+    previous = bucket;
+  }
+  return previous.le;
+}
