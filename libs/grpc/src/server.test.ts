@@ -141,6 +141,24 @@ describe('graceful shutdown', () => {
     expect(after.code).toBe(status.UNAVAILABLE);
     c.close();
   });
+
+  it('waits for a handler whose caller went away before it resolves', async () => {
+    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 1024 * 1024, maxCallMs: 5000 });
+    let finished = false;
+    own.addService({
+      descriptor: LicensingService,
+      authenticate: async () => ({}),
+      // Ignores its abort signal, as a handler inside a database transaction effectively does.
+      handlers: { ...unimplementedHandlers(LicensingService), listQueues: async () => (await sleep(400), (finished = true), { queues: [] }) },
+    });
+    const c = createClient(LicensingService, `127.0.0.1:${await own.listen('127.0.0.1', 0)}`);
+    const gone = c.listQueues({}, { timeoutMs: 100 }).catch((e) => e);
+    expect((await gone).code).toBe(status.DEADLINE_EXCEEDED);
+    await own.shutdown(2000);
+    // grpc-js saw the call end at the deadline; shutdown still waited for the handler to return.
+    expect(finished).toBe(true);
+    c.close();
+  });
 });
 
 describe('call metrics', () => {

@@ -43,6 +43,8 @@ export class GrpcServer {
   private readonly serviceNames: string[] = [];
   private readonly descriptors: ServiceDescriptor<GenServiceMethods>[] = [];
   private started = false;
+  /** Handlers still running, also those whose caller went away: shutdown waits for them. */
+  private readonly running = new Set<Promise<void>>();
   private readonly handled: Counter<'grpc_method' | 'grpc_code'> | null;
 
   constructor(private readonly options: GrpcServerOptions) {
@@ -63,8 +65,11 @@ export class GrpcServer {
       if (method.methodKind !== 'unary') throw new Error(`${descriptor.typeName}.${method.name}: only unary methods are supported`);
       const handler = (registration.handlers as Record<string, ServiceHandlers<S, P>[keyof S]>)[method.localName];
       if (!handler) throw new Error(`${descriptor.typeName}.${method.name} has no handler`);
-      implementation[method.localName] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
-        void this.handleUnary(descriptor.typeName, method, handler as never, registration.authenticate, call, callback);
+      implementation[method.localName] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const run = this.handleUnary(descriptor.typeName, method, handler as never, registration.authenticate, call, callback);
+        this.running.add(run);
+        void run.finally(() => this.running.delete(run));
+      };
     }
     this.server.addService(toServiceDefinition(descriptor), implementation);
     this.serviceNames.push(descriptor.typeName);
@@ -93,12 +98,16 @@ export class GrpcServer {
 
   /**
    * Stops taking new calls, lets running ones finish for up to `graceMs`, then cancels the rest.
-   * Health turns NOT_SERVING first so load balancers stop routing here.
+   * Health turns NOT_SERVING first so load balancers stop routing here. It resolves once no
+   * handler runs any more (or the grace period is over): grpc-js counts a call its caller
+   * cancelled as finished while our handler may still be at work, and what the handler uses (the
+   * database) is closed after this.
    */
   async shutdown(graceMs: number): Promise<void> {
     if (!this.started) return;
     this.started = false;
     this.setServing(false);
+    const deadline = Date.now() + graceMs;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();
@@ -109,6 +118,10 @@ export class GrpcServer {
         resolve();
       });
     });
+    const left = deadline - Date.now();
+    if (this.running.size > 0 && left > 0) {
+      await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+    }
   }
 
   private async handleUnary<P>(

@@ -3,7 +3,6 @@ import { LicensingService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import { GrpcServer, unimplementedHandlers } from '@acme/grpc';
 import { openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
-import { AccountReadCache } from './reads/account-read-cache.js';
 import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messaging';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { watchRules } from '@acme/rules';
@@ -20,6 +19,7 @@ import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
+import { AccountReadCache } from './reads/account-read-cache.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
