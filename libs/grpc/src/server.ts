@@ -31,6 +31,8 @@ export interface ServiceRegistration<S extends GenServiceMethods, P> {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How close to its deadline a cancelled call counts as having run out of time (see callSignal). */
+const DEADLINE_SLACK_MS = 25;
 
 /**
  * A grpc-js server with what callers expect of a production gRPC service: the standard health
@@ -179,8 +181,12 @@ export class GrpcServer {
     return {
       signal: controller.signal,
       deadline: Number.isFinite(callerMs) ? new Date(callerMs) : null,
-      /** True once the deadline (the caller's or the server's maximum) has passed. */
-      expired: () => Date.now() >= limitMs,
+      /**
+       * True once the deadline (the caller's or the server's maximum) has passed, or nearly: the
+       * caller's own timer cancels the call at the same deadline, and its cancellation can arrive
+       * before ours fires, since our copy of the deadline starts when its headers were read.
+       */
+      expired: () => Date.now() >= limitMs - DEADLINE_SLACK_MS,
       dispose: () => {
         clearTimeout(timer);
         call.removeListener('cancelled', onCancel);
