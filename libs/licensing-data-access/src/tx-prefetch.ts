@@ -1,5 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { executeBound } from '@acme/persistence';
+import { executeBound, preparedStatement } from '@acme/persistence';
 import type { AccountRecord, UserRecord } from './records.js';
 import type { AssignmentRecord, IdempotencyHit, MembershipRecord, PhoneConfigurationRecord, SubscriptionRecord } from './licensing-tx.js';
 
@@ -34,21 +34,21 @@ export interface Prefetched {
  */
 export async function prefetchOnPostgres(em: Em, wanted: PrefetchWanted): Promise<Prefetched> {
   const user = wanted.userId ?? '';
-  // Parameters 1-9 are fixed; the product ids follow as $10, $11, …
-  const productValues = (wanted.productIds ?? []).map((_, i) => `($${10 + i}::text)`).join(', ') || '(null::text)';
-  const sql = `select
-    (select row_to_json(a) from account a where a.id = $1 for update) as account,
-    (select row_to_json(u) from app_user u where u.id = $2 and u.account_id = $3) as "user",
-    (select coalesce(json_agg(x order by x.product_id), '[]'::json) from assignment x where x.user_id = $4) as assignments,
-    (select coalesce(json_agg(json_build_object('queue_id', m.queue_id, 'kind', q.kind, 'role', m.role) order by m.queue_id), '[]'::json)
-       from cc_queue_member m join cc_queue q on q.id = m.queue_id where m.account_id = $5 and m.user_id = $6) as memberships,
-    (select row_to_json(p) from phone_configuration p where p.user_id = $7) as phone,
-    (select json_build_object('method', i.method, 'request_hash', i.request_hash, 'response', encode(i.response, 'base64')) from idempotency_record i where i.id = $8) as idempotency,
-    (select coalesce(json_agg(s), '[]'::json) from subscription s where s.account_id = $9 and s.product_id in (select id from (values ${productValues}) as wanted(id))) as subscriptions`;
-  const params = [wanted.accountId, user, wanted.accountId, user, wanted.accountId, user, user, `${wanted.accountId}:${wanted.idempotencyKey ?? ''}`, wanted.accountId, ...(wanted.productIds ?? [])];
-  const [row] = await executeBound<Record<string, unknown>>(em, sql, params);
+  const params = [wanted.accountId, user, `${wanted.accountId}:${wanted.idempotencyKey ?? ''}`, wanted.productIds ?? []];
+  const [row] = await executeBound<Record<string, unknown>>(em, PREFETCH_SQL, params);
   return toPrefetched(row!, wanted);
 }
+
+/** One text whatever is asked for (products as an array), so it runs as a prepared statement. */
+const PREFETCH_SQL = preparedStatement(`select
+    (select row_to_json(a) from account a where a.id = $1 for update) as account,
+    (select row_to_json(u) from app_user u where u.id = $2 and u.account_id = $1) as "user",
+    (select coalesce(json_agg(x order by x.product_id), '[]'::json) from assignment x where x.user_id = $2) as assignments,
+    (select coalesce(json_agg(json_build_object('queue_id', m.queue_id, 'kind', q.kind, 'role', m.role) order by m.queue_id), '[]'::json)
+       from cc_queue_member m join cc_queue q on q.id = m.queue_id where m.account_id = $1 and m.user_id = $2) as memberships,
+    (select row_to_json(p) from phone_configuration p where p.user_id = $2) as phone,
+    (select json_build_object('method', i.method, 'request_hash', i.request_hash, 'response', encode(i.response, 'base64')) from idempotency_record i where i.id = $3) as idempotency,
+    (select coalesce(json_agg(s), '[]'::json) from subscription s where s.account_id = $1 and s.product_id = any($4::text[])) as subscriptions`);
 
 type Row = Record<string, unknown>;
 

@@ -8,10 +8,10 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
 const RESOLVE_WITHIN_MS = 3_000;
 
 /**
- * What became of a transaction whose COMMIT got no answer (its id is read just before the COMMIT,
- * with the transaction's last statement) (its connection was lost): `committed`
- * or `aborted` as PostgreSQL records it (pg_xact_status), asked on a fresh connection; `unknown`
- * when the database cannot be asked within a few seconds or the transaction is still running.
+ * What became of a transaction whose COMMIT got no answer because its connection was lost (its id
+ * is read just before the COMMIT, with the transaction's last statement): `committed` or `aborted`
+ * as PostgreSQL records it (pg_xact_status), asked on a fresh connection; `unknown` when the
+ * database cannot be asked within a few seconds or the transaction is still running.
  */
 export async function commitOutcome(em: () => Em, xid: string): Promise<'committed' | 'aborted' | 'unknown'> {
   const deadline = Date.now() + RESOLVE_WITHIN_MS;

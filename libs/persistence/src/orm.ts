@@ -5,6 +5,7 @@ import type { EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { Pool } from 'pg';
 import { releaseDeadConnections } from './pool-guard.js';
+import { prepareMarkedStatements } from './prepared-statements.js';
 
 /** Either driver's ORM, seen through what both share (SQL entity manager, schema, migrator). */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
@@ -55,7 +56,10 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
   if (options.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('databaseUrl must start with postgres:// or postgresql://');
     const driverOptions = {
-      onPoolCreated: (pool: Pool) => releaseDeadConnections(pool),
+      onPoolCreated: (pool: Pool) => {
+        releaseDeadConnections(pool);
+        prepareMarkedStatements(pool);
+      },
       // A database that does not answer fails the call (UNAVAILABLE) instead of queueing it forever.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
