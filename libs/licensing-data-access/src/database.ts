@@ -122,7 +122,12 @@ export async function openDatabase(options: DatabaseOptions) {
           await em().transactional(async (txEm) => {
             const tx = new LicensingTx(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
             const value = await work(tx);
-            if (options.dryRun) throw new RollbackSignal(value);
+            if (options.dryRun) {
+              // Held rows and seat reservations are written before the rollback, so a dry run
+              // meets the same checks (a seat taken meanwhile) as the real one.
+              await tx.settle();
+              throw new RollbackSignal(value);
+            }
             const change = { accounts: [...tx.changedAccounts], events: tx.appendedEvents };
             // Written here rather than by transactional(), so that what fails after this is the
             // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,

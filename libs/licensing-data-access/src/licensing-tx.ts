@@ -116,16 +116,16 @@ export class LicensingTx {
   async prefetch(wanted: PrefetchWanted): Promise<void> {
     if (!this.options.batch) return;
     const found = await prefetchOnPostgres(this.em, wanted);
-    this.memo.set(`account:${wanted.accountId}`, found.account);
+    this.memo.set(memoKey.account(wanted.accountId), found.account);
     if (found.eventSequence !== null) this.lockedSequences.set(wanted.accountId, found.eventSequence);
     if (wanted.userId !== undefined) {
-      this.memo.set(`user:${wanted.accountId}:${wanted.userId}`, found.user);
-      this.memo.set(`assignments:${wanted.userId}`, found.assignments);
-      this.memo.set(`memberships:${wanted.accountId}:${wanted.userId}`, found.memberships);
-      this.memo.set(`phone:${wanted.userId}`, found.phone);
+      this.memo.set(memoKey.user(wanted.accountId, wanted.userId), found.user);
+      this.memo.set(memoKey.assignments(wanted.userId), found.assignments);
+      this.memo.set(memoKey.memberships(wanted.accountId, wanted.userId), found.memberships);
+      this.memo.set(memoKey.phone(wanted.userId), found.phone);
     }
-    if (wanted.idempotencyKey) this.memo.set(`idempotency:${wanted.accountId}:${wanted.idempotencyKey}`, found.idempotency);
-    if (wanted.productIds) this.memo.set(subscriptionsKey(wanted.accountId, wanted.productIds), found.subscriptions);
+    if (wanted.idempotencyKey) this.memo.set(memoKey.idempotency(wanted.accountId, wanted.idempotencyKey), found.idempotency);
+    if (wanted.productIds) this.memo.set(memoKey.subscriptions(wanted.accountId, wanted.productIds), found.subscriptions);
   }
 
   /**
@@ -138,11 +138,11 @@ export class LicensingTx {
   }
 
   account(accountId: string): Promise<AccountRecord | null> {
-    return this.read(`account:${accountId}`, () => getAccount(this.em, accountId));
+    return this.read(memoKey.account(accountId), () => getAccount(this.em, accountId));
   }
 
   user(accountId: string, userId: string): Promise<UserRecord | null> {
-    return this.read(`user:${accountId}:${userId}`, async () => {
+    return this.read(memoKey.user(accountId, userId), async () => {
       const u = await this.em.findOne(User, { id: userId, account: accountId });
       return u ? toUserRecord(u) : null;
     });
@@ -159,24 +159,21 @@ export class LicensingTx {
   }
 
   subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {
-    return this.read(subscriptionsKey(accountId, productIds), async () => {
+    return this.read(memoKey.subscriptions(accountId, productIds), async () => {
       const rows = await this.em.find(Subscription, { account: accountId, product: productIds });
       return rows.map((s) => ({ productId: s.product.id, purchased: s.purchasedSeats, assigned: s.assignedSeats, unitPriceMinor: s.unitPriceMinor, currency: s.currency }));
     });
   }
 
   assignmentsOfUser(userId: string): Promise<AssignmentRecord[]> {
-    return this.read(`assignments:${userId}`, async () => (await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } })).map(toAssignmentRecord));
+    return this.read(memoKey.assignments(userId), async () => (await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } })).map(toAssignmentRecord));
   }
 
   /** A read answered from what this transaction already read, or from the database. */
   private async read<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (this.memo.has(key)) return this.memo.get(key) as T;
     // Rows held for the end of the transaction go first, so a read sees this transaction's writes.
-    if (this.options.batch && !this.options.batch.isEmpty) {
-      await this.em.flush();
-      await this.options.batch.flush(this.em, []);
-    }
+    await this.settle();
     const value = await load();
     this.memo.set(key, value);
     return value;
@@ -187,19 +184,33 @@ export class LicensingTx {
     this.memo.clear();
   }
 
-  /** Takes `count` seats if they are free; false (and nothing changed) otherwise. */
-  async reserveSeats(accountId: string, productId: string, count: number): Promise<boolean> {
+  /**
+   * Takes `count` seats if they are free, and throws `onShortage()` otherwise (the transaction
+   * then rolls back whole). On PostgreSQL the guarded update travels with the transaction's
+   * appended rows (see WriteBatch.reserveSeats), so the shortage may surface at the next write or
+   * read, at the latest when the transaction finishes.
+   */
+  async reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): Promise<void> {
     this.changing();
+    if (this.options.batch) return this.options.batch.reserveSeats(accountId, productId, count, onShortage);
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
       [count, accountId, productId, count],
       'run',
     );
-    return (result as unknown as { affectedRows: number }).affectedRows === 1;
+    if ((result as unknown as { affectedRows: number }).affectedRows !== 1) throw onShortage();
+  }
+
+  /** Writes what is held for the end of the transaction now, so that what follows sees it (and its seat checks are done). */
+  async settle(): Promise<void> {
+    if (!this.options.batch || this.options.batch.isEmpty) return;
+    await this.em.flush();
+    await this.options.batch.flush(this.em, []);
   }
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
     this.changing();
+    await this.settle();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
       [count, accountId, productId, count],
@@ -253,6 +264,7 @@ export class LicensingTx {
    */
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
     this.changing();
+    await this.settle();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',
       [total, accountId, productId, total],
@@ -302,7 +314,7 @@ export class LicensingTx {
 
   /** Every queue membership of a user, across call, inbound and outbound queues. */
   membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]> {
-    return this.read(`memberships:${accountId}:${userId}`, async () => {
+    return this.read(memoKey.memberships(accountId, userId), async () => {
       const rows = await this.em.find(QueueMember, { account: accountId, user: userId }, { populate: ['queue'], orderBy: { queue: 'asc' } });
       return rows.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
     });
@@ -325,7 +337,7 @@ export class LicensingTx {
   }
 
   phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {
-    return this.read(`phone:${userId}`, async () => {
+    return this.read(memoKey.phone(userId), async () => {
       const c = await this.em.findOne(PhoneConfiguration, { user: userId });
       return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
     });
@@ -425,7 +437,7 @@ export class LicensingTx {
   }
 
   findIdempotency(accountId: string, key: string): Promise<IdempotencyHit | null> {
-    return this.read(`idempotency:${accountId}:${key}`, async () => {
+    return this.read(memoKey.idempotency(accountId, key), async () => {
       const row = await this.em.findOne(IdempotencyRecord, { id: `${accountId}:${key}` });
       return row ? { method: row.method, requestHash: row.requestHash, response: new Uint8Array(row.response) } : null;
     });
@@ -449,7 +461,16 @@ export interface TxOptions {
   catalog?: CatalogCache;
 }
 
-const subscriptionsKey = (accountId: string, productIds: string[]) => `subscriptions:${accountId}:${[...productIds].sort().join(',')}`;
+/** The transaction memo's key of each read, shared by `prefetch` (which fills it) and the reads. */
+const memoKey = {
+  account: (accountId: string) => `account:${accountId}`,
+  user: (accountId: string, userId: string) => `user:${accountId}:${userId}`,
+  assignments: (userId: string) => `assignments:${userId}`,
+  memberships: (accountId: string, userId: string) => `memberships:${accountId}:${userId}`,
+  phone: (userId: string) => `phone:${userId}`,
+  idempotency: (accountId: string, key: string) => `idempotency:${accountId}:${key}`,
+  subscriptions: (accountId: string, productIds: string[]) => `subscriptions:${accountId}:${[...productIds].sort().join(',')}`,
+};
 
 function toAssignmentRecord(a: Assignment): AssignmentRecord {
   return { id: a.id, accountId: a.account.id, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt };

@@ -38,6 +38,9 @@ afterAll(async () => {
   await drop();
 });
 
+class NoSeatLeft extends Error {}
+const noSeatLeft = () => new NoSeatLeft('no seat left');
+
 async function counts() {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -56,11 +59,18 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
     const before = await counts();
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        db.transaction(async (tx) => {
-          if (!(await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1))) return false;
-          tx.insertAssignment({ accountId: ACCOUNT, userId: `usr_race_${i}`, productId: 'goto_meeting', features: {}, createdAt: new Date() });
-          return true;
-        }),
+        db
+          .transaction(async (tx) => {
+            // On PostgreSQL the guarded update is written with the assignment row, at the end:
+            // a shortage found then must roll the row back with it.
+            await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
+            tx.insertAssignment({ accountId: ACCOUNT, userId: `usr_race_${i}`, productId: 'goto_meeting', features: {}, createdAt: new Date() });
+            return true;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof NoSeatLeft) return false;
+            throw error;
+          }),
       ),
     );
     expect(outcomes.filter(Boolean)).toHaveLength(50);
@@ -83,8 +93,19 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
 
   it('a dry run returns its result and changes nothing', async () => {
     const before = await counts();
-    const result = await db.transaction(async (tx) => tx.reserveSeats(ACCOUNT, 'goto_meeting', 0), { dryRun: true });
-    expect(result).toBe(true);
+    const result = await db.transaction(async (tx) => {
+      await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
+      await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
+      return 'would do';
+    }, { dryRun: true });
+    expect(result).toBe('would do');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a dry run meets the same seat check as the real change', async () => {
+    const before = await counts();
+    expect(before.assigned).toBe(before.purchased);
+    await expect(db.transaction(async (tx) => tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft), { dryRun: true })).rejects.toBeInstanceOf(NoSeatLeft);
     expect(await counts()).toEqual(before);
   });
 });

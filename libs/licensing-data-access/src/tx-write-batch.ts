@@ -1,5 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { executeBound } from '@acme/persistence';
+import { executeBound, preparedStatement } from '@acme/persistence';
 import { CHANGES_CHANNEL } from './change-feed.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
@@ -9,6 +9,13 @@ interface AuditRow { id: string; account_id: string; actor: string; action: stri
 interface OutboxRow { id: string; account_id: string; sequence: number; relay_shard: number; event_type: string; payload: string; occurred_at: string }
 interface IdempotencyRow { id: string; method: string; request_hash: string; response: string; created_at: string }
 interface SequenceRow { id: string; event_sequence: number }
+interface ReservationRow { account_id: string; product_id: string; count: number }
+
+/** Seats a transaction takes at its next write, and what to throw if they are not free then. */
+interface Reservation { row: ReservationRow; onShortage: () => Error }
+
+/** A reservation's key; FLUSH_SQL returns the reserved ones built the same way (`account_id || '/' || product_id`). */
+const reservationKey = (accountId: string, productId: string) => `${accountId}/${productId}`;
 
 /**
  * PostgreSQL: the rows a mutation appends (assignments, audit entries, outbox events, its
@@ -23,9 +30,24 @@ export class WriteBatch {
   readonly idempotency: IdempotencyRow[] = [];
   /** Accounts whose event sequence moved on (their rows are locked by this transaction). */
   readonly sequences = new Map<string, number>();
+  /** Guarded seat updates, by account and product (taken when the rows are written). */
+  private readonly reservations = new Map<string, Reservation>();
 
   get isEmpty(): boolean {
-    return this.assignments.length + this.audit.length + this.outbox.length + this.idempotency.length + this.sequences.size === 0;
+    return this.assignments.length + this.audit.length + this.outbox.length + this.idempotency.length + this.sequences.size + this.reservations.size === 0;
+  }
+
+  /**
+   * Takes `count` seats of a product with the rows, in the same statement: the counter moves only
+   * if the seats are free then (`assigned + count <= purchased`, re-checked on the current row
+   * under its lock), and `flush` throws `onShortage()` otherwise, which rolls the whole
+   * transaction back. One round trip fewer than a separate UPDATE per assignment.
+   */
+  reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): void {
+    const key = reservationKey(accountId, productId);
+    const held = this.reservations.get(key);
+    if (held) held.row.count += count;
+    else this.reservations.set(key, { row: { account_id: accountId, product_id: productId, count }, onShortage });
   }
 
   /**
@@ -34,15 +56,20 @@ export class WriteBatch {
    */
   async flush(em: Em, changedAccounts: string[]): Promise<string> {
     const sequences: SequenceRow[] = [...this.sequences].map(([id, event_sequence]) => ({ id, event_sequence }));
-    const params = [sequences, this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts].map((rows) => JSON.stringify(rows));
-    const [row] = await executeBound<{ xid: string }>(em, FLUSH_SQL, params);
+    const reservations = [...this.reservations.values()];
+    const params = [sequences, this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((rows) => JSON.stringify(rows));
+    const [row] = await executeBound<{ xid: string; reserved: string[] }>(em, FLUSH_SQL, params);
     this.assignments.length = this.audit.length = this.outbox.length = this.idempotency.length = 0;
     this.sequences.clear();
+    this.reservations.clear();
+    const reserved = new Set(row!.reserved);
+    const short = reservations.find((r) => !reserved.has(reservationKey(r.row.account_id, r.row.product_id)));
+    if (short) throw short.onShortage();
     return row!.xid;
   }
 }
 
-const FLUSH_SQL = `
+const FLUSH_SQL = preparedStatement(`
 with sequences as (
   update account set event_sequence = r.event_sequence
   from json_to_recordset($1::json) as r(id text, event_sequence int)
@@ -70,5 +97,11 @@ with sequences as (
   returning 1
 ), notified as (
   select pg_notify('${CHANGES_CHANNEL}', account) from json_array_elements_text($6::json) as account
+), reserved as (
+  update subscription s set assigned_seats = s.assigned_seats + r.count
+  from json_to_recordset($7::json) as r(account_id text, product_id text, count int)
+  where s.account_id = r.account_id and s.product_id = r.product_id and s.assigned_seats + r.count <= s.purchased_seats
+  returning s.account_id || '/' || s.product_id as key
 )
-select pg_current_xact_id()::text as xid, (select count(*) from notified) as notified`;
+select pg_current_xact_id()::text as xid, (select count(*) from notified) as notified,
+  (select coalesce(json_agg(key), '[]'::json) from reserved) as reserved`);

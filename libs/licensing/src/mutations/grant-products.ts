@@ -103,12 +103,12 @@ export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment
   for (const w of wanted) {
     const product = products.get(w.productId)!;
     // The guarded update is the last word: a concurrent request may have taken the seat.
-    if (!(await tx.reserveSeats(account.id, product.id, 1))) {
-      throw new AppError('resource_exhausted', `${product.id}: no seat left`, {
+    await tx.reserveSeats(account.id, product.id, 1, () =>
+      new AppError('resource_exhausted', `${product.id}: no seat left`, {
         reason: 'SEATS_EXHAUSTED',
         ruleViolations: [{ type: 'seat-limits.no-assignment-beyond-purchased', subject: product.id, description: `${product.id}: every purchased seat is assigned` }],
-      });
-    }
+      }),
+    );
     // A retained phone configuration comes back as it was; otherwise requested toggles, default on.
     const restored = retained && retained.productId === product.id ? retained.settings : {};
     const features = Object.fromEntries(product.features.map((f) => [f, w.features[f] ?? restored[f] ?? true]));
