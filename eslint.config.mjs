@@ -54,4 +54,13 @@ export default [
       ],
     },
   },
+  {
+    // The rules lib loads json-rules-engine through src/engine.ts, which first installs the faster
+    // copy of condition trees (src/engine-clone.ts); an import elsewhere could load it before that.
+    files: ['libs/rules/src/**/*.ts'],
+    ignores: ['libs/rules/src/engine.ts', 'libs/rules/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'json-rules-engine', message: "import the engine from './engine.js'", allowTypeImports: true }] }],
+    },
+  },
 ];

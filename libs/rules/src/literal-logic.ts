@@ -1,4 +1,4 @@
-import { Engine } from 'json-rules-engine';
+import { Engine } from './engine.js';
 import type { Literal } from './condition-terms.js';
 import { addCustomOperators } from './operators.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Engine, type RuleResult } from 'json-rules-engine';
+import { Engine, type RuleResult } from './engine.js';
 import { requiredFacts } from './catalogue.js';
 import { DECISION_POINTS, isDecisionPoint, type DecisionPoint } from './decision-points.js';
 import { selectDowngrades, type DowngradeOrder, type SeatHolder } from './downgrade.js';
