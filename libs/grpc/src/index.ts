@@ -1,6 +1,6 @@
 export { GrpcServer } from './server.js';
 export type { GrpcServerOptions, ServiceRegistration } from './server.js';
-export { deepFreeze, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
+export { deepFreeze, freezeEncoded, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
 export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';
 export { toGrpcError, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
 export type { DecodedStatus } from './status-mapping.js';

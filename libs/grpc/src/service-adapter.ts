@@ -1,4 +1,4 @@
-import { fromBinary, toBinary, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import { fromBinary, toBinary, type DescMessage, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
 import { AppError } from '@acme/util';
@@ -21,11 +21,19 @@ export function toServiceDefinition(service: DescService): ServiceDefinition {
  */
 const encodedFrozen = new WeakMap<object, Buffer>();
 
-function serializeResponse(schema: DescMethod['output'], message: object): Buffer {
+function serializeResponse(schema: DescMessage, message: object): Buffer {
   if (!Object.isFrozen(message)) return Buffer.from(toBinary(schema, message as never));
   let bytes = encodedFrozen.get(message);
   if (!bytes) encodedFrozen.set(message, (bytes = Buffer.from(toBinary(schema, message as never))));
   return bytes;
+}
+
+/**
+ * Freezes a response and encodes it now, as the transport will send it (encoded once, see
+ * above); returns its size in bytes, so that whoever keeps it can bound what it keeps.
+ */
+export function freezeEncoded(schema: DescMessage, message: object): number {
+  return serializeResponse(schema, deepFreeze(message)).length;
 }
 
 /** Freezes a message and everything in it, so the transport may encode it once (see above). */

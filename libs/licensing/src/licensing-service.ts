@@ -154,13 +154,22 @@ function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<Re
 }
 
 /**
+ * Bounds of the read cache. Answers are weighed by their encoded size; in the heap a decoded
+ * message takes several times that, so 4 MiB of answers stays a few tens of MiB even where the
+ * old generation is bounded (README, Deployment). 200 accounts' seat usage and first pages take
+ * about 1 MiB.
+ */
+const READ_CACHE_MAX_ANSWERS = 20_000;
+const READ_CACHE_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
  * The read cache and what keeps it honest: this process's commits invalidate their accounts at
  * once; on PostgreSQL, other instances' commits arrive through the change feed, and while the feed
  * is down the cache stands aside. libsql has one process per file, so its own commits are all.
  */
 function startReadCache(database: Awaited<ReturnType<typeof openDatabase>>) {
   let feed: ChangeFeed | null = null;
-  const cache = new AccountReadCache(() => database.dialect === 'libsql' || (feed?.connected ?? false));
+  const cache = new AccountReadCache(() => database.dialect === 'libsql' || (feed?.connected ?? false), READ_CACHE_MAX_ANSWERS, READ_CACHE_MAX_BYTES);
   const unsubscribe = database.onCommit((change) => change.accounts.forEach((id) => cache.invalidate(id)));
   feed = database.watchChanges({ onAccount: (id) => cache.invalidate(id), onReset: () => cache.reset() });
   return {

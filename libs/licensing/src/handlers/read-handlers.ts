@@ -1,4 +1,4 @@
-import { create } from '@bufbuild/protobuf';
+import { create, type DescMessage } from '@bufbuild/protobuf';
 import {
   GetAccountResponseSchema,
   GetSeatUsageResponseSchema,
@@ -8,7 +8,7 @@ import {
   type LicensingService,
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import { deepFreeze, type ServiceHandlers } from '@acme/grpc';
+import { freezeEncoded, type ServiceHandlers } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
 import type { LicensingStore } from '../store.js';
@@ -26,9 +26,10 @@ type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage
  * is taken after authentication and account confinement, so it can only serve the same account.
  */
 export function createReadHandlers(store: LicensingStore, cache?: AccountReadCache): ReadHandlers {
-  // Kept answers are frozen messages: nobody can change one, and the transport encodes it once.
-  const cached = <T extends object>(accountId: string, key: string, load: () => Promise<T>): Promise<T> =>
-    cache ? cache.get(accountId, key, async () => deepFreeze(await load())) : load();
+  // Kept answers are frozen and encoded when kept: nobody can change one, the transport sends the
+  // bytes encoded then, and the cache weighs each answer by their size.
+  const cached = <T extends object>(schema: DescMessage, accountId: string, key: string, load: () => Promise<T>): Promise<T> =>
+    cache ? cache.get(accountId, key, load, (answer) => freezeEncoded(schema, answer)) : load();
   return {
     async listProducts() {
       const [products, suites] = await Promise.all([store.catalog.listProducts(), store.catalog.listSuites()]);
@@ -37,7 +38,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
 
     async getAccount(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
-      return cached(accountId, 'account', async () => {
+      return cached(GetAccountResponseSchema, accountId, 'account', async () => {
         const account = await store.accounts.get(accountId);
         if (!account) throw AppError.notFound('account', accountId);
         return create(GetAccountResponseSchema, { account: toAccount(account) });
@@ -46,7 +47,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
 
     async getSeatUsage(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
-      const all = await cached(accountId, 'seat-usage', async () => {
+      const all = await cached(GetSeatUsageResponseSchema, accountId, 'seat-usage', async () => {
         if (!(await store.accounts.get(accountId))) throw AppError.notFound('account', accountId);
         return create(GetSeatUsageResponseSchema, { products: (await store.accounts.seatUsage(accountId)).map(toSeatUsage) });
       });
@@ -62,7 +63,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
     async listUsers(request, { principal }) {
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
-      return cached(accountId, `users:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
+      return cached(ListUsersResponseSchema, accountId, `users:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
         const users = await store.users.list(accountId, page);
         return create(ListUsersResponseSchema, { users: users.users.map(toUser), nextPageToken: users.nextPageToken ?? '' });
       });
@@ -75,7 +76,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
-      return cached(accountId, `assignments:${request.userId}:${request.productId}:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
+      return cached(ListAssignmentsResponseSchema, accountId, `assignments:${request.userId}:${request.productId}:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
         const listed = await store.assignments.list(
           accountId,
           { ...(request.userId ? { userId: request.userId } : {}), ...(request.productId ? { productId: request.productId } : {}) },
@@ -93,7 +94,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
       // JSON keeps the free-text filters apart in the key, whatever characters they contain.
-      return cached(accountId, `audit:${JSON.stringify([request.resourceId, request.actor, page.pageSize, page.pageToken ?? ''])}`, async () => {
+      return cached(ListAuditEventsResponseSchema, accountId, `audit:${JSON.stringify([request.resourceId, request.actor, page.pageSize, page.pageToken ?? ''])}`, async () => {
         const listed = await store.audit.list(
           accountId,
           { ...(request.resourceId ? { resourceId: request.resourceId } : {}), ...(request.actor ? { actor: request.actor } : {}) },

@@ -75,4 +75,28 @@ describe('AccountReadCache', () => {
     await reading;
     expect(cache.size).toBe(0);
   });
+
+  it('bounds the total weight of what it keeps, dropping the least recently used first', async () => {
+    const cache = new AccountReadCache(() => true, 100, 100);
+    const weigh = (value: string) => value.length;
+    await cache.get('acct_1', 'a', async () => 'a'.repeat(40), weigh);
+    await cache.get('acct_1', 'b', async () => 'b'.repeat(40), weigh);
+    await cache.get('acct_1', 'a', async () => 'not loaded again', weigh);
+    await cache.get('acct_2', 'c', async () => 'c'.repeat(40), weigh);
+    expect(cache.totalWeight).toBe(80);
+    expect(await cache.get('acct_1', 'b', async () => 'reloaded', weigh)).toBe('reloaded');
+    // Too heavy for the whole budget: served, not kept, and nothing else is evicted for it.
+    const before = cache.size;
+    expect(await cache.get('acct_3', 'huge', async () => 'h'.repeat(101), weigh)).toHaveLength(101);
+    expect(cache.size).toBe(before);
+    expect(await cache.get('acct_3', 'huge', async () => 'loaded again', weigh)).toBe('loaded again');
+    // Invalidation and reset give the weight back.
+    cache.invalidate('acct_1');
+    cache.invalidate('acct_2');
+    cache.invalidate('acct_3');
+    expect(cache.totalWeight).toBe(0);
+    await cache.get('acct_1', 'a', async () => 'a'.repeat(40), weigh);
+    cache.reset();
+    expect(cache.totalWeight).toBe(0);
+  });
 });
