@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,15 @@ const dir = mkdtempSync(join(tmpdir(), 'built-apps-'));
 mkdirSync(join(root, 'tmp'), { recursive: true });
 const dist = mkdtempSync(join(root, 'tmp', 'dist-'));
 
+/** A port nothing listens on now (a random one collided with a listener once). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 beforeAll(() => {
   const build = spawnSync(node, ['tools/scripts/build-apps.mjs', '--outdir', dist], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   expect(build.stderr).toBe('');
@@ -34,23 +44,32 @@ describe('the built apps', () => {
   it('serve the licensing service from another working directory, with its rules and catalog', async () => {
     const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
-    const port = 40_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     const service = spawn(node, ['--max-semi-space-size=8', join(dist, 'licensing-service.mjs')], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', GRPC_PORT: String(port), SQLITE_PATH: join(dir, 'licensing.db'), JWT_JWKS_FILE: join(dir, 'jwks.json'), SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    // What the service said, for the failure message if it does not serve.
+    let stderr = '';
+    service.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     try {
-      await eventually(async () => (await checkHealth(`127.0.0.1:${port}`).catch(() => '')) === 'SERVING', { timeoutMs: 30_000, what: 'the built service' });
+      await eventually(async () => (await checkHealth(`127.0.0.1:${port}`).catch(() => '')) === 'SERVING', { timeoutMs: 30_000, what: 'the built service' }).catch((error: Error) => {
+        throw new Error(`${error.message} (exit code ${service.exitCode}, stderr: ${stderr})`);
+      });
       const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
-      const client = createClient(LicensingService, `127.0.0.1:${port}`, { token });
+      const client = createClient(LicensingService, `127.0.0.1:${port}`, { token, timeoutMs: 10_000 });
       expect((await client.listProducts({})).products).toHaveLength(10);
       const assigned = await client.assignLicenses({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] });
       expect(assigned.decision?.ruleSetVersion).toMatch(/^[0-9a-f]{16}$/);
       client.close();
     } finally {
-      service.kill('SIGTERM');
-      await new Promise((resolve) => service.once('exit', resolve));
+      // A service that already exited (it could not start) has nothing left to wait for.
+      if (service.exitCode === null && service.signalCode === null) {
+        const exited = new Promise((resolve) => service.once('exit', resolve));
+        service.kill('SIGTERM');
+        await exited;
+      }
     }
   }, 60_000);
 

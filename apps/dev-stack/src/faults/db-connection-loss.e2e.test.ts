@@ -89,7 +89,7 @@ describe.skipIf(pgFixture.skip)('licensing service losing its database connectio
     const killer = killConnectionsRepeatedly(pgFixture.url, { minPauseMs: 20, maxPauseMs: 250 });
     const deadline = Date.now() + FAULT_MS;
     await Promise.all(Array.from({ length: WORKERS }, (_, id) => worker(id, deadline, records)));
-    const killed = await killer.stop();
+    const { killed, midTransaction } = await killer.stop();
 
     // Recovery: with connections left alone, every call works again, with no restart.
     const after: CallRecord[] = [];
@@ -100,10 +100,12 @@ describe.skipIf(pgFixture.skip)('licensing service losing its database connectio
     expect(after.map((r) => r.outcome)).toEqual(after.map(() => 'ok'));
 
     const failures = records.filter((r) => r.outcome !== 'ok');
-    const summary = { calls: records.length, ok: records.length - failures.length, killed, failures: countBy(failures.map((f) => JSON.stringify(f.outcome))) };
+    const summary = { calls: records.length, ok: records.length - failures.length, killed, midTransaction, failures: countBy(failures.map((f) => JSON.stringify(f.outcome))) };
     console.info(`database connection loss: ${JSON.stringify(summary)}`);
     expect(killed).toBeGreaterThan(10);
-    expect(failures.length).toBeGreaterThan(0);
+    // The faults reached requests' work. Whether any call then fails depends on timing: the
+    // service re-runs a transaction that certainly did not commit, so every call may succeed.
+    expect(midTransaction).toBeGreaterThan(0);
     // Only the documented, retryable answers: never INTERNAL, UNKNOWN or a hang.
     for (const f of failures) expect([f.rpc, f.outcome]).toMatchObject([f.rpc, { code: GrpcStatus.UNAVAILABLE, reason: 'UNAVAILABLE' }]);
 
