@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@acme/licensing-data-access';
@@ -6,7 +6,7 @@ import { createTestPostgres, type TestDatabase } from '@acme/testing';
 import { startLicensingProcess, type LicensingProcess } from '../lib/licensing-process.js';
 import { runLoad } from '../lib/load-process.js';
 import { cpuMicros } from '../lib/processes.js';
-import { seatDiscrepancies, seedBenchAccounts, type SeedPlan } from '../lib/seed.js';
+import { seatDiscrepancies, seatDiscrepanciesLibsql, seedBenchAccounts, seedBenchAccountsLibsql, type SeedPlan } from '../lib/seed.js';
 import { median, medianRatio, spread } from '../lib/stats.js';
 import { table, verdict, type BenchmarkSection } from '../lib/report.js';
 
@@ -21,6 +21,49 @@ const DISTRIBUTIONS: Record<'spread' | 'hot', SeedPlan> = {
 interface AssignResult { calls: number; seconds: number; errors: Record<string, number>; p50Ms: number; p99Ms: number }
 interface RawResult { calls: number; seconds: number; errors: number }
 
+/** Per-run figures of one comparison (a raw transaction against the service). */
+interface Series { raw: number[]; service: number[]; p50: number[]; p99: number[]; cpu: number[] }
+const newSeries = (): Series => ({ raw: [], service: [], p50: [], p99: [], cpu: [] });
+
+/** One side of a comparison: where the raw transaction runs, and the service with its tokens. */
+interface Pairing {
+  label: string;
+  plan: SeedPlan;
+  raw: { script: string; env: Record<string, string> };
+  service: LicensingProcess;
+  tokensFile: string;
+  /** Next bench user of each side, so that no run gives a user a second seat. */
+  offsets: { raw: number; service: number };
+}
+
+/** One run: the raw transaction, then AssignLicenses on the service, each for SECONDS; figures go to `into`. */
+async function measureOnce(pairing: Pairing, into: Series): Promise<void> {
+  const { label, plan, offsets, service } = pairing;
+  const common = { CLIENTS: String(CLIENTS), SECONDS: String(SECONDS), ACCOUNTS: String(plan.accounts), USERS: String(plan.usersPerAccount) };
+  const raw = await runLoad<RawResult>(pairing.raw.script, { ...common, ...pairing.raw.env, OFFSET: String(offsets.raw) });
+  offsets.raw += raw.calls + raw.errors + CLIENTS;
+  if (raw.errors > 0) throw new Error(`raw ${label}: ${raw.errors} transactions failed`);
+  const cpuBefore = cpuMicros(service.process.pid);
+  const assigned = await runLoad<AssignResult>('assign-load.ts', { ...common, ADDRESS: service.address, TOKENS_FILE: pairing.tokensFile, OFFSET: String(offsets.service) });
+  offsets.service += assigned.calls + Object.values(assigned.errors).reduce((a, b) => a + b, 0) + CLIENTS;
+  if (Object.keys(assigned.errors).length > 0) throw new Error(`AssignLicenses ${label}: refusals ${JSON.stringify(assigned.errors)}`);
+  into.raw.push(raw.calls / raw.seconds);
+  into.service.push(assigned.calls / assigned.seconds);
+  into.p50.push(assigned.p50Ms);
+  into.p99.push(assigned.p99Ms);
+  into.cpu.push((cpuMicros(service.process.pid) - cpuBefore) / assigned.calls);
+}
+
+const TABLE_HEADERS = ['what', 'per second (median)', 'spread', 'ratio to raw (median of per-run ratios)', 'p50 / p99 ms', 'service CPU per call (us)'];
+
+/** The two table rows of a comparison: the raw ceiling, then the service against it. */
+function comparisonRows(rawLabel: string, serviceLabel: string, series: Series): (string | number)[][] {
+  return [
+    [rawLabel, Math.round(median(series.raw)), spread(series.raw).text, '1.00', '-', '-'],
+    [serviceLabel, Math.round(median(series.service)), spread(series.service).text, medianRatio(series.service, series.raw).toFixed(2), `${median(series.p50).toFixed(1)} / ${median(series.p99).toFixed(1)}`, Math.round(median(series.cpu))],
+  ];
+}
+
 /** A migrated, seeded licensing database for one side of one distribution. */
 async function benchDatabase(name: string, plan: SeedPlan): Promise<TestDatabase> {
   const database = await createTestPostgres(`bench_${name}`);
@@ -31,6 +74,25 @@ async function benchDatabase(name: string, plan: SeedPlan): Promise<TestDatabase
   return database;
 }
 
+/** A super admin's token for every bench account, signed for `service`, in a file (under `dir`) for the load process. */
+async function writeTokens(dir: string, service: LicensingProcess, plan: SeedPlan, name: string): Promise<string> {
+  const tokens: Record<string, string> = {};
+  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}`, roles: ['super_admin'] });
+  const tokensFile = join(dir, `tokens-${name}.json`);
+  writeFileSync(tokensFile, JSON.stringify(tokens));
+  return tokensFile;
+}
+
+/** A migrated, seeded libsql file (the embedded mode) for one side. */
+async function benchLibsqlFile(dir: string, name: string, plan: SeedPlan): Promise<string> {
+  const path = join(dir, `${name}.db`);
+  const db = await openDatabase({ sqlitePath: path });
+  await db.migrate();
+  await db.close();
+  seedBenchAccountsLibsql(path, plan);
+  return path;
+}
+
 /**
  * Target 2: AssignLicenses on PostgreSQL (rules, audit, outbox, idempotency included) reaches at
  * least 60% of the raw-`pg` seat transaction's rate in the same run, on the same row distribution
@@ -39,8 +101,9 @@ async function benchDatabase(name: string, plan: SeedPlan): Promise<TestDatabase
 export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
   const databases: TestDatabase[] = [];
   const services: LicensingProcess[] = [];
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-writes-'));
   try {
-    const sides = {} as Record<'spread' | 'hot', { raw: TestDatabase; service: LicensingProcess; tokensFile: string }>;
+    const pairings = {} as Record<'spread' | 'hot', Pairing>;
     for (const name of ['spread', 'hot'] as const) {
       const plan = DISTRIBUTIONS[name];
       const raw = await benchDatabase(`raw_${name}`, plan);
@@ -48,42 +111,37 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
       databases.push(raw, own);
       const service = await startLicensingProcess({ DATABASE_URL: own.url });
       services.push(service);
-      const tokens: Record<string, string> = {};
-      for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}`, roles: ['super_admin'] });
-      const tokensFile = join(tmpdir(), `bench-tokens-${name}-${process.pid}.json`);
-      writeFileSync(tokensFile, JSON.stringify(tokens));
-      sides[name] = { raw, service, tokensFile };
+      const tokensFile = await writeTokens(workDir, service, plan, name);
+      pairings[name] = { label: name, plan, raw: { script: 'raw-seat-transaction.ts', env: { DATABASE_URL: raw.url } }, service, tokensFile, offsets: { raw: 0, service: 0 } };
     }
 
-    const results = { spread: { raw: [] as number[], service: [] as number[], p50: [] as number[], p99: [] as number[], cpu: [] as number[] }, hot: { raw: [] as number[], service: [] as number[], p50: [] as number[], p99: [] as number[], cpu: [] as number[] } };
-    const offsets = { spread: { raw: 0, service: 0 }, hot: { raw: 0, service: 0 } };
+    const results = { spread: newSeries(), hot: newSeries() };
     for (let run = 0; run < runs; run++) {
-      for (const name of ['spread', 'hot'] as const) {
-        const plan = DISTRIBUTIONS[name];
-        const side = sides[name];
-        const common = { CLIENTS: String(CLIENTS), SECONDS: String(SECONDS), ACCOUNTS: String(plan.accounts), USERS: String(plan.usersPerAccount) };
-        const raw = await runLoad<RawResult>('raw-seat-transaction.ts', { ...common, DATABASE_URL: side.raw.url, OFFSET: String(offsets[name].raw) });
-        offsets[name].raw += raw.calls + raw.errors + CLIENTS;
-        if (raw.errors > 0) throw new Error(`raw ${name}: ${raw.errors} transactions failed`);
-        const cpuBefore = cpuMicros(side.service.process.pid);
-        const service = await runLoad<AssignResult>('assign-load.ts', { ...common, ADDRESS: side.service.address, TOKENS_FILE: side.tokensFile, OFFSET: String(offsets[name].service) });
-        offsets[name].service += service.calls + Object.values(service.errors).reduce((a, b) => a + b, 0) + CLIENTS;
-        if (Object.keys(service.errors).length > 0) throw new Error(`AssignLicenses ${name}: refusals ${JSON.stringify(service.errors)}`);
-        results[name].raw.push(raw.calls / raw.seconds);
-        results[name].service.push(service.calls / service.seconds);
-        results[name].p50.push(service.p50Ms);
-        results[name].p99.push(service.p99Ms);
-        results[name].cpu.push((cpuMicros(side.service.process.pid) - cpuBefore) / service.calls);
-      }
+      for (const name of ['spread', 'hot'] as const) await measureOnce(pairings[name], results[name]);
     }
-    const checks = await Promise.all([...databases].map((d) => seatDiscrepancies(d.url)));
+    // The embedded mode: the same service on a libsql file against the raw transaction on another.
+    const plan = DISTRIBUTIONS.spread;
+    const rawFile = await benchLibsqlFile(workDir, 'raw', plan);
+    const ownFile = await benchLibsqlFile(workDir, 'service', plan);
+    const embedded = await startLicensingProcess({ SQLITE_PATH: ownFile });
+    services.push(embedded);
+    const libsqlPairing: Pairing = {
+      label: 'libsql', plan, raw: { script: 'raw-seat-transaction-libsql.ts', env: { SQLITE_PATH: rawFile } }, service: embedded,
+      tokensFile: await writeTokens(workDir, embedded, plan, 'libsql'), offsets: { raw: 0, service: 0 },
+    };
+    const libsql = newSeries();
+    for (let run = 0; run < runs; run++) await measureOnce(libsqlPairing, libsql);
+    await embedded.stop();
+    services.pop();
+
+    const checks = [...(await Promise.all([...databases].map((d) => seatDiscrepancies(d.url)))), ...[rawFile, ownFile].map(seatDiscrepanciesLibsql)];
     const overAllocated = checks.reduce((sum, c) => sum + c.overAllocated + c.counterMismatch, 0);
 
     const ratio = (name: 'spread' | 'hot') => medianRatio(results[name].service, results[name].raw);
-    const rows = (['spread', 'hot'] as const).flatMap((name) => [
-      [`raw pg seat transaction, ${name === 'spread' ? '1,000 subscriptions' : 'one hot subscription (FOR UPDATE)'}`, Math.round(median(results[name].raw)), spread(results[name].raw).text, '1.00', '-', '-'],
-      [`AssignLicenses over gRPC, ${name}`, Math.round(median(results[name].service)), spread(results[name].service).text, ratio(name).toFixed(2), `${median(results[name].p50).toFixed(1)} / ${median(results[name].p99).toFixed(1)}`, Math.round(median(results[name].cpu))],
-    ]);
+    const rows = (['spread', 'hot'] as const).flatMap((name) =>
+      comparisonRows(`raw pg seat transaction, ${name === 'spread' ? '1,000 subscriptions' : 'one hot subscription (FOR UPDATE)'}`, `AssignLicenses over gRPC, ${name}`, results[name]),
+    );
+    const libsqlRows = comparisonRows('raw libsql seat transaction, 1,000 subscriptions (one writer, in process)', 'AssignLicenses over gRPC on libsql, spread', libsql);
     return {
       id: 'writes',
       title: '2. Writes against the raw seat transaction',
@@ -91,9 +149,13 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
       body: [
         `${CLIENTS} concurrent callers, ${SECONDS} s per run, ${runs} runs alternating raw and service on each distribution; every side on its own PostgreSQL database seeded alike (spread: 1,000 accounts x 250 users; hot: 1 account x 250,000 users). AssignLicenses calls carry idempotency keys and run the rules, audit and outbox; no relay runs (no KAFKA_BROKERS), so events stay in the outbox. The raw transaction is read subscription, check, insert assignment, update counter, in raw \`pg\`.`,
         '',
-        table(['what', 'per second (median)', 'spread', 'ratio to raw (median of per-run ratios)', 'p50 / p99 ms', 'service CPU per call (us)'], rows),
+        table(TABLE_HEADERS, rows),
         '',
-        `Seat counters after all runs: ${overAllocated === 0 ? 'no over-allocation, every counter equals its rows' : `${overAllocated} subscriptions over-allocated or mismatched`}.`,
+        'The embedded mode, reported against its own ceiling (no target is set for it): the service on a libsql file (no DATABASE_URL) against the same raw transaction with the `libsql` driver MikroORM uses, on another file seeded alike (spread). SQLite has one writer and the driver is synchronous, so the raw transactions run one after another; the service takes the same 8 callers and runs their transactions one at a time.',
+        '',
+        table(TABLE_HEADERS, libsqlRows),
+        '',
+        `Seat counters after all runs (PostgreSQL and libsql): ${overAllocated === 0 ? 'no over-allocation, every counter equals its rows' : `${overAllocated} subscriptions over-allocated or mismatched`}.`,
         '',
         verdict(ratio('spread') >= 0.6 && overAllocated === 0, `spread at ${ratio('spread').toFixed(2)} of raw pg (target >= 0.60)`),
         '',
@@ -103,5 +165,6 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
   } finally {
     for (const service of services) await service.stop();
     for (const database of databases) await database.drop();
+    rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,4 @@
+import Database from 'libsql';
 import pg from 'pg';
 
 export interface SeedPlan {
@@ -42,18 +43,58 @@ export async function seedBenchAccounts(databaseUrl: string, plan: SeedPlan): Pr
   }
 }
 
+/** Both dialects: subscriptions over-allocated, and counters that differ from their rows. */
+const SEAT_DISCREPANCIES_SQL = `select count(*) filter (where s.assigned_seats > s.purchased_seats) as over,
+    count(*) filter (where s.assigned_seats <> (select count(*) from assignment x where x.account_id = s.account_id and x.product_id = s.product_id)) as mismatch
+  from subscription s`;
+
 /** Seat counters against the rows they count: no over-allocation means every check is 0. */
 export async function seatDiscrepancies(databaseUrl: string): Promise<{ overAllocated: number; counterMismatch: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ over: string; mismatch: string }>(
-      `select count(*) filter (where s.assigned_seats > s.purchased_seats) as over,
-              count(*) filter (where s.assigned_seats <> (select count(*) from assignment x where x.account_id = s.account_id and x.product_id = s.product_id)) as mismatch
-         from subscription s`,
-    );
+    const { rows } = await client.query<{ over: string; mismatch: string }>(SEAT_DISCREPANCIES_SQL);
     return { overAllocated: Number(rows[0]!.over), counterMismatch: Number(rows[0]!.mismatch) };
   } finally {
     await client.end();
+  }
+}
+
+/** The same bench accounts in a migrated libsql file (the embedded mode), with SQLite's SQL. */
+export function seedBenchAccountsLibsql(path: string, plan: SeedPlan): void {
+  const db = new Database(path);
+  try {
+    const now = Date.now();
+    db.exec('begin');
+    db.prepare(
+      `with recursive a(n) as (select 0 union all select n + 1 from a where n + 1 < ?)
+       insert into account (id, name, kind, style, legacy_plan, card_on_file, owner_user_id, created_at, event_sequence)
+       select 'acct_b' || n, 'Bench ' || n, 'self_service', 'goto', 0, 1, null, ?, 0 from a`,
+    ).run(plan.accounts, now);
+    db.prepare(
+      `with recursive a(n) as (select 0 union all select n + 1 from a where n + 1 < ?)
+       insert into subscription (id, account_id, product_id, purchased_seats, assigned_seats, unit_price_minor, currency)
+       select 'sub_b' || n, 'acct_b' || n, 'goto_meeting', ?, 0, 1400, 'USD' from a`,
+    ).run(plan.accounts, plan.seats);
+    db.prepare(
+      `with recursive a(n) as (select 0 union all select n + 1 from a where n + 1 < ?), u(n) as (select 0 union all select n + 1 from u where n + 1 < ?)
+       insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
+       select 'usr_b' || a.n || '_' || u.n, 'acct_b' || a.n, 'u' || u.n || '@b' || a.n || '.test', 'Bench user ' || u.n, '["member"]', '[]', ? from a, u`,
+    ).run(plan.accounts, plan.usersPerAccount, now);
+    db.exec('commit');
+    db.exec('analyze');
+  } finally {
+    db.close();
+  }
+}
+
+/** seatDiscrepancies for a libsql file. */
+export function seatDiscrepanciesLibsql(path: string): { overAllocated: number; counterMismatch: number } {
+  const db = new Database(path);
+  try {
+    const row = db.prepare(SEAT_DISCREPANCIES_SQL).get() as { over: number; mismatch: number };
+    return { overAllocated: Number(row.over), counterMismatch: Number(row.mismatch) };
+  } finally {
+    db.close();
   }
 }
