@@ -201,7 +201,12 @@ export class LicensingTx {
     if ((result as unknown as { affectedRows: number }).affectedRows !== 1) throw onShortage();
   }
 
-  /** Writes what is held for the end of the transaction now, so that what follows sees it (and its seat checks are done). */
+  /**
+   * Writes what is held for the end of the transaction now, so that what follows sees it (and its
+   * seat checks are done). Every statement on a table with held rows (assignment, subscription:
+   * the reads through `read`, and the direct statements below) calls it first; the other tables'
+   * statements never meet held rows.
+   */
   async settle(): Promise<void> {
     if (!this.options.batch || this.options.batch.isEmpty) return;
     await this.em.flush();
@@ -236,6 +241,7 @@ export class LicensingTx {
 
   async updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void> {
     this.changing();
+    await this.settle();
     await this.em.nativeUpdate(Assignment, { id: assignmentId }, { features });
   }
 
@@ -246,6 +252,7 @@ export class LicensingTx {
 
   /** Users holding a seat of a product, with what downgrade orders need. */
   async holders(accountId: string, productId: string): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]> {
+    await this.settle();
     const rows = await this.em.find(Assignment, { account: accountId, product: productId }, { populate: ['user'], orderBy: { id: 'asc' } });
     return rows.map((a) => ({ assignmentId: a.id, userId: a.user.id, displayName: a.user.displayName, assignedAt: a.createdAt }));
   }
@@ -253,6 +260,7 @@ export class LicensingTx {
   /** Creates the subscription at the given rate when the account has none for the product. */
   async ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void> {
     this.changing();
+    await this.settle();
     if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
     this.em.create(Subscription, { id: `sub_${accountId.slice(5)}_${productId}`, account: accountId, product: productId, purchasedSeats: 0, assignedSeats: 0, unitPriceMinor, currency });
     await this.em.flush();
@@ -372,6 +380,7 @@ export class LicensingTx {
    */
   async deleteAssignment(assignmentId: string): Promise<void> {
     this.changing();
+    await this.settle();
     if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1) throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 

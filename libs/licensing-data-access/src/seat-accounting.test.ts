@@ -102,6 +102,26 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('statements on assignments see the rows this transaction holds for its end', async () => {
+    const before = await counts();
+    await db.transaction(async (tx) => {
+      // Give one holder's seat back, then take it again for them: held until the end of the transaction.
+      const holder = (await tx.holders(ACCOUNT, 'goto_meeting'))[0]!;
+      await tx.deleteAssignment(holder.assignmentId);
+      await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
+      await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
+      const held = tx.insertAssignment({ accountId: ACCOUNT, userId: holder.userId, productId: 'goto_meeting', features: {}, createdAt: new Date() });
+      expect((await tx.holders(ACCOUNT, 'goto_meeting')).map((h) => h.assignmentId)).toContain(held.id);
+      await tx.updateAssignmentFeatures(held.id, { recording: true });
+      // Throws ConcurrentChangeError if the row is not there yet.
+      await tx.deleteAssignment(held.id);
+      await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
+      await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
+      tx.insertAssignment({ accountId: ACCOUNT, userId: holder.userId, productId: 'goto_meeting', features: {}, createdAt: new Date() });
+    });
+    expect(await counts()).toEqual(before);
+  });
+
   it('a dry run meets the same seat check as the real change', async () => {
     const before = await counts();
     expect(before.assigned).toBe(before.purchased);
