@@ -22,6 +22,8 @@ export function sendTcpBytes(address: string, bytes: Uint8Array, waitMs = 100): 
 export interface StreamOutcome {
   /** grpc-status from the trailers (or a trailers-only response); null when none came. */
   grpcStatus: number | null;
+  /** grpc-message (percent-decoded), when the status came with one. */
+  grpcMessage?: string;
   /** RST_STREAM code when the server reset the stream instead. */
   resetCode: number | null;
 }
@@ -30,7 +32,13 @@ export interface StreamOutcome {
  * A unary gRPC call on a real HTTP/2 connection whose body is `body` exactly. `endStream: false`
  * keeps the request open (a caller still "sending"), which must not stop the server from answering.
  */
-export function sendGrpcBody(address: string, method: string, body: Uint8Array, token: string, options: { endStream?: boolean; timeoutMs?: number } = {}): Promise<StreamOutcome> {
+export function sendGrpcBody(
+  address: string,
+  method: string,
+  body: Uint8Array,
+  token: string,
+  options: { endStream?: boolean; timeoutMs?: number; /** Sent as the authorization header instead of `Bearer <token>`. */ authorization?: string } = {},
+): Promise<StreamOutcome> {
   const session = connectHttp2(`http://${address}`);
   session.on('error', () => undefined);
   return new Promise<StreamOutcome>((resolve, reject) => {
@@ -39,12 +47,14 @@ export function sendGrpcBody(address: string, method: string, body: Uint8Array, 
       [constants.HTTP2_HEADER_PATH]: `/acme.licensing.v1.LicensingService/${method}`,
       [constants.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc',
       te: 'trailers',
-      authorization: `Bearer ${token}`,
+      authorization: options.authorization ?? `Bearer ${token}`,
     });
     const timer = setTimeout(() => (stream.destroy(), reject(new Error(`no answer to ${method} within ${options.timeoutMs ?? 5000} ms`))), options.timeoutMs ?? 5000);
     const finish = (outcome: StreamOutcome) => (clearTimeout(timer), resolve(outcome));
     // The status ends the call even while our side is still open (endStream: false).
-    const readStatus = (headers: Record<string, unknown>) => headers['grpc-status'] !== undefined && finish({ grpcStatus: Number(headers['grpc-status']), resetCode: null });
+    const readStatus = (headers: Record<string, unknown>) =>
+      headers['grpc-status'] !== undefined &&
+      finish({ grpcStatus: Number(headers['grpc-status']), resetCode: null, ...(typeof headers['grpc-message'] === 'string' ? { grpcMessage: decodeURIComponent(headers['grpc-message']) } : {}) });
     stream.on('response', readStatus);
     stream.on('trailers', readStatus);
     stream.on('error', () => undefined);

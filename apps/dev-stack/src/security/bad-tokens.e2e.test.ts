@@ -4,8 +4,10 @@
  * sent without validate_only). Health and reflection answer without any token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LicensingService } from '@acme/contracts';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { AssignLicensesRequestSchema, LicensingService } from '@acme/contracts';
 import { checkHealth, GrpcStatus, listServicesByReflection } from '@acme/grpc';
+import { grpcFrame, sendGrpcBody } from '../bad-input/raw-connections.js';
 import { badAuthorizations } from './bad-tokens.js';
 import { PLANS, prepareFixtures, probesFor, type Probe } from './rpc-requests.js';
 import { bearer, GOTO, RPCS, startSecurityStack, ZENDESK, type SecurityStack } from './security-stack.js';
@@ -62,6 +64,24 @@ describe('bad tokens on every RPC', () => {
     expect(accepted).toEqual([]);
     expect(await state()).toBe(before);
     expect(Object.keys(bad).length * probes.length).toBeGreaterThanOrEqual(19 * 26);
+  });
+
+  it('an authorization header carrying two credentials is UNAUTHENTICATED, whichever comes first, and changes nothing', async () => {
+    // What a proxy that merges repeated header fields sends. Two separate fields do not reach the
+    // service as two: grpc-js clients refuse to send them, and Node's HTTP/2 layer keeps only the
+    // first of a repeated authorization field (the service refuses two values if it ever got them).
+    const before = await state();
+    const assign = probes.find((p) => p.label === 'AssignLicenses (another user)')!;
+    const frame = (extra: object) => grpcFrame(toBinary(AssignLicensesRequestSchema, create(AssignLicensesRequestSchema, { ...assign.body({ userId: null }), ...extra } as never)));
+    const body = frame({});
+    for (const merged of [`${bearer(admin)}, ${bearer(member)}`, `${bearer(member)}, ${bearer(admin)}`, `${bearer(admin)},${bearer(admin)}`]) {
+      const outcome = await sendGrpcBody(stack.address, 'AssignLicenses', body, '', { authorization: merged });
+      expect(outcome, merged).toEqual({ grpcStatus: GrpcStatus.UNAUTHENTICATED, resetCode: null, grpcMessage: 'malformed authorization metadata: expected "Bearer <jwt>"' });
+    }
+    expect(await state()).toBe(before);
+    // The same request with one of those credentials passes (as a dry run, so the next test can
+    // make it for real): the refusals above are the header's.
+    expect(await sendGrpcBody(stack.address, 'AssignLicenses', frame({ validateOnly: true }), '', { authorization: bearer(admin) })).toMatchObject({ grpcStatus: GrpcStatus.OK });
   });
 
   it('the same requests with a real super admin token do change the account (so the check above could fail)', async () => {
