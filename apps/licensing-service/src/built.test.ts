@@ -45,7 +45,7 @@ describe('the built apps', () => {
     const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
     const port = await freePort();
-    const service = spawn(node, ['--max-semi-space-size=8', join(dist, 'licensing-service.mjs')], {
+    const service = spawn(node, ['--max-semi-space-size=8', '--heap-growing-percent=100', join(dist, 'licensing-service.mjs')], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? '', GRPC_PORT: String(port), SQLITE_PATH: join(dir, 'licensing.db'), JWT_JWKS_FILE: join(dir, 'jwks.json'), SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -68,15 +68,24 @@ type App = 'licensing-service' | 'billing-consumer' | 'billing-cli';
  * thousands of events a second) and the process's RSS doubles, though little of it is live.
  */
 export const APP_NODE_FLAGS: Record<App, string[]> = {
-  'licensing-service': ['--max-semi-space-size=8'],
+  'licensing-service': ['--max-semi-space-size=8', '--heap-growing-percent=100'],
   'billing-consumer': ['--max-semi-space-size=8', '--max-old-space-size=128'],
   'billing-cli': ['--max-semi-space-size=8', '--max-old-space-size=128'],
 };
 
-/** Starts a built app (dist/<name>.mjs) as its own process, with its deployment node flags. */
+/**
+ * An app's node flags: its deployment flags, or, to measure other ones, what
+ * BENCH_NODE_FLAGS_<APP> says (e.g. BENCH_NODE_FLAGS_LICENSING_SERVICE="--max-semi-space-size=16").
+ */
+export function appNodeFlags(name: App): string[] {
+  const override = process.env[`BENCH_NODE_FLAGS_${name.toUpperCase().replaceAll('-', '_')}`];
+  return override === undefined ? APP_NODE_FLAGS[name] : override.split(/\s+/).filter(Boolean);
+}
+
+/** Starts a built app (dist/<name>.mjs) as its own process, with its node flags (appNodeFlags). */
 export async function startApp(name: App, env: Record<string, string>, options: { stdout?: 'ignore' | 'inherit' | 'pipe'; nodeArgs?: string[]; args?: string[] } = {}): Promise<NodeProcess> {
   await ensureBuilt();
-  return spawnNode([...APP_NODE_FLAGS[name], ...(options.nodeArgs ?? []), `dist/${name}.mjs`, ...(options.args ?? [])], env, options.stdout);
+  return spawnNode([...appNodeFlags(name), ...(options.nodeArgs ?? []), `dist/${name}.mjs`, ...(options.args ?? [])], env, options.stdout);
 }
 
 /** User plus system CPU time a process has used so far, in microseconds (Linux /proc). */

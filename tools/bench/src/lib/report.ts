@@ -30,7 +30,8 @@ export function writeSection(section: BenchmarkSection, path = BENCHMARKS_DOC): 
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine} with:`,
     '',
     '```sh',
-    section.command,
+    // Node flags other than the deployment ones are part of the command that produced the figures.
+    [...Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_NODE_FLAGS_')).map(([name, value]) => `${name}="${value}"`), section.command].join(' '),
     '```',
     '',
     section.body.trim(),
