@@ -65,7 +65,9 @@ type App = 'licensing-service' | 'billing-consumer' | 'billing-cli';
 /**
  * The V8 memory flags the README's deployment section gives each app. Without a bound on the
  * young generation, V8 grows it to tens of MiB under a high allocation rate (a consumer decoding
- * thousands of events a second) and the process's RSS doubles, though little of it is live.
+ * thousands of events a second) and the process's RSS doubles, though little of it is live. The
+ * service's old generation grows by a fixed factor of 2 between full collections instead of V8's
+ * up to 4, which keeps its RSS flat under a steady load (docs/benchmarks.md, Memory).
  */
 export const APP_NODE_FLAGS: Record<App, string[]> = {
   'licensing-service': ['--max-semi-space-size=8', '--heap-growing-percent=100'],

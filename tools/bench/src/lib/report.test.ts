@@ -21,6 +21,17 @@ describe('writeSection', () => {
     expect(doc).toContain('npm run bench -- reads');
   });
 
+  it('writes node flags that replace the deployment ones into the command', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bench-doc-')), 'benchmarks.md');
+    process.env.BENCH_NODE_FLAGS_LICENSING_SERVICE = '--heap-growing-percent=40';
+    try {
+      writeSection({ id: 'soak', title: 'Soak', command: 'npm run bench -- soak', body: 'figures' }, path);
+    } finally {
+      delete process.env.BENCH_NODE_FLAGS_LICENSING_SERVICE;
+    }
+    expect(readFileSync(path, 'utf8')).toContain('BENCH_NODE_FLAGS_LICENSING_SERVICE="--heap-growing-percent=40" npm run bench -- soak\n');
+  });
+
   it('renders markdown tables', () => {
     expect(table(['a', 'b'], [[1, 'x']])).toBe('| a | b |\n| --- | --- |\n| 1 | x |');
   });
