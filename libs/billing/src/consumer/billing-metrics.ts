@@ -2,11 +2,17 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { PartitionLag } from '@acme/messaging';
 import type { LedgerHandlerOptions } from './ledger-handler.js';
 
+/** What only a Kafka feed can tell: consumer lag (read from the brokers) and this member's partitions. */
+export interface KafkaFigures {
+  lag: () => Promise<PartitionLag[]>;
+  assignedPartitions: () => number[];
+}
+
 /**
  * The billing consumer's Prometheus metrics. Returns the per-batch hook that feeds the counters;
  * consumer lag is read from the brokers at scrape time (committed offsets against high watermarks).
  */
-export function registerBillingMetrics(registry: Registry, lag: (() => Promise<PartitionLag[]>) | null): NonNullable<LedgerHandlerOptions['onBatch']> {
+export function registerBillingMetrics(registry: Registry, kafka: KafkaFigures | null): NonNullable<LedgerHandlerOptions['onBatch']> {
   const recorded = new Counter({ name: 'billing_events_recorded_total', help: 'License events recorded in the ledger', registers: [registry] });
   const duplicates = new Counter({ name: 'billing_events_duplicate_total', help: 'Redelivered license events that changed nothing', registers: [registry] });
   const deadLettered = new Counter({ name: 'billing_events_dead_lettered_total', help: 'License events sent to the dead-letter topic', registers: [registry] });
@@ -19,7 +25,16 @@ export function registerBillingMetrics(registry: Registry, lag: (() => Promise<P
     buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60],
     registers: [registry],
   });
-  if (lag) {
+  if (kafka) {
+    const { lag, assignedPartitions } = kafka;
+    new Gauge({
+      name: 'billing_consumer_assigned_partitions',
+      help: 'Partitions of license-events this member holds (0 while the group rebalances)',
+      registers: [registry],
+      collect() {
+        this.set(assignedPartitions().length);
+      },
+    });
     new Gauge({
       name: 'billing_consumer_lag',
       help: 'Messages of license-events not yet committed by this consumer group, per partition',

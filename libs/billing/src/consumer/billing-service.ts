@@ -41,7 +41,11 @@ export async function startBillingService(options: BillingServiceOptions): Promi
     const feed: Feed = options.embedded ?? kafkaFeed(config, logger);
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
-    const onBatch = registerBillingMetrics(registry, feed.admin ? () => feed.admin!.groupLag(LICENSE_EVENTS_TOPIC, config.KAFKA_GROUP_ID) : null);
+    const { kafka } = feed;
+    const onBatch = registerBillingMetrics(
+      registry,
+      kafka ? { lag: () => kafka.admin.groupLag(LICENSE_EVENTS_TOPIC, config.KAFKA_GROUP_ID), assignedPartitions: () => kafka.consumer.assignedPartitions() } : null,
+    );
     const handler = createLedgerHandler({ ledger, deadLetters: feed.deadLetters, logger, onBatch, ...(options.now ? { now: options.now } : {}) });
     await feed.consumer.consume(LICENSE_EVENTS_TOPIC, handler.handle);
     const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
@@ -54,9 +58,9 @@ export async function startBillingService(options: BillingServiceOptions): Promi
         // The batch in hand finishes and commits its offsets; then the group rebalances without us.
         await feed.consumer.stop();
         // The embedded feed belongs to the caller; a Kafka feed is ours to close.
-        if (feed.admin) {
+        if (feed.kafka) {
           await feed.deadLetters.close();
-          await feed.admin.close();
+          await feed.kafka.admin.close();
         }
         await metrics?.close();
         await ledger.close();
@@ -68,26 +72,23 @@ export async function startBillingService(options: BillingServiceOptions): Promi
   }
 }
 
-/** Where events come from and refused ones go; `admin` (lag figures) only with Kafka. */
+/** Where events come from and refused ones go; with Kafka, also what its metrics are read from. */
 interface Feed {
   consumer: EventConsumer;
   deadLetters: EventPublisher;
-  admin?: TopicAdmin;
+  kafka?: { consumer: KafkaEventConsumer; admin: TopicAdmin };
 }
 
 function kafkaFeed(config: BillingConfig, logger: Logger): Feed {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS!.split(','), clientId: config.KAFKA_CLIENT_ID, logger });
-  return {
-    consumer: new KafkaEventConsumer(kafka, {
-      groupId: config.KAFKA_GROUP_ID,
-      logger: logger.child({ component: 'kafka-consumer' }),
-      chunkSize: config.BILLING_BATCH_SIZE,
-      concurrentPartitions: config.BILLING_CONCURRENT_PARTITIONS,
-      fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-      heartbeatIntervalMs: config.KAFKA_HEARTBEAT_MS,
-    }),
-    deadLetters: new KafkaPublisher(kafka),
-    admin: new TopicAdmin(kafka),
-  };
+  const consumer = new KafkaEventConsumer(kafka, {
+    groupId: config.KAFKA_GROUP_ID,
+    logger: logger.child({ component: 'kafka-consumer' }),
+    chunkSize: config.BILLING_BATCH_SIZE,
+    concurrentPartitions: config.BILLING_CONCURRENT_PARTITIONS,
+    fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_MS,
+  });
+  return { consumer, deadLetters: new KafkaPublisher(kafka), kafka: { consumer, admin: new TopicAdmin(kafka) } };
 }

@@ -48,8 +48,14 @@ describe.skipIf(pg.skip)('billing consumers in one group', () => {
     expect(b.stats().recorded).toBeGreaterThan(0);
     expect(a.stats().recorded + b.stats().recorded).toBe(600);
 
+    const assigned = async (member: RunningBillingService) => Number((await member.registry.getSingleMetric('billing_consumer_assigned_partitions')!.get()).values[0]?.value ?? -1);
+    expect((await assigned(a)) + (await assigned(b))).toBe(6);
+
     await b.stop();
     running.splice(running.indexOf(b), 1);
+    // Once the group has settled the one that stays holds every partition; events published while
+    // it rejoined could be handled, refused their commit by the rebalance and read again.
+    await until(async () => (await assigned(a)) === 6);
     const second = licenseEventMessages(400, { accounts: 24, prefix: 'second' });
     await publisher.publish(LICENSE_EVENTS_TOPIC, second);
     await until(async () => (await a.ledger.counts()).processedEvents === 1000);

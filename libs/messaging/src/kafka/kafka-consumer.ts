@@ -28,11 +28,12 @@ export interface KafkaConsumerOptions {
 /** Errors that mean "this member no longer owns the partition": a rebalance took it away. */
 const REBALANCE_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'FENCED_INSTANCE_ID']);
 
-function isRebalanceError(error: unknown): boolean {
-  for (let e = error as { type?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.type && REBALANCE_ERRORS.has(e.type)) return true;
+/** The error (or the error it wraps) that says a rebalance took the partition away; null for any other. */
+function rebalanceError(error: unknown): Error | null {
+  for (let e = error as (Error & { type?: string; cause?: unknown }) | undefined; e; e = e.cause as typeof e) {
+    if (e.type && REBALANCE_ERRORS.has(e.type)) return e;
   }
-  return false;
+  return null;
 }
 
 /**
@@ -51,6 +52,7 @@ export class KafkaEventConsumer implements EventConsumer {
   private subscription: { topic: string; handler: BatchHandler } | null = null;
   private stopping = false;
   private restarts = 0;
+  private assigned: number[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -62,6 +64,11 @@ export class KafkaEventConsumer implements EventConsumer {
   async consume(topic: string, handler: BatchHandler): Promise<void> {
     this.subscription = { topic, handler };
     await this.start();
+  }
+
+  /** The partitions of the topic this member holds since it last joined the group; none while it rejoins. */
+  assignedPartitions(): number[] {
+    return [...this.assigned];
   }
 
   async stop(): Promise<void> {
@@ -87,6 +94,12 @@ export class KafkaEventConsumer implements EventConsumer {
     consumer.on(consumer.events.CRASH, (event) => {
       this.options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'Kafka consumer crashed');
       if (!event.payload.restart && !this.stopping && this.consumer === consumer) this.replace(consumer);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (this.consumer === consumer) this.assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (this.consumer === consumer) this.assigned = [];
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
@@ -128,12 +141,15 @@ export class KafkaEventConsumer implements EventConsumer {
       try {
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
       } catch (error) {
-        if (!isRebalanceError(error)) throw error;
+        const rebalance = rebalanceError(error);
+        if (!rebalance) throw error;
         // Handled but not committed: left unresolved, the chunk is read again (here, or by the
         // partition's next owner) and committed then; the handler's de-duplication makes that
-        // harmless. Throwing here would stop the consumer for good.
-        this.options.logger.warn({ err: error, partition: batch.partition, offset: last }, 'offsets not committed (the group moved on); the chunk will be read again');
-        return;
+        // harmless. Thrown with its own type, the error makes kafkajs rejoin the group at once
+        // (returning would fetch the chunk again and again until a heartbeat saw the rebalance;
+        // the wrapping error would stop the consumer).
+        this.options.logger.warn({ err: error, partition: batch.partition, offset: last }, 'offsets not committed (the group is rebalancing); the chunk will be read again');
+        throw rebalance;
       }
       resolveOffset(last);
       await heartbeat();
