@@ -5,14 +5,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { checkHealth, createClient } from '@acme/grpc';
-import { eventually } from '@acme/testing';
+import { eventually, freePort } from '@acme/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const node = join(root, 'node_modules/.bin/node');
@@ -20,15 +19,6 @@ const dir = mkdtempSync(join(tmpdir(), 'built-apps-'));
 // Inside the checkout: the bundles load their npm dependencies from its node_modules.
 mkdirSync(join(root, 'tmp'), { recursive: true });
 const dist = mkdtempSync(join(root, 'tmp', 'dist-'));
-
-/** A port nothing listens on now (a random one collided with a listener once). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(() => {
   const build = spawnSync(node, ['tools/scripts/build-apps.mjs', '--outdir', dist], { cwd: root, encoding: 'utf8', timeout: 60_000 });

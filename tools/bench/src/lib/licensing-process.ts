@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadOrCreateDevKeys, signToken, type TokenClaims } from '@acme/auth';
 import { checkHealth } from '@acme/grpc';
-import { freePort, startApp, waitFor, type NodeProcess } from './processes.js';
+import { freePort } from '@acme/testing';
+import { startApp, waitFor, type NodeProcess } from './processes.js';
 
 export interface LicensingProcess {
   address: string;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { startMockKafka, type MockKafka } from '@acme/kafka-mock';
 import { openDatabase } from '@acme/licensing-data-access';
 import { LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
-import { createTestPostgres, type TestDatabase } from '@acme/testing';
+import { createTestPostgres, freePort, type TestDatabase } from '@acme/testing';
 import { startLicensingProcess, type LicensingProcess } from './licensing-process.js';
-import { freePort, startApp, type NodeProcess } from './processes.js';
+import { startApp, type NodeProcess } from './processes.js';
 import { seedBenchAccounts, type SeedPlan } from './seed.js';
 
 export interface Platform {
