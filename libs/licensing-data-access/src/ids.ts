@@ -7,13 +7,6 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 export type IdPrefix = 'acct' | 'sub' | 'usr' | 'asg' | 'aud' | 'so' | 'q' | 'qm';
 
 /**
- * ULID-like ids with a short type prefix: `usr_` + 10 characters of milliseconds since the epoch
- * + 16 random characters (80 bits), all Crockford base32. Ids made in different milliseconds sort
- * in creation order, so keyset pages and B-tree inserts follow time; within one millisecond the
- * order is random (these are not monotonic ULIDs, and nothing may depend on that order).
- * Readable in logs, unguessable, and never mistaken for another kind of id.
- */
-/**
  * Random bytes drawn from a pool refilled 4 KiB at a time: one `getrandom` call per 256 ids instead
  * of one per id (a syscall per id was about 25 us of every assignment's CPU). Node's randomUUID
  * buffers the same way.
@@ -30,6 +23,13 @@ function randomBytes16(): Buffer {
   return pool.subarray(poolOffset - 16, poolOffset);
 }
 
+/**
+ * ULID-like ids with a short type prefix: `usr_` + 10 characters of milliseconds since the epoch
+ * + 16 random characters (80 bits), all Crockford base32. Ids made in different milliseconds sort
+ * in creation order, so keyset pages and B-tree inserts follow time; within one millisecond the
+ * order is random (these are not monotonic ULIDs, and nothing may depend on that order).
+ * Readable in logs, unguessable, and never mistaken for another kind of id.
+ */
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = '';
   let ms = Math.max(0, Math.floor(now));
