@@ -121,7 +121,8 @@ describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip
     const { options, drop } = await fresh();
     const orm = await createOrm(options);
     try {
-      await orm.migrator.up({ to: MIGRATIONS[MIGRATIONS.length - 2]!.name });
+      const shardMigration = MIGRATIONS.findIndex((m) => m.name === 'Migration20261125000000OutboxRelayShard');
+      await orm.migrator.up({ to: MIGRATIONS[shardMigration - 1]!.name });
       const em = orm.em.fork();
       await em.execute("insert into account (id, name, kind, style, legacy_plan, card_on_file, created_at, event_sequence) values ('acct_old', 'Old', 'self_service', 'goto', false, false, ?, 1)", [new Date()]);
       await em.execute("insert into outbox_event (id, account_id, sequence, event_type, payload, occurred_at) values ('evt_old', 'acct_old', 1, 'license.assigned', ?, ?)", [Buffer.from([0]), new Date()]);

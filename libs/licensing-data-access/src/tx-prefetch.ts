@@ -30,25 +30,19 @@ export interface Prefetched {
  * configuration, the subscriptions of the products named, and the idempotency record, in one
  * round trip (JSON built by the database) instead of seven queries. The account row is locked
  * (FOR UPDATE) until the transaction ends: mutations of one account take their turns from here,
- * and the event sequence read now is the one this transaction continues.
+ * and the event sequence read now is the one this transaction continues. The function
+ * (`licensing_prefetch`, see its migration) takes the lock before it reads the rest, so a
+ * mutation that waited for the lock reads what the one before it committed.
  */
 export async function prefetchOnPostgres(em: Em, wanted: PrefetchWanted): Promise<Prefetched> {
   const user = wanted.userId ?? '';
   const params = [wanted.accountId, user, `${wanted.accountId}:${wanted.idempotencyKey ?? ''}`, wanted.productIds ?? []];
-  const [row] = await executeBound<Record<string, unknown>>(em, PREFETCH_SQL, params);
-  return toPrefetched(row!, wanted);
+  const [row] = await executeBound<{ prefetched: Record<string, unknown> }>(em, PREFETCH_SQL, params);
+  return toPrefetched(row!.prefetched, wanted);
 }
 
 /** One text whatever is asked for (products as an array), so it runs as a prepared statement. */
-const PREFETCH_SQL = preparedStatement(`select
-    (select row_to_json(a) from account a where a.id = $1 for update) as account,
-    (select row_to_json(u) from app_user u where u.id = $2 and u.account_id = $1) as "user",
-    (select coalesce(json_agg(x order by x.product_id), '[]'::json) from assignment x where x.user_id = $2) as assignments,
-    (select coalesce(json_agg(json_build_object('queue_id', m.queue_id, 'kind', q.kind, 'role', m.role) order by m.queue_id), '[]'::json)
-       from cc_queue_member m join cc_queue q on q.id = m.queue_id where m.account_id = $1 and m.user_id = $2) as memberships,
-    (select row_to_json(p) from phone_configuration p where p.user_id = $2) as phone,
-    (select json_build_object('method', i.method, 'request_hash', i.request_hash, 'response', encode(i.response, 'base64')) from idempotency_record i where i.id = $3) as idempotency,
-    (select coalesce(json_agg(s), '[]'::json) from subscription s where s.account_id = $1 and s.product_id = any($4::text[])) as subscriptions`);
+const PREFETCH_SQL = preparedStatement('select licensing_prefetch($1, $2, $3, $4::text[]) as prefetched');
 
 type Row = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
-import type { EntitySchema, MigrationObject, MikroORM } from '@mikro-orm/core';
+import type { EntitySchema, MigrationObject, MikroORM, Routine } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { Pool } from 'pg';
 import { releaseDeadConnections } from './pool-guard.js';
@@ -25,6 +25,8 @@ export interface Schema {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   entities: (EntitySchema | (abstract new (...args: any[]) => object))[];
   migrations: MigrationObject[];
+  /** Stored functions the migrations create (PostgreSQL), so schema checks expect them. */
+  routines?: Routine[];
   defaultSqlitePath: string;
 }
 
@@ -41,6 +43,7 @@ let ormInstances = 0;
 export async function createOrm(schema: Schema, options: OrmOptions): Promise<Orm> {
   const common = {
     entities: schema.entities,
+    routines: schema.routines ?? [],
     extensions: [Migrator],
     // Migrations are compiled in (a list, not a folder glob) so they run the same under tsx,
     // vitest and a bundled build.

@@ -3,6 +3,7 @@ import { Migration20261123010000AuditOutboxIdempotency } from './20261123010000-
 import { Migration20261123020000SalesOrdersQueues } from './20261123020000-sales-orders-queues.js';
 import { Migration20261123030000PhoneConfiguration } from './20261123030000-phone-configuration.js';
 import { Migration20261125000000OutboxRelayShard } from './20261125000000-outbox-relay-shard.js';
+import { Migration20261125010000PrefetchFunction } from './20261125010000-prefetch-function.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123020000SalesOrdersQueues', class: Migration20261123020000SalesOrdersQueues },
   { name: 'Migration20261123030000PhoneConfiguration', class: Migration20261123030000PhoneConfiguration },
   { name: 'Migration20261125000000OutboxRelayShard', class: Migration20261125000000OutboxRelayShard },
+  { name: 'Migration20261125010000PrefetchFunction', class: Migration20261125010000PrefetchFunction },
 ];
