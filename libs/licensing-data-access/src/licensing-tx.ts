@@ -436,7 +436,7 @@ export class LicensingTx {
     const locked = this.lockedSequences.get(accountId);
     if (locked !== undefined && this.options.batch) {
       this.lockedSequences.set(accountId, locked + count);
-      this.options.batch.sequences.set(accountId, locked + count);
+      this.options.batch.advanceSequence(accountId, locked + count);
       return locked + count;
     }
     const rows = (await this.em.execute('update account set event_sequence = event_sequence + ? where id = ? returning event_sequence', [count, accountId], 'all')) as { event_sequence: number }[];

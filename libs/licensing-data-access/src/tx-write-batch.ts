@@ -8,33 +8,41 @@ interface AssignmentRow { id: string; account_id: string; user_id: string; produ
 interface AuditRow { id: string; account_id: string; actor: string; action: string; resource_type: string; resource_id: string; before: unknown; after: unknown; causation_id: string; occurred_at: string }
 interface OutboxRow { id: string; account_id: string; sequence: number; relay_shard: number; event_type: string; payload: string; occurred_at: string }
 interface IdempotencyRow { id: string; method: string; request_hash: string; response: string; created_at: string }
-interface SequenceRow { id: string; event_sequence: number }
-interface ReservationRow { account_id: string; product_id: string; count: number }
+interface ReservationRow { product_id: string; count: number }
 
 /** Seats a transaction takes at its next write, and what to throw if they are not free then. */
 interface Reservation { row: ReservationRow; onShortage: () => Error }
-
-/** A reservation's key; FLUSH_SQL returns the reserved ones built the same way (`account_id || '/' || product_id`). */
-const reservationKey = (accountId: string, productId: string) => `${accountId}/${productId}`;
 
 /**
  * PostgreSQL: the rows a mutation appends (assignments, audit entries, outbox events, its
  * idempotency record), held until the end of the transaction and written in one statement
  * together with the change notifications, instead of one INSERT per table and one NOTIFY. Each
  * table's rows travel as one JSON parameter, whatever their number.
+ *
+ * The two counters it moves (the event sequence and the seat counters) belong to the one account
+ * the transaction locked, named as a plain parameter: joined with JSON rows instead, whose count
+ * PostgreSQL cannot know when it plans, the updates scanned every account and subscription.
  */
 export class WriteBatch {
   readonly assignments: AssignmentRow[] = [];
   readonly audit: AuditRow[] = [];
   readonly outbox: OutboxRow[] = [];
   readonly idempotency: IdempotencyRow[] = [];
-  /** Accounts whose event sequence moved on (their rows are locked by this transaction). */
-  readonly sequences = new Map<string, number>();
-  /** Guarded seat updates, by account and product (taken when the rows are written). */
+  /** The account whose counters this batch moves (the one the transaction locked). */
+  private account: string | null = null;
+  /** The account's new last event sequence, when it moved on. */
+  private sequence: number | null = null;
+  /** Guarded seat updates of the account, by product (taken when the rows are written). */
   private readonly reservations = new Map<string, Reservation>();
 
   get isEmpty(): boolean {
-    return this.assignments.length + this.audit.length + this.outbox.length + this.idempotency.length + this.sequences.size + this.reservations.size === 0;
+    return this.assignments.length + this.audit.length + this.outbox.length + this.idempotency.length + this.reservations.size === 0 && this.sequence === null;
+  }
+
+  /** Moves the locked account's event sequence on to `last` when the rows are written. */
+  advanceSequence(accountId: string, last: number): void {
+    this.bind(accountId);
+    this.sequence = last;
   }
 
   /**
@@ -44,10 +52,16 @@ export class WriteBatch {
    * transaction back. One round trip fewer than a separate UPDATE per assignment.
    */
   reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): void {
-    const key = reservationKey(accountId, productId);
-    const held = this.reservations.get(key);
+    this.bind(accountId);
+    const held = this.reservations.get(productId);
     if (held) held.row.count += count;
-    else this.reservations.set(key, { row: { account_id: accountId, product_id: productId, count }, onShortage });
+    else this.reservations.set(productId, { row: { product_id: productId, count }, onShortage });
+  }
+
+  /** A mutation changes one account; a second one here would be a programming error, not a shortage. */
+  private bind(accountId: string): void {
+    if (this.account === null) this.account = accountId;
+    else if (this.account !== accountId) throw new Error(`a write batch moves the counters of one account (${this.account}), not also of ${accountId}`);
   }
 
   /**
@@ -55,53 +69,51 @@ export class WriteBatch {
    * commit), then forgets the rows. Returns the transaction id, which a lost COMMIT is resolved by.
    */
   async flush(em: Em, changedAccounts: string[]): Promise<string> {
-    const sequences: SequenceRow[] = [...this.sequences].map(([id, event_sequence]) => ({ id, event_sequence }));
     const reservations = [...this.reservations.values()];
-    const params = [sequences, this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((rows) => JSON.stringify(rows));
-    const [row] = await executeBound<{ xid: string; reserved: string[] }>(em, FLUSH_SQL, params);
+    const rows = [this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((r) => JSON.stringify(r));
+    const [row] = await executeBound<{ xid: string; reserved: string[] }>(em, FLUSH_SQL, [this.account, this.sequence, ...rows]);
     this.assignments.length = this.audit.length = this.outbox.length = this.idempotency.length = 0;
-    this.sequences.clear();
+    this.sequence = null;
     this.reservations.clear();
     const reserved = new Set(row!.reserved);
-    const short = reservations.find((r) => !reserved.has(reservationKey(r.row.account_id, r.row.product_id)));
+    const short = reservations.find((r) => !reserved.has(r.row.product_id));
     if (short) throw short.onShortage();
     return row!.xid;
   }
 }
 
-const FLUSH_SQL = preparedStatement(`
-with sequences as (
-  update account set event_sequence = r.event_sequence
-  from json_to_recordset($1::json) as r(id text, event_sequence int)
-  where account.id = r.id
+/** The statement `flush` runs (exported for the test of its plan). */
+export const FLUSH_SQL = preparedStatement(`
+with sequence as (
+  update account set event_sequence = $2::int where id = $1::text and $2::int is not null
   returning 1
 ), assignments as (
   insert into assignment (id, account_id, user_id, product_id, features, created_at)
   select id, account_id, user_id, product_id, features, created_at
-  from json_to_recordset($2::json) as r(id text, account_id text, user_id text, product_id text, features jsonb, created_at timestamptz)
+  from json_to_recordset($3::json) as r(id text, account_id text, user_id text, product_id text, features jsonb, created_at timestamptz)
   returning 1
 ), audit as (
   insert into audit_entry (id, account_id, actor, action, resource_type, resource_id, before, after, causation_id, occurred_at)
   select id, account_id, actor, action, resource_type, resource_id, before, after, causation_id, occurred_at
-  from json_to_recordset($3::json) as r(id text, account_id text, actor text, action text, resource_type text, resource_id text, before jsonb, after jsonb, causation_id text, occurred_at timestamptz)
+  from json_to_recordset($4::json) as r(id text, account_id text, actor text, action text, resource_type text, resource_id text, before jsonb, after jsonb, causation_id text, occurred_at timestamptz)
   returning 1
 ), outbox as (
   insert into outbox_event (id, account_id, sequence, relay_shard, event_type, payload, occurred_at, published_at)
   select id, account_id, sequence, relay_shard, event_type, decode(payload, 'base64'), occurred_at, null
-  from json_to_recordset($4::json) as r(id text, account_id text, sequence int, relay_shard smallint, event_type text, payload text, occurred_at timestamptz)
+  from json_to_recordset($5::json) as r(id text, account_id text, sequence int, relay_shard smallint, event_type text, payload text, occurred_at timestamptz)
   returning 1
 ), idempotency as (
   insert into idempotency_record (id, method, request_hash, response, created_at)
   select id, method, request_hash, decode(response, 'base64'), created_at
-  from json_to_recordset($5::json) as r(id text, method text, request_hash text, response text, created_at timestamptz)
+  from json_to_recordset($6::json) as r(id text, method text, request_hash text, response text, created_at timestamptz)
   returning 1
 ), notified as (
-  select pg_notify('${CHANGES_CHANNEL}', account) from json_array_elements_text($6::json) as account
+  select pg_notify('${CHANGES_CHANNEL}', account) from json_array_elements_text($7::json) as account
 ), reserved as (
   update subscription s set assigned_seats = s.assigned_seats + r.count
-  from json_to_recordset($7::json) as r(account_id text, product_id text, count int)
-  where s.account_id = r.account_id and s.product_id = r.product_id and s.assigned_seats + r.count <= s.purchased_seats
-  returning s.account_id || '/' || s.product_id as key
+  from json_to_recordset($8::json) as r(product_id text, count int)
+  where s.account_id = $1::text and s.product_id = r.product_id and s.assigned_seats + r.count <= s.purchased_seats
+  returning s.product_id
 )
 select pg_current_xact_id()::text as xid, (select count(*) from notified) as notified,
-  (select coalesce(json_agg(key), '[]'::json) from reserved) as reserved`);
+  (select coalesce(json_agg(product_id), '[]'::json) from reserved) as reserved`);

@@ -9,12 +9,17 @@ import { isPostgres } from '@acme/persistence';
  * wait. Each statement of a volatile function takes a new snapshot, so the reads after the lock
  * see what the previous holder committed, still in one round trip. SQLite has one writer and no
  * stored functions: nothing to do there.
+ *
+ * Every read in it is by key, and its plans are cached per session: planned while a table was
+ * still small (a new database), they scanned the user's assignments on every call, however many
+ * rows the table had since. `enable_seqscan = off` inside the function keeps them on their indexes
+ * whatever the statistics said when they were planned.
  */
 export class Migration20261125010000PrefetchFunction extends Migration {
   override async up(): Promise<void> {
     if (isPostgres(this)) {
       await this.execute(`create or replace function licensing_prefetch(p_account text, p_user text, p_idempotency text, p_products text[]) returns json
-        language plpgsql volatile as $$ ${PREFETCH_FUNCTION_BODY} $$`);
+        language plpgsql volatile set enable_seqscan = off as $$ ${PREFETCH_FUNCTION_BODY} $$`);
     }
   }
 }
