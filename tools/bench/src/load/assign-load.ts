@@ -2,11 +2,12 @@
  * AssignLicenses load over gRPC from its own process: CLIENTS concurrent callers for SECONDS, each
  * call giving GoTo Meeting to the next bench user without one (accounts in turn), with an
  * idempotency key, as a caller would. Tokens come from TOKENS_FILE ({ "acct_b0": "<jwt>", … }).
- * Prints one JSON line: { calls, seconds, errors: { code: n }, p50Ms, p99Ms }.
+ * Prints one JSON line: { calls, seconds, errors: { code: n }, machineBusyMicros, p50Ms, p99Ms }.
  */
 import { readFileSync } from 'node:fs';
 import { LicensingService } from '@acme/contracts';
 import { createClient, decodeGrpcError } from '@acme/grpc';
+import { machineBusyMicros } from '../lib/machine-cpu.js';
 import { loadSettings, paced, required } from './load-settings.js';
 
 const { clients, accounts, users, seconds, offset, rate } = loadSettings();
@@ -41,8 +42,9 @@ async function worker(index: number): Promise<void> {
 }
 
 const started = Date.now();
+const busyBefore = machineBusyMicros();
 await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
 latencies.sort((a, b) => a - b);
 const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, p50Ms: at(50), p99Ms: at(99) })}\n`);
+process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, machineBusyMicros: machineBusyMicros() - busyBefore, p50Ms: at(50), p99Ms: at(99) })}\n`);
 client.close();
