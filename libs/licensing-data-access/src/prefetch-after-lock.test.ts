@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
+import { createTestPostgres, skipWithoutPostgres, untilAnotherSessionWaitsForLock } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 
 const skip = await skipWithoutPostgres();
@@ -39,25 +39,6 @@ async function connect(): Promise<pg.Client> {
   return client;
 }
 
-/** Resolves once some session other than `holder` waits for a lock in this database. */
-async function untilAnotherSessionWaits(holder: pg.Client): Promise<void> {
-  const holderPid = ((await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!).pid;
-  const observer = await connect();
-  try {
-    for (let i = 0; i < 500; i++) {
-      const { rows } = await observer.query(
-        `select 1 from pg_stat_activity where datname = current_database() and pid <> $1 and wait_event_type = 'Lock'`,
-        [holderPid],
-      );
-      if (rows.length > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('no session ever waited for the account lock');
-  } finally {
-    await observer.end();
-  }
-}
-
 describe.skipIf(skip)('prefetch after waiting for the account lock', () => {
   it('sees the assignment removal, the seat counter and the idempotency record the previous holder committed', async () => {
     const holder = await connect();
@@ -79,7 +60,7 @@ describe.skipIf(skip)('prefetch after waiting for the account lock', () => {
           subscriptions: await tx.subscriptions(ACCOUNT, [PRODUCT]),
         };
       }, { dryRun: true });
-      await untilAnotherSessionWaits(holder);
+      await untilAnotherSessionWaitsForLock(url, holder);
       await holder.query('commit');
 
       const { assignments, idempotency, subscriptions } = await seen;

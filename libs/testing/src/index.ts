@@ -6,6 +6,7 @@ export { tempSqlitePath } from './temp.js';
 export { licenseAssignedEvent, licenseEventMessages } from './license-events.js';
 export type { EventFixture } from './license-events.js';
 export { eventually } from './eventually.js';
+export { untilAnotherSessionWaitsForLock } from './lock-waiter.js';
 export { freePort } from './free-port.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';

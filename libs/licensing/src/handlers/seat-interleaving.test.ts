@@ -10,7 +10,7 @@ import { AssignLicensesRequestSchema, PurchaseSeatsRequestSchema, ReduceSeatsReq
 import type { Principal } from '@acme/auth';
 import { openDatabase, type Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
-import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
+import { createTestPostgres, skipWithoutPostgres, untilAnotherSessionWaitsForLock } from '@acme/testing';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 import { callContext } from './test-support.js';
 import { createSeatHandlers } from './seat-handlers.js';
@@ -102,5 +102,32 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
     const responses = await Promise.all(Array.from({ length: 8 }, () => assign.assignLicenses(request, context)));
     expect(new Set(responses.map((r) => r.results![0]!.assignment!.id)).size).toBe(1);
     expect((await invariant('goto_connect_standard')).assigned).toBe(before.assigned + 1);
+  });
+
+  it('an assignment queued behind the removal of the same seat gives it again, instead of calling it held', async () => {
+    // usr_demo_goto_manager holds GoTo Meeting. Another mutation of the account holds its lock
+    // and removes that seat; the assignment that waited for the lock must see the removal.
+    const user = 'usr_demo_goto_manager';
+    const rules = await loadRuleSet();
+    const assign = createAssignmentHandlers({ db, rules: () => rules, now: () => new Date() });
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from account where id = $1 for update', [ACCOUNT]);
+      expect((await holder.query(`delete from assignment where user_id = $1 and product_id = 'goto_meeting'`, [user])).rowCount).toBe(1);
+      await holder.query(`update subscription set assigned_seats = assigned_seats - 1 where account_id = $1 and product_id = 'goto_meeting'`, [ACCOUNT]);
+      const queued = assign.assignLicenses(create(AssignLicensesRequestSchema, { userId: user, products: [{ productId: 'goto_meeting' }] }), context);
+      await untilAnotherSessionWaitsForLock(url, holder);
+      await holder.query('commit');
+      const response = await queued;
+      expect(response.results![0]!.assignment!.userId).toBe(user);
+      const { rows } = await holder.query(`select 1 from assignment where user_id = $1 and product_id = 'goto_meeting'`, [user]);
+      expect(rows).toHaveLength(1);
+      const state = await invariant();
+      expect(state.assigned).toBe(state.actual);
+    } finally {
+      await holder.end();
+    }
   });
 });
