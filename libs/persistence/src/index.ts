@@ -5,3 +5,4 @@ export { isConnectionLost } from './connection-loss.js';
 export { commitOutcome } from './commit-outcome.js';
 export { executeBound } from './bound-query.js';
 export { preparedStatement } from './prepared-statements.js';
+export { committingStatement } from './transaction-pipelining.js';

@@ -6,6 +6,7 @@ import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { Pool } from 'pg';
 import { releaseDeadConnections } from './pool-guard.js';
 import { prepareMarkedStatements } from './prepared-statements.js';
+import { pipelineTransactions } from './transaction-pipelining.js';
 
 /** Either driver's ORM, seen through what both share (SQL entity manager, schema, migrator). */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
@@ -62,7 +63,11 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
       onPoolCreated: (pool: Pool) => {
         releaseDeadConnections(pool);
         prepareMarkedStatements(pool);
+        pipelineTransactions(pool);
       },
+      // Statements queued together go out together (BEGIN with the first statement, COMMIT behind
+      // the last): see pipelineTransactions. One statement at a time otherwise, as before.
+      pipeline: true,
       // A database that does not answer fails the call (UNAVAILABLE) instead of queueing it forever.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
