@@ -3,7 +3,8 @@
  * a TCP proxy that cuts the connection exactly there: during the work (run again), with the COMMIT
  * unsent (run again), with the COMMIT done but its answer lost (the result stands, asked of
  * PostgreSQL), and with the database gone right after the COMMIT (`unavailable`, outcome unknown,
- * said so). The change is applied exactly once whenever the caller is told it was.
+ * said so); and the same for a transaction whose COMMIT travels with its last statement. The change
+ * is applied exactly once whenever the caller is told it was.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,25 @@ async function usersWith(email: string): Promise<number> {
   return Number((await direct.query<{ n: string }>('select count(*) as n from app_user where email = $1', [email])).rows[0]!.n);
 }
 
+let m = 0;
+/**
+ * Records one audit entry in a transaction that prefetches, as every licensing mutation does: its
+ * id is known from the prefetch, so its COMMIT travels right behind its last statement. Resolves
+ * with the entry's resource id.
+ */
+function recordAudit(): Promise<string> {
+  const resourceId = `loss-audit-${++m}`;
+  return db.transaction(async (tx) => {
+    await tx.prefetch({ accountId: GOTO });
+    tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
+    return resourceId;
+  });
+}
+
+async function auditEntriesFor(resourceId: string): Promise<number> {
+  return Number((await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId])).rows[0]!.n);
+}
+
 const settled = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
 
 describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL connection', () => {
@@ -79,6 +99,20 @@ describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL con
     expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' } } });
     // It did commit here: "unknown" is the truth as far as the service could tell, not a denial.
     expect(await usersWith(`loss-${n}@demo-goto.test`)).toBe(1);
+  });
+
+  it('succeeds when its last statement and the COMMIT behind it went through but the answers were lost, without running it twice', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: true });
+    const resourceId = await recordAudit();
+    await cut;
+    expect(await auditEntriesFor(resourceId)).toBe(1);
+  });
+
+  it('is run again when the connection drops before its last statement and the COMMIT behind it reached the database, and applied once', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: false });
+    const resourceId = await recordAudit();
+    await cut;
+    expect(await auditEntriesFor(resourceId)).toBe(1);
   });
 
   it('answers unavailable while the database cannot be reached, and works again once it can', async () => {

@@ -128,12 +128,16 @@ export async function openDatabase(options: DatabaseOptions) {
               await tx.settle();
               throw new RollbackSignal(value);
             }
-            const change = { accounts: [...tx.changedAccounts], events: tx.appendedEvents };
+            Object.assign(commit, { value, change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents } });
             // Written here rather than by transactional(), so that what fails after this is the
             // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
             // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.
+            // Where that id is known already, the COMMIT goes out with this last statement: a
+            // connection lost from here on may have cost only the answer.
+            commit.xid = tx.transactionId;
+            commit.started = commit.xid !== null;
             commit.xid = await tx.finish();
-            Object.assign(commit, { started: true, value, change });
+            commit.started = true;
           });
           return afterCommit(commit);
         } catch (error) {

@@ -103,6 +103,11 @@ export class LicensingTx {
   private readonly memo = new Map<string, unknown>();
   /** Last event sequence of accounts whose row this transaction locked (see prefetch). */
   private readonly lockedSequences = new Map<string, number>();
+  /**
+   * PostgreSQL's id of this transaction once a statement of ours has read it (the prefetch, a
+   * flush of held rows): what a COMMIT whose answer was lost is resolved by.
+   */
+  transactionId: string | null = null;
 
   constructor(
     private readonly em: Em,
@@ -116,6 +121,7 @@ export class LicensingTx {
   async prefetch(wanted: PrefetchWanted): Promise<void> {
     if (!this.options.batch) return;
     const found = await prefetchOnPostgres(this.em, wanted);
+    this.transactionId = found.transactionId;
     this.memo.set(memoKey.account(wanted.accountId), found.account);
     if (found.eventSequence !== null) this.lockedSequences.set(wanted.accountId, found.eventSequence);
     if (wanted.userId !== undefined) {
@@ -129,12 +135,15 @@ export class LicensingTx {
   }
 
   /**
-   * Ends the transaction's work before COMMIT: writes what the ORM holds, then (PostgreSQL) the
-   * appended rows and change notifications in one statement. Returns PostgreSQL's transaction id.
+   * Ends the transaction's work: writes what the ORM holds, then (PostgreSQL) the appended rows and
+   * change notifications in one statement. Where the transaction id is already known, that statement
+   * carries the COMMIT with it (see WriteBatch.flush): nothing may run in the transaction after
+   * this. Returns PostgreSQL's transaction id.
    */
   async finish(): Promise<string | null> {
     await this.em.flush();
-    return this.options.batch ? this.options.batch.flush(this.em, [...this.changedAccounts]) : null;
+    if (!this.options.batch) return null;
+    return this.options.batch.flush(this.em, [...this.changedAccounts], { commits: this.transactionId !== null });
   }
 
   account(accountId: string): Promise<AccountRecord | null> {
@@ -210,7 +219,7 @@ export class LicensingTx {
   async settle(): Promise<void> {
     if (!this.options.batch || this.options.batch.isEmpty) return;
     await this.em.flush();
-    await this.options.batch.flush(this.em, []);
+    this.transactionId = await this.options.batch.flush(this.em, []);
   }
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {

@@ -14,6 +14,8 @@ export interface PrefetchWanted {
 }
 
 export interface Prefetched {
+  /** PostgreSQL's id of the transaction (pg_current_xact_id), which a lost COMMIT is resolved by. */
+  transactionId: string;
   account: AccountRecord | null;
   /** The account's last event sequence, read under the account row lock (null: no account). */
   eventSequence: number | null;
@@ -37,18 +39,22 @@ export interface Prefetched {
 export async function prefetchOnPostgres(em: Em, wanted: PrefetchWanted): Promise<Prefetched> {
   const user = wanted.userId ?? '';
   const params = [wanted.accountId, user, `${wanted.accountId}:${wanted.idempotencyKey ?? ''}`, wanted.productIds ?? []];
-  const [row] = await executeBound<{ prefetched: Record<string, unknown> }>(em, PREFETCH_SQL, params);
-  return toPrefetched(row!.prefetched, wanted);
+  const [row] = await executeBound<{ prefetched: Record<string, unknown>; xid: string }>(em, PREFETCH_SQL, params);
+  return toPrefetched(row!.prefetched, row!.xid, wanted);
 }
 
-/** One text whatever is asked for (products as an array), so it runs as a prepared statement. */
-const PREFETCH_SQL = preparedStatement('select licensing_prefetch($1, $2, $3, $4::text[]) as prefetched');
+/**
+ * One text whatever is asked for (products as an array), so it runs as a prepared statement. The
+ * transaction id is taken here, so that the transaction's last statement can carry its COMMIT.
+ */
+const PREFETCH_SQL = preparedStatement('select licensing_prefetch($1, $2, $3, $4::text[]) as prefetched, pg_current_xact_id()::text as xid');
 
 type Row = Record<string, unknown>;
 
-function toPrefetched(row: Row, wanted: PrefetchWanted): Prefetched {
+function toPrefetched(row: Row, transactionId: string, wanted: PrefetchWanted): Prefetched {
   const account = row.account as Row | null;
   const result: Prefetched = {
+    transactionId,
     account: account
       ? { id: account.id as string, name: account.name as string, kind: account.kind as AccountRecord['kind'], style: account.style as AccountRecord['style'], legacyPlan: account.legacy_plan as boolean, cardOnFile: account.card_on_file as boolean, ownerUserId: (account.owner_user_id as string | null) ?? null, createdAt: new Date(account.created_at as string) }
       : null,

@@ -1,6 +1,7 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { executeBound, preparedStatement } from '@acme/persistence';
+import { committingStatement, executeBound, preparedStatement } from '@acme/persistence';
 import { CHANGES_CHANNEL } from './change-feed.js';
+import { SEATS_SHORT_SQLSTATE } from './migrations/20261204000000-seat-shortage-function.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -67,23 +68,35 @@ export class WriteBatch {
   /**
    * Writes everything held and notifies other instances of the changed accounts (delivered at
    * commit), then forgets the rows. Returns the transaction id, which a lost COMMIT is resolved by.
+   * With `commits`, the statement is the transaction's last and its COMMIT goes out right behind it
+   * (the caller must already know the transaction id). A reservation whose seats are taken fails
+   * the statement, so nothing of it stays, and throws that reservation's `onShortage()`.
    */
-  async flush(em: Em, changedAccounts: string[]): Promise<string> {
+  async flush(em: Em, changedAccounts: string[], options: { commits?: boolean } = {}): Promise<string> {
     const reservations = [...this.reservations.values()];
     const rows = [this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((r) => JSON.stringify(r));
-    const [row] = await executeBound<{ xid: string; reserved: string[] }>(em, FLUSH_SQL, [this.account, this.sequence, ...rows]);
+    const params = [this.account, this.sequence, ...rows, reservations.length];
     this.assignments.length = this.audit.length = this.outbox.length = this.idempotency.length = 0;
     this.sequence = null;
     this.reservations.clear();
-    const reserved = new Set(row!.reserved);
-    const short = reservations.find((r) => !reserved.has(r.row.product_id));
-    if (short) throw short.onShortage();
-    return row!.xid;
+    try {
+      const [row] = await executeBound<{ xid: string }>(em, options.commits ? COMMITTING_FLUSH_SQL : FLUSH_SQL, params);
+      return row!.xid;
+    } catch (error) {
+      throw seatShortage(error, reservations) ?? error;
+    }
   }
 }
 
-/** The statement `flush` runs (exported for the test of its plan). */
-export const FLUSH_SQL = preparedStatement(`
+/** The shortage error of the first reservation the statement could not take, when that is why it failed. */
+function seatShortage(error: unknown, reservations: Reservation[]): Error | null {
+  const { code, detail } = error as { code?: string; detail?: string };
+  if (code !== SEATS_SHORT_SQLSTATE) return null;
+  const reserved = new Set(JSON.parse(detail ?? '[]') as string[]);
+  return (reservations.find((r) => !reserved.has(r.row.product_id)) ?? reservations[0])?.onShortage() ?? null;
+}
+
+const FLUSH_TEXT = `
 with sequence as (
   update account set event_sequence = $2::int where id = $1::text and $2::int is not null
   returning 1
@@ -116,4 +129,10 @@ with sequence as (
   returning s.product_id
 )
 select pg_current_xact_id()::text as xid, (select count(*) from notified) as notified,
-  (select coalesce(json_agg(product_id), '[]'::json) from reserved) as reserved`);
+  licensing_require_seats((select coalesce(json_agg(product_id), '[]'::json) from reserved), $9::int) as reserved`;
+
+/** The statement `flush` runs (exported for the test of its plan). */
+export const FLUSH_SQL = preparedStatement(FLUSH_TEXT);
+
+/** The same statement as the last of its transaction: COMMIT goes out right behind it. */
+const COMMITTING_FLUSH_SQL = preparedStatement(committingStatement(FLUSH_TEXT));

@@ -4,6 +4,7 @@ import { Migration20261123020000SalesOrdersQueues } from './20261123020000-sales
 import { Migration20261123030000PhoneConfiguration } from './20261123030000-phone-configuration.js';
 import { Migration20261125000000OutboxRelayShard } from './20261125000000-outbox-relay-shard.js';
 import { Migration20261125010000PrefetchFunction } from './20261125010000-prefetch-function.js';
+import { Migration20261204000000SeatShortageFunction } from './20261204000000-seat-shortage-function.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123030000PhoneConfiguration', class: Migration20261123030000PhoneConfiguration },
   { name: 'Migration20261125000000OutboxRelayShard', class: Migration20261125000000OutboxRelayShard },
   { name: 'Migration20261125010000PrefetchFunction', class: Migration20261125010000PrefetchFunction },
+  { name: 'Migration20261204000000SeatShortageFunction', class: Migration20261204000000SeatShortageFunction },
 ];
