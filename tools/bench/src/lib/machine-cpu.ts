@@ -11,3 +11,20 @@ export function machineBusyMicros(): number {
   // /proc/stat counts in USER_HZ ticks, 100 per second on Linux.
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10_000;
 }
+
+/** What a load process's measured window cost: the whole machine's busy CPU, and its own. */
+export interface CpuWindow { machineBusyMicros: number; ownCpuMicros: number }
+
+/**
+ * Starts a measured window; the function returned gives what the machine and this process spent
+ * since. The load generator's own share tells how much of the machine's CPU per operation went to
+ * the caller rather than to the thing measured.
+ */
+export function cpuWindow(): () => CpuWindow {
+  const machineBefore = machineBusyMicros();
+  const ownBefore = process.cpuUsage();
+  return () => {
+    const own = process.cpuUsage(ownBefore);
+    return { machineBusyMicros: machineBusyMicros() - machineBefore, ownCpuMicros: own.user + own.system };
+  };
+}

@@ -4,10 +4,10 @@
  * idempotency. The driver is synchronous and SQLite has one writer, so the transactions run one
  * after another in this process (CLIENTS is ignored). Runs as its own process:
  *   SQLITE_PATH=… SECONDS=10 ACCOUNTS=1000 USERS=250 OFFSET=0 CLIENTS=1 node --import tsx raw-seat-transaction-libsql.ts
- * and prints one JSON line { calls, seconds, errors, machineBusyMicros } (the whole machine's CPU over the run).
+ * and prints one JSON line { calls, seconds, errors, machineBusyMicros, ownCpuMicros } (the whole machine's CPU over the run).
  */
 import Database from 'libsql';
-import { machineBusyMicros } from '../lib/machine-cpu.js';
+import { cpuWindow } from '../lib/machine-cpu.js';
 import { loadSettings, required } from './load-settings.js';
 
 const { accounts, users, seconds, offset } = loadSettings();
@@ -18,7 +18,7 @@ const read = db.prepare('select purchased_seats, assigned_seats from subscriptio
 const insert = db.prepare("insert into assignment (id, account_id, user_id, product_id, features, created_at) values (?, ?, ?, 'goto_meeting', '{}', ?)");
 const update = db.prepare('update subscription set assigned_seats = assigned_seats + 1 where id = ? and assigned_seats + 1 <= purchased_seats');
 const started = Date.now();
-const busyBefore = machineBusyMicros();
+const cpu = cpuWindow();
 const deadline = started + seconds * 1000;
 let calls = 0;
 let errors = 0;
@@ -38,5 +38,5 @@ for (let n = offset; Date.now() < deadline; n++) {
     db.exec('rollback');
   }
 }
-process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, machineBusyMicros: machineBusyMicros() - busyBefore })}\n`);
+process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, ...cpu() })}\n`);
 db.close();

@@ -3,10 +3,10 @@
  * idempotency: read the subscription (FOR UPDATE when it is one hot row), check, insert the
  * assignment, update the counter. Runs as its own process:
  *   DATABASE_URL=… CLIENTS=8 SECONDS=10 ACCOUNTS=1000 USERS=200 OFFSET=0 node --import tsx raw-seat-transaction.ts
- * and prints one JSON line { calls, seconds, errors, machineBusyMicros } (the whole machine's CPU over the run).
+ * and prints one JSON line { calls, seconds, errors, machineBusyMicros, ownCpuMicros } (the whole machine's CPU over the run).
  */
 import pg from 'pg';
-import { machineBusyMicros } from '../lib/machine-cpu.js';
+import { cpuWindow } from '../lib/machine-cpu.js';
 import { loadSettings, required } from './load-settings.js';
 
 const { clients, accounts, users, seconds, offset } = loadSettings();
@@ -41,7 +41,7 @@ async function worker(): Promise<void> {
 }
 
 const started = Date.now();
-const busyBefore = machineBusyMicros();
+const cpu = cpuWindow();
 await Promise.all(Array.from({ length: clients }, worker));
-process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, machineBusyMicros: machineBusyMicros() - busyBefore })}\n`);
+process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, ...cpu() })}\n`);
 await pool.end();
