@@ -133,10 +133,8 @@ export async function openDatabase(options: DatabaseOptions) {
             // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
             // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.
             // Where that id is known already, the COMMIT goes out with this last statement: a
-            // connection lost from here on may have cost only the answer.
-            commit.xid = tx.transactionId;
-            commit.started = commit.xid !== null;
-            commit.xid = await tx.finish();
+            // connection lost from then on may have cost only the answer.
+            commit.xid = await tx.finish((xid) => Object.assign(commit, { started: true, xid }));
             commit.started = true;
           });
           return afterCommit(commit);

@@ -137,13 +137,15 @@ export class LicensingTx {
   /**
    * Ends the transaction's work: writes what the ORM holds, then (PostgreSQL) the appended rows and
    * change notifications in one statement. Where the transaction id is already known, that statement
-   * carries the COMMIT with it (see WriteBatch.flush): nothing may run in the transaction after
-   * this. Returns PostgreSQL's transaction id.
+   * carries the COMMIT with it (see WriteBatch.flush), and `commitGoesOut` is told the id just before
+   * it is sent: nothing may run in the transaction after this. Returns PostgreSQL's transaction id.
    */
-  async finish(): Promise<string | null> {
+  async finish(commitGoesOut?: (transactionId: string) => void): Promise<string | null> {
     await this.em.flush();
     if (!this.options.batch) return null;
-    return this.options.batch.flush(this.em, [...this.changedAccounts], { commits: this.transactionId !== null });
+    const transactionId = this.transactionId;
+    if (transactionId !== null) commitGoesOut?.(transactionId);
+    return this.options.batch.flush(this.em, [...this.changedAccounts], { commits: transactionId !== null });
   }
 
   account(accountId: string): Promise<AccountRecord | null> {
