@@ -5,7 +5,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withPostgresDatabase } from '@acme/testing';
+import { eventually, withPostgresDatabase } from '@acme/testing';
 import { executeBound } from './bound-query.js';
 import { createOrm, type Orm } from './orm.js';
 import { preparedStatement } from './prepared-statements.js';
@@ -37,9 +37,15 @@ describe.skipIf(fixture.skip)('preparedStatement', () => {
     await admin.connect();
     // Two statements: in one, the planner may terminate before filtering by database (connection-loss.test.ts).
     const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-    await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [rows.map((r) => r.pid)]);
+    const pids = rows.map((r) => r.pid);
+    await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [pids]);
+    // Gone from the server means its goodbye is in the pool's socket; one turn of the event loop
+    // later the pool has read it and dropped the connection. A statement sent sooner could take the
+    // dying connection, fail, and hand it back to the pool before its socket closed.
+    const alive = async () => Number((await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where pid = any($1::int[])', [pids])).rows[0]!.n);
+    await eventually(async () => (await alive()) === 0, { timeoutMs: 5_000, what: 'the terminated sessions to end' });
     await admin.end();
-    await run(UNMARKED, 1).catch(() => undefined); // the pool finds out its connection is gone
+    await new Promise((resolve) => setImmediate(resolve));
     expect(await run(MARKED, 1)).toEqual({ n: 2, prepared: '1' });
   });
 
