@@ -49,12 +49,21 @@ beforeEach(() => {
   wire = [];
 });
 
+/** Runs `work` on a client of the pipelined pool, and gives the client back whatever happens. */
+async function onClient(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await work(client);
+  } finally {
+    client.release();
+  }
+}
+
 const stored = async (id: number) => (await observer.query('select 1 from pipelined where id = $1', [id])).rowCount;
 
 describe.skipIf(fixture.skip)('pipelined transactions', () => {
-  it('write BEGIN together with the first statement, not a round trip before it', async () => {
-    const client = await pool.connect();
-    try {
+  it('write BEGIN together with the first statement, not a round trip before it', () =>
+    onClient(async (client) => {
       expect(await client.query('begin')).toMatchObject({ command: 'BEGIN' });
       expect(wire).toEqual([]);
       await client.query(INSERT, [1]);
@@ -62,14 +71,10 @@ describe.skipIf(fixture.skip)('pipelined transactions', () => {
       expect(await stored(1)).toBe(0);
       await client.query('commit');
       expect(await stored(1)).toBe(1);
-    } finally {
-      client.release();
-    }
-  });
+    }));
 
-  it('send nothing for a transaction that ends before its first statement', async () => {
-    const client = await pool.connect();
-    try {
+  it('send nothing for a transaction that ends before its first statement', () =>
+    onClient(async (client) => {
       await client.query('begin');
       expect(await client.query('commit')).toMatchObject({ command: 'COMMIT' });
       await client.query('begin');
@@ -78,28 +83,20 @@ describe.skipIf(fixture.skip)('pipelined transactions', () => {
       // No transaction is left open: a statement now stands on its own.
       await client.query(INSERT, [2]);
       expect(await stored(2)).toBe(1);
-    } finally {
-      client.release();
-    }
-  });
+    }));
 
-  it('write COMMIT right behind a committing statement, and answer the transaction\'s COMMIT with it', async () => {
-    const client = await pool.connect();
-    try {
+  it('write COMMIT right behind a committing statement, and answer the transaction\'s COMMIT with it', () =>
+    onClient(async (client) => {
       await client.query('begin');
       await client.query(COMMITTING_INSERT, [3]);
       expect(wire).toEqual(['begin (0 unanswered)', `${INSERT} (1 unanswered)`, 'commit (2 unanswered)']);
       expect(await client.query('commit')).toMatchObject({ command: 'COMMIT' });
       expect(wire).toHaveLength(3);
       expect(await stored(3)).toBe(1);
-    } finally {
-      client.release();
-    }
-  });
+    }));
 
-  it('leave nothing of a transaction whose committing statement failed, and answer its ROLLBACK', async () => {
-    const client = await pool.connect();
-    try {
+  it('leave nothing of a transaction whose committing statement failed, and answer its ROLLBACK', () =>
+    onClient(async (client) => {
       await client.query('begin');
       await client.query(INSERT, [4]);
       await expect(client.query(COMMITTING_INSERT, [4])).rejects.toMatchObject({ code: '23505' });
@@ -107,24 +104,17 @@ describe.skipIf(fixture.skip)('pipelined transactions', () => {
       expect(wire.filter((w) => w.startsWith('rollback'))).toEqual([]);
       expect(await stored(4)).toBe(0);
       expect(client.getTransactionStatus()).toBe('I');
-    } finally {
-      client.release();
-    }
-  });
+    }));
 
-  it('refuse a statement after the committing one, and a ROLLBACK of what it committed', async () => {
-    const client = await pool.connect();
-    try {
+  it('refuse a statement after the committing one, and a ROLLBACK of what it committed', () =>
+    onClient(async (client) => {
       await client.query('begin');
       await client.query(COMMITTING_INSERT, [5]);
       await expect(client.query(INSERT, [6])).rejects.toThrow('a statement was sent after the committing statement of its transaction');
       await expect(client.query('rollback')).rejects.toThrow('the transaction had already committed with its last statement');
       expect(await stored(5)).toBe(1);
       expect(await stored(6)).toBe(0);
-    } finally {
-      client.release();
-    }
-  });
+    }));
 
   it('give a client back to the pool with nothing held for the next holder', async () => {
     const first = await pool.connect();
