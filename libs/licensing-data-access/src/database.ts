@@ -11,6 +11,7 @@ import { outboxBacklog, relayShardsBatch, shardsWithPendingEvents, type PendingO
 import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
 import { WriteBatch } from './tx-write-batch.js';
+import type { MutationClock, MutationTiming } from './mutation-timing.js';
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
 const MAX_ATTEMPTS = 5;
@@ -35,14 +36,17 @@ export async function openDatabase(options: DatabaseOptions) {
   const dialect = dialectOf(options);
   const catalog = new CatalogCache();
   const committed = new Set<(change: CommittedChange) => void>();
+  const timed = new Set<(timing: MutationTiming) => void>();
   /** Runs a read; a lost connection is `unavailable` (retryable), not an internal error. */
   const read = <R>(query: (em: ReturnType<typeof orm.em.fork>) => Promise<R>): Promise<R> =>
     query(em()).catch((error: unknown) => {
       throw isConnectionLost(error) ? databaseUnavailable(error) : error;
     });
   /** After a commit: tells the listeners what changed, and gives back the work's result. */
-  const afterCommit = <T>(commit: { value: T; change: CommittedChange }): T => {
+  const afterCommit = <T>(commit: { value: T; change: CommittedChange; clock: MutationClock | null }): T => {
     if (commit.change.accounts.length > 0) for (const listener of committed) listener(commit.change);
+    const timing = commit.clock?.timing();
+    if (timing) for (const listener of timed) listener(timing);
     return commit.value;
   };
   return {
@@ -62,6 +66,14 @@ export async function openDatabase(options: DatabaseOptions) {
     onCommit(listener: (change: CommittedChange) => void): () => void {
       committed.add(listener);
       return () => committed.delete(listener);
+    },
+    /**
+     * Calls `listener` after every mutation of this process committed on PostgreSQL with its write
+     * statement, with how long each phase took (metrics). Returns the unsubscribe function.
+     */
+    onMutationTimed(listener: (timing: MutationTiming) => void): () => void {
+      timed.add(listener);
+      return () => timed.delete(listener);
     },
     /**
      * Changes committed by any instance on the same PostgreSQL (LISTEN/NOTIFY), for read caches:
@@ -117,7 +129,7 @@ export async function openDatabase(options: DatabaseOptions) {
       // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
       // running it again is safe because `work` reads everything it decides on inside it.
       for (let attempt = 1; ; attempt++) {
-        const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange };
+        const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange, clock: null as MutationClock | null };
         try {
           await em().transactional(async (txEm) => {
             const tx = new LicensingTx(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
@@ -128,7 +140,7 @@ export async function openDatabase(options: DatabaseOptions) {
               await tx.settle();
               throw new RollbackSignal(value);
             }
-            Object.assign(commit, { value, change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents } });
+            Object.assign(commit, { value, change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents }, clock: tx.clock });
             // Written here rather than by transactional(), so that what fails after this is the
             // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
             // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.

@@ -12,3 +12,4 @@ export type { OutboxRecord, AuditRecord } from './queries.js';
 export { RELAY_SHARDS, relayShardOf } from './relay-shard.js';
 export type { PendingOutboxEvent, RelayBatchResult } from './outbox-relay-store.js';
 export type { CommittedChange, ChangeFeed, ChangeFeedHandlers } from './change-feed.js';
+export type { MutationTiming } from './mutation-timing.js';

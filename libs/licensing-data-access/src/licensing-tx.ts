@@ -5,6 +5,7 @@ import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
 import { prefetchOnPostgres, type PrefetchWanted } from './tx-prefetch.js';
+import { MutationClock } from './mutation-timing.js';
 import type { WriteBatch } from './tx-write-batch.js';
 import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
 import { getAccount, listProducts, toCatalogProduct, toUserRecord, type AuditRecord } from './queries.js';
@@ -108,6 +109,8 @@ export class LicensingTx {
    * flush of held rows): what a COMMIT whose answer was lost is resolved by.
    */
   transactionId: string | null = null;
+  /** When the prefetch and the committing write went out and were answered (see MutationTiming). */
+  readonly clock = new MutationClock();
 
   constructor(
     private readonly em: Em,
@@ -120,7 +123,9 @@ export class LicensingTx {
    */
   async prefetch(wanted: PrefetchWanted): Promise<void> {
     if (!this.options.batch) return;
+    this.clock.markPrefetchSent();
     const found = await prefetchOnPostgres(this.em, wanted);
+    this.clock.markPrefetchAnswered();
     this.transactionId = found.transactionId;
     this.memo.set(memoKey.account(wanted.accountId), found.account);
     if (found.eventSequence !== null) this.lockedSequences.set(wanted.accountId, found.eventSequence);
@@ -144,8 +149,12 @@ export class LicensingTx {
     await this.em.flush();
     if (!this.options.batch) return null;
     const transactionId = this.transactionId;
-    if (transactionId !== null) commitGoesOut?.(transactionId);
-    return this.options.batch.flush(this.em, [...this.changedAccounts], { commits: transactionId !== null });
+    if (transactionId === null) return this.options.batch.flush(this.em, [...this.changedAccounts]);
+    commitGoesOut?.(transactionId);
+    this.clock.markWriteSent();
+    const flushed = await this.options.batch.flush(this.em, [...this.changedAccounts], { commits: true });
+    this.clock.markCommitted();
+    return flushed;
   }
 
   account(accountId: string): Promise<AccountRecord | null> {

@@ -19,6 +19,7 @@ import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
+import { registerMutationMetrics } from './mutations/mutation-metrics.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 
 export interface LicensingServiceOptions {
@@ -86,6 +87,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     const events = startOutboxRelay(options, database);
     collectDefaultMetrics({ register: registry });
     registerRelayMetrics(registry, database.outbox.backlog, events?.relay ?? null);
+    const stopMutationMetrics = registerMutationMetrics(registry, database);
     const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
     // Retained phone configurations past their window are purged by a periodic sweep.
     const sweep = setInterval(() => {
@@ -111,6 +113,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         await events?.stop();
         await reads.stop();
         await metrics?.close();
+        stopMutationMetrics();
         rules.close();
         await database.close();
       },
