@@ -27,8 +27,12 @@ interface RawResult extends CpuWindow { calls: number; seconds: number; errors: 
  * transaction or call cost the whole machine's CPU (every process, database included), `*Load`
  * what it cost the load process (for raw, that is the transaction's client; for the service, its caller).
  */
-interface Series { raw: number[]; service: number[]; p50: number[]; p99: number[]; cpu: number[]; rawMachine: number[]; serviceMachine: number[]; rawLoad: number[]; serviceLoad: number[] }
-const newSeries = (): Series => ({ raw: [], service: [], p50: [], p99: [], cpu: [], rawMachine: [], serviceMachine: [], rawLoad: [], serviceLoad: [] });
+interface Series { raw: number[]; service: number[]; p50: number[]; p99: number[]; cpu: number[]; rawMachine: number[]; serviceMachine: number[]; rawLoad: number[]; serviceLoad: number[]; phases: Record<Phase, number[]> }
+const newSeries = (): Series => ({ raw: [], service: [], p50: [], p99: [], cpu: [], rawMachine: [], serviceMachine: [], rawLoad: [], serviceLoad: [], phases: { prefetch: [], decide: [], commit: [] } });
+
+/** The phases of a committed mutation the service reports (licensing_mutation_phase_seconds; PostgreSQL only). */
+const PHASES = ['prefetch', 'decide', 'commit'] as const;
+type Phase = (typeof PHASES)[number];
 
 /** One side of a comparison: where the raw transaction runs, and the service with its tokens. */
 interface Pairing {
@@ -49,7 +53,9 @@ async function measureOnce(pairing: Pairing, into: Series): Promise<void> {
   offsets.raw += raw.calls + raw.errors + CLIENTS;
   if (raw.errors > 0) throw new Error(`raw ${label}: ${raw.errors} transactions failed`);
   const cpuBefore = cpuMicros(service.process.pid);
+  const phasesBefore = await service.mutationPhases();
   const assigned = await runLoad<AssignResult>('assign-load.ts', { ...common, ADDRESS: service.address, TOKENS_FILE: pairing.tokensFile, OFFSET: String(offsets.service) });
+  const phasesAfter = await service.mutationPhases();
   offsets.service += assigned.calls + Object.values(assigned.errors).reduce((a, b) => a + b, 0) + CLIENTS;
   if (Object.keys(assigned.errors).length > 0) throw new Error(`AssignLicenses ${label}: refusals ${JSON.stringify(assigned.errors)}`);
   into.raw.push(raw.calls / raw.seconds);
@@ -61,6 +67,10 @@ async function measureOnce(pairing: Pairing, into: Series): Promise<void> {
   into.serviceMachine.push(assigned.machineBusyMicros / assigned.calls);
   into.rawLoad.push(raw.ownCpuMicros / raw.calls);
   into.serviceLoad.push(assigned.ownCpuMicros / assigned.calls);
+  for (const phase of PHASES) {
+    const [before, after] = [phasesBefore[phase] ?? { sum: 0, count: 0 }, phasesAfter[phase] ?? { sum: 0, count: 0 }];
+    if (after.count > before.count) into.phases[phase].push(((after.sum - before.sum) / (after.count - before.count)) * 1000);
+  }
 }
 
 const TABLE_HEADERS = ['what', 'per second (median)', 'spread', 'ratio to raw (median of per-run ratios)', 'p50 / p99 ms', 'service CPU per call (us)', 'load process CPU per call (us)', 'machine CPU per call (us)'];
@@ -150,6 +160,10 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
     const rows = (['spread', 'hot'] as const).flatMap((name) =>
       comparisonRows(`raw pg seat transaction, ${name === 'spread' ? '1,000 subscriptions' : 'one hot subscription (FOR UPDATE)'}`, `AssignLicenses over gRPC, ${name}`, results[name]),
     );
+    const phaseRows = (['spread', 'hot'] as const).map((name) => {
+      const { phases, service, raw } = results[name];
+      return [name, ...PHASES.map((phase) => median(phases[phase]).toFixed(2)), (1000 / median(service)).toFixed(2), (1000 / median(raw)).toFixed(2)];
+    });
     const libsqlRows = comparisonRows('raw libsql seat transaction, 1,000 subscriptions (one writer, in process)', 'AssignLicenses over gRPC on libsql, spread', libsql);
     return {
       id: 'writes',
@@ -159,6 +173,10 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
         `${CLIENTS} concurrent callers, ${SECONDS} s per run, ${runs} runs alternating raw and service on each distribution; every side on its own PostgreSQL database seeded alike (spread: 1,000 accounts x 250 users; hot: 1 account x 250,000 users). AssignLicenses calls carry idempotency keys and run the rules, audit and outbox; no relay runs (no KAFKA_BROKERS), so events stay in the outbox. The raw transaction is read subscription, check, insert assignment, update counter, in raw \`pg\`. The service's caller is a bare HTTP/2 client (\`tools/bench/src/lib/bare-grpc-caller.ts\`) rather than grpc-js, whose client spent 300-450 us of CPU per call on the cores the service and PostgreSQL share. Load process CPU is what the load generator itself spent per call (for raw, that process is the transaction's client); machine CPU per call is the busy time of every process on the machine (service, PostgreSQL, load generator; /proc/stat) over the load's run, divided by its calls: while both sides keep the cores busy, the rates stand in about the inverse ratio of these.`,
         '',
         table(TABLE_HEADERS, rows),
+        '',
+        `Where an AssignLicenses call's time goes on PostgreSQL, from the service's own histogram (\`licensing_mutation_phase_seconds\`: mean per committed call in each run, median of the runs): the prefetch (sent with BEGIN; it waits for the account's lock, then reads), the service's work between its answer and the write statement (rules included), and the write statement with its COMMIT. The account stays locked from inside the prefetch to the commit, so on the hot row, where the ${CLIENTS} callers take turns at one account, decide + commit is most of each turn; a turn lasts 1 / rate (last two columns, for the service and for the raw transaction's turn at its row).`,
+        '',
+        table(['distribution', 'prefetch (lock wait, reads) ms', 'decide ms', 'write + commit ms', 'AssignLicenses: 1 / rate ms', 'raw transaction: 1 / rate ms'], phaseRows),
         '',
         'The embedded mode, reported against its own ceiling (no target is set for it): the service on a libsql file (no DATABASE_URL) against the same raw transaction with the `libsql` driver MikroORM uses, on another file seeded alike (spread). SQLite has one writer and the driver is synchronous, so the raw transactions run one after another; the service takes the same 8 callers and runs their transactions one at a time.',
         '',
