@@ -87,6 +87,16 @@ describe.each([
     expect([...first, ...rest].map((e) => e.id)).toEqual((await ledger.entriesAfter(null, 1000)).map((e) => e.id));
     expect(first).toHaveLength(2);
   });
+
+  it.skipIf(skip)('keeps every value as given: quotes, backslashes, braces, commas, the word NULL, accents, absent values', async () => {
+    const eventId = 'odd "1", {x}\\y NULL é';
+    const event = assigned(eventId, 30, 'acct "odd", {b}\\NULL');
+    event.entries[0] = { ...event.entries[0]!, productId: 'p,{"}\\', userId: 'NULL', assignmentId: null, unitPriceMinor: null, currency: null, billingPeriod: null };
+    expect(await ledger.record([event], at)).toEqual({ recorded: 1, duplicates: 0 });
+    expect(await ledger.entries(event.accountId)).toEqual(event.entries);
+    const processed = (await ledger.processedAfter(null, 1000)).find((p) => p.eventId === eventId);
+    expect(processed).toEqual({ eventId, accountId: event.accountId, sequence: 30, eventType: 'license.assigned', outcome: 'entries', source: event.source });
+  });
 });
 
 describe('paging through the ledger', () => {

@@ -121,40 +121,43 @@ function firstOfEach(events: EventRecord[]): EventRecord[] {
 }
 
 /**
- * PostgreSQL: the whole batch in one statement. The rows travel as two JSON parameters (one bound
- * value each, whatever the batch size); ON CONFLICT DO NOTHING skips events recorded before (and
- * waits for, then skips, one a concurrent consumer is recording), and only the events it inserted
- * get their entries.
+ * PostgreSQL: the whole batch in one statement. The rows travel column by column, one array
+ * parameter per column (23 bound values, whatever the batch size), which PostgreSQL reads back
+ * with `unnest`: cheaper for both sides than JSON rows, whose keys repeat on every row and which
+ * PostgreSQL parses twice. ON CONFLICT DO NOTHING skips events recorded before (and waits for,
+ * then skips, one a concurrent consumer is recording), and only the events it inserted get their
+ * entries.
  */
 async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date): Promise<RecordResult> {
   const unique = firstOfEach(events);
-  const rows = unique.map((e) => ({
-    event_id: e.eventId, account_id: e.accountId, sequence: e.sequence, event_type: e.eventType, outcome: e.outcome,
-    topic: e.source?.topic ?? null, topic_partition: e.source?.partition ?? null, topic_offset: e.source?.offset ?? null,
-  }));
-  const entries = unique.flatMap((e) =>
-    e.entries.map((x) => ({
-      id: x.id, event_id: x.eventId, account_id: x.accountId, sequence: x.sequence, kind: x.kind, product_id: x.productId, user_id: x.userId,
-      assignment_id: x.assignmentId, quantity: x.quantity, unit_price_minor: x.unitPriceMinor, currency: x.currency, billing_period: x.billingPeriod,
-      effective_at: x.effectiveAt.toISOString(), reason: x.reason,
-    })),
-  );
-  const [result] = await executeBound<{ recorded: string }>(tx, RECORD_BATCH_SQL, [JSON.stringify(rows), processedAt.toISOString(), JSON.stringify(entries)]);
+  const entries = unique.flatMap((e) => e.entries);
+  const eventColumns = [
+    unique.map((e) => e.eventId), unique.map((e) => e.accountId), unique.map((e) => e.sequence), unique.map((e) => e.eventType), unique.map((e) => e.outcome),
+    unique.map((e) => e.source?.topic ?? null), unique.map((e) => e.source?.partition ?? null), unique.map((e) => e.source?.offset ?? null),
+  ];
+  const entryColumns = [
+    entries.map((x) => x.id), entries.map((x) => x.eventId), entries.map((x) => x.accountId), entries.map((x) => x.sequence), entries.map((x) => x.kind),
+    entries.map((x) => x.productId), entries.map((x) => x.userId), entries.map((x) => x.assignmentId), entries.map((x) => x.quantity), entries.map((x) => x.unitPriceMinor),
+    entries.map((x) => x.currency), entries.map((x) => x.billingPeriod), entries.map((x) => x.effectiveAt.toISOString()), entries.map((x) => x.reason),
+  ];
+  const [result] = await executeBound<{ recorded: string }>(tx, RECORD_BATCH_SQL, [processedAt.toISOString(), ...eventColumns, ...entryColumns]);
   const recorded = Number(result?.recorded ?? 0);
   return { recorded, duplicates: events.length - recorded };
 }
 
 const RECORD_BATCH_SQL = preparedStatement(`
-with incoming as (
-  select * from json_to_recordset($1::json) as e(event_id text, account_id text, sequence int, event_type text, outcome text, topic text, topic_partition int, topic_offset bigint)
-), fresh as (
+with fresh as (
   insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, processed_at)
-  select event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, $2::timestamptz from incoming
+  select e.*, $1::timestamptz
+  from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[])
+    as e(event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset)
   on conflict (event_id) do nothing
   returning event_id
 ), entries as (
   insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
-  select x.* from json_to_recordset($3::json) as x(id text, event_id text, account_id text, sequence int, kind text, product_id text, user_id text, assignment_id text, quantity int, unit_price_minor bigint, currency text, billing_period text, effective_at timestamptz, reason text)
+  select x.*
+  from unnest($10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::bigint[], $20::text[], $21::text[], $22::timestamptz[], $23::text[])
+    as x(id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
   where x.event_id in (select event_id from fresh)
   returning 1
 )
