@@ -7,7 +7,10 @@
 export interface MutationTiming {
   /** From sending the prefetch (BEGIN travels with it) to its answer: the wait for the account's lock, then the reads. */
   prefetchMs: number;
-  /** From the prefetch's answer to the write statement going out: the service's own work, rules included. */
+  /**
+   * From the prefetch's answer to the write statement going out: the service's own work, rules
+   * included, and any statement the mutation runs in between (most run none).
+   */
   decideMs: number;
   /** From the write statement going out, its COMMIT right behind it, to the answer. */
   commitMs: number;
