@@ -3,13 +3,14 @@
  * a TCP proxy that cuts the connection exactly there: during the work (run again), with the COMMIT
  * unsent (run again), with the COMMIT done but its answer lost (the result stands, asked of
  * PostgreSQL), and with the database gone right after the COMMIT (`unavailable`, outcome unknown,
- * said so); and the same for a transaction whose COMMIT travels with its last statement. The change
- * is applied exactly once whenever the caller is told it was.
+ * said so); the same for a transaction whose COMMIT travels with its last statement, and for a chain
+ * of mutations sharing one transaction. The change is applied exactly once whenever the caller is
+ * told it was.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@acme/util';
-import { startTcpProxy, withPostgresDatabase, type TcpProxy } from '@acme/testing';
+import { startTcpProxy, untilAnotherSessionWaitsForLock, withPostgresDatabase, type TcpProxy } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 
 const fixture = await withPostgresDatabase('txloss');
@@ -63,6 +64,38 @@ function recordAudit(): Promise<string> {
   });
 }
 
+/**
+ * Records `count` audit entries as mutations of the account that wait together for its lock (held
+ * meanwhile by another session), so that they share one transaction (see runMutationChain).
+ */
+async function recordChainedAudits(count: number): Promise<{ resourceIds: string[]; outcomes: ({ value: string } | { error: unknown })[] }> {
+  const resourceIds = Array.from({ length: count }, () => `loss-chain-${++m}`);
+  const record = (resourceId: string) =>
+    settled(
+      db.transaction(
+        async (tx) => {
+          await tx.prefetch({ accountId: GOTO });
+          tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
+          return resourceId;
+        },
+        { account: GOTO },
+      ),
+    );
+  const holder = new pg.Client({ connectionString: fixture.url });
+  await holder.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select 1 from account where id = $1 for update', [GOTO]);
+    const first = record(resourceIds[0]!);
+    await untilAnotherSessionWaitsForLock(fixture.url, holder);
+    const rest = resourceIds.slice(1).map(record);
+    await holder.query('commit');
+    return { resourceIds, outcomes: await Promise.all([first, ...rest]) };
+  } finally {
+    await holder.end();
+  }
+}
+
 async function auditEntriesFor(resourceId: string): Promise<number> {
   return Number((await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId])).rows[0]!.n);
 }
@@ -113,6 +146,22 @@ describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL con
     const resourceId = await recordAudit();
     await cut;
     expect(await auditEntriesFor(resourceId)).toBe(1);
+  });
+
+  it('succeeds for every mutation of a chain whose COMMIT went through but whose answer was lost, without running any twice', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: true });
+    const { resourceIds, outcomes } = await recordChainedAudits(3);
+    await cut;
+    expect(outcomes).toEqual(resourceIds.map((value) => ({ value })));
+    expect(await Promise.all(resourceIds.map(auditEntriesFor))).toEqual([1, 1, 1]);
+  });
+
+  it('runs every mutation of a chain again when the connection drops before its COMMIT reached the database, and applies each once', async () => {
+    const cut = proxy.cutAt(/\bcommit\b/i, { forward: false });
+    const { resourceIds, outcomes } = await recordChainedAudits(3);
+    await cut;
+    expect(outcomes).toEqual(resourceIds.map((value) => ({ value })));
+    expect(await Promise.all(resourceIds.map(auditEntriesFor))).toEqual([1, 1, 1]);
   });
 
   it('answers unavailable while the database cannot be reached, and works again once it can', async () => {

@@ -111,6 +111,12 @@ export class LicensingTx {
   transactionId: string | null = null;
   /** When the prefetch and the committing write went out and were answered (see MutationTiming). */
   readonly clock = new MutationClock();
+  /**
+   * Whether this mutation has sent the database anything that changes rows (or created entities
+   * for the entity manager to flush). Until it has, a refusal leaves the transaction exactly as the
+   * mutation found it, so the mutations chained before it in the transaction still stand.
+   */
+  wroteToDatabase = false;
 
   constructor(
     private readonly em: Em,
@@ -155,6 +161,21 @@ export class LicensingTx {
     const flushed = await this.options.batch.flush(this.em, [...this.changedAccounts], { commits: true });
     this.clock.markCommitted();
     return flushed;
+  }
+
+  /**
+   * PostgreSQL, a chain of mutations in one transaction (see runMutationChain): writes what this
+   * mutation holds, with its change notifications, without committing, so that the next mutation
+   * of the chain reads it. Nothing of this mutation may run after it.
+   */
+  async flushHeld(): Promise<void> {
+    if (!this.options.batch) throw new Error('only PostgreSQL transactions hold rows for a write statement');
+    this.wroteToDatabase = true;
+    await this.em.flush();
+    if (this.options.batch.isEmpty && this.changedAccounts.size === 0) return;
+    this.clock.markWriteSent();
+    this.transactionId = await this.options.batch.flush(this.em, [...this.changedAccounts]);
+    this.clock.markCommitted();
   }
 
   account(accountId: string): Promise<AccountRecord | null> {
@@ -204,6 +225,18 @@ export class LicensingTx {
     this.memo.clear();
   }
 
+  /** A write that reaches the database now (or at the entity manager's next flush). */
+  private writing(): void {
+    this.changing();
+    this.wroteToDatabase = true;
+  }
+
+  /** A write held for the transaction's write statement on PostgreSQL (see WriteBatch); elsewhere it is an entity to flush. */
+  private buffering(): void {
+    if (this.options.batch) this.changing();
+    else this.writing();
+  }
+
   /**
    * Takes `count` seats if they are free, and throws `onShortage()` otherwise (the transaction
    * then rolls back whole). On PostgreSQL the guarded update travels with the transaction's
@@ -211,7 +244,7 @@ export class LicensingTx {
    * read, at the latest when the transaction finishes.
    */
   async reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): Promise<void> {
-    this.changing();
+    this.buffering();
     if (this.options.batch) return this.options.batch.reserveSeats(accountId, productId, count, onShortage);
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
@@ -229,12 +262,13 @@ export class LicensingTx {
    */
   async settle(): Promise<void> {
     if (!this.options.batch || this.options.batch.isEmpty) return;
+    this.wroteToDatabase = true;
     await this.em.flush();
     this.transactionId = await this.options.batch.flush(this.em, []);
   }
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
-    this.changing();
+    this.writing();
     await this.settle();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
@@ -245,14 +279,14 @@ export class LicensingTx {
   }
 
   insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord {
-    this.changing();
+    this.writing();
     const record = { ...input, id: input.id ?? newId('usr') };
     this.em.create(User, { id: record.id, account: input.accountId, email: input.email, displayName: input.displayName, roles: input.roles, permissions: input.permissions, createdAt: input.createdAt });
     return record;
   }
 
   insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord {
-    this.changing();
+    this.buffering();
     const record = { ...input, id: newId('asg') };
     if (this.options.batch) this.options.batch.assignments.push({ id: record.id, account_id: input.accountId, user_id: input.userId, product_id: input.productId, features: input.features, created_at: input.createdAt.toISOString() });
     else this.em.create(Assignment, { id: record.id, account: input.accountId, user: input.userId, product: input.productId, features: input.features, createdAt: input.createdAt });
@@ -260,7 +294,7 @@ export class LicensingTx {
   }
 
   async updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void> {
-    this.changing();
+    this.writing();
     await this.settle();
     await this.em.nativeUpdate(Assignment, { id: assignmentId }, { features });
   }
@@ -279,7 +313,7 @@ export class LicensingTx {
 
   /** Creates the subscription at the given rate when the account has none for the product. */
   async ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void> {
-    this.changing();
+    this.writing();
     await this.settle();
     if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
     this.em.create(Subscription, { id: `sub_${accountId.slice(5)}_${productId}`, account: accountId, product: productId, purchasedSeats: 0, assignedSeats: 0, unitPriceMinor, currency });
@@ -291,7 +325,7 @@ export class LicensingTx {
    * assignment wins and this returns false).
    */
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
-    this.changing();
+    this.writing();
     await this.settle();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',
@@ -302,7 +336,7 @@ export class LicensingTx {
   }
 
   insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
-    this.changing();
+    this.writing();
     const record: SalesOrderRecord = { ...input, id: newId('so'), state: 'pending', completedAt: null, completedBy: null };
     const { accountId, productId, ...rest } = record;
     this.em.create(SalesOrder, { ...rest, account: accountId, product: productId });
@@ -318,13 +352,13 @@ export class LicensingTx {
 
   /** Completes a pending order exactly once; false when it was already completed. */
   async completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
-    this.changing();
+    this.writing();
     const changed = await this.em.nativeUpdate(SalesOrder, { id: orderId, state: 'pending' }, { state: 'completed', completedBy, completedAt: at });
     return changed === 1;
   }
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {
-    this.changing();
+    this.writing();
     const record = { ...input, id: newId('q') };
     this.em.create(Queue, { id: record.id, account: input.accountId, kind: input.kind, name: input.name, createdAt: input.createdAt });
     return record;
@@ -354,13 +388,13 @@ export class LicensingTx {
   }
 
   async insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
-    this.changing();
+    this.writing();
     this.em.create(QueueMember, { id: newId('qm'), account: accountId, queue: membership.queueId, user: membership.userId, role: membership.role, createdAt: at });
     await this.em.flush();
   }
 
   async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
-    this.changing();
+    this.writing();
     return this.em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
   }
 
@@ -373,7 +407,7 @@ export class LicensingTx {
 
   /** Creates or replaces the user's phone configuration (active, not retained). */
   async savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void> {
-    this.changing();
+    this.writing();
     const existing = await this.em.findOne(PhoneConfiguration, { user: config.userId });
     if (existing) this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
     else this.em.create(PhoneConfiguration, { id: `pc_${config.userId.slice(4)}`, account: accountId, user: config.userId, productId: config.productId, settings: config.settings, retainedUntil: null });
@@ -381,13 +415,13 @@ export class LicensingTx {
   }
 
   async setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
-    this.changing();
+    this.writing();
     await this.em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
   }
 
   /** Deletes retained configurations whose window ended at or before `now`; returns them. */
   async purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
-    this.changing();
+    this.writing();
     const expired = await this.em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
     if (expired.length > 0) await this.em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
     return expired.map((c) => ({ accountId: c.account.id, userId: c.user.id, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }));
@@ -399,13 +433,13 @@ export class LicensingTx {
    * than give it back twice.
    */
   async deleteAssignment(assignmentId: string): Promise<void> {
-    this.changing();
+    this.writing();
     await this.settle();
     if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1) throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 
   appendAudit(entries: AuditInput[]): void {
-    this.changing();
+    this.buffering();
     for (const e of entries) {
       this.changedAccounts.add(e.accountId);
       if (this.options.batch) {
@@ -428,7 +462,7 @@ export class LicensingTx {
    */
   async appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]> {
     if (events.length === 0) return [];
-    this.changing();
+    this.buffering();
     const last = await this.advanceSequence(accountId, events.length);
     const first = last - events.length + 1;
     const relayShard = relayShardOf(accountId);
@@ -459,6 +493,7 @@ export class LicensingTx {
       this.options.batch.advanceSequence(accountId, locked + count);
       return locked + count;
     }
+    this.wroteToDatabase = true;
     const rows = (await this.em.execute('update account set event_sequence = event_sequence + ? where id = ? returning event_sequence', [count, accountId], 'all')) as { event_sequence: number }[];
     const last = Number(rows[0]?.event_sequence);
     if (!Number.isFinite(last)) throw new Error(`account ${accountId} vanished while appending events`);
@@ -473,7 +508,7 @@ export class LicensingTx {
   }
 
   saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void {
-    this.changing();
+    this.buffering();
     if (this.options.batch) {
       this.options.batch.idempotency.push({ id: `${accountId}:${key}`, method: hit.method, request_hash: hit.requestHash, response: Buffer.from(hit.response).toString('base64'), created_at: createdAt.toISOString() });
       return;

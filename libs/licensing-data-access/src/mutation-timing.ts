@@ -12,7 +12,10 @@ export interface MutationTiming {
    * included, and any statement the mutation runs in between (most run none).
    */
   decideMs: number;
-  /** From the write statement going out, its COMMIT right behind it, to the answer. */
+  /**
+   * From the write statement going out, its COMMIT right behind it, to the answer. A mutation
+   * chained before others in one transaction (see runMutationChain) writes without the COMMIT.
+   */
   commitMs: number;
 }
 

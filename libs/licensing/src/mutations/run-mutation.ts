@@ -61,6 +61,6 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
       if (request.idempotencyKey && !request.validateOnly) remember(tx, accountId, request.idempotencyKey, spec.method, hash, spec.responseSchema, response, now);
       return response;
     },
-    { dryRun: request.validateOnly },
+    { dryRun: request.validateOnly, account: accountId },
   );
 }

@@ -1,0 +1,55 @@
+/** A piece of work waiting in an account's lane, with how to answer its caller. */
+export interface LaneJob<W, T = unknown> {
+  work: W;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Runs the jobs of each account one run at a time, in the order they came: while a run of an
+ * account is in progress, later jobs of that account wait in its queue, and the next run starts
+ * with them. A run takes jobs from the front of the queue itself (`take`), as many as it chooses,
+ * and must answer every job it takes. Accounts do not wait for each other.
+ *
+ * Mutations of one account take turns at its row lock anyway; queuing them here instead lets one
+ * transaction carry several of them (see runMutationChain), and keeps this process's waiters off
+ * the database's lock queue.
+ */
+export class AccountLanes<W> {
+  private readonly queues = new Map<string, LaneJob<W>[]>();
+
+  constructor(private readonly run: (account: string, take: () => LaneJob<W> | undefined, waiting: () => number) => Promise<void>) {}
+
+  submit<T>(account: string, work: W): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const job = { work, resolve, reject } as LaneJob<W>;
+      const queue = this.queues.get(account);
+      if (queue) {
+        queue.push(job);
+        return;
+      }
+      const fresh = [job];
+      this.queues.set(account, fresh);
+      void this.drain(account, fresh);
+    });
+  }
+
+  /** Accounts with a run in progress or jobs waiting (for tests and metrics). */
+  get busyAccounts(): number {
+    return this.queues.size;
+  }
+
+  private async drain(account: string, queue: LaneJob<W>[]): Promise<void> {
+    while (queue.length > 0) {
+      const before = queue.length;
+      try {
+        await this.run(account, () => queue.shift(), () => queue.length);
+      } catch (error) {
+        // A run must answer what it took; one that failed outright answers the job at the front
+        // (it took at least that one) rather than leave it hanging.
+        if (queue.length === before) queue.shift()?.reject(error);
+      }
+    }
+    this.queues.delete(account);
+  }
+}

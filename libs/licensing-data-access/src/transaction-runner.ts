@@ -1,0 +1,131 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { AppError } from '@acme/util';
+import { commitOutcome, isConnectionLost } from '@acme/persistence';
+import { AccountLanes } from './account-lanes.js';
+import type { CatalogCache } from './catalog-cache.js';
+import type { CommittedChange } from './change-feed.js';
+import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
+import { runMutationChain, type MutationWork } from './mutation-chain.js';
+import type { MutationClock } from './mutation-timing.js';
+import { WriteBatch } from './tx-write-batch.js';
+
+type Em = SqlEntityManager<AbstractSqlDriver>;
+
+/** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
+const MAX_ATTEMPTS = 5;
+
+/** A lost or refused database connection, as callers see it: retryable. */
+export function databaseUnavailable(cause: unknown): AppError {
+  return new AppError('unavailable', 'the database is unavailable; retry with backoff', { reason: 'UNAVAILABLE', cause });
+}
+
+/** A COMMIT whose answer was lost and whose fate PostgreSQL could not be asked. */
+export function commitOutcomeUnknown(cause: unknown): AppError {
+  return new AppError('unavailable', 'the database connection was lost during the commit, and whether the change was applied is unknown; retry with the same idempotency key to find out', {
+    reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' }, cause,
+  });
+}
+
+/**
+ * Whether a transaction that failed with `error` may succeed when run again from the start. A
+ * unique violation means a concurrent twin committed first (same idempotency key, same user and
+ * product, same email): the re-run sees it and answers as the domain says.
+ */
+export function isRetryable(error: unknown): boolean {
+  return (
+    error instanceof DeadlockException ||
+    error instanceof LockWaitTimeoutException ||
+    error instanceof UniqueConstraintViolationException ||
+    error instanceof ConcurrentChangeError
+  );
+}
+
+export interface TransactionRunnerDeps {
+  em: () => Em;
+  dialect: 'postgres' | 'libsql';
+  catalog: CatalogCache;
+  /** Told after every commit what changed, with the clocks of the mutations it carried. */
+  notifyCommitted: (change: CommittedChange, clocks: MutationClock[]) => void;
+}
+
+/**
+ * `Database.transaction`: runs `work` in one transaction, where everything it changes commits
+ * together or not at all. `dryRun` rolls back after `work` and still returns its result
+ * (validate_only).
+ *
+ * A lost database connection is retried while the transaction certainly did not commit, then
+ * answered as `unavailable`. If it was lost during the COMMIT itself, PostgreSQL is asked on a
+ * fresh connection what became of the transaction: committed (the result stands), aborted (run
+ * again), or unknown when it cannot be asked (`unavailable` with `commit_outcome: unknown`: the
+ * caller cannot tell whether the change was applied; retrying with the same idempotency key is how
+ * to find out safely).
+ *
+ * With `account` (PostgreSQL, not a dry run), `work` is one mutation of that account, which
+ * prefetches it first: it waits in the account's lane behind the account's earlier mutations in
+ * this process, and may share a transaction with the others waiting there (see runMutationChain).
+ * It is answered as if it had run alone, after those before it.
+ */
+export function createTransactionRunner(deps: TransactionRunnerDeps) {
+  const { em, dialect, catalog, notifyCommitted } = deps;
+  const committedValue = <T>(commit: { value: T; change: CommittedChange; clock: MutationClock | null }): T => {
+    notifyCommitted(commit.change, commit.clock ? [commit.clock] : []);
+    return commit.value;
+  };
+  /** One transaction for `work` alone, with the retries `transaction` describes. */
+  async function runAlone<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
+    // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
+    // running it again is safe because `work` reads everything it decides on inside it.
+    for (let attempt = 1; ; attempt++) {
+      const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange, clock: null as MutationClock | null };
+      try {
+        await em().transactional(async (txEm) => {
+          const tx = new LicensingTx(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
+          const value = await work(tx);
+          if (options.dryRun) {
+            // Held rows and seat reservations are written before the rollback, so a dry run
+            // meets the same checks (a seat taken meanwhile) as the real one.
+            await tx.settle();
+            throw new RollbackSignal(value);
+          }
+          Object.assign(commit, { value, change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents }, clock: tx.clock });
+          // Written here rather than by transactional(), so that what fails after this is the
+          // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
+          // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.
+          // Where that id is known already, the COMMIT goes out with this last statement: a
+          // connection lost from then on may have cost only the answer.
+          commit.xid = await tx.finish((xid) => Object.assign(commit, { started: true, xid }));
+          commit.started = true;
+        });
+        return committedValue(commit);
+      } catch (error) {
+        if (error instanceof RollbackSignal) return error.value as T;
+        if (isConnectionLost(error)) {
+          if (commit.started && commit.xid !== null) {
+            const outcome = await commitOutcome(em, commit.xid);
+            if (outcome === 'committed') return committedValue(commit);
+            if (outcome === 'unknown') {
+              throw commitOutcomeUnknown(error);
+            }
+          }
+          // Not committed: running it again on a fresh connection is safe.
+          if (attempt >= MAX_ATTEMPTS) throw databaseUnavailable(error);
+          await sleep(Math.random() * 50 * attempt);
+          continue;
+        }
+        if (!isRetryable(error)) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new AppError('aborted', 'the change collided with concurrent changes; retry it', { reason: 'CONFLICT', cause: error });
+        }
+        await sleep(Math.random() * 20 * attempt);
+      }
+    }
+  }
+  const lanes = new AccountLanes<MutationWork>((_account, take, waiting) => runMutationChain({ em, catalog, runAlone, isRetryable, committed: notifyCommitted }, take, waiting));
+
+  return function transaction<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean; account?: string } = {}): Promise<T> {
+    if (options.account !== undefined && !options.dryRun && dialect === 'postgres') return lanes.submit<T>(options.account, work);
+    return runAlone(work, options);
+  };
+}
