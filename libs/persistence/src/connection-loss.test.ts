@@ -77,6 +77,23 @@ describe.skipIf(fixture.skip)('lost PostgreSQL connections', () => {
     expect(isConnectionLost(new Error('something else'))).toBe(false);
   });
 
+  it('recognises a database closed to new sessions as unreachable, and a statement refused for an object\'s state as not', async () => {
+    const name = new URL(fixture.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: fixture.url.replace(`/${name}`, '/postgres') });
+    await admin.connect();
+    try {
+      await admin.query(`alter database "${name}" allow_connections false`);
+      expect(isConnectionLost(await firstQueryError(fixture.url))).toBe(true);
+    } finally {
+      await admin.query(`alter database "${name}" allow_connections true`);
+      await admin.end();
+    }
+    // SQLSTATE 55000 too, but an ERROR of one statement on a healthy session.
+    const stateError = await orm.em.fork().execute('select lastval()').catch((e: unknown) => e);
+    expect((stateError as { code?: string }).code).toBe('55000');
+    expect(isConnectionLost(stateError)).toBe(false);
+  });
+
   it('gives up on a server that accepts but never answers after the connect timeout', { timeout: 15_000 }, async () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
