@@ -57,4 +57,17 @@ describe('AccountLanes', () => {
     await expect(lanes.submit('a', 'a1')).rejects.toThrow('runner broke');
     expect(lanes.busyAccounts).toBe(0);
   });
+
+  it('fails the job at the front when a run returns without taking anything, instead of looping on it', async () => {
+    let runs = 0;
+    const lanes = new AccountLanes<string>(async () => {
+      runs++;
+      // Yields as a database call would, so that a lane looping on the job fails by timeout.
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    const answers = [lanes.submit('a', 'a1'), lanes.submit('a', 'a2')].map((p) => p.then(() => 'answered', (e: Error) => e.message));
+    expect(await Promise.all(answers)).toEqual(['a run of account a took no job from its lane', 'a run of account a took no job from its lane']);
+    expect(runs).toBe(2);
+    expect(lanes.busyAccounts).toBe(0);
+  });
 });

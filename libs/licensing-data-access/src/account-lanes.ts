@@ -41,14 +41,21 @@ export class AccountLanes<W> {
 
   private async drain(account: string, queue: LaneJob<W>[]): Promise<void> {
     while (queue.length > 0) {
-      const before = queue.length;
+      let took = 0;
+      const take = () => {
+        const job = queue.shift();
+        if (job) took++;
+        return job;
+      };
+      let failure: unknown = new Error(`a run of account ${account} took no job from its lane`);
       try {
-        await this.run(account, () => queue.shift(), () => queue.length);
+        await this.run(account, take, () => queue.length);
       } catch (error) {
-        // A run must answer what it took; one that failed outright answers the job at the front
-        // (it took at least that one) rather than leave it hanging.
-        if (queue.length === before) queue.shift()?.reject(error);
+        failure = error;
       }
+      // A run must answer what it took. One that took nothing, failing or not, answers the job at
+      // the front with why, rather than leave it waiting and the lane spinning.
+      if (took === 0) queue.shift()?.reject(failure);
     }
     this.queues.delete(account);
   }

@@ -55,13 +55,13 @@ let m = 0;
  * id is known from the prefetch, so its COMMIT travels right behind its last statement. Resolves
  * with the entry's resource id.
  */
-function recordAudit(): Promise<string> {
+function recordAudit(options: { account?: string } = {}): Promise<string> {
   const resourceId = `loss-audit-${++m}`;
   return db.transaction(async (tx) => {
     await tx.prefetch({ accountId: GOTO });
     tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
     return resourceId;
-  });
+  }, options);
 }
 
 /**
@@ -172,5 +172,15 @@ describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL con
     expect((outcome as { error: AppError }).error.metadata).toEqual({});
     expect(await usersWith(`loss-${n}@demo-goto.test`)).toBe(0);
     expect(await usersWith(await createUser())).toBe(1);
+  });
+
+  it('answers a mutation of an account unavailable while the database cannot be reached, and the account works again once it can', async () => {
+    proxy.setDown(true);
+    // Through the account's lane: the transaction cannot even begin there.
+    const outcome = await settled(recordAudit({ account: GOTO }));
+    proxy.setDown(false);
+    expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE' } });
+    expect(await auditEntriesFor(`loss-audit-${m}`)).toBe(0);
+    expect(await auditEntriesFor(await recordAudit({ account: GOTO }))).toBe(1);
   });
 });

@@ -6,7 +6,8 @@ import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQ
 import { outboxBacklog, relayShardsBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
 import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
-import { createTransactionRunner, databaseUnavailable } from './transaction-runner.js';
+import { createTransactionRunner } from './transaction-runner.js';
+import { databaseUnavailable } from './transaction-errors.js';
 import type { MutationClock, MutationTiming } from './mutation-timing.js';
 
 export interface DatabaseOptions extends OrmOptions {

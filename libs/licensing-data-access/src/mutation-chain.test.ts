@@ -81,11 +81,15 @@ async function waitingTogether(behaviours: Behaviour[]) {
     const rest = probes.slice(1).map((probe, i) => settled(mutation(probe, behaviours[i + 1]!)));
     await holder.query('commit');
     const outcomes = await Promise.all([first, ...rest]);
-    const audit = await Promise.all(probes.map(async (p) => Number((await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [p.name])).rows[0]!.n)));
+    const audit = await Promise.all(probes.map((p) => auditEntriesOf(p.name)));
     return { probes, outcomes, audit };
   } finally {
     await holder.end();
   }
+}
+
+async function auditEntriesOf(resourceId: string): Promise<number> {
+  return Number((await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId])).rows[0]!.n);
 }
 
 const consecutive = (numbers: number[]) => numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1);
@@ -145,4 +149,30 @@ describe.skipIf(fixture.skip)('mutations of one account waiting together', () =>
     expect(changes).toEqual([3]);
     expect(timings).toHaveLength(3);
   });
+
+  it('are answered, not left waiting, when the database refuses connections, and go on once it accepts them again', async () => {
+    const name = new URL(fixture.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: fixture.url.replace(`/${name}`, '/postgres') });
+    await admin.connect();
+    const probe: Probe = { name: `chain-${++batch}-refused`, runs: 0, transactionIds: [] };
+    let outcome: Awaited<ReturnType<typeof settled>>;
+    // This file's own session would die with the others; it is opened again below.
+    await direct.end();
+    try {
+      await admin.query(`alter database "${name}" allow_connections false`);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      outcome = await settled(mutation(probe, 'apply'));
+    } finally {
+      await admin.query(`alter database "${name}" allow_connections true`);
+      await admin.end();
+    }
+    expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE' } });
+    direct = new pg.Client({ connectionString: fixture.url });
+    await direct.connect();
+    // It may have started on a pooled session that was dying already; either way it left nothing.
+    expect(await auditEntriesOf(probe.name)).toBe(0);
+    const { probes, outcomes, audit } = await waitingTogether(['apply', 'apply']);
+    expect(outcomes).toEqual(probes.map((p) => ({ value: p.name })));
+    expect(audit).toEqual([1, 1]);
+  }, 20_000);
 });

@@ -7,6 +7,7 @@ import type { CommittedChange } from './change-feed.js';
 import { LicensingTx } from './licensing-tx.js';
 import type { MutationClock } from './mutation-timing.js';
 import { WriteBatch } from './tx-write-batch.js';
+import { commitOutcomeUnknown, isRetryable } from './transaction-errors.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -21,8 +22,6 @@ export interface ChainDeps {
   catalog: CatalogCache;
   /** Runs one mutation in a transaction of its own, with the usual retries (the fallback). */
   runAlone: (work: MutationWork) => Promise<unknown>;
-  /** Whether running the transaction again may succeed (deadlock, a concurrent twin, …). */
-  isRetryable: (error: unknown) => boolean;
   /** Told what a committed chain changed, and how long each of its mutations took. */
   committed: (change: CommittedChange, clocks: MutationClock[]) => void;
 }
@@ -50,12 +49,33 @@ interface Link {
  * during the COMMIT is resolved as for a single mutation (PostgreSQL is asked what became of it).
  */
 export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<MutationWork> | undefined, waiting: () => number): Promise<void> {
+  // Every job taken from the lane, whether or not it got as far as the transaction: a chain whose
+  // BEGIN already failed still owes its first job an answer.
+  const taken: LaneJob<MutationWork>[] = [];
+  const takeNext = () => {
+    const job = take();
+    if (job) taken.push(job);
+    return job;
+  };
+  try {
+    await runChain(deps, takeNext, waiting, taken);
+  } catch (error) {
+    // Whatever went wrong unforeseen (asking for a lost COMMIT's fate, say), no caller is left
+    // hanging; callers already answered keep their answer (a settled promise ignores this).
+    for (const job of taken) job.reject(error);
+  }
+}
+
+async function runChain(deps: ChainDeps, take: () => LaneJob<MutationWork> | undefined, waiting: () => number, taken: LaneJob<MutationWork>[]): Promise<void> {
   const links: Link[] = [];
   const commit = { started: false, xid: null as string | null };
   const lastOne = () => waiting() === 0 || links.length >= MAX_CHAIN;
+  // Taken before the transaction opens, so that a failure to open it is this job's to answer.
+  const first = take();
+  if (!first) return;
   try {
     await deps.em().transactional(async (txEm) => {
-      for (let job = take(); job; ) {
+      for (let job: LaneJob<MutationWork> | undefined = first; job; ) {
         const tx = new LicensingTx(txEm, { batch: new WriteBatch(), catalog: deps.catalog });
         const link: Link = { job, tx };
         links.push(link);
@@ -87,16 +107,14 @@ export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<Muta
       const outcome = await commitOutcome(deps.em, commit.xid);
       if (outcome === 'committed') return answer(deps, links);
       if (outcome === 'unknown') {
-        const unknown = new AppError('unavailable', 'the database connection was lost during the commit, and whether the change was applied is unknown; retry with the same idempotency key to find out', {
-          reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' }, cause: error,
-        });
-        for (const link of links) link.job.reject(unknown);
+        const unknown = commitOutcomeUnknown(error);
+        for (const job of taken) job.reject(unknown);
         return;
       }
     }
     // A mutation alone whose error running it again would not change is answered with it now.
-    if (links.length === 1 && !isConnectionLost(error) && !deps.isRetryable(error)) return links[0]!.job.reject(error);
-    for (const link of links) await deps.runAlone(link.job.work).then(link.job.resolve, link.job.reject);
+    if (taken.length === 1 && !isConnectionLost(error) && !isRetryable(error)) return taken[0]!.reject(error);
+    for (const job of taken) await deps.runAlone(job.work).then(job.resolve, job.reject);
     return;
   }
   answer(deps, links);

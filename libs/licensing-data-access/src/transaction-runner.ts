@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
 import { commitOutcome, isConnectionLost } from '@acme/persistence';
 import { AccountLanes } from './account-lanes.js';
 import type { CatalogCache } from './catalog-cache.js';
 import type { CommittedChange } from './change-feed.js';
-import { ConcurrentChangeError, LicensingTx, RollbackSignal } from './licensing-tx.js';
+import { LicensingTx, RollbackSignal } from './licensing-tx.js';
+import { commitOutcomeUnknown, databaseUnavailable, isRetryable } from './transaction-errors.js';
 import { runMutationChain, type MutationWork } from './mutation-chain.js';
 import type { MutationClock } from './mutation-timing.js';
 import { WriteBatch } from './tx-write-batch.js';
@@ -15,32 +15,6 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
 
 /** Attempts of a transaction that keeps losing deadlocks before the caller is told to retry. */
 const MAX_ATTEMPTS = 5;
-
-/** A lost or refused database connection, as callers see it: retryable. */
-export function databaseUnavailable(cause: unknown): AppError {
-  return new AppError('unavailable', 'the database is unavailable; retry with backoff', { reason: 'UNAVAILABLE', cause });
-}
-
-/** A COMMIT whose answer was lost and whose fate PostgreSQL could not be asked. */
-export function commitOutcomeUnknown(cause: unknown): AppError {
-  return new AppError('unavailable', 'the database connection was lost during the commit, and whether the change was applied is unknown; retry with the same idempotency key to find out', {
-    reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' }, cause,
-  });
-}
-
-/**
- * Whether a transaction that failed with `error` may succeed when run again from the start. A
- * unique violation means a concurrent twin committed first (same idempotency key, same user and
- * product, same email): the re-run sees it and answers as the domain says.
- */
-export function isRetryable(error: unknown): boolean {
-  return (
-    error instanceof DeadlockException ||
-    error instanceof LockWaitTimeoutException ||
-    error instanceof UniqueConstraintViolationException ||
-    error instanceof ConcurrentChangeError
-  );
-}
 
 export interface TransactionRunnerDeps {
   em: () => Em;
@@ -122,7 +96,7 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
       }
     }
   }
-  const lanes = new AccountLanes<MutationWork>((_account, take, waiting) => runMutationChain({ em, catalog, runAlone, isRetryable, committed: notifyCommitted }, take, waiting));
+  const lanes = new AccountLanes<MutationWork>((_account, take, waiting) => runMutationChain({ em, catalog, runAlone, committed: notifyCommitted }, take, waiting));
 
   return function transaction<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean; account?: string } = {}): Promise<T> {
     if (options.account !== undefined && !options.dryRun && dialect === 'postgres') return lanes.submit<T>(options.account, work);
