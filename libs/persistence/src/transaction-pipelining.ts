@@ -73,21 +73,13 @@ export function pipelineTransactions(pool: Pool): void {
       }
       // Anything else would run after the COMMIT, outside the transaction it was meant for.
       if (commitSent) return refuse(new Error('a statement was sent after the committing statement of its transaction'), values, callback);
-      // A statement and the BEGIN or COMMIT around it leave in one write: one wake-up of the server
-      // instead of two (pipeline mode writes each query synchronously, so the cork spans both).
-      const socket = socketOf(client);
-      socket?.cork();
-      try {
-        if (beginHeld) {
-          beginHeld = false;
-          send('begin');
-        }
-        const result = query(config, values, callback);
-        if (committing.has(textOf(config))) commitSent = send('commit');
-        return result;
-      } finally {
-        socket?.uncork();
+      if (beginHeld) {
+        beginHeld = false;
+        send('begin');
       }
+      const result = query(config, values, callback);
+      if (committing.has(textOf(config))) commitSent = send('commit');
+      return result;
     };
     // A client goes back to the pool with nothing held: the next holder starts clean.
     ends.set(client, () => {
@@ -96,12 +88,6 @@ export function pipelineTransactions(pool: Pool): void {
     });
   });
   pool.on('release', (_error: Error | undefined, client: PoolClient) => ends.get(client)?.());
-}
-
-/** The client's socket, to cork; null where the client has none (not connected over a stream). */
-function socketOf(client: PoolClient): { cork(): void; uncork(): void } | null {
-  const stream = (client as unknown as { connection?: { stream?: { cork?: unknown; uncork?: unknown } } }).connection?.stream;
-  return typeof stream?.cork === 'function' && typeof stream.uncork === 'function' ? (stream as { cork(): void; uncork(): void }) : null;
 }
 
 /** A refused query, answered the way it was asked: through its callback, or as a rejected promise. */
