@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@acme/util';
-import { untilAnotherSessionWaitsForLock, withPostgresDatabase } from '@acme/testing';
+import { closeTestDatabase, untilAnotherSessionWaitsForLock, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 
 const fixture = await withPostgresDatabase('mutation_chain');
@@ -151,20 +151,15 @@ describe.skipIf(fixture.skip)('mutations of one account waiting together', () =>
   });
 
   it('are answered, not left waiting, when the database refuses connections, and go on once it accepts them again', async () => {
-    const name = new URL(fixture.url).pathname.slice(1);
-    const admin = new pg.Client({ connectionString: fixture.url.replace(`/${name}`, '/postgres') });
-    await admin.connect();
     const probe: Probe = { name: `chain-${++batch}-refused`, runs: 0, transactionIds: [] };
     let outcome: Awaited<ReturnType<typeof settled>>;
     // This file's own session would die with the others; it is opened again below.
     await direct.end();
+    const open = await closeTestDatabase(fixture.url, { terminate: true });
     try {
-      await admin.query(`alter database "${name}" allow_connections false`);
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
       outcome = await settled(mutation(probe, 'apply'));
     } finally {
-      await admin.query(`alter database "${name}" allow_connections true`);
-      await admin.end();
+      await open();
     }
     expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE' } });
     direct = new pg.Client({ connectionString: fixture.url });

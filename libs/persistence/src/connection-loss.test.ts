@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { EntitySchema } from '@mikro-orm/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withPostgresDatabase } from '@acme/testing';
+import { closeTestDatabase, withPostgresDatabase } from '@acme/testing';
 import { isConnectionLost } from './connection-loss.js';
 import { createOrm, type Orm } from './orm.js';
 
@@ -78,15 +78,11 @@ describe.skipIf(fixture.skip)('lost PostgreSQL connections', () => {
   });
 
   it('recognises a database closed to new sessions as unreachable, and a statement refused for an object\'s state as not', async () => {
-    const name = new URL(fixture.url).pathname.slice(1);
-    const admin = new pg.Client({ connectionString: fixture.url.replace(`/${name}`, '/postgres') });
-    await admin.connect();
+    const open = await closeTestDatabase(fixture.url);
     try {
-      await admin.query(`alter database "${name}" allow_connections false`);
       expect(isConnectionLost(await firstQueryError(fixture.url))).toBe(true);
     } finally {
-      await admin.query(`alter database "${name}" allow_connections true`);
-      await admin.end();
+      await open();
     }
     // SQLSTATE 55000 too, but an ERROR of one statement on a healthy session.
     const stateError = await orm.em.fork().execute('select lastval()').catch((e: unknown) => e);

@@ -12,3 +12,4 @@ export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export { REPO_ROOT, startNodeProcess } from './node-process.js';
 export type { NodeProcess } from './node-process.js';
+export { closeTestDatabase } from './closed-database.js';

@@ -8,10 +8,9 @@
 import { DatabaseSync } from 'node:sqlite';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcStatus } from '@acme/grpc';
-import { withPostgresDatabase } from '@acme/testing';
+import { closeTestDatabase, withPostgresDatabase } from '@acme/testing';
 import { createLogger } from '@acme/util';
 import { PLANS, prepareFixtures, probesFor, type Probe } from './rpc-requests.js';
 import { bearer, GOTO, startSecurityStack, type Outcome, type SecurityStack } from './security-stack.js';
@@ -45,12 +44,8 @@ const VARIANTS: Variant[] = [
     skip: postgres.skip,
     env: () => ({ DATABASE_URL: postgres.url }),
     async breakDatabase() {
-      const name = new URL(postgres.url).pathname.slice(1);
-      const admin = new pg.Client({ connectionString: postgres.url.replace(`/${name}`, '/test') });
-      await admin.connect();
-      await admin.query(`alter database "${name}" allow_connections false`);
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
-      await admin.end();
+      // Left closed: the file's fixture drops the database with FORCE at the end.
+      await closeTestDatabase(postgres.url, { terminate: true });
     },
   },
 ];
