@@ -70,4 +70,18 @@ describe('AccountLanes', () => {
     expect(runs).toBe(2);
     expect(lanes.busyAccounts).toBe(0);
   });
+
+  it('fails the jobs a run took and had not answered when it throws, and keeps the answers it gave', async () => {
+    const lanes = new AccountLanes<string>(async (_account, take) => {
+      // Both jobs are in the lane once the run gets going.
+      await new Promise((resolve) => setImmediate(resolve));
+      const first = take()!;
+      take();
+      first.resolve(first.work);
+      throw new Error('runner broke midway');
+    });
+    const answers = [lanes.submit('a', 'a1'), lanes.submit('a', 'a2')].map((p) => p.then((v) => v, (e: Error) => e.message));
+    expect(await Promise.all(answers)).toEqual(['a1', 'runner broke midway']);
+    expect(lanes.busyAccounts).toBe(0);
+  });
 });

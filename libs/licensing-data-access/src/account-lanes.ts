@@ -9,7 +9,9 @@ export interface LaneJob<W, T = unknown> {
  * Runs the jobs of each account one run at a time, in the order they came: while a run of an
  * account is in progress, later jobs of that account wait in its queue, and the next run starts
  * with them. A run takes jobs from the front of the queue itself (`take`), as many as it chooses,
- * and must answer every job it takes. Accounts do not wait for each other.
+ * and must answer every job it takes; if it throws instead, the lane fails those it took and had
+ * not answered, and a run that took nothing fails the job at the front. Accounts do not wait for
+ * each other.
  *
  * Mutations of one account take turns at its row lock anyway; queuing them here instead lets one
  * transaction carry several of them (see runMutationChain), and keeps this process's waiters off
@@ -41,21 +43,23 @@ export class AccountLanes<W> {
 
   private async drain(account: string, queue: LaneJob<W>[]): Promise<void> {
     while (queue.length > 0) {
-      let took = 0;
+      const taken: LaneJob<W>[] = [];
       const take = () => {
         const job = queue.shift();
-        if (job) took++;
+        if (job) taken.push(job);
         return job;
       };
-      let failure: unknown = new Error(`a run of account ${account} took no job from its lane`);
+      let failure: { error: unknown } | null = null;
       try {
         await this.run(account, take, () => queue.length);
       } catch (error) {
-        failure = error;
+        failure = { error };
       }
-      // A run must answer what it took. One that took nothing, failing or not, answers the job at
+      // A run must answer what it took. One that threw fails what it took and had not answered
+      // (an answered job ignores this); one that took nothing, failing or not, fails the job at
       // the front with why, rather than leave it waiting and the lane spinning.
-      if (took === 0) queue.shift()?.reject(failure);
+      if (failure) for (const job of taken) job.reject(failure.error);
+      if (taken.length === 0) queue.shift()?.reject(failure ? failure.error : new Error(`a run of account ${account} took no job from its lane`));
     }
     this.queues.delete(account);
   }

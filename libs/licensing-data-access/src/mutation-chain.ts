@@ -49,30 +49,14 @@ interface Link {
  * during the COMMIT is resolved as for a single mutation (PostgreSQL is asked what became of it).
  */
 export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<MutationWork> | undefined, waiting: () => number): Promise<void> {
-  // Every job taken from the lane, whether or not it got as far as the transaction: a chain whose
-  // BEGIN already failed still owes its first job an answer.
-  const taken: LaneJob<MutationWork>[] = [];
-  const takeNext = () => {
-    const job = take();
-    if (job) taken.push(job);
-    return job;
-  };
-  try {
-    await runChain(deps, takeNext, waiting, taken);
-  } catch (error) {
-    // Whatever went wrong unforeseen (asking for a lost COMMIT's fate, say), no caller is left
-    // hanging; callers already answered keep their answer (a settled promise ignores this).
-    for (const job of taken) job.reject(error);
-  }
-}
-
-async function runChain(deps: ChainDeps, take: () => LaneJob<MutationWork> | undefined, waiting: () => number, taken: LaneJob<MutationWork>[]): Promise<void> {
   const links: Link[] = [];
   const commit = { started: false, xid: null as string | null };
   const lastOne = () => waiting() === 0 || links.length >= MAX_CHAIN;
   // Taken before the transaction opens, so that a failure to open it is this job's to answer.
   const first = take();
   if (!first) return;
+  // Every job taken, whether or not it got as far as a link: each is owed an answer.
+  const taken = [first];
   try {
     await deps.em().transactional(async (txEm) => {
       for (let job: LaneJob<MutationWork> | undefined = first; job; ) {
@@ -100,6 +84,7 @@ async function runChain(deps: ChainDeps, take: () => LaneJob<MutationWork> | und
           txEm.clear();
         }
         job = last ? undefined : take();
+        if (job) taken.push(job);
       }
     });
   } catch (error) {
