@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { TEST_POSTGRES_URL } from './postgres.js';
+import { onTestServer } from './postgres.js';
 
 /**
  * Closes the test database at `url` to new sessions (`allow_connections false`, as during
@@ -9,7 +8,7 @@ import { TEST_POSTGRES_URL } from './postgres.js';
  */
 export async function closeTestDatabase(url: string, options: { terminate?: boolean } = {}): Promise<() => Promise<void>> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  await onServer(async (admin) => {
+  await onTestServer(async (admin) => {
     await admin.query(`alter database "${name}" allow_connections false`);
     if (!options.terminate) return;
     // Two statements on purpose: in one, the planner may call pg_terminate_backend before the
@@ -17,15 +16,5 @@ export async function closeTestDatabase(url: string, options: { terminate?: bool
     const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]);
     await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [rows.map((r) => r.pid)]);
   });
-  return () => onServer((admin) => admin.query(`alter database "${name}" allow_connections true`).then(() => undefined));
-}
-
-async function onServer(work: (admin: pg.Client) => Promise<void>): Promise<void> {
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await work(admin);
-  } finally {
-    await admin.end();
-  }
+  return () => onTestServer((admin) => admin.query(`alter database "${name}" allow_connections true`));
 }

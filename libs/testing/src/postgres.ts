@@ -47,25 +47,24 @@ export interface TestDatabase {
 /** A fresh, uniquely named database on the test server. */
 export async function createTestPostgres(prefix = 't'): Promise<TestDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`.toLowerCase();
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await onTestServer((admin) => admin.query(`create database "${name}"`));
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await client.end();
-      }
+      await onTestServer((admin) => admin.query(`drop database if exists "${name}" with (force)`));
     },
   };
+}
+
+/** Runs `work` on a session of its own on the test server (TEST_DATABASE_URL's database), closed after. */
+export async function onTestServer(work: (admin: pg.Client) => Promise<unknown>): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await work(admin);
+  } finally {
+    await admin.end();
+  }
 }
