@@ -38,23 +38,35 @@ export interface TokenClaims {
   audience: string;
   /** Lifetime, e.g. `1h`, `30d` (jose time span). */
   expiresIn?: string;
+  /**
+   * For tests of odd tokens only: claims written as given over the ones above (`sub`, `acct`,
+   * `roles`, any other name), unchecked, e.g. `{ sub: 42 }` or `{ roles: 'admin' }`; a claim
+   * given as `undefined` is left out. `iat` and `exp` always come from the signer.
+   */
+  rawClaims?: Record<string, unknown>;
 }
 
 export async function signToken(privateJwk: JWK, claims: TokenClaims): Promise<string> {
   const key = await importJWK(privateJwk, privateJwk.alg ?? 'EdDSA');
-  const body: Record<string, unknown> = { [CLAIMS.kind]: claims.kind ?? 'user' };
+  const body: Record<string, unknown> = {
+    sub: claims.subject,
+    iss: claims.issuer,
+    aud: claims.audience,
+    jti: randomUUID(),
+    [CLAIMS.kind]: claims.kind ?? 'user',
+  };
   if (claims.accountId) body[CLAIMS.account] = claims.accountId;
   if (claims.roles?.length) body[CLAIMS.roles] = claims.roles;
   if (claims.permissions?.length) body[CLAIMS.permissions] = claims.permissions;
   if (claims.scopes?.length) body[CLAIMS.scopes] = claims.scopes.join(' ');
+  for (const [name, value] of Object.entries(claims.rawClaims ?? {})) {
+    if (value === undefined) delete body[name];
+    else body[name] = value;
+  }
   const header = { alg: privateJwk.alg ?? 'EdDSA', ...(privateJwk.kid ? { kid: privateJwk.kid } : {}) };
   return new SignJWT(body)
     .setProtectedHeader(header)
-    .setSubject(claims.subject)
-    .setIssuer(claims.issuer)
-    .setAudience(claims.audience)
     .setIssuedAt()
-    .setJti(randomUUID())
     .setExpirationTime(claims.expiresIn ?? '1h')
     .sign(key);
 }
