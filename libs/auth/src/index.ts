@@ -1,5 +1,5 @@
-export type { Principal } from './principal.js';
-export { CLAIMS } from './principal.js';
+export type { Identity, Principal } from './principal.js';
+export { ACCOUNT_ID_PATTERN, CLAIMS, identityOf } from './principal.js';
 export { createTokenVerifier, ALLOWED_ALGORITHMS } from './token-verifier.js';
 export type { TokenVerifier, TokenVerifierOptions } from './token-verifier.js';
 export { loadOrCreateDevKeys, signToken } from './dev-keys.js';
