@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { AppError } from '@acme/util';
-import { CLAIMS, type Principal } from './principal.js';
+import { principalFromClaims } from './claims.js';
+import type { Principal } from './principal.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Asymmetric algorithms only: a shared secret would let every verifier mint tokens. */
@@ -43,6 +44,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw unauthenticated(describeJoseError(error), error);
     }
+    // Throws for claims that are not as they must be, so a refused token is never cached.
     const principal = principalFromClaims(payload);
     // `exp` is a required claim, so every cached token has an end.
     cache.set(token, principal, (payload.exp as number) * 1000);
@@ -57,35 +59,4 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'token signed by an unknown key';
   return 'invalid token';
-}
-
-function stringList(payload: JWTPayload, claim: string): string[] {
-  const value = payload[claim];
-  if (value === undefined) return [];
-  // Space-separated strings are accepted for `scope`, as in OAuth 2.
-  if (typeof value === 'string') return value.split(' ').filter(Boolean);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  throw unauthenticated(`token claim "${claim}" must be a list of strings`);
-}
-
-function principalFromClaims(payload: JWTPayload): Principal {
-  const kind = payload[CLAIMS.kind] ?? 'user';
-  if (kind !== 'user' && kind !== 'service') throw unauthenticated(`token claim "kind" must be "user" or "service"`);
-  const account = payload[CLAIMS.account];
-  if (account !== undefined && typeof account !== 'string') throw unauthenticated('token claim "acct" must be a string');
-  if (kind === 'user' && !account) throw unauthenticated('user tokens must carry an "acct" claim');
-  // Rules grant by role and permission; a service without an account acts on any account, so a
-  // role on its token would make it, say, super admin of every account. Services act by scopes.
-  if (kind === 'service' && (payload[CLAIMS.roles] !== undefined || payload[CLAIMS.permissions] !== undefined)) {
-    throw unauthenticated('service tokens carry scopes, not "roles" or "perms" claims');
-  }
-  return {
-    subject: payload.sub as string,
-    kind,
-    accountId: account ?? null,
-    roles: stringList(payload, CLAIMS.roles),
-    permissions: stringList(payload, CLAIMS.permissions),
-    scopes: stringList(payload, CLAIMS.scopes),
-    tokenId: typeof payload.jti === 'string' ? payload.jti : null,
-  };
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@acme/util';
 import { loadOrCreateDevKeys, signToken, type DevKeys } from './dev-keys.js';
 import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const issuer = 'test-issuer';
 const audience = 'licensing';
@@ -16,7 +17,10 @@ beforeAll(async () => {
   keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'auth-cache-')), 'keys.json'));
   verify = createTokenVerifier({ jwks: keys.publicJwks, issuer, audience, clockToleranceSeconds: 0 });
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
 
 const token = (expiresIn = '1h') => signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', roles: ['admin'], issuer, audience, expiresIn });
 const refusal = async (header: string) => {
@@ -47,5 +51,15 @@ describe('token verifier with its cache', () => {
     const good = await token();
     const first = await verify(`Bearer ${good}`);
     expect(await verify(`Bearer ${good}`)).toBe(first);
+  });
+
+  it('never keeps a validly signed token whose claims are refused', async () => {
+    const set = vi.spyOn(VerifiedTokenCache.prototype, 'set');
+    const odd = await signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer, audience, rawClaims: { roles: 'super_admin' } });
+    expect(await refusal(`Bearer ${odd}`)).toMatch(/^token claim "roles"/);
+    expect(await refusal(`Bearer ${odd}`)).toMatch(/^token claim "roles"/);
+    expect(set).not.toHaveBeenCalled();
+    await verify(`Bearer ${await token()}`);
+    expect(set).toHaveBeenCalledTimes(1);
   });
 });

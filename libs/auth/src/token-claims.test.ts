@@ -1,0 +1,144 @@
+/**
+ * Found by a security review with a gRPC client: validly signed tokens with odd claims answered
+ * INTERNAL (a numeric `sub`, U+0000 in `sub` or `acct`, a `sub` over 200 characters) or
+ * UNAVAILABLE, and `roles` as a string was taken as a list. Every one is now refused at
+ * verification as UNAUTHENTICATED, naming the claim.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '@acme/util';
+import { loadOrCreateDevKeys, signToken, type DevKeys, type TokenClaims } from './dev-keys.js';
+import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+
+const issuer = 'test-issuer';
+const audience = 'licensing';
+let keys: DevKeys;
+let verify: TokenVerifier;
+
+beforeAll(async () => {
+  keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'auth-claims-')), 'keys.json'));
+  verify = createTokenVerifier({ jwks: keys.publicJwks, issuer, audience, clockToleranceSeconds: 0 });
+});
+
+type Claims = Partial<TokenClaims>;
+const sign = (claims: Claims = {}) =>
+  signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer, audience, ...claims });
+/** A user token with `raw` written over its claims as given. */
+const odd = (raw: Record<string, unknown>, claims: Claims = {}) => sign({ ...claims, rawClaims: raw });
+const service = (raw: Record<string, unknown> = {}) =>
+  signToken(keys.privateJwk, { subject: 'svc:sales-tooling', kind: 'service', scopes: ['sales_orders:complete'], issuer, audience, rawClaims: raw });
+
+async function refusal(token: string | Promise<string>): Promise<string> {
+  const error = await verify(`Bearer ${await token}`).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AppError);
+  expect(error).toMatchObject({ type: 'unauthenticated', reason: 'UNAUTHENTICATED' });
+  const { message } = error as AppError;
+  // The refusal names the claim, never repeats its value.
+  expect(message).not.toContain('\u0000');
+  expect(message.length).toBeLessThan(400);
+  return message;
+}
+
+describe('tokens with odd claims are refused as UNAUTHENTICATED, naming the claim', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['sub a number', { sub: 42 }, 'sub'],
+    ['sub empty', { sub: '' }, 'sub'],
+    ['sub with U+0000', { sub: 'usr_demo\u0000goto_admin' }, 'sub'],
+    ['sub with a newline at its end', { sub: 'usr_demo_goto_admin\n' }, 'sub'],
+    ['sub with a space', { sub: 'usr demo' }, 'sub'],
+    ['sub with a character outside the safe set', { sub: 'usr_d\u00e9mo' }, 'sub'],
+    ['sub of 201 characters', { sub: `usr_${'a'.repeat(197)}` }, 'sub'],
+    ['acct with U+0000', { acct: 'acct_demo\u0000goto' }, 'acct'],
+    ['acct not an account id', { acct: 'ACCT_demo' }, 'acct'],
+    ['acct a number', { acct: 7 }, 'acct'],
+    ['acct null', { acct: null }, 'acct'],
+    ['acct over 65 characters', { acct: `acct_${'a'.repeat(61)}` }, 'acct'],
+    ['kind unknown', { kind: 'robot' }, 'kind'],
+    ['roles as a string', { roles: 'super_admin' }, 'roles'],
+    ['roles as a space-separated string', { roles: 'member super_admin' }, 'roles'],
+    ['roles with a non-string entry', { roles: ['member', 1] }, 'roles'],
+    ['roles with U+0000 in an entry', { roles: ['ad\u0000min'] }, 'roles'],
+    ['roles with an entry of 65 characters', { roles: [`a${'b'.repeat(64)}`] }, 'roles'],
+    ['roles with 33 entries', { roles: Array.from({ length: 33 }, (_, i) => `role_${i}`) }, 'roles'],
+    ['roles an object', { roles: { admin: true } }, 'roles'],
+    ['perms as a string', { perms: 'manage_users' }, 'perms'],
+    ['perms with a non-string entry', { perms: ['manage_users', { all: true }] }, 'perms'],
+    ['perms with an upper-case entry', { perms: ['MANAGE_USERS'] }, 'perms'],
+    ['scope a number', { scope: 3 }, 'scope'],
+    ['scope with an entry outside the slug set', { scope: 'licenses:write Licenses/*' }, 'scope'],
+    ['scope as an array with a non-string entry', { scope: ['licenses:write', null] }, 'scope'],
+    ['scope of 33 entries', { scope: Array.from({ length: 33 }, (_, i) => `s${i}`).join(' ') }, 'scope'],
+    ['jti a number', { jti: 12 }, 'jti'],
+    ['jti with U+0000', { jti: 'a\u0000b' }, 'jti'],
+    ['jti of 129 characters', { jti: 'j'.repeat(129) }, 'jti'],
+  ])('%s', async (_case, raw, claim) => {
+    expect(await refusal(odd(raw))).toMatch(new RegExp(`^token claim "${claim}" must be `));
+  });
+
+  it('says what the claim must be', async () => {
+    expect(await refusal(odd({ sub: 42 }))).toBe('token claim "sub" must be a string of 1 to 200 letters, digits or _ . : @ -');
+    expect(await refusal(odd({ roles: 'admin' }))).toMatch(/^token claim "roles" must be a JSON array \(not a string\)/);
+  });
+
+  it('names every claim that is wrong', async () => {
+    expect(await refusal(odd({ sub: 42, acct: 'acct_\u0000', roles: 'admin' }))).toMatch(/"sub".*; token claim "acct".*; token claim "roles"/);
+  });
+
+  it('refuses a service token with roles as a string or U+0000 in its subject', async () => {
+    expect(await refusal(service({ roles: 'super_admin' }))).toMatch(/^token claim "roles"/);
+    expect(await refusal(service({ sub: 'svc:sales\u0000' }))).toMatch(/^token claim "sub"/);
+    expect(await refusal(service({ acct: '' }))).toMatch(/^token claim "acct"/);
+  });
+});
+
+describe('tokens with ordinary claims are still accepted', () => {
+  it('takes the demo admin as before', async () => {
+    expect(await verify(`Bearer ${await sign({ permissions: ['manage_users', 'manage_licenses'] })}`)).toMatchObject({
+      subject: 'usr_demo_goto_admin',
+      kind: 'user',
+      accountId: 'acct_demo_goto',
+      roles: ['super_admin'],
+      permissions: ['manage_users', 'manage_licenses'],
+      scopes: [],
+    });
+  });
+
+  it('takes scope as a space-separated string, as in OAuth 2, or as an array', async () => {
+    const asString = await service({ scope: 'sales_orders:complete  licenses:write' });
+    expect((await verify(`Bearer ${asString}`)).scopes).toEqual(['sales_orders:complete', 'licenses:write']);
+    const asArray = await service({ scope: ['sales_orders:complete', 'licenses:write'] });
+    expect((await verify(`Bearer ${asArray}`)).scopes).toEqual(['sales_orders:complete', 'licenses:write']);
+    expect((await verify(`Bearer ${await service({ scope: '' })}`)).scopes).toEqual([]);
+  });
+
+  it('takes claims at their bounds', async () => {
+    const atBounds = await odd({
+      sub: `usr_${'a'.repeat(196)}`,
+      acct: `acct_${'a'.repeat(60)}`,
+      roles: Array.from({ length: 32 }, (_, i) => `r${i}`),
+      perms: [`p${'_'.repeat(63)}`],
+      jti: 'j'.repeat(128),
+    });
+    const principal = await verify(`Bearer ${atBounds}`);
+    expect(principal.subject).toHaveLength(200);
+    expect(principal.accountId).toHaveLength(65);
+    expect(principal.roles).toHaveLength(32);
+    expect(principal.tokenId).toHaveLength(128);
+  });
+
+  it('takes subjects with each character of the safe set', async () => {
+    expect((await verify(`Bearer ${await odd({ sub: 'user.name@example-idp:42_X' })}`)).subject).toBe('user.name@example-idp:42_X');
+  });
+
+  it('ignores claims it does not know', async () => {
+    expect((await verify(`Bearer ${await odd({ name: 'Ann \u0000', extra: { nested: [1, 2] } })}`)).subject).toBe('usr_demo_goto_admin');
+  });
+
+  it('hands out a principal nobody can change, since the cache shares it between calls', async () => {
+    const principal = await verify(`Bearer ${await sign()}`);
+    expect(Object.isFrozen(principal)).toBe(true);
+    expect(Object.isFrozen(principal.roles)).toBe(true);
+  });
+});
