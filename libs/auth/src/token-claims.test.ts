@@ -1,8 +1,8 @@
 /**
  * Found by a security review with a gRPC client: validly signed tokens with odd claims answered
  * INTERNAL (a numeric `sub`, U+0000 in `sub` or `acct`, a `sub` over 200 characters) or
- * UNAVAILABLE, and `roles` as a string was taken as a list. Every one is now refused at
- * verification as UNAUTHENTICATED, naming the claim.
+ * UNAVAILABLE, `roles` as a string was taken as a list, and a 16 KB claim was accepted. Every one
+ * is now refused at verification as UNAUTHENTICATED, naming the claim (or the token's length).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@acme/util';
 import { loadOrCreateDevKeys, signToken, type DevKeys, type TokenClaims } from './dev-keys.js';
-import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+import { MAX_TOKEN_LENGTH, createTokenVerifier, type TokenVerifier } from './token-verifier.js';
 
 const issuer = 'test-issuer';
 const audience = 'licensing';
@@ -132,7 +132,7 @@ describe('tokens with ordinary claims are still accepted', () => {
     expect((await verify(`Bearer ${await odd({ sub: 'user.name@example-idp:42_X' })}`)).subject).toBe('user.name@example-idp:42_X');
   });
 
-  it('ignores claims it does not know', async () => {
+  it('ignores claims it does not know, within the length bound', async () => {
     expect((await verify(`Bearer ${await odd({ name: 'Ann \u0000', extra: { nested: [1, 2] } })}`)).subject).toBe('usr_demo_goto_admin');
   });
 
@@ -140,5 +140,38 @@ describe('tokens with ordinary claims are still accepted', () => {
     const principal = await verify(`Bearer ${await sign()}`);
     expect(Object.isFrozen(principal)).toBe(true);
     expect(Object.isFrozen(principal.roles)).toBe(true);
+  });
+});
+
+describe('the length bound', () => {
+  /** A validly signed token whose length is within 4 characters below `length` (base64 steps). */
+  async function signedOfLength(length: number): Promise<string> {
+    let padding = 0;
+    for (let i = 0; i < 5; i++) {
+      const token = await odd({ pad: 'x'.repeat(padding) });
+      const short = length - token.length;
+      if (short >= 0 && short < 4) return token;
+      padding += Math.floor((short * 3) / 4);
+    }
+    throw new Error(`no token of about ${length} characters`);
+  }
+
+  it('refuses a 16 KB claim before looking at it', async () => {
+    expect(await refusal(odd({ note: 'x'.repeat(16 * 1024) }))).toMatch(/^token too long/);
+    expect(await refusal(odd({ sub: `usr_${'a'.repeat(16 * 1024)}` }))).toMatch(/^token too long/);
+  });
+
+  it(`refuses a validly signed token of more than ${MAX_TOKEN_LENGTH} characters, takes one at the bound`, async () => {
+    const atBound = await signedOfLength(MAX_TOKEN_LENGTH);
+    expect((await verify(`Bearer ${atBound}`)).subject).toBe('usr_demo_goto_admin');
+    const over = await signedOfLength(MAX_TOKEN_LENGTH + 4);
+    expect(over.length).toBeGreaterThan(MAX_TOKEN_LENGTH);
+    expect(await refusal(over)).toBe(`token too long: a bearer token has at most ${MAX_TOKEN_LENGTH} characters`);
+  });
+
+  it('refuses a huge authorization value before parsing it', async () => {
+    expect(await refusal('a'.repeat(70 * 1024))).toMatch(/^token too long/);
+    const error = await verify(`Bearer ${' '.repeat(MAX_TOKEN_LENGTH + 64)}x`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ type: 'unauthenticated', message: expect.stringMatching(/^token too long/) });
   });
 });

@@ -4,6 +4,15 @@ import { principalFromClaims } from './claims.js';
 import type { Principal } from './principal.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
+/**
+ * Characters at most in a bearer token, checked before the token is parsed, looked up or its
+ * signature checked. Our tokens are well under 1 KiB; this bounds every claim together (a 16 KB
+ * claim is refused here) and the work an unauthenticated caller can cause.
+ */
+export const MAX_TOKEN_LENGTH = 8 * 1024;
+/** The whole authorization value: the token, `Bearer` and some whitespace around them. */
+const MAX_AUTHORIZATION_LENGTH = MAX_TOKEN_LENGTH + 64;
+
 /** Asymmetric algorithms only: a shared secret would let every verifier mint tokens. */
 export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
 
@@ -22,14 +31,18 @@ export type TokenVerifier = (authorizationHeader: string | undefined) => Promise
 const unauthenticated = (message: string, cause?: unknown) =>
   new AppError('unauthenticated', message, { reason: 'UNAUTHENTICATED', cause });
 
+const tooLong = () => unauthenticated(`token too long: a bearer token has at most ${MAX_TOKEN_LENGTH} characters`);
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys = createLocalJWKSet(options.jwks);
   const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000);
   return async (header) => {
     if (!header) throw unauthenticated('missing bearer token: send metadata "authorization: Bearer <jwt>"');
+    if (header.length > MAX_AUTHORIZATION_LENGTH) throw tooLong();
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!match?.[1]) throw unauthenticated('malformed authorization metadata: expected "Bearer <jwt>"');
     const token = match[1];
+    if (token.length > MAX_TOKEN_LENGTH) throw tooLong();
     const known = cache.get(token);
     if (known) return known;
     let payload: JWTPayload;

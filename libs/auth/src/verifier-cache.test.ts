@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@acme/util';
 import { loadOrCreateDevKeys, signToken, type DevKeys } from './dev-keys.js';
-import { createTokenVerifier, type TokenVerifier } from './token-verifier.js';
+import { MAX_TOKEN_LENGTH, createTokenVerifier, type TokenVerifier } from './token-verifier.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 const issuer = 'test-issuer';
@@ -61,5 +61,11 @@ describe('token verifier with its cache', () => {
     expect(set).not.toHaveBeenCalled();
     await verify(`Bearer ${await token()}`);
     expect(set).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not look up a token over the length bound', async () => {
+    const get = vi.spyOn(VerifiedTokenCache.prototype, 'get');
+    expect(await refusal(`Bearer ${'a'.repeat(MAX_TOKEN_LENGTH + 1)}`)).toMatch(/^token too long/);
+    expect(get).not.toHaveBeenCalled();
   });
 });
