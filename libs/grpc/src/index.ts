@@ -1,4 +1,6 @@
-export { GrpcServer } from './server.js';
+export { GrpcServer, DEFAULT_RECEIVE_TIMEOUT_MS } from './server.js';
+export { DEFAULT_CONNECTION_LIMITS } from './connection-gate.js';
+export type { ConnectionLimits } from './connection-gate.js';
 export type { GrpcServerOptions, ServiceRegistration } from './server.js';
 export { deepFreeze, freezeEncoded, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
 export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';

@@ -41,7 +41,7 @@ describe('a request that does not decode, over the socket', () => {
   let client: Client;
 
   beforeAll(async () => {
-    server = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 64 * 1024, maxCallMs: 5000 });
+    server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 64 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000 });
     server.addService({ descriptor: LicensingService, authenticate: async () => ({ subject: 'usr_test' }), handlers: unimplementedHandlers(LicensingService) });
     client = new Client(`127.0.0.1:${await server.listen('127.0.0.1', 0)}`, credentials.createInsecure());
   });

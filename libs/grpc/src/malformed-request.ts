@@ -3,15 +3,43 @@ import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { AppError } from '@acme/util';
 
 /**
- * A request whose bytes did not decode (invalid UTF-8 in a string, a truncated or garbled
- * encoding). grpc-js answers a throwing deserializer with INTERNAL, so the service adapter hands
- * the server this marker instead, and the caller gets INVALID_ARGUMENT naming the field.
+ * A request the service adapter would not decode. grpc-js answers a throwing deserializer with a
+ * bare INTERNAL, so the adapter hands the server one of these markers instead, and the server
+ * answers with the refusal it describes.
  */
-export class MalformedRequest {
+export abstract class RefusedRequest {
+  abstract toError(): AppError;
+}
+
+/** A request larger than its RPC accepts: refused on its length, before a byte of it is decoded. */
+export class OversizedRequest extends RefusedRequest {
+  constructor(
+    readonly schema: DescMessage,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super();
+  }
+
+  toError(): AppError {
+    return new AppError('resource_exhausted', `the request is ${this.size} bytes; ${this.schema.typeName} accepts at most ${this.maxBytes}`, {
+      reason: 'REQUEST_TOO_LARGE',
+      metadata: { max_bytes: String(this.maxBytes), size_bytes: String(this.size) },
+    });
+  }
+}
+
+/**
+ * A request whose bytes did not decode (invalid UTF-8 in a string, a truncated or garbled
+ * encoding): the caller gets INVALID_ARGUMENT naming the field.
+ */
+export class MalformedRequest extends RefusedRequest {
   constructor(
     readonly schema: DescMessage,
     readonly bytes: Uint8Array,
-  ) {}
+  ) {
+    super();
+  }
 
   toError(): AppError {
     const where = locateDecodeFailure(this.schema, this.bytes) ?? { path: '', problem: 'is not a valid protobuf encoding' };
@@ -112,10 +140,15 @@ function validUtf8(bytes: Uint8Array): boolean {
   }
 }
 
-/** The adapter's request decoder: a request that does not decode becomes a MalformedRequest, never a throw. */
-export function decodeRequest(schema: DescMessage, bytes: Uint8Array): unknown {
+/**
+ * The adapter's request decoder: a request over `maxBytes` becomes an OversizedRequest and one
+ * that does not decode a MalformedRequest, never a throw. Unknown fields are skipped, not kept:
+ * a body of millions of tiny unknown fields must not become millions of objects.
+ */
+export function decodeRequest(schema: DescMessage, bytes: Uint8Array, maxBytes = Number.POSITIVE_INFINITY): unknown {
+  if (bytes.length > maxBytes) return new OversizedRequest(schema, bytes.length, maxBytes);
   try {
-    return fromBinary(schema, bytes);
+    return fromBinary(schema, bytes, { readUnknownFields: false });
   } catch {
     return new MalformedRequest(schema, bytes);
   }

@@ -20,7 +20,7 @@ let abortedBySignal = false;
 const registry = new Registry();
 
 beforeAll(async () => {
-  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 64 * 1024, maxCallMs: 5000, registry });
+  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 64 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000, registry });
   server.addService({
     descriptor: LicensingService,
     authenticate: async (metadata: Metadata) => {
@@ -125,7 +125,7 @@ describe('GrpcServer over a real socket', () => {
 
 describe('graceful shutdown', () => {
   it('lets a running call finish, then stops', async () => {
-    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 1024 * 1024, maxCallMs: 5000 });
+    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 1024 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000 });
     own.addService({
       descriptor: LicensingService,
       authenticate: async () => ({}),
@@ -143,7 +143,7 @@ describe('graceful shutdown', () => {
   });
 
   it('waits for a handler whose caller went away before it resolves', async () => {
-    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 1024 * 1024, maxCallMs: 5000 });
+    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 1024 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000 });
     let finished = false;
     own.addService({
       descriptor: LicensingService,

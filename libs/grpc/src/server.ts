@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { create, type DescMethod } from '@bufbuild/protobuf';
 import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { Server, ServerCredentials, status as GrpcStatus, Metadata, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
@@ -7,18 +6,30 @@ import { Counter, type Registry } from 'prom-client';
 import { AppError, type Logger } from '@acme/util';
 import { toServiceDefinition, type CallContext, type ServiceDescriptor, type ServiceHandlers } from './service-adapter.js';
 import { toGrpcError } from './status-mapping.js';
-import { MalformedRequest } from './malformed-request.js';
+import { RefusedRequest } from './malformed-request.js';
 import { addReflection } from './reflection.js';
+import { admittedCall, callGate, type Authenticate } from './call-gate.js';
+import { ConnectionGate, DEFAULT_CONNECTION_LIMITS, sessionOptions, type ConnectionLimits } from './connection-gate.js';
 
 export interface GrpcServerOptions {
   logger: Logger;
-  /** Largest request or response accepted, in bytes. */
-  maxMessageBytes: number;
+  /** Largest response sent, in bytes. */
+  maxResponseBytes: number;
+  /**
+   * Largest request a method accepts, in bytes, after decompression, unless its registration
+   * says otherwise (`maxRequestBytes` of ServiceRegistration). A larger request is refused with
+   * RESOURCE_EXHAUSTED, reason REQUEST_TOO_LARGE, before it is decoded.
+   */
+  maxRequestBytes: number;
   /**
    * Longest a call may run when its caller set no deadline (or a later one): handlers see an
    * aborted signal after it, so nothing runs unbounded.
    */
   maxCallMs: number;
+  /** A call must deliver its whole request within this time, or it is refused (REQUEST_TIMEOUT). */
+  receiveTimeoutMs?: number;
+  /** Bounds on connections (DEFAULT_CONNECTION_LIMITS for any left out). */
+  connections?: Partial<ConnectionLimits>;
   /** Where to count calls by method and status code (`grpc_server_handled_total`); none when unset. */
   registry?: Registry;
 }
@@ -26,68 +37,102 @@ export interface GrpcServerOptions {
 export interface ServiceRegistration<S extends GenServiceMethods, P> {
   descriptor: ServiceDescriptor<S>;
   handlers: ServiceHandlers<NoInfer<S>, NoInfer<P>>;
-  /** Establishes the caller from the call metadata, or throws an `unauthenticated` AppError. */
-  authenticate: (metadata: Metadata) => Promise<P>;
+  /** Establishes the caller from the call metadata, or throws an `unauthenticated` AppError. Runs before the request is read. */
+  authenticate: Authenticate<P>;
+  /** Request size limits of single methods, by local name, where the server's default does not fit. */
+  maxRequestBytes?: Partial<Record<NoInfer<keyof S>, number>>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** How close to its deadline a cancelled call counts as having run out of time (see callSignal). */
 const DEADLINE_SLACK_MS = 25;
+export const DEFAULT_RECEIVE_TIMEOUT_MS = 10_000;
+
+/**
+ * grpc-js refuses a request above its own receive limit with a bare RESOURCE_EXHAUSTED (no
+ * ErrorInfo): it checks the length before any interceptor or deserializer sees the message. The
+ * transport limit is therefore this many times the largest method limit, so that a request up to
+ * that size gets the project's error model from the adapter (REQUEST_TOO_LARGE), and only one
+ * beyond it the transport's bare status (docs/security.md).
+ */
+const TRANSPORT_HEADROOM = 4;
 
 /**
  * A grpc-js server with what callers expect of a production gRPC service: the standard health
  * service, server reflection, deadlines passed to handlers as an AbortSignal, errors as
- * google.rpc.Status, request ids, one log line per call, and graceful shutdown.
+ * google.rpc.Status, request ids, one log line per call, and graceful shutdown. It also defends
+ * itself: callers are authenticated before their request is read (call-gate.ts), requests are
+ * bounded in size and in the time to send them, and connections in number, handshake time, idle
+ * time and age (connection-gate.ts).
  */
 export class GrpcServer {
-  private readonly server: Server;
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
-  private readonly serviceNames: string[] = [];
-  private readonly descriptors: ServiceDescriptor<GenServiceMethods>[] = [];
-  private started = false;
+  private readonly registrations: ServiceRegistration<GenServiceMethods, unknown>[] = [];
+  private server: Server | null = null;
+  private gate: ConnectionGate | null = null;
   /** Handlers still running, also those whose caller went away: shutdown waits for them. */
   private readonly running = new Set<Promise<void>>();
   private readonly handled: Counter<'grpc_method' | 'grpc_code'> | null;
+  private readonly limits: ConnectionLimits;
 
   constructor(private readonly options: GrpcServerOptions) {
     this.handled = options.registry
       ? new Counter({ name: 'grpc_server_handled_total', help: 'Completed calls by method and gRPC status code', labelNames: ['grpc_method', 'grpc_code'], registers: [options.registry] })
       : null;
-    this.server = new Server({
-      'grpc.max_receive_message_length': options.maxMessageBytes,
-      'grpc.max_send_message_length': options.maxMessageBytes,
-    });
-    this.health.addToServer(this.server);
+    this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
   }
 
   addService<S extends GenServiceMethods, P>(registration: ServiceRegistration<S, P>): this {
+    if (this.server) throw new Error('add services before listen()');
     const { descriptor } = registration;
-    const implementation: UntypedServiceImplementation = {};
     for (const method of descriptor.methods) {
       if (method.methodKind !== 'unary') throw new Error(`${descriptor.typeName}.${method.name}: only unary methods are supported`);
-      const handler = (registration.handlers as Record<string, ServiceHandlers<S, P>[keyof S]>)[method.localName];
-      if (!handler) throw new Error(`${descriptor.typeName}.${method.name} has no handler`);
-      implementation[method.localName] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-        const run = this.handleUnary(descriptor.typeName, method, handler as never, registration.authenticate, call, callback);
-        this.running.add(run);
-        void run.finally(() => this.running.delete(run));
-      };
+      if (!(registration.handlers as Record<string, unknown>)[method.localName]) throw new Error(`${descriptor.typeName}.${method.name} has no handler`);
     }
-    this.server.addService(toServiceDefinition(descriptor), implementation);
-    this.serviceNames.push(descriptor.typeName);
-    this.descriptors.push(descriptor as ServiceDescriptor<GenServiceMethods>);
+    this.registrations.push(registration as unknown as ServiceRegistration<GenServiceMethods, unknown>);
     return this;
   }
 
   /** Binds and starts serving; returns the bound port (useful with port 0). */
   async listen(host: string, port: number): Promise<number> {
-    addReflection(this.server, this.descriptors);
-    const bound = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, actual) =>
-        error ? reject(error) : resolve(actual),
-      ),
-    );
-    this.started = true;
+    const requestLimit = (registration: ServiceRegistration<GenServiceMethods, unknown>, method: DescMethod) =>
+      (registration.maxRequestBytes as Record<string, number> | undefined)?.[method.localName] ?? this.options.maxRequestBytes;
+    const largestRequest = Math.max(...this.registrations.flatMap((r) => r.descriptor.methods.map((m) => requestLimit(r, m))), this.options.maxRequestBytes);
+    const authenticators = new Map<string, Authenticate>();
+    for (const registration of this.registrations) {
+      for (const method of registration.descriptor.methods) authenticators.set(`/${registration.descriptor.typeName}/${method.name}`, registration.authenticate);
+    }
+    const server = new Server({
+      'grpc.max_receive_message_length': largestRequest * TRANSPORT_HEADROOM,
+      'grpc.max_send_message_length': this.options.maxResponseBytes,
+      ...sessionOptions(this.limits),
+      interceptors: [
+        callGate({
+          authenticatorFor: (path) => authenticators.get(path),
+          receiveTimeoutMs: this.options.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUT_MS,
+          onRefused: (path, error, requestId) => this.countRefusal(path, error, requestId),
+        }),
+      ],
+    });
+    this.health.addToServer(server);
+    for (const registration of this.registrations) {
+      const { descriptor } = registration;
+      const implementation: UntypedServiceImplementation = {};
+      for (const method of descriptor.methods) {
+        const handler = (registration.handlers as Record<string, (request: unknown, context: CallContext<unknown>) => Promise<unknown>>)[method.localName]!;
+        implementation[method.localName] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+          const run = this.handleUnary(descriptor.typeName, method, handler, call, callback);
+          this.running.add(run);
+          void run.finally(() => this.running.delete(run));
+        };
+      }
+      server.addService(toServiceDefinition(descriptor, (method) => requestLimit(registration, method)), implementation);
+    }
+    addReflection(server, this.registrations.map((r) => r.descriptor));
+    const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+    const gate = new ConnectionGate(this.limits, (socket) => injector.injectConnection(socket), this.options.logger, this.options.registry);
+    const bound = await gate.listen(host, port);
+    this.server = server;
+    this.gate = gate;
     this.setServing(true);
     return bound;
   }
@@ -95,7 +140,7 @@ export class GrpcServer {
   setServing(serving: boolean): void {
     const value = serving ? 'SERVING' : 'NOT_SERVING';
     this.health.setStatus('', value);
-    for (const name of this.serviceNames) this.health.setStatus(name, value);
+    for (const { descriptor } of this.registrations) this.health.setStatus(descriptor.typeName, value);
   }
 
   /**
@@ -106,48 +151,59 @@ export class GrpcServer {
    * database) is closed after this.
    */
   async shutdown(graceMs: number): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+    const { server, gate } = this;
+    if (!server || !gate) return;
+    this.server = null;
+    this.gate = null;
     this.setServing(false);
     const deadline = Date.now() + graceMs;
+    const untilDeadline = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
+    // Resolves once every connection has ended; grpc-js ends them once their calls are answered.
+    const connectionsEnded = gate.close();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        this.server.forceShutdown();
+        server.forceShutdown();
         resolve();
       }, graceMs);
-      this.server.tryShutdown(() => {
+      server.tryShutdown(() => {
         clearTimeout(timer);
         resolve();
       });
     });
-    const left = deadline - Date.now();
-    if (this.running.size > 0 && left > 0) {
-      await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, left).unref())]);
-    }
+    if (this.running.size > 0) await Promise.race([Promise.allSettled([...this.running]), untilDeadline()]);
+    await Promise.race([connectionsEnded, untilDeadline()]);
+    gate.destroyAll();
+    await connectionsEnded;
   }
 
-  private async handleUnary<P>(
+  /** A call the gate refused (bad token, request not received in time): counted, and logged at debug, since anyone can cause them. */
+  private countRefusal(path: string, error: AppError, requestId: string): void {
+    const grpcCode = GrpcStatus[toGrpcError(error, requestId).code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN';
+    this.handled?.inc({ grpc_method: path.slice(path.lastIndexOf('/') + 1), grpc_code: grpcCode });
+    this.options.logger.debug({ requestId, method: path.slice(1), code: grpcCode, reason: error.reason }, 'call refused at the gate');
+  }
+
+  private async handleUnary(
     serviceName: string,
     method: DescMethod,
-    handler: (request: unknown, context: CallContext<P>) => Promise<unknown>,
-    authenticate: (metadata: Metadata) => Promise<P>,
+    handler: (request: unknown, context: CallContext<unknown>) => Promise<unknown>,
     call: ServerUnaryCall<unknown, unknown>,
     callback: sendUnaryData<unknown>,
   ): Promise<void> {
     const started = process.hrtime.bigint();
     const fullMethod = `${serviceName}/${method.name}`;
-    const offered = call.metadata.get('x-request-id')[0];
-    const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+    const admitted = admittedCall(call.metadata);
+    const requestId = admitted?.requestId ?? '';
     const { signal, deadline, expired, dispose } = this.callSignal(call);
     // No child logger per call: building one costs more than most cached calls do.
     const log = this.options.logger;
-    let subject: string | undefined;
+    const subject = (admitted?.principal as { subject?: string } | null | undefined)?.subject;
     try {
-      const principal = await authenticate(call.metadata);
-      subject = (principal as { subject?: string } | null)?.subject;
-      // Bytes that did not decode: grpc-js would say INTERNAL; the caller learns which field is bad.
-      if (call.request instanceof MalformedRequest) throw call.request.toError();
-      const response = await handler(call.request, { principal, requestId, signal, deadline, method: fullMethod });
+      // Every call of a registered service passes the gate first; fail closed if one did not.
+      if (!admitted) throw new Error(`${fullMethod} reached its handler without passing the call gate`);
+      // A request too large or that did not decode: grpc-js would say INTERNAL; the caller learns why.
+      if (call.request instanceof RefusedRequest) throw call.request.toError();
+      const response = await handler(call.request, { principal: admitted.principal, requestId, signal, deadline, method: fullMethod });
       if (signal.aborted) {
         throw expired()
           ? new AppError('deadline_exceeded', 'the call ran past its deadline', { reason: 'DEADLINE_EXCEEDED' })

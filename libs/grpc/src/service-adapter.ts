@@ -7,11 +7,12 @@ import { decodeRequest } from './malformed-request.js';
 /**
  * protobuf-es generates messages and a service descriptor but no grpc-js service definition.
  * This turns the descriptor into one: paths from the descriptor, (de)serialisation with
- * protobuf-es' binary codec. Only unary methods are served for now.
+ * protobuf-es' binary codec. A request over its method's `maxRequestBytes` is not decoded (see
+ * decodeRequest). Only unary methods are served for now.
  */
-export function toServiceDefinition(service: DescService): ServiceDefinition {
+export function toServiceDefinition(service: DescService, maxRequestBytes: (method: DescMethod) => number = () => Number.POSITIVE_INFINITY): ServiceDefinition {
   const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
-  for (const method of service.methods) definition[method.localName] = toMethodDefinition(service, method);
+  for (const method of service.methods) definition[method.localName] = toMethodDefinition(service, method, maxRequestBytes(method));
   return definition as ServiceDefinition;
 }
 
@@ -45,14 +46,14 @@ export function deepFreeze<T extends object>(message: T): T {
   return Object.freeze(message);
 }
 
-function toMethodDefinition(service: DescService, method: DescMethod): MethodDefinition<unknown, unknown> {
+function toMethodDefinition(service: DescService, method: DescMethod, maxRequestBytes: number): MethodDefinition<unknown, unknown> {
   return {
     path: `/${service.typeName}/${method.name}`,
     originalName: method.name,
     requestStream: method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming',
     responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
     requestSerialize: (message) => Buffer.from(toBinary(method.input, message as never)),
-    requestDeserialize: (bytes) => decodeRequest(method.input, bytes),
+    requestDeserialize: (bytes) => decodeRequest(method.input, bytes, maxRequestBytes),
     responseSerialize: (message) => serializeResponse(method.output, message as object),
     responseDeserialize: (bytes) => fromBinary(method.output, bytes),
   };

@@ -13,7 +13,7 @@ describe('licensing configuration', () => {
   it('reports every bad variable at once, naming it and the value given', () => {
     let error: unknown;
     try {
-      loadLicensingConfig({ GRPC_PORT: '70000', GRPC_MAX_MESSAGE_BYTES: '-1', DATABASE_URL: 'mysql://x', SEED_DEMO: 'yes', KAFKA_BROKERS: 'a b' });
+      loadLicensingConfig({ GRPC_PORT: '70000', GRPC_MAX_REQUEST_BYTES: '-1', DATABASE_URL: 'mysql://x', SEED_DEMO: 'yes', KAFKA_BROKERS: 'a b' });
     } catch (e) {
       error = e;
     }
@@ -22,7 +22,7 @@ describe('licensing configuration', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'GRPC_PORT: expected an integer from 0 to 65535, got "70000"',
-        'GRPC_MAX_MESSAGE_BYTES: expected a positive number of bytes, got "-1"',
+        'GRPC_MAX_REQUEST_BYTES: expected a positive number of bytes, got "-1"',
         'DATABASE_URL: expected a postgres:// or postgresql:// URL, got "mysql://x"',
         'SEED_DEMO: expected true or false, got "yes"',
         'KAFKA_BROKERS: expected a comma-separated list of host:port, got "a b"',

@@ -1,7 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { LicensingService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import { GrpcServer, unimplementedHandlers } from '@acme/grpc';
+import { GrpcServer, unimplementedHandlers, type GrpcServerOptions } from '@acme/grpc';
 import { openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
 import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messaging';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -68,7 +68,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
     const reads = startReadCache(database);
     const registry = new Registry();
-    const server = new GrpcServer({ logger, maxMessageBytes: config.GRPC_MAX_MESSAGE_BYTES, maxCallMs: config.GRPC_MAX_CALL_MS, registry });
+    const server = new GrpcServer({ logger, ...grpcServerLimits(config), registry });
     server.addService({
       descriptor: LicensingService,
       authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
@@ -122,6 +122,27 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     await database.close();
     throw error;
   }
+}
+
+/** The transport's bounds on requests, calls and connections, from the configuration (docs/security.md). */
+export function grpcServerLimits(config: LicensingConfig): Omit<GrpcServerOptions, 'logger' | 'registry'> {
+  return {
+    maxRequestBytes: config.GRPC_MAX_REQUEST_BYTES,
+    maxResponseBytes: config.GRPC_MAX_RESPONSE_BYTES,
+    maxCallMs: config.GRPC_MAX_CALL_MS,
+    receiveTimeoutMs: config.GRPC_RECEIVE_TIMEOUT_MS,
+    connections: {
+      maxConnections: config.GRPC_MAX_CONNECTIONS,
+      maxConnectionsPerPeer: config.GRPC_MAX_CONNECTIONS_PER_PEER,
+      handshakeTimeoutMs: config.GRPC_HANDSHAKE_TIMEOUT_MS,
+      idleTimeoutMs: config.GRPC_IDLE_TIMEOUT_MS,
+      maxConnectionAgeMs: config.GRPC_MAX_CONNECTION_AGE_MS,
+      maxConnectionAgeGraceMs: config.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
+      maxConcurrentStreams: config.GRPC_MAX_CONCURRENT_STREAMS,
+      keepaliveTimeMs: config.GRPC_KEEPALIVE_TIME_MS,
+      keepaliveTimeoutMs: config.GRPC_KEEPALIVE_TIMEOUT_MS,
+    },
+  };
 }
 
 /**

@@ -48,6 +48,13 @@ export const env = {
       .int({ error: `expected ${what}` })
       .positive({ error: `expected ${what}` })
       .default(fallback),
+  /** A count where 0 means "no bound". */
+  nonNegativeInt: (fallback: number, what = 'a non-negative integer') =>
+    z.coerce
+      .number({ error: `expected ${what}` })
+      .int({ error: `expected ${what}` })
+      .min(0, { error: `expected ${what}` })
+      .default(fallback),
   boolean: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })

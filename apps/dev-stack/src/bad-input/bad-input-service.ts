@@ -44,7 +44,8 @@ export interface BadInputService {
   /** True when PostgreSQL is unreachable outside CI (see withPostgresDatabase). */
   readonly skip: boolean;
   readonly address: string;
-  readonly maxMessageBytes: number;
+  /** GRPC_MAX_REQUEST_BYTES of the running service. */
+  readonly maxRequestBytes: number;
   readonly known: KnownRows;
   readonly snapshots: DatabaseSnapshots;
   /** A call through the generated client (request built from a protobuf init object). */
@@ -73,12 +74,12 @@ export async function badInputService(name: string, env: Record<string, string> 
   let raw: Client | undefined;
   let snapshots: DatabaseSnapshots | undefined;
   let known: KnownRows | undefined;
-  let maxMessageBytes = 0;
+  let maxRequestBytes = 0;
 
   beforeAll(async () => {
     if (database.skip) return;
     const config = loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: database.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent', ...env });
-    maxMessageBytes = config.GRPC_MAX_MESSAGE_BYTES;
+    maxRequestBytes = config.GRPC_MAX_REQUEST_BYTES;
     const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
     // No publisher and no KAFKA_BROKERS: no relay runs, so nothing but the calls writes the tables.
     running = await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks });
@@ -113,8 +114,8 @@ export async function badInputService(name: string, env: Record<string, string> 
     get address() {
       return running!.address;
     },
-    get maxMessageBytes() {
-      return maxMessageBytes;
+    get maxRequestBytes() {
+      return maxRequestBytes;
     },
     get known() {
       return known!;

@@ -15,7 +15,7 @@ export const REASONS_BY_CODE: Partial<Record<GrpcStatus, readonly string[]>> = {
   // A who-may-act rule denies as PERMISSION_DENIED with reason POLICY_DENIED (decision-outcome.ts).
   [GrpcStatus.PERMISSION_DENIED]: ['PERMISSION_DENIED', 'POLICY_DENIED'],
   [GrpcStatus.FAILED_PRECONDITION]: ['POLICY_DENIED', 'PRICE_MISMATCH', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
-  [GrpcStatus.RESOURCE_EXHAUSTED]: ['SEATS_EXHAUSTED'],
+  [GrpcStatus.RESOURCE_EXHAUSTED]: ['SEATS_EXHAUSTED', 'REQUEST_TOO_LARGE'],
   [GrpcStatus.ALREADY_EXISTS]: ['ALREADY_EXISTS'],
   [GrpcStatus.ABORTED]: ['CONFLICT'],
 };
@@ -23,7 +23,7 @@ export const REASONS_BY_CODE: Partial<Record<GrpcStatus, readonly string[]>> = {
 /** A refusal must fit the trailers every gRPC client accepts (C-core's default limit is 8 KiB). */
 const MAX_TRAILER_BYTES = 8192;
 
-/** grpc-js itself refuses a request over GRPC_MAX_MESSAGE_BYTES, before any of our code runs. */
+/** grpc-js itself refuses a request over 4 x GRPC_MAX_REQUEST_BYTES (its own limit), before any of our code runs. */
 const isOversizeRefusal = (outcome: CallOutcome) =>
   outcome.code === GrpcStatus.RESOURCE_EXHAUSTED && !outcome.status?.errorInfo && /larger than max/.test(outcome.status?.message ?? '');
 

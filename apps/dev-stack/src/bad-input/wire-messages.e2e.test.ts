@@ -1,7 +1,7 @@
 /**
  * Every RPC over the real socket with request bytes no generated client sends (a raw grpc-js
  * call with a passthrough serializer): strings that are not UTF-8, garbled and truncated
- * encodings, unknown fields, and messages one byte over GRPC_MAX_MESSAGE_BYTES.
+ * encodings, unknown fields, and messages one byte over GRPC_MAX_REQUEST_BYTES.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -47,13 +47,23 @@ describe.skipIf(service.skip)('request bytes no client library would send', () =
     });
   }, 60_000);
 
-  it.each(METHODS.map((m) => [m.name] as const))('%s: one byte over GRPC_MAX_MESSAGE_BYTES is RESOURCE_EXHAUSTED, at the limit it reaches the service', async (name) => {
-    // An unknown field filled to the byte: tag (1) + 4-byte length + filler.
-    const ofSize = (size: number) => lengthDelimited(UNKNOWN_FIELD, new Uint8Array(size - 5).fill(0x61));
+  it.each(METHODS.map((m) => [m.name] as const))('%s: one byte over GRPC_MAX_REQUEST_BYTES is RESOURCE_EXHAUSTED REQUEST_TOO_LARGE, at the limit it reaches the service', async (name) => {
+    // An unknown field filled to the byte: tag (1 byte) + varint length + filler, `size` bytes in all.
+    const ofSize = (size: number) => {
+      for (let filler = size - 2; filler > 0; filler--) {
+        const bytes = lengthDelimited(UNKNOWN_FIELD, new Uint8Array(filler).fill(0x61));
+        if (bytes.length === size) return bytes;
+      }
+      throw new Error(`no unknown field of exactly ${size} bytes`);
+    };
     const before = await service.snapshots.take();
-    const over = await service.callRaw(name, ofSize(service.maxMessageBytes + 1));
+    const over = await service.callRaw(name, ofSize(service.maxRequestBytes + 1));
     expect(over.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
-    const atLimit = await service.callRaw(name, ofSize(service.maxMessageBytes));
+    expect(over.status?.errorInfo).toMatchObject({ reason: 'REQUEST_TOO_LARGE', metadata: { max_bytes: String(service.maxRequestBytes) } });
+    // Beyond the transport's own limit grpc-js refuses before our code runs: no ErrorInfo (docs/security.md).
+    const farOver = await service.callRaw(name, ofSize(service.maxRequestBytes * 4 + 1));
+    expect(farOver.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    const atLimit = await service.callRaw(name, ofSize(service.maxRequestBytes));
     expect(atLimit.code, atLimit.status?.message).not.toBe(GrpcStatus.RESOURCE_EXHAUSTED);
     expect(await service.snapshots.take()).toEqual(before);
   }, 30_000);

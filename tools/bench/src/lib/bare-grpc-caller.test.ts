@@ -15,7 +15,7 @@ let server: GrpcServer;
 let caller: BareGrpcCaller;
 
 beforeAll(async () => {
-  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxMessageBytes: 64 * 1024, maxCallMs: 5000 });
+  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 64 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000 });
   server.addService({
     descriptor: LicensingService,
     authenticate: async (metadata: Metadata) => {
