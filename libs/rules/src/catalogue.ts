@@ -1,6 +1,25 @@
 import { DECISION_POINTS, type DecisionPoint } from './decision-points.js';
 
 /**
+ * The shape of a fact value, precise enough for the checker to refuse a path that does not exist
+ * (`$.cardonFile`) and a comparison that can never hold (`equal "false"` against a boolean).
+ * `unknown` matches anything (the `params` fact: its shape comes from the data files).
+ */
+export type FactShape =
+  | { type: 'string' | 'number' | 'boolean'; nullable?: true }
+  | { type: 'null' }
+  | { type: 'list'; items: FactShape }
+  | { type: 'object'; properties: Readonly<Record<string, FactShape>> }
+  | { type: 'unknown' };
+
+const string: FactShape = { type: 'string' };
+const number: FactShape = { type: 'number' };
+const boolean: FactShape = { type: 'boolean' };
+const nullableString: FactShape = { type: 'string', nullable: true };
+const list = (items: FactShape): FactShape => ({ type: 'list', items });
+const object = (properties: Record<string, FactShape>): FactShape => ({ type: 'object', properties });
+
+/**
  * Every fact a rule may name and every operator it may use, with what they mean. The checker
  * refuses rules that name anything else; the README's tables mirror this file; the licensing
  * service builds exactly these facts.
@@ -11,49 +30,85 @@ export interface FactDescription {
   points: readonly DecisionPoint[];
   /** Provided only to rules with `"forEach": "products"`, once per product of the request. */
   perProduct?: boolean;
+  /** The value's shape at every point of `points`, or per point where it differs. */
+  shape: FactShape | Readonly<Partial<Record<DecisionPoint, FactShape>>>;
 }
 
 const ALL = DECISION_POINTS;
 const PRODUCT_POINTS: DecisionPoint[] = ['assign', 'unassign', 'set_features', 'create_user', 'purchase_seats', 'request_seats_from_sales', 'reduce_seats'];
 
+const SEATS = { id: string, suiteId: nullableString, purchased: number, assigned: number, available: number, requested: number, availableAfter: number, purchasedAfter: number };
+/** On reduce_seats a product also says how many seats in use the reduction removes, and who holds them. */
+const REDUCED_SEATS = { ...SEATS, excess: number, holders: list(object({ userId: string, displayName: string, assignedAt: string })) };
+const perProductPoint = (shape: (point: DecisionPoint) => FactShape) => Object.fromEntries(PRODUCT_POINTS.map((point) => [point, shape(point)]));
+const productAt = (point: DecisionPoint) => object(point === 'reduce_seats' ? REDUCED_SEATS : SEATS);
+const PRODUCT_IDS = object({ productIds: list(string) });
+const SEAT_ORDER = object({ productId: string, quantity: number });
+
 export const FACTS: Record<string, FactDescription> = {
   actor: {
     description: 'Who asks: {kind: "user"|"service", roles: string[], permissions: string[], scopes: string[], isOwner: boolean}.',
     points: ALL,
+    shape: object({ kind: string, roles: list(string), permissions: list(string), scopes: list(string), isOwner: boolean }),
   },
   account: {
     description: 'The account acted on: {kind: "self_service"|"sales_managed", style: "goto"|"zendesk", cardOnFile: boolean, legacyPlan: boolean}.',
     points: ALL,
+    shape: object({ kind: string, style: string, cardOnFile: boolean, legacyPlan: boolean }),
   },
   params: {
     description: 'Every data file under policies/data/, keyed by file name without .json (e.g. params.roles, params.suites, params.contactCenter).',
     points: ALL,
+    // The data files' schemas (schema/data/) check them; rules read their values as they are.
+    shape: { type: 'unknown' },
   },
   request: {
     description:
       'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}.',
     points: ALL,
+    shape: {
+      assign: PRODUCT_IDS,
+      unassign: PRODUCT_IDS,
+      create_user: PRODUCT_IDS,
+      set_features: object({ productId: string, features: list(string) }),
+      purchase_seats: SEAT_ORDER,
+      request_seats_from_sales: SEAT_ORDER,
+      reduce_seats: object({ productId: string, newTotal: number, downgradeOrder: string, explicitUserIds: list(string) }),
+      queue_membership: object({ change: string, queueKind: string, role: string }),
+    },
   },
   products: {
     description:
       'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: string|null, purchased, assigned, available, requested (seats this request takes: +1 per assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, assignedAt (ISO time)}], from whom downgrades are selected.',
     points: PRODUCT_POINTS,
+    shape: perProductPoint((point) => list(productAt(point))),
   },
   product: {
     description: 'In rules with "forEach": "products": the entry of `products` being checked.',
     points: PRODUCT_POINTS,
     perProduct: true,
+    shape: perProductPoint(productAt),
   },
   user: {
     description:
       'The user whose licenses or queues change: {id, productIds: string[] (held before the change), queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean (an active phone configuration), hasRetainedConfiguration: boolean (one kept after a removal, inside the retention window)}.',
     points: ['assign', 'unassign', 'set_features', 'create_user', 'queue_membership'],
+    shape: object({ id: string, productIds: list(string), queueMembershipCount: number, queueMembershipCountAfter: number, hasPhoneConfiguration: boolean, hasRetainedConfiguration: boolean }),
   },
   suite: {
     description: 'The suite of the product whose seats change: {id: string|null, seatCountsAfter: number[] (purchased seats of every suite product after the change)}.',
     points: ['purchase_seats', 'reduce_seats'],
+    shape: object({ id: nullableString, seatCountsAfter: list(number) }),
   },
 };
+
+/** The shape of a fact at a decision point; undefined when the point does not provide it. */
+export function factShape(fact: string, point: DecisionPoint): FactShape | undefined {
+  const description = FACTS[fact];
+  if (!description?.points.includes(point)) return undefined;
+  const { shape } = description;
+  return 'type' in shape ? (shape as FactShape) : (shape as Partial<Record<DecisionPoint, FactShape>>)[point];
+}
 
 export interface OperatorDescription {
   description: string;

@@ -3,11 +3,14 @@ import { join, relative, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import casesSchema from '../schema/cases.schema.json' with { type: 'json' };
 import ruleSchema from '../schema/rule.schema.json' with { type: 'json' };
-import { FACTS, factsFor, isKnownOperator } from './catalogue.js';
+import { FACTS, factShape, factsFor, isKnownOperator, requiredFacts } from './catalogue.js';
 import { checkContradictions } from './contradictions.js';
-import { isDecisionPoint } from './decision-points.js';
+import { DATA_SCHEMAS } from './data-schemas.js';
+import { DECISION_POINTS, isDecisionPoint, type DecisionPoint } from './decision-points.js';
+import { closest, conformance } from './fact-shapes.js';
+import { checkFactUse } from './fact-use.js';
 import { lookup, placeholders } from './render.js';
-import type { ConditionNode, LoadedRule, RuleFile, RuleProblem } from './rule-file.js';
+import { walkConditions, type LoadedRule, type RuleFile, type RuleProblem } from './rule-file.js';
 
 /** Everything read from a policies directory, and what is wrong with it. */
 export interface PolicySources {
@@ -28,6 +31,7 @@ export interface PolicySources {
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateRule = ajv.compile(ruleSchema);
 const validateCases = ajv.compile(casesSchema);
+const validateData = new Map(Object.entries(DATA_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
 
 function listJsonFiles(dir: string): string[] {
   const out: string[] = [];
@@ -54,21 +58,25 @@ function schemaProblem(file: string, error: ErrorObject): RuleProblem {
   return { file, path, problem: error.message ?? 'invalid' };
 }
 
+/**
+ * Every policy file of a directory (`*.json`, recursively) with its text, in a stable order: what
+ * the rule set's version hashes, and what the watcher compares with the active set.
+ */
+export function readPolicyContents(dir: string): { file: string; text: string }[] {
+  return listJsonFiles(dir).map((path) => ({ file: relative(dir, path).split(sep).join('/'), text: readFileSync(path, 'utf8') }));
+}
+
 /** Reads and checks a policies directory without building engines. */
 export function readPolicies(dir: string): PolicySources {
   const sources: PolicySources = { rules: [], params: {}, cases: new Map(), examples: new Map(), ruleFiles: new Set(), contents: [], problems: [] };
-  let files: string[];
   try {
-    files = listJsonFiles(dir);
+    sources.contents = readPolicyContents(dir);
   } catch (error) {
     sources.problems.push({ file: dir, path: '(root)', problem: `cannot read the policies directory: ${(error as Error).message}` });
     return sources;
   }
   const seenIds = new Map<string, string>();
-  for (const path of files) {
-    const file = relative(dir, path).split(sep).join('/');
-    const text = readFileSync(path, 'utf8');
-    sources.contents.push({ file, text });
+  for (const { file, text } of sources.contents) {
     if (file.endsWith('.rule.json')) sources.ruleFiles.add(file);
     let json: unknown;
     try {
@@ -77,11 +85,16 @@ export function readPolicies(dir: string): PolicySources {
       sources.problems.push({ file, path: '(root)', problem: `invalid JSON: ${(error as Error).message}` });
       continue;
     }
-    if (file.startsWith('data/')) sources.params[camel(file.slice(5, -5))] = json;
-    else if (file.startsWith('examples/')) {
+    if (file.startsWith('data/')) {
+      sources.params[camel(file.slice(5, -5))] = json;
+      sources.problems.push(...checkData(file, json));
+    } else if (file.startsWith('examples/')) {
       const point = file.slice(9, -5);
       if (!isDecisionPoint(point)) sources.problems.push({ file, path: '(root)', problem: `examples must be named after a decision point, not "${point}"` });
-      else sources.examples.set(point, json as Record<string, unknown>);
+      else {
+        sources.examples.set(point, json as Record<string, unknown>);
+        sources.problems.push(...checkFacts(file, point, json, true).map(({ path, problem }) => ({ file, path, problem })));
+      }
     } else if (file.endsWith('.cases.json')) sources.cases.set(file, json);
     else if (file.endsWith('.rule.json')) {
       const problems = checkRule(file, json, seenIds);
@@ -91,10 +104,48 @@ export function readPolicies(dir: string): PolicySources {
       sources.problems.push({ file, path: '(root)', problem: 'unrecognised file: expected <family>/<name>.rule.json, <name>.cases.json, data/*.json or examples/<point>.json' });
     }
   }
+  // Cases start from the example facts of their point, and reload decides them: each point needs one.
+  for (const point of DECISION_POINTS) {
+    if (!sources.examples.has(point) && !sources.problems.some((p) => p.file === `examples/${point}.json`)) {
+      sources.problems.push({ file: `examples/${point}.json`, path: '(root)', problem: `missing: every decision point needs its example facts` });
+    }
+  }
   // Parameters are known once every data file is read.
-  for (const rule of sources.rules) sources.problems.push(...checkParams(rule, sources.params));
+  for (const rule of sources.rules) sources.problems.push(...checkParams(rule, sources.params), ...checkFactUse(rule, sources.params));
   return sources;
 }
+
+/** A data file matches its schema (schema/data/<name>.schema.json); one without a schema is refused. */
+function checkData(file: string, json: unknown): RuleProblem[] {
+  const name = file.slice(5, -5);
+  const validate = validateData.get(name);
+  if (!validate) {
+    const guess = closest(name, [...validateData.keys()]);
+    return [{ file, path: '(root)', problem: `no schema for this data file${guess ? ` (did you mean data/${guess}.json?)` : ''}: add libs/rules/schema/data/${name}.schema.json and list it in src/data-schemas.ts` }];
+  }
+  return validate(json) ? [] : (validate.errors ?? []).map((e) => schemaProblem(file, e));
+}
+
+/**
+ * Facts as the catalogue describes them at a point: examples complete (every value the service
+ * provides), case facts partial (the values they change), both without unknown names or wrong
+ * types, so that a typo in a case cannot make it pass without testing anything.
+ */
+function checkFacts(file: string, point: DecisionPoint, facts: unknown, complete: boolean, at = ''): { path: string; problem: string }[] {
+  if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) return [{ path: at || '(root)', problem: 'facts must be an object' }];
+  const names = requiredFacts(point);
+  const problems: { path: string; problem: string }[] = [];
+  for (const [name, value] of Object.entries(facts)) {
+    const shape = names.includes(name) ? factShape(name, point) : undefined;
+    if (shape) problems.push(...conformance(value, shape, `${at}/${name}`, complete));
+    else if (name === 'params') problems.push({ path: `${at}/${name}`, problem: 'params come from policies/data and cannot be set here' });
+    else problems.push({ path: `${at}/${name}`, problem: `${unknownFactName(name, point)} (the facts at ${point}: ${names.join(', ')})` });
+  }
+  if (complete) for (const name of names) if (!(name in facts)) problems.push({ path: '(root)', problem: `missing fact "${name}"` });
+  return problems;
+}
+
+const unknownFactName = (name: string, point: DecisionPoint) => (name in FACTS ? `fact "${name}" is not provided at decision point ${point}` : `unknown fact "${name}"`);
 
 /** Every `params` value a rule names (in a condition, a fact reference or a placeholder) must exist in policies/data. */
 function checkParams(rule: LoadedRule, params: Record<string, unknown>): RuleProblem[] {
@@ -175,13 +226,6 @@ function unknownFact(fact: string, rule: RuleFile, forEach: boolean): string {
     : `unknown fact "${fact}" (known: ${Object.keys(FACTS).join(', ')})`;
 }
 
-function walkConditions(node: ConditionNode, path: string, visit: (node: ConditionNode, path: string) => void): void {
-  visit(node, path);
-  node.all?.forEach((child, i) => walkConditions(child, `${path}/all/${i}`, visit));
-  node.any?.forEach((child, i) => walkConditions(child, `${path}/any/${i}`, visit));
-  if (node.not) walkConditions(node.not, `${path}/not`, visit);
-}
-
 /** A cases file that passed its checks, with the rule beside it. */
 export interface CheckedCases {
   file: string;
@@ -232,6 +276,8 @@ export function checkCases(sources: PolicySources): { problems: RuleProblem[]; c
     cases.forEach((example, i) => {
       if (!(rule.decisionPoints as string[]).includes(example.point)) {
         problems.push({ file, path: `/cases/${i}/point`, problem: `"${example.point}" is not one of the rule's decision points (${rule.decisionPoints.join(', ')})` });
+      } else {
+        problems.push(...checkFacts(file, example.point as DecisionPoint, example.facts, false, `/cases/${i}/facts`).map(({ path, problem }) => ({ file, path, problem })));
       }
       if (names.has(example.name)) problems.push({ file, path: `/cases/${i}/name`, problem: `duplicate case name "${example.name}"` });
       names.add(example.name);
