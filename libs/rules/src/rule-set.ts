@@ -133,9 +133,7 @@ export class RuleSet {
   constructor(rules: LoadedRule[], params: Record<string, unknown>, contents: { file: string; text: string }[]) {
     this.rules = rules;
     this.params = params;
-    const hash = createHash('sha256');
-    for (const { file, text } of [...contents].sort((a, b) => a.file.localeCompare(b.file))) hash.update(`${file}\0${text}\0`);
-    this.version = hash.digest('hex').slice(0, 16);
+    this.version = contentVersion(contents);
     for (const point of DECISION_POINTS) {
       const mine = rules.filter((r) => r.decisionPoints.includes(point));
       this.engines.set(point, {
@@ -190,6 +188,13 @@ export class RuleSet {
     decision.allowed = decision.violations.length === 0;
     return decision;
   }
+}
+
+/** The version of a rule set built from these files: a hash of every file's path and text. */
+export function contentVersion(contents: readonly { file: string; text: string }[]): string {
+  const hash = createHash('sha256');
+  for (const { file, text } of [...contents].sort((a, b) => a.file.localeCompare(b.file))) hash.update(`${file}\0${text}\0`);
+  return hash.digest('hex').slice(0, 16);
 }
 
 function buildEngine(rules: LoadedRule[]): Engine {

@@ -19,8 +19,11 @@ export function copyPolicies(): { dir: string; edit(file: string, change: (json:
   };
 }
 
-/** Polls until `get` returns a value (the watcher reacts asynchronously to file events). */
-export async function until<T>(get: () => T | undefined, ms = 5000): Promise<T> {
+/**
+ * Polls until `get` returns a value (the watcher reacts asynchronously to file events). The
+ * timeout is generous on purpose: it bounds a hang, it does not measure how fast a reload is.
+ */
+export async function until<T>(get: () => T | undefined, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = get();
