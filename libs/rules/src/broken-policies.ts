@@ -1,7 +1,8 @@
 /**
  * One broken edit of each kind a policy author can make, with the exact problem lines the checker
  * must report. The watcher test and the CLI test both run this table, so the running service and
- * `npm run rules -- check` are held to the same messages.
+ * `npm run rules -- check` are held to the same messages; a reload also names the cases the edit
+ * makes fail (`failingCases`), as `npm run rules -- test` does.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +19,14 @@ export interface BrokenEdit {
   edit(copy: Copy): void;
   /** Every `file: path: problem` line, in the checker's order. */
   problems: string[];
+  /** The cases the edit makes fail, as a reload reports them after the checker's problems. */
+  failingCases?: string[];
 }
 
 const QUEUES = 'who-may-act/manage-queues.rule.json';
 const START = 'contact-center/billing-starts-with-first-queue.rule.json';
 const STOP = 'contact-center/billing-stops-with-last-queue.rule.json';
+const GOTO_PURCHASE = 'who-may-act/goto-purchase-requires-super-admin-and-card.rule.json';
 const conditionsOf = (rule: Json) => (rule.rule as { conditions: Conditions }).conditions;
 
 export const BROKEN_EDITS: BrokenEdit[] = [
@@ -65,6 +69,11 @@ export const BROKEN_EDITS: BrokenEdit[] = [
     problems: [
       `${STOP}: /rule/conditions/all/1: contradictory conditions: user.queueMembershipCount greaterThan 0 (/rule/conditions/all/1) and user.queueMembershipCount lessThan 0 (/rule/conditions/all/3) can never hold together, so the rule can never fire`,
     ],
+    failingCases: [
+      'contact-center/billing-stops-with-last-queue.cases.json: /cases/0: case "leaving the last queue stops billing" fails: expected the rule to fire, it did not; ' +
+        'expected effect {"type":"billing_stop","productId":"goto_contact_center","userId":"usr_1"}, got []',
+      'contact-center/billing-stops-with-last-queue.cases.json: /cases/1: case "removal from every queue at once stops billing" fails: expected the rule to fire, it did not',
+    ],
   },
   {
     kind: 'contradictory rules (opposite effects of two rules)',
@@ -83,6 +92,42 @@ export const BROKEN_EDITS: BrokenEdit[] = [
     kind: 'contradictory effects in one rule',
     edit: (c) => c.edit(START, (r) => void (r.effects as Json[]).push({ ...(r.effects as Json[])[0], type: 'billing_stop' })),
     problems: [`${START}: /effects/1: billing_stop contradicts billing_start at /effects/0: whenever the rule fires it would do both for the same product and user`],
+  },
+  {
+    // Without the check every purchase_seats decision would throw (FactsError): INTERNAL for callers.
+    kind: 'unknown path in a fact (a typo)',
+    edit: (c) => c.edit(GOTO_PURCHASE, (r) => void ((conditionsOf(r).all[2] as { any: Json[] }).any[1]!.path = '$.cardonFile')),
+    problems: [`${GOTO_PURCHASE}: /rule/conditions/all/2/any/1/path: unknown path "$.cardonFile" in fact "account": did you mean "$.cardOnFile"?`],
+  },
+  {
+    kind: 'value of the wrong type',
+    edit: (c) => c.edit('who-may-act/reduce-seats.rule.json', (r) => void (conditionsOf(r).all[1]!.value = 'false')),
+    problems: ['who-may-act/reduce-seats.rule.json: /rule/conditions/all/1/value: actor.isOwner (a boolean) can never equal "false" (a string)'],
+  },
+  {
+    kind: 'number operator on a string',
+    edit: (c) => c.edit(QUEUES, (r) => void conditionsOf(r).all.push({ fact: 'request', path: '$.role', operator: 'greaterThan', value: 0 })),
+    problems: [`${QUEUES}: /rule/conditions/all/2/operator: greaterThan compares numbers but request.role is a string`],
+  },
+  {
+    kind: 'unknown placeholder path',
+    edit: (c) => c.edit('seat-limits/last-seat-notice.rule.json', (r) => void (r.message = 'Every {{product.id}} seat is now in use ({{product.availabel}} left)')),
+    problems: ['seat-limits/last-seat-notice.rule.json: /message: placeholder {{product.availabel}}: unknown path "$.availabel" in fact "product": did you mean "$.available"?'],
+  },
+  {
+    kind: 'data file that does not match its schema',
+    edit: (c) => c.edit('data/retention.json', (d) => void (d.days = '7')),
+    problems: ['data/retention.json: /days: must be integer'],
+  },
+  {
+    kind: 'data file without a schema',
+    edit: (c) => writeFileSync(join(c.dir, 'data/limits.json'), '{ "maxSeats": 10 }'),
+    problems: ['data/limits.json: (root): no schema for this data file: add libs/rules/schema/data/limits.schema.json and list it in src/data-schemas.ts'],
+  },
+  {
+    kind: 'case facts with a typo',
+    edit: (c) => c.edit('who-may-act/zendesk-purchase-owner-only.cases.json', (f) => void ((f.cases as Json[])[0]!.facts = { account: { stlye: 'zendesk' } })),
+    problems: ['who-may-act/zendesk-purchase-owner-only.cases.json: /cases/0/facts/account/stlye: "stlye" is not in the fact catalogue: did you mean "style"?'],
   },
   {
     kind: 'broken cases file',

@@ -1,7 +1,7 @@
-import { checkCases, readPolicies, type RuleCase } from './checker.js';
+import { checkCases, readPolicies, type PolicySources, type RuleCase } from './checker.js';
 import { checkContradictions } from './contradictions.js';
 import { RuleSet, type Decision } from './rule-set.js';
-import { formatProblem } from './rule-file.js';
+import { formatProblem, type RuleProblem } from './rule-file.js';
 
 export type { RuleCase } from './checker.js';
 
@@ -9,6 +9,8 @@ export interface CaseResult {
   file: string;
   ruleId: string;
   name: string;
+  /** Where the case is in its file: /cases/<index>. */
+  index: number;
   passed: boolean;
   /** Why it failed, in words. */
   failures: string[];
@@ -38,33 +40,79 @@ export function mergeFacts(base: unknown, override: unknown): unknown {
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** What a policies directory is worth: the one gate of `rules test`, of the service's first load and of every reload. */
+export interface Verification {
+  sources: PolicySources;
+  /**
+   * The checker's problems (rule, data, example and cases files, contradictions) and every
+   * example whose decision cannot be computed; failing cases are in `results`.
+   */
+  problems: RuleProblem[];
+  /** Every case, run when the rule and data files check. */
+  results: CaseResult[];
+  /** Built when the rule and data files check, even if cases fail (for `explain`). */
+  ruleSet?: RuleSet;
+  passed: boolean;
+}
+
+/** The moment cases and examples are decided at: every rule, whatever its effective date, takes part. */
+const CASE_TIME = new Date('2100-01-01');
+
+/**
+ * Checks a policies directory, then runs every case and decides each decision point's example
+ * facts with the rule set built from it. The service switches to a rule set only when this
+ * passes, and `npm run rules -- test` reports exactly this, so an author sees before saving what
+ * a reload would refuse.
+ */
+export async function verifyPolicies(dir: string): Promise<Verification> {
+  const sources = readPolicies(dir);
+  // The same problems, in the same order, as `rules check` (checkSources).
+  const { problems, checked } = checkCases(sources);
+  const verification: Verification = { sources, problems: [...sources.problems, ...problems, ...(await checkContradictions(sources))], results: [], passed: false };
+  if (sources.problems.length > 0) return verification;
+  const ruleSet = new RuleSet(sources.rules, sources.params, sources.contents);
+  verification.ruleSet = ruleSet;
+  // The examples are complete facts as the service builds them: if the rules cannot decide those,
+  // they cannot decide the service's requests either (a FactsError, where a caller needs an answer).
+  for (const [point, facts] of sources.examples) {
+    try {
+      await ruleSet.decide(point, facts, { now: CASE_TIME });
+    } catch (error) {
+      verification.problems.push({ file: `examples/${point}.json`, path: '(root)', problem: `the rules cannot decide these facts: ${(error as Error).message}` });
+    }
+  }
+  for (const { file, rule, cases } of checked) {
+    for (const [index, example] of cases.entries()) {
+      const result = await runCase(ruleSet, rule.id, example, sources.examples.get(example.point));
+      verification.results.push({ file, ruleId: rule.id, name: example.name, index, ...result });
+    }
+  }
+  verification.passed = verification.problems.length === 0 && verification.results.every((r) => r.passed);
+  return verification;
+}
+
+/** Every problem of a verification, failing cases included, as `file: path: problem`. */
+export function verificationProblems(verification: Verification): RuleProblem[] {
+  const failed = verification.results.filter((r) => !r.passed);
+  return [...verification.problems, ...failed.map((r) => ({ file: r.file, path: `/cases/${r.index}`, problem: `case "${r.name}" fails: ${r.failures.join('; ')}` }))];
+}
+
 /**
  * Runs every cases file of a policies directory against the rule set built from it. Fails when the
  * checker finds a problem (a rule without cases file, a cases file without rule, a rule without a
- * case where it fires or one where it does not, …) or when any case does not come out as stated.
+ * case where it fires or one where it does not, …), when the example facts of a point cannot be
+ * decided, or when any case does not come out as stated.
  */
 export async function runCases(dir: string): Promise<CasesReport> {
-  const sources = readPolicies(dir);
-  const report: CasesReport = { results: [], problems: sources.problems.map(formatProblem), passed: false };
-  if (sources.problems.length > 0) return report;
-  const ruleSet = new RuleSet(sources.rules, sources.params, sources.contents);
-  const { problems, checked } = checkCases(sources);
-  report.problems.push(...[...problems, ...(await checkContradictions(sources))].map(formatProblem));
-  for (const { file, rule, cases } of checked) {
-    for (const example of cases) {
-      const result = await runCase(ruleSet, rule.id, example, sources.examples.get(example.point));
-      report.results.push({ file, ruleId: rule.id, name: example.name, ...result });
-    }
-  }
-  report.passed = report.problems.length === 0 && report.results.every((r) => r.passed);
-  return report;
+  const { problems, results, passed } = await verifyPolicies(dir);
+  return { results, problems: problems.map(formatProblem), passed };
 }
 
 async function runCase(ruleSet: RuleSet, ruleId: string, example: RuleCase, base: Record<string, unknown> | undefined) {
   const failures: string[] = [];
   let decision: Decision;
   try {
-    decision = await ruleSet.decide(example.point, mergeFacts(base ?? {}, example.facts) as Record<string, unknown>, { now: new Date('2100-01-01') });
+    decision = await ruleSet.decide(example.point, mergeFacts(base ?? {}, example.facts) as Record<string, unknown>, { now: CASE_TIME });
   } catch (error) {
     return { passed: false, failures: [`decide failed: ${(error as Error).message}`] };
   }

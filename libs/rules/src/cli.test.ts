@@ -48,6 +48,9 @@ describe('rules CLI', () => {
     expect(result.stdout).toMatch(/^ {2}user {2}\[assign, unassign, set_features, create_user, queue_membership\]$/m);
     expect(result.stdout).toMatch(/^ {2}someNotIn: fact \(a list\) has an element that is not in value/m);
     expect(result.stdout).toMatch(/^ {2}billing_start: /m);
+    // The paths the checker accepts, with their types, per point where they differ.
+    expect(result.stdout).toMatch(/^ {6}paths: \$\.kind \(string\), \$\.style \(string\), \$\.cardOnFile \(boolean\), \$\.legacyPlan \(boolean\)$/m);
+    expect(result.stdout).toMatch(/^ {6}at reduce_seats: \$\.productId \(string\), \$\.newTotal \(number\), /m);
   });
 
   it('explain: shows how any / all groups combine', () => {

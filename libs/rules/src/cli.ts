@@ -7,12 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { BUILT_IN_OPERATORS, CUSTOM_OPERATORS, EFFECT_TYPES, FACTS, OPERATOR_DECORATORS } from './catalogue.js';
+import { BUILT_IN_OPERATORS, CUSTOM_OPERATORS, EFFECT_TYPES, FACTS, OPERATOR_DECORATORS, factShape } from './catalogue.js';
 import { checkRules, readPolicies } from './checker.js';
-import { runCases, mergeFacts } from './cases.js';
+import { runCases, mergeFacts, verifyPolicies } from './cases.js';
 import { explainDecision } from './explain.js';
-import { DEFAULT_POLICIES_DIR, loadRuleSet } from './load.js';
-import { formatProblem } from './rule-file.js';
+import { describePaths } from './fact-shapes.js';
+import { DEFAULT_POLICIES_DIR } from './load.js';
+import { formatProblem, RuleSetError } from './rule-file.js';
 
 const program = new Command().name('rules').description('check, test and explain the policy rules');
 
@@ -51,7 +52,9 @@ program
   .option('--no-examples', 'use the facts file as it is')
   .description('print the decision and why, in plain words')
   .action(async (point: string, factsFile: string, options: { dir: string; examples: boolean }) => {
-    const ruleSet = await loadRuleSet(options.dir);
+    // Explains with rules whose cases fail too: that is when an author needs to see why.
+    const { ruleSet, problems } = await verifyPolicies(options.dir);
+    if (!ruleSet) throw new RuleSetError(problems);
     const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as Record<string, unknown>;
     const base = options.examples ? readPolicies(options.dir).examples.get(point) ?? {} : {};
     console.log(explainDecision(await ruleSet.decide(point, mergeFacts(base, facts) as Record<string, unknown>)));
@@ -62,7 +65,18 @@ program
   .description('list the facts, operators and effects rules may use, with what they mean')
   .action(() => {
     console.log('Facts (decision points that provide them):');
-    for (const [name, fact] of Object.entries(FACTS)) console.log(`  ${name}  [${fact.points.join(', ')}]${fact.perProduct ? ' (forEach: products only)' : ''}\n      ${fact.description}`);
+    for (const [name, fact] of Object.entries(FACTS)) {
+      console.log(`  ${name}  [${fact.points.join(', ')}]${fact.perProduct ? ' (forEach: products only)' : ''}\n      ${fact.description}`);
+      // The paths the checker accepts, with their types; grouped by point where they differ.
+      const byPaths = new Map<string, string[]>();
+      for (const point of fact.points) {
+        const paths = describePaths(factShape(name, point)!);
+        byPaths.set(paths, [...(byPaths.get(paths) ?? []), point]);
+      }
+      for (const [paths, points] of byPaths) {
+        if (paths) console.log(`      ${byPaths.size > 1 ? `at ${points.join(', ')}: ` : 'paths: '}${paths}`);
+      }
+    }
     console.log('\nOperators (json-rules-engine):');
     for (const [name, op] of Object.entries(BUILT_IN_OPERATORS)) console.log(`  ${name}: ${op.description}`);
     console.log(`  decorators, as prefixes: ${OPERATOR_DECORATORS.map((d) => `${d}:`).join(' ')}`);

@@ -8,7 +8,7 @@ import { mergeFacts } from './cases.js';
 import { readPolicies } from './checker.js';
 import { formatProblem, type RuleSetError } from './rule-file.js';
 import { copyPolicies, until } from './test-support.js';
-import { watchRules, type RuleWatcher } from './watch.js';
+import { RuleDriftError, watchRules, type RuleWatcher } from './watch.js';
 
 let copy: ReturnType<typeof copyPolicies> | undefined;
 let watcher: RuleWatcher | undefined;
@@ -31,10 +31,17 @@ describe('watchRules refuses every kind of broken edit', () => {
     broken.edit(copy);
     const error = await until(() => errors[0]);
 
-    expect(error.problems.map(formatProblem)).toEqual(broken.problems);
-    expect(error.message).toBe(broken.problems.join('\n'));
+    // The checker's problems, then the cases the edit makes fail, then the drift.
+    const problems = [...broken.problems, ...(broken.failingCases ?? [])];
+    expect(error.problems.map(formatProblem)).toEqual(problems);
+    expect(error).toBeInstanceOf(RuleDriftError);
+    const drift = error as RuleDriftError;
+    expect(drift.activeVersion).toBe(before.version);
+    expect(error.message).toBe(
+      [...problems, `drift: the policies on disk (version ${drift.diskVersion}) are refused; the active rule set (version ${before.version}) keeps deciding until they check`].join('\n'),
+    );
     expect(watcher.current()).toBe(before);
     const after = await watcher.current().decide('queue_membership', facts);
     expect({ ...after, trace: [] }).toEqual({ ...decided, trace: [] });
   });
-});
+}, 60_000);
