@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { DecisionSummarySchema, type DecisionSummary } from '@acme/contracts';
-import type { Decision } from '@acme/rules';
+import { FactsError, type Decision } from '@acme/rules';
 import { AppError, type AppErrorType } from '@acme/util';
 
 /**
@@ -19,6 +19,21 @@ export function decisionError(decision: Decision, subject: string): AppError {
     reason,
     ruleViolations: decision.violations.map((v) => ({ type: v.ruleId, subject, description: v.message })),
     metadata: { rule_set_version: decision.ruleSetVersion, violated_rules: decision.violations.map((v) => v.ruleId).join(',') },
+  });
+}
+
+/**
+ * Fails closed when the rules cannot decide: a FactsError (a value some rule of the point reads is
+ * missing from the facts) refuses the change with the stable reason POLICY_UNAVAILABLE, never
+ * INTERNAL, and nothing is written. The rules' reload gate keeps such rule sets from becoming
+ * active; this is the answer if one does anyway. Anything else is rethrown as it is.
+ */
+export function refuseUndecidable(error: unknown): never {
+  if (!(error instanceof FactsError)) throw error;
+  throw new AppError('failed_precondition', 'the policy cannot decide this request; nothing was changed', {
+    reason: 'POLICY_UNAVAILABLE',
+    metadata: error.missing.length > 0 ? { missing_facts: error.missing.join(',') } : {},
+    cause: error,
   });
 }
 

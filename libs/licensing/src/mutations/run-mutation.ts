@@ -4,6 +4,7 @@ import type { Database, LicensingTx } from '@acme/licensing-data-access';
 import type { RuleSet } from '@acme/rules';
 import { resolveAccountId } from '../account-scope.js';
 import type { RequestProblems } from '../handlers/validation.js';
+import { refuseUndecidable } from './decision-outcome.js';
 import { checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
 
 export interface MutationDeps {
@@ -57,7 +58,8 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
         const previous = await replay(tx, accountId, request.idempotencyKey, spec.method, hash, spec.responseSchema);
         if (previous) return previous;
       }
-      const response = await change(tx, accountId, now);
+      // Every decision is made inside a change: one that cannot be computed refuses, never INTERNAL.
+      const response = await change(tx, accountId, now).catch(refuseUndecidable);
       if (request.idempotencyKey && !request.validateOnly) remember(tx, accountId, request.idempotencyKey, spec.method, hash, spec.responseSchema, response, now);
       return response;
     },
