@@ -43,7 +43,7 @@ describe.skipIf(fixture.skip)('preparedStatement', () => {
     // later the pool has read it and dropped the connection. A statement sent sooner could take the
     // dying connection, fail, and hand it back to the pool before its socket closed.
     const alive = async () => Number((await admin.query<{ n: string }>('select count(*) as n from pg_stat_activity where pid = any($1::int[])', [pids])).rows[0]!.n);
-    await eventually(async () => (await alive()) === 0, { timeoutMs: 5_000, what: 'the terminated sessions to end' });
+    await eventually(async () => (await alive()) === 0, { what: 'the terminated sessions to end' });
     await admin.end();
     await new Promise((resolve) => setImmediate(resolve));
     expect(await run(MARKED, 1)).toEqual({ n: 2, prepared: '1' });
