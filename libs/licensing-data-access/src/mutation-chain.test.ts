@@ -171,5 +171,5 @@ describe.skipIf(fixture.skip)('mutations of one account waiting together', () =>
     const { probes, outcomes, audit } = await waitingTogether(['apply', 'apply']);
     expect(outcomes).toEqual(probes.map((p) => ({ value: p.name })));
     expect(audit).toEqual([1, 1]);
-  }, 20_000);
+  });
 });
