@@ -145,4 +145,12 @@ describe.each([
     expect(seen).toEqual(DEMO_ACCOUNTS.find((a) => a.id === 'acct_demo_zendesk')!.users.map((u) => u.id).sort());
     expect(new Set(seen).size).toBe(seen.length);
   });
+
+  it.skipIf(skip)("reads a user's roles and permissions only within the user's own account", async () => {
+    expect(await db.users.grants('acct_demo_goto', 'usr_demo_goto_manager')).toEqual({ roles: ['member'], permissions: ['manage_users'] });
+    expect(await db.users.grants('acct_demo_zendesk', 'usr_demo_zendesk_owner')).toEqual({ roles: ['owner', 'admin'], permissions: [] });
+    expect(await db.users.grants('acct_demo_zendesk', 'usr_demo_goto_admin')).toBeNull();
+    expect(await db.users.grants('acct_nowhere', 'usr_demo_goto_admin')).toBeNull();
+    expect(await db.users.grants('acct_demo_goto', 'usr_nobody')).toBeNull();
+  });
 });

@@ -2,7 +2,7 @@ import { dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
-import { getAccount, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
+import { getAccount, getUserGrants, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
 import { outboxBacklog, relayShardsBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
 import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
@@ -104,6 +104,8 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     users: {
       list: (accountId: string, page: { pageSize: number; pageToken?: string }) => read((e) => listUsers(e, accountId, page)),
+      /** The roles and permissions of the account's user `userId`, or null: what authentication needs of a user record. */
+      grants: (accountId: string, userId: string) => read((e) => getUserGrants(e, accountId, userId)),
     },
     /** Runs `work` in one transaction, or as one mutation of an account's lane (see createTransactionRunner). */
     transaction,

@@ -62,6 +62,16 @@ export async function listQueues(em: Em, accountId: string, filter: { kind?: Que
     .filter((q) => !filter.memberUserId || q.members.some((m) => m.userId === filter.memberUserId));
 }
 
+/**
+ * What the user `userId` of `accountId` may do, by their record: roles and permissions alone, read
+ * by primary key on every authentication the cache does not answer. Null when the account has no
+ * such user (whether or not the account or the user exist elsewhere).
+ */
+export async function getUserGrants(em: Em, accountId: string, userId: string): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null> {
+  const u = await em.findOne(User, { id: userId, account: accountId }, { fields: ['roles', 'permissions'] });
+  return u ? { roles: u.roles, permissions: u.permissions } : null;
+}
+
 /** Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. */
 export async function listUsers(em: Em, accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }> {
   checkPageSize(page.pageSize);
