@@ -106,8 +106,8 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   },
   {
     kind: 'number operator on a string',
-    edit: (c) => c.edit(QUEUES, (r) => void conditionsOf(r).all.push({ fact: 'request', path: '$.role', operator: 'greaterThan', value: 0 })),
-    problems: [`${QUEUES}: /rule/conditions/all/2/operator: greaterThan compares numbers but request.role is a string`],
+    edit: (c) => c.edit(START, (r) => void conditionsOf(r).all.push({ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 })),
+    problems: [`${START}: /rule/conditions/all/4/operator: greaterThan compares numbers but user.id is a string`],
   },
   {
     kind: 'unknown placeholder path',
@@ -128,6 +128,11 @@ export const BROKEN_EDITS: BrokenEdit[] = [
     kind: 'case facts with a typo',
     edit: (c) => c.edit('who-may-act/zendesk-purchase-owner-only.cases.json', (f) => void ((f.cases as Json[])[0]!.facts = { account: { stlye: 'zendesk' } })),
     problems: ['who-may-act/zendesk-purchase-owner-only.cases.json: /cases/0/facts/account/stlye: "stlye" is not in the fact catalogue: did you mean "style"?'],
+  },
+  {
+    kind: 'who-may-act rule that reads the account\'s data',
+    edit: (c) => c.edit(QUEUES, (r) => void conditionsOf(r).all.push({ fact: 'user', path: '$.queueMembershipCount', operator: 'greaterThan', value: 0 })),
+    problems: [`${QUEUES}: /rule/conditions/all/2/fact: who-may-act rules decide before the account's data is read: they may use only the actor, account, params facts, not "user"`],
   },
   {
     kind: 'broken cases file',

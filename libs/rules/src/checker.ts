@@ -6,11 +6,11 @@ import ruleSchema from '../schema/rule.schema.json' with { type: 'json' };
 import { FACTS, factShape, factsFor, isKnownOperator, requiredFacts } from './catalogue.js';
 import { checkContradictions } from './contradictions.js';
 import { DATA_SCHEMAS } from './data-schemas.js';
-import { DECISION_POINTS, isDecisionPoint, type DecisionPoint } from './decision-points.js';
+import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, DECISION_POINTS, familyOf, isDecisionPoint, type DecisionPoint } from './decision-points.js';
 import { closest, conformance } from './fact-shapes.js';
 import { checkFactUse } from './fact-use.js';
 import { lookup, placeholders } from './render.js';
-import { walkConditions, type LoadedRule, type RuleFile, type RuleProblem } from './rule-file.js';
+import { factReference, walkConditions, type LoadedRule, type RuleFile, type RuleProblem } from './rule-file.js';
 
 /** Everything read from a policies directory, and what is wrong with it. */
 export interface PolicySources {
@@ -213,8 +213,35 @@ function checkRule(file: string, json: unknown, seenIds: Map<string, string>): R
       if (!known(root)) problems.push({ file, path, problem: `placeholder {{${placeholder}}} names ${unknownFact(root, rule, forEach)}` });
     }
   }
+  problems.push(...authorizationProblems(file, rule));
   if (!isCalendarDate(rule.effectiveDate)) problems.push({ file, path: '/effectiveDate', problem: `"${rule.effectiveDate}" is not a calendar date (YYYY-MM-DD)` });
   if (rule.severity === 'info' && !rule.effects?.length) problems.push({ file, path: '/effects', problem: 'an info rule must declare at least one effect' });
+  return problems;
+}
+
+/**
+ * Who-may-act rules are decided before the service reads the account's data (RuleSet.authorize),
+ * so they may read only the caller, the account and params, and are never per product.
+ */
+function authorizationProblems(file: string, rule: RuleFile): RuleProblem[] {
+  if (familyOf(rule.id) !== AUTHORIZATION_FAMILY) return [];
+  const problems: RuleProblem[] = [];
+  // A fact the point does not provide is reported as such (unknownFact), not here as well.
+  const provided = (fact: string) => rule.decisionPoints.every((point) => factsFor(point, Boolean(rule.forEach)).includes(fact));
+  const allowed = (fact: string) => (AUTHORIZATION_FACTS as readonly string[]).includes(fact) || !provided(fact);
+  const why = `${AUTHORIZATION_FAMILY} rules decide before the account's data is read: they may use only the ${AUTHORIZATION_FACTS.join(', ')} facts`;
+  if (rule.forEach) problems.push({ file, path: '/forEach', problem: `${why}, never per product` });
+  walkConditions(rule.rule.conditions, '/rule/conditions', (node, path) => {
+    if (node.fact !== undefined && !allowed(node.fact)) problems.push({ file, path: `${path}/fact`, problem: `${why}, not "${node.fact}"` });
+    const ref = factReference(node.value);
+    if (ref && !allowed(ref.fact)) problems.push({ file, path: `${path}/value/fact`, problem: `${why}, not "${ref.fact}"` });
+  });
+  for (const [path, template] of templatesOf(rule)) {
+    for (const placeholder of placeholders(template)) {
+      const root = placeholder.split('.')[0]!;
+      if (!allowed(root)) problems.push({ file, path, problem: `${why}, not "${root}" ({{${placeholder}}})` });
+    }
+  }
   return problems;
 }
 

@@ -24,7 +24,7 @@ const problemsAfter = async (edit: (c: typeof copy) => void) => {
 /** Replaces a rule's conditions with these. */
 const withConditions = (file: string, all: Json[]) => (c: typeof copy) => c.edit(file, (r) => void ((r.rule as Json).conditions = { all }));
 const GOTO = 'who-may-act/goto-purchase-requires-super-admin-and-card.rule.json';
-const LEGACY = 'who-may-act/legacy-plan-no-self-service.rule.json';
+const PARITY = 'suite-parity/same-seat-count.rule.json';
 const NOTICE = 'seat-limits/last-seat-notice.rule.json';
 const DOWNGRADE = 'seat-limits/downgrade-on-reduction-below-usage.rule.json';
 
@@ -40,8 +40,8 @@ describe('condition paths', () => {
   });
 
   it('names the decision point that lacks a path the others have', async () => {
-    const problems = await problemsAfter(withConditions(LEGACY, [{ fact: 'request', path: '$.newTotal', operator: 'lessThan', value: 1 }]));
-    expect(problems).toEqual([`${LEGACY}: /rule/conditions/all/0/path: unknown path "$.newTotal" in fact "request" (known: $.productId, $.quantity) (at decision point purchase_seats)`]);
+    const problems = await problemsAfter(withConditions(PARITY, [{ fact: 'request', path: '$.newTotal', operator: 'lessThan', value: 1 }]));
+    expect(problems).toEqual([`${PARITY}: /rule/conditions/all/0/path: unknown path "$.newTotal" in fact "request" (known: $.productId, $.quantity) (at decision point purchase_seats)`]);
   });
 
   it('refuses a field of list elements named without [*], and [*] on a value that is not a list', async () => {

@@ -37,6 +37,23 @@ describe('decide', () => {
     expect(trace.conditions[0]).toMatchObject({ fact: 'actor', path: '$.roles', operator: 'containsNone', value: ['super_admin', 'admin'], factValue: ['member'], result: true });
   });
 
+  it('authorizes from the actor and account alone, with the who-may-act rules of the point only', async () => {
+    const { actor, account } = factsFor('assign');
+    const member = await ruleSet.authorize('assign', { actor: { ...(actor as object), roles: ['member'], permissions: [] }, account });
+    expect(member.allowed).toBe(false);
+    expect(member.violations.map((v) => v.ruleId)).toEqual(['who-may-act.assign-and-unassign']);
+    expect(new Set(member.trace.map((t) => t.ruleId.split('.')[0]))).toEqual(new Set(['who-may-act']));
+    expect((await ruleSet.authorize('assign', { actor, account })).allowed).toBe(true);
+    await expect(ruleSet.authorize('assign', { actor, account: undefined })).rejects.toThrow('authorizing at assign needs facts: account');
+  });
+
+  it('once authorized, decides without asking the who-may-act rules again', async () => {
+    const facts = factsFor('assign', { actor: { roles: ['member'] }, products: [{ availableAfter: -1 }] });
+    const decision = await ruleSet.decide('assign', facts, { authorized: true });
+    expect(decision.violations.map((v) => v.ruleId)).toEqual(['seat-limits.no-assignment-beyond-purchased']);
+    expect(decision.trace.some((t) => t.ruleId.startsWith('who-may-act.'))).toBe(false);
+  });
+
   it('refuses an unknown decision point and missing facts precisely', async () => {
     await expect(ruleSet.decide('buy', {})).rejects.toThrow(new FactsError('unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, request_seats_from_sales, reduce_seats, queue_membership)'));
     await expect(ruleSet.decide('assign', { actor: {} })).rejects.toThrow('decision point assign needs facts: account, request, products, user');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Engine, type RuleResult } from './engine.js';
 import { requiredFacts } from './catalogue.js';
-import { DECISION_POINTS, isDecisionPoint, type DecisionPoint } from './decision-points.js';
+import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, DECISION_POINTS, familyOf, isDecisionPoint, type DecisionPoint } from './decision-points.js';
 import { selectDowngrades, type DowngradeOrder, type SeatHolder } from './downgrade.js';
 import { addCustomOperators } from './operators.js';
 import { lookup, placeholders, renderTemplate } from './render.js';
@@ -67,6 +67,8 @@ export interface Decision {
 export interface DecideOptions {
   /** Rules whose effectiveDate is after this day are ignored; defaults to now. */
   now?: Date;
+  /** The caller was authorized at this point already (`authorize`): the who-may-act rules are not asked again. */
+  authorized?: boolean;
 }
 
 /** The caller's mistake: an unknown decision point, or facts the rules of the point need are missing. */
@@ -123,12 +125,27 @@ interface PointEngines {
   reads: FactPath[];
 }
 
+function pointEngines(rules: LoadedRule[]): PointEngines {
+  return {
+    plain: new EnginePool(rules.filter((r) => r.forEach !== 'products')),
+    perProduct: new EnginePool(rules.filter((r) => r.forEach === 'products')),
+    reads: factReads(rules),
+  };
+}
+
+/** A point's rules three ways: all of them, the who-may-act rules alone, and all but those. */
+interface PointStages {
+  all: PointEngines;
+  authorization: PointEngines;
+  afterAuthorization: PointEngines;
+}
+
 /** A checked, immutable set of rules with an engine per decision point built once. */
 export class RuleSet {
   readonly version: string;
   readonly rules: readonly LoadedRule[];
   readonly params: Readonly<Record<string, unknown>>;
-  private readonly engines = new Map<DecisionPoint, PointEngines>();
+  private readonly engines = new Map<DecisionPoint, PointStages>();
 
   constructor(rules: LoadedRule[], params: Record<string, unknown>, contents: { file: string; text: string }[]) {
     this.rules = rules;
@@ -136,12 +153,25 @@ export class RuleSet {
     this.version = contentVersion(contents);
     for (const point of DECISION_POINTS) {
       const mine = rules.filter((r) => r.decisionPoints.includes(point));
+      const authorizes = (r: LoadedRule) => familyOf(r.id) === AUTHORIZATION_FAMILY;
       this.engines.set(point, {
-        plain: new EnginePool(mine.filter((r) => r.forEach !== 'products')),
-        perProduct: new EnginePool(mine.filter((r) => r.forEach === 'products')),
-        reads: factReads(mine),
+        all: pointEngines(mine),
+        authorization: pointEngines(mine.filter(authorizes)),
+        afterAuthorization: pointEngines(mine.filter((r) => !authorizes(r))),
       });
     }
+  }
+
+  /**
+   * The who-may-act rules of `point` alone, from the `actor` and `account` facts: may this caller
+   * attempt the change at all? Asked before anything else of the account is read. A decision that
+   * allows is followed by `decide(point, facts, { authorized: true })`, which leaves these rules out.
+   */
+  async authorize(point: string, facts: { actor: unknown; account: unknown }, options: DecideOptions = {}): Promise<Decision> {
+    if (!isDecisionPoint(point)) throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
+    const missing = AUTHORIZATION_FACTS.filter((name) => name !== 'params' && facts[name] === undefined);
+    if (missing.length > 0) throw new FactsError(`authorizing at ${point} needs facts: ${missing.join(', ')}`, missing);
+    return this.evaluate(point, { actor: facts.actor, account: facts.account }, this.engines.get(point)!.authorization, options);
   }
 
   async decide(point: string, facts: Record<string, unknown>, options: DecideOptions = {}): Promise<Decision> {
@@ -152,7 +182,12 @@ export class RuleSet {
     if (facts.products !== undefined && !(Array.isArray(products) && products.every((p) => typeof p === 'object' && p !== null))) {
       throw new FactsError('fact "products" must be a list of objects', ['products']);
     }
-    const engines = this.engines.get(point)!;
+    const stages = this.engines.get(point)!;
+    return this.evaluate(point, facts, options.authorized ? stages.afterAuthorization : stages.all, options);
+  }
+
+  private async evaluate(point: DecisionPoint, facts: Record<string, unknown>, engines: PointEngines, options: DecideOptions): Promise<Decision> {
+    const products = facts.products;
     const missingValues = missingReads(engines.reads, facts);
     if (missingValues.length > 0) {
       throw new FactsError(`decision point ${point} needs fact values: ${missingValues.join(', ')}`, missingValues);
