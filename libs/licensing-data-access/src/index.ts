@@ -5,6 +5,7 @@ export { parseCatalog, readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-f
 export type { CatalogFile } from './catalog-file.js';
 export { DEMO_ACCOUNTS } from './seed.js';
 export { newId } from './ids.js';
+export { FIELD_LIMITS } from './field-limits.js';
 export { LicensingTx } from './licensing-tx.js';
 export type { PrefetchWanted } from './tx-prefetch.js';
 export type { AssignmentRecord, AuditInput, OutboxInput, SubscriptionRecord, IdempotencyHit, SalesOrderRecord, QueueRecord, MembershipRecord, PhoneConfigurationRecord } from './licensing-tx.js';

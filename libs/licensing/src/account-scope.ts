@@ -1,4 +1,7 @@
-import type { Principal } from '@acme/auth';
+import type { DescMethod } from '@bufbuild/protobuf';
+import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
+import type { Identity, Principal } from '@acme/auth';
+import type { ServiceDescriptor, ServiceHandlers } from '@acme/grpc';
 import { AppError } from '@acme/util';
 
 const ACCOUNT_ID = /^acct_[A-Za-z0-9_]{1,60}$/;
@@ -23,4 +26,46 @@ export function resolveAccountId(principal: Principal, requested: string, field 
     });
   }
   return principal.accountId;
+}
+
+/** Scopes that let a service read account data; `licenses:write` implies reading. */
+export const READ_SCOPES: readonly string[] = ['licenses:read', 'licenses:write'];
+
+/**
+ * Whether an RPC reads an account's data: every `Get…` and `List…` of the service (the API's
+ * standard reads) but `ListProducts`, the catalog, which is the same for every caller and names no
+ * account. A new read follows the naming and is covered without a change here.
+ */
+export function readsAccountData(method: Pick<DescMethod, 'name'>): boolean {
+  return /^(Get|List)[A-Z]/.test(method.name) && method.name !== 'ListProducts';
+}
+
+/**
+ * Refuses a read by a service identity that holds no read scope. Users read their own account (a
+ * user token is confined to it); a service, with an `acct` claim or without one, reads only with
+ * `licenses:read` or `licenses:write`. Writes are not checked here: the rules decide them, and a
+ * service needs the scope of each (e.g. `sales_orders:complete`).
+ */
+export function checkReadScope(caller: Identity): void {
+  if (caller.kind !== 'service' || caller.scopes.some((scope) => READ_SCOPES.includes(scope))) return;
+  throw new AppError('permission_denied', `a service reads account data only with the ${READ_SCOPES.join(' or ')} scope`, {
+    reason: 'PERMISSION_DENIED',
+    metadata: { required_scope: READ_SCOPES[0]! },
+  });
+}
+
+/**
+ * The service's handlers, each read of account data (`readsAccountData`) first checking the read
+ * scope: the one place reads are scoped, before the handler validates or reads anything.
+ */
+export function requireReadScope<S extends GenServiceMethods, P extends Identity>(descriptor: ServiceDescriptor<S>, handlers: ServiceHandlers<NoInfer<S>, P>): ServiceHandlers<S, P> {
+  const guarded: Record<string, unknown> = { ...handlers };
+  for (const method of descriptor.methods.filter(readsAccountData)) {
+    const handler = (handlers as Record<string, (request: object, context: { principal: P }) => Promise<unknown>>)[method.localName]!;
+    guarded[method.localName] = async (request: object, context: { principal: P }) => {
+      checkReadScope(context.principal);
+      return handler(request, context);
+    };
+  }
+  return guarded as ServiceHandlers<S, P>;
 }

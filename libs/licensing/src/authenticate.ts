@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
-import { createTokenVerifier, type Principal } from '@acme/auth';
+import { createTokenVerifier, type Identity, type Principal } from '@acme/auth';
 import type { Metadata } from '@acme/grpc';
 import { AppError } from '@acme/util';
+import type { AccountReadCache } from './reads/account-read-cache.js';
 
 /** Reads a JWKS file with a precise error, so a bad deployment fails at start, not on first call. */
 export function readJwksFile(path: string): JSONWebKeySet {
@@ -20,12 +21,93 @@ export function readJwksFile(path: string): JSONWebKeySet {
   return parsed as JSONWebKeySet;
 }
 
-export function bearerAuthenticator(options: { jwks: JSONWebKeySet; issuer: string; audience: string }) {
+/** What authentication needs of the service's user records. */
+export interface UserGrantsStore {
+  /** The roles and permissions of the account's user `userId`; null when the account has no such user. */
+  grants(accountId: string, userId: string): Promise<{ roles: readonly string[]; permissions: readonly string[] } | null>;
+}
+
+export interface BearerAuthenticatorOptions {
+  jwks: JSONWebKeySet;
+  issuer: string;
+  audience: string;
+  /** The service's user records: authoritative for what a user may do. */
+  users: UserGrantsStore;
+  /**
+   * Keeps each user's grants until their account changes (any commit to it, this instance's or
+   * another's through the change feed, drops them). Without it every call reads the record.
+   */
+  cache?: AccountReadCache;
+}
+
+type Grants = { readonly roles: readonly string[]; readonly permissions: readonly string[] };
+const NONE: readonly string[] = Object.freeze([]);
+
+/** Why the user record of an admitted caller could not be read; see `failWhereRecordsFailed`. */
+const RECORD_FAILURE = Symbol('user record lookup failed');
+
+/**
+ * The caller of each call, established before its request is read (the gRPC server runs this in
+ * its call gate): the token says who the caller is, the service's records what they may do.
+ *
+ * - A user token's subject must be a user of the token's account: the roles and permissions are
+ *   that user record's. Otherwise UNAUTHENTICATED, the same whether the account exists or not.
+ * - A service has no record: no roles or permissions, the scopes of its token.
+ *
+ * A record that cannot be read (the database is down) is not the caller's fault: the call is
+ * admitted with a principal that carries the failure, and `failWhereRecordsFailed` makes its
+ * handler fail with it, so that it is answered and logged as any other INTERNAL or UNAVAILABLE
+ * (the gate answers refusals, which anyone can cause, and logs them only at debug).
+ */
+export function bearerAuthenticator(options: BearerAuthenticatorOptions) {
   const verify = createTokenVerifier(options);
+  const { users, cache } = options;
+  const load = async (accountId: string, userId: string): Promise<Grants | null> => {
+    const record = await users.grants(accountId, userId);
+    return record ? Object.freeze({ roles: Object.freeze([...record.roles]), permissions: Object.freeze([...record.permissions]) }) : null;
+  };
+  const weigh = (grants: Grants | null) => 64 + (grants ? [...grants.roles, ...grants.permissions].reduce((sum, name) => sum + name.length + 2, 0) : 0);
+  const grantsOf = (accountId: string, userId: string): Promise<Grants | null> =>
+    cache ? cache.get(accountId, `grants:${userId}`, () => load(accountId, userId), weigh) : load(accountId, userId);
+  const services = new WeakMap<Identity, Principal>();
+
   return async (metadata: Metadata): Promise<Principal> => {
     const values = metadata.get('authorization');
     if (values.length > 1) throw new AppError('unauthenticated', 'send exactly one authorization header', { reason: 'UNAUTHENTICATED' });
     const header = values[0];
-    return verify(typeof header === 'string' ? header : undefined);
+    const identity = await verify(typeof header === 'string' ? header : undefined);
+    if (identity.kind === 'service') {
+      // The verifier hands out the same frozen identity for a token until it expires.
+      let principal = services.get(identity);
+      if (!principal) services.set(identity, (principal = Object.freeze({ ...identity, roles: NONE, permissions: NONE })));
+      return principal;
+    }
+    // The verifier refuses user tokens without an account.
+    const accountId = identity.accountId!;
+    let grants: Grants | null;
+    try {
+      grants = await grantsOf(accountId, identity.subject);
+    } catch (error) {
+      return Object.freeze({ ...identity, roles: NONE, permissions: NONE, [RECORD_FAILURE]: error });
+    }
+    if (!grants) {
+      throw new AppError('unauthenticated', `token subject ${identity.subject} is not a user of account ${accountId}`, { reason: 'UNAUTHENTICATED' });
+    }
+    return Object.freeze({ ...identity, roles: grants.roles, permissions: grants.permissions });
   };
+}
+
+/**
+ * Handlers that first fail with the error of a caller whose user record could not be read (see
+ * `bearerAuthenticator`): such a caller has no roles, and is not let through to any handler.
+ */
+export function failWhereRecordsFailed<H extends object>(handlers: H): H {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, handler] of Object.entries(handlers) as [string, (request: unknown, context: { principal: object }) => Promise<unknown>][]) {
+    guarded[name] = async (request: unknown, context: { principal: object }) => {
+      if (RECORD_FAILURE in context.principal) throw (context.principal as { [RECORD_FAILURE]: unknown })[RECORD_FAILURE];
+      return handler(request, context);
+    };
+  }
+  return guarded as H;
 }

@@ -7,7 +7,8 @@ import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messagin
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { watchRules } from '@acme/rules';
 import { startMetricsServer, type Logger, type MetricsServer } from '@acme/util';
-import { bearerAuthenticator } from './authenticate.js';
+import { bearerAuthenticator, failWhereRecordsFailed } from './authenticate.js';
+import { requireReadScope } from './account-scope.js';
 import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
 import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
@@ -71,9 +72,11 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     const server = new GrpcServer({ logger, ...grpcServerLimits(config), registry });
     server.addService({
       descriptor: LicensingService,
-      authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+      // The token says who calls; the user records what a user may do (cached until the account changes).
+      authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, users: database.users, cache: reads.cache }),
       // No request text may carry U+0000 (PostgreSQL cannot store it): refused before any handler reads it.
-      handlers: refuseNulCharacters(LicensingService, {
+      // Reads of account data need licenses:read (or :write) for services (account-scope.ts).
+      handlers: failWhereRecordsFailed(requireReadScope(LicensingService, refuseNulCharacters(LicensingService, {
         ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
         ...createReadHandlers(database, reads.cache),
         ...createAssignmentHandlers(mutationDeps),
@@ -81,7 +84,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         ...createSeatHandlers(mutationDeps),
         ...createSalesHandlers(mutationDeps),
         ...createQueueHandlers(mutationDeps),
-      }),
+      }))),
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     const events = startOutboxRelay(options, database);

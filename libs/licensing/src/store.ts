@@ -28,5 +28,7 @@ export interface LicensingStore {
   };
   users: {
     list(accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
+    /** The roles and permissions of the account's user `userId`, or null (authentication). */
+    grants(accountId: string, userId: string): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null>;
   };
 }

@@ -5,6 +5,7 @@ import { Migration20261123030000PhoneConfiguration } from './20261123030000-phon
 import { Migration20261125000000OutboxRelayShard } from './20261125000000-outbox-relay-shard.js';
 import { Migration20261125010000PrefetchFunction } from './20261125010000-prefetch-function.js';
 import { Migration20261204000000SeatShortageFunction } from './20261204000000-seat-shortage-function.js';
+import { Migration20261206000000IdempotencyKeyPerCaller } from './20261206000000-idempotency-key-per-caller.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261125000000OutboxRelayShard', class: Migration20261125000000OutboxRelayShard },
   { name: 'Migration20261125010000PrefetchFunction', class: Migration20261125010000PrefetchFunction },
   { name: 'Migration20261204000000SeatShortageFunction', class: Migration20261204000000SeatShortageFunction },
+  { name: 'Migration20261206000000IdempotencyKeyPerCaller', class: Migration20261206000000IdempotencyKeyPerCaller },
 ];

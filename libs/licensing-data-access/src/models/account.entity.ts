@@ -1,17 +1,18 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /** A customer account (`acct_…`). */
 export const AccountSchema = defineEntity({
   name: 'Account',
   tableName: 'account',
   properties: {
-    id: p.string().length(64).primary(),
-    name: p.string().length(200),
+    id: p.string().length(FIELD_LIMITS.id).primary(),
+    name: p.string().length(FIELD_LIMITS.name),
     kind: p.enum(['self_service', 'sales_managed'] as const),
     style: p.enum(['goto', 'zendesk'] as const),
     legacyPlan: p.boolean().default(false),
     cardOnFile: p.boolean().default(false),
-    ownerUserId: p.string().length(64).nullable(),
+    ownerUserId: p.string().length(FIELD_LIMITS.id).nullable(),
     createdAt: p.datetime(),
     /** Last per-account event sequence handed out; bumped under the row lock, so events are gap-free and ordered. */
     eventSequence: p.integer().default(0),

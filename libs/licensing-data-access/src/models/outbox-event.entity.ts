@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from './account.entity.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /**
  * An event written in the same transaction as the change it describes; the relay publishes
@@ -14,7 +15,7 @@ export const OutboxEventSchema = defineEntity({
   uniques: [{ name: 'outbox_event_account_sequence_uq', properties: ['account', 'sequence'] }],
   indexes: [{ name: 'outbox_event_unpublished_idx', properties: ['publishedAt', 'relayShard', 'account', 'sequence'] }],
   properties: {
-    id: p.string().length(64).primary(),
+    id: p.string().length(FIELD_LIMITS.id).primary(),
     account: () => p.manyToOne(Account),
     sequence: p.integer(),
     relayShard: p.smallint(),

@@ -1,6 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from './account.entity.js';
 import { User } from './user.entity.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /**
  * A user's GoTo Connect phone configuration. When the license is removed it is kept until
@@ -11,10 +12,10 @@ export const PhoneConfigurationSchema = defineEntity({
   tableName: 'phone_configuration',
   indexes: [{ name: 'phone_configuration_retained_until_idx', properties: ['retainedUntil'] }],
   properties: {
-    id: p.string().length(64).primary(),
+    id: p.string().length(FIELD_LIMITS.id).primary(),
     account: () => p.manyToOne(Account),
     user: () => p.oneToOne(User).owner().unique('phone_configuration_user_uq'),
-    productId: p.string().length(64),
+    productId: p.string().length(FIELD_LIMITS.id),
     settings: p.json<Record<string, boolean>>(),
     retainedUntil: p.datetime().nullable(),
   },

@@ -1,13 +1,14 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Suite } from './suite.entity.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /** A product sold in seats; rows come from catalog/catalog.json. */
 export const ProductSchema = defineEntity({
   name: 'Product',
   tableName: 'product',
   properties: {
-    id: p.string().length(64).primary(),
-    name: p.string().length(200),
+    id: p.string().length(FIELD_LIMITS.id).primary(),
+    name: p.string().length(FIELD_LIMITS.name),
     vendor: p.enum(['goto', 'zendesk'] as const),
     features: p.json<string[]>(),
     suite: () => p.manyToOne(Suite).nullable(),

@@ -1,6 +1,7 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from './account.entity.js';
 import { Product } from './product.entity.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /**
  * Seats of one product in one account (`sub_…`). `assignedSeats` is a counter kept in the same
@@ -11,7 +12,7 @@ export const SubscriptionSchema = defineEntity({
   tableName: 'subscription',
   uniques: [{ name: 'subscription_account_product_uq', properties: ['account', 'product'] }],
   properties: {
-    id: p.string().length(64).primary(),
+    id: p.string().length(FIELD_LIMITS.id).primary(),
     account: () => p.manyToOne(Account),
     product: () => p.manyToOne(Product),
     purchasedSeats: p.integer(),

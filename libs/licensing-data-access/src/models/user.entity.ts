@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Account } from './account.entity.js';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /** A person in an account (`usr_…`). */
 export const UserSchema = defineEntity({
@@ -7,10 +8,10 @@ export const UserSchema = defineEntity({
   tableName: 'app_user',
   uniques: [{ name: 'app_user_account_email_uq', properties: ['account', 'email'] }],
   properties: {
-    id: p.string().length(64).primary(),
+    id: p.string().length(FIELD_LIMITS.id).primary(),
     account: () => p.manyToOne(Account),
-    email: p.string().length(320),
-    displayName: p.string().length(200),
+    email: p.string().length(FIELD_LIMITS.email),
+    displayName: p.string().length(FIELD_LIMITS.name),
     roles: p.json<string[]>(),
     permissions: p.json<string[]>(),
     createdAt: p.datetime(),

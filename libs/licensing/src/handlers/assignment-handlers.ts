@@ -36,12 +36,10 @@ export function checkProductList(problems: RequestProblems, field: string, produ
   });
 }
 
-export async function loadAccountAndUser(tx: LicensingTx, accountId: string, userId: string) {
-  const account = await tx.account(accountId);
-  if (!account) throw AppError.notFound('account', accountId);
+export async function loadUser(tx: LicensingTx, accountId: string, userId: string) {
   const user = await tx.user(accountId, userId);
   if (!user) throw AppError.notFound('user', userId);
-  return { account, user };
+  return user;
 }
 
 /** AssignLicenses and UnassignLicenses: all or nothing, decided by the rules, audited, with outbox events. */
@@ -53,9 +51,9 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
       checkProductList(problems, 'products', request.products.map((p) => p.productId));
       const prefetch = { userId: request.userId, productIds: request.products.map((p) => p.productId) };
-      const spec = { method: 'AssignLicenses', requestSchema: AssignLicensesRequestSchema, responseSchema: AssignLicensesResponseSchema, request, principal, problems, prefetch };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
+      const spec = { method: 'AssignLicenses', requestSchema: AssignLicensesRequestSchema, responseSchema: AssignLicensesResponseSchema, request, principal, problems, prefetch, authorizeAt: 'assign' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
+        const user = await loadUser(tx, accountId, request.userId);
         const held = await tx.assignmentsOfUser(user.id);
         const { created, decision } = await grantProducts(
           { deps, tx, principal, account, user, held, point: 'assign', field: 'products', requestId, now, notifyUser: request.notifyUser },
@@ -72,9 +70,9 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
       checkProductList(problems, 'product_ids', request.productIds);
       const prefetch = { userId: request.userId, productIds: request.productIds };
-      const spec = { method: 'UnassignLicenses', requestSchema: UnassignLicensesRequestSchema, responseSchema: UnassignLicensesResponseSchema, request, principal, problems, prefetch };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
+      const spec = { method: 'UnassignLicenses', requestSchema: UnassignLicensesRequestSchema, responseSchema: UnassignLicensesResponseSchema, request, principal, problems, prefetch, authorizeAt: 'unassign' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
+        const user = await loadUser(tx, accountId, request.userId);
         const held = await tx.assignmentsOfUser(user.id);
         const removing = new RequestProblems();
         request.productIds.forEach((id, i) => {
@@ -88,7 +86,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           request: { productIds: request.productIds },
           products: request.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1)),
           user: userFacts(user, held, await queueCounts(tx, accountId, user.id), await phoneFacts(tx, user.id, now)),
-        });
+        }, { authorized: true });
         if (!decision.allowed) throw decisionError(decision, accountId);
 
         const removed = request.productIds.map((id) => held.find((a) => a.productId === id)!);
@@ -119,9 +117,9 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
     async updateFeatures(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr').slug('product_id', request.productId);
       if (Object.keys(request.features).length === 0) problems.add('features', 'name at least one feature to change');
-      const spec = { method: 'UpdateFeatures', requestSchema: UpdateFeaturesRequestSchema, responseSchema: UpdateFeaturesResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
+      const spec = { method: 'UpdateFeatures', requestSchema: UpdateFeaturesRequestSchema, responseSchema: UpdateFeaturesResponseSchema, request, principal, problems, prefetch: { userId: request.userId }, authorizeAt: 'set_features' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
+        const user = await loadUser(tx, accountId, request.userId);
         const held = await tx.assignmentsOfUser(user.id);
         const assignment = held.find((a) => a.productId === request.productId);
         if (!assignment) throw AppError.invalidArgument([{ field: 'product_id', description: `${user.id} does not hold ${request.productId}` }]);
@@ -136,7 +134,7 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
           request: { productId: product!.id, features: Object.keys(request.features) },
           products: [seatFacts(product!.id, product!.suiteId, subscriptions[0], 0)],
           user: userFacts(user, held, await queueCounts(tx, accountId, user.id), await phoneFacts(tx, user.id, now)),
-        });
+        }, { authorized: true });
         if (!decision.allowed) throw decisionError(decision, accountId);
         const after = { ...assignment.features, ...request.features };
         await tx.updateAssignmentFeatures(assignment.id, after);

@@ -26,7 +26,7 @@ import { decisionError, decisionSummary } from '../mutations/decision-outcome.js
 import { userFacts } from '../mutations/grant-products.js';
 import { outboxEvents, type PayloadInit } from '../mutations/outbox-events.js';
 import { runMutation, type MutationDeps } from '../mutations/run-mutation.js';
-import { loadAccountAndUser } from './assignment-handlers.js';
+import { loadUser } from './assignment-handlers.js';
 import { RequestProblems } from './validation.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
@@ -56,7 +56,7 @@ async function decideMembership(deps: MutationDeps, principal: Principal, accoun
     ...actorFacts(principal, account),
     request: { change: c.change, queueKind: c.queueKind, role: c.role },
     user: userFacts({ id: c.userId }, [], { before: c.before, after: c.after }),
-  });
+  }, { authorized: true });
   if (!decision.allowed) throw decisionError(decision, account.id);
   return decision;
 }
@@ -82,10 +82,10 @@ async function billingPayloads(tx: LicensingTx, accountId: string, decision: Dec
 /** Contact-center queues: creation, membership as agent or supervisor, and removal everywhere at once. */
 export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQueue' | 'listQueues' | 'addQueueMember' | 'removeQueueMember' | 'removeUserFromAllQueues'> {
   const membershipFrame = async (tx: LicensingTx, accountId: string, queueId: string, userId: string) => {
-    const { account, user } = await loadAccountAndUser(tx, accountId, userId);
+    const user = await loadUser(tx, accountId, userId);
     const queue = await tx.queue(accountId, queueId);
     if (!queue) throw AppError.notFound('queue', queueId);
-    return { account, user, queue, memberships: await tx.membershipsOfUser(accountId, user.id) };
+    return { user, queue, memberships: await tx.membershipsOfUser(accountId, user.id) };
   };
 
   return {
@@ -94,11 +94,9 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
       const kind = KIND[request.kind];
       if (!kind) problems.add('kind', 'must be QUEUE_KIND_CALL, QUEUE_KIND_INBOUND or QUEUE_KIND_OUTBOUND');
       const name = request.name.trim();
-      if (name === '' || name.length > 200) problems.add('name', 'required, at most 200 characters');
-      const spec = { method: 'CreateQueue', requestSchema: CreateQueueRequestSchema, responseSchema: CreateQueueResponseSchema, request, principal, problems };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const account = await tx.account(accountId);
-        if (!account) throw AppError.notFound('account', accountId);
+      problems.text('name', request.name, 'name');
+      const spec = { method: 'CreateQueue', requestSchema: CreateQueueRequestSchema, responseSchema: CreateQueueResponseSchema, request, principal, problems, authorizeAt: 'queue_membership' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
         const decision = await decideMembership(deps, principal, account, { change: 'create_queue', queueKind: kind!, role: '', userId: '', before: 0, after: 0 });
         if (await tx.queueByName(accountId, kind!, name)) throw new AppError('already_exists', `a ${kind} queue named "${name}" already exists`, { reason: 'ALREADY_EXISTS' });
         const queue = tx.insertQueue({ accountId, kind: kind!, name, createdAt: now });
@@ -122,9 +120,9 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
       const problems = new RequestProblems().id('queue_id', request.queueId, 'q').id('user_id', request.userId, 'usr');
       const role = ROLE[request.role];
       if (!role) problems.add('role', 'must be QUEUE_ROLE_AGENT or QUEUE_ROLE_SUPERVISOR');
-      const spec = { method: 'AddQueueMember', requestSchema: AddQueueMemberRequestSchema, responseSchema: AddQueueMemberResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const { account, user, queue, memberships } = await membershipFrame(tx, accountId, request.queueId, request.userId);
+      const spec = { method: 'AddQueueMember', requestSchema: AddQueueMemberRequestSchema, responseSchema: AddQueueMemberResponseSchema, request, principal, problems, prefetch: { userId: request.userId }, authorizeAt: 'queue_membership' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
+        const { user, queue, memberships } = await membershipFrame(tx, accountId, request.queueId, request.userId);
         if (memberships.some((m) => m.queueId === queue.id)) throw new AppError('already_exists', `${user.id} is already in queue ${queue.id}`, { reason: 'ALREADY_EXISTS' });
         const decision = await decideMembership(deps, principal, account, { change: 'add', queueKind: queue.kind, role: role!, userId: user.id, before: memberships.length, after: memberships.length + 1 });
         await tx.insertMembership(accountId, { queueId: queue.id, userId: user.id, role: role! }, now);
@@ -136,9 +134,9 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
 
     async removeQueueMember(request, { principal, requestId }) {
       const problems = new RequestProblems().id('queue_id', request.queueId, 'q').id('user_id', request.userId, 'usr');
-      const spec = { method: 'RemoveQueueMember', requestSchema: RemoveQueueMemberRequestSchema, responseSchema: RemoveQueueMemberResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const { account, user, queue, memberships } = await membershipFrame(tx, accountId, request.queueId, request.userId);
+      const spec = { method: 'RemoveQueueMember', requestSchema: RemoveQueueMemberRequestSchema, responseSchema: RemoveQueueMemberResponseSchema, request, principal, problems, prefetch: { userId: request.userId }, authorizeAt: 'queue_membership' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
+        const { user, queue, memberships } = await membershipFrame(tx, accountId, request.queueId, request.userId);
         const membership = memberships.find((m) => m.queueId === queue.id);
         if (!membership) throw AppError.invalidArgument([{ field: 'user_id', description: `${user.id} is not in queue ${queue.id}` }]);
         const decision = await decideMembership(deps, principal, account, { change: 'remove', queueKind: queue.kind, role: membership.role, userId: user.id, before: memberships.length, after: memberships.length - 1 });
@@ -151,9 +149,9 @@ export function createQueueHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
 
     async removeUserFromAllQueues(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
-      const spec = { method: 'RemoveUserFromAllQueues', requestSchema: RemoveUserFromAllQueuesRequestSchema, responseSchema: RemoveUserFromAllQueuesResponseSchema, request, principal, problems, prefetch: { userId: request.userId } };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const { account, user } = await loadAccountAndUser(tx, accountId, request.userId);
+      const spec = { method: 'RemoveUserFromAllQueues', requestSchema: RemoveUserFromAllQueuesRequestSchema, responseSchema: RemoveUserFromAllQueuesResponseSchema, request, principal, problems, prefetch: { userId: request.userId }, authorizeAt: 'queue_membership' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
+        const user = await loadUser(tx, accountId, request.userId);
         const memberships = await tx.membershipsOfUser(accountId, user.id);
         const decision = await decideMembership(deps, principal, account, { change: 'remove_all', queueKind: '', role: '', userId: user.id, before: memberships.length, after: 0 });
         await tx.deleteMemberships(accountId, user.id);

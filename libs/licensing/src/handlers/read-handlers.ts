@@ -9,6 +9,7 @@ import {
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import { freezeEncoded, type ServiceHandlers } from '@acme/grpc';
+import { FIELD_LIMITS } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
 import type { LicensingStore } from '../store.js';
@@ -88,8 +89,8 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
 
     async listAuditEvents(request, { principal }) {
       const problems = new RequestProblems();
-      if (request.resourceId.length > 200) problems.add('resource_id', 'at most 200 characters');
-      if (request.actor.length > 200) problems.add('actor', 'at most 200 characters');
+      if (request.resourceId.length > FIELD_LIMITS.resourceId) problems.add('resource_id', `at most ${FIELD_LIMITS.resourceId} characters`);
+      if (request.actor.length > FIELD_LIMITS.actor) problems.add('actor', `at most ${FIELD_LIMITS.actor} characters`);
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);

@@ -12,7 +12,7 @@ import {
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { ServiceHandlers } from '@acme/grpc';
-import type { SalesOrderRecord } from '@acme/licensing-data-access';
+import { FIELD_LIMITS, type SalesOrderRecord } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import { actorFacts } from '../mutations/actor-facts.js';
 import { decisionError, decisionSummary } from '../mutations/decision-outcome.js';
@@ -40,11 +40,9 @@ export function createSalesHandlers(deps: MutationDeps): Pick<Handlers, 'request
     async requestSeatsFromSales(request, { principal, requestId }) {
       const problems = new RequestProblems().slug('product_id', request.productId);
       if (request.quantity < 1 || request.quantity > 10_000) problems.add('quantity', 'must be from 1 to 10000');
-      if (request.note.length > 1000) problems.add('note', 'at most 1000 characters');
-      const spec = { method: 'RequestSeatsFromSales', requestSchema: RequestSeatsFromSalesRequestSchema, responseSchema: RequestSeatsFromSalesResponseSchema, request, principal, problems };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const account = await tx.account(accountId);
-        if (!account) throw AppError.notFound('account', accountId);
+      if (request.note.length > FIELD_LIMITS.note) problems.add('note', `at most ${FIELD_LIMITS.note} characters`);
+      const spec = { method: 'RequestSeatsFromSales', requestSchema: RequestSeatsFromSalesRequestSchema, responseSchema: RequestSeatsFromSalesResponseSchema, request, principal, problems, authorizeAt: 'request_seats_from_sales' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
         const [product] = await tx.products([request.productId]);
         if (!product) throw AppError.invalidArgument([{ field: 'product_id', description: `unknown product ${request.productId}` }]);
         const [subscription] = await tx.subscriptions(accountId, [product.id]);
@@ -52,7 +50,7 @@ export function createSalesHandlers(deps: MutationDeps): Pick<Handlers, 'request
           ...actorFacts(principal, account),
           request: { productId: product.id, quantity: request.quantity },
           products: [{ ...seatFacts(product.id, product.suiteId, subscription, request.quantity), availableAfter: (subscription?.purchased ?? 0) - (subscription?.assigned ?? 0) }],
-        });
+        }, { authorized: true });
         if (!decision.allowed) throw decisionError(decision, accountId);
         const order = tx.insertSalesOrder({ accountId, productId: product.id, quantity: request.quantity, note: request.note, requestedBy: principal.subject, createdAt: now });
         tx.appendAudit([{ accountId, actor: principal.subject, action: 'sales_order.requested', resourceType: 'sales_order', resourceId: order.id, before: null, after: { productId: order.productId, quantity: order.quantity }, causationId: requestId, occurredAt: now }]);
@@ -68,7 +66,8 @@ export function createSalesHandlers(deps: MutationDeps): Pick<Handlers, 'request
       if (principal.kind !== 'service' || !principal.scopes.includes(COMPLETE_SALES_ORDERS_SCOPE)) {
         throw new AppError('permission_denied', `completing sales orders needs a service identity with the ${COMPLETE_SALES_ORDERS_SCOPE} scope`, { reason: 'PERMISSION_DENIED' });
       }
-      const spec = { method: 'CompleteSalesOrder', requestSchema: CompleteSalesOrderRequestSchema, responseSchema: CompleteSalesOrderResponseSchema, request, principal, problems };
+      // The scope was checked above, before the frame: no rule decides this yet.
+      const spec = { method: 'CompleteSalesOrder', requestSchema: CompleteSalesOrderRequestSchema, responseSchema: CompleteSalesOrderResponseSchema, request, principal, problems, authorizeAt: null };
       return runMutation(deps, spec, async (tx, accountId, now) => {
         const order = await tx.salesOrder(accountId, request.orderId);
         if (!order) throw AppError.notFound('sales_order', request.orderId);

@@ -46,10 +46,8 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
       const shown = request.expectedUnitPrice;
       if (!shown) problems.add('expected_unit_price', 'required: the unit price the buyer was shown');
       else if (!/^[A-Z]{3}$/.test(shown.currencyCode) || shown.amountMinor < 0n) problems.add('expected_unit_price', 'must be an ISO 4217 currency and a non-negative amount in minor units');
-      const spec = { method: 'PurchaseSeats', requestSchema: PurchaseSeatsRequestSchema, responseSchema: PurchaseSeatsResponseSchema, request, principal, problems };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const account = await tx.account(accountId);
-        if (!account) throw AppError.notFound('account', accountId);
+      const spec = { method: 'PurchaseSeats', requestSchema: PurchaseSeatsRequestSchema, responseSchema: PurchaseSeatsResponseSchema, request, principal, problems, authorizeAt: 'purchase_seats' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
         const { product, group } = await seatGroup(tx, request.productId);
         for (const p of group) await tx.ensureSubscription(accountId, p.id, p.unitPriceMinor, p.currency);
         const subscriptions = new Map((await tx.subscriptions(accountId, group.map((p) => p.id))).map((s) => [s.productId, s]));
@@ -71,7 +69,7 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
           request: { productId: product.id, quantity: request.quantity },
           products: facts,
           suite: { id: product.suiteId, seatCountsAfter: facts.map((f) => f.purchasedAfter) },
-        });
+        }, { authorized: true });
         if (!decision.allowed) throw decisionError(decision, accountId);
         for (const f of facts) await tx.setPurchasedSeats(accountId, f.id, f.purchasedAfter);
         tx.appendAudit(facts.map((f) => ({ accountId, actor: principal.subject, action: 'seats.purchased', resourceType: 'subscription', resourceId: f.id, before: { purchased: f.purchased }, after: { purchased: f.purchasedAfter }, causationId: requestId, occurredAt: now })));
@@ -103,10 +101,8 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
       const explicit = request.downgradeOrder === DowngradeOrder.EXPLICIT;
       if (!explicit && request.explicitUserIds.length > 0) problems.add('explicit_user_ids', 'only with DOWNGRADE_ORDER_EXPLICIT');
       request.explicitUserIds.forEach((id, i) => problems.id(`explicit_user_ids[${i}]`, id, 'usr'));
-      const spec = { method: 'ReduceSeats', requestSchema: ReduceSeatsRequestSchema, responseSchema: ReduceSeatsResponseSchema, request, principal, problems };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const account = await tx.account(accountId);
-        if (!account) throw AppError.notFound('account', accountId);
+      const spec = { method: 'ReduceSeats', requestSchema: ReduceSeatsRequestSchema, responseSchema: ReduceSeatsResponseSchema, request, principal, problems, authorizeAt: 'reduce_seats' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
         const { product, group } = await seatGroup(tx, request.productId);
         const subscriptions = new Map((await tx.subscriptions(accountId, group.map((p) => p.id))).map((s) => [s.productId, s]));
         const current = subscriptions.get(product.id);
@@ -128,7 +124,7 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
           request: { productId: product.id, newTotal: request.newTotal, downgradeOrder: ORDER_NAMES[request.downgradeOrder], explicitUserIds: [...request.explicitUserIds] },
           products: facts,
           suite: { id: product.suiteId, seatCountsAfter: facts.map(() => request.newTotal) },
-        });
+        }, { authorized: true });
         if (!decision.allowed) throw decisionError(decision, accountId);
 
         const downgraded: string[] = [];

@@ -2,6 +2,8 @@ import { create } from '@bufbuild/protobuf';
 import { CreateUserRequestSchema, CreateUserResponseSchema, type LicensingService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { ServiceHandlers } from '@acme/grpc';
+import { FIELD_LIMITS, newId, type AssignmentRecord, type UserRecord } from '@acme/licensing-data-access';
+import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { actorFacts } from '../mutations/actor-facts.js';
 import { decisionError, decisionSummary } from '../mutations/decision-outcome.js';
@@ -33,15 +35,13 @@ export function createUserHandlers(deps: MutationDeps): Pick<Handlers, 'createUs
     async createUser(request, { principal, requestId }) {
       const problems = new RequestProblems();
       const email = request.email.trim().toLowerCase();
-      if (!EMAIL.test(email)) problems.add('email', 'must be an email address such as ana@example.com');
-      if (request.displayName.trim() === '' || request.displayName.length > 200) problems.add('display_name', 'required, at most 200 characters');
+      if (!EMAIL.test(email) || email.length > FIELD_LIMITS.email) problems.add('email', `must be an email address such as ana@example.com, at most ${FIELD_LIMITS.email} characters`);
+      problems.text('display_name', request.displayName, 'name');
       request.roles.forEach((role, i) => ROLES.includes(role) || problems.add(`roles[${i}]`, `must be one of ${ROLES.join(', ')}`));
       request.permissions.forEach((p, i) => PERMISSIONS.includes(p) || problems.add(`permissions[${i}]`, `must be one of ${PERMISSIONS.join(', ')}`));
       if (request.products.length > 0) checkProductList(problems, 'products', request.products.map((p) => p.productId));
-      const spec = { method: 'CreateUser', requestSchema: CreateUserRequestSchema, responseSchema: CreateUserResponseSchema, request, principal, problems };
-      return runMutation(deps, spec, async (tx, accountId, now) => {
-        const account = await tx.account(accountId);
-        if (!account) throw AppError.notFound('account', accountId);
+      const spec = { method: 'CreateUser', requestSchema: CreateUserRequestSchema, responseSchema: CreateUserResponseSchema, request, principal, problems, authorizeAt: 'create_user' as const };
+      return runMutation(deps, spec, async (tx, accountId, now, account) => {
         const roles = request.roles.length > 0 ? [...new Set(request.roles)] : ['member'];
         const beyond = roles.filter((r) => !grantableRoles(principal).includes(r));
         const extraPermissions = request.permissions.filter((p) => !principal.permissions.includes(p));
@@ -49,13 +49,22 @@ export function createUserHandlers(deps: MutationDeps): Pick<Handlers, 'createUs
           throw new AppError('permission_denied', `callers may not grant ${[...beyond, ...extraPermissions].join(', ')}`, { reason: 'PERMISSION_DENIED' });
         }
         if (await tx.userByEmail(accountId, email)) throw new AppError('already_exists', `a user with email ${email} already exists`, { reason: 'ALREADY_EXISTS', metadata: { email } });
-        const user = tx.insertUser({ accountId, email, displayName: request.displayName.trim(), roles, permissions: [...new Set(request.permissions)], createdAt: now });
-        tx.appendAudit([{ accountId, actor: principal.subject, action: 'user.created', resourceType: 'user', resourceId: user.id, before: null, after: { email, displayName: user.displayName, roles, permissions: user.permissions }, causationId: requestId, occurredAt: now }]);
+        // Nothing is written before the rules decide: the user row goes in once the decision allows it.
+        const user: UserRecord = { id: newId('usr'), accountId, email, displayName: request.displayName.trim(), roles, permissions: [...new Set(request.permissions)], createdAt: now };
+        const insertUser = () => {
+          tx.insertUser(user);
+          tx.appendAudit([{ accountId, actor: principal.subject, action: 'user.created', resourceType: 'user', resourceId: user.id, before: null, after: { email, displayName: user.displayName, roles, permissions: user.permissions }, causationId: requestId, occurredAt: now }]);
+        };
         // Adding a user may add licenses; the rules decide it as create_user, all or nothing.
-        const granted = request.products.length > 0
-          ? await grantProducts({ deps, tx, principal, account, user, held: [], point: 'create_user', field: 'products', requestId, now, notifyUser: request.notifyUser }, request.products)
-          : { created: [], decision: await deps.rules().decide('create_user', { ...actorFacts(principal, account), request: { productIds: [] }, products: [], user: userFacts(user, []) }) };
-        if (!granted.decision.allowed) throw decisionError(granted.decision, accountId);
+        let granted: { created: AssignmentRecord[]; decision: Decision };
+        if (request.products.length > 0) {
+          const context = { deps, tx, principal, account, user, held: [], point: 'create_user' as const, field: 'products', requestId, now, notifyUser: request.notifyUser, beforeWrites: insertUser };
+          granted = await grantProducts(context, request.products);
+        } else {
+          granted = { created: [], decision: await deps.rules().decide('create_user', { ...actorFacts(principal, account), request: { productIds: [] }, products: [], user: userFacts(user, []) }, { authorized: true }) };
+          if (!granted.decision.allowed) throw decisionError(granted.decision, accountId);
+          insertUser();
+        }
         return create(CreateUserResponseSchema, {
           user: toUser(user),
           assignments: granted.created.map(toAssignment),

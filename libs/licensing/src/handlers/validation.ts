@@ -1,3 +1,4 @@
+import { FIELD_LIMITS } from '@acme/licensing-data-access';
 import { AppError, type FieldViolation } from '@acme/util';
 
 /** Collects every bad field of a request, then throws them together (nothing is half-checked). */
@@ -11,13 +12,22 @@ export class RequestProblems {
 
   id(field: string, value: string, prefix: string): this {
     if (value === '') return this.add(field, 'required');
-    if (!new RegExp(`^${prefix}_[A-Za-z0-9_]{1,60}$`).test(value)) this.add(field, `must look like ${prefix}_<letters, digits or _>`);
+    if (!new RegExp(`^${prefix}_[A-Za-z0-9_]+$`).test(value) || value.length > FIELD_LIMITS.id) {
+      this.add(field, `must look like ${prefix}_<letters, digits or _>, at most ${FIELD_LIMITS.id} characters`);
+    }
+    return this;
+  }
+
+  /** Required text of at most `limit` characters once trimmed (the column it is stored in). */
+  text(field: string, value: string, limit: keyof typeof FIELD_LIMITS): this {
+    const trimmed = value.trim();
+    if (trimmed === '' || trimmed.length > FIELD_LIMITS[limit]) this.add(field, `required, at most ${FIELD_LIMITS[limit]} characters`);
     return this;
   }
 
   slug(field: string, value: string): this {
     if (value === '') return this.add(field, 'required');
-    if (!/^[a-z][a-z0-9_]{1,63}$/.test(value)) this.add(field, 'must be a product id such as goto_meeting');
+    if (!/^[a-z][a-z0-9_]+$/.test(value) || value.length > FIELD_LIMITS.id) this.add(field, 'must be a product id such as goto_meeting');
     return this;
   }
 

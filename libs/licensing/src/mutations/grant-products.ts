@@ -65,6 +65,8 @@ export interface GrantContext {
   requestId: string;
   now: Date;
   notifyUser: boolean;
+  /** Runs once the rules allow the grant, before its first write (CreateUser inserts the user here). */
+  beforeWrites?: () => void;
 }
 
 /**
@@ -93,8 +95,9 @@ export async function grantProducts(ctx: GrantContext, wanted: ProductAssignment
     request: { productIds },
     products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, subscriptions.get(id), 1)),
     user: userFacts(user, held, await queueCounts(tx, account.id, user.id), await phoneFacts(tx, user.id, now)),
-  });
+  }, { authorized: true });
   if (!decision.allowed) throw decisionError(decision, account.id);
+  ctx.beforeWrites?.();
   const restoring = decision.effects.find((e) => e.type === 'configuration_restored');
   const retained = restoring ? await tx.phoneConfiguration(user.id) : null;
   const phoneProducts = retentionParams(ctx.deps).productIds;

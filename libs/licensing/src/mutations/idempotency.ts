@@ -9,6 +9,15 @@ export function checkIdempotencyKey(key: string): string | null {
   return key === '' || KEY.test(key) ? null : 'must be 1-200 characters of letters, digits, . _ : -';
 }
 
+/**
+ * The key as stored: the caller's own key, under their subject. A key never crosses callers, so
+ * resending another caller's request with their key replays nothing of theirs (and learns nothing
+ * about whether the key was used). `|` appears in neither a subject nor a key.
+ */
+export function callerKey(subject: string, key: string): string {
+  return `${subject}|${key}`;
+}
+
 /** Hash of the request without its key: the same key must come with the same request. */
 export function requestHash<D extends DescMessage>(schema: D, request: MessageShape<D> & { idempotencyKey: string }): string {
   const copy = { ...request, idempotencyKey: '' } as MessageShape<D>;
@@ -20,7 +29,8 @@ export async function replay<D extends DescMessage>(tx: LicensingTx, accountId: 
   const hit = await tx.findIdempotency(accountId, key);
   if (!hit) return null;
   if (hit.method !== method || hit.requestHash !== hash) {
-    throw new AppError('failed_precondition', `idempotency key "${key}" was already used for a different request`, { reason: 'IDEMPOTENCY_KEY_REUSED', metadata: { idempotency_key: key } });
+    const shown = key.slice(key.indexOf('|') + 1);
+    throw new AppError('failed_precondition', `idempotency key "${shown}" was already used for a different request`, { reason: 'IDEMPOTENCY_KEY_REUSED', metadata: { idempotency_key: shown } });
   }
   return fromBinary(responseSchema, hit.response);
 }

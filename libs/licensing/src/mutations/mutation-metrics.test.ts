@@ -24,7 +24,7 @@ beforeAll(async () => {
   const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
   const config = loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: database.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
   service = await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks });
-  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
+  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
   client = createClient(LicensingService, service.address, { token });
 });
 

@@ -1,11 +1,13 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { Principal } from '@acme/auth';
-import type { Database, LicensingTx } from '@acme/licensing-data-access';
-import type { RuleSet } from '@acme/rules';
+import type { AccountRecord, Database, LicensingTx } from '@acme/licensing-data-access';
+import type { DecisionPoint, RuleSet } from '@acme/rules';
+import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
 import type { RequestProblems } from '../handlers/validation.js';
-import { refuseUndecidable } from './decision-outcome.js';
-import { checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
+import { actorFacts } from './actor-facts.js';
+import { decisionError, refuseUndecidable } from './decision-outcome.js';
+import { callerKey, checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
 
 export interface MutationDeps {
   db: Database;
@@ -32,35 +34,52 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
   problems: RequestProblems;
   /** The user (and products) the change is about, read up front with the account in one round trip. */
   prefetch?: { userId?: string; productIds?: string[] };
+  /**
+   * The decision point whose who-may-act rules say, from the caller and the account alone, whether
+   * this caller may attempt the change at all (RuleSet.authorize); null where code decides instead
+   * (CompleteSalesOrder checks its scope before the frame). The change's own decision then passes
+   * `{ authorized: true }`.
+   */
+  authorizeAt: DecisionPoint | null;
 }
 
 /**
- * The frame every mutation shares: all field problems reported together, account confinement,
- * idempotent replay (same key + same request = first response; different request = refused), one
- * transaction for the change with its audit and outbox rows, and validate_only as a rollback.
+ * The frame every mutation shares, in this order: every field problem of the request reported
+ * together; account confinement; the account read and the who-may-act decision, before anything
+ * else of the account is read or answered (a caller who may not act learns nothing: not which
+ * users exist, not whether an idempotency key was used); idempotent replay of the caller's own key
+ * (same key + same request = first response; a different request = refused); then the change in
+ * one transaction with its audit and outbox rows, and validate_only as a rollback. A decision the
+ * rules cannot compute refuses the change (POLICY_UNAVAILABLE), never INTERNAL.
  */
 export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   deps: MutationDeps,
   spec: MutationSpec<Q, R>,
-  change: (tx: LicensingTx, accountId: string, now: Date) => Promise<MessageShape<R>>,
+  change: (tx: LicensingTx, accountId: string, now: Date, account: AccountRecord) => Promise<MessageShape<R>>,
 ): Promise<MessageShape<R>> {
-  const { request, problems } = spec;
+  const { request, problems, principal } = spec;
   const keyProblem = checkIdempotencyKey(request.idempotencyKey);
   if (keyProblem) problems.add('idempotency_key', keyProblem);
   problems.throwIfAny();
-  const accountId = resolveAccountId(spec.principal, request.accountId);
+  const accountId = resolveAccountId(principal, request.accountId);
   const hash = requestHash(spec.requestSchema, request);
   const now = deps.now();
+  const key = request.idempotencyKey ? callerKey(principal.subject, request.idempotencyKey) : '';
   return deps.db.transaction(
     async (tx) => {
-      await tx.prefetch({ accountId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}), ...spec.prefetch });
-      if (request.idempotencyKey) {
-        const previous = await replay(tx, accountId, request.idempotencyKey, spec.method, hash, spec.responseSchema);
+      await tx.prefetch({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
+      const account = await tx.account(accountId);
+      if (!account) throw AppError.notFound('account', accountId);
+      if (spec.authorizeAt) {
+        const authorization = await deps.rules().authorize(spec.authorizeAt, actorFacts(principal, account)).catch(refuseUndecidable);
+        if (!authorization.allowed) throw decisionError(authorization, accountId);
+      }
+      if (key) {
+        const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
         if (previous) return previous;
       }
-      // Every decision is made inside a change: one that cannot be computed refuses, never INTERNAL.
-      const response = await change(tx, accountId, now).catch(refuseUndecidable);
-      if (request.idempotencyKey && !request.validateOnly) remember(tx, accountId, request.idempotencyKey, spec.method, hash, spec.responseSchema, response, now);
+      const response = await change(tx, accountId, now, account).catch(refuseUndecidable);
+      if (key && !request.validateOnly) remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
       return response;
     },
     { dryRun: request.validateOnly, account: accountId },

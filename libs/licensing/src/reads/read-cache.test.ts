@@ -30,7 +30,7 @@ beforeAll(async () => {
     const config = loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: database.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
     services.push(await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks }));
   }
-  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
+  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
   a = createClient(LicensingService, services[0]!.address, { token });
   b = createClient(LicensingService, services[1]!.address, { token });
 });
