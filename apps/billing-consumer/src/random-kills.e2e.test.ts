@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAndCompare } from '@acme/billing';
 import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-access';
-import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
+import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, TopicAdmin } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, licenseEventMessages, startNodeProcess, tempSqlitePath, withPostgresDatabase, type NodeProcess } from '@acme/testing';
 
@@ -119,7 +119,13 @@ describe.skipIf(pg.skip)('billing consumer killed at random points', () => {
 
       consumer = startConsumer(batchSize);
       await eventually(async () => (await processed()) >= published.length, { timeoutMs: 90_000, what: `run ${run} (seed ${seed}) caught up` });
-      await sleep(500); // anything recorded twice would have to show up now
+      // Every message on the topic handled and committed: anything recorded twice has shown up now.
+      const admin = new TopicAdmin(createKafka({ brokers: mock.bootstrap, clientId: 'random-kills-admin', logger }));
+      try {
+        await eventually(async () => (await admin.groupLag(LICENSE_EVENTS_TOPIC, GROUP)).every((p) => p.lag === 0n), { timeoutMs: 90_000, what: `run ${run} (seed ${seed}) committed` });
+      } finally {
+        await admin.close();
+      }
 
       // Exactly once: every published event, one processed row and one entry each, nothing else.
       expect(await ledger.counts(), `run ${run}, seed ${seed}`).toEqual({ processedEvents: published.length, ledgerEntries: published.length });
