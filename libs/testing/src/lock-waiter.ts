@@ -3,9 +3,10 @@ import pg from 'pg';
 /**
  * Resolves once a session other than `holder` waits for a lock in the database at `url`: the
  * moment a test that holds a row lock from its own session knows the code under test is queued
- * behind it.
+ * behind it. `timeoutMs` only catches code that never queues (it normally does within
+ * milliseconds), so it leaves a loaded machine plenty of room.
  */
-export async function untilAnotherSessionWaitsForLock(url: string, holder: pg.Client, timeoutMs = 5_000): Promise<void> {
+export async function untilAnotherSessionWaitsForLock(url: string, holder: pg.Client, timeoutMs = 30_000): Promise<void> {
   const holderPid = (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
   const observer = new pg.Client({ connectionString: url });
   await observer.connect();

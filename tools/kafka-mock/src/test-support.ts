@@ -29,7 +29,8 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-export async function waitUntilGone(pid: number, timeoutMs = 5_000): Promise<boolean> {
+/** True once `pid` is gone; false if it is still running after `timeoutMs` (generous: exits take milliseconds). */
+export async function waitUntilGone(pid: number, timeoutMs = 30_000): Promise<boolean> {
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(50)) {
     if (!isRunning(pid)) return true;
   }

@@ -31,6 +31,8 @@ export interface StreamOutcome {
 /**
  * A unary gRPC call on a real HTTP/2 connection whose body is `body` exactly. `endStream: false`
  * keeps the request open (a caller still "sending"), which must not stop the server from answering.
+ * `timeoutMs` (30 s) only catches a server that never answers: answers take milliseconds, and a
+ * server waiting for the rest of an open request would answer its receive timeout's status instead.
  */
 export function sendGrpcBody(
   address: string,
@@ -49,7 +51,8 @@ export function sendGrpcBody(
       te: 'trailers',
       authorization: options.authorization ?? `Bearer ${token}`,
     });
-    const timer = setTimeout(() => (stream.destroy(), reject(new Error(`no answer to ${method} within ${options.timeoutMs ?? 5000} ms`))), options.timeoutMs ?? 5000);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timer = setTimeout(() => (stream.destroy(), reject(new Error(`no answer to ${method} within ${timeoutMs} ms`))), timeoutMs);
     const finish = (outcome: StreamOutcome) => (clearTimeout(timer), resolve(outcome));
     // The status ends the call even while our side is still open (endStream: false).
     const readStatus = (headers: Record<string, unknown>) =>

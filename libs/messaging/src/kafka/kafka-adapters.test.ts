@@ -3,7 +3,6 @@
  * handler succeeded, redelivery after failures and restarts, snapshots and lag figures.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withMockKafka } from '@acme/kafka-mock';
@@ -95,7 +94,10 @@ describe('Kafka adapters on the mock broker', () => {
     const second: string[] = [];
     await consumer(group).consume(topic, async (batch) => void second.push(...batch.map(text)));
     await until(() => second.length >= 10);
-    await sleep(300);
+    // Everything on the topic handled and committed: nothing more can arrive.
+    const admin = new TopicAdmin(kafka());
+    open.push(admin);
+    await until(async () => (await admin.groupLag(topic, group)).every((p) => p.lag === 0n));
     expect(second.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `second-${i}`).sort());
   });
 
