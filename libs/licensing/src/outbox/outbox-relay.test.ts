@@ -57,7 +57,7 @@ async function append(db: Database, accountId: string, count = 1): Promise<void>
   );
 }
 
-const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) => eventually(condition, { timeoutMs });
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) => eventually(condition, { timeoutMs });
 
 /** Per account, the sequence numbers in the order they were published. */
 function sequencesByAccount(messages: EventMessage[]): Record<string, number[]> {
@@ -164,7 +164,7 @@ describe.skipIf(pg.skip)('outbox relay, several instances on one PostgreSQL', ()
       const writes = 60;
       await Promise.all(Array.from({ length: writes }, (_, i) => append(writer, accounts[i % 2]!, 1 + (i % 3))));
       const total = 2 + Array.from({ length: writes }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
-      await until(() => publisher.published.length >= total, 20_000);
+      await until(() => publisher.published.length >= total, 60_000);
       await sleep(200); // any double publish would show up by now
       const ids = publisher.published.map((m) => m.headers!['event-id']);
       expect(new Set(ids).size).toBe(ids.length);

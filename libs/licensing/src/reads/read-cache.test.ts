@@ -51,10 +51,10 @@ describe.skipIf(database.skip)('the read cache with two instances', () => {
     await meetingSeats(a); // and on A
     await purchase(a);
     expect((await meetingSeats(a)).purchased).toBe(before.purchased + 1);
-    await eventually(async () => (await meetingSeats(b)).purchased === before.purchased + 1, { timeoutMs: 5_000, what: 'B sees A\'s purchase' });
+    await eventually(async () => (await meetingSeats(b)).purchased === before.purchased + 1, { what: 'B sees A\'s purchase' });
     await purchase(b);
     expect((await meetingSeats(b)).purchased).toBe(before.purchased + 2);
-    await eventually(async () => (await meetingSeats(a)).purchased === before.purchased + 2, { timeoutMs: 5_000, what: 'A sees B\'s purchase' });
+    await eventually(async () => (await meetingSeats(a)).purchased === before.purchased + 2, { what: 'A sees B\'s purchase' });
   });
 
   it('stands aside while its notifications cannot arrive, and catches up when they can', async () => {
@@ -65,11 +65,11 @@ describe.skipIf(database.skip)('the read cache with two instances', () => {
       // Drop every listening connection; until they are back, B must read from the database.
       await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'listen%'");
       await purchase(a);
-      await eventually(async () => (await meetingSeats(b)).purchased === before.purchased + 1, { timeoutMs: 5_000, what: 'B sees the purchase without a notification' });
+      await eventually(async () => (await meetingSeats(b)).purchased === before.purchased + 1, { what: 'B sees the purchase without a notification' });
     } finally {
       await admin.end();
     }
     await purchase(a);
-    await eventually(async () => (await meetingSeats(b)).purchased === before.purchased + 2, { timeoutMs: 5_000, what: 'B sees the next purchase' });
+    await eventually(async () => (await meetingSeats(b)).purchased === before.purchased + 2, { what: 'B sees the next purchase' });
   });
 });
