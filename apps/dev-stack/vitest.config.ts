@@ -1,3 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { testTimeout: 30_000, hookTimeout: 60_000 } });
+// End-to-end tests: each file starts the services, databases, brokers or processes it needs. The
+// timeouts only catch hangs: a busy machine must slow these tests down, not fail them.
+export default defineConfig({ test: { testTimeout: 120_000, hookTimeout: 300_000 } });

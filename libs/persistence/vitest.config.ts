@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { testTimeout: 30_000, hookTimeout: 60_000 } });
+// Against PostgreSQL (a database per file), sessions killed under the pool. The timeouts only catch hangs.
+export default defineConfig({ test: { testTimeout: 60_000, hookTimeout: 120_000 } });
