@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { AppError } from '@acme/util';
-import { ACCOUNT_ID_PATTERN, CLAIMS, type Principal } from './principal.js';
+import { ACCOUNT_ID_PATTERN, CLAIMS, type Identity } from './principal.js';
 
 /**
  * The claims of a verified token, checked by one schema before anything reads them: a validly
  * signed token is still input. Whatever passes is safe to log, to store (no U+0000, no control
  * characters, bounded lengths) and to match on; whatever fails is refused as UNAUTHENTICATED
  * naming the claim, never passed on to fail later as INTERNAL.
+ *
+ * A token carries identity only. The service's user records are authoritative for a user's roles
+ * and permissions, so a token carrying `roles` or `perms` is refused, whatever its kind: a caller
+ * (or an issuer) that believes the token grants them must learn that it does not.
  */
 
 /** `sub`: user ids (`usr_demo_goto_admin`) and service names (`svc:sales-tooling`). */
@@ -51,11 +55,16 @@ const claimsSchema = z.object({
 
 const unauthenticated = (message: string) => new AppError('unauthenticated', message, { reason: 'UNAUTHENTICATED' });
 
+/** The claims of this token that say what the caller may do, which a token may not carry. */
+function grantClaims(claims: z.infer<typeof claimsSchema>): string[] {
+  return [CLAIMS.roles, CLAIMS.permissions].filter((name) => claims[name] !== undefined).map((name) => `"${name}"`);
+}
+
 /**
- * The principal of a verified token's claims, or an UNAUTHENTICATED AppError naming every claim
+ * The identity of a verified token's claims, or an UNAUTHENTICATED AppError naming every claim
  * that is not as it must be. The message never repeats a claim's value.
  */
-export function principalFromClaims(payload: Record<string, unknown>): Principal {
+export function identityFromClaims(payload: Record<string, unknown>): Identity {
   const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
@@ -64,19 +73,23 @@ export function principalFromClaims(payload: Record<string, unknown>): Principal
   const claims = parsed.data;
   const kind = claims[CLAIMS.kind];
   const account = claims[CLAIMS.account];
-  if (kind === 'user' && account === undefined) throw unauthenticated('user tokens must carry an "acct" claim');
+  const grants = grantClaims(claims);
+  if (kind === 'user') {
+    if (account === undefined) throw unauthenticated('user tokens must carry an "acct" claim');
+    // The user's record says what the user may do; a token saying it too would be a second,
+    // unchecked source (a member's token saying super_admin, a deactivated admin's old token).
+    if (grants.length > 0) throw unauthenticated(`roles and permissions come from the user's record in the service; user tokens carry none (this one has ${grants.join(' and ')})`);
+    // Scopes are what a back-office service may do; a user may do what their record says.
+    if (claims[CLAIMS.scopes] !== undefined) throw unauthenticated('scopes are for service identities; user tokens carry none (this one has "scope")');
+  }
   // Rules grant by role and permission; a service without an account acts on any account, so a
   // role on its token would make it, say, super admin of every account. Services act by scopes.
-  if (kind === 'service' && (claims[CLAIMS.roles] !== undefined || claims[CLAIMS.permissions] !== undefined)) {
-    throw unauthenticated('service tokens carry scopes, not "roles" or "perms" claims');
-  }
-  // Frozen: the verifier's cache hands the same principal to every call of the token.
+  if (kind === 'service' && grants.length > 0) throw unauthenticated('service tokens carry scopes, not "roles" or "perms" claims');
+  // Frozen: the verifier's cache hands the same identity to every call of the token.
   return Object.freeze({
     subject: claims.sub,
     kind,
     accountId: account ?? null,
-    roles: Object.freeze(claims[CLAIMS.roles] ?? []),
-    permissions: Object.freeze(claims[CLAIMS.permissions] ?? []),
     scopes: Object.freeze(claims[CLAIMS.scopes] ?? []),
     tokenId: claims.jti ?? null,
   });

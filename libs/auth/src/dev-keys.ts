@@ -27,12 +27,17 @@ export async function loadOrCreateDevKeys(path: string): Promise<DevKeys> {
   return keys;
 }
 
+/**
+ * What a token says: who the caller is, never what it may do. A user's roles and permissions are
+ * in the service's user records; a token carrying them is refused (see claims.ts).
+ */
 export interface TokenClaims {
+  /** A user id (`usr_…`) of the account, or a service name (`svc:…`). */
   subject: string;
   kind?: 'user' | 'service';
+  /** Required for users; services may carry one to be confined to that account. */
   accountId?: string;
-  roles?: string[];
-  permissions?: string[];
+  /** Service scopes (`licenses:read`, `licenses:write`, `sales_orders:complete`); users carry none. */
   scopes?: string[];
   issuer: string;
   audience: string;
@@ -40,8 +45,9 @@ export interface TokenClaims {
   expiresIn?: string;
   /**
    * For tests of odd tokens only: claims written as given over the ones above (`sub`, `acct`,
-   * `roles`, any other name), unchecked, e.g. `{ sub: 42 }` or `{ roles: 'admin' }`; a claim
-   * given as `undefined` is left out. `iat` and `exp` always come from the signer.
+   * `roles`, any other name), unchecked, e.g. `{ sub: 42 }` or `{ roles: ['admin'] }` (which the
+   * verifier refuses); a claim given as `undefined` is left out. `iat` and `exp` always come from
+   * the signer.
    */
   rawClaims?: Record<string, unknown>;
 }
@@ -56,8 +62,6 @@ export async function signToken(privateJwk: JWK, claims: TokenClaims): Promise<s
     [CLAIMS.kind]: claims.kind ?? 'user',
   };
   if (claims.accountId) body[CLAIMS.account] = claims.accountId;
-  if (claims.roles?.length) body[CLAIMS.roles] = claims.roles;
-  if (claims.permissions?.length) body[CLAIMS.permissions] = claims.permissions;
   if (claims.scopes?.length) body[CLAIMS.scopes] = claims.scopes.join(' ');
   for (const [name, value] of Object.entries(claims.rawClaims ?? {})) {
     if (value === undefined) delete body[name];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ID_PATTERN, identityOf, type Principal } from './principal.js';
 
 describe('identityOf', () => {
-  it('keeps who the caller is and drops what the token asserts about roles and permissions', () => {
+  it('keeps who the caller is and drops the roles and permissions of their record', () => {
     const principal: Principal = { subject: 'usr_1', kind: 'user', accountId: 'acct_1', roles: ['admin'], permissions: ['manage_users'], scopes: [], tokenId: 'j1' };
     expect(identityOf(principal)).toEqual({ subject: 'usr_1', kind: 'user', accountId: 'acct_1', scopes: [], tokenId: 'j1' });
   });

@@ -1,9 +1,8 @@
 /**
- * Who a verified token says the caller is: its identity alone. Once the service's user records
- * are authoritative for a user's roles and permissions, tokens will carry only this (`sub`,
- * `acct`, `kind`, and `scope` for services), and the service will build a {@link Principal} from
- * an `Identity` and its own records. Code that needs no roles or permissions can take an
- * `Identity` today.
+ * Who a verified token says the caller is: its identity alone, all a token carries (`sub`,
+ * `acct`, `kind`, and `scope` for services). The service's user records are authoritative for a
+ * user's roles, permissions and ownership: the licensing service looks the user up and builds a
+ * {@link Principal} from an `Identity` and that record.
  */
 export interface Identity {
   /** Token subject: a user id (`usr_…`) or a service name (`svc:sales-tooling`). */
@@ -14,27 +13,25 @@ export interface Identity {
    * none: they act on the account a request names, limited by their scopes.
    */
   accountId: string | null;
-  /** Back-office scopes of a service identity, e.g. `sales_orders:complete`. */
+  /** Back-office scopes of a service identity, e.g. `sales_orders:complete`; always empty for users. */
   scopes: readonly string[];
   /** The token id (`jti`) when present, for audit. */
   tokenId: string | null;
 }
 
-/** Who is calling, as established from a verified bearer token. */
+/**
+ * Who is calling, with what they may do: an {@link Identity} from a verified token, and the roles
+ * and permissions of the caller's user record (none for services). Built by the licensing service,
+ * never from a token's claims.
+ */
 export interface Principal extends Identity {
-  /**
-   * Account roles, e.g. `super_admin`, `admin`, `owner`, `member`. Today as the token's `roles`
-   * claim asserts them; they are to come from the service's user records instead.
-   */
+  /** Account roles from the user's record, e.g. `super_admin`, `admin`, `owner`, `member`. */
   roles: readonly string[];
-  /**
-   * Fine-grained permissions of custom roles, e.g. `manage_users`, `manage_licenses`. Today as
-   * the token's `perms` claim asserts them; they are to come from the service's user records.
-   */
+  /** Fine-grained permissions from the user's record, e.g. `manage_users`, `manage_licenses`. */
   permissions: readonly string[];
 }
 
-/** The identity part of a principal, without what the token asserts about roles and permissions. */
+/** The identity part of a principal, without the roles and permissions of its record. */
 export function identityOf(principal: Identity): Identity {
   const { subject, kind, accountId, scopes, tokenId } = principal;
   return { subject, kind, accountId, scopes, tokenId };
@@ -43,7 +40,9 @@ export function identityOf(principal: Identity): Identity {
 /** Claim names in our tokens; kept in one place so the signer and the verifier agree. */
 export const CLAIMS = {
   account: 'acct',
+  /** Refused on every token: roles come from the user's record. Named so the refusal can say so. */
   roles: 'roles',
+  /** Refused on every token, like `roles`. */
   permissions: 'perms',
   kind: 'kind',
   scopes: 'scope',

@@ -23,8 +23,7 @@ beforeAll(async () => {
 });
 
 type Claims = Partial<TokenClaims>;
-const sign = (claims: Claims = {}) =>
-  signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer, audience, ...claims });
+const sign = (claims: Claims = {}) => signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer, audience, ...claims });
 /** A user token with `raw` written over its claims as given. */
 const odd = (raw: Record<string, unknown>, claims: Claims = {}) => sign({ ...claims, rawClaims: raw });
 const service = (raw: Record<string, unknown> = {}) =>
@@ -93,16 +92,36 @@ describe('tokens with odd claims are refused as UNAUTHENTICATED, naming the clai
   });
 });
 
+describe('a token carries identity only: roles and permissions come from the user record', () => {
+  const grants = "roles and permissions come from the user's record in the service; user tokens carry none";
+  it.each<[string, Record<string, unknown>, string]>([
+    ['roles', { roles: ['super_admin'] }, '"roles"'],
+    ['perms', { perms: ['manage_users'] }, '"perms"'],
+    ['both', { roles: ['member'], perms: ['manage_licenses'] }, '"roles" and "perms"'],
+    ['roles, even empty', { roles: [] }, '"roles"'],
+    ['roles at the entry bound (32)', { roles: Array.from({ length: 32 }, (_, i) => `r${i}`) }, '"roles"'],
+  ])('refuses a user token carrying %s, saying why', async (_case, raw, named) => {
+    expect(await refusal(odd(raw))).toBe(`${grants} (this one has ${named})`);
+  });
+
+  it('refuses a user token carrying scopes: they are for services', async () => {
+    expect(await refusal(sign({ scopes: ['licenses:write'] }))).toBe('scopes are for service identities; user tokens carry none (this one has "scope")');
+    expect(await refusal(odd({ scope: '' }))).toMatch(/^scopes are for service identities/);
+  });
+
+  it('checks the shape of roles and perms first, so a malformed one still names what is wrong with it', async () => {
+    expect(await refusal(odd({ roles: 'super_admin' }))).toMatch(/^token claim "roles" must be a JSON array/);
+  });
+
+  it('refuses a service token carrying roles or perms as before', async () => {
+    expect(await refusal(service({ roles: ['super_admin'] }))).toBe('service tokens carry scopes, not "roles" or "perms" claims');
+  });
+});
+
 describe('tokens with ordinary claims are still accepted', () => {
-  it('takes the demo admin as before', async () => {
-    expect(await verify(`Bearer ${await sign({ permissions: ['manage_users', 'manage_licenses'] })}`)).toMatchObject({
-      subject: 'usr_demo_goto_admin',
-      kind: 'user',
-      accountId: 'acct_demo_goto',
-      roles: ['super_admin'],
-      permissions: ['manage_users', 'manage_licenses'],
-      scopes: [],
-    });
+  it('takes the demo admin as an identity, nothing more', async () => {
+    const identity = await verify(`Bearer ${await sign()}`);
+    expect(identity).toEqual({ subject: 'usr_demo_goto_admin', kind: 'user', accountId: 'acct_demo_goto', scopes: [], tokenId: expect.any(String) });
   });
 
   it('takes scope as a space-separated string, as in OAuth 2, or as an array', async () => {
@@ -114,18 +133,13 @@ describe('tokens with ordinary claims are still accepted', () => {
   });
 
   it('takes claims at their bounds', async () => {
-    const atBounds = await odd({
-      sub: `usr_${'a'.repeat(196)}`,
-      acct: `acct_${'a'.repeat(60)}`,
-      roles: Array.from({ length: 32 }, (_, i) => `r${i}`),
-      perms: [`p${'_'.repeat(63)}`],
-      jti: 'j'.repeat(128),
-    });
-    const principal = await verify(`Bearer ${atBounds}`);
-    expect(principal.subject).toHaveLength(200);
-    expect(principal.accountId).toHaveLength(65);
-    expect(principal.roles).toHaveLength(32);
-    expect(principal.tokenId).toHaveLength(128);
+    const atBounds = await odd({ sub: `usr_${'a'.repeat(196)}`, acct: `acct_${'a'.repeat(60)}`, jti: 'j'.repeat(128) });
+    const identity = await verify(`Bearer ${atBounds}`);
+    expect(identity.subject).toHaveLength(200);
+    expect(identity.accountId).toHaveLength(65);
+    expect(identity.tokenId).toHaveLength(128);
+    const scopes = Array.from({ length: 32 }, (_, i) => `s${i}_${'x'.repeat(60)}`);
+    expect((await verify(`Bearer ${await service({ scope: scopes })}`)).scopes).toEqual(scopes);
   });
 
   it('takes subjects with each character of the safe set', async () => {
@@ -136,10 +150,10 @@ describe('tokens with ordinary claims are still accepted', () => {
     expect((await verify(`Bearer ${await odd({ name: 'Ann \u0000', extra: { nested: [1, 2] } })}`)).subject).toBe('usr_demo_goto_admin');
   });
 
-  it('hands out a principal nobody can change, since the cache shares it between calls', async () => {
-    const principal = await verify(`Bearer ${await sign()}`);
-    expect(Object.isFrozen(principal)).toBe(true);
-    expect(Object.isFrozen(principal.roles)).toBe(true);
+  it('hands out an identity nobody can change, since the cache shares it between calls', async () => {
+    const identity = await verify(`Bearer ${await service()}`);
+    expect(Object.isFrozen(identity)).toBe(true);
+    expect(Object.isFrozen(identity.scopes)).toBe(true);
   });
 });
 

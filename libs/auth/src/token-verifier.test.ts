@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 const userToken = (overrides: Partial<Parameters<typeof signToken>[1]> = {}) =>
-  signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', roles: ['admin'], permissions: ['manage_users'], issuer, audience, ...overrides });
+  signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer, audience, ...overrides });
 
 async function refusal(header: string | undefined): Promise<AppError> {
   const error = await verify(header).catch((e: unknown) => e);
@@ -28,9 +28,15 @@ async function refusal(header: string | undefined): Promise<AppError> {
 }
 
 describe('token verifier', () => {
-  it('turns a valid token into a principal', async () => {
-    const principal = await verify(`Bearer ${await userToken()}`);
-    expect(principal).toMatchObject({ subject: 'usr_1', kind: 'user', accountId: 'acct_1', roles: ['admin'], permissions: ['manage_users'] });
+  it('turns a valid token into an identity, without roles or permissions (the service holds those)', async () => {
+    const identity = await verify(`Bearer ${await userToken()}`);
+    expect(identity).toEqual({ subject: 'usr_1', kind: 'user', accountId: 'acct_1', scopes: [], tokenId: expect.any(String) });
+  });
+
+  it('refuses a user token that carries roles or permissions', async () => {
+    for (const rawClaims of [{ roles: ['admin'] }, { perms: ['manage_users'] }]) {
+      expect((await refusal(`Bearer ${await userToken({ rawClaims })}`)).message).toMatch(/^roles and permissions come from the user's record in the service; user tokens carry none/);
+    }
   });
 
   it('accepts service identities with scopes and no account', async () => {
@@ -88,18 +94,18 @@ async function importPrivate() {
 }
 
 describe('service tokens act by scopes', () => {
-  const serviceToken = (extra: { roles?: string[]; permissions?: string[] }) =>
-    signToken(keys.privateJwk, { subject: 'svc:billing', kind: 'service', scopes: ['licenses:write'], issuer, audience, ...extra });
+  const serviceToken = (rawClaims: Record<string, unknown>) =>
+    signToken(keys.privateJwk, { subject: 'svc:billing', kind: 'service', scopes: ['licenses:write'], issuer, audience, rawClaims });
 
   // Without an account a service acts on any account: a role would make it, say, super admin of all.
   it.each([
     ['roles', { roles: ['super_admin'] }],
-    ['perms', { permissions: ['manage_users'] }],
+    ['perms', { perms: ['manage_users'] }],
   ])('refuses a service token carrying %s', async (_claim, extra) => {
     expect((await refusal(`Bearer ${await serviceToken(extra)}`)).message).toBe('service tokens carry scopes, not "roles" or "perms" claims');
   });
 
   it('accepts one with scopes alone', async () => {
-    expect(await verify(`Bearer ${await serviceToken({})}`)).toMatchObject({ kind: 'service', roles: [], permissions: [], scopes: ['licenses:write'] });
+    expect(await verify(`Bearer ${await serviceToken({})}`)).toEqual({ subject: 'svc:billing', kind: 'service', accountId: null, scopes: ['licenses:write'], tokenId: expect.any(String) });
   });
 });

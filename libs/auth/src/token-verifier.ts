@@ -1,7 +1,7 @@
 import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { AppError } from '@acme/util';
-import { principalFromClaims } from './claims.js';
-import type { Principal } from './principal.js';
+import { identityFromClaims } from './claims.js';
+import type { Identity } from './principal.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 /**
@@ -26,7 +26,11 @@ export interface TokenVerifierOptions {
   cacheSize?: number;
 }
 
-export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Principal>;
+/**
+ * `authorization` metadata to the caller's identity, or an UNAUTHENTICATED AppError. Identity
+ * only: what a user may do comes from the service's records (see principal.ts).
+ */
+export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Identity>;
 
 const unauthenticated = (message: string, cause?: unknown) =>
   new AppError('unauthenticated', message, { reason: 'UNAUTHENTICATED', cause });
@@ -58,10 +62,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw unauthenticated(describeJoseError(error), error);
     }
     // Throws for claims that are not as they must be, so a refused token is never cached.
-    const principal = principalFromClaims(payload);
+    const identity = identityFromClaims(payload);
     // `exp` is a required claim, so every cached token has an end.
-    cache.set(token, principal, (payload.exp as number) * 1000);
-    return principal;
+    cache.set(token, identity, (payload.exp as number) * 1000);
+    return identity;
   };
 }
 

@@ -22,7 +22,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const token = (expiresIn = '1h') => signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', roles: ['admin'], issuer, audience, expiresIn });
+const token = (expiresIn = '1h') => signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer, audience, expiresIn });
 const refusal = async (header: string) => {
   const error = await verify(header).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AppError);
