@@ -11,20 +11,32 @@ const cli = (...args: string[]) =>
   spawnSync(join(root, 'node_modules/.bin/tsx'), ['tools/dev-cli/src/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
 describe('dev-cli token', () => {
-  it('prints a token the service accepts, with the claims asked for', async () => {
+  it('prints a token the service accepts, with the identity asked for and nothing more', async () => {
     const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
-    const result = cli('token', '--keys', keys, '--account', 'acct_demo_zendesk', '--subject', 'usr_demo_zendesk_owner', '--roles', 'owner,admin');
+    const result = cli('token', '--keys', keys, '--account', 'acct_demo_zendesk', '--subject', 'usr_demo_zendesk_owner');
     expect(result.status, result.stderr).toBe(0);
     const verify = createTokenVerifier({ jwks: (await loadOrCreateDevKeys(keys)).publicJwks, issuer: 'acme-dev', audience: 'licensing' });
-    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ subject: 'usr_demo_zendesk_owner', accountId: 'acct_demo_zendesk', roles: ['owner', 'admin'] });
+    expect(await verify(`Bearer ${result.stdout.trim()}`)).toEqual({ subject: 'usr_demo_zendesk_owner', kind: 'user', accountId: 'acct_demo_zendesk', scopes: [], tokenId: expect.any(String) });
   });
 
-  it('prints a service token with scopes and no account, roles or permissions (the service refuses those)', async () => {
+  it("refuses roles, permissions and scopes for a user token: the service reads what a user may do from the user's record", () => {
+    const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
+    for (const option of ['--roles', '--permissions']) {
+      const refused = cli('token', '--keys', keys, option, 'super_admin');
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain("tokens carry no --roles or --permissions: the service reads them from the user's record; pick the user with --subject");
+    }
+    const scoped = cli('token', '--keys', keys, '--scopes', 'licenses:write');
+    expect(scoped.status).not.toBe(0);
+    expect(scoped.stderr).toContain('user tokens carry no --scopes');
+  });
+
+  it('prints a service token with scopes and no account', async () => {
     const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
     const result = cli('token', '--keys', keys, '--kind', 'service', '--subject', 'svc:sales', '--scopes', 'sales_orders:complete');
     expect(result.status, result.stderr).toBe(0);
     const verify = createTokenVerifier({ jwks: (await loadOrCreateDevKeys(keys)).publicJwks, issuer: 'acme-dev', audience: 'licensing' });
-    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ kind: 'service', accountId: null, roles: [], permissions: [], scopes: ['sales_orders:complete'] });
+    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ kind: 'service', accountId: null, scopes: ['sales_orders:complete'] });
     const refused = cli('token', '--keys', keys, '--kind', 'service', '--roles', 'super_admin');
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain('service tokens carry --scopes, not --roles or --permissions');

@@ -1,11 +1,12 @@
 #!/usr/bin/env -S npx tsx
 /**
  * Developer CLI: mint a development token, call any LicensingService RPC with a JSON body.
- *   npm run token -- --account acct_demo_goto --roles super_admin
+ *   npm run token -- --account acct_demo_zendesk --subject usr_demo_zendesk_owner
+ *   npm run token -- --kind service --subject svc:sales-tooling --scopes sales_orders:complete,licenses:read
  *   npm run call -- ListProducts '{}' --token "$TOKEN"
  */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { fromJson, toJsonString, type JsonValue } from '@bufbuild/protobuf';
 import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
@@ -17,28 +18,36 @@ const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boo
 
 program
   .command('token')
-  .description('print a signed development JWT (keys from the dev stack, created on first use)')
-  .option('--subject <sub>', 'token subject (user id or svc:name)', DEV_DEFAULTS.adminUserId)
+  .description(
+    'print a signed development JWT (keys from the dev stack, created on first use). A token says who calls: ' +
+      "a user's roles and permissions come from their record in the service, so pick the user with --subject",
+  )
+  .option('--subject <sub>', 'token subject: a user id of the account (default: its super admin) or svc:name', DEV_DEFAULTS.adminUserId)
   .option('--account <id>', 'account the caller belongs to (services: none unless given)', DEV_DEFAULTS.accountId)
   .option('--kind <kind>', 'user or service', 'user')
-  .option('--roles <list>', 'comma-separated roles', list, ['super_admin'])
-  .option('--permissions <list>', 'comma-separated permissions', list, [])
-  .option('--scopes <list>', 'comma-separated service scopes', list, [])
+  .option('--scopes <list>', 'comma-separated service scopes (licenses:read, licenses:write, sales_orders:complete)', list, [])
+  // Gone: the service refuses tokens carrying roles or permissions. Kept hidden to say why.
+  .addOption(new Option('--roles <list>').hideHelp())
+  .addOption(new Option('--permissions <list>').hideHelp())
   .option('--expires <span>', 'lifetime such as 1h or 7d', '12h')
   .option('--keys <file>', 'development key file', DEV_DEFAULTS.devKeysFile)
   .action(async (o, command: Command) => {
     if (o.kind !== 'user' && o.kind !== 'service') throw new InvalidArgumentError('--kind must be user or service');
-    // The service refuses service tokens with roles or permissions; they take no user defaults.
     const given = (option: string) => command.getOptionValueSource(option) === 'cli';
     const service = o.kind === 'service';
-    if (service && (given('roles') || given('permissions'))) throw new InvalidArgumentError('service tokens carry --scopes, not --roles or --permissions');
+    if (given('roles') || given('permissions')) {
+      throw new InvalidArgumentError(
+        service
+          ? 'service tokens carry --scopes, not --roles or --permissions'
+          : "tokens carry no --roles or --permissions: the service reads them from the user's record; pick the user with --subject",
+      );
+    }
+    if (!service && o.scopes.length > 0) throw new InvalidArgumentError('user tokens carry no --scopes: scopes are for --kind service');
     const keys = await loadOrCreateDevKeys(o.keys);
     const token = await signToken(keys.privateJwk, {
       subject: o.subject,
       kind: o.kind,
       accountId: service && !given('account') ? undefined : o.account,
-      roles: service ? [] : o.roles,
-      permissions: service ? [] : o.permissions,
       scopes: o.scopes,
       issuer: DEV_DEFAULTS.issuer,
       audience: DEV_DEFAULTS.audience,
