@@ -22,7 +22,7 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
     let emptyPort = 0;
     empty.child.stdout!.on('data', (chunk: Buffer) => (emptyPort = Number(/ready (\d+)/.exec(chunk.toString())?.[1] ?? emptyPort)));
     await waitFor(async () => emptyPort > 0, 'empty server');
-    const token = await service.token({ subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'] });
+    const token = await service.token({ subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto' });
     const auth = { authorization: `Bearer ${token}` };
     // Each read must really succeed before we measure it.
     const client = createClient(LicensingService, service.address, { token });

@@ -73,7 +73,7 @@ async function assignProfileShare(): Promise<number> {
     await seedBenchAccounts(database.url, { accounts: 1000, usersPerAccount: 100, seats: 1_000_000 });
     const service = await startLicensingProcess({ DATABASE_URL: database.url }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
     const tokens: Record<string, string> = {};
-    for (let a = 0; a < 1000; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}`, roles: ['super_admin'] });
+    for (let a = 0; a < 1000; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
     const tokensFile = join(profileDir, 'tokens.json');
     writeFileSync(tokensFile, JSON.stringify(tokens));
     await runLoad('assign-load.ts', { CLIENTS: '8', SECONDS: '10', ACCOUNTS: '1000', USERS: '100', OFFSET: '0', ADDRESS: service.address, TOKENS_FILE: tokensFile });

@@ -96,7 +96,7 @@ async function benchDatabase(name: string, plan: SeedPlan): Promise<TestDatabase
 /** A super admin's token for every bench account, signed for `service`, in a file (under `dir`) for the load process. */
 async function writeTokens(dir: string, service: LicensingProcess, plan: SeedPlan, name: string): Promise<string> {
   const tokens: Record<string, string> = {};
-  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}`, roles: ['super_admin'] });
+  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
   const tokensFile = join(dir, `tokens-${name}.json`);
   writeFileSync(tokensFile, JSON.stringify(tokens));
   return tokensFile;

@@ -41,7 +41,7 @@ export async function startPlatform(plan: SeedPlan, options: { billingEnv?: Reco
     KAFKA_BROKERS: brokers, BILLING_DATABASE_URL: ledgerDb.url, METRICS_PORT: String(billingMetricsPort), LOG_LEVEL: 'warn', ...options.billingEnv,
   }, options.nodeArgs ? { nodeArgs: options.nodeArgs } : {});
   const tokens: Record<string, string> = {};
-  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await licensing.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}`, roles: ['super_admin'] });
+  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await licensing.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
   const tokensFile = join(tmpdir(), `bench-platform-tokens-${process.pid}.json`);
   writeFileSync(tokensFile, JSON.stringify(tokens));
   return {

@@ -4,7 +4,7 @@ import pg from 'pg';
 export interface SeedPlan {
   /** Accounts `acct_b<n>`, each with one GoTo Meeting subscription `sub_b<n>`. */
   accounts: number;
-  /** Users `usr_b<n>_<i>` per account, none holding a seat. */
+  /** Users `usr_b<n>_<i>` per account, none holding a seat (besides each account's super admin `usr_b<n>_admin`). */
   usersPerAccount: number;
   /** Purchased seats per subscription (large enough that no benchmark runs out). */
   seats: number;
@@ -13,7 +13,8 @@ export interface SeedPlan {
 /**
  * Bench accounts in a migrated licensing database, written with set-based SQL (seeding 100k users
  * through the service would measure the seeding): self-service GoTo-style accounts with a card on
- * file, one subscription each, users without seats.
+ * file, one subscription each, users without seats, and a super admin `usr_b<n>_admin` whose
+ * tokens the load generators send (the service takes a caller's roles from their user record).
  */
 export async function seedBenchAccounts(databaseUrl: string, plan: SeedPlan): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -35,6 +36,12 @@ export async function seedBenchAccounts(databaseUrl: string, plan: SeedPlan): Pr
        select 'usr_b' || a || '_' || u, 'acct_b' || a, 'u' || u || '@b' || a || '.test', 'Bench user ' || u, '["member"]'::jsonb, '[]'::jsonb, now()
        from generate_series(0, $1::int - 1) a, generate_series(0, $2::int - 1) u`,
       [plan.accounts, plan.usersPerAccount],
+    );
+    await client.query(
+      `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
+       select 'usr_b' || a || '_admin', 'acct_b' || a, 'admin@b' || a || '.test', 'Bench super admin', '["super_admin"]'::jsonb, '[]'::jsonb, now()
+       from generate_series(0, $1::int - 1) a`,
+      [plan.accounts],
     );
     await client.query('commit');
     await client.query('analyze');
@@ -81,6 +88,11 @@ export function seedBenchAccountsLibsql(path: string, plan: SeedPlan): void {
        insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
        select 'usr_b' || a.n || '_' || u.n, 'acct_b' || a.n, 'u' || u.n || '@b' || a.n || '.test', 'Bench user ' || u.n, '["member"]', '[]', ? from a, u`,
     ).run(plan.accounts, plan.usersPerAccount, now);
+    db.prepare(
+      `with recursive a(n) as (select 0 union all select n + 1 from a where n + 1 < ?)
+       insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
+       select 'usr_b' || n || '_admin', 'acct_b' || n, 'admin@b' || n || '.test', 'Bench super admin', '["super_admin"]', '[]', ? from a`,
+    ).run(plan.accounts, now);
     db.exec('commit');
     db.exec('analyze');
   } finally {
