@@ -29,11 +29,14 @@ beforeAll(async () => {
   const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
   stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json'), now: () => clock });
   const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-  const token = (subject: string, accountId: string, roles: string[]) => signToken(keys.privateJwk, { subject, accountId, roles, issuer: 'acme-dev', audience: 'licensing' });
+  const token = (subject: string, accountId: string) => signToken(keys.privateJwk, { subject, accountId, issuer: 'acme-dev', audience: 'licensing' });
   goto = createClient(LicensingService, stack.address, { token: stack.token });
-  gotoAdmin = createClient(LicensingService, stack.address, { token: await token('usr_demo_goto_manager', 'acct_demo_goto', ['admin']) });
-  zendeskOwner = createClient(LicensingService, stack.address, { token: await token('usr_demo_zendesk_owner', 'acct_demo_zendesk', ['owner', 'admin']) });
-  zendeskAdmin = createClient(LicensingService, stack.address, { token: await token('usr_demo_zendesk_agent1', 'acct_demo_zendesk', ['admin']) });
+  zendeskOwner = createClient(LicensingService, stack.address, { token: await token('usr_demo_zendesk_owner', 'acct_demo_zendesk') });
+  // Admins by their user records, which the service reads: the super admin and the owner (an admin) appoint them.
+  const gotoAdminId = (await goto.createUser({ email: 'adam@demo-goto.test', displayName: 'Adam Admin', roles: ['admin'] })).user!.id;
+  const zendeskAdminId = (await zendeskOwner.createUser({ email: 'zoe@demo-zendesk.test', displayName: 'Zoe Admin', roles: ['admin'] })).user!.id;
+  gotoAdmin = createClient(LicensingService, stack.address, { token: await token(gotoAdminId, 'acct_demo_goto') });
+  zendeskAdmin = createClient(LicensingService, stack.address, { token: await token(zendeskAdminId, 'acct_demo_zendesk') });
 });
 
 afterAll(async () => {

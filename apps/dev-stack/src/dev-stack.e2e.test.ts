@@ -83,7 +83,7 @@ describe('dev stack over the socket', () => {
     expect(again.badRequest?.fieldViolations[0]?.description).toContain('already holds goto_contact_center');
 
     const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-    const memberToken = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_agent', accountId: 'acct_demo_goto', roles: ['member'], issuer: 'acme-dev', audience: 'licensing' });
+    const memberToken = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_agent', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
     const denied = decodeGrpcError(await client.assignLicenses({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] }, { token: memberToken }).catch((e) => e));
     expect(denied).toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, errorInfo: { reason: 'POLICY_DENIED' } });
     expect(denied.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.assign-and-unassign']);

@@ -10,7 +10,7 @@ export interface DevStack {
   port: number;
   /** The billing consumer fed in-process (its ledger, its counters). */
   billing: RunningBillingService;
-  /** A ready-to-use token for the demo GoTo account's super admin. */
+  /** A ready-to-use token for the demo GoTo account's super admin (whose record makes them one). */
   token: string;
   banner: string;
   stop(): Promise<void>;
@@ -52,7 +52,6 @@ export async function startDevStack(options: {
   const token = await signToken(keys.privateJwk, {
     subject: DEV_DEFAULTS.adminUserId,
     accountId: DEV_DEFAULTS.accountId,
-    roles: ['super_admin'],
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     expiresIn: '12h',

@@ -52,7 +52,7 @@ beforeAll(async () => {
     logger,
   });
   licensingDb = await openDatabase({ databaseUrl: licensingPg.url, poolSize: 2 });
-  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: GOTO, roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
+  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: GOTO, issuer: 'acme-dev', audience: 'licensing' });
   goto = createClient(LicensingService, licensing.address, { token });
 });
 

@@ -22,9 +22,9 @@ beforeAll(async () => {
   const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
   stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json') });
   const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-  const sign = (subject: string, roles: string[]) => signToken(keys.privateJwk, { subject, accountId: 'acct_demo_goto', roles, issuer: 'acme-dev', audience: 'licensing' });
-  tokens.member = await sign('usr_demo_goto_agent', ['member']);
-  tokens.admin = await sign('usr_demo_goto_admin', ['super_admin']);
+  const sign = (subject: string) => signToken(keys.privateJwk, { subject, accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
+  tokens.member = await sign('usr_demo_goto_agent');
+  tokens.admin = await sign('usr_demo_goto_admin');
 });
 
 afterAll(async () => {

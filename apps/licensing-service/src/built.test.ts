@@ -47,7 +47,7 @@ describe('the built apps', () => {
       await eventually(async () => (await checkHealth(`127.0.0.1:${port}`).catch(() => '')) === 'SERVING', { timeoutMs: 30_000, what: 'the built service' }).catch((error: Error) => {
         throw new Error(`${error.message} (exit code ${service.exitCode}, stderr: ${stderr})`);
       });
-      const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
+      const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
       const client = createClient(LicensingService, `127.0.0.1:${port}`, { token, timeoutMs: 10_000 });
       expect((await client.listProducts({})).products).toHaveLength(10);
       const assigned = await client.assignLicenses({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] });

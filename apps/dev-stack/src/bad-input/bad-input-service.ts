@@ -83,11 +83,11 @@ export async function badInputService(name: string, env: Record<string, string> 
     const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
     // No publisher and no KAFKA_BROKERS: no relay runs, so nothing but the calls writes the tables.
     running = await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks });
-    const sign = (subject: string, claims: { accountId?: string; roles?: string[]; kind?: 'user' | 'service'; scopes?: string[] }) =>
+    const sign = (subject: string, claims: { accountId?: string; kind?: 'user' | 'service'; scopes?: string[] }) =>
       signToken(keys.privateJwk, { subject, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ...claims });
-    tokens.gotoAdmin = await sign('usr_demo_goto_admin', { accountId: GOTO, roles: ['super_admin'] });
-    tokens.zendeskOwner = await sign('usr_demo_zendesk_owner', { accountId: ZENDESK, roles: ['owner', 'admin'] });
-    tokens.gotoMember = await sign('usr_demo_goto_agent', { accountId: GOTO, roles: ['member'] });
+    tokens.gotoAdmin = await sign('usr_demo_goto_admin', { accountId: GOTO });
+    tokens.zendeskOwner = await sign('usr_demo_zendesk_owner', { accountId: ZENDESK });
+    tokens.gotoMember = await sign('usr_demo_goto_agent', { accountId: GOTO });
     tokens.backOffice = await sign('svc:sales-tooling', { kind: 'service', scopes: ['sales_orders:complete'] });
     for (const caller of CALLERS) clients[caller] = createClient(LicensingService, running.address, { token: tokens[caller] });
     raw = new Client(running.address, credentials.createInsecure());

@@ -47,7 +47,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     jwks: keys.publicJwks,
   });
-  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: GOTO, roles: ['super_admin'], issuer: 'acme-dev', audience: 'licensing' });
+  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: GOTO, issuer: 'acme-dev', audience: 'licensing' });
   client = createClient(LicensingService, service.address, { token, timeoutMs: 15_000 });
   duringFaults = createClient(LicensingService, service.address, { token, timeoutMs: DEADLINE_MS });
   // Seats are not what this test is about: plenty, so refusals come only from the faults.
