@@ -22,7 +22,7 @@ let admin: string;
 async function state(): Promise<string> {
   const seen: unknown[] = [];
   for (const accountId of [GOTO, ZENDESK]) {
-    const auditor = bearer(await stack.sign({ subject: 'usr_state_reader', accountId, roles: ['super_admin'] }));
+    const auditor = bearer(await stack.sign({ subject: PLANS[accountId]!.superAdmin, accountId }));
     seen.push((await stack.call('ListAuditEvents', { pageSize: 1000 }, auditor)).response, (await stack.call('GetSeatUsage', {}, auditor)).response);
   }
   return JSON.stringify(seen, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
@@ -31,8 +31,8 @@ async function state(): Promise<string> {
 beforeAll(async () => {
   stack = await startSecurityStack();
   probes = probesFor(PLANS[GOTO]!, await prepareFixtures(stack, PLANS[GOTO]!), true);
-  member = await stack.sign({ subject: 'usr_demo_goto_agent', accountId: GOTO, roles: ['member'] });
-  admin = await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO, roles: ['super_admin'] });
+  member = await stack.sign({ subject: 'usr_demo_goto_agent', accountId: GOTO });
+  admin = await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO });
   bad = await badAuthorizations(stack.keys.privateJwk, member);
 }, 60_000);
 

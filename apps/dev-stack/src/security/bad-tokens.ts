@@ -1,15 +1,17 @@
 /**
  * Bearer tokens an attacker (or a broken client) might send: each one would make its holder a
- * super admin of the GoTo demo account if the service accepted it.
+ * super admin of the GoTo demo account if the service accepted it (most name its super admin;
+ * what a user may do comes from their record, so a token naming them is the prize).
  */
 import { base64url, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { AUDIENCE, GOTO, ISSUER } from './security-stack.js';
 
-const CLAIMS = { acct: GOTO, roles: ['super_admin'], kind: 'user' };
+const SUPER_ADMIN = 'usr_demo_goto_admin';
+const CLAIMS = { sub: SUPER_ADMIN, acct: GOTO, kind: 'user' };
 const now = () => Math.floor(Date.now() / 1000);
 
 async function signed(key: JWK, claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
-  const jwt = new SignJWT({ sub: 'usr_demo_goto_agent', iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...CLAIMS, ...claims });
+  const jwt = new SignJWT({ iss: ISSUER, aud: AUDIENCE, iat: now(), exp: now() + 600, ...CLAIMS, ...claims });
   return jwt.setProtectedHeader({ alg: 'EdDSA', kid: key.kid, ...header }).sign(await importJWK(key, 'EdDSA'));
 }
 
@@ -38,11 +40,17 @@ export async function badAuthorizations(privateJwk: JWK, validMemberToken: strin
     'HS256 keyed with the public key': `Bearer ${await new SignJWT({ ...memberClaims, ...CLAIMS }).setProtectedHeader({ alg: 'HS256', kid: privateJwk.kid! }).sign(new TextEncoder().encode(publicX))}`,
     'wrong audience': `Bearer ${await signed(privateJwk, { aud: 'billing' })}`,
     'wrong issuer': `Bearer ${await signed(privateJwk, { iss: 'attacker' })}`,
-    'tampered roles (member made super_admin after signing)': `Bearer ${header}.${encode({ ...memberClaims, roles: ['super_admin'] })}.${signature}`,
+    'tampered subject (member made the super admin after signing)': `Bearer ${header}.${encode({ ...memberClaims, sub: SUPER_ADMIN })}.${signature}`,
+    'tampered roles (super_admin added to a member token after signing)': `Bearer ${header}.${encode({ ...memberClaims, roles: ['super_admin'] })}.${signature}`,
     'tampered account (acct changed after signing)': `Bearer ${header}.${encode({ ...memberClaims, acct: 'acct_demo_zendesk' })}.${signature}`,
     'signature stripped': `Bearer ${header}.${parts(validMemberToken)[1]}.`,
     'user token without an account': `Bearer ${await signed(privateJwk, { acct: undefined })}`,
-    'service token carrying roles (super admin of every account)': `Bearer ${await signed(privateJwk, { sub: 'svc:billing', kind: 'service', acct: undefined, scope: 'licenses:write' })}`,
+    'service token carrying roles (super admin of every account)': `Bearer ${await signed(privateJwk, { sub: 'svc:billing', kind: 'service', acct: undefined, roles: ['super_admin'], scope: 'licenses:write' })}`,
+    // Validly signed by the issuer, and still no one the service knows as that account's super admin:
+    'user token carrying roles (a member claiming super_admin)': `Bearer ${await signed(privateJwk, { sub: 'usr_demo_goto_agent', roles: ['super_admin'] })}`,
+    'user token carrying permissions (a member claiming manage_users)': `Bearer ${await signed(privateJwk, { sub: 'usr_demo_goto_agent', perms: ['manage_users'] })}`,
+    "another account's user (the Zendesk owner's subject on the GoTo account)": `Bearer ${await signed(privateJwk, { sub: 'usr_demo_zendesk_owner' })}`,
+    'a subject that is no user at all': `Bearer ${await signed(privateJwk, { sub: 'usr_demo_goto_nobody' })}`,
     'unknown kind of caller': `Bearer ${await signed(privateJwk, { kind: 'robot' })}`,
     // grpc-js and Node's HTTP/2 refuse to send two authorization headers; a proxy merges them like this.
     'two tokens in one header (merged by a proxy)': `Bearer ${validMemberToken}, Bearer ${validMemberToken}`,

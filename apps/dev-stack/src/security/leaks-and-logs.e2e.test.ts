@@ -63,8 +63,8 @@ describe.each(VARIANTS)('leaks and logs ($name)', (variant) => {
     const destination = new Writable({ write: (chunk, _e, done) => void (lines.push(String(chunk)), done()) });
     stack = await startSecurityStack({ logger: createLogger({ name: 'dev-stack', level: 'info', destination }), env: variant.env() });
     probes = probesFor(PLANS[GOTO]!, await prepareFixtures(stack, PLANS[GOTO]!), true);
-    admin = await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO, roles: ['super_admin'] });
-    tokens.push(admin, await stack.sign({ subject: 'usr_demo_goto_agent', accountId: GOTO, roles: ['member'] }));
+    admin = await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO });
+    tokens.push(admin, await stack.sign({ subject: 'usr_demo_goto_agent', accountId: GOTO }));
   }, 60_000);
 
   afterAll(async () => {

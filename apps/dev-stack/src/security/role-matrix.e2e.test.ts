@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLERS, cellOf, MARKERS, renderMatrix, withBlock, type Matrix } from './role-matrix.js';
+import { CALLERS, cellOf, createCallerUsers, MARKERS, renderMatrix, withBlock, type Matrix } from './role-matrix.js';
 import { PLANS, prepareFixtures, probesFor } from './rpc-requests.js';
 import { bearer, GOTO, RPCS, startSecurityStack, ZENDESK, type SecurityStack } from './security-stack.js';
 
@@ -17,25 +17,10 @@ const DOC = fileURLToPath(new URL('../../../../docs/security.md', import.meta.ur
 let stack: SecurityStack;
 const matrices: Record<string, Matrix> = {};
 
-/** Each user column gets a user of its own on the account (the Zendesk owner column is the account's owner). */
-async function callerUsers(accountId: string): Promise<Record<string, string>> {
-  const admin = bearer(await stack.sign({ subject: 'usr_matrix_setup', accountId, roles: ['super_admin'] }));
-  const users: Record<string, string> = {};
-  for (const [i, caller] of CALLERS.filter((c) => c.user).entries()) {
-    if (caller.name === 'owner' && PLANS[accountId]!.owner) {
-      users[caller.name] = PLANS[accountId]!.owner!;
-      continue;
-    }
-    const created = await stack.call('CreateUser', { email: `caller${i}@matrix.test`, displayName: caller.name }, admin);
-    users[caller.name] = (created.response as { user: { id: string } }).user.id;
-  }
-  return users;
-}
-
 async function buildMatrix(accountId: string): Promise<Matrix> {
   const plan = PLANS[accountId]!;
   const probes = probesFor(plan, await prepareFixtures(stack, plan));
-  const users = await callerUsers(accountId);
+  const users = await createCallerUsers(stack, accountId);
   const matrix: Matrix = new Map();
   for (const probe of probes) {
     const cells = new Map<string, string>();
@@ -61,6 +46,9 @@ async function buildMatrix(accountId: string): Promise<Matrix> {
 
 beforeAll(async () => {
   stack = await startSecurityStack();
+  // The owner column is the Zendesk account's owner holding the owner role alone: the seed makes
+  // her an admin too, which would test the admin role again. No call has read her record yet.
+  stack.writeBehindService(`update app_user set roles = '["owner"]' where id = ?`, PLANS[ZENDESK]!.owner!);
   matrices[GOTO] = await buildMatrix(GOTO);
   matrices[ZENDESK] = await buildMatrix(ZENDESK);
 }, 120_000);

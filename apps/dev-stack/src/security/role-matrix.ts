@@ -4,22 +4,26 @@
  */
 import { GrpcStatus } from '@acme/grpc';
 import type { TokenClaims } from '@acme/auth';
-import type { Outcome } from './security-stack.js';
+import { PLANS } from './rpc-requests.js';
+import { bearer, type Outcome, type SecurityStack } from './security-stack.js';
 
 export const SERVICE_SCOPES = ['licenses:write', 'sales_orders:complete'];
 
 /** A column: the token a caller of that kind holds on an account (null: no token at all). */
 export interface Caller {
   name: string;
-  /** Whether the caller is a user of the account (gets its own user for "to oneself" rows). */
-  user: boolean;
+  /**
+   * For a user of the account: what their user record holds (each column has a user of its own,
+   * also for "to oneself" rows). A user token carries identity only; the service reads the rest.
+   */
+  user: { roles: string[]; permissions: string[] } | null;
   claims(accountId: string, userId: string): Omit<TokenClaims, 'issuer' | 'audience'> | null;
 }
 
 const userCaller = (name: string, roles: string[], permissions: string[] = []): Caller => ({
   name,
-  user: true,
-  claims: (accountId, userId) => ({ subject: userId, accountId, roles, permissions }),
+  user: { roles, permissions },
+  claims: (accountId, userId) => ({ subject: userId, accountId }),
 });
 
 export const CALLERS: Caller[] = [
@@ -29,10 +33,33 @@ export const CALLERS: Caller[] = [
   userCaller('member', ['member']),
   userCaller('member + manage_users', ['member'], ['manage_users']),
   userCaller('member + manage_licenses', ['member'], ['manage_licenses']),
-  { name: `service (${SERVICE_SCOPES.join(', ')})`, user: false, claims: () => ({ subject: 'svc:back-office', kind: 'service', scopes: SERVICE_SCOPES }) },
-  { name: 'service (no scope)', user: false, claims: () => ({ subject: 'svc:no-scope', kind: 'service' }) },
-  { name: 'no token', user: false, claims: () => null },
+  { name: `service (${SERVICE_SCOPES.join(', ')})`, user: null, claims: () => ({ subject: 'svc:back-office', kind: 'service', scopes: SERVICE_SCOPES }) },
+  { name: 'service (no scope)', user: null, claims: () => ({ subject: 'svc:no-scope', kind: 'service' }) },
+  { name: 'no token', user: null, claims: () => null },
 ];
+
+/**
+ * A user of the account for each user column, whose record holds the column's roles and
+ * permissions: created through CreateUser by the account's super admin (who may grant every role),
+ * except the `owner` column of an account with an owner, which is that owner. `tag` keeps the
+ * emails of several calls apart.
+ */
+export async function createCallerUsers(stack: SecurityStack, accountId: string, tag = 'matrix'): Promise<Record<string, string>> {
+  const plan = PLANS[accountId]!;
+  const admin = bearer(await stack.sign({ subject: plan.superAdmin, accountId }));
+  const users: Record<string, string> = {};
+  for (const [i, caller] of CALLERS.entries()) {
+    if (!caller.user) continue;
+    if (caller.name === 'owner' && plan.owner) {
+      users[caller.name] = plan.owner;
+      continue;
+    }
+    const created = await stack.call('CreateUser', { email: `caller${i}@${tag}.test`, displayName: caller.name, ...caller.user }, admin);
+    if (!created.response) throw new Error(`${accountId}: cannot create the ${caller.name} column's user: ${created.message}`);
+    users[caller.name] = (created.response as { user: { id: string } }).user.id;
+  }
+  return users;
+}
 
 /**
  * One cell: `yes` (the call succeeded), `no: rule` (a who-may-act policy rule refused it),

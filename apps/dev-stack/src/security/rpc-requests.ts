@@ -4,7 +4,7 @@
  * validate_only unless `commit` is asked for: every rule and check runs, nothing is kept.
  */
 import { QueueKind, QueueRole } from '@acme/contracts';
-import { bearer, GOTO, ZENDESK, type SecurityStack } from './security-stack.js';
+import { bearer, GOTO, ZENDESK, ZENDESK_SUPER_ADMIN, type SecurityStack } from './security-stack.js';
 
 export interface AccountPlan {
   accountId: string;
@@ -19,6 +19,8 @@ export interface AccountPlan {
   /** A product no caller holds, for "assign to myself". */
   selfProduct: string;
   owner: string | null;
+  /** A super admin of the account (by its user record), who makes the fixtures and the callers' users. */
+  superAdmin: string;
 }
 
 export const PLANS: Record<string, AccountPlan> = {
@@ -26,13 +28,13 @@ export const PLANS: Record<string, AccountPlan> = {
     accountId: GOTO, target: 'usr_demo_goto_agent', queueMember: 'usr_demo_goto_manager',
     assign: 'goto_meeting', unassign: 'goto_connect_standard', feature: { productId: 'goto_connect_standard', name: 'voicemail' },
     purchase: { productId: 'goto_meeting', amountMinor: 1400n }, reduce: { productId: 'goto_meeting', newTotal: 9 },
-    selfProduct: 'goto_meeting', owner: null,
+    selfProduct: 'goto_meeting', owner: null, superAdmin: 'usr_demo_goto_admin',
   },
   [ZENDESK]: {
     accountId: ZENDESK, target: 'usr_demo_zendesk_agent1', queueMember: 'usr_demo_zendesk_agent2',
     assign: 'zendesk_talk', unassign: 'zendesk_chat', feature: { productId: 'zendesk_chat', name: 'chat_triggers' },
     purchase: { productId: 'zendesk_support', amountMinor: 5500n }, reduce: { productId: 'zendesk_support', newTotal: 4 },
-    selfProduct: 'zendesk_guide', owner: 'usr_demo_zendesk_owner',
+    selfProduct: 'zendesk_guide', owner: 'usr_demo_zendesk_owner', superAdmin: ZENDESK_SUPER_ADMIN,
   },
 };
 
@@ -43,7 +45,7 @@ export interface Fixtures {
 }
 
 export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): Promise<Fixtures> {
-  const admin = bearer(await stack.sign({ subject: `usr_matrix_setup_${plan.accountId}`, accountId: plan.accountId, roles: ['super_admin'] }));
+  const admin = bearer(await stack.sign({ subject: plan.superAdmin, accountId: plan.accountId }));
   const must = async (method: string, body: Record<string, unknown>) => {
     const outcome = await stack.call(method, body, admin);
     if (outcome.response === undefined) throw new Error(`fixture ${method} failed: ${outcome.message}`);

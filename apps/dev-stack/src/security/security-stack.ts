@@ -3,6 +3,7 @@
  * signing key (to mint good and bad tokens) and a raw call that sends exactly the metadata given.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
@@ -19,6 +20,12 @@ export const ISSUER = 'acme-dev';
 export const AUDIENCE = 'licensing';
 export const GOTO = 'acct_demo_goto';
 export const ZENDESK = 'acct_demo_zendesk';
+/**
+ * A super admin of the Zendesk demo account. Nobody can create one through the API there (only a
+ * super admin grants super_admin, and the seed has none on a Zendesk-style account, where the owner
+ * is the top role), so the security stack writes it into its database at start, before any call.
+ */
+export const ZENDESK_SUPER_ADMIN = 'usr_sec_zendesk_super_admin';
 /** Every RPC of the licensing service, by name. */
 export const RPCS = LicensingService.methods.map((m) => m.name);
 
@@ -37,6 +44,13 @@ export interface SecurityStack {
   address: string;
   /** The libsql database file (unused when `DATABASE_URL` is given). */
   databaseFile: string;
+  /**
+   * Runs one SQL statement on the libsql database from another connection, behind the service's
+   * back: its caches (answers, user records) do not hear of it. Make such a write before any call
+   * reads what it changes, or follow it with a change to the account through the service (any
+   * commit to an account drops what is cached of it). Refused on PostgreSQL.
+   */
+  writeBehindService(sql: string, ...params: SQLInputValue[]): void;
   keys: DevKeys;
   /** A token signed with the stack's key; issuer and audience default to the service's. */
   sign(claims: Omit<TokenClaims, 'issuer' | 'audience'> & Partial<Pick<TokenClaims, 'issuer' | 'audience'>>): Promise<string>;
@@ -55,9 +69,27 @@ export async function startSecurityStack(options: { logger?: Logger; env?: Recor
   const Constructor = makeGenericClientConstructor(toServiceDefinition(LicensingService), LicensingService.typeName);
   type Unary = (request: unknown, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: unknown) => void) => void;
   const client = new Constructor(stack.address, credentials.createInsecure()) as unknown as Client & Record<string, Unary>;
+  const writeBehindService = (sql: string, ...params: SQLInputValue[]) => {
+    if (config.DATABASE_URL) throw new Error('writeBehindService: the stack runs on PostgreSQL; only its libsql file can be written behind it');
+    const other = new DatabaseSync(databaseFile);
+    try {
+      other.prepare(sql).run(...params);
+    } finally {
+      other.close();
+    }
+  };
+  // No call has been made yet, so nothing of the account is cached. (On PostgreSQL there is no Zendesk super admin.)
+  if (!config.DATABASE_URL) {
+    writeBehindService(
+      `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
+       select ?, account_id, 'root@demo-zendesk.test', 'Zendesk Super Admin (security tests)', '["super_admin"]', '[]', created_at from app_user where id = 'usr_demo_zendesk_owner'`,
+      ZENDESK_SUPER_ADMIN,
+    );
+  }
   return {
     address: stack.address,
     databaseFile,
+    writeBehindService,
     keys,
     sign: (claims) => signToken(keys.privateJwk, { issuer: ISSUER, audience: AUDIENCE, ...claims }),
     async call(method, body, authorization, extra = {}) {

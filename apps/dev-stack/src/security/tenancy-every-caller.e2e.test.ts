@@ -6,24 +6,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcStatus } from '@acme/grpc';
-import { CALLERS, SERVICE_SCOPES } from './role-matrix.js';
+import { createCallerUsers, SERVICE_SCOPES } from './role-matrix.js';
 import { PLANS, prepareFixtures, probesFor, type Fixtures, type Probe } from './rpc-requests.js';
 import { bearer, GOTO, startSecurityStack, ZENDESK, type SecurityStack } from './security-stack.js';
 
 let stack: SecurityStack;
 const fixtures: Record<string, Fixtures> = {};
+/** Per account, a user for each user column of the table, whose record holds its roles. */
+const callerUsers: Record<string, Record<string, string>> = {};
 const OTHER: Record<string, string> = { [GOTO]: ZENDESK, [ZENDESK]: GOTO };
 
 /** What the account's audit trail and seat usage say; any change to the account shows here. */
 async function stateOf(accountId: string): Promise<string> {
-  const reader = bearer(await stack.sign({ subject: 'usr_state_reader', accountId, roles: ['super_admin'] }));
+  const reader = bearer(await stack.sign({ subject: PLANS[accountId]!.superAdmin, accountId }));
   const seen = [(await stack.call('ListAuditEvents', { pageSize: 1000 }, reader)).response, (await stack.call('GetSeatUsage', {}, reader)).response];
   return JSON.stringify(seen, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 /** Callers that belong to `accountId`: every user column of the table, and a service confined by its acct claim. */
 async function tokensOf(accountId: string): Promise<[string, string][]> {
-  const users = CALLERS.filter((c) => c.user).map(async (c) => [c.name, bearer(await stack.sign(c.claims(accountId, `usr_tenancy_${c.name.replace(/\W+/g, '_')}`)!))] as [string, string]);
+  const users = Object.entries(callerUsers[accountId]!).map(async ([name, userId]) => [name, bearer(await stack.sign({ subject: userId, accountId }))] as [string, string]);
   const service = stack.sign({ subject: 'svc:confined', kind: 'service', accountId, scopes: SERVICE_SCOPES });
   return [...(await Promise.all(users)), ['service with acct', bearer(await service)]];
 }
@@ -32,6 +34,7 @@ beforeAll(async () => {
   stack = await startSecurityStack();
   fixtures[GOTO] = await prepareFixtures(stack, PLANS[GOTO]!);
   fixtures[ZENDESK] = await prepareFixtures(stack, PLANS[ZENDESK]!);
+  for (const accountId of [GOTO, ZENDESK]) callerUsers[accountId] = await createCallerUsers(stack, accountId, 'tenancy');
 }, 60_000);
 
 afterAll(async () => {
