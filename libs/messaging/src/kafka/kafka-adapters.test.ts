@@ -198,3 +198,40 @@ describe('KafkaEventConsumer through group trouble', () => {
     await until(() => seen.includes('third'), 60_000);
   });
 });
+
+describe('kafkajs\' log through ours', () => {
+  it('tells an outage of every broker once per client, retries at debug, and tells when brokers answer again', async () => {
+    const lines: { level: number; msg: string; component?: string }[] = [];
+    const captured = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
+    const topic = await freshTopic(2);
+    const pub = new KafkaPublisher(createKafka({ brokers: mock.bootstrap, clientId: 'outage-log-publisher', logger: captured }));
+    open.push(pub);
+    const c = new KafkaEventConsumer(createKafka({ brokers: mock.bootstrap, clientId: 'outage-log-consumer', logger: captured }), { groupId: `g-${topic}`, logger: captured, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 });
+    open.push(c);
+    const seen: string[] = [];
+    await c.consume(topic, async (batch) => void seen.push(...batch.map(text)));
+    await pub.publish(topic, [message('k', 'before')]);
+    await until(() => seen.includes('before'));
+
+    const mark = lines.length;
+    const since = () => lines.slice(mark);
+    await mock.kafka.brokerDown('all');
+    try {
+      // Both clients keep retrying: kafkajs says so at every attempt (at ERROR, on its own).
+      for (let i = 0; since().filter((l) => l.component === 'kafkajs' && l.level === 20).length < 30; i++) {
+        await pub.publish(topic, [message('k', `during-${i}`)]).catch(() => undefined);
+      }
+    } finally {
+      await mock.kafka.brokerUp('all');
+    }
+    await until(async () => pub.publish(topic, [message('k', 'after')]).then(() => true, () => false));
+    await until(() => seen.includes('after'));
+    await until(() => since().filter((l) => l.msg === 'Kafka brokers answer again').length === 2);
+
+    const unreachable = since().filter((l) => l.msg.startsWith('Kafka brokers unreachable'));
+    expect(unreachable.map((l) => l.level)).toEqual([40, 40]);
+    expect(since().filter((l) => l.level >= 50)).toEqual([]);
+    // Anything else at warn would be the group settling after the outage (rebalance notices).
+    expect(since().filter((l) => l.level === 40 && !unreachable.includes(l)).length).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from '@acme/util';
+import { KafkaLog } from './kafka-log.js';
 
 export interface KafkaConnectionOptions {
   /** `host:port` of the bootstrap brokers. */
@@ -9,21 +10,14 @@ export interface KafkaConnectionOptions {
   logger: Logger;
 }
 
-/** kafkajs log levels as pino levels; its INFO is chatty (every join, every connect), so debug. */
-const LEVELS: Record<number, 'error' | 'warn' | 'debug' | 'trace'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'debug',
-  [logLevel.DEBUG]: 'trace',
-};
-
 /**
- * One kafkajs client with its logs folded into ours (structured, with the kafkajs namespace), and
- * connection timeouts short enough that a broker outage is noticed in seconds, not minutes.
+ * One kafkajs client with its logs folded into ours (structured, with the kafkajs namespace; a
+ * broker outage is one warning, see KafkaLog), and connection timeouts short enough that a broker
+ * outage is noticed in seconds, not minutes.
  */
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   silenceTimeoutNegativeWarning();
-  const logger = options.logger.child({ component: 'kafkajs' });
+  const log = new KafkaLog(options.logger);
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
@@ -31,15 +25,8 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     requestTimeout: 10_000,
     retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 5 },
     logLevel: logLevel.INFO,
-    logCreator:
-      () =>
-      ({ namespace, level, log }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _name, ...fields } = log as { message: string; timestamp?: string; logger?: string };
-        // Our publisher limits the idempotent producer's retries on purpose (see KafkaPublisher):
-        // consumers de-duplicate, so the warning about exactly-once semantics does not apply.
-        if (message.startsWith('Limiting retries for the idempotent producer')) return;
-        logger[LEVELS[level] ?? 'debug']({ namespace, ...fields }, message);
-      },
+    logCreator: log.logCreator,
+    socketFactory: log.socketFactory,
   });
 }
 

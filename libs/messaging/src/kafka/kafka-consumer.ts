@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { backoffDelay, type Logger } from '@acme/util';
 import type { BatchHandler, ConsumedMessage, EventConsumer } from '../event-bus.js';
+import { describesUnreachableBroker } from './kafka-log.js';
 
 export interface KafkaConsumerOptions {
   groupId: string;
@@ -92,7 +93,10 @@ export class KafkaEventConsumer implements EventConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, (event) => {
-      this.options.logger.error({ err: event.payload.error, restart: event.payload.restart }, 'Kafka consumer crashed');
+      // A crash kafkajs restarts from is retried, and kafkajs' own log already said it (once per
+      // broker outage, see KafkaLog): debug here. One it gives up on is ours to handle: error.
+      const level = event.payload.restart ? 'debug' : 'error';
+      this.options.logger[level]({ err: event.payload.error, restart: event.payload.restart }, 'Kafka consumer crashed');
       if (!event.payload.restart && !this.stopping && this.consumer === consumer) this.replace(consumer);
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -124,7 +128,9 @@ export class KafkaEventConsumer implements EventConsumer {
         .then(
           () => (this.restarts = 0),
           (error: unknown) => {
-            this.options.logger.error({ err: error }, 'the fresh Kafka consumer could not start; trying again');
+            // Brokers still unreachable: kafkajs' log says so once per outage; any other failure is an error.
+            const level = describesUnreachableBroker(errorText(error)) ? 'debug' : 'error';
+            this.options.logger[level]({ err: error }, 'the fresh Kafka consumer could not start; trying again');
             this.replace(dead);
           },
         );
@@ -171,6 +177,13 @@ export class KafkaEventConsumer implements EventConsumer {
       }
     }
   }
+}
+
+/** An error's message with the messages of its causes (kafkajs wraps the connection error in retries). */
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined; e && parts.length < 5; e = e.cause as typeof e) parts.push(String(e.message ?? e));
+  return parts.join(': ');
 }
 
 function toConsumed(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
