@@ -176,11 +176,14 @@ export class GrpcServer {
     await connectionsEnded;
   }
 
-  /** A call the gate refused (bad token, request not received in time): counted, and logged at debug, since anyone can cause them. */
+  /**
+   * A call the gate refused (bad token, request not received in time): counted and logged like any
+   * other refused call, one line with its request id (operators want to see refused tokens).
+   */
   private countRefusal(path: string, error: AppError, requestId: string): void {
     const grpcCode = GrpcStatus[toGrpcError(error, requestId).code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN';
     this.handled?.inc({ grpc_method: path.slice(path.lastIndexOf('/') + 1), grpc_code: grpcCode });
-    this.options.logger.debug({ requestId, method: path.slice(1), code: grpcCode, reason: error.reason }, 'call refused at the gate');
+    this.options.logger.info({ requestId, method: path.slice(1), code: grpcCode, reason: error.reason }, 'call refused');
   }
 
   private async handleUnary(
