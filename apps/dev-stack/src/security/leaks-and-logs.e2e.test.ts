@@ -7,10 +7,9 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrpcStatus } from '@acme/grpc';
-import { closeTestDatabase, withPostgresDatabase } from '@acme/testing';
+import { closeTestDatabase, eventually, withPostgresDatabase } from '@acme/testing';
 import { createLogger } from '@acme/util';
 import { PLANS, prepareFixtures, probesFor, type Probe } from './rpc-requests.js';
 import { bearer, GOTO, startSecurityStack, type Outcome, type SecurityStack } from './security-stack.js';
@@ -85,7 +84,8 @@ describe.each(VARIANTS)('leaks and logs ($name)', (variant) => {
       'req-unauthenticated': await call(probe('ListUsers'), tampered, 'req-unauthenticated'),
     };
     expect(Object.values(outcomes).map((o) => GrpcStatus[o.code])).toEqual(['OK', 'OK', 'PERMISSION_DENIED', 'UNAUTHENTICATED']);
-    for (let i = 0; i < 100 && !parsed().some((l) => l.msg === 'outbox events published' && JSON.stringify(l.events).includes('"causationId":"req-write"')); i++) await sleep(50);
+    // The relay publishes in the background: wait for its line (eventually's 30 s only catch a relay that never logs it).
+    await eventually(() => parsed().some((l) => l.msg === 'outbox events published' && JSON.stringify(l.events).includes('"causationId":"req-write"')), { what: 'the relay line for the events of req-write' });
 
     for (const requestId of Object.keys(outcomes)) {
       expect(parsed().filter((l) => l.requestId === requestId && typeof l.method === 'string'), requestId).toHaveLength(1);

@@ -16,6 +16,9 @@ import { loadLicensingConfig } from '@acme/licensing';
 import type { Logger } from '@acme/util';
 import { startDevStack, type DevStack } from '../dev-stack.js';
 
+/** Each call's deadline: answers take milliseconds, so this only tells a hang from a busy machine. */
+const CALL_DEADLINE_MS = 30_000;
+
 export const ISSUER = 'acme-dev';
 export const AUDIENCE = 'licensing';
 export const GOTO = 'acct_demo_goto';
@@ -99,7 +102,7 @@ export async function startSecurityStack(options: { logger?: Logger; env?: Recor
       if (authorization !== undefined) metadata.set('authorization', authorization);
       for (const [key, value] of Object.entries(extra)) metadata.set(key, value);
       return new Promise<Outcome>((resolve) => {
-        client[descriptor.localName]!.call(client, create(descriptor.input, body as never), metadata, { deadline: Date.now() + 10_000 }, (error, response) => {
+        client[descriptor.localName]!.call(client, create(descriptor.input, body as never), metadata, { deadline: Date.now() + CALL_DEADLINE_MS }, (error, response) => {
           if (!error) return resolve({ code: GrpcStatus.OK, message: '', response });
           const decoded = decodeGrpcError(error);
           const trailers = [error.details, ...Object.values(error.metadata?.getMap() ?? {}).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))].join('\n');
