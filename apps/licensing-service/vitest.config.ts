@@ -1,5 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The service started as a process (sources and the built bundle). The timeouts only catch hangs:
 // a busy machine must slow these tests down, not fail them.
-export default defineConfig({ test: { testTimeout: 120_000, hookTimeout: 180_000 } });
+// Test files at once: half the cores, since Nx runs two projects at a time (nx.json `parallel`);
+// the servers, databases, brokers and processes these tests start then do not starve each other.
+export default defineConfig({ test: { testTimeout: 120_000, hookTimeout: 180_000, maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)) } });

@@ -1,5 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Tests against the Kafka mock broker take seconds to half a minute (group joins, rebalances,
 // broker outages). The timeouts only catch hangs: a busy machine must slow them down, not fail them.
-export default defineConfig({ test: { testTimeout: 180_000, hookTimeout: 600_000 } });
+// Test files at once: half the cores, since Nx runs two projects at a time (nx.json `parallel`);
+// the servers, databases, brokers and processes these tests start then do not starve each other.
+export default defineConfig({ test: { testTimeout: 180_000, hookTimeout: 600_000, maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)) } });
