@@ -17,8 +17,11 @@ export interface CallGateOptions {
   authenticatorFor(path: string): Authenticate | undefined;
   /** A call must deliver its whole request (unary) or its first message (client streaming) within this time. */
   receiveTimeoutMs: number;
-  /** Told of every call the gate refuses, for logs and metrics. */
-  onRefused(path: string, error: AppError, requestId: string): void;
+  /**
+   * Told of every call the gate answers, for logs and metrics: a refusal (an AppError), or whatever
+   * an authenticator threw that is not one (its dependency failed: answered as INTERNAL).
+   */
+  onRefused(path: string, error: unknown, requestId: string): void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -75,8 +78,7 @@ export function callGate(options: CallGateOptions): ServerInterceptor {
                 admitted.set(metadata, { principal, requestId });
                 admit(metadata);
               },
-              (error: unknown) =>
-                refuse(error instanceof AppError ? error : new AppError('unauthenticated', 'the caller could not be authenticated', { reason: 'UNAUTHENTICATED', cause: error })),
+              (error: unknown) => refuse(error),
             );
           },
           onReceiveMessage: (message, next) => {
@@ -99,7 +101,7 @@ export function callGate(options: CallGateOptions): ServerInterceptor {
         next(status);
       },
     });
-    const refuse = (error: AppError) => {
+    const refuse = (error: unknown) => {
       if (done) return;
       const id = requestId || randomUUID();
       options.onRefused(method.path, error, id);

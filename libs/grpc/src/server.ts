@@ -177,13 +177,16 @@ export class GrpcServer {
   }
 
   /**
-   * A call the gate refused (bad token, request not received in time): counted and logged like any
-   * other refused call, one line with its request id (operators want to see refused tokens).
+   * A call the gate answered (bad token, request not received in time, or an authenticator whose
+   * own dependency failed): counted and logged like any other refused or failed call, one line with
+   * its request id (operators want to see refused tokens).
    */
-  private countRefusal(path: string, error: AppError, requestId: string): void {
-    const grpcCode = GrpcStatus[toGrpcError(error, requestId).code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN';
-    this.handled?.inc({ grpc_method: path.slice(path.lastIndexOf('/') + 1), grpc_code: grpcCode });
-    this.options.logger.info({ requestId, method: path.slice(1), code: grpcCode, reason: error.reason }, 'call refused');
+  private countRefusal(path: string, error: unknown, requestId: string): void {
+    const code = toGrpcError(error, requestId).code ?? GrpcStatus.UNKNOWN;
+    const method = path.slice(1);
+    this.handled?.inc({ grpc_method: path.slice(path.lastIndexOf('/') + 1), grpc_code: GrpcStatus[code] ?? 'UNKNOWN' });
+    if (code === GrpcStatus.INTERNAL) this.options.logger.error({ requestId, method, err: error }, 'call failed');
+    else this.options.logger.info({ requestId, method, code: GrpcStatus[code], reason: (error as AppError).reason }, 'call refused');
   }
 
   private async handleUnary(

@@ -43,9 +43,6 @@ export interface BearerAuthenticatorOptions {
 type Grants = { readonly roles: readonly string[]; readonly permissions: readonly string[] };
 const NONE: readonly string[] = Object.freeze([]);
 
-/** Why the user record of an admitted caller could not be read; see `failWhereRecordsFailed`. */
-const RECORD_FAILURE = Symbol('user record lookup failed');
-
 /**
  * The caller of each call, established before its request is read (the gRPC server runs this in
  * its call gate): the token says who the caller is, the service's records what they may do.
@@ -54,10 +51,8 @@ const RECORD_FAILURE = Symbol('user record lookup failed');
  *   that user record's. Otherwise UNAUTHENTICATED, the same whether the account exists or not.
  * - A service has no record: no roles or permissions, the scopes of its token.
  *
- * A record that cannot be read (the database is down) is not the caller's fault: the call is
- * admitted with a principal that carries the failure, and `failWhereRecordsFailed` makes its
- * handler fail with it, so that it is answered and logged as any other INTERNAL or UNAVAILABLE
- * (the gate answers refusals, which anyone can cause, and logs them only at debug).
+ * A record that cannot be read (the database is down) is not the caller's fault: the error goes
+ * out as it is, and the gate answers and logs it as any other INTERNAL or UNAVAILABLE.
  */
 export function bearerAuthenticator(options: BearerAuthenticatorOptions) {
   const verify = createTokenVerifier(options);
@@ -84,30 +79,10 @@ export function bearerAuthenticator(options: BearerAuthenticatorOptions) {
     }
     // The verifier refuses user tokens without an account.
     const accountId = identity.accountId!;
-    let grants: Grants | null;
-    try {
-      grants = await grantsOf(accountId, identity.subject);
-    } catch (error) {
-      return Object.freeze({ ...identity, roles: NONE, permissions: NONE, [RECORD_FAILURE]: error });
-    }
+    const grants = await grantsOf(accountId, identity.subject);
     if (!grants) {
       throw new AppError('unauthenticated', `token subject ${identity.subject} is not a user of account ${accountId}`, { reason: 'UNAUTHENTICATED' });
     }
     return Object.freeze({ ...identity, roles: grants.roles, permissions: grants.permissions });
   };
-}
-
-/**
- * Handlers that first fail with the error of a caller whose user record could not be read (see
- * `bearerAuthenticator`): such a caller has no roles, and is not let through to any handler.
- */
-export function failWhereRecordsFailed<H extends object>(handlers: H): H {
-  const guarded: Record<string, unknown> = {};
-  for (const [name, handler] of Object.entries(handlers) as [string, (request: unknown, context: { principal: object }) => Promise<unknown>][]) {
-    guarded[name] = async (request: unknown, context: { principal: object }) => {
-      if (RECORD_FAILURE in context.principal) throw (context.principal as { [RECORD_FAILURE]: unknown })[RECORD_FAILURE];
-      return handler(request, context);
-    };
-  }
-  return guarded as H;
 }

@@ -7,7 +7,7 @@ import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messagin
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { watchRules } from '@acme/rules';
 import { startMetricsServer, type Logger, type MetricsServer } from '@acme/util';
-import { bearerAuthenticator, failWhereRecordsFailed } from './authenticate.js';
+import { bearerAuthenticator } from './authenticate.js';
 import { requireReadScope } from './account-scope.js';
 import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
@@ -76,7 +76,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, users: database.users, cache: reads.cache }),
       // No request text may carry U+0000 (PostgreSQL cannot store it): refused before any handler reads it.
       // Reads of account data need licenses:read (or :write) for services (account-scope.ts).
-      handlers: failWhereRecordsFailed(requireReadScope(LicensingService, refuseNulCharacters(LicensingService, {
+      handlers: requireReadScope(LicensingService, refuseNulCharacters(LicensingService, {
         ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
         ...createReadHandlers(database, reads.cache),
         ...createAssignmentHandlers(mutationDeps),
@@ -84,7 +84,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         ...createSeatHandlers(mutationDeps),
         ...createSalesHandlers(mutationDeps),
         ...createQueueHandlers(mutationDeps),
-      }))),
+      })),
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     const events = startOutboxRelay(options, database);
