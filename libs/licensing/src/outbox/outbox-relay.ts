@@ -16,7 +16,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** How often to look for events written by other instances when nothing woke the relay. */
   pollIntervalMs?: number;
-  /** Ceiling of the back-off while the broker (or the database) keeps failing. */
+  /** First back-off after a failure (doubled on each further one), and its ceiling. */
+  initialBackoffMs?: number;
   maxBackoffMs?: number;
   now?: () => Date;
 }
@@ -43,6 +44,7 @@ export class OutboxRelay {
   private readonly topic: string;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
+  private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => Date;
   private readonly counters: OutboxRelayStats = { published: 0, failedAttempts: 0, consecutiveFailures: 0, lastError: null };
@@ -58,6 +60,7 @@ export class OutboxRelay {
     this.topic = options.topic ?? LICENSE_EVENTS_TOPIC;
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.initialBackoffMs = options.initialBackoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 10_000;
     this.now = options.now ?? (() => new Date());
   }
@@ -94,7 +97,7 @@ export class OutboxRelay {
         this.counters.failedAttempts += 1;
         this.counters.consecutiveFailures += 1;
         this.counters.lastError = error instanceof Error ? error.message : String(error);
-        delay = backoffDelay(this.counters.consecutiveFailures, { initialMs: 200, maxMs: this.maxBackoffMs });
+        delay = backoffDelay(this.counters.consecutiveFailures, { initialMs: this.initialBackoffMs, maxMs: this.maxBackoffMs });
         this.options.logger.warn({ err: error, attempt: this.counters.consecutiveFailures, retryInMs: delay, ...this.failedBatch }, 'outbox relay could not publish; events stay in the outbox');
         this.failedBatch = null;
         // While failing, new commits must not cut the back-off short (a retry storm on a dead broker).
