@@ -17,10 +17,10 @@ import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
-import { purgeExpiredPhoneConfigurations } from './mutations/retention-sweep.js';
+import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
-import { registerMutationMetrics } from './mutations/mutation-metrics.js';
+import { registerMutationMetrics } from './mutation-metrics.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 
 export interface LicensingServiceOptions {
@@ -94,7 +94,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
     // Retained phone configurations past their window are purged by a periodic sweep.
     const sweep = setInterval(() => {
-      purgeExpiredPhoneConfigurations(mutationDeps).then(
+      purgeRetainedConfigurations(database, mutationDeps.now()).then(
         (purged) => purged > 0 && logger.info({ purged }, 'purged expired phone configurations'),
         (error: unknown) => logger.error({ err: error }, 'retention sweep failed; it runs again later'),
       );

@@ -11,7 +11,7 @@ import {
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, openSeededDatabase, refusal } from './test-support.js';
+import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 import { createQueueHandlers } from './queue-handlers.js';

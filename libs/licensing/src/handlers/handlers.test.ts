@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignLicensesRequestSchema, UnassignLicensesRequestSchema, events } from '@acme/contracts';
 import { create } from '@bufbuild/protobuf';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, caller, openSeededDatabase, refusal } from './test-support.js';
+import { DRIVERS, callContext, caller, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { loadRuleSet, type RuleSet } from '@acme/rules';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 import { createReadHandlers } from './read-handlers.js';

@@ -6,6 +6,7 @@ import {
   AccountSchema,
   AssignmentSchema,
   AuditEventSchema,
+  DecisionSummarySchema,
   AccountStyle,
   BillingPeriod,
   ProductSchema,
@@ -16,12 +17,14 @@ import {
   type Account,
   type Assignment,
   type AuditEvent,
+  type DecisionSummary,
   type Product,
   type ProductSeatUsage,
   type Suite,
   type User,
 } from '@acme/contracts';
 import type { AssignmentRecord, AuditRecord } from '@acme/licensing-data-access';
+import type { Decision } from '@acme/rules';
 import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '../store.js';
 
 /** Store records to wire messages; the only place that knows both shapes. */
@@ -74,3 +77,13 @@ export const toAuditEvent = (accountId: string, e: AuditRecord): AuditEvent =>
     id: e.id, accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
     before: toStruct(e.before), after: toStruct(e.after), causationId: e.causationId, occurTime: timestampFromDate(e.occurredAt),
   });
+
+/** Warnings and effects of an allowed decision, as returned to the caller. */
+export function decisionSummary(decision: Decision, validateOnly: boolean): DecisionSummary {
+  return create(DecisionSummarySchema, {
+    warnings: decision.warnings.map((w) => ({ ruleId: w.ruleId, message: w.message })),
+    effects: decision.effects.map((e) => ({ type: e.type, code: e.code ?? '', productId: e.productId ?? '', userIds: e.userIds ?? (e.userId ? [e.userId] : []), ruleId: e.ruleId })),
+    ruleSetVersion: decision.ruleSetVersion,
+    validateOnly,
+  });
+}

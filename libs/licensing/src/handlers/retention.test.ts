@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignLicensesRequestSchema, UnassignLicensesRequestSchema, events } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, openSeededDatabase } from './test-support.js';
+import { DRIVERS, callContext, openSeededDatabase } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
-import { purgeExpiredPhoneConfigurations } from '../mutations/retention-sweep.js';
+import { purgeRetainedConfigurations } from '../use-cases/purge-retained-configurations.js';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 
 const rules = await loadRuleSet();
@@ -49,7 +49,7 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
     expect(retained.payload.case === 'configurationRetained' && timestampDate(retained.payload.value.purgeTime!).getTime()).toBe(START.getTime() + 7 * DAY);
 
     clock = new Date(START.getTime() + 3 * DAY);
-    expect(await purgeExpiredPhoneConfigurations(deps())).toBe(0);
+    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(0);
     const back = await assign();
     expect(back.decision?.effects).toMatchObject([{ type: 'configuration_restored' }]);
     expect(back.results![0]?.assignment?.features).toMatchObject({ voicemail: false, phone_number: true });
@@ -60,9 +60,9 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
     const removal = await unassign();
     expect(removal.decision?.effects).toMatchObject([{ type: 'configuration_retained' }]);
     clock = new Date(clock.getTime() + 7 * DAY - 1000);
-    expect(await purgeExpiredPhoneConfigurations(deps())).toBe(0);
+    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(0);
     clock = new Date(clock.getTime() + 1000);
-    expect(await purgeExpiredPhoneConfigurations(deps())).toBe(1);
+    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(1);
     const purged = (await events_()).at(-1)!;
     expect(purged).toMatchObject({ eventType: 'configuration.purged', actor: { subject: 'system:retention', kind: events.ActorKind.SYSTEM } });
     const fresh = await assign();

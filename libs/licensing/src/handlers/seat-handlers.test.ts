@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DowngradeOrder, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema, events } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, openSeededDatabase, refusal } from './test-support.js';
+import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
 import { createSeatHandlers } from './seat-handlers.js';
 

@@ -12,7 +12,7 @@ import { openDatabase, type Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
 import { createTestPostgres, skipWithoutPostgres, untilAnotherSessionWaitsForLock } from '@acme/testing';
 import { createAssignmentHandlers } from './assignment-handlers.js';
-import { callContext } from './test-support.js';
+import { callContext } from '../../test/handler-harness.js';
 import { createSeatHandlers } from './seat-handlers.js';
 
 const skip = await skipWithoutPostgres();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateQueueRequestSchema, CreateUserRequestSchema, LicensingService, ListAuditEventsRequestSchema, QueueKind } from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
-import { DRIVERS, callContext, openSeededDatabase, refusal } from './test-support.js';
+import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { createQueueHandlers } from './queue-handlers.js';
 import { createReadHandlers } from './read-handlers.js';
 import { nulCharacterFields, refuseNulCharacters } from './text-guard.js';

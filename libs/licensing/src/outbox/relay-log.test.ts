@@ -8,7 +8,7 @@ import type { PendingOutboxEvent } from '@acme/licensing-data-access';
 import type { EventMessage, EventPublisher } from '@acme/messaging';
 import { eventually } from '@acme/testing';
 import { createLogger } from '@acme/util';
-import { outboxEvents } from '../mutations/outbox-events.js';
+import { outboxEvents } from '../domain/events.js';
 import { OutboxRelay, type RelayStore } from './outbox-relay.js';
 import { batchLogFields } from './relay-log.js';
 
@@ -16,7 +16,7 @@ const principal = { subject: 'usr_1', kind: 'user' as const, accountId: 'acct_1'
 
 /** Pending events as the outbox holds them, caused by request `causationId`. */
 function pending(causationId: string, count: number): PendingOutboxEvent[] {
-  const inputs = outboxEvents({ accountId: 'acct_1', principal, causationId, occurredAt: new Date() }, Array.from({ length: count }, () => ({ case: 'seatsExhausted' as const, value: { productId: 'goto_meeting' } })));
+  const inputs = outboxEvents({ accountId: 'acct_1', actor: { subject: principal.subject, kind: principal.kind }, causationId, occurredAt: new Date() }, Array.from({ length: count }, () => ({ case: 'seatsExhausted' as const, value: { productId: 'goto_meeting' } })));
   return inputs.map((input, i) => ({ id: input.eventId, accountId: 'acct_1', sequence: i + 1, eventType: input.eventType, payload: input.payload(i + 1), occurredAt: input.occurredAt }));
 }
 

@@ -11,7 +11,7 @@ import type { Database } from '@acme/licensing-data-access';
 import { DEFAULT_POLICIES_DIR, FactsError, readPolicies, RuleSet, type LoadedRule } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { createAssignmentHandlers } from '../handlers/assignment-handlers.js';
-import { callContext, openSeededDatabase, refusal } from '../handlers/test-support.js';
+import { callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { refuseUndecidable } from './decision-outcome.js';
 
 /** The edit of the finding: `$.cardonFile` for `$.cardOnFile`, which no assign facts have. */

@@ -1,17 +1,18 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { Principal } from '@acme/auth';
-import type { AccountRecord, Database, LicensingTx } from '@acme/licensing-data-access';
+import type { Database } from '@acme/licensing-data-access';
 import type { DecisionPoint, RuleSet } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
-import type { RequestProblems } from '../handlers/validation.js';
-import { actorFacts } from './actor-facts.js';
-import { decisionError, refuseUndecidable } from './decision-outcome.js';
+import { actorFacts } from '../domain/facts.js';
+import { decisionError, refuseUndecidable } from '../domain/decision-outcome.js';
+import type { UseCaseContext } from '../use-cases/use-case-context.js';
 import { callerKey, checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
+import type { RequestProblems } from './validation.js';
 
 export interface MutationDeps {
   db: Database;
-  /** The active rule set (reloaded on change). */
+  /** The active rule set (reloaded on change); a call takes it once and decides with it throughout. */
   rules: () => RuleSet;
   /** Injectable clock, so retention windows and timestamps are testable. */
   now: () => Date;
@@ -30,32 +31,32 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
   responseSchema: R;
   request: MessageShape<Q> & MutationRequest;
   principal: Principal;
+  requestId: string;
   /** Problems found in the request fields so far; the idempotency key is checked here too. */
   problems: RequestProblems;
   /** The user (and products) the change is about, read up front with the account in one round trip. */
   prefetch?: { userId?: string; productIds?: string[] };
   /**
    * The decision point whose who-may-act rules say, from the caller and the account alone, whether
-   * this caller may attempt the change at all (RuleSet.authorize); null where code decides instead
-   * (CompleteSalesOrder checks its scope before the frame). The change's own decision then passes
-   * `{ authorized: true }`.
+   * this caller may attempt the change at all (RuleSet.authorize); null where the handler decided
+   * before the frame (CompleteSalesOrder's back-office scope).
    */
   authorizeAt: DecisionPoint | null;
 }
 
 /**
- * The frame every mutation shares, in this order: every field problem of the request reported
+ * What every mutation RPC shares, in this order: every field problem of the request reported
  * together; account confinement; the account read and the who-may-act decision, before anything
  * else of the account is read or answered (a caller who may not act learns nothing: not which
  * users exist, not whether an idempotency key was used); idempotent replay of the caller's own key
- * (same key + same request = first response; a different request = refused); then the change in
- * one transaction with its audit and outbox rows, and validate_only as a rollback. A decision the
- * rules cannot compute refuses the change (POLICY_UNAVAILABLE), never INTERNAL.
+ * (same key + same request = first response; a different request = refused); then the use case
+ * in one transaction with its audit and outbox rows, and validate_only as a rollback. A decision
+ * the rules cannot compute refuses the change (POLICY_UNAVAILABLE), never INTERNAL.
  */
 export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   deps: MutationDeps,
   spec: MutationSpec<Q, R>,
-  change: (tx: LicensingTx, accountId: string, now: Date, account: AccountRecord) => Promise<MessageShape<R>>,
+  useCase: (ctx: UseCaseContext) => Promise<MessageShape<R>>,
 ): Promise<MessageShape<R>> {
   const { request, problems, principal } = spec;
   const keyProblem = checkIdempotencyKey(request.idempotencyKey);
@@ -64,6 +65,7 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   const accountId = resolveAccountId(principal, request.accountId);
   const hash = requestHash(spec.requestSchema, request);
   const now = deps.now();
+  const rules = deps.rules();
   const key = request.idempotencyKey ? callerKey(principal.subject, request.idempotencyKey) : '';
   return deps.db.transaction(
     async (tx) => {
@@ -71,14 +73,14 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
       const account = await tx.account(accountId);
       if (!account) throw AppError.notFound('account', accountId);
       if (spec.authorizeAt) {
-        const authorization = await deps.rules().authorize(spec.authorizeAt, actorFacts(principal, account)).catch(refuseUndecidable);
+        const authorization = await rules.authorize(spec.authorizeAt, actorFacts(principal, account)).catch(refuseUndecidable);
         if (!authorization.allowed) throw decisionError(authorization, accountId);
       }
       if (key) {
         const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
         if (previous) return previous;
       }
-      const response = await change(tx, accountId, now, account).catch(refuseUndecidable);
+      const response = await useCase({ tx, account, principal, rules, now, requestId: spec.requestId }).catch(refuseUndecidable);
       if (key && !request.validateOnly) remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
       return response;
     },

@@ -11,8 +11,8 @@ import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, type PromiseClient } from '@acme/grpc';
 import { withPostgresDatabase } from '@acme/testing';
-import { loadLicensingConfig } from '../config.js';
-import { startLicensingService, type RunningLicensingService } from '../licensing-service.js';
+import { loadLicensingConfig } from './config.js';
+import { startLicensingService, type RunningLicensingService } from './licensing-service.js';
 
 const database = await withPostgresDatabase('mutation_metrics');
 const dir = mkdtempSync(join(tmpdir(), 'mutation-metrics-'));

@@ -1,5 +1,3 @@
-import { create } from '@bufbuild/protobuf';
-import { DecisionSummarySchema, type DecisionSummary } from '@acme/contracts';
 import { FactsError, type Decision } from '@acme/rules';
 import { AppError, type AppErrorType } from '@acme/util';
 
@@ -34,15 +32,5 @@ export function refuseUndecidable(error: unknown): never {
     reason: 'POLICY_UNAVAILABLE',
     metadata: error.missing.length > 0 ? { missing_facts: error.missing.join(',') } : {},
     cause: error,
-  });
-}
-
-/** Warnings and effects of an allowed decision, as returned to the caller. */
-export function decisionSummary(decision: Decision, validateOnly: boolean): DecisionSummary {
-  return create(DecisionSummarySchema, {
-    warnings: decision.warnings.map((w) => ({ ruleId: w.ruleId, message: w.message })),
-    effects: decision.effects.map((e) => ({ type: e.type, code: e.code ?? '', productId: e.productId ?? '', userIds: e.userIds ?? (e.userId ? [e.userId] : []), ruleId: e.ruleId })),
-    ruleSetVersion: decision.ruleSetVersion,
-    validateOnly,
   });
 }

@@ -1,0 +1,21 @@
+import type { Database } from '@acme/licensing-data-access';
+import { auditEntry } from '../domain/audit.js';
+import { RETENTION_ACTOR, type ChangeOrigin } from '../domain/change-origin.js';
+import { outboxEvents } from '../domain/events.js';
+
+/**
+ * Purges the phone configurations whose retention window has ended, each with an audit entry and
+ * a configuration.purged event, across accounts. Idempotent: the service runs it on a timer
+ * (RETENTION_SWEEP_MS); tests call it with an injected clock.
+ */
+export async function purgeRetainedConfigurations(db: Database, now: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const purged = await tx.purgeExpiredPhoneConfigurations(now);
+    for (const config of purged) {
+      const origin: ChangeOrigin = { accountId: config.accountId, actor: RETENTION_ACTOR, causationId: `retention-sweep:${now.toISOString()}`, occurredAt: now };
+      tx.appendAudit([auditEntry(origin, 'configuration.purged', { type: 'phone_configuration', id: config.userId }, { productId: config.productId, settings: config.settings }, null)]);
+      await tx.appendEvents(config.accountId, outboxEvents(origin, [{ case: 'configurationPurged', value: { userId: config.userId, productId: config.productId } }]));
+    }
+    return purged.length;
+  });
+}

@@ -1,0 +1,56 @@
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { AssignmentRecord } from '@acme/licensing-data-access';
+import type { Decision } from '@acme/rules';
+import { AppError } from '@acme/util';
+import { auditEntry } from '../domain/audit.js';
+import type { EventPayload } from '../domain/events.js';
+import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
+import { purgeTime } from '../domain/retention.js';
+import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
+
+/**
+ * UnassignLicenses: takes one or more products from a user, all or nothing. Each seat goes back
+ * to the account; when the rules say so (GoTo Connect with a configured phone), the phone
+ * configuration is kept for the retention window.
+ */
+export async function unassignLicenses(ctx: UseCaseContext, command: { userId: string; productIds: string[]; notifyUser: boolean }): Promise<{ removed: AssignmentRecord[]; decision: Decision }> {
+  const { tx, account, now } = ctx;
+  // Load
+  const user = await requireUser(ctx, command.userId);
+  const held = await tx.assignmentsOfUser(user.id);
+  const notHeld = command.productIds.flatMap((id, i) => (held.some((a) => a.productId === id) ? [] : [{ field: `product_ids[${i}]`, description: `${user.id} does not hold ${id}` }]));
+  if (notHeld.length > 0) throw AppError.invalidArgument(notHeld);
+  const products = new Map((await tx.products(command.productIds)).map((p) => [p.id, p]));
+  const subscriptions = new Map((await tx.subscriptions(account.id, command.productIds)).map((s) => [s.productId, s]));
+
+  // Decide
+  const decision = await decide(ctx, 'unassign', {
+    ...actorFacts(ctx.principal, account),
+    request: { productIds: command.productIds },
+    products: command.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1)),
+    user: await licenseUserFacts(tx, account.id, user, held, now),
+  });
+
+  // Apply
+  const removed = command.productIds.map((id) => held.find((a) => a.productId === id)!);
+  for (const assignment of removed) {
+    await tx.deleteAssignment(assignment.id);
+    await tx.releaseSeats(account.id, assignment.productId, 1);
+  }
+  const retain = decision.effects.find((e) => e.type === 'configuration_retained');
+  const purgeAt = purgeTime(ctx.rules, now);
+  if (retain) await tx.setPhoneConfigurationRetention(user.id, purgeAt);
+
+  // Audit and events
+  const origin = originOfCall(ctx);
+  await record(
+    ctx,
+    removed.map((a) => auditEntry(origin, 'license.unassigned', { type: 'assignment', id: a.id }, { userId: a.userId, productId: a.productId, features: a.features }, null)),
+    [
+      ...removed.map((a): EventPayload => ({ case: 'licenseUnassigned', value: { assignmentId: a.id, userId: a.userId, productId: a.productId, effectiveTime: timestampFromDate(now) } })),
+      ...(retain ? [{ case: 'configurationRetained', value: { userId: user.id, productId: retain.productId ?? '', purgeTime: timestampFromDate(purgeAt) } } as EventPayload] : []),
+      ...(command.notifyUser ? [{ case: 'notificationRequested', value: { template: 'product_change', userId: user.id, parameters: { removed: command.productIds.join(',') } } } as EventPayload] : []),
+    ],
+  );
+  return { removed, decision };
+}

@@ -1,0 +1,45 @@
+import type { Principal } from '@acme/auth';
+import type { AccountRecord, AuditInput, LicensingTx, UserRecord } from '@acme/licensing-data-access';
+import { AppError } from '@acme/util';
+import type { Decision, DecisionPoint, RuleSet } from '@acme/rules';
+import { originOf, type ChangeOrigin } from '../domain/change-origin.js';
+import { outboxEvents, type EventPayload } from '../domain/events.js';
+import { decisionError } from '../domain/decision-outcome.js';
+
+/**
+ * What a use case works with: one transaction on one account, the caller (already authorized by
+ * the who-may-act rules), the rule set of this call and its clock. A use case reads, decides,
+ * applies, audits and records its events through these, top to bottom.
+ */
+export interface UseCaseContext {
+  tx: LicensingTx;
+  account: AccountRecord;
+  principal: Principal;
+  /** The rule set of this call: every decision of one call comes from the same version. */
+  rules: RuleSet;
+  now: Date;
+  /** The request id, recorded as the causation of every audit entry and event. */
+  requestId: string;
+}
+
+export const originOfCall = (ctx: UseCaseContext): ChangeOrigin => originOf(ctx.principal, ctx.account.id, ctx.requestId, ctx.now);
+
+/** The rest of a point's rules (who may act was decided before): the decision, or its refusal. */
+export async function decide(ctx: UseCaseContext, point: DecisionPoint, facts: Record<string, unknown>): Promise<Decision> {
+  const decision = await ctx.rules.decide(point, facts, { authorized: true });
+  if (!decision.allowed) throw decisionError(decision, ctx.account.id);
+  return decision;
+}
+
+/** Writes a change's audit entries and events, in that order. */
+export async function record(ctx: UseCaseContext, audit: AuditInput[], events: EventPayload[]): Promise<void> {
+  if (audit.length > 0) ctx.tx.appendAudit(audit);
+  if (events.length > 0) await ctx.tx.appendEvents(ctx.account.id, outboxEvents(originOfCall(ctx), events));
+}
+
+/** The account's user `userId`, or NOT_FOUND. */
+export async function requireUser(ctx: UseCaseContext, userId: string): Promise<UserRecord> {
+  const user = await ctx.tx.user(ctx.account.id, userId);
+  if (!user) throw AppError.notFound('user', userId);
+  return user;
+}
