@@ -1,22 +1,8 @@
 export { startBillingService } from './consumer/billing-service.js';
-export type { BillingServiceOptions, RunningBillingService } from './consumer/billing-service.js';
-export { createLedgerHandler } from './consumer/ledger-handler.js';
-export type { LedgerHandlerOptions, LedgerHandlerStats } from './consumer/ledger-handler.js';
-export { DEAD_LETTER_HEADERS } from './consumer/dead-letter.js';
-export { loadBillingConfig, billingEnvSchema, ledgerDatabaseOptions } from './config.js';
-export { replayAndCompare } from './replay/replay.js';
-export type { ReplayOptions, ReplayReport } from './replay/replay.js';
-export { compareLedgers, inSnapshot } from './replay/compare-ledgers.js';
-export type { LedgerComparison, SnapshotScope } from './replay/compare-ledgers.js';
+export type { RunningBillingService } from './consumer/billing-service.js';
+export { loadBillingConfig, ledgerDatabaseOptions } from './config.js';
 export type { BillingConfig } from './config.js';
+export { replayAndCompare } from './replay/replay.js';
 // Billing ledger: pure domain logic (event -> ledger entries, invoice previews); see README.md.
-export type { BillingPeriod, LedgerEntry, LedgerEntryKind } from './ledger/ledger-entry.js';
-export { interpretEvent, LEDGER_ENTRY_ID_VERSION } from './ledger/entries-from-event.js';
-export type { EventInterpretation } from './ledger/entries-from-event.js';
-export { compareLedgerEntries } from './ledger/entry-order.js';
 export { previewInvoice } from './ledger/invoice.js';
-export type { Invoice, InvoiceLine, SeatUsageInterval } from './ledger/invoice-types.js';
-export { chargedDays, daysInRateUnit, proratedAmountMinor } from './ledger/proration.js';
-export type { DayQuantity, InvoicePeriod } from './ledger/proration.js';
 export { formatInvoice } from './ledger/format-invoice.js';
-export { formatMoneyMinor } from './ledger/format-money.js';
