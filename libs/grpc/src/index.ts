@@ -1,12 +1,11 @@
 export { GrpcServer, DEFAULT_RECEIVE_TIMEOUT_MS } from './server.js';
 export { DEFAULT_CONNECTION_LIMITS } from './connection-gate.js';
-export type { ConnectionLimits } from './connection-gate.js';
-export type { GrpcServerOptions, ServiceRegistration } from './server.js';
-export { deepFreeze, freezeEncoded, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
+export type { GrpcServerOptions } from './server.js';
+export { freezeEncoded, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
 export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';
 export { toGrpcError, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
 export type { DecodedStatus } from './status-mapping.js';
 export { createClient } from './client.js';
-export type { PromiseClient, CallOptions, ClientOptions } from './client.js';
+export type { PromiseClient } from './client.js';
 export { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 export { checkHealth, listServicesByReflection } from './probes.js';
