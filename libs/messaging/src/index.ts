@@ -1,14 +1,11 @@
 export type { EventMessage, EventPublisher, EventConsumer, ConsumedMessage, BatchHandler } from './event-bus.js';
 export { InProcessEventBus } from './in-process-event-bus.js';
 export { createKafka } from './kafka/kafka-connection.js';
-export type { KafkaConnectionOptions } from './kafka/kafka-connection.js';
 export { KafkaPublisher } from './kafka/kafka-publisher.js';
 export { KafkaEventConsumer } from './kafka/kafka-consumer.js';
-export type { KafkaConsumerOptions } from './kafka/kafka-consumer.js';
 export { TopicAdmin } from './kafka/topic-admin.js';
-export type { TopicSpec, PartitionLag } from './kafka/topic-admin.js';
+export type { PartitionLag } from './kafka/topic-admin.js';
 export { readTopicSnapshot } from './kafka/topic-reader.js';
-export type { TopicSnapshot } from './kafka/topic-reader.js';
 export type { Kafka } from 'kafkajs';
 
 /** The topic license events travel on; the key is the account id. */
