@@ -1,15 +1,13 @@
-export { createTestPostgres, postgresUnavailableReason, skipWithoutPostgres, TEST_POSTGRES_URL } from './postgres.js';
+export { createTestPostgres, skipWithoutPostgres } from './postgres.js';
 export type { TestDatabase } from './postgres.js';
 export { withPostgresDatabase } from './with-postgres.js';
-export type { PostgresFixture } from './with-postgres.js';
 export { tempSqlitePath } from './temp.js';
 export { licenseAssignedEvent, licenseEventMessages } from './license-events.js';
-export type { EventFixture } from './license-events.js';
 export { eventually } from './eventually.js';
 export { untilAnotherSessionWaitsForLock } from './lock-waiter.js';
 export { freePort } from './free-port.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
-export { REPO_ROOT, startNodeProcess } from './node-process.js';
+export { startNodeProcess } from './node-process.js';
 export type { NodeProcess } from './node-process.js';
 export { closeTestDatabase } from './closed-database.js';
