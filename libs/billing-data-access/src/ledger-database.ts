@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { dialectOf, executeBound, migrateUp, preparedStatement, type OrmOptions } from '@acme/persistence';
+import { dialectOf, executeBound, migrateUp, type OrmOptions } from '@acme/persistence';
 import { createOrm } from './orm.js';
 import { LedgerEntry, ProcessedEvent } from './models/index.js';
 import type { LedgerEntry as LedgerEntryRecord } from './ledger-entry-record.js';
@@ -145,7 +145,7 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
   return { recorded, duplicates: events.length - recorded };
 }
 
-const RECORD_BATCH_SQL = preparedStatement(`
+const RECORD_BATCH_SQL = `
 with fresh as (
   insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, processed_at)
   select e.*, $1::timestamptz
@@ -161,7 +161,7 @@ with fresh as (
   where x.event_id in (select event_id from fresh)
   returning 1
 )
-select (select count(*) from fresh) as recorded, (select count(*) from entries) as entries`);
+select (select count(*) from fresh) as recorded, (select count(*) from entries) as entries`;
 
 /** libsql (one process per file): look the ids up, then insert what is new, through the ORM. */
 async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Promise<RecordResult> {

@@ -147,20 +147,14 @@ export class LicensingTx {
 
   /**
    * Ends the transaction's work: writes what the ORM holds, then (PostgreSQL) the appended rows and
-   * change notifications in one statement. Where the transaction id is already known, that statement
-   * carries the COMMIT with it (see WriteBatch.flush), and `commitGoesOut` is told the id just before
-   * it is sent: nothing may run in the transaction after this. Returns PostgreSQL's transaction id.
+   * change notifications in one statement. Nothing may run in the transaction after this but its
+   * COMMIT. Returns PostgreSQL's transaction id, which a COMMIT whose answer was lost is resolved by.
    */
-  async finish(commitGoesOut?: (transactionId: string) => void): Promise<string | null> {
+  async finish(): Promise<string | null> {
     await this.em.flush();
     if (!this.options.batch) return null;
-    const transactionId = this.transactionId;
-    if (transactionId === null) return this.options.batch.flush(this.em, [...this.changedAccounts]);
-    commitGoesOut?.(transactionId);
     this.clock.markWriteSent();
-    const flushed = await this.options.batch.flush(this.em, [...this.changedAccounts], { commits: true });
-    this.clock.markCommitted();
-    return flushed;
+    return this.options.batch.flush(this.em, [...this.changedAccounts]);
   }
 
   /**
@@ -175,7 +169,6 @@ export class LicensingTx {
     if (this.options.batch.isEmpty && this.changedAccounts.size === 0) return;
     this.clock.markWriteSent();
     this.transactionId = await this.options.batch.flush(this.em, [...this.changedAccounts]);
-    this.clock.markCommitted();
   }
 
   account(accountId: string): Promise<AccountRecord | null> {

@@ -74,7 +74,7 @@ export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<Muta
         // Decided once, here: a mutation arriving after the last write went out waits for the next chain.
         const last = lastOne();
         if (last && 'value' in link.outcome) {
-          commit.xid = await tx.finish((xid) => Object.assign(commit, { started: true, xid }));
+          commit.xid = await tx.finish();
           commit.started = true;
         } else if (last) {
           // The last one was refused: transactional() sends the COMMIT of the ones before it.
@@ -108,6 +108,7 @@ export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<Muta
 /** After the COMMIT: listeners first (caches drop what changed), then every caller of the chain. */
 function answer(deps: ChainDeps, links: Link[]): void {
   const applied = links.filter((link) => link.outcome && 'value' in link.outcome);
+  for (const link of applied) link.tx.clock.markCommitted();
   const accounts = new Set(applied.flatMap((link) => [...link.tx.changedAccounts]));
   deps.committed({ accounts: [...accounts], events: applied.reduce((sum, link) => sum + link.tx.appendedEvents, 0) }, applied.map((link) => link.tx.clock));
   for (const { job, outcome } of links) {

@@ -5,7 +5,7 @@
  * same account waits for, and a growing `prefetchMs` is mostly time spent queuing for that lock.
  */
 export interface MutationTiming {
-  /** From sending the prefetch (BEGIN travels with it) to its answer: the wait for the account's lock, then the reads. */
+  /** From sending the prefetch to its answer: the wait for the account's lock, then the reads. */
   prefetchMs: number;
   /**
    * From the prefetch's answer to the write statement going out: the service's own work, rules
@@ -13,8 +13,8 @@ export interface MutationTiming {
    */
   decideMs: number;
   /**
-   * From the write statement going out, its COMMIT right behind it, to the answer. A mutation
-   * chained before others in one transaction (see runMutationChain) writes without the COMMIT.
+   * From the write statement going out to the answer of the COMMIT. A mutation chained before
+   * others in one transaction (see runMutationChain) waits for the chain's COMMIT.
    */
   commitMs: number;
 }
@@ -42,7 +42,7 @@ export class MutationClock {
     this.committed = performance.now();
   }
 
-  /** The phases, once every moment was passed; null for a transaction that did not prefetch or commit with its write. */
+  /** The phases, once every moment was passed; null for a transaction that did not prefetch or did not commit. */
   timing(): MutationTiming | null {
     const { prefetchSent, prefetchAnswered, writeSent, committed } = this;
     if (prefetchSent === null || prefetchAnswered === null || writeSent === null || committed === null) return null;

@@ -67,11 +67,10 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
           // Written here rather than by transactional(), so that what fails after this is the
           // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
           // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.
-          // Where that id is known already, the COMMIT goes out with this last statement: a
-          // connection lost from then on may have cost only the answer.
-          commit.xid = await tx.finish((xid) => Object.assign(commit, { started: true, xid }));
+          commit.xid = await tx.finish();
           commit.started = true;
         });
+        commit.clock?.markCommitted();
         return committedValue(commit);
       } catch (error) {
         if (error instanceof RollbackSignal) return error.value as T;

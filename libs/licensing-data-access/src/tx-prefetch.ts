@@ -1,5 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { executeBound, preparedStatement } from '@acme/persistence';
+import { executeBound } from '@acme/persistence';
 import type { AccountRecord, UserRecord } from './records.js';
 import type { AssignmentRecord, IdempotencyHit, MembershipRecord, PhoneConfigurationRecord, SubscriptionRecord } from './licensing-tx.js';
 
@@ -47,7 +47,7 @@ export async function prefetchOnPostgres(em: Em, wanted: PrefetchWanted): Promis
  * One text whatever is asked for (products as an array), so it runs as a prepared statement. The
  * transaction id is taken here, so that the transaction's last statement can carry its COMMIT.
  */
-const PREFETCH_SQL = preparedStatement('select licensing_prefetch($1, $2, $3, $4::text[]) as prefetched, pg_current_xact_id()::text as xid');
+const PREFETCH_SQL = 'select licensing_prefetch($1, $2, $3, $4::text[]) as prefetched, pg_current_xact_id()::text as xid';
 
 type Row = Record<string, unknown>;
 

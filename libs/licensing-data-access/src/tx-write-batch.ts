@@ -1,5 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { committingStatement, executeBound, preparedStatement } from '@acme/persistence';
+import { executeBound } from '@acme/persistence';
 import { CHANGES_CHANNEL } from './change-feed.js';
 import { SEATS_SHORT_SQLSTATE } from './migrations/20261204000000-seat-shortage-function.js';
 
@@ -68,11 +68,10 @@ export class WriteBatch {
   /**
    * Writes everything held and notifies other instances of the changed accounts (delivered at
    * commit), then forgets the rows. Returns the transaction id, which a lost COMMIT is resolved by.
-   * With `commits`, the statement is the transaction's last and its COMMIT goes out right behind it
-   * (the caller must already know the transaction id). A reservation whose seats are taken fails
-   * the statement, so nothing of it stays, and throws that reservation's `onShortage()`.
+   * A reservation whose seats are taken fails the statement, so nothing of it stays, and throws
+   * that reservation's `onShortage()`.
    */
-  async flush(em: Em, changedAccounts: string[], options: { commits?: boolean } = {}): Promise<string> {
+  async flush(em: Em, changedAccounts: string[]): Promise<string> {
     const reservations = [...this.reservations.values()];
     const rows = [this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((r) => JSON.stringify(r));
     const params = [this.account, this.sequence, ...rows, reservations.length];
@@ -80,7 +79,7 @@ export class WriteBatch {
     this.sequence = null;
     this.reservations.clear();
     try {
-      const [row] = await executeBound<{ xid: string }>(em, options.commits ? COMMITTING_FLUSH_SQL : FLUSH_SQL, params);
+      const [row] = await executeBound<{ xid: string }>(em, FLUSH_SQL, params);
       return row!.xid;
     } catch (error) {
       throw seatShortage(error, reservations) ?? error;
@@ -132,7 +131,4 @@ select pg_current_xact_id()::text as xid, (select count(*) from notified) as not
   licensing_require_seats((select coalesce(json_agg(product_id), '[]'::json) from reserved), $9::int) as reserved`;
 
 /** The statement `flush` runs (exported for the test of its plan). */
-export const FLUSH_SQL = preparedStatement(FLUSH_TEXT);
-
-/** The same statement as the last of its transaction: COMMIT goes out right behind it. */
-const COMMITTING_FLUSH_SQL = preparedStatement(committingStatement(FLUSH_TEXT));
+export const FLUSH_SQL = FLUSH_TEXT;

@@ -4,5 +4,3 @@ export { isPostgres } from './platform.js';
 export { isConnectionLost } from './connection-loss.js';
 export { commitOutcome } from './commit-outcome.js';
 export { executeBound } from './bound-query.js';
-export { preparedStatement } from './prepared-statements.js';
-export { committingStatement } from './transaction-pipelining.js';

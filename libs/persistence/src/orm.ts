@@ -5,8 +5,6 @@ import type { EntitySchema, MigrationObject, MikroORM, Routine } from '@mikro-or
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import type { Pool } from 'pg';
 import { releaseDeadConnections } from './pool-guard.js';
-import { prepareMarkedStatements } from './prepared-statements.js';
-import { pipelineTransactions } from './transaction-pipelining.js';
 
 /** Either driver's ORM, seen through what both share (SQL entity manager, schema, migrator). */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
@@ -60,14 +58,7 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
   if (options.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('databaseUrl must start with postgres:// or postgresql://');
     const driverOptions = {
-      onPoolCreated: (pool: Pool) => {
-        releaseDeadConnections(pool);
-        prepareMarkedStatements(pool);
-        pipelineTransactions(pool);
-      },
-      // Statements queued together go out together (BEGIN with the first statement, COMMIT behind
-      // the last): see pipelineTransactions. One statement at a time otherwise, as before.
-      pipeline: true,
+      onPoolCreated: (pool: Pool) => releaseDeadConnections(pool),
       // A database that does not answer fails the call (UNAVAILABLE) instead of queueing it forever.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       keepAlive: true,
