@@ -1,27 +1,10 @@
-import { randomFillSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** Crockford base32, lower case (no i, l, o, u): readable, and sorts like the numbers it encodes. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /** Every id prefix in use; a new kind of row gets a new short prefix here. */
 export type IdPrefix = 'acct' | 'sub' | 'usr' | 'asg' | 'aud' | 'so' | 'q' | 'qm';
-
-/**
- * Random bytes drawn from a pool refilled 4 KiB at a time: one `getrandom` call per 256 ids instead
- * of one per id (a syscall per id was about 25 us of every assignment's CPU). Node's randomUUID
- * buffers the same way.
- */
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-
-function randomBytes16(): Buffer {
-  if (poolOffset + 16 > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  poolOffset += 16;
-  return pool.subarray(poolOffset - 16, poolOffset);
-}
 
 /**
  * ULID-like ids with a short type prefix: `usr_` + 10 characters of milliseconds since the epoch
@@ -39,6 +22,6 @@ export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   }
   let random = '';
   // 256 is a multiple of 32, so `byte % 32` is unbiased.
-  for (const byte of randomBytes16()) random += ALPHABET[byte % 32];
+  for (const byte of randomBytes(16)) random += ALPHABET[byte % 32];
   return `${prefix}_${time}${random}`;
 }
