@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Answers of account-scoped reads, kept until the account changes. A read costs a few database
  * round trips and ORM work (about 1 ms of CPU); a cached answer costs a map lookup. It is only
@@ -8,12 +10,12 @@
  * An answer loaded while its account changed is not kept: each change is stamped with a tick,
  * and a load keeps its answer only if no change of its account was stamped after the load began.
  *
- * Bounded twice, least recently used first: by the number of answers and by their total weight
- * (the callers weigh an answer by its encoded size), so a few large pages cannot fill the heap.
+ * Bounded twice, least recently used first (lru-cache): by the number of answers and by their
+ * total weight (the callers weigh an answer by its encoded size), so a few large pages cannot fill
+ * the heap.
  */
 export class AccountReadCache {
-  private readonly entries = new Map<string, { value: unknown; weight: number }>();
-  private weight = 0;
+  private readonly entries: LRUCache<string, { value: unknown; weight: number }>;
   private readonly keysByAccount = new Map<string, Set<string>>();
   /** Tick of the last change per account (forgotten in bulk when it grows, see `floor`). */
   private readonly changedAt = new Map<string, number>();
@@ -24,20 +26,24 @@ export class AccountReadCache {
   constructor(
     private readonly enabled: () => boolean,
     private readonly maxEntries = 20_000,
-    private readonly maxWeight = Number.POSITIVE_INFINITY,
-  ) {}
+    maxWeight = Number.POSITIVE_INFINITY,
+  ) {
+    this.entries = new LRUCache({
+      max: maxEntries,
+      // lru-cache wants a finite total; a weight of 1 each keeps "no bound" to the entry count.
+      maxSize: Number.isFinite(maxWeight) ? maxWeight : Number.MAX_SAFE_INTEGER,
+      sizeCalculation: (entry) => Math.max(1, entry.weight),
+      // An answer heavier than the whole budget is served, never kept (lru-cache refuses it).
+      dispose: (_entry, entryKey) => this.keysByAccount.get(accountOf(entryKey))?.delete(entryKey),
+    });
+  }
 
   /** The account's answer under `key`, loaded (and weighed, to be kept) when there is none. */
   async get<T>(accountId: string, key: string, load: () => Promise<T>, weigh: (value: T) => number = () => 0): Promise<T> {
     if (!this.enabled()) return load();
     const entryKey = `${accountId}\u0000${key}`;
     const hit = this.entries.get(entryKey);
-    if (hit) {
-      // Least recently used goes first: re-insert on every hit.
-      this.entries.delete(entryKey);
-      this.entries.set(entryKey, hit);
-      return hit.value as T;
-    }
+    if (hit) return hit.value as T;
     const started = ++this.tick;
     const value = await load();
     if (started > this.floor && (this.changedAt.get(accountId) ?? 0) < started && this.enabled()) this.keep(accountId, entryKey, value, weigh(value));
@@ -47,7 +53,7 @@ export class AccountReadCache {
   /** The account changed: drop its answers, and any answer being loaded now. */
   invalidate(accountId: string): void {
     this.changedAt.set(accountId, ++this.tick);
-    for (const key of this.keysByAccount.get(accountId) ?? []) this.drop(key);
+    for (const key of [...(this.keysByAccount.get(accountId) ?? [])]) this.entries.delete(key);
     this.keysByAccount.delete(accountId);
     if (this.changedAt.size > this.maxEntries) {
       this.changedAt.clear();
@@ -58,7 +64,6 @@ export class AccountReadCache {
   /** Changes may have been missed: drop everything, including loads in flight. */
   reset(): void {
     this.entries.clear();
-    this.weight = 0;
     this.keysByAccount.clear();
     this.changedAt.clear();
     this.floor = ++this.tick;
@@ -70,28 +75,18 @@ export class AccountReadCache {
 
   /** Total weight of the kept answers. */
   get totalWeight(): number {
-    return this.weight;
+    let weight = 0;
+    for (const entry of this.entries.values()) weight += entry.weight;
+    return weight;
   }
 
   private keep(accountId: string, entryKey: string, value: unknown, weight: number): void {
-    if (weight > this.maxWeight) return; // heavier than the whole budget: served, never kept
-    this.drop(entryKey); // a concurrent load of the same key may have kept it already
     this.entries.set(entryKey, { value, weight });
-    this.weight += weight;
+    if (!this.entries.has(entryKey)) return; // heavier than the whole budget: not kept
     let keys = this.keysByAccount.get(accountId);
     if (!keys) this.keysByAccount.set(accountId, (keys = new Set()));
     keys.add(entryKey);
-    while (this.entries.size > this.maxEntries || this.weight > this.maxWeight) {
-      const oldest = this.entries.keys().next().value!;
-      this.drop(oldest);
-      this.keysByAccount.get(oldest.slice(0, oldest.indexOf('\u0000')))?.delete(oldest);
-    }
-  }
-
-  private drop(entryKey: string): void {
-    const entry = this.entries.get(entryKey);
-    if (!entry) return;
-    this.entries.delete(entryKey);
-    this.weight -= entry.weight;
   }
 }
+
+const accountOf = (entryKey: string) => entryKey.slice(0, entryKey.indexOf('\u0000'));
