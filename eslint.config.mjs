@@ -6,7 +6,6 @@ import tseslint from 'typescript-eslint';
 
 const ORM = '@mikro-orm/*';
 const KAFKA = 'kafkajs';
-const JSON_RULES_ENGINE_VIA_ENGINE_TS = { name: 'json-rules-engine', message: "import the engine from './engine.js'", allowTypeImports: true };
 
 export default [
   {
@@ -56,29 +55,16 @@ export default [
     },
   },
   {
-    // The rules lib loads json-rules-engine through src/engine/engine.ts, which first installs the faster
-    // copy of condition trees (src/engine/engine-clone.ts); an import elsewhere could load it before that.
-    files: ['libs/rules/src/**/*.ts'],
-    ignores: ['libs/rules/src/engine/engine.ts', 'libs/rules/src/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [JSON_RULES_ENGINE_VIA_ENGINE_TS] }],
-    },
-  },
-  {
     // The rules engine (libs/rules/src/engine/) is what the licensing service runs on every decision:
     // it must not depend on authoring (checks, cases, explain, CLI, analysis) or on loading (files,
     // watching). Loading and authoring may use the engine, not the other way round. Tests beside the
-    // engine may load the shipped policies. (This block replaces the one above for these files, so
-    // it repeats its json-rules-engine restriction.)
+    // engine may load the shipped policies.
     files: ['libs/rules/src/engine/**/*.ts'],
-    ignores: ['libs/rules/src/engine/engine.ts', 'libs/rules/src/**/*.test.ts'],
+    ignores: ['libs/rules/src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: [JSON_RULES_ENGINE_VIA_ENGINE_TS],
-          patterns: [{ regex: '(^|/)(authoring|loading)(/|$)', message: 'the rules engine must not import authoring or loading code (libs/rules/README.md, Layout)' }],
-        },
+        { patterns: [{ regex: '(^|/)(authoring|loading)(/|$)', message: 'the rules engine must not import authoring or loading code (libs/rules/README.md, Layout)' }] },
       ],
     },
   },

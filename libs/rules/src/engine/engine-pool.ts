@@ -1,4 +1,4 @@
-import { Engine, type RuleResult } from './engine.js';
+import { Engine, type RuleResult } from 'json-rules-engine';
 import { addCustomOperators } from './operators.js';
 import { resolvePath } from './path-resolver.js';
 import type { LoadedRule } from './rule-file.js';

@@ -1,4 +1,4 @@
-import type { Engine } from './engine.js';
+import type { Engine } from 'json-rules-engine';
 
 /**
  * A list operand. A JSONPath with `[*]` gives a single match as the bare value and no match as

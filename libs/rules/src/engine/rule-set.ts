@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RuleResult } from './engine.js';
+import type { RuleResult } from 'json-rules-engine';
 import { EnginePool } from './engine-pool.js';
 import { requiredFacts } from './catalogue.js';
 import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, DECISION_POINTS, familyOf, isDecisionPoint, type DecisionPoint } from './decision-points.js';

@@ -1,4 +1,4 @@
-import { Engine } from '../../engine/engine.js';
+import { Engine } from 'json-rules-engine';
 import type { Literal } from './condition-terms.js';
 import { addCustomOperators } from '../../engine/operators.js';
 
