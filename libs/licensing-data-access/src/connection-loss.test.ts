@@ -58,7 +58,7 @@ let m = 0;
 function recordAudit(options: { account?: string } = {}): Promise<string> {
   const resourceId = `loss-audit-${++m}`;
   return db.transaction(async (tx) => {
-    await tx.prefetch({ accountId: GOTO });
+    await tx.readFirst({ accountId: GOTO });
     tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
     return resourceId;
   }, options);
@@ -74,7 +74,7 @@ async function recordChainedAudits(count: number): Promise<{ resourceIds: string
     settled(
       db.transaction(
         async (tx) => {
-          await tx.prefetch({ accountId: GOTO });
+          await tx.readFirst({ accountId: GOTO });
           tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
           return resourceId;
         },

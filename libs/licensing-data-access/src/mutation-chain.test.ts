@@ -4,6 +4,7 @@
  * others standing, anything else runs every one of them again alone, and each change is applied
  * exactly once. A session holding the account's row lock makes the mutations wait together.
  */
+import type { OrmLicenseBook } from './orm-license-book.js';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,16 +46,18 @@ let batch = 0;
 /** One mutation of ACCOUNT: an audit entry and an event named after it, or the failure asked for. */
 function mutation(probe: Probe, behaviour: Behaviour): Promise<string> {
   return db.transaction(
-    async (tx) => {
+    async (book) => {
+      // The runner's own book: the test looks at what the port does not show (the transaction id).
+      const tx = book as OrmLicenseBook;
       probe.runs++;
-      await tx.prefetch({ accountId: ACCOUNT });
+      await tx.readFirst({ accountId: ACCOUNT });
       probe.transactionIds.push(tx.transactionId!);
       if (behaviour === 'refuse') throw new AppError('failed_precondition', `${probe.name} refused`, { reason: 'TEST_REFUSAL' });
       if (behaviour === 'throw') throw new Error(`${probe.name} broke`);
       tx.appendAudit([{ accountId: ACCOUNT, actor: 'usr_chain', action: 'test.chain', resourceType: 'test', resourceId: probe.name, before: null, after: null, causationId: probe.name, occurredAt: new Date() }]);
       [probe.sequence] = await tx.appendEvents(ACCOUNT, [{ eventId: randomUUID(), eventType: 'test.chain', occurredAt: new Date(), payload: () => new Uint8Array([1]) }]);
       if (behaviour === 'refuse after writing') {
-        await tx.settle();
+        await tx.writeHeld();
         throw new AppError('failed_precondition', `${probe.name} refused after writing`, { reason: 'TEST_REFUSAL' });
       }
       return probe.name;

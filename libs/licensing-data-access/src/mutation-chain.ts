@@ -4,7 +4,7 @@ import { commitOutcome, isConnectionLost } from '@acme/persistence';
 import type { LaneJob } from './account-lanes.js';
 import type { CatalogCache } from './catalog-cache.js';
 import type { CommittedChange } from './change-feed.js';
-import { LicensingTx } from './licensing-tx.js';
+import { OrmLicenseBook } from './orm-license-book.js';
 import type { MutationClock } from './mutation-timing.js';
 import { WriteBatch } from './tx-write-batch.js';
 import { commitOutcomeUnknown, isRetryable } from './transaction-errors.js';
@@ -12,7 +12,7 @@ import { commitOutcomeUnknown, isRetryable } from './transaction-errors.js';
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
 /** A mutation's work, as `Database.transaction` takes it. */
-export type MutationWork = (tx: LicensingTx) => Promise<unknown>;
+export type MutationWork = (tx: OrmLicenseBook) => Promise<unknown>;
 
 /** Most mutations one transaction carries: the first of them is answered only when all are done. */
 export const MAX_CHAIN = 16;
@@ -29,7 +29,7 @@ export interface ChainDeps {
 /** A mutation taken into the chain, and how it ended there (answered only once the chain committed). */
 interface Link {
   job: LaneJob<MutationWork>;
-  tx: LicensingTx;
+  tx: OrmLicenseBook;
   outcome?: { value: unknown } | { refusal: unknown };
 }
 
@@ -60,7 +60,7 @@ export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<Muta
   try {
     await deps.em().transactional(async (txEm) => {
       for (let job: LaneJob<MutationWork> | undefined = first; job; ) {
-        const tx = new LicensingTx(txEm, { batch: new WriteBatch(), catalog: deps.catalog });
+        const tx = new OrmLicenseBook(txEm, { batch: new WriteBatch(), catalog: deps.catalog });
         const link: Link = { job, tx };
         links.push(link);
         try {
@@ -80,7 +80,8 @@ export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<Muta
           // The last one was refused: transactional() sends the COMMIT of the ones before it.
           Object.assign(commit, { started: true, xid: chainTransactionId(links) });
         } else if ('value' in link.outcome) {
-          await tx.flushHeld();
+          // Written without the COMMIT: the next mutation of the chain reads what this one wrote.
+          await tx.finish();
           txEm.clear();
         }
         job = last ? undefined : take();

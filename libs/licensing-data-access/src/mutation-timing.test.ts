@@ -50,7 +50,7 @@ describe.skipIf(fixture.skip)('mutation timing', () => {
       await holder.query('select 1 from account where id = $1 for update', [ACCOUNT]);
       const timings = await timingsOf(async () => {
         const mutation = db.transaction(async (tx) => {
-          await tx.prefetch({ accountId: ACCOUNT, userId: USER });
+          await tx.readFirst({ accountId: ACCOUNT, userId: USER });
           await sleep(DECIDE_MS);
         });
         await untilAnotherSessionWaitsForLock(fixture.url, holder);
@@ -77,10 +77,10 @@ describe.skipIf(fixture.skip)('mutation timing', () => {
 
   it('reports nothing for a dry run, a failed mutation or a transaction that did not prefetch', async () => {
     const timings = await timingsOf(async () => {
-      await db.transaction(async (tx) => void (await tx.prefetch({ accountId: ACCOUNT, userId: USER })), { dryRun: true });
+      await db.transaction(async (tx) => void (await tx.readFirst({ accountId: ACCOUNT, userId: USER })), { dryRun: true });
       await expect(
         db.transaction(async (tx) => {
-          await tx.prefetch({ accountId: ACCOUNT, userId: USER });
+          await tx.readFirst({ accountId: ACCOUNT, userId: USER });
           throw new Error('refused by the rules');
         }),
       ).rejects.toThrow('refused by the rules');
@@ -88,6 +88,6 @@ describe.skipIf(fixture.skip)('mutation timing', () => {
     });
     expect(timings).toEqual([]);
     // Reported again once a mutation commits.
-    expect(await timingsOf(() => db.transaction(async (tx) => void (await tx.prefetch({ accountId: ACCOUNT, userId: USER }))))).toHaveLength(1);
+    expect(await timingsOf(() => db.transaction(async (tx) => void (await tx.readFirst({ accountId: ACCOUNT, userId: USER }))))).toHaveLength(1);
   });
 });

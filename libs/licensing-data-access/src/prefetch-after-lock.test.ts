@@ -53,7 +53,7 @@ describe.skipIf(skip)('prefetch after waiting for the account lock', () => {
       await holder.query(`insert into idempotency_record (id, method, request_hash, response, created_at) values ($1, 'UnassignLicenses', 'h', '\\x00', now())`, [`${ACCOUNT}:key-1`]);
 
       const seen = db.transaction(async (tx) => {
-        await tx.prefetch({ accountId: ACCOUNT, userId: USER, idempotencyKey: 'key-1', productIds: [PRODUCT] });
+        await tx.readFirst({ accountId: ACCOUNT, userId: USER, idempotencyKey: 'key-1', productIds: [PRODUCT] });
         return {
           assignments: await tx.assignmentsOfUser(USER),
           idempotency: await tx.findIdempotency(ACCOUNT, 'key-1'),

@@ -1,7 +1,6 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { Account, Assignment, AuditEntry, OutboxEvent, Product, Queue, QueueMember, SalesOrder, Subscription, Suite, User } from './models/index.js';
-import type { AssignmentRecord, MembershipRecord, QueueRecord } from './licensing-tx.js';
-import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from './records.js';
+import type { AccountRecord, AssignmentRecord, AuditRecord, CatalogProduct, CatalogSuite, MembershipRecord, OutboxRecord, QueueRecord, SeatUsageRecord, UserRecord } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -116,30 +115,10 @@ function decodeToken(token: string): string {
   return match ? match[1]! : '\uffff';
 }
 
-export interface OutboxRecord {
-  id: string;
-  sequence: number;
-  eventType: string;
-  payload: Uint8Array;
-  publishedAt: Date | null;
-}
-
 /** An account's outbox in sequence order (the relay and tests read it). */
 export async function listOutbox(em: Em, accountId: string): Promise<OutboxRecord[]> {
   const rows = await em.find(OutboxEvent, { account: accountId }, { orderBy: { sequence: 'asc' } });
   return rows.map((r) => ({ id: r.id, sequence: r.sequence, eventType: r.eventType, payload: new Uint8Array(r.payload), publishedAt: r.publishedAt ?? null }));
-}
-
-export interface AuditRecord {
-  id: string;
-  actor: string;
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  causationId: string;
-  occurredAt: Date;
 }
 
 /** Newest first, keyset-paged on (occurredAt, id) so concurrent writes never shift a page. */

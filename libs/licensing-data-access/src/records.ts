@@ -44,3 +44,95 @@ export interface UserRecord {
   permissions: string[];
   createdAt: Date;
 }
+
+export interface SubscriptionRecord {
+  productId: string;
+  purchased: number;
+  assigned: number;
+  unitPriceMinor: number;
+  currency: string;
+}
+
+export interface AssignmentRecord {
+  id: string;
+  accountId: string;
+  userId: string;
+  productId: string;
+  features: Record<string, boolean>;
+  createdAt: Date;
+}
+
+export interface SalesOrderRecord {
+  id: string;
+  accountId: string;
+  productId: string;
+  quantity: number;
+  state: 'pending' | 'completed';
+  note: string;
+  requestedBy: string;
+  createdAt: Date;
+  completedAt: Date | null;
+  completedBy: string | null;
+}
+
+export interface QueueRecord {
+  id: string;
+  accountId: string;
+  kind: 'call' | 'inbound' | 'outbound';
+  name: string;
+  createdAt: Date;
+}
+
+export interface MembershipRecord {
+  queueId: string;
+  queueKind: QueueRecord['kind'];
+  userId: string;
+  role: 'agent' | 'supervisor';
+}
+
+export interface PhoneConfigurationRecord {
+  userId: string;
+  productId: string;
+  settings: Record<string, boolean>;
+  /** Set while the configuration is kept after the license was removed. */
+  retainedUntil: Date | null;
+}
+
+/** An audit entry to append: the stored record without its generated id, plus the account. */
+export type AuditInput = Omit<AuditRecord, 'id'> & { accountId: string };
+
+export interface OutboxInput {
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  /** Builds the serialized envelope once the per-account sequence is known. */
+  payload: (sequence: number) => Uint8Array;
+}
+
+export interface IdempotencyHit {
+  method: string;
+  requestHash: string;
+  response: Uint8Array;
+}
+
+/** An outbox row as the relay and tests read it. */
+export interface OutboxRecord {
+  id: string;
+  sequence: number;
+  eventType: string;
+  payload: Uint8Array;
+  publishedAt: Date | null;
+}
+
+/** An audit entry as stored. */
+export interface AuditRecord {
+  id: string;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  causationId: string;
+  occurredAt: Date;
+}

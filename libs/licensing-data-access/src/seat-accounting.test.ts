@@ -74,7 +74,7 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
       Array.from({ length: 200 }, (_, i) =>
         db
           .transaction(async (tx) => {
-            if (race === 'prefetching') await tx.prefetch({ accountId: ACCOUNT });
+            if (race === 'prefetching') await tx.readFirst({ accountId: ACCOUNT });
             // On PostgreSQL the guarded update is written with the assignment row, at the end:
             // a shortage found then must roll the row back with it.
             await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);

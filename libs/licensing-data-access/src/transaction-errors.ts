@@ -1,6 +1,6 @@
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError } from '@acme/util';
-import { ConcurrentChangeError } from './licensing-tx.js';
+import { ConcurrentChangeError } from './orm-license-book.js';
 
 /** A lost or refused database connection, as callers see it: retryable. */
 export function databaseUnavailable(cause: unknown): AppError {

@@ -5,7 +5,8 @@ import { commitOutcome, isConnectionLost } from '@acme/persistence';
 import { AccountLanes } from './account-lanes.js';
 import type { CatalogCache } from './catalog-cache.js';
 import type { CommittedChange } from './change-feed.js';
-import { LicensingTx, RollbackSignal } from './licensing-tx.js';
+import { OrmLicenseBook, RollbackSignal } from './orm-license-book.js';
+import type { LicenseBook } from './license-book.js';
 import { commitOutcomeUnknown, databaseUnavailable, isRetryable } from './transaction-errors.js';
 import { runMutationChain, type MutationWork } from './mutation-chain.js';
 import type { MutationClock } from './mutation-timing.js';
@@ -48,19 +49,19 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
     return commit.value;
   };
   /** One transaction for `work` alone, with the retries `transaction` describes. */
-  async function runAlone<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
+  async function runAlone<T>(work: (tx: OrmLicenseBook) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
     // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
     // running it again is safe because `work` reads everything it decides on inside it.
     for (let attempt = 1; ; attempt++) {
       const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange, clock: null as MutationClock | null };
       try {
         await em().transactional(async (txEm) => {
-          const tx = new LicensingTx(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
+          const tx = new OrmLicenseBook(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
           const value = await work(tx);
           if (options.dryRun) {
             // Held rows and seat reservations are written before the rollback, so a dry run
             // meets the same checks (a seat taken meanwhile) as the real one.
-            await tx.settle();
+            await tx.writeHeld();
             throw new RollbackSignal(value);
           }
           Object.assign(commit, { value, change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents }, clock: tx.clock });
@@ -97,7 +98,7 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
   }
   const lanes = new AccountLanes<MutationWork>((_account, take, waiting) => runMutationChain({ em, catalog, runAlone, committed: notifyCommitted }, take, waiting));
 
-  return function transaction<T>(work: (tx: LicensingTx) => Promise<T>, options: { dryRun?: boolean; account?: string } = {}): Promise<T> {
+  return function transaction<T>(work: (book: LicenseBook) => Promise<T>, options: { dryRun?: boolean; account?: string } = {}): Promise<T> {
     if (options.account !== undefined && !options.dryRun && dialect === 'postgres') return lanes.submit<T>(options.account, work);
     return runAlone(work, options);
   };

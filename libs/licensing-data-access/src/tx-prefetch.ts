@@ -1,17 +1,11 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { executeBound } from '@acme/persistence';
 import type { AccountRecord, UserRecord } from './records.js';
-import type { AssignmentRecord, IdempotencyHit, MembershipRecord, PhoneConfigurationRecord, SubscriptionRecord } from './licensing-tx.js';
+import type { FirstReads } from './license-book.js';
+import type { AssignmentRecord, IdempotencyHit, MembershipRecord, PhoneConfigurationRecord, SubscriptionRecord } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
-/** What a mutation about one user usually reads first; each part is null when not asked for. */
-export interface PrefetchWanted {
-  accountId: string;
-  userId?: string;
-  idempotencyKey?: string;
-  productIds?: string[];
-}
 
 export interface Prefetched {
   /** PostgreSQL's id of the transaction (pg_current_xact_id), which a lost COMMIT is resolved by. */
@@ -36,7 +30,7 @@ export interface Prefetched {
  * (`licensing_prefetch`, see its migration) takes the lock before it reads the rest, so a
  * mutation that waited for the lock reads what the one before it committed.
  */
-export async function prefetchOnPostgres(em: Em, wanted: PrefetchWanted): Promise<Prefetched> {
+export async function prefetchOnPostgres(em: Em, wanted: FirstReads): Promise<Prefetched> {
   const user = wanted.userId ?? '';
   const params = [wanted.accountId, user, `${wanted.accountId}:${wanted.idempotencyKey ?? ''}`, wanted.productIds ?? []];
   const [row] = await executeBound<{ prefetched: Record<string, unknown>; xid: string }>(em, PREFETCH_SQL, params);
@@ -51,7 +45,7 @@ const PREFETCH_SQL = 'select licensing_prefetch($1, $2, $3, $4::text[]) as prefe
 
 type Row = Record<string, unknown>;
 
-function toPrefetched(row: Row, transactionId: string, wanted: PrefetchWanted): Prefetched {
+function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Prefetched {
   const account = row.account as Row | null;
   const result: Prefetched = {
     transactionId,

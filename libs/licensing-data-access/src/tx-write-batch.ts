@@ -49,7 +49,7 @@ export class WriteBatch {
   /**
    * Takes `count` seats of a product with the rows, in the same statement: the counter moves only
    * if the seats are free then (`assigned + count <= purchased`, re-checked on the current row
-   * under its lock), and `flush` throws `onShortage()` otherwise, which rolls the whole
+   * under its lock), and `write` throws `onShortage()` otherwise, which rolls the whole
    * transaction back. One round trip fewer than a separate UPDATE per assignment.
    */
   reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): void {
@@ -71,7 +71,7 @@ export class WriteBatch {
    * A reservation whose seats are taken fails the statement, so nothing of it stays, and throws
    * that reservation's `onShortage()`.
    */
-  async flush(em: Em, changedAccounts: string[]): Promise<string> {
+  async write(em: Em, changedAccounts: string[]): Promise<string> {
     const reservations = [...this.reservations.values()];
     const rows = [this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((r) => JSON.stringify(r));
     const params = [this.account, this.sequence, ...rows, reservations.length];
@@ -130,5 +130,5 @@ with sequence as (
 select pg_current_xact_id()::text as xid, (select count(*) from notified) as notified,
   licensing_require_seats((select coalesce(json_agg(product_id), '[]'::json) from reserved), $9::int) as reserved`;
 
-/** The statement `flush` runs (exported for the test of its plan). */
+/** The statement `write` runs (exported for the test of its plan). */
 export const FLUSH_SQL = FLUSH_TEXT;

@@ -3,7 +3,7 @@
  * `npm run rules -- catalogue`). Use cases gather the records; these turn them into facts.
  */
 import type { Principal } from '@acme/auth';
-import type { AccountRecord, AssignmentRecord, LicensingTx, SubscriptionRecord, UserRecord } from '@acme/licensing-data-access';
+import type { AccountRecord, AssignmentRecord, LicenseBook, SubscriptionRecord, UserRecord } from '@acme/licensing-data-access';
 
 /** The `actor` and `account` facts every decision point needs. */
 export function actorFacts(principal: Principal, account: AccountRecord) {
@@ -41,18 +41,18 @@ export interface PhoneFacts {
 
 const NO_PHONE: PhoneFacts = { hasPhoneConfiguration: false, hasRetainedConfiguration: false };
 
-/** The `user` fact: licenses held, queue memberships before/after, phone configuration state. */
-export function userFacts(user: Pick<UserRecord, 'id'>, held: AssignmentRecord[], queues: { before: number; after: number } = { before: 0, after: 0 }, phone: PhoneFacts = NO_PHONE) {
-  return { id: user.id, productIds: held.map((a) => a.productId), queueMembershipCount: queues.before, queueMembershipCountAfter: queues.after, ...phone };
+/** The `user` fact: the licenses held, queue memberships before/after, phone configuration state. */
+export function userFacts(user: Pick<UserRecord, 'id'>, current: AssignmentRecord[], queues: { before: number; after: number } = { before: 0, after: 0 }, phone: PhoneFacts = NO_PHONE) {
+  return { id: user.id, productIds: current.map((a) => a.productId), queueMembershipCount: queues.before, queueMembershipCountAfter: queues.after, ...phone };
 }
 
 /** The user fact of a license change, read from the transaction: memberships do not change with licenses. */
-export async function licenseUserFacts(tx: LicensingTx, accountId: string, user: Pick<UserRecord, 'id'>, held: AssignmentRecord[], now: Date) {
+export async function licenseUserFacts(tx: LicenseBook, accountId: string, user: Pick<UserRecord, 'id'>, current: AssignmentRecord[], now: Date) {
   const count = (await tx.membershipsOfUser(accountId, user.id)).length;
-  return userFacts(user, held, { before: count, after: count }, await phoneFacts(tx, user.id, now));
+  return userFacts(user, current, { before: count, after: count }, await phoneFacts(tx, user.id, now));
 }
 
-export async function phoneFacts(tx: LicensingTx, userId: string, now: Date): Promise<PhoneFacts> {
+export async function phoneFacts(tx: LicenseBook, userId: string, now: Date): Promise<PhoneFacts> {
   const config = await tx.phoneConfiguration(userId);
   return {
     hasPhoneConfiguration: config !== null && config.retainedUntil === null,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import type { LicensingTx } from '@acme/licensing-data-access';
+import type { LicenseBook } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 
 const KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -25,7 +25,7 @@ export function requestHash<D extends DescMessage>(schema: D, request: MessageSh
 }
 
 /** The stored first response for this key, or null; refuses a key reused for another request. */
-export async function replay<D extends DescMessage>(tx: LicensingTx, accountId: string, key: string, method: string, hash: string, responseSchema: D): Promise<MessageShape<D> | null> {
+export async function replay<D extends DescMessage>(tx: LicenseBook, accountId: string, key: string, method: string, hash: string, responseSchema: D): Promise<MessageShape<D> | null> {
   const hit = await tx.findIdempotency(accountId, key);
   if (!hit) return null;
   if (hit.method !== method || hit.requestHash !== hash) {
@@ -35,6 +35,6 @@ export async function replay<D extends DescMessage>(tx: LicensingTx, accountId: 
   return fromBinary(responseSchema, hit.response);
 }
 
-export function remember<D extends DescMessage>(tx: LicensingTx, accountId: string, key: string, method: string, hash: string, responseSchema: D, response: MessageShape<D>, now: Date): void {
+export function remember<D extends DescMessage>(tx: LicenseBook, accountId: string, key: string, method: string, hash: string, responseSchema: D, response: MessageShape<D>, now: Date): void {
   tx.saveIdempotency(accountId, key, { method, requestHash: hash, response: toBinary(responseSchema, response) }, now);
 }

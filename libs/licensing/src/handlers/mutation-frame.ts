@@ -69,7 +69,7 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   const key = request.idempotencyKey ? callerKey(principal.subject, request.idempotencyKey) : '';
   return deps.db.transaction(
     async (tx) => {
-      await tx.prefetch({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
+      await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
       const account = await tx.account(accountId);
       if (!account) throw AppError.notFound('account', accountId);
       if (spec.authorizeAt) {

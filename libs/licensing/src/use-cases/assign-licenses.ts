@@ -23,14 +23,14 @@ export interface Granted {
 /** AssignLicenses: gives an existing user one or more products, all or nothing. */
 export async function assignLicenses(ctx: UseCaseContext, command: { userId: string; products: ProductGrant[]; notifyUser: boolean }): Promise<Granted> {
   const user = await requireUser(ctx, command.userId);
-  const held = await ctx.tx.assignmentsOfUser(user.id);
-  return grantProducts(ctx, { user, held, point: 'assign', field: 'products', products: command.products, notifyUser: command.notifyUser });
+  const current = await ctx.tx.assignmentsOfUser(user.id);
+  return grantProducts(ctx, { user, current, point: 'assign', field: 'products', products: command.products, notifyUser: command.notifyUser });
 }
 
 export interface Grant {
   user: Pick<UserRecord, 'id'>;
-  /** Assignments the user holds before this change. */
-  held: AssignmentRecord[];
+  /** The assignments the user holds before this change. */
+  current: AssignmentRecord[];
   point: 'assign' | 'create_user';
   /** Field path of the product list in the request, for error messages. */
   field: string;
@@ -47,7 +47,7 @@ export interface Grant {
  */
 export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<Granted> {
   const { tx, account, now } = ctx;
-  const { user, held } = grant;
+  const { user, current } = grant;
   // Load
   const productIds = grant.products.map((p) => p.productId);
   const products = new Map((await tx.products(productIds)).map((p) => [p.id, p]));
@@ -56,7 +56,7 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
     const product = products.get(wanted.productId);
     const at = `${grant.field}[${i}]`;
     if (!product) return void problems.push({ field: `${at}.product_id`, description: `unknown product ${wanted.productId}` });
-    if (held.some((a) => a.productId === product.id)) problems.push({ field: `${at}.product_id`, description: `${user.id} already holds ${product.id}` });
+    if (current.some((a) => a.productId === product.id)) problems.push({ field: `${at}.product_id`, description: `${user.id} already holds ${product.id}` });
     for (const feature of Object.keys(wanted.features)) {
       if (!product.features.includes(feature)) {
         problems.push({ field: `${at}.features.${feature.slice(0, 64)}`, description: `${product.id} has no feature ${feature.slice(0, 64)} (it has: ${product.features.join(', ')})` });
@@ -71,7 +71,7 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
     ...actorFacts(ctx.principal, account),
     request: { productIds },
     products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, subscriptions.get(id), 1)),
-    user: await licenseUserFacts(tx, account.id, user, held, now),
+    user: await licenseUserFacts(tx, account.id, user, current, now),
   });
   grant.beforeWrites?.();
 

@@ -56,7 +56,7 @@ export async function createUser(ctx: UseCaseContext, command: NewUser): Promise
 
   // Decide and apply: adding a user may add licenses, all or nothing.
   if (command.products.length > 0) {
-    const grant = { user, held: [], point: 'create_user' as const, field: 'products', products: command.products, notifyUser: command.notifyUser, beforeWrites: insertUser };
+    const grant = { user, current: [], point: 'create_user' as const, field: 'products', products: command.products, notifyUser: command.notifyUser, beforeWrites: insertUser };
     return { user, ...(await grantProducts(ctx, grant)) };
   }
   const decision = await decide(ctx, 'create_user', { ...actorFacts(principal, account), request: { productIds: [] }, products: [], user: userFacts(user, []) });

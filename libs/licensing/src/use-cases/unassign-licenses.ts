@@ -17,8 +17,8 @@ export async function unassignLicenses(ctx: UseCaseContext, command: { userId: s
   const { tx, account, now } = ctx;
   // Load
   const user = await requireUser(ctx, command.userId);
-  const held = await tx.assignmentsOfUser(user.id);
-  const notHeld = command.productIds.flatMap((id, i) => (held.some((a) => a.productId === id) ? [] : [{ field: `product_ids[${i}]`, description: `${user.id} does not hold ${id}` }]));
+  const current = await tx.assignmentsOfUser(user.id);
+  const notHeld = command.productIds.flatMap((id, i) => (current.some((a) => a.productId === id) ? [] : [{ field: `product_ids[${i}]`, description: `${user.id} does not hold ${id}` }]));
   if (notHeld.length > 0) throw AppError.invalidArgument(notHeld);
   const products = new Map((await tx.products(command.productIds)).map((p) => [p.id, p]));
   const subscriptions = new Map((await tx.subscriptions(account.id, command.productIds)).map((s) => [s.productId, s]));
@@ -28,11 +28,11 @@ export async function unassignLicenses(ctx: UseCaseContext, command: { userId: s
     ...actorFacts(ctx.principal, account),
     request: { productIds: command.productIds },
     products: command.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1)),
-    user: await licenseUserFacts(tx, account.id, user, held, now),
+    user: await licenseUserFacts(tx, account.id, user, current, now),
   });
 
   // Apply
-  const removed = command.productIds.map((id) => held.find((a) => a.productId === id)!);
+  const removed = command.productIds.map((id) => current.find((a) => a.productId === id)!);
   for (const assignment of removed) {
     await tx.deleteAssignment(assignment.id);
     await tx.releaseSeats(account.id, assignment.productId, 1);

@@ -13,8 +13,8 @@ export async function updateFeatures(
   const { tx, account, now } = ctx;
   // Load
   const user = await requireUser(ctx, command.userId);
-  const held = await tx.assignmentsOfUser(user.id);
-  const assignment = held.find((a) => a.productId === command.productId);
+  const current = await tx.assignmentsOfUser(user.id);
+  const assignment = current.find((a) => a.productId === command.productId);
   if (!assignment) throw AppError.invalidArgument([{ field: 'product_id', description: `${user.id} does not hold ${command.productId}` }]);
   const [product] = await tx.products([command.productId]);
   const unknown = Object.keys(command.features).filter((f) => !product!.features.includes(f));
@@ -28,7 +28,7 @@ export async function updateFeatures(
     ...actorFacts(ctx.principal, account),
     request: { productId: product!.id, features: Object.keys(command.features) },
     products: [seatFacts(product!.id, product!.suiteId, subscription, 0)],
-    user: await licenseUserFacts(tx, account.id, user, held, now),
+    user: await licenseUserFacts(tx, account.id, user, current, now),
   });
 
   // Apply, audit, events

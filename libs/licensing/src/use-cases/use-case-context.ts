@@ -1,5 +1,5 @@
 import type { Principal } from '@acme/auth';
-import type { AccountRecord, AuditInput, LicensingTx, UserRecord } from '@acme/licensing-data-access';
+import type { AccountRecord, AuditInput, LicenseBook, UserRecord } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import type { Decision, DecisionPoint, RuleSet } from '@acme/rules';
 import { originOf, type ChangeOrigin } from '../domain/change-origin.js';
@@ -12,7 +12,7 @@ import { decisionError } from '../domain/decision-outcome.js';
  * applies, audits and records its events through these, top to bottom.
  */
 export interface UseCaseContext {
-  tx: LicensingTx;
+  tx: LicenseBook;
   account: AccountRecord;
   principal: Principal;
   /** The rule set of this call: every decision of one call comes from the same version. */

@@ -4,90 +4,23 @@ import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfigurat
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
-import { prefetchOnPostgres, type PrefetchWanted } from './tx-prefetch.js';
+import { prefetchOnPostgres } from './tx-prefetch.js';
+import type { FirstReads, LicenseBook } from './license-book.js';
 import { MutationClock } from './mutation-timing.js';
 import type { WriteBatch } from './tx-write-batch.js';
-import type { AccountRecord, CatalogProduct, UserRecord } from './records.js';
-import { getAccount, listProducts, toCatalogProduct, toUserRecord, type AuditRecord } from './queries.js';
+import type { AccountRecord, AssignmentRecord, AuditInput, CatalogProduct, IdempotencyHit, MembershipRecord, OutboxInput, PhoneConfigurationRecord, QueueRecord, SalesOrderRecord, SubscriptionRecord, UserRecord } from './records.js';
+import { getAccount, listProducts, toCatalogProduct, toUserRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
-export interface SubscriptionRecord {
-  productId: string;
-  purchased: number;
-  assigned: number;
-  unitPriceMinor: number;
-  currency: string;
-}
-
-export interface AssignmentRecord {
-  id: string;
-  accountId: string;
-  userId: string;
-  productId: string;
-  features: Record<string, boolean>;
-  createdAt: Date;
-}
-
-export interface SalesOrderRecord {
-  id: string;
-  accountId: string;
-  productId: string;
-  quantity: number;
-  state: 'pending' | 'completed';
-  note: string;
-  requestedBy: string;
-  createdAt: Date;
-  completedAt: Date | null;
-  completedBy: string | null;
-}
-
-export interface QueueRecord {
-  id: string;
-  accountId: string;
-  kind: 'call' | 'inbound' | 'outbound';
-  name: string;
-  createdAt: Date;
-}
-
-export interface MembershipRecord {
-  queueId: string;
-  queueKind: QueueRecord['kind'];
-  userId: string;
-  role: 'agent' | 'supervisor';
-}
-
-export interface PhoneConfigurationRecord {
-  userId: string;
-  productId: string;
-  settings: Record<string, boolean>;
-  /** Set while the configuration is kept after the license was removed. */
-  retainedUntil: Date | null;
-}
-
-/** An audit entry to append: the stored record without its generated id, plus the account. */
-export type AuditInput = Omit<AuditRecord, 'id'> & { accountId: string };
-
-export interface OutboxInput {
-  eventId: string;
-  eventType: string;
-  occurredAt: Date;
-  /** Builds the serialized envelope once the per-account sequence is known. */
-  payload: (sequence: number) => Uint8Array;
-}
-
-export interface IdempotencyHit {
-  method: string;
-  requestHash: string;
-  response: Uint8Array;
-}
-
 /**
- * What one licensing mutation may do inside its transaction, in plain types. Seat counters move
- * only through guarded updates (`reserveSeats`), so concurrent requests can never push
- * assigned seats above purchased seats, whatever they read before.
+ * The LicenseBook on MikroORM, for both backends. What differs between them is confined to two
+ * PostgreSQL-only helpers: the first reads in one statement (`tx-prefetch.ts`) and the held rows
+ * written in one statement at the end (`tx-write-batch.ts`); on libsql every read and write is a
+ * plain ORM call. Seat counters move only through guarded updates (`reserveSeats`), so concurrent
+ * requests can never push assigned seats above purchased seats, whatever they read before.
  */
-export class LicensingTx {
+export class OrmLicenseBook implements LicenseBook {
   /** Outbox events appended so far in this transaction. */
   appendedEvents = 0;
   /**
@@ -106,7 +39,7 @@ export class LicensingTx {
   private readonly lockedSequences = new Map<string, number>();
   /**
    * PostgreSQL's id of this transaction once a statement of ours has read it (the prefetch, a
-   * flush of held rows): what a COMMIT whose answer was lost is resolved by.
+   * write of held rows): what a COMMIT whose answer was lost is resolved by.
    */
   transactionId: string | null = null;
   /** When the prefetch and the committing write went out and were answered (see MutationTiming). */
@@ -127,7 +60,7 @@ export class LicensingTx {
    * Reads in one round trip what a mutation about one user usually needs first (PostgreSQL; a
    * no-op elsewhere, where each read simply asks the database).
    */
-  async prefetch(wanted: PrefetchWanted): Promise<void> {
+  async readFirst(wanted: FirstReads): Promise<void> {
     if (!this.options.batch) return;
     this.clock.markPrefetchSent();
     const found = await prefetchOnPostgres(this.em, wanted);
@@ -146,29 +79,19 @@ export class LicensingTx {
   }
 
   /**
-   * Ends the transaction's work: writes what the ORM holds, then (PostgreSQL) the appended rows and
-   * change notifications in one statement. Nothing may run in the transaction after this but its
-   * COMMIT. Returns PostgreSQL's transaction id, which a COMMIT whose answer was lost is resolved by.
+   * Ends this mutation's work: writes what the ORM holds, then (PostgreSQL) the held rows and the
+   * change notifications in one statement. Nothing of this mutation may run after it: what follows
+   * is the COMMIT, or, in a chain of mutations sharing the transaction (see runMutationChain), the
+   * next mutation, which reads what this one wrote. Returns PostgreSQL's transaction id, which a
+   * COMMIT whose answer was lost is resolved by.
    */
   async finish(): Promise<string | null> {
+    this.wroteToDatabase = true;
     await this.em.flush();
     if (!this.options.batch) return null;
     this.clock.markWriteSent();
-    return this.options.batch.flush(this.em, [...this.changedAccounts]);
-  }
-
-  /**
-   * PostgreSQL, a chain of mutations in one transaction (see runMutationChain): writes what this
-   * mutation holds, with its change notifications, without committing, so that the next mutation
-   * of the chain reads it. Nothing of this mutation may run after it.
-   */
-  async flushHeld(): Promise<void> {
-    if (!this.options.batch) throw new Error('only PostgreSQL transactions hold rows for a write statement');
-    this.wroteToDatabase = true;
-    await this.em.flush();
-    if (this.options.batch.isEmpty && this.changedAccounts.size === 0) return;
-    this.clock.markWriteSent();
-    this.transactionId = await this.options.batch.flush(this.em, [...this.changedAccounts]);
+    this.transactionId = await this.options.batch.write(this.em, [...this.changedAccounts]);
+    return this.transactionId;
   }
 
   account(accountId: string): Promise<AccountRecord | null> {
@@ -207,7 +130,7 @@ export class LicensingTx {
   private async read<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (this.memo.has(key)) return this.memo.get(key) as T;
     // Rows held for the end of the transaction go first, so a read sees this transaction's writes.
-    await this.settle();
+    await this.writeHeld();
     const value = await load();
     this.memo.set(key, value);
     return value;
@@ -253,16 +176,16 @@ export class LicensingTx {
    * the reads through `read`, and the direct statements below) calls it first; the other tables'
    * statements never meet held rows.
    */
-  async settle(): Promise<void> {
+  async writeHeld(): Promise<void> {
     if (!this.options.batch || this.options.batch.isEmpty) return;
     this.wroteToDatabase = true;
     await this.em.flush();
-    this.transactionId = await this.options.batch.flush(this.em, []);
+    this.transactionId = await this.options.batch.write(this.em, []);
   }
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
     this.writing();
-    await this.settle();
+    await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
       [count, accountId, productId, count],
@@ -288,7 +211,7 @@ export class LicensingTx {
 
   async updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void> {
     this.writing();
-    await this.settle();
+    await this.writeHeld();
     await this.em.nativeUpdate(Assignment, { id: assignmentId }, { features });
   }
 
@@ -299,7 +222,7 @@ export class LicensingTx {
 
   /** Users holding a seat of a product, with what downgrade orders need. */
   async holders(accountId: string, productId: string): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]> {
-    await this.settle();
+    await this.writeHeld();
     const rows = await this.em.find(Assignment, { account: accountId, product: productId }, { populate: ['user'], orderBy: { id: 'asc' } });
     return rows.map((a) => ({ assignmentId: a.id, userId: a.user.id, displayName: a.user.displayName, assignedAt: a.createdAt }));
   }
@@ -307,7 +230,7 @@ export class LicensingTx {
   /** Creates the subscription at the given rate when the account has none for the product. */
   async ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void> {
     this.writing();
-    await this.settle();
+    await this.writeHeld();
     if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
     this.em.create(Subscription, { id: `sub_${accountId.slice(5)}_${productId}`, account: accountId, product: productId, purchasedSeats: 0, assignedSeats: 0, unitPriceMinor, currency });
     await this.em.flush();
@@ -319,7 +242,7 @@ export class LicensingTx {
    */
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
     this.writing();
-    await this.settle();
+    await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',
       [total, accountId, productId, total],
@@ -427,7 +350,7 @@ export class LicensingTx {
    */
   async deleteAssignment(assignmentId: string): Promise<void> {
     this.writing();
-    await this.settle();
+    await this.writeHeld();
     if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1) throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 

@@ -1,0 +1,88 @@
+import type {
+  AccountRecord,
+  AssignmentRecord,
+  AuditInput,
+  CatalogProduct,
+  IdempotencyHit,
+  MembershipRecord,
+  OutboxInput,
+  PhoneConfigurationRecord,
+  QueueRecord,
+  SalesOrderRecord,
+  SubscriptionRecord,
+  UserRecord,
+} from './records.js';
+
+/** What one mutation reads first, asked for up front so that a backend may read it all at once. */
+export interface FirstReads {
+  accountId: string;
+  userId?: string;
+  idempotencyKey?: string;
+  productIds?: string[];
+}
+
+/**
+ * The licensing state one mutation reads and changes, inside one transaction that commits all of
+ * it or none: the port the use cases are written against (`db.transaction(book => …)`).
+ *
+ * Reads are named for what they return; changes by their verb: `insert…` a new row, `append…` to
+ * an account's audit trail or outbox, `save…` a row that may exist, `set…` one value, `delete…`,
+ * `reserve`/`release` seats. Seat counters move only through `reserveSeats` (guarded: taken only
+ * if free, so concurrent mutations can never assign more seats than were purchased) and
+ * `releaseSeats`.
+ */
+export interface LicenseBook {
+  /** Reads the account (and, on PostgreSQL, locks it: mutations of one account take turns) with what the mutation names. */
+  readFirst(wanted: FirstReads): Promise<void>;
+
+  account(accountId: string): Promise<AccountRecord | null>;
+  user(accountId: string, userId: string): Promise<UserRecord | null>;
+  userByEmail(accountId: string, email: string): Promise<UserRecord | null>;
+  insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord;
+
+  products(productIds: string[]): Promise<CatalogProduct[]>;
+  suiteProducts(suiteId: string): Promise<CatalogProduct[]>;
+
+  subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]>;
+  /** Opens the product's subscription at `unitPriceMinor` in `currency` if the account has none. */
+  ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void>;
+  /** Sets the purchased seats; false when that would fall below the seats assigned (a concurrent assignment). */
+  setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean>;
+  /** Takes `count` seats if they are free; throws `onShortage()` otherwise, and the transaction rolls back. */
+  reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): Promise<void>;
+  releaseSeats(accountId: string, productId: string, count: number): Promise<void>;
+
+  assignmentsOfUser(userId: string): Promise<AssignmentRecord[]>;
+  holders(accountId: string, productId: string): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]>;
+  insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord;
+  updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void>;
+  deleteAssignment(assignmentId: string): Promise<void>;
+
+  insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord;
+  salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null>;
+  /** Marks a pending order completed; false when it was completed already. */
+  completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean>;
+
+  insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord;
+  queue(accountId: string, queueId: string): Promise<QueueRecord | null>;
+  queueByName(accountId: string, kind: QueueRecord['kind'], name: string): Promise<QueueRecord | null>;
+  membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]>;
+  membersOfQueue(queueId: string): Promise<MembershipRecord[]>;
+  insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void>;
+  /** Removes the user from one queue, or from every queue; returns how many memberships went. */
+  deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number>;
+
+  phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null>;
+  savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void>;
+  /** Keeps the configuration until `retainedUntil` (null: active again). */
+  setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void>;
+  /** Deletes every configuration, of any account, whose retention ended before `now`, and returns them. */
+  purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]>;
+
+  appendAudit(entries: AuditInput[]): void;
+  /** Appends events to the account's outbox with the account's next sequences (returned). */
+  appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]>;
+
+  findIdempotency(accountId: string, key: string): Promise<IdempotencyHit | null>;
+  saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void;
+}
