@@ -14,18 +14,30 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+export interface TcpProxyOptions {
+  /**
+   * A tap: every chunk passed on, with the connection it belongs to (numbered from 1 in the order
+   * clients connected) and who sent it, before it is forwarded. It sees what the proxy forwards,
+   * not what it drops (see cutAt). For recorders (the bench decodes PostgreSQL's protocol from it).
+   */
+  onData?: (connection: number, from: 'client' | 'server', chunk: Buffer) => void;
+}
+
 /**
  * A TCP proxy in front of a server (PostgreSQL in tests) that can cut a connection at a chosen
  * moment of its conversation, such as right after a COMMIT went out and before its answer came
  * back: the one fault a database kill cannot aim at.
  */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(target: { host: string; port: number }, options: TcpProxyOptions = {}): Promise<TcpProxy> {
+  const tap = options.onData;
+  let connections = 0;
   let down = false;
   let armed: { pattern: RegExp; forward: boolean; done: () => void } | null = null;
   const open = new Set<Socket>();
   const server = createServer((client) => {
     if (down) return void client.destroy();
     const upstream = new Socket();
+    const connection = ++connections;
     open.add(client).add(upstream);
     const cut = () => {
       client.destroy();
@@ -43,9 +55,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         if (!trap.forward) return void (cut(), trap.done());
         dropNextAnswer = () => (cut(), trap.done());
       }
+      tap?.(connection, 'client', chunk);
       upstream.write(chunk);
     });
-    upstream.on('data', (chunk: Buffer) => (dropNextAnswer ? dropNextAnswer() : client.write(chunk)));
+    upstream.on('data', (chunk: Buffer) => {
+      if (dropNextAnswer) return dropNextAnswer();
+      tap?.(connection, 'server', chunk);
+      client.write(chunk);
+    });
     upstream.connect(target.port, target.host);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,8 +1,9 @@
 /**
- * The writes ceiling on the embedded database: the seat transaction of raw-seat-transaction.ts on
- * a libsql file with the `libsql` driver MikroORM uses, without ORM, rules, audit, outbox or
- * idempotency. The driver is synchronous and SQLite has one writer, so the transactions run one
- * after another in this process (CLIENTS is ignored). Runs as its own process:
+ * The writes ceiling on the embedded database (a report row, no target): the seat transaction
+ * (read the subscription, check, insert the assignment, update the counter) on a libsql file with
+ * the `libsql` driver MikroORM uses, without ORM, rules, audit, outbox or idempotency. The driver
+ * is synchronous and SQLite has one writer, so the transactions run one after another in this
+ * process (CLIENTS is ignored). Runs as its own process:
  *   SQLITE_PATH=… SECONDS=10 ACCOUNTS=1000 USERS=250 OFFSET=0 CLIENTS=1 node --import tsx raw-seat-transaction-libsql.ts
  * and prints one JSON line { calls, seconds, errors, machineBusyMicros, ownCpuMicros } (the whole machine's CPU over the run).
  */
