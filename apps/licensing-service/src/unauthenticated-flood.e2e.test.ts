@@ -16,12 +16,20 @@ import { freePort, startNodeProcess, type NodeProcess } from '@acme/testing';
 
 const CALLERS = 50;
 const CALLS_PER_CALLER = 40;
-/** A refused call costs about what a health check does (~0.1-0.3 ms); before, about 2,000 ms. */
+/**
+ * What is asserted is what neighbours on a shared machine cannot change much: the service's own
+ * CPU time and memory. A refused call costs about what a health check does (0.3-0.5 ms); before
+ * the call gate, about 600 ms (a 4 MiB body decoded), so the bound sits far from both.
+ */
 const MAX_CPU_MS_PER_REFUSED_CALL = 5;
 /** What the flood may add to the service's resident memory; before, one call added ~500 MB. */
 const MAX_RSS_GROWTH_MB = 100;
-/** Median health check round trip under the flood; the slowest is reported, bounded only against a hang. */
-const MAX_MEDIAN_HEALTH_MS = 250;
+/**
+ * Health round trips are measured from this process, which also runs the flood, on cores other
+ * work shares: they are reported (31 ms median on a quiet machine, docs/security.md), and bounded
+ * only against a hang.
+ */
+const HEALTH_HANG_MS = 10_000;
 
 let service: NodeProcess;
 let address: string;
@@ -143,6 +151,6 @@ describe('a flood of unauthenticated compressed bodies', () => {
     expect(new Set(healthCodes)).toEqual(new Set([0]));
     expect(figures.cpuMsPerCall).toBeLessThan(MAX_CPU_MS_PER_REFUSED_CALL);
     expect(peakRssMb - before.rssMb).toBeLessThan(MAX_RSS_GROWTH_MB);
-    expect(figures.healthMedianMs).toBeLessThan(MAX_MEDIAN_HEALTH_MS);
+    expect(figures.healthMaxMs).toBeLessThan(HEALTH_HANG_MS);
   }, 300_000);
 });
