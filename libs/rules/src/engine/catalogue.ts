@@ -35,6 +35,8 @@ export interface FactDescription {
 }
 
 const ALL = DECISION_POINTS;
+/** complete_sales_order decides from the caller and the account alone (who may act): no request fact. */
+const REQUEST_POINTS = DECISION_POINTS.filter((point) => point !== 'complete_sales_order');
 const PRODUCT_POINTS: DecisionPoint[] = ['assign', 'unassign', 'set_features', 'create_user', 'purchase_seats', 'request_seats_from_sales', 'reduce_seats'];
 
 const SEATS = { id: string, suiteId: nullableString, purchased: number, assigned: number, available: number, requested: number, availableAfter: number, purchasedAfter: number };
@@ -64,8 +66,8 @@ export const FACTS: Record<string, FactDescription> = {
   },
   request: {
     description:
-      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}.',
-    points: ALL,
+      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}. Not at complete_sales_order.',
+    points: REQUEST_POINTS,
     shape: {
       assign: PRODUCT_IDS,
       unassign: PRODUCT_IDS,

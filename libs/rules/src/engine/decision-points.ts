@@ -6,6 +6,7 @@ export const DECISION_POINTS = [
   'create_user',
   'purchase_seats',
   'request_seats_from_sales',
+  'complete_sales_order',
   'reduce_seats',
   'queue_membership',
 ] as const;

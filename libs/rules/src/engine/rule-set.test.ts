@@ -47,6 +47,15 @@ describe('decide', () => {
     await expect(ruleSet.authorize('assign', { actor, account: undefined })).rejects.toThrow('authorizing at assign needs facts: account');
   });
 
+  it('decides complete_sales_order from the actor and account alone: only a service with the scope', async () => {
+    const { actor, account } = factsFor('complete_sales_order');
+    expect((await ruleSet.authorize('complete_sales_order', { actor, account })).allowed).toBe(true);
+    const admin = await ruleSet.authorize('complete_sales_order', { actor: { ...(actor as object), kind: 'user', roles: ['admin'], scopes: [] }, account });
+    expect(admin.violations).toEqual([{ ruleId: 'who-may-act.complete-sales-order-needs-scope', message: 'Completing sales orders needs a service identity with the sales_orders:complete scope' }]);
+    const decision = await ruleSet.decide('complete_sales_order', { actor, account }, { authorized: true });
+    expect(decision).toMatchObject({ allowed: true, violations: [], warnings: [], effects: [], trace: [] });
+  });
+
   it('once authorized, decides without asking the who-may-act rules again', async () => {
     const facts = factsFor('assign', { actor: { roles: ['member'] }, products: [{ availableAfter: -1 }] });
     const decision = await ruleSet.decide('assign', facts, { authorized: true });
@@ -55,7 +64,7 @@ describe('decide', () => {
   });
 
   it('refuses an unknown decision point and missing facts precisely', async () => {
-    await expect(ruleSet.decide('buy', {})).rejects.toThrow(new FactsError('unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, request_seats_from_sales, reduce_seats, queue_membership)'));
+    await expect(ruleSet.decide('buy', {})).rejects.toThrow(new FactsError('unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, request_seats_from_sales, complete_sales_order, reduce_seats, queue_membership)'));
     await expect(ruleSet.decide('assign', { actor: {} })).rejects.toThrow('decision point assign needs facts: account, request, products, user');
   });
 
