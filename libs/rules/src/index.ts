@@ -1,18 +1,11 @@
-export { DECISION_POINTS, isDecisionPoint } from './engine/decision-points.js';
+// What other projects use of the rules lib, and nothing else: the licensing service loads, watches
+// and asks the rules; its tests and the bench read the policies. The lib's own tests import by
+// relative path.
+export { DECISION_POINTS } from './engine/decision-points.js';
 export type { DecisionPoint } from './engine/decision-points.js';
-export { FACTS, CUSTOM_OPERATORS, BUILT_IN_OPERATORS, OPERATOR_DECORATORS, EFFECT_TYPES, requiredFacts, factShape } from './engine/catalogue.js';
-export type { FactDescription, FactShape, OperatorDescription } from './engine/catalogue.js';
 export { RuleSet, FactsError } from './engine/rule-set.js';
-export type { Decision, DecideOptions, Effect, RuleMessage, RuleTrace, ConditionTrace, GroupTrace } from './engine/rule-set.js';
-export { RuleSetError, formatProblem } from './engine/rule-file.js';
-export type { RuleFile, RuleProblem, LoadedRule } from './engine/rule-file.js';
+export type { Decision } from './engine/rule-set.js';
+export type { LoadedRule } from './engine/rule-file.js';
 export { loadRuleSet, DEFAULT_POLICIES_DIR } from './loading/load.js';
-export { checkRules, checkCases, readPolicies } from './authoring/checker.js';
-export type { PolicySources, CheckedCases } from './authoring/checker.js';
-export { runCases, mergeFacts, verifyPolicies, verificationProblems } from './authoring/cases.js';
-export type { CasesReport, CaseResult, RuleCase, Verification } from './authoring/cases.js';
-export { watchRules, RuleDriftError } from './loading/watch.js';
-export type { RuleWatcher, WatchOptions } from './loading/watch.js';
-export { explainDecision } from './authoring/explain.js';
-export { selectDowngrades } from './downgrade.js';
-export type { SeatHolder, DowngradeOrder } from './downgrade.js';
+export { watchRules } from './loading/watch.js';
+export { readPolicies } from './authoring/checker.js';
