@@ -38,10 +38,9 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
   prefetch?: { userId?: string; productIds?: string[] };
   /**
    * The decision point whose who-may-act rules say, from the caller and the account alone, whether
-   * this caller may attempt the change at all (RuleSet.authorize); null where the handler decided
-   * before the frame (CompleteSalesOrder's back-office scope).
+   * this caller may attempt the change at all (RuleSet.authorize).
    */
-  authorizeAt: DecisionPoint | null;
+  authorizeAt: DecisionPoint;
 }
 
 /**
@@ -72,10 +71,8 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
       await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
       const account = await tx.account(accountId);
       if (!account) throw AppError.notFound('account', accountId);
-      if (spec.authorizeAt) {
-        const authorization = await rules.authorize(spec.authorizeAt, actorFacts(principal, account)).catch(refuseUndecidable);
-        if (!authorization.allowed) throw decisionError(authorization, accountId);
-      }
+      const authorization = await rules.authorize(spec.authorizeAt, actorFacts(principal, account)).catch(refuseUndecidable);
+      if (!authorization.allowed) throw decisionError(authorization, accountId);
       if (key) {
         const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
         if (previous) return previous;

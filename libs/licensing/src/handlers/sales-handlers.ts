@@ -13,7 +13,6 @@ import {
 import type { Principal } from '@acme/auth';
 import type { ServiceHandlers } from '@acme/grpc';
 import { FIELD_LIMITS, type SalesOrderRecord } from '@acme/licensing-data-access';
-import { AppError } from '@acme/util';
 import { completeSalesOrder } from '../use-cases/complete-sales-order.js';
 import { requestSeatsFromSales } from '../use-cases/request-seats-from-sales.js';
 import { decisionSummary } from './mappers.js';
@@ -21,9 +20,6 @@ import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
-
-/** Back-office scope that may complete sales orders. */
-export const COMPLETE_SALES_ORDERS_SCOPE = 'sales_orders:complete';
 
 const toSalesOrder = (o: SalesOrderRecord): SalesOrder =>
   create(SalesOrderSchema, {
@@ -52,14 +48,10 @@ export function createSalesHandlers(deps: MutationDeps): Pick<Handlers, 'request
 
     async completeSalesOrder(request, { principal, requestId }) {
       const problems = new RequestProblems().id('order_id', request.orderId, 'so');
-      if (principal.kind !== 'service' || !principal.scopes.includes(COMPLETE_SALES_ORDERS_SCOPE)) {
-        throw new AppError('permission_denied', `completing sales orders needs a service identity with the ${COMPLETE_SALES_ORDERS_SCOPE} scope`, { reason: 'PERMISSION_DENIED' });
-      }
-      // The scope was checked above, before the frame: no rule decides this yet.
-      const spec = { method: 'CompleteSalesOrder', requestSchema: CompleteSalesOrderRequestSchema, responseSchema: CompleteSalesOrderResponseSchema, request, principal, requestId, problems, authorizeAt: null };
+      const spec = { method: 'CompleteSalesOrder', requestSchema: CompleteSalesOrderRequestSchema, responseSchema: CompleteSalesOrderResponseSchema, request, principal, requestId, problems, authorizeAt: 'complete_sales_order' as const };
       return runMutation(deps, spec, async (ctx) => {
-        const { order, changes } = await completeSalesOrder(ctx, { orderId: request.orderId });
-        return create(CompleteSalesOrderResponseSchema, { order: toSalesOrder(order), changes, decision: { ruleSetVersion: ctx.rules.version, validateOnly: request.validateOnly } });
+        const { order, changes, decision } = await completeSalesOrder(ctx, { orderId: request.orderId });
+        return create(CompleteSalesOrderResponseSchema, { order: toSalesOrder(order), changes, decision: decisionSummary(decision, request.validateOnly) });
       });
     },
   };

@@ -1,19 +1,23 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { SalesOrderRecord } from '@acme/licensing-data-access';
+import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
+import { actorFacts } from '../domain/facts.js';
 import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { priceOf } from '../domain/price.js';
 import { seatGroup } from '../domain/suites.js';
-import { originOfCall, record, type UseCaseContext } from './use-case-context.js';
+import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 import type { SeatChange } from './purchase-seats.js';
 
 /**
  * CompleteSalesOrder: the back office turns a pending order into seats. Suite products keep the
  * same seat count, so an order for a suite product adds to the whole suite.
  */
-export async function completeSalesOrder(ctx: UseCaseContext, command: { orderId: string }): Promise<{ order: SalesOrderRecord; changes: SeatChange[] }> {
+export async function completeSalesOrder(ctx: UseCaseContext, command: { orderId: string }): Promise<{ order: SalesOrderRecord; changes: SeatChange[]; decision: Decision }> {
   const { tx, account, now, principal } = ctx;
+  // Decide: who may complete orders is all there is to it (rule who-may-act.complete-sales-order-needs-scope).
+  const decision = await decide(ctx, 'complete_sales_order', actorFacts(principal, account));
   // Load
   const order = await tx.salesOrder(account.id, command.orderId);
   if (!order) throw AppError.notFound('sales_order', command.orderId);
@@ -40,5 +44,5 @@ export async function completeSalesOrder(ctx: UseCaseContext, command: { orderId
 
   // Audit and events
   await record(ctx, [auditEntry(originOfCall(ctx), 'sales_order.completed', { type: 'sales_order', id: order.id }, { state: 'pending' }, { state: 'completed', changes })], events);
-  return { order: { ...order, state: 'completed', completedAt: now, completedBy: principal.subject }, changes };
+  return { order: { ...order, state: 'completed', completedAt: now, completedBy: principal.subject }, changes, decision };
 }
