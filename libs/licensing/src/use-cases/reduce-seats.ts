@@ -5,6 +5,7 @@ import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
+import { downgradeOrder, selectDowngrades, type SeatHolder } from '../domain/downgrade.js';
 import { seatGroup } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 import type { SeatChange } from './purchase-seats.js';
@@ -20,8 +21,8 @@ export interface SeatReduction {
 
 /**
  * ReduceSeats: lowers the purchased seats of a product and of the rest of its suite. When seats
- * fall below usage, the rules choose who is downgraded (most recently added first, by default),
- * and those users lose the product.
+ * fall below usage, the rules ask for downgrades, and the most recently added users (by default;
+ * alphabetical or an explicit list on request) lose the product.
  */
 export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): Promise<{ changes: SeatChange[]; downgradedUserIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
@@ -31,7 +32,7 @@ export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): 
   const current = subscriptions.get(product.id);
   if (!current) throw AppError.invalidArgument([{ field: 'product_id', description: `this account has no seats of ${product.id}` }]);
   if (command.newTotal >= current.purchased) throw AppError.invalidArgument([{ field: 'new_total', description: `must be below the current ${current.purchased} seats (use PurchaseSeats to add)` }]);
-  const facts = [];
+  const facts: (ReturnType<typeof seatCountFacts> & { excess: number; holders: (SeatHolder & { assignmentId: string })[] })[] = [];
   for (const p of group) {
     const s = subscriptions.get(p.id) ?? { purchased: 0, assigned: 0 };
     const holders = await tx.holders(account.id, p.id);
@@ -50,11 +51,20 @@ export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): 
     suite: { id: product.suiteId, seatCountsAfter: facts.map(() => command.newTotal) },
   });
 
+  // Who is downgraded: the rules say that seats of a product fall below usage; the order chosen
+  // (the request's, or the rule data's default) says who.
+  const order = downgradeOrder(ctx.rules, command.downgradeOrder);
+  const effects = decision.effects.map((effect) => {
+    if (effect.type !== 'downgrade') return effect;
+    const f = facts.find((x) => x.id === effect.productId)!;
+    return { ...effect, code: order, userIds: selectDowngrades(f.holders, f.assigned - command.newTotal, order, command.explicitUserIds) };
+  });
+
   // Apply: downgrades first, then the new seat counts.
   const origin = originOfCall(ctx);
   const downgraded: string[] = [];
   const events: EventPayload[] = [];
-  for (const effect of decision.effects.filter((e) => e.type === 'downgrade')) {
+  for (const effect of effects.filter((e) => e.type === 'downgrade')) {
     const f = facts.find((x) => x.id === effect.productId)!;
     for (const userId of effect.userIds ?? []) {
       const holder = f.holders.find((h) => h.userId === userId)!;
@@ -76,5 +86,5 @@ export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): 
 
   // Events
   await record(ctx, [], events);
-  return { changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: command.newTotal })), downgradedUserIds: downgraded, decision };
+  return { changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: command.newTotal })), downgradedUserIds: downgraded, decision: { ...decision, effects } };
 }

@@ -81,7 +81,7 @@ export const FACTS: Record<string, FactDescription> = {
   },
   products: {
     description:
-      'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: string|null, purchased, assigned, available, requested (seats this request takes: +1 per assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, assignedAt (ISO time)}], from whom downgrades are selected.',
+      'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: string|null, purchased, assigned, available, requested (seats this request takes: +1 per assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, assignedAt (ISO time)}], from whom the service selects the downgraded users.',
     points: PRODUCT_POINTS,
     shape: perProductPoint((point) => list(productAt(point))),
   },
@@ -145,7 +145,7 @@ export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
 /** Effect types a rule may declare, and what the service does with them. */
 export const EFFECT_TYPES: Record<string, string> = {
   notice: 'tell the account something (e.g. code seats_exhausted: the last seat of a product is used)',
-  downgrade: 'users lose the seat of product.id on a reduction below usage; the lib selects them (see downgrade.ts)',
+  downgrade: 'users lose the seat of product.id on a reduction below usage; the licensing service selects them, in the order the request names or params.downgrade.defaultOrder',
   billing_start: 'the user becomes billable for the product in params (Contact Center)',
   billing_stop: 'the user stops being billable for it',
   configuration_retained: 'a phone configuration is kept for params.retention.days days',

@@ -3,8 +3,7 @@ import type { RuleResult } from 'json-rules-engine';
 import { EnginePool } from './engine-pool.js';
 import { requiredFacts } from './catalogue.js';
 import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, DECISION_POINTS, familyOf, isDecisionPoint, type DecisionPoint } from './decision-points.js';
-import { selectDowngrades, type DowngradeOrder, type SeatHolder } from '../downgrade.js';
-import { lookup, placeholders, renderTemplate } from './render.js';
+import { placeholders, renderTemplate } from './render.js';
 import type { ConditionNode, LoadedRule } from './rule-file.js';
 
 export interface RuleMessage {
@@ -18,7 +17,7 @@ export interface Effect {
   code?: string;
   productId?: string;
   userId?: string;
-  /** For downgrade effects: the users who lose the seat, in order. */
+  /** Users an effect is about, in order (the licensing service fills them in for downgrades). */
   userIds?: string[];
 }
 
@@ -253,15 +252,6 @@ function renderEffect(rule: LoadedRule, template: NonNullable<LoadedRule['effect
   if (template.code) effect.code = template.code;
   if (template.productId) effect.productId = renderTemplate(template.productId, facts);
   if (template.userId) effect.userId = renderTemplate(template.userId, facts);
-  if (template.type === 'downgrade') {
-    const request = (facts.request ?? {}) as { newTotal?: number; downgradeOrder?: string; explicitUserIds?: string[] };
-    const product = (facts.product ?? {}) as { assigned?: number; holders?: SeatHolder[] };
-    const defaultOrder = lookup(facts, 'params.downgrade.defaultOrder') as DowngradeOrder;
-    const order = (request.downgradeOrder || defaultOrder) as DowngradeOrder;
-    const count = Math.max(0, (product.assigned ?? 0) - (request.newTotal ?? 0));
-    effect.userIds = selectDowngrades(product.holders ?? [], count, order, request.explicitUserIds ?? []);
-    effect.code = order;
-  }
   return effect;
 }
 

@@ -1,3 +1,5 @@
+import type { RuleSet } from '@acme/rules';
+
 /** A user holding a seat that a reduction might take away. */
 export interface SeatHolder {
   userId: string;
@@ -7,6 +9,14 @@ export interface SeatHolder {
 }
 
 export type DowngradeOrder = 'most_recent_first' | 'alphabetical' | 'explicit';
+
+/** The order downgrades follow: the request's, else the rule data's default (`policies/data/downgrade.json`). */
+export function downgradeOrder(rules: RuleSet, requested: string): DowngradeOrder {
+  if (requested) return requested as DowngradeOrder;
+  const order = (rules.params.downgrade as { defaultOrder?: DowngradeOrder } | undefined)?.defaultOrder;
+  if (!order) throw new Error('the rule set has no default downgrade order (policies/data/downgrade.json)');
+  return order;
+}
 
 /**
  * Who loses the seat when seats fall below usage. Zendesk: "the most recently added agents are
