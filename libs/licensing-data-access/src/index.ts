@@ -1,14 +1,23 @@
 export { openDatabase } from './database.js';
-export type { Database, DatabaseOptions } from './database.js';
-export type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from './records.js';
-export { parseCatalog, readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
-export type { CatalogFile } from './catalog-file.js';
-export { DEMO_ACCOUNTS } from './seed.js';
+export type { Database } from './database.js';
+export type {
+  AccountRecord,
+  AssignmentRecord,
+  AuditInput,
+  AuditRecord,
+  CatalogProduct,
+  CatalogSuite,
+  MembershipRecord,
+  OutboxInput,
+  QueueRecord,
+  SalesOrderRecord,
+  SeatUsageRecord,
+  SubscriptionRecord,
+  UserRecord,
+} from './records.js';
+export type { LicenseBook } from './license-book.js';
 export { newId } from './ids.js';
 export { FIELD_LIMITS } from './field-limits.js';
-export type { LicenseBook, FirstReads } from './license-book.js';
-export type { AssignmentRecord, AuditInput, AuditRecord, OutboxInput, OutboxRecord, SubscriptionRecord, IdempotencyHit, SalesOrderRecord, QueueRecord, MembershipRecord, PhoneConfigurationRecord } from './records.js';
-export { RELAY_SHARDS, relayShardOf } from './relay-shard.js';
-export type { PendingOutboxEvent, RelayBatchResult } from './outbox-relay-store.js';
-export type { CommittedChange, ChangeFeed, ChangeFeedHandlers } from './change-feed.js';
-export type { MutationTiming } from './mutation-timing.js';
+export { relayShardOf } from './relay-shard.js';
+export type { PendingOutboxEvent } from './outbox-relay-store.js';
+export type { ChangeFeed } from './change-feed.js';

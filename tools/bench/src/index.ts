@@ -1,1 +1,0 @@
-export { writeSection } from './lib/report.js';
