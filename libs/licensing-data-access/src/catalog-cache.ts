@@ -1,7 +1,7 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { Product } from './models/index.js';
-import { toCatalogProduct } from './queries.js';
-import type { CatalogProduct } from './records.js';
+import { listSuites, toCatalogProduct } from './queries.js';
+import type { CatalogProduct, CatalogSuite } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -11,7 +11,7 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
  * database on every call.
  */
 export class CatalogCache {
-  private loaded: Promise<Map<string, CatalogProduct>> | null = null;
+  private loaded: Promise<{ products: Map<string, CatalogProduct>; suites: Map<string, CatalogSuite> }> | null = null;
 
   /**
    * Products by id, in id order; unknown ids are left out. `em` loads the catalog the first time:
@@ -19,13 +19,12 @@ export class CatalogCache {
    * for that transaction to end).
    */
   async products(ids: string[], em: Em): Promise<CatalogProduct[]> {
-    const all = await this.all(em);
-    return [...new Set(ids)].sort().flatMap((id) => all.get(id) ?? []);
+    const { products } = await this.all(em);
+    return [...new Set(ids)].sort().flatMap((id) => products.get(id) ?? []);
   }
 
-  /** Every product of a suite, in id order. */
-  async suiteProducts(suiteId: string, em: Em): Promise<CatalogProduct[]> {
-    return [...(await this.all(em)).values()].filter((p) => p.suiteId === suiteId);
+  async suite(suiteId: string, em: Em): Promise<CatalogSuite | null> {
+    return (await this.all(em)).suites.get(suiteId) ?? null;
   }
 
   /** The catalog file was (re)loaded: read it again on next use. */
@@ -33,11 +32,13 @@ export class CatalogCache {
     this.loaded = null;
   }
 
-  private all(em: Em): Promise<Map<string, CatalogProduct>> {
-    this.loaded ??= em
-      .find(Product, {}, { orderBy: { id: 'asc' } })
-      .then((rows) => new Map(rows.map((p) => [p.id, toCatalogProduct(p)])))
-      .catch((error: unknown) => {
+  private all(em: Em) {
+    // One after the other: on libsql the caller's transaction has the only connection.
+    this.loaded ??= (async () => {
+      const products = await em.find(Product, {}, { orderBy: { id: 'asc' } });
+      const suites = await listSuites(em);
+      return { products: new Map(products.map((p) => [p.id, toCatalogProduct(p)])), suites: new Map(suites.map((s) => [s.id, s])) };
+    })().catch((error: unknown) => {
         this.loaded = null;
         throw error;
       });

@@ -7,7 +7,8 @@ const slug = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, { error: 'expected a low
 
 const catalogSchema = z
   .object({
-    suites: z.array(z.object({ id: slug, name: z.string().min(1).max(200) }).strict()),
+    // parityRequired: every product of the suite keeps the same number of seats (Support Suite, Sales Suite).
+    suites: z.array(z.object({ id: slug, name: z.string().min(1).max(200), parityRequired: z.boolean() }).strict()),
     products: z.array(
       z
         .object({

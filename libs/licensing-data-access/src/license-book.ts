@@ -3,6 +3,7 @@ import type {
   AssignmentRecord,
   AuditInput,
   CatalogProduct,
+  CatalogSuite,
   IdempotencyHit,
   MembershipRecord,
   OutboxInput,
@@ -41,7 +42,8 @@ export interface LicenseBook {
   insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord;
 
   products(productIds: string[]): Promise<CatalogProduct[]>;
-  suiteProducts(suiteId: string): Promise<CatalogProduct[]>;
+  /** The suite, with its products' ids and whether they keep the same seat count. */
+  suite(suiteId: string): Promise<CatalogSuite | null>;
 
   subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]>;
   /** Opens the product's subscription at `unitPriceMinor` in `currency` if the account has none. */

@@ -1,6 +1,6 @@
 
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Product, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
@@ -8,8 +8,8 @@ import { prefetchOnPostgres } from './tx-prefetch.js';
 import type { FirstReads, LicenseBook } from './license-book.js';
 import { MutationClock } from './mutation-timing.js';
 import type { WriteBatch } from './tx-write-batch.js';
-import type { AccountRecord, AssignmentRecord, AuditInput, CatalogProduct, IdempotencyHit, MembershipRecord, OutboxInput, PhoneConfigurationRecord, QueueRecord, SalesOrderRecord, SubscriptionRecord, UserRecord } from './records.js';
-import { getAccount, listProducts, toCatalogProduct, toUserRecord } from './queries.js';
+import type { AccountRecord, AssignmentRecord, AuditInput, CatalogProduct, CatalogSuite, IdempotencyHit, MembershipRecord, OutboxInput, PhoneConfigurationRecord, QueueRecord, SalesOrderRecord, SubscriptionRecord, UserRecord } from './records.js';
+import { getAccount, listProducts, listSuites, toUserRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -109,10 +109,9 @@ export class OrmLicenseBook implements LicenseBook {
     return this.options.catalog ? this.options.catalog.products(productIds, this.em) : listProducts(this.em, productIds);
   }
 
-  /** Every product of a suite, ordered by id. */
-  async suiteProducts(suiteId: string): Promise<CatalogProduct[]> {
-    if (this.options.catalog) return this.options.catalog.suiteProducts(suiteId, this.em);
-    return (await this.em.find(Product, { suite: suiteId }, { orderBy: { id: 'asc' } })).map(toCatalogProduct);
+  async suite(suiteId: string): Promise<CatalogSuite | null> {
+    if (this.options.catalog) return this.options.catalog.suite(suiteId, this.em);
+    return (await listSuites(this.em)).find((s) => s.id === suiteId) ?? null;
   }
 
   subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {

@@ -19,11 +19,10 @@ export async function listProducts(em: Em, ids?: string[]): Promise<CatalogProdu
 }
 
 export async function listSuites(em: Em): Promise<CatalogSuite[]> {
-  const [suites, products] = await Promise.all([
-    em.find(Suite, {}, { orderBy: { id: 'asc' } }),
-    em.find(Product, { suite: { $ne: null } }, { orderBy: { id: 'asc' } }),
-  ]);
-  return suites.map((s) => ({ id: s.id, name: s.name, productIds: products.filter((p) => p.suite?.id === s.id).map((p) => p.id) }));
+  // One after the other: inside a libsql transaction there is one connection.
+  const suites = await em.find(Suite, {}, { orderBy: { id: 'asc' } });
+  const products = await em.find(Product, { suite: { $ne: null } }, { orderBy: { id: 'asc' } });
+  return suites.map((s) => ({ id: s.id, name: s.name, parityRequired: s.parityRequired, productIds: products.filter((p) => p.suite?.id === s.id).map((p) => p.id) }));
 }
 
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {

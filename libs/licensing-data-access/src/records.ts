@@ -14,6 +14,8 @@ export interface CatalogSuite {
   id: string;
   name: string;
   productIds: string[];
+  /** Every product of the suite keeps the same number of seats (suite parity). */
+  parityRequired: boolean;
 }
 
 export interface AccountRecord {

@@ -6,6 +6,7 @@ import { Migration20261125000000OutboxRelayShard } from './20261125000000-outbox
 import { Migration20261125010000PrefetchFunction } from './20261125010000-prefetch-function.js';
 import { Migration20261204000000SeatShortageFunction } from './20261204000000-seat-shortage-function.js';
 import { Migration20261206000000IdempotencyKeyPerCaller } from './20261206000000-idempotency-key-per-caller.js';
+import { Migration20261206010000SuiteParity } from './20261206010000-suite-parity.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261125010000PrefetchFunction', class: Migration20261125010000PrefetchFunction },
   { name: 'Migration20261204000000SeatShortageFunction', class: Migration20261204000000SeatShortageFunction },
   { name: 'Migration20261206000000IdempotencyKeyPerCaller', class: Migration20261206000000IdempotencyKeyPerCaller },
+  { name: 'Migration20261206010000SuiteParity', class: Migration20261206010000SuiteParity },
 ];

@@ -24,7 +24,7 @@ export async function purchaseSeats(
 ): Promise<{ changes: SeatChange[]; charged: ReturnType<typeof money>; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const { product, group } = await seatGroup(tx, command.productId);
+  const { product, group, parityRequired } = await seatGroup(tx, command.productId);
   for (const p of group) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
   const subscriptions = new Map((await tx.subscriptions(account.id, group.map((p) => p.id))).map((s) => [s.productId, s]));
   const rate = subscriptions.get(product.id)!;
@@ -42,7 +42,7 @@ export async function purchaseSeats(
     ...actorFacts(ctx.principal, account),
     request: { productId: product.id, quantity: command.quantity },
     products: facts,
-    suite: { id: product.suiteId, seatCountsAfter: facts.map((f) => f.purchasedAfter) },
+    suite: { id: product.suiteId, parityRequired, seatCountsAfter: facts.map((f) => f.purchasedAfter) },
   });
 
   // Apply, audit, events

@@ -27,7 +27,7 @@ export interface SeatReduction {
 export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): Promise<{ changes: SeatChange[]; downgradedUserIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const { product, group } = await seatGroup(tx, command.productId);
+  const { product, group, parityRequired } = await seatGroup(tx, command.productId);
   const subscriptions = new Map((await tx.subscriptions(account.id, group.map((p) => p.id))).map((s) => [s.productId, s]));
   const current = subscriptions.get(product.id);
   if (!current) throw AppError.invalidArgument([{ field: 'product_id', description: `this account has no seats of ${product.id}` }]);
@@ -48,7 +48,7 @@ export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): 
     ...actorFacts(ctx.principal, account),
     request: { productId: product.id, newTotal: command.newTotal, downgradeOrder: command.downgradeOrder, explicitUserIds: [...command.explicitUserIds] },
     products: facts,
-    suite: { id: product.suiteId, seatCountsAfter: facts.map(() => command.newTotal) },
+    suite: { id: product.suiteId, parityRequired, seatCountsAfter: facts.map(() => command.newTotal) },
   });
 
   // Who is downgraded: the rules say that seats of a product fall below usage; the order chosen

@@ -3,7 +3,6 @@ import downgrade from '../../schema/data/downgrade.schema.json' with { type: 'js
 import purchase from '../../schema/data/purchase.schema.json' with { type: 'json' };
 import retention from '../../schema/data/retention.schema.json' with { type: 'json' };
 import roles from '../../schema/data/roles.schema.json' with { type: 'json' };
-import suites from '../../schema/data/suites.schema.json' with { type: 'json' };
 
 /**
  * The JSON Schema of every data file, by file name (`data/contact-center.json`: `contact-center`).
@@ -16,5 +15,4 @@ export const DATA_SCHEMAS: Readonly<Record<string, object>> = {
   purchase,
   retention,
   roles,
-  suites,
 };

@@ -59,7 +59,7 @@ export const FACTS: Record<string, FactDescription> = {
     shape: object({ kind: string, style: string, cardOnFile: boolean, legacyPlan: boolean }),
   },
   params: {
-    description: 'Every data file under policies/data/, keyed by file name without .json (e.g. params.roles, params.suites, params.contactCenter).',
+    description: 'Every data file under policies/data/, keyed by file name without .json (e.g. params.roles, params.retention, params.contactCenter).',
     points: ALL,
     // The data files' schemas (schema/data/) check them; rules read their values as they are.
     shape: { type: 'unknown' },
@@ -98,9 +98,9 @@ export const FACTS: Record<string, FactDescription> = {
     shape: object({ id: string, productIds: list(string), queueMembershipCount: number, queueMembershipCountAfter: number, hasPhoneConfiguration: boolean, hasRetainedConfiguration: boolean }),
   },
   suite: {
-    description: 'The suite of the product whose seats change: {id: string|null, seatCountsAfter: number[] (purchased seats of every suite product after the change)}.',
+    description: 'The suite of the product whose seats change: {id: string|null, parityRequired: boolean (the catalog: every product of the suite keeps the same seat count; false outside suites), seatCountsAfter: number[] (purchased seats of every product that moves with this one, after the change)}.',
     points: ['purchase_seats', 'reduce_seats'],
-    shape: object({ id: nullableString, seatCountsAfter: list(number) }),
+    shape: object({ id: nullableString, parityRequired: boolean, seatCountsAfter: list(number) }),
   },
 };
 
