@@ -25,30 +25,112 @@ export default [
           depConstraints: [
             // Scopes: who may know about whom.
             { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:shared'] },
-            { sourceTag: 'scope:licensing', onlyDependOnLibsWithTags: ['scope:licensing', 'scope:rules', 'scope:shared'] },
+            {
+              sourceTag: 'scope:licensing',
+              onlyDependOnLibsWithTags: ['scope:licensing', 'scope:rules', 'scope:shared'],
+            },
             { sourceTag: 'scope:rules', onlyDependOnLibsWithTags: ['scope:rules', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:dev', onlyDependOnLibsWithTags: ['scope:licensing', 'scope:billing', 'scope:rules', 'scope:shared'] },
-            { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:licensing', 'scope:billing', 'scope:rules', 'scope:shared', 'scope:tools'] },
+            {
+              sourceTag: 'scope:dev',
+              onlyDependOnLibsWithTags: ['scope:licensing', 'scope:billing', 'scope:rules', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:tools',
+              onlyDependOnLibsWithTags: [
+                'scope:licensing',
+                'scope:billing',
+                'scope:rules',
+                'scope:shared',
+                'scope:tools',
+              ],
+            },
             // Types: layers, and which third-party libraries each layer may touch.
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:messaging', 'type:transport', 'type:contracts', 'type:util', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:domain',
+                'type:data-access',
+                'type:messaging',
+                'type:transport',
+                'type:contracts',
+                'type:util',
+                'type:testing',
+              ],
               bannedExternalImports: [ORM, KAFKA],
             },
             {
               sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:messaging', 'type:transport', 'type:contracts', 'type:util', 'type:testing'],
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:domain',
+                'type:data-access',
+                'type:messaging',
+                'type:transport',
+                'type:contracts',
+                'type:util',
+                'type:testing',
+              ],
               bannedExternalImports: [ORM, KAFKA],
             },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: [ORM, KAFKA, '@grpc/*'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:testing'], bannedExternalImports: [KAFKA, '@grpc/*'] },
-            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'], bannedExternalImports: [ORM, '@grpc/*'] },
-            { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'], bannedExternalImports: [ORM, KAFKA] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], bannedExternalImports: [ORM, KAFKA, '@grpc/*'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: [ORM, KAFKA, '@grpc/*'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:messaging', 'type:transport', 'type:contracts', 'type:util'], bannedExternalImports: [KAFKA] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:messaging', 'type:transport', 'type:contracts', 'type:util', 'type:testing'], bannedExternalImports: [ORM] },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:util'],
+              bannedExternalImports: [ORM, KAFKA, '@grpc/*'],
+            },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:testing'],
+              bannedExternalImports: [KAFKA, '@grpc/*'],
+            },
+            {
+              sourceTag: 'type:messaging',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'],
+              bannedExternalImports: [ORM, '@grpc/*'],
+            },
+            {
+              sourceTag: 'type:transport',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:testing'],
+              bannedExternalImports: [ORM, KAFKA],
+            },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:contracts'],
+              bannedExternalImports: [ORM, KAFKA, '@grpc/*'],
+            },
+            {
+              sourceTag: 'type:util',
+              onlyDependOnLibsWithTags: ['type:util'],
+              bannedExternalImports: [ORM, KAFKA, '@grpc/*'],
+            },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:domain',
+                'type:data-access',
+                'type:messaging',
+                'type:transport',
+                'type:contracts',
+                'type:util',
+              ],
+              bannedExternalImports: [KAFKA],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: [
+                'type:feature',
+                'type:domain',
+                'type:data-access',
+                'type:messaging',
+                'type:transport',
+                'type:contracts',
+                'type:util',
+                'type:testing',
+              ],
+              bannedExternalImports: [ORM],
+            },
           ],
         },
       ],
@@ -64,7 +146,14 @@ export default [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)(authoring|loading)(/|$)', message: 'the rules engine must not import authoring or loading code (libs/rules/README.md, Layout)' }] },
+        {
+          patterns: [
+            {
+              regex: '(^|/)(authoring|loading)(/|$)',
+              message: 'the rules engine must not import authoring or loading code (libs/rules/README.md, Layout)',
+            },
+          ],
+        },
       ],
     },
   },

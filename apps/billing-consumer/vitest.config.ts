@@ -4,4 +4,6 @@ import { defineConfig } from 'vitest/config';
 // Process-level tests: a consumer is started, killed and restarted against the mock broker.
 // Test files at once: half the cores, since Nx runs two projects at a time (nx.json `parallel`);
 // the servers, databases, brokers and processes these tests start then do not starve each other.
-export default defineConfig({ test: { testTimeout: 180_000, hookTimeout: 600_000, maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)) } });
+export default defineConfig({
+  test: { testTimeout: 180_000, hookTimeout: 600_000, maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)) },
+});

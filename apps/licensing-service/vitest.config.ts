@@ -5,4 +5,6 @@ import { defineConfig } from 'vitest/config';
 // a busy machine must slow these tests down, not fail them.
 // Test files at once: half the cores, since Nx runs two projects at a time (nx.json `parallel`);
 // the servers, databases, brokers and processes these tests start then do not starve each other.
-export default defineConfig({ test: { testTimeout: 120_000, hookTimeout: 180_000, maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)) } });
+export default defineConfig({
+  test: { testTimeout: 120_000, hookTimeout: 180_000, maxWorkers: Math.max(1, Math.floor(availableParallelism() / 2)) },
+});

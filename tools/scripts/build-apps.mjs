@@ -16,7 +16,10 @@ const sourceUrls = {
   name: 'source-import-meta-url',
   setup(build) {
     build.onLoad({ filter: /\/(libs|apps)\/.*\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+      contents: readFileSync(args.path, 'utf8').replaceAll(
+        'import.meta.url',
+        JSON.stringify(pathToFileURL(args.path).href),
+      ),
       loader: 'ts',
     }));
   },
@@ -49,6 +52,12 @@ await build({
   logLevel: 'warning',
   plugins: [sourceUrls],
   // Bundled CommonJS dependencies of our libs may call require(): give the ESM output one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });
-process.stdout.write(`built ${Object.keys(ENTRY_POINTS).map((name) => `${outdir}/${name}.mjs`).join(', ')} in ${Date.now() - started} ms\n`);
+process.stdout.write(
+  `built ${Object.keys(ENTRY_POINTS)
+    .map((name) => `${outdir}/${name}.mjs`)
+    .join(', ')} in ${Date.now() - started} ms\n`,
+);

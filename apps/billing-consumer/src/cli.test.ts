@@ -13,17 +13,53 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ledgerFile = tempSqlitePath();
 
 function billing(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(join(root, 'node_modules/.bin/node'), ['--import', 'tsx', 'apps/billing-consumer/src/cli.ts', ...args], {
-    cwd: root, env: { PATH: process.env.PATH ?? '', BILLING_SQLITE_PATH: ledgerFile.path, ...env }, encoding: 'utf8', timeout: 60_000,
-  });
+  return spawnSync(
+    join(root, 'node_modules/.bin/node'),
+    ['--import', 'tsx', 'apps/billing-consumer/src/cli.ts', ...args],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', BILLING_SQLITE_PATH: ledgerFile.path, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
 }
 
 beforeAll(async () => {
   const ledger = await openLedgerDatabase({ sqlitePath: ledgerFile.path });
   await ledger.migrate();
-  const entry = { accountId: 'acct_cli', sequence: 1, productId: 'goto_meeting', userId: null, assignmentId: null, unitPriceMinor: 1400, currency: 'USD', billingPeriod: 'month' as const, reason: 'purchase' };
+  const entry = {
+    accountId: 'acct_cli',
+    sequence: 1,
+    productId: 'goto_meeting',
+    userId: null,
+    assignmentId: null,
+    unitPriceMinor: 1400,
+    currency: 'USD',
+    billingPeriod: 'month' as const,
+    reason: 'purchase',
+  };
   await ledger.record(
-    [{ eventId: 'cli-1', accountId: 'acct_cli', sequence: 1, eventType: 'seats.purchased', outcome: 'entries', source: null, entries: [{ ...entry, id: 'v1:cli-1:0', eventId: 'cli-1', kind: 'seats_added', quantity: 3, effectiveAt: new Date('2026-11-16T12:00:00Z') }] }],
+    [
+      {
+        eventId: 'cli-1',
+        accountId: 'acct_cli',
+        sequence: 1,
+        eventType: 'seats.purchased',
+        outcome: 'entries',
+        source: null,
+        entries: [
+          {
+            ...entry,
+            id: 'v1:cli-1:0',
+            eventId: 'cli-1',
+            kind: 'seats_added',
+            quantity: 3,
+            effectiveAt: new Date('2026-11-16T12:00:00Z'),
+          },
+        ],
+      },
+    ],
     new Date(),
   );
   await ledger.close();
@@ -42,14 +78,28 @@ describe('npm run billing', () => {
   }, 60_000);
 
   it('prints the invoice as JSON on request', () => {
-    const result = billing(['invoice', '--account', 'acct_cli', '--from', '2026-11-01', '--to', '2026-12-01', '--json']);
-    expect(JSON.parse(result.stdout)).toMatchObject({ accountId: 'acct_cli', totals: [{ currency: 'USD', amountMinor: 2100 }] });
+    const result = billing([
+      'invoice',
+      '--account',
+      'acct_cli',
+      '--from',
+      '2026-11-01',
+      '--to',
+      '2026-12-01',
+      '--json',
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      accountId: 'acct_cli',
+      totals: [{ currency: 'USD', amountMinor: 2100 }],
+    });
   }, 60_000);
 
   it('refuses a malformed date and a period that does not start before it ends, saying why', () => {
     const badDate = billing(['invoice', '--account', 'acct_cli', '--from', '2026-13-01', '--to', '2026-12-01']);
     expect(badDate.status).toBe(1);
-    expect(badDate.stderr).toContain("option '--from <date>' argument '2026-13-01' is invalid. expected a date as YYYY-MM-DD");
+    expect(badDate.stderr).toContain(
+      "option '--from <date>' argument '2026-13-01' is invalid. expected a date as YYYY-MM-DD",
+    );
     const backwards = billing(['invoice', '--account', 'acct_cli', '--from', '2026-12-01', '--to', '2026-11-01']);
     expect(backwards.status).toBe(1);
     expect(backwards.stderr).toMatch(/invalid invoice period: .*from .* before .*to/i);

@@ -9,7 +9,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runInvoice, runProvisionTopics, runReplay } from './commands.js';
 
 const day = (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
   return new Date(`${value}T00:00:00Z`);
 };
 const positive = (value: string) => {
@@ -22,7 +23,7 @@ const program = new Command().name('billing').description('invoice previews, led
 
 program
   .command('invoice')
-  .description('preview an account\'s invoice for [from, to) from the ledger (daily proration)')
+  .description("preview an account's invoice for [from, to) from the ledger (daily proration)")
   .requiredOption('--account <id>', 'account id, e.g. acct_demo_goto')
   .requiredOption('--from <date>', 'first day of the period (UTC), YYYY-MM-DD', day)
   .requiredOption('--to <date>', 'day after the period (UTC), YYYY-MM-DD', day)
@@ -31,14 +32,18 @@ program
 
 program
   .command('replay')
-  .description('rebuild a fresh ledger from the topic\'s beginning and compare it with the live one (exit 1 when they differ)')
+  .description(
+    "rebuild a fresh ledger from the topic's beginning and compare it with the live one (exit 1 when they differ)",
+  )
   .option('--into <target>', 'empty PostgreSQL database URL or libsql file to rebuild into (default: a temporary file)')
   .option('--wait <seconds>', 'how long to wait for the live consumer to reach the snapshot', positive, 60)
   .action((options: { into?: string; wait: number }) => runReplay(options));
 
 program
   .command('provision-topics')
-  .description('create license-events and its dead-letter topic on a real cluster (admin API); existing topics are left alone')
+  .description(
+    'create license-events and its dead-letter topic on a real cluster (admin API); existing topics are left alone',
+  )
   .option('--partitions <n>', 'partitions of license-events (the unit of consumer parallelism)', positive, 12)
   .option('--replication <n>', 'replication factor', positive, 3)
   .action((options: { partitions: number; replication: number }) => runProvisionTopics(options));

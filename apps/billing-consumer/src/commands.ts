@@ -2,14 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openLedgerDatabase } from '@acme/billing-data-access';
-import { formatInvoice, ledgerDatabaseOptions, loadBillingConfig, previewInvoice, replayAndCompare, type BillingConfig } from '@acme/billing';
+import {
+  formatInvoice,
+  ledgerDatabaseOptions,
+  loadBillingConfig,
+  previewInvoice,
+  replayAndCompare,
+  type BillingConfig,
+} from '@acme/billing';
 import { createKafka, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, TopicAdmin } from '@acme/messaging';
 import { ConfigError, createLogger } from '@acme/util';
 
 /** The consumer's configuration, with Kafka required for the commands that talk to it. */
 function config(needsKafka: boolean): BillingConfig & { KAFKA_BROKERS: string } {
   const loaded = loadBillingConfig({ LOG_LEVEL: 'warn', ...process.env });
-  if (needsKafka && !loaded.KAFKA_BROKERS) throw new ConfigError(['KAFKA_BROKERS: required: comma-separated host:port list of the Kafka brokers']);
+  if (needsKafka && !loaded.KAFKA_BROKERS)
+    throw new ConfigError(['KAFKA_BROKERS: required: comma-separated host:port list of the Kafka brokers']);
   return loaded as BillingConfig & { KAFKA_BROKERS: string };
 }
 
@@ -17,7 +25,11 @@ export async function runInvoice(options: { account: string; from: Date; to: Dat
   const ledger = await openLedgerDatabase(ledgerDatabaseOptions(config(false)));
   try {
     await ledger.migrate();
-    const invoice = previewInvoice(await ledger.entries(options.account, { before: options.to }), { accountId: options.account, from: options.from, to: options.to });
+    const invoice = previewInvoice(await ledger.entries(options.account, { before: options.to }), {
+      accountId: options.account,
+      from: options.from,
+      to: options.to,
+    });
     process.stdout.write(options.json ? `${JSON.stringify(invoice, null, 2)}\n` : `${formatInvoice(invoice)}\n`);
   } finally {
     await ledger.close();
@@ -30,11 +42,17 @@ export async function runReplay(options: { into?: string; wait: number }): Promi
   const scratch = options.into ? null : mkdtempSync(join(tmpdir(), 'ledger-replay-'));
   const target = options.into ?? join(scratch!, 'ledger.db');
   const live = await openLedgerDatabase(ledgerDatabaseOptions(settings));
-  const rebuilt = await openLedgerDatabase(/^postgres(ql)?:\/\//.test(target) ? { databaseUrl: target } : { sqlitePath: target });
+  const rebuilt = await openLedgerDatabase(
+    /^postgres(ql)?:\/\//.test(target) ? { databaseUrl: target } : { sqlitePath: target },
+  );
   try {
     await rebuilt.migrate();
     const report = await replayAndCompare({
-      kafka: createKafka({ brokers: settings.KAFKA_BROKERS.split(','), clientId: `${settings.KAFKA_CLIENT_ID}-replay`, logger }),
+      kafka: createKafka({
+        brokers: settings.KAFKA_BROKERS.split(','),
+        clientId: `${settings.KAFKA_CLIENT_ID}-replay`,
+        logger,
+      }),
       live,
       rebuilt,
       groupId: settings.KAFKA_GROUP_ID,
@@ -59,13 +77,27 @@ export async function runReplay(options: { into?: string; wait: number }): Promi
 export async function runProvisionTopics(options: { partitions: number; replication: number }): Promise<void> {
   const settings = config(true);
   const logger = createLogger({ name: 'billing-topics', level: settings.LOG_LEVEL });
-  const admin = new TopicAdmin(createKafka({ brokers: settings.KAFKA_BROKERS.split(','), clientId: `${settings.KAFKA_CLIENT_ID}-admin`, logger }));
+  const admin = new TopicAdmin(
+    createKafka({ brokers: settings.KAFKA_BROKERS.split(','), clientId: `${settings.KAFKA_CLIENT_ID}-admin`, logger }),
+  );
   try {
     const created = await admin.ensureTopics([
-      { topic: LICENSE_EVENTS_TOPIC, partitions: options.partitions, replicationFactor: options.replication, config: { 'retention.ms': '-1', 'min.insync.replicas': String(Math.min(2, options.replication)) } },
-      { topic: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1, replicationFactor: options.replication, config: { 'retention.ms': '-1' } },
+      {
+        topic: LICENSE_EVENTS_TOPIC,
+        partitions: options.partitions,
+        replicationFactor: options.replication,
+        config: { 'retention.ms': '-1', 'min.insync.replicas': String(Math.min(2, options.replication)) },
+      },
+      {
+        topic: LICENSE_EVENTS_DLQ_TOPIC,
+        partitions: 1,
+        replicationFactor: options.replication,
+        config: { 'retention.ms': '-1' },
+      },
     ]);
-    process.stdout.write(created.length ? `created: ${created.join(', ')}\n` : 'both topics exist already; nothing changed\n');
+    process.stdout.write(
+      created.length ? `created: ${created.join(', ')}\n` : 'both topics exist already; nothing changed\n',
+    );
   } finally {
     await admin.close();
   }

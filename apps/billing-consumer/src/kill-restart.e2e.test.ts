@@ -9,12 +9,24 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-access';
-import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, TopicAdmin } from '@acme/messaging';
+import {
+  createKafka,
+  KafkaPublisher,
+  LICENSE_EVENTS_DLQ_TOPIC,
+  LICENSE_EVENTS_TOPIC,
+  TopicAdmin,
+} from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, licenseEventMessages, withPostgresDatabase } from '@acme/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const mock = withMockKafka({ brokers: 3, topics: [{ name: LICENSE_EVENTS_TOPIC, partitions: 6 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }] });
+const mock = withMockKafka({
+  brokers: 3,
+  topics: [
+    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
+    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
+  ],
+});
 const pg = await withPostgresDatabase('killrestart');
 const logger = pino({ level: 'silent' });
 const GROUP = 'billing-kill-test';
@@ -35,8 +47,14 @@ afterAll(async () => {
 });
 
 const consumerEnv = () => ({
-  PATH: process.env.PATH ?? '', KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_GROUP_ID: GROUP, BILLING_DATABASE_URL: pg.url,
-  KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', BILLING_BATCH_SIZE: '40', LOG_LEVEL: 'warn',
+  PATH: process.env.PATH ?? '',
+  KAFKA_BROKERS: mock.bootstrap.join(','),
+  KAFKA_GROUP_ID: GROUP,
+  BILLING_DATABASE_URL: pg.url,
+  KAFKA_SESSION_TIMEOUT_MS: '6000',
+  KAFKA_HEARTBEAT_MS: '500',
+  BILLING_BATCH_SIZE: '40',
+  LOG_LEVEL: 'warn',
 });
 
 /**
@@ -45,18 +63,26 @@ const consumerEnv = () => ({
  * leave the real consumer running.
  */
 function startConsumer(): ChildProcess {
-  const process_ = spawn(join(root, 'node_modules/.bin/node'), ['--import', 'tsx', 'apps/billing-consumer/src/main.ts'], {
-    cwd: root,
-    env: consumerEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const process_ = spawn(
+    join(root, 'node_modules/.bin/node'),
+    ['--import', 'tsx', 'apps/billing-consumer/src/main.ts'],
+    {
+      cwd: root,
+      env: consumerEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   process_.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return process_;
 }
 
 /** Runs a command of the app to completion with the consumer's environment. */
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const command = spawn(join(root, 'node_modules/.bin/node'), args, { cwd: root, env: consumerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = spawn(join(root, 'node_modules/.bin/node'), args, {
+    cwd: root,
+    env: consumerEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   command.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -68,7 +94,8 @@ async function processed(): Promise<number> {
   return (await ledger.counts()).processedEvents;
 }
 
-const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 120_000) => eventually(condition, { timeoutMs });
+const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 120_000) =>
+  eventually(condition, { timeoutMs });
 
 describe.skipIf(pg.skip)('billing consumer killed mid-batch', () => {
   it('loses nothing and doubles nothing across two SIGKILLs and restarts', async () => {
@@ -98,7 +125,7 @@ describe.skipIf(pg.skip)('billing consumer killed mid-batch', () => {
     }
     expect(await ledger.counts()).toEqual({ processedEvents: TOTAL, ledgerEntries: TOTAL });
     const ids = new Set<string>();
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       const page = await ledger.entriesAfter(after, 1000);
       if (page.length === 0) break;
       for (const entry of page) ids.add(entry.eventId);

@@ -11,9 +11,14 @@ try {
   const config = loadBillingConfig();
   const logger = createLogger({ name: 'billing-consumer', level: config.LOG_LEVEL });
   const service = await startBillingService({ config, logger });
-  logger.info({ group: config.KAFKA_GROUP_ID, brokers: config.KAFKA_BROKERS, metricsPort: service.metricsPort }, 'billing consumer running');
+  logger.info(
+    { group: config.KAFKA_GROUP_ID, brokers: config.KAFKA_BROKERS, metricsPort: service.metricsPort },
+    'billing consumer running',
+  );
   stopOnSignals(() => service.stop(), logger);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nFor a single-process setup without Kafka, run \`npm start\`.\n`);
+  process.stderr.write(
+    `${error instanceof Error ? error.message : String(error)}\nFor a single-process setup without Kafka, run \`npm start\`.\n`,
+  );
   process.exit(1);
 }

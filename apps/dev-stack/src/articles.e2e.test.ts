@@ -26,17 +26,36 @@ let zendeskOwner: Client;
 let zendeskAdmin: Client;
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
-  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json'), now: () => clock });
+  const config = loadLicensingConfig({
+    GRPC_PORT: '0',
+    SQLITE_PATH: join(dir, 'licensing.db'),
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+  });
+  stack = await startDevStack({
+    config,
+    logger: pino({ level: 'silent' }),
+    devKeysFile: join(dir, 'dev-jwks.json'),
+    now: () => clock,
+  });
   const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-  const token = (subject: string, accountId: string) => signToken(keys.privateJwk, { subject, accountId, issuer: 'acme-dev', audience: 'licensing' });
+  const token = (subject: string, accountId: string) =>
+    signToken(keys.privateJwk, { subject, accountId, issuer: 'acme-dev', audience: 'licensing' });
   goto = createClient(LicensingService, stack.address, { token: stack.token });
-  zendeskOwner = createClient(LicensingService, stack.address, { token: await token('usr_demo_zendesk_owner', 'acct_demo_zendesk') });
+  zendeskOwner = createClient(LicensingService, stack.address, {
+    token: await token('usr_demo_zendesk_owner', 'acct_demo_zendesk'),
+  });
   // Admins by their user records, which the service reads: the super admin and the owner (an admin) appoint them.
-  const gotoAdminId = (await goto.createUser({ email: 'adam@demo-goto.test', displayName: 'Adam Admin', roles: ['admin'] })).user!.id;
-  const zendeskAdminId = (await zendeskOwner.createUser({ email: 'zoe@demo-zendesk.test', displayName: 'Zoe Admin', roles: ['admin'] })).user!.id;
+  const gotoAdminId = (
+    await goto.createUser({ email: 'adam@demo-goto.test', displayName: 'Adam Admin', roles: ['admin'] })
+  ).user!.id;
+  const zendeskAdminId = (
+    await zendeskOwner.createUser({ email: 'zoe@demo-zendesk.test', displayName: 'Zoe Admin', roles: ['admin'] })
+  ).user!.id;
   gotoAdmin = createClient(LicensingService, stack.address, { token: await token(gotoAdminId, 'acct_demo_goto') });
-  zendeskAdmin = createClient(LicensingService, stack.address, { token: await token(zendeskAdminId, 'acct_demo_zendesk') });
+  zendeskAdmin = createClient(LicensingService, stack.address, {
+    token: await token(zendeskAdminId, 'acct_demo_zendesk'),
+  });
 });
 
 afterAll(async () => {
@@ -45,15 +64,32 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const refused = async (p: Promise<unknown>) => decodeGrpcError(await p.then(() => ({})).catch((e: unknown) => e as never));
+const refused = async (p: Promise<unknown>) =>
+  decodeGrpcError(await p.then(() => ({})).catch((e: unknown) => e as never));
 
 describe('GoTo Admin: add, assign and remove licenses', () => {
   it('adds licenses only as a super admin with a card, at the price shown', async () => {
-    const asAdmin = await refused(gotoAdmin.purchaseSeats({ productId: 'goto_connect_standard', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2700n } }));
+    const asAdmin = await refused(
+      gotoAdmin.purchaseSeats({
+        productId: 'goto_connect_standard',
+        quantity: 2,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2700n },
+      }),
+    );
     expect(asAdmin.code).toBe(GrpcStatus.PERMISSION_DENIED);
-    const wrongPrice = await refused(goto.purchaseSeats({ productId: 'goto_connect_standard', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2500n } }));
+    const wrongPrice = await refused(
+      goto.purchaseSeats({
+        productId: 'goto_connect_standard',
+        quantity: 2,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2500n },
+      }),
+    );
     expect(wrongPrice).toMatchObject({ code: GrpcStatus.FAILED_PRECONDITION, errorInfo: { reason: 'PRICE_MISMATCH' } });
-    const bought = await goto.purchaseSeats({ productId: 'goto_connect_standard', quantity: 2, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2700n } });
+    const bought = await goto.purchaseSeats({
+      productId: 'goto_connect_standard',
+      quantity: 2,
+      expectedUnitPrice: { currencyCode: 'USD', amountMinor: 2700n },
+    });
     expect(bought.changes[0]).toMatchObject({ purchasedBefore: 10, purchasedAfter: 12 });
   });
 
@@ -61,7 +97,10 @@ describe('GoTo Admin: add, assign and remove licenses', () => {
     const created = await goto.createUser({ email: 'dana@demo-goto.test', displayName: 'Dana Agent' });
     const assigned = await goto.assignLicenses({
       userId: created.user!.id,
-      products: [{ productId: 'goto_connect_standard', features: { call_recording: false } }, { productId: 'goto_contact_center' }],
+      products: [
+        { productId: 'goto_connect_standard', features: { call_recording: false } },
+        { productId: 'goto_contact_center' },
+      ],
       notifyUser: true,
     });
     expect(assigned.results.map((r) => r.productId)).toEqual(['goto_connect_standard', 'goto_contact_center']);
@@ -75,7 +114,9 @@ describe('GoTo Admin: add, assign and remove licenses', () => {
     expect(joined.decision?.effects.map((e) => e.type)).toEqual(['billing_start']);
 
     const removal = await goto.unassignLicenses({ userId: dana!.id, productIds: ['goto_connect_standard'] });
-    expect(removal.decision?.warnings.map((w) => w.ruleId)).toEqual(['contact-center.billing-continues-after-connect-removal']);
+    expect(removal.decision?.warnings.map((w) => w.ruleId)).toEqual([
+      'contact-center.billing-continues-after-connect-removal',
+    ]);
     expect(removal.decision?.effects.map((e) => e.type)).toEqual(['configuration_retained']);
 
     const cleared = await goto.removeUserFromAllQueues({ userId: dana!.id });
@@ -94,9 +135,21 @@ describe('GoTo Admin: add, assign and remove licenses', () => {
 
 describe('Zendesk: agent licenses', () => {
   it('only the owner buys seats, and the whole Support Suite moves together', async () => {
-    const asAdmin = await refused(zendeskAdmin.purchaseSeats({ productId: 'zendesk_support', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }));
-    expect(asAdmin.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.zendesk-purchase-owner-only']);
-    const bought = await zendeskOwner.purchaseSeats({ productId: 'zendesk_support', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } });
+    const asAdmin = await refused(
+      zendeskAdmin.purchaseSeats({
+        productId: 'zendesk_support',
+        quantity: 1,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+      }),
+    );
+    expect(asAdmin.preconditionFailure?.violations.map((v) => v.type)).toEqual([
+      'who-may-act.zendesk-purchase-owner-only',
+    ]);
+    const bought = await zendeskOwner.purchaseSeats({
+      productId: 'zendesk_support',
+      quantity: 1,
+      expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+    });
     expect(bought.changes).toHaveLength(5);
     const usage = await zendeskOwner.getSeatUsage({});
     expect(new Set(usage.products.map((p) => p.purchased))).toEqual(new Set([6]));
@@ -108,6 +161,9 @@ describe('Zendesk: agent licenses', () => {
     const done = await zendeskOwner.reduceSeats({ productId: 'zendesk_support', newTotal: 2 });
     expect(done.downgradedUserIds).toEqual(dry.downgradedUserIds);
     const holders = await zendeskOwner.listAssignments({ productId: 'zendesk_support' });
-    expect(holders.assignments.map((a) => a.userId).sort()).toEqual(['usr_demo_zendesk_agent1', 'usr_demo_zendesk_owner']);
+    expect(holders.assignments.map((a) => a.userId).sort()).toEqual([
+      'usr_demo_zendesk_agent1',
+      'usr_demo_zendesk_owner',
+    ]);
   });
 });

@@ -17,7 +17,12 @@ const dir = mkdtempSync(join(tmpdir(), 'dev-stack-'));
 let stack: DevStack;
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+  const config = loadLicensingConfig({
+    GRPC_PORT: '0',
+    SQLITE_PATH: join(dir, 'licensing.db'),
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+  });
   stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json') });
 });
 
@@ -48,7 +53,9 @@ describe('dev stack over the socket', () => {
     const client = createClient(LicensingService, stack.address, { token: stack.token });
     const { products, suites } = await client.listProducts({});
     client.close();
-    expect(products.map((p) => p.id)).toEqual(expect.arrayContaining(['goto_connect_standard', 'goto_contact_center', 'zendesk_support']));
+    expect(products.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['goto_connect_standard', 'goto_contact_center', 'zendesk_support']),
+    );
     expect(suites.length).toBeGreaterThan(0);
   });
 
@@ -72,19 +79,38 @@ describe('dev stack over the socket', () => {
   it('assigns a license over the socket; usage follows; a denial lists every violated rule', async () => {
     const client = createClient(LicensingService, stack.address, { token: stack.token });
     const before = (await client.getSeatUsage({ productIds: ['goto_contact_center'] })).products[0]!;
-    const response = await client.assignLicenses({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center' }] });
+    const response = await client.assignLicenses({
+      userId: 'usr_demo_goto_manager',
+      products: [{ productId: 'goto_contact_center' }],
+    });
     expect(response.results[0]?.assignment?.id).toMatch(/^asg_/);
     expect(response.decision?.ruleSetVersion).toMatch(/^[0-9a-f]{16}$/);
     const after = (await client.getSeatUsage({ productIds: ['goto_contact_center'] })).products[0]!;
     expect(after.assigned).toBe(before.assigned + 1);
 
-    const again = decodeGrpcError(await client.assignLicenses({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center' }] }).catch((e) => e));
+    const again = decodeGrpcError(
+      await client
+        .assignLicenses({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center' }] })
+        .catch((e) => e),
+    );
     expect(again).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, errorInfo: { reason: 'INVALID_ARGUMENT' } });
     expect(again.badRequest?.fieldViolations[0]?.description).toContain('already holds goto_contact_center');
 
     const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-    const memberToken = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_agent', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
-    const denied = decodeGrpcError(await client.assignLicenses({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] }, { token: memberToken }).catch((e) => e));
+    const memberToken = await signToken(keys.privateJwk, {
+      subject: 'usr_demo_goto_agent',
+      accountId: 'acct_demo_goto',
+      issuer: 'acme-dev',
+      audience: 'licensing',
+    });
+    const denied = decodeGrpcError(
+      await client
+        .assignLicenses(
+          { userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] },
+          { token: memberToken },
+        )
+        .catch((e) => e),
+    );
     expect(denied).toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, errorInfo: { reason: 'POLICY_DENIED' } });
     expect(denied.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.assign-and-unassign']);
     client.close();

@@ -33,7 +33,11 @@ export async function startDevStack(options: {
   const bus = new InProcessEventBus();
   // The licensing service's METRICS_PORT serves this process; billing's counters stay in its registry.
   const billingConfig = {
-    ...loadBillingConfig({ BILLING_SQLITE_PATH: join(dirname(config.SQLITE_PATH), 'billing.db'), ...options.billingEnv, METRICS_PORT: undefined }),
+    ...loadBillingConfig({
+      BILLING_SQLITE_PATH: join(dirname(config.SQLITE_PATH), 'billing.db'),
+      ...options.billingEnv,
+      METRICS_PORT: undefined,
+    }),
     LOG_LEVEL: config.LOG_LEVEL,
   };
   const billing = await startBillingService({

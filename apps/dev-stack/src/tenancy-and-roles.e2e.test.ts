@@ -19,10 +19,16 @@ let stack: DevStack;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+  const config = loadLicensingConfig({
+    GRPC_PORT: '0',
+    SQLITE_PATH: join(dir, 'licensing.db'),
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+  });
   stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json') });
   const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-  const sign = (subject: string) => signToken(keys.privateJwk, { subject, accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
+  const sign = (subject: string) =>
+    signToken(keys.privateJwk, { subject, accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
   tokens.member = await sign('usr_demo_goto_agent');
   tokens.admin = await sign('usr_demo_goto_admin');
 });
@@ -41,9 +47,19 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   ListUsers: { accountId: other },
   AssignLicenses: { accountId: other, userId: 'usr_demo_zendesk_agent1', products: [{ productId: 'zendesk_talk' }] },
   UnassignLicenses: { accountId: other, userId: 'usr_demo_zendesk_agent1', productIds: ['zendesk_chat'] },
-  UpdateFeatures: { accountId: other, userId: 'usr_demo_zendesk_agent1', productId: 'zendesk_chat', features: { chat_triggers: false } },
+  UpdateFeatures: {
+    accountId: other,
+    userId: 'usr_demo_zendesk_agent1',
+    productId: 'zendesk_chat',
+    features: { chat_triggers: false },
+  },
   ListAssignments: { accountId: other },
-  PurchaseSeats: { accountId: other, productId: 'zendesk_support', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } },
+  PurchaseSeats: {
+    accountId: other,
+    productId: 'zendesk_support',
+    quantity: 1,
+    expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+  },
   RequestSeatsFromSales: { accountId: other, productId: 'zendesk_support', quantity: 1 },
   CompleteSalesOrder: { accountId: other, orderId: 'so_x' },
   ReduceSeats: { accountId: other, productId: 'zendesk_support', newTotal: 1 },
@@ -61,7 +77,11 @@ const MEMBER_MUTATIONS: Record<string, Record<string, unknown>> = {
   AssignLicenses: { userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] },
   UnassignLicenses: { userId: 'usr_demo_goto_admin', productIds: ['goto_meeting'] },
   UpdateFeatures: { userId: 'usr_demo_goto_admin', productId: 'goto_meeting', features: { hd_video: false } },
-  PurchaseSeats: { productId: 'goto_meeting', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } },
+  PurchaseSeats: {
+    productId: 'goto_meeting',
+    quantity: 1,
+    expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n },
+  },
   RequestSeatsFromSales: { productId: 'goto_meeting', quantity: 1 },
   CompleteSalesOrder: { orderId: 'so_x' },
   ReduceSeats: { productId: 'goto_meeting', newTotal: 3 },
@@ -84,7 +104,12 @@ const call = async (method: string, body: Record<string, unknown>, token: string
 
 describe('tenancy: no RPC reads or changes another account', () => {
   it('covers every RPC but the shared catalog', () => {
-    expect(Object.keys(FOREIGN).sort()).toEqual(LicensingService.methods.map((m) => m.name).filter((n) => n !== 'ListProducts').sort());
+    expect(Object.keys(FOREIGN).sort()).toEqual(
+      LicensingService.methods
+        .map((m) => m.name)
+        .filter((n) => n !== 'ListProducts')
+        .sort(),
+    );
   });
 
   it.each(Object.entries(FOREIGN))('%s naming another account is PERMISSION_DENIED', async (method, body) => {

@@ -22,7 +22,11 @@ const dist = mkdtempSync(join(root, 'tmp', 'dist-'));
 
 // The build takes seconds; its bound (and the project's hook timeout) only catches a hang.
 beforeAll(() => {
-  const build = spawnSync(node, ['tools/scripts/build-apps.mjs', '--outdir', dist], { cwd: root, encoding: 'utf8', timeout: 150_000 });
+  const build = spawnSync(node, ['tools/scripts/build-apps.mjs', '--outdir', dist], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
   expect(build.stderr).toBe('');
   expect(build.status).toBe(0);
 });
@@ -36,22 +40,44 @@ describe('the built apps', () => {
     const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
     const port = await freePort();
-    const service = spawn(node, ['--max-semi-space-size=8', '--heap-growing-percent=100', join(dist, 'licensing-service.mjs')], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', GRPC_PORT: String(port), SQLITE_PATH: join(dir, 'licensing.db'), JWT_JWKS_FILE: join(dir, 'jwks.json'), SEED_DEMO: 'true', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const service = spawn(
+      node,
+      ['--max-semi-space-size=8', '--heap-growing-percent=100', join(dist, 'licensing-service.mjs')],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          GRPC_PORT: String(port),
+          SQLITE_PATH: join(dir, 'licensing.db'),
+          JWT_JWKS_FILE: join(dir, 'jwks.json'),
+          SEED_DEMO: 'true',
+          LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     // What the service said, for the failure message if it does not serve.
     let stderr = '';
     service.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     try {
-      await eventually(async () => (await checkHealth(`127.0.0.1:${port}`).catch(() => '')) === 'SERVING', { timeoutMs: 30_000, what: 'the built service' }).catch((error: Error) => {
+      await eventually(async () => (await checkHealth(`127.0.0.1:${port}`).catch(() => '')) === 'SERVING', {
+        timeoutMs: 30_000,
+        what: 'the built service',
+      }).catch((error: Error) => {
         throw new Error(`${error.message} (exit code ${service.exitCode}, stderr: ${stderr})`);
       });
-      const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
+      const token = await signToken(keys.privateJwk, {
+        subject: 'usr_demo_goto_admin',
+        accountId: 'acct_demo_goto',
+        issuer: 'acme-dev',
+        audience: 'licensing',
+      });
       const client = createClient(LicensingService, `127.0.0.1:${port}`, { token, timeoutMs: 10_000 });
       expect((await client.listProducts({})).products).toHaveLength(10);
-      const assigned = await client.assignLicenses({ userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] });
+      const assigned = await client.assignLicenses({
+        userId: 'usr_demo_goto_agent',
+        products: [{ productId: 'goto_meeting' }],
+      });
       expect(assigned.decision?.ruleSetVersion).toMatch(/^[0-9a-f]{16}$/);
       client.close();
     } finally {
@@ -65,7 +91,12 @@ describe('the built apps', () => {
   });
 
   it('refuse to start the billing consumer without KAFKA_BROKERS, as the sources do', () => {
-    const result = spawnSync(node, [join(dist, 'billing-consumer.mjs')], { cwd: dir, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync(node, [join(dist, 'billing-consumer.mjs')], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('KAFKA_BROKERS: required');
   });

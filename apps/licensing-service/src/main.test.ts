@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const run = (env: Record<string, string>) =>
-  spawnSync(join(root, 'node_modules/.bin/tsx'), ['apps/licensing-service/src/main.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(join(root, 'node_modules/.bin/tsx'), ['apps/licensing-service/src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 describe('licensing-service main', () => {
   it('lists every bad variable and exits 1', () => {

@@ -8,7 +8,8 @@ import { loadLicensingConfig, readJwksFile, startLicensingService } from '@acme/
 try {
   const config = loadLicensingConfig();
   const logger = createLogger({ name: 'licensing-service', level: config.LOG_LEVEL });
-  if (!config.JWT_JWKS_FILE) throw new ConfigError(['JWT_JWKS_FILE: required: the service verifies bearer tokens with these public keys']);
+  if (!config.JWT_JWKS_FILE)
+    throw new ConfigError(['JWT_JWKS_FILE: required: the service verifies bearer tokens with these public keys']);
   const service = await startLicensingService({ config, logger, jwks: readJwksFile(config.JWT_JWKS_FILE) });
   logger.info({ address: service.address, rulesVersion: service.rulesVersion }, 'licensing service listening');
   stopOnSignals(() => service.stop(), logger);

@@ -74,9 +74,20 @@ function session(): Promise<ClientHttp2Session> {
 }
 
 /** One unary call on `s`; resolves with its grpc-status (null when the stream ended without one). */
-function call(s: ClientHttp2Session, path: string, body: Buffer, headers: Record<string, string> = {}): Promise<number | null> {
+function call(
+  s: ClientHttp2Session,
+  path: string,
+  body: Buffer,
+  headers: Record<string, string> = {},
+): Promise<number | null> {
   return new Promise((resolve) => {
-    const stream = s.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    const stream = s.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...headers,
+    });
     let code: number | null = null;
     const read = (h: Record<string, unknown>) => h['grpc-status'] !== undefined && (code = Number(h['grpc-status']));
     stream.on('response', read);
@@ -123,7 +134,10 @@ describe('a flood of unauthenticated compressed bodies', () => {
     const codes = await Promise.all(
       callerSessions.map(async (s) => {
         const mine: (number | null)[] = [];
-        for (let i = 0; i < CALLS_PER_CALLER; i++) mine.push(await call(s, '/acme.licensing.v1.LicensingService/AssignLicenses', BOMB, { 'grpc-encoding': 'gzip' }));
+        for (let i = 0; i < CALLS_PER_CALLER; i++)
+          mine.push(
+            await call(s, '/acme.licensing.v1.LicensingService/AssignLicenses', BOMB, { 'grpc-encoding': 'gzip' }),
+          );
         return mine;
       }),
     );

@@ -68,7 +68,9 @@ export function identityFromClaims(payload: Record<string, unknown>): Identity {
   const parsed = claimsSchema.safeParse(payload);
   if (!parsed.success) {
     const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
-    throw unauthenticated(names.map((name) => `token claim "${name}" must be ${REQUIREMENTS[name] ?? 'valid'}`).join('; '));
+    throw unauthenticated(
+      names.map((name) => `token claim "${name}" must be ${REQUIREMENTS[name] ?? 'valid'}`).join('; '),
+    );
   }
   const claims = parsed.data;
   const kind = claims[CLAIMS.kind];
@@ -78,13 +80,18 @@ export function identityFromClaims(payload: Record<string, unknown>): Identity {
     if (account === undefined) throw unauthenticated('user tokens must carry an "acct" claim');
     // The user's record says what the user may do; a token saying it too would be a second,
     // unchecked source (a member's token saying super_admin, a deactivated admin's old token).
-    if (grants.length > 0) throw unauthenticated(`roles and permissions come from the user's record in the service; user tokens carry none (this one has ${grants.join(' and ')})`);
+    if (grants.length > 0)
+      throw unauthenticated(
+        `roles and permissions come from the user's record in the service; user tokens carry none (this one has ${grants.join(' and ')})`,
+      );
     // Scopes are what a back-office service may do; a user may do what their record says.
-    if (claims[CLAIMS.scopes] !== undefined) throw unauthenticated('scopes are for service identities; user tokens carry none (this one has "scope")');
+    if (claims[CLAIMS.scopes] !== undefined)
+      throw unauthenticated('scopes are for service identities; user tokens carry none (this one has "scope")');
   }
   // Rules grant by role and permission; a service without an account acts on any account, so a
   // role on its token would make it, say, super admin of every account. Services act by scopes.
-  if (kind === 'service' && grants.length > 0) throw unauthenticated('service tokens carry scopes, not "roles" or "perms" claims');
+  if (kind === 'service' && grants.length > 0)
+    throw unauthenticated('service tokens carry scopes, not "roles" or "perms" claims');
   // Frozen: the verifier's cache hands the same identity to every call of the token.
   return Object.freeze({
     subject: claims.sub,

@@ -12,22 +12,41 @@ beforeAll(async () => {
 
 describe('signToken', () => {
   it('writes the claims the verifier reads, scopes as one space-separated string, and no roles or permissions', async () => {
-    const claims = decodeJwt(await signToken(keys.privateJwk, { subject: 'svc:x', kind: 'service', accountId: 'acct_1', scopes: ['a:b', 'c'], issuer: 'i', audience: 'a' }));
+    const claims = decodeJwt(
+      await signToken(keys.privateJwk, {
+        subject: 'svc:x',
+        kind: 'service',
+        accountId: 'acct_1',
+        scopes: ['a:b', 'c'],
+        issuer: 'i',
+        audience: 'a',
+      }),
+    );
     expect(claims).toMatchObject({ sub: 'svc:x', iss: 'i', aud: 'a', kind: 'service', acct: 'acct_1', scope: 'a:b c' });
     expect(Object.keys(claims).sort()).toEqual(['acct', 'aud', 'exp', 'iat', 'iss', 'jti', 'kind', 'scope', 'sub']);
     expect(claims.exp! - claims.iat!).toBe(3600);
-    const user = decodeJwt(await signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer: 'i', audience: 'a' }));
+    const user = decodeJwt(
+      await signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer: 'i', audience: 'a' }),
+    );
     expect(Object.keys(user).sort()).toEqual(['acct', 'aud', 'exp', 'iat', 'iss', 'jti', 'kind', 'sub']);
   });
 
   it('leaves out empty lists and a missing account', async () => {
-    const claims = decodeJwt(await signToken(keys.privateJwk, { subject: 'svc:x', kind: 'service', scopes: [], issuer: 'i', audience: 'a' }));
+    const claims = decodeJwt(
+      await signToken(keys.privateJwk, { subject: 'svc:x', kind: 'service', scopes: [], issuer: 'i', audience: 'a' }),
+    );
     expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'kind', 'sub']);
   });
 
   it('writes raw claims as given over the others, for tests of odd tokens', async () => {
     const claims = decodeJwt(
-      await signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer: 'i', audience: 'a', rawClaims: { sub: 42, roles: 'admin', acct: undefined, note: 'n' } }),
+      await signToken(keys.privateJwk, {
+        subject: 'usr_1',
+        accountId: 'acct_1',
+        issuer: 'i',
+        audience: 'a',
+        rawClaims: { sub: 42, roles: 'admin', acct: undefined, note: 'n' },
+      }),
     );
     expect(claims).toMatchObject({ sub: 42, roles: 'admin', note: 'n' });
     expect(claims).not.toHaveProperty('acct');

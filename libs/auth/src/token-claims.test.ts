@@ -23,11 +23,25 @@ beforeAll(async () => {
 });
 
 type Claims = Partial<TokenClaims>;
-const sign = (claims: Claims = {}) => signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer, audience, ...claims });
+const sign = (claims: Claims = {}) =>
+  signToken(keys.privateJwk, {
+    subject: 'usr_demo_goto_admin',
+    accountId: 'acct_demo_goto',
+    issuer,
+    audience,
+    ...claims,
+  });
 /** A user token with `raw` written over its claims as given. */
 const odd = (raw: Record<string, unknown>, claims: Claims = {}) => sign({ ...claims, rawClaims: raw });
 const service = (raw: Record<string, unknown> = {}) =>
-  signToken(keys.privateJwk, { subject: 'svc:sales-tooling', kind: 'service', scopes: ['sales_orders:complete'], issuer, audience, rawClaims: raw });
+  signToken(keys.privateJwk, {
+    subject: 'svc:sales-tooling',
+    kind: 'service',
+    scopes: ['sales_orders:complete'],
+    issuer,
+    audience,
+    rawClaims: raw,
+  });
 
 async function refusal(token: string | Promise<string>): Promise<string> {
   const error = await verify(`Bearer ${await token}`).catch((e: unknown) => e);
@@ -77,12 +91,18 @@ describe('tokens with odd claims are refused as UNAUTHENTICATED, naming the clai
   });
 
   it('says what the claim must be', async () => {
-    expect(await refusal(odd({ sub: 42 }))).toBe('token claim "sub" must be a string of 1 to 200 letters, digits or _ . : @ -');
-    expect(await refusal(odd({ roles: 'admin' }))).toMatch(/^token claim "roles" must be a JSON array \(not a string\)/);
+    expect(await refusal(odd({ sub: 42 }))).toBe(
+      'token claim "sub" must be a string of 1 to 200 letters, digits or _ . : @ -',
+    );
+    expect(await refusal(odd({ roles: 'admin' }))).toMatch(
+      /^token claim "roles" must be a JSON array \(not a string\)/,
+    );
   });
 
   it('names every claim that is wrong', async () => {
-    expect(await refusal(odd({ sub: 42, acct: 'acct_\u0000', roles: 'admin' }))).toMatch(/"sub".*; token claim "acct".*; token claim "roles"/);
+    expect(await refusal(odd({ sub: 42, acct: 'acct_\u0000', roles: 'admin' }))).toMatch(
+      /"sub".*; token claim "acct".*; token claim "roles"/,
+    );
   });
 
   it('refuses a service token with roles as a string or U+0000 in its subject', async () => {
@@ -105,7 +125,9 @@ describe('a token carries identity only: roles and permissions come from the use
   });
 
   it('refuses a user token carrying scopes: they are for services', async () => {
-    expect(await refusal(sign({ scopes: ['licenses:write'] }))).toBe('scopes are for service identities; user tokens carry none (this one has "scope")');
+    expect(await refusal(sign({ scopes: ['licenses:write'] }))).toBe(
+      'scopes are for service identities; user tokens carry none (this one has "scope")',
+    );
     expect(await refusal(odd({ scope: '' }))).toMatch(/^scopes are for service identities/);
   });
 
@@ -114,14 +136,22 @@ describe('a token carries identity only: roles and permissions come from the use
   });
 
   it('refuses a service token carrying roles or perms as before', async () => {
-    expect(await refusal(service({ roles: ['super_admin'] }))).toBe('service tokens carry scopes, not "roles" or "perms" claims');
+    expect(await refusal(service({ roles: ['super_admin'] }))).toBe(
+      'service tokens carry scopes, not "roles" or "perms" claims',
+    );
   });
 });
 
 describe('tokens with ordinary claims are still accepted', () => {
   it('takes the demo admin as an identity, nothing more', async () => {
     const identity = await verify(`Bearer ${await sign()}`);
-    expect(identity).toEqual({ subject: 'usr_demo_goto_admin', kind: 'user', accountId: 'acct_demo_goto', scopes: [], tokenId: expect.any(String) });
+    expect(identity).toEqual({
+      subject: 'usr_demo_goto_admin',
+      kind: 'user',
+      accountId: 'acct_demo_goto',
+      scopes: [],
+      tokenId: expect.any(String),
+    });
   });
 
   it('takes scope as a space-separated string, as in OAuth 2, or as an array', async () => {
@@ -143,11 +173,15 @@ describe('tokens with ordinary claims are still accepted', () => {
   });
 
   it('takes subjects with each character of the safe set', async () => {
-    expect((await verify(`Bearer ${await odd({ sub: 'user.name@example-idp:42_X' })}`)).subject).toBe('user.name@example-idp:42_X');
+    expect((await verify(`Bearer ${await odd({ sub: 'user.name@example-idp:42_X' })}`)).subject).toBe(
+      'user.name@example-idp:42_X',
+    );
   });
 
   it('ignores claims it does not know, within the length bound', async () => {
-    expect((await verify(`Bearer ${await odd({ name: 'Ann \u0000', extra: { nested: [1, 2] } })}`)).subject).toBe('usr_demo_goto_admin');
+    expect((await verify(`Bearer ${await odd({ name: 'Ann \u0000', extra: { nested: [1, 2] } })}`)).subject).toBe(
+      'usr_demo_goto_admin',
+    );
   });
 
   it('hands out an identity nobody can change, since the cache shares it between calls', async () => {

@@ -30,18 +30,36 @@ async function refusal(header: string | undefined): Promise<AppError> {
 describe('token verifier', () => {
   it('turns a valid token into an identity, without roles or permissions (the service holds those)', async () => {
     const identity = await verify(`Bearer ${await userToken()}`);
-    expect(identity).toEqual({ subject: 'usr_1', kind: 'user', accountId: 'acct_1', scopes: [], tokenId: expect.any(String) });
+    expect(identity).toEqual({
+      subject: 'usr_1',
+      kind: 'user',
+      accountId: 'acct_1',
+      scopes: [],
+      tokenId: expect.any(String),
+    });
   });
 
   it('refuses a user token that carries roles or permissions', async () => {
     for (const rawClaims of [{ roles: ['admin'] }, { perms: ['manage_users'] }]) {
-      expect((await refusal(`Bearer ${await userToken({ rawClaims })}`)).message).toMatch(/^roles and permissions come from the user's record in the service; user tokens carry none/);
+      expect((await refusal(`Bearer ${await userToken({ rawClaims })}`)).message).toMatch(
+        /^roles and permissions come from the user's record in the service; user tokens carry none/,
+      );
     }
   });
 
   it('accepts service identities with scopes and no account', async () => {
-    const token = await signToken(keys.privateJwk, { subject: 'svc:sales', kind: 'service', scopes: ['sales_orders:complete'], issuer, audience });
-    expect(await verify(`Bearer ${token}`)).toMatchObject({ kind: 'service', accountId: null, scopes: ['sales_orders:complete'] });
+    const token = await signToken(keys.privateJwk, {
+      subject: 'svc:sales',
+      kind: 'service',
+      scopes: ['sales_orders:complete'],
+      issuer,
+      audience,
+    });
+    expect(await verify(`Bearer ${token}`)).toMatchObject({
+      kind: 'service',
+      accountId: null,
+      scopes: ['sales_orders:complete'],
+    });
   });
 
   it('refuses a missing or malformed header', async () => {
@@ -52,21 +70,36 @@ describe('token verifier', () => {
   it('refuses an expired token', async () => {
     const token = await new SignJWT({ acct: 'acct_1' })
       .setProtectedHeader({ alg: 'EdDSA', kid: keys.privateJwk.kid! })
-      .setSubject('usr_1').setIssuer(issuer).setAudience(audience)
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .setSubject('usr_1')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
       .sign(await importPrivate());
     expect((await refusal(`Bearer ${token}`)).message).toBe('token expired');
   });
 
   it('refuses a token signed by another key', async () => {
     const other = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const token = await new SignJWT({ acct: 'acct_1' }).setProtectedHeader({ alg: 'EdDSA', kid: keys.privateJwk.kid! })
-      .setSubject('usr_1').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('1h').sign(other.privateKey);
+    const token = await new SignJWT({ acct: 'acct_1' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.privateJwk.kid! })
+      .setSubject('usr_1')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(other.privateKey);
     expect((await refusal(`Bearer ${token}`)).message).toBe('token signature does not verify');
   });
 
   it('refuses alg "none"', async () => {
-    const token = new UnsecuredJWT({ acct: 'acct_1', roles: ['super_admin'] }).setSubject('usr_1').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('1h').encode();
+    const token = new UnsecuredJWT({ acct: 'acct_1', roles: ['super_admin'] })
+      .setSubject('usr_1')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .encode();
     await refusal(`Bearer ${token}`);
   });
 
@@ -95,17 +128,32 @@ async function importPrivate() {
 
 describe('service tokens act by scopes', () => {
   const serviceToken = (rawClaims: Record<string, unknown>) =>
-    signToken(keys.privateJwk, { subject: 'svc:billing', kind: 'service', scopes: ['licenses:write'], issuer, audience, rawClaims });
+    signToken(keys.privateJwk, {
+      subject: 'svc:billing',
+      kind: 'service',
+      scopes: ['licenses:write'],
+      issuer,
+      audience,
+      rawClaims,
+    });
 
   // Without an account a service acts on any account: a role would make it, say, super admin of all.
   it.each([
     ['roles', { roles: ['super_admin'] }],
     ['perms', { perms: ['manage_users'] }],
   ])('refuses a service token carrying %s', async (_claim, extra) => {
-    expect((await refusal(`Bearer ${await serviceToken(extra)}`)).message).toBe('service tokens carry scopes, not "roles" or "perms" claims');
+    expect((await refusal(`Bearer ${await serviceToken(extra)}`)).message).toBe(
+      'service tokens carry scopes, not "roles" or "perms" claims',
+    );
   });
 
   it('accepts one with scopes alone', async () => {
-    expect(await verify(`Bearer ${await serviceToken({})}`)).toEqual({ subject: 'svc:billing', kind: 'service', accountId: null, scopes: ['licenses:write'], tokenId: expect.any(String) });
+    expect(await verify(`Bearer ${await serviceToken({})}`)).toEqual({
+      subject: 'svc:billing',
+      kind: 'service',
+      accountId: null,
+      scopes: ['licenses:write'],
+      tokenId: expect.any(String),
+    });
   });
 });

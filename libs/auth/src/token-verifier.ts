@@ -71,7 +71,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'token expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `token claim "${error.claim}" rejected: ${error.reason}`;
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `token claim "${error.claim}" rejected: ${error.reason}`;
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'token signature does not verify';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'token algorithm not allowed';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'token signed by an unknown key';

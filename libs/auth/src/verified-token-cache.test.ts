@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from './principal.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
-const principal = (subject: string): Principal => ({ subject, kind: 'user', accountId: 'acct_1', roles: [], permissions: [], scopes: [], tokenId: null });
+const principal = (subject: string): Principal => ({
+  subject,
+  kind: 'user',
+  accountId: 'acct_1',
+  roles: [],
+  permissions: [],
+  scopes: [],
+  tokenId: null,
+});
 
 describe('VerifiedTokenCache', () => {
   it('answers for a token until it expires, and never after', () => {

@@ -16,7 +16,8 @@ export class VerifiedTokenCache {
     private readonly now: () => number = () => Date.now(),
   ) {
     // ttlResolution 0: the clock is read on every lookup, so an expired token is never served.
-    this.entries = maxEntries > 0 ? new LRUCache<string, Identity>({ max: maxEntries, ttlResolution: 0, perf: { now } }) : null;
+    this.entries =
+      maxEntries > 0 ? new LRUCache<string, Identity>({ max: maxEntries, ttlResolution: 0, perf: { now } }) : null;
   }
 
   get(token: string): Identity | null {

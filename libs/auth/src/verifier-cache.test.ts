@@ -22,7 +22,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const token = (expiresIn = '1h') => signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer, audience, expiresIn });
+const token = (expiresIn = '1h') =>
+  signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer, audience, expiresIn });
 const refusal = async (header: string) => {
   const error = await verify(header).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AppError);
@@ -55,7 +56,13 @@ describe('token verifier with its cache', () => {
 
   it('never keeps a validly signed token whose claims are refused', async () => {
     const set = vi.spyOn(VerifiedTokenCache.prototype, 'set');
-    const odd = await signToken(keys.privateJwk, { subject: 'usr_1', accountId: 'acct_1', issuer, audience, rawClaims: { roles: 'super_admin' } });
+    const odd = await signToken(keys.privateJwk, {
+      subject: 'usr_1',
+      accountId: 'acct_1',
+      issuer,
+      audience,
+      rawClaims: { roles: 'super_admin' },
+    });
     expect(await refusal(`Bearer ${odd}`)).toMatch(/^token claim "roles"/);
     expect(await refusal(`Bearer ${odd}`)).toMatch(/^token claim "roles"/);
     expect(set).not.toHaveBeenCalled();

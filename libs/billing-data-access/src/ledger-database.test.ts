@@ -17,13 +17,41 @@ const at = new Date('2026-11-03T10:00:00Z');
 
 function assigned(eventId: string, sequence: number, accountId = 'acct_a'): EventRecord {
   const entry: LedgerEntry = {
-    id: `v1:${eventId}:0`, eventId, accountId, sequence, kind: 'seat_opened', productId: 'goto_meeting', userId: 'usr_1', assignmentId: `asg_${eventId}`,
-    quantity: 1, unitPriceMinor: 1400, currency: 'USD', billingPeriod: 'month', effectiveAt: at, reason: 'assigned',
+    id: `v1:${eventId}:0`,
+    eventId,
+    accountId,
+    sequence,
+    kind: 'seat_opened',
+    productId: 'goto_meeting',
+    userId: 'usr_1',
+    assignmentId: `asg_${eventId}`,
+    quantity: 1,
+    unitPriceMinor: 1400,
+    currency: 'USD',
+    billingPeriod: 'month',
+    effectiveAt: at,
+    reason: 'assigned',
   };
-  return { eventId, accountId, sequence, eventType: 'license.assigned', outcome: 'entries', source: { topic: 'license-events', partition: 2, offset: String(100 + sequence) }, entries: [entry] };
+  return {
+    eventId,
+    accountId,
+    sequence,
+    eventType: 'license.assigned',
+    outcome: 'entries',
+    source: { topic: 'license-events', partition: 2, offset: String(100 + sequence) },
+    entries: [entry],
+  };
 }
 
-const noCharge = (eventId: string, sequence: number): EventRecord => ({ eventId, accountId: 'acct_a', sequence, eventType: 'features.changed', outcome: 'no_charge', source: null, entries: [] });
+const noCharge = (eventId: string, sequence: number): EventRecord => ({
+  eventId,
+  accountId: 'acct_a',
+  sequence,
+  eventType: 'features.changed',
+  outcome: 'no_charge',
+  source: null,
+  entries: [],
+});
 
 describe.each([
   ['libsql', () => ({ sqlitePath: sqlite.path }) as OrmOptions, false],
@@ -45,13 +73,20 @@ describe.each([
 
   it.skipIf(skip)('records events with their entries, and ignores them when they come again', async () => {
     expect(await ledger.record([assigned('e1', 1), noCharge('e2', 2)], at)).toEqual({ recorded: 2, duplicates: 0 });
-    expect(await ledger.record([assigned('e1', 1), assigned('e3', 3), assigned('e3', 3)], at)).toEqual({ recorded: 1, duplicates: 2 });
+    expect(await ledger.record([assigned('e1', 1), assigned('e3', 3), assigned('e3', 3)], at)).toEqual({
+      recorded: 1,
+      duplicates: 2,
+    });
     expect(await ledger.counts()).toEqual({ processedEvents: 3, ledgerEntries: 2 });
     const entries = await ledger.entries('acct_a');
     expect(entries.map((e) => e.id)).toEqual(['v1:e1:0', 'v1:e3:0']);
     expect(entries[0]).toEqual(assigned('e1', 1).entries[0]);
     const processed = await ledger.processedAfter(null, 10);
-    expect(processed.map((p) => [p.eventId, p.source?.offset ?? null])).toEqual([['e1', '101'], ['e2', null], ['e3', '103']]);
+    expect(processed.map((p) => [p.eventId, p.source?.offset ?? null])).toEqual([
+      ['e1', '101'],
+      ['e2', null],
+      ['e3', '103'],
+    ]);
   });
 
   it.skipIf(skip)('records nothing of a batch whose transaction fails', async () => {
@@ -64,7 +99,9 @@ describe.each([
   it.skipIf(skip)('refuses to change or delete a ledger entry', async () => {
     const raw = await createOrm(options());
     try {
-      await expect(raw.em.fork().execute("update ledger_entry set quantity = 5 where id = 'v1:e1:0'")).rejects.toThrow(/immutable/);
+      await expect(raw.em.fork().execute("update ledger_entry set quantity = 5 where id = 'v1:e1:0'")).rejects.toThrow(
+        /immutable/,
+      );
       await expect(raw.em.fork().execute("delete from ledger_entry where id = 'v1:e1:0'")).rejects.toThrow(/immutable/);
     } finally {
       await raw.close(true);
@@ -73,7 +110,11 @@ describe.each([
   });
 
   it.skipIf(skip)('records an event once when concurrent consumers race with it', async () => {
-    const batches = Array.from({ length: 6 }, (_, i) => [assigned('race-1', 10), assigned(`race-own-${i}`, 11 + i), assigned('race-2', 20)]);
+    const batches = Array.from({ length: 6 }, (_, i) => [
+      assigned('race-1', 10),
+      assigned(`race-own-${i}`, 11 + i),
+      assigned('race-2', 20),
+    ]);
     const results = await Promise.all(batches.map((batch) => ledger.record(batch, at)));
     expect(results.reduce((sum, r) => sum + r.recorded, 0)).toBe(2 + 6);
     const ids = (await ledger.entriesAfter(null, 1000)).map((e) => e.eventId);
@@ -88,15 +129,33 @@ describe.each([
     expect(first).toHaveLength(2);
   });
 
-  it.skipIf(skip)('keeps every value as given: quotes, backslashes, braces, commas, the word NULL, accents, absent values', async () => {
-    const eventId = 'odd "1", {x}\\y NULL é';
-    const event = assigned(eventId, 30, 'acct "odd", {b}\\NULL');
-    event.entries[0] = { ...event.entries[0]!, productId: 'p,{"}\\', userId: 'NULL', assignmentId: null, unitPriceMinor: null, currency: null, billingPeriod: null };
-    expect(await ledger.record([event], at)).toEqual({ recorded: 1, duplicates: 0 });
-    expect(await ledger.entries(event.accountId)).toEqual(event.entries);
-    const processed = (await ledger.processedAfter(null, 1000)).find((p) => p.eventId === eventId);
-    expect(processed).toEqual({ eventId, accountId: event.accountId, sequence: 30, eventType: 'license.assigned', outcome: 'entries', source: event.source });
-  });
+  it.skipIf(skip)(
+    'keeps every value as given: quotes, backslashes, braces, commas, the word NULL, accents, absent values',
+    async () => {
+      const eventId = 'odd "1", {x}\\y NULL é';
+      const event = assigned(eventId, 30, 'acct "odd", {b}\\NULL');
+      event.entries[0] = {
+        ...event.entries[0]!,
+        productId: 'p,{"}\\',
+        userId: 'NULL',
+        assignmentId: null,
+        unitPriceMinor: null,
+        currency: null,
+        billingPeriod: null,
+      };
+      expect(await ledger.record([event], at)).toEqual({ recorded: 1, duplicates: 0 });
+      expect(await ledger.entries(event.accountId)).toEqual(event.entries);
+      const processed = (await ledger.processedAfter(null, 1000)).find((p) => p.eventId === eventId);
+      expect(processed).toEqual({
+        eventId,
+        accountId: event.accountId,
+        sequence: 30,
+        eventType: 'license.assigned',
+        outcome: 'entries',
+        source: event.source,
+      });
+    },
+  );
 });
 
 describe('paging through the ledger', () => {
@@ -106,7 +165,10 @@ describe('paging through the ledger', () => {
     try {
       await ledger.migrate();
       await ledger.record([assigned('from-kafka', 1), { ...assigned('in-process', 2), source: null }], at);
-      expect((await ledger.entriesAfter(null, 100)).map((e) => [e.eventId, e.source?.offset ?? null])).toEqual([['from-kafka', '101'], ['in-process', null]]);
+      expect((await ledger.entriesAfter(null, 100)).map((e) => [e.eventId, e.source?.offset ?? null])).toEqual([
+        ['from-kafka', '101'],
+        ['in-process', null],
+      ]);
     } finally {
       await ledger.close();
       file.remove();

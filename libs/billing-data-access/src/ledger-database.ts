@@ -82,17 +82,30 @@ export async function openLedgerDatabase(options: OrmOptions) {
      * Every entry of every account, by id, a page at a time (comparisons, exports), each with
      * where its event was read from.
      */
-    async entriesAfter(afterId: string | null, limit: number): Promise<(LedgerEntryRecord & { source: EventSource | null })[]> {
-      const rows = await em().find(LedgerEntry, afterId === null ? {} : { id: { $gt: afterId } }, { orderBy: { id: 'asc' }, limit, populate: ['event'] });
+    async entriesAfter(
+      afterId: string | null,
+      limit: number,
+    ): Promise<(LedgerEntryRecord & { source: EventSource | null })[]> {
+      const rows = await em().find(LedgerEntry, afterId === null ? {} : { id: { $gt: afterId } }, {
+        orderBy: { id: 'asc' },
+        limit,
+        populate: ['event'],
+      });
       return rows.map((row) => ({ ...toEntryRecord(row), source: toProcessedRecord(row.event).source }));
     },
     /** Every processed event, by id, a page at a time. */
     async processedAfter(afterId: string | null, limit: number): Promise<ProcessedEventRecord[]> {
-      const rows = await em().find(ProcessedEvent, afterId === null ? {} : { eventId: { $gt: afterId } }, { orderBy: { eventId: 'asc' }, limit });
+      const rows = await em().find(ProcessedEvent, afterId === null ? {} : { eventId: { $gt: afterId } }, {
+        orderBy: { eventId: 'asc' },
+        limit,
+      });
       return rows.map(toProcessedRecord);
     },
     async counts(): Promise<{ processedEvents: number; ledgerEntries: number }> {
-      const [processedEvents, ledgerEntries] = await Promise.all([em().count(ProcessedEvent, {}), em().count(LedgerEntry, {})]);
+      const [processedEvents, ledgerEntries] = await Promise.all([
+        em().count(ProcessedEvent, {}),
+        em().count(LedgerEntry, {}),
+      ]);
       return { processedEvents, ledgerEntries };
     },
     /**
@@ -132,15 +145,36 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
   const unique = firstOfEach(events);
   const entries = unique.flatMap((e) => e.entries);
   const eventColumns = [
-    unique.map((e) => e.eventId), unique.map((e) => e.accountId), unique.map((e) => e.sequence), unique.map((e) => e.eventType), unique.map((e) => e.outcome),
-    unique.map((e) => e.source?.topic ?? null), unique.map((e) => e.source?.partition ?? null), unique.map((e) => e.source?.offset ?? null),
+    unique.map((e) => e.eventId),
+    unique.map((e) => e.accountId),
+    unique.map((e) => e.sequence),
+    unique.map((e) => e.eventType),
+    unique.map((e) => e.outcome),
+    unique.map((e) => e.source?.topic ?? null),
+    unique.map((e) => e.source?.partition ?? null),
+    unique.map((e) => e.source?.offset ?? null),
   ];
   const entryColumns = [
-    entries.map((x) => x.id), entries.map((x) => x.eventId), entries.map((x) => x.accountId), entries.map((x) => x.sequence), entries.map((x) => x.kind),
-    entries.map((x) => x.productId), entries.map((x) => x.userId), entries.map((x) => x.assignmentId), entries.map((x) => x.quantity), entries.map((x) => x.unitPriceMinor),
-    entries.map((x) => x.currency), entries.map((x) => x.billingPeriod), entries.map((x) => x.effectiveAt.toISOString()), entries.map((x) => x.reason),
+    entries.map((x) => x.id),
+    entries.map((x) => x.eventId),
+    entries.map((x) => x.accountId),
+    entries.map((x) => x.sequence),
+    entries.map((x) => x.kind),
+    entries.map((x) => x.productId),
+    entries.map((x) => x.userId),
+    entries.map((x) => x.assignmentId),
+    entries.map((x) => x.quantity),
+    entries.map((x) => x.unitPriceMinor),
+    entries.map((x) => x.currency),
+    entries.map((x) => x.billingPeriod),
+    entries.map((x) => x.effectiveAt.toISOString()),
+    entries.map((x) => x.reason),
   ];
-  const [result] = await executeBound<{ recorded: string }>(tx, RECORD_BATCH_SQL, [processedAt.toISOString(), ...eventColumns, ...entryColumns]);
+  const [result] = await executeBound<{ recorded: string }>(tx, RECORD_BATCH_SQL, [
+    processedAt.toISOString(),
+    ...eventColumns,
+    ...entryColumns,
+  ]);
   const recorded = Number(result?.recorded ?? 0);
   return { recorded, duplicates: events.length - recorded };
 }
@@ -176,29 +210,57 @@ async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Pro
     await tx.insertMany(
       ProcessedEvent,
       fresh.slice(i, i + INSERT_CHUNK).map((e) => ({
-        eventId: e.eventId, accountId: e.accountId, sequence: e.sequence, eventType: e.eventType, outcome: e.outcome,
-        topic: e.source?.topic ?? null, topicPartition: e.source?.partition ?? null, topicOffset: e.source?.offset ?? null, processedAt,
+        eventId: e.eventId,
+        accountId: e.accountId,
+        sequence: e.sequence,
+        eventType: e.eventType,
+        outcome: e.outcome,
+        topic: e.source?.topic ?? null,
+        topicPartition: e.source?.partition ?? null,
+        topicOffset: e.source?.offset ?? null,
+        processedAt,
       })),
     );
   }
   const entries = fresh.flatMap((e) => e.entries);
   for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
-    await tx.insertMany(LedgerEntry, entries.slice(i, i + INSERT_CHUNK).map(({ eventId, ...entry }) => ({ ...entry, event: eventId })));
+    await tx.insertMany(
+      LedgerEntry,
+      entries.slice(i, i + INSERT_CHUNK).map(({ eventId, ...entry }) => ({ ...entry, event: eventId })),
+    );
   }
   return { recorded: fresh.length, duplicates: events.length - fresh.length };
 }
 
 function toEntryRecord(row: LedgerEntry): LedgerEntryRecord {
   return {
-    id: row.id, eventId: row.event.eventId, accountId: row.accountId, sequence: row.sequence, kind: row.kind, productId: row.productId,
-    userId: row.userId ?? null, assignmentId: row.assignmentId ?? null, quantity: row.quantity, unitPriceMinor: row.unitPriceMinor ?? null,
-    currency: row.currency ?? null, billingPeriod: row.billingPeriod ?? null, effectiveAt: row.effectiveAt, reason: row.reason,
+    id: row.id,
+    eventId: row.event.eventId,
+    accountId: row.accountId,
+    sequence: row.sequence,
+    kind: row.kind,
+    productId: row.productId,
+    userId: row.userId ?? null,
+    assignmentId: row.assignmentId ?? null,
+    quantity: row.quantity,
+    unitPriceMinor: row.unitPriceMinor ?? null,
+    currency: row.currency ?? null,
+    billingPeriod: row.billingPeriod ?? null,
+    effectiveAt: row.effectiveAt,
+    reason: row.reason,
   };
 }
 
 function toProcessedRecord(row: ProcessedEvent): ProcessedEventRecord {
   return {
-    eventId: row.eventId, accountId: row.accountId, sequence: row.sequence, eventType: row.eventType, outcome: row.outcome,
-    source: row.topic === null || row.topic === undefined ? null : { topic: row.topic, partition: row.topicPartition ?? 0, offset: String(row.topicOffset) },
+    eventId: row.eventId,
+    accountId: row.accountId,
+    sequence: row.sequence,
+    eventType: row.eventType,
+    outcome: row.outcome,
+    source:
+      row.topic === null || row.topic === undefined
+        ? null
+        : { topic: row.topic, partition: row.topicPartition ?? 0, offset: String(row.topicOffset) },
   };
 }

@@ -6,13 +6,20 @@ import { billingEnvSchema, ledgerDatabaseOptions, loadBillingConfig } from './co
 describe('billing configuration', () => {
   it('keeps the ledger in a libsql file unless a PostgreSQL URL is given', () => {
     expect(ledgerDatabaseOptions(loadBillingConfig({}))).toEqual({ sqlitePath: 'data/billing.db' });
-    expect(ledgerDatabaseOptions(loadBillingConfig({ BILLING_DATABASE_URL: 'postgres://db/billing' }))).toEqual({ databaseUrl: 'postgres://db/billing' });
+    expect(ledgerDatabaseOptions(loadBillingConfig({ BILLING_DATABASE_URL: 'postgres://db/billing' }))).toEqual({
+      databaseUrl: 'postgres://db/billing',
+    });
   });
 
   it('reports every bad variable at once, naming it and the value given', () => {
     const error = (() => {
       try {
-        loadBillingConfig({ KAFKA_BROKERS: 'kafka', BILLING_DATABASE_URL: 'mysql://x', KAFKA_SESSION_TIMEOUT_MS: '0', METRICS_PORT: 'x' });
+        loadBillingConfig({
+          KAFKA_BROKERS: 'kafka',
+          BILLING_DATABASE_URL: 'mysql://x',
+          KAFKA_SESSION_TIMEOUT_MS: '0',
+          METRICS_PORT: 'x',
+        });
       } catch (e) {
         return e;
       }
@@ -28,6 +35,7 @@ describe('billing configuration', () => {
 
   it('documents every variable in the README', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    for (const name of Object.keys(billingEnvSchema.shape)) expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    for (const name of Object.keys(billingEnvSchema.shape))
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
   });
 });

@@ -32,5 +32,7 @@ export function loadBillingConfig(source: Record<string, string | undefined> = p
 
 /** Where the ledger lives: PostgreSQL when BILLING_DATABASE_URL is set, else the libsql file. */
 export function ledgerDatabaseOptions(config: BillingConfig): { databaseUrl: string } | { sqlitePath: string } {
-  return config.BILLING_DATABASE_URL ? { databaseUrl: config.BILLING_DATABASE_URL } : { sqlitePath: config.BILLING_SQLITE_PATH };
+  return config.BILLING_DATABASE_URL
+    ? { databaseUrl: config.BILLING_DATABASE_URL }
+    : { sqlitePath: config.BILLING_SQLITE_PATH };
 }

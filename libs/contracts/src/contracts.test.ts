@@ -9,9 +9,25 @@ describe('licensing v1 contract', () => {
   it('offers every operation of the domain', () => {
     expect(LicensingService.methods.map((m) => m.name).sort()).toEqual(
       [
-        'AddQueueMember', 'AssignLicenses', 'CompleteSalesOrder', 'CreateQueue', 'CreateUser', 'GetAccount', 'GetSeatUsage',
-        'ListAssignments', 'ListAuditEvents', 'ListProducts', 'ListQueues', 'ListUsers', 'PurchaseSeats', 'ReduceSeats',
-        'RemoveQueueMember', 'RemoveUserFromAllQueues', 'RequestSeatsFromSales', 'UnassignLicenses', 'UpdateFeatures',
+        'AddQueueMember',
+        'AssignLicenses',
+        'CompleteSalesOrder',
+        'CreateQueue',
+        'CreateUser',
+        'GetAccount',
+        'GetSeatUsage',
+        'ListAssignments',
+        'ListAuditEvents',
+        'ListProducts',
+        'ListQueues',
+        'ListUsers',
+        'PurchaseSeats',
+        'ReduceSeats',
+        'RemoveQueueMember',
+        'RemoveUserFromAllQueues',
+        'RequestSeatsFromSales',
+        'UnassignLicenses',
+        'UpdateFeatures',
       ].sort(),
     );
   });
@@ -26,10 +42,13 @@ describe('licensing v1 contract', () => {
     },
   );
 
-  it.each(LicensingService.methods.map((m) => [m.name, m] as const))('%s names the account it acts on', (_name, method) => {
-    if (method.name === 'ListProducts') return; // the catalog is global
-    expect(method.input.fields.map((f) => f.name)).toContain('account_id');
-  });
+  it.each(LicensingService.methods.map((m) => [m.name, m] as const))(
+    '%s names the account it acts on',
+    (_name, method) => {
+      if (method.name === 'ListProducts') return; // the catalog is global
+      expect(method.input.fields.map((f) => f.name)).toContain('account_id');
+    },
+  );
 });
 
 describe('events v1 contract', () => {
@@ -42,7 +61,10 @@ describe('events v1 contract', () => {
       sequence: 7n,
       actor: { subject: 'usr_1', kind: events.ActorKind.USER },
       causationId: 'req-1',
-      payload: { case: 'licenseAssigned', value: { assignmentId: 'asg_1', userId: 'usr_2', productId: 'goto_meeting', features: { hd_video: true } } },
+      payload: {
+        case: 'licenseAssigned',
+        value: { assignmentId: 'asg_1', userId: 'usr_2', productId: 'goto_meeting', features: { hd_video: true } },
+      },
     });
     const decoded = fromBinary(events.EventEnvelopeSchema, toBinary(events.EventEnvelopeSchema, envelope));
     expect(decoded).toEqual(envelope);
@@ -52,9 +74,20 @@ describe('events v1 contract', () => {
   it('has a payload for every event type billing and notifications need', () => {
     const cases = events.EventEnvelopeSchema.oneofs.find((o) => o.name === 'payload')!.fields.map((f) => f.name);
     expect(cases).toEqual([
-      'seats_purchased', 'seats_reduced', 'seats_requested_from_sales', 'sales_order_completed', 'license_assigned',
-      'license_unassigned', 'features_changed', 'agent_downgraded', 'seats_exhausted', 'contact_center_billing_started',
-      'contact_center_billing_stopped', 'configuration_retained', 'configuration_restored', 'configuration_purged',
+      'seats_purchased',
+      'seats_reduced',
+      'seats_requested_from_sales',
+      'sales_order_completed',
+      'license_assigned',
+      'license_unassigned',
+      'features_changed',
+      'agent_downgraded',
+      'seats_exhausted',
+      'contact_center_billing_started',
+      'contact_center_billing_stopped',
+      'configuration_retained',
+      'configuration_restored',
+      'configuration_purged',
       'notification_requested',
     ]);
   });

@@ -24,12 +24,19 @@ let authentications = 0;
 let seenRequests: { unknownFields: number }[] = [];
 
 beforeAll(async () => {
-  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 65536, maxRequestBytes: MAX_REQUEST, maxCallMs: 5000, receiveTimeoutMs: 500 });
+  server = new GrpcServer({
+    logger: pino({ level: 'silent' }),
+    maxResponseBytes: 65536,
+    maxRequestBytes: MAX_REQUEST,
+    maxCallMs: 5000,
+    receiveTimeoutMs: 500,
+  });
   server.addService({
     descriptor: LicensingService,
     authenticate: async (metadata: Metadata) => {
       authentications += 1;
-      if (metadata.get('authorization')[0] !== 'Bearer good') throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
+      if (metadata.get('authorization')[0] !== 'Bearer good')
+        throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
       return { subject: 'usr_test' };
     },
     maxRequestBytes: { createUser: 2 * MAX_REQUEST },
@@ -52,17 +59,31 @@ interface RawOutcome {
 }
 
 /** A unary call with exactly these headers and body frames on a fresh HTTP/2 connection. */
-function rawCall(path: string, headers: Record<string, string>, body: Buffer | null, endStream = true): Promise<RawOutcome> {
+function rawCall(
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | null,
+  endStream = true,
+): Promise<RawOutcome> {
   const session: ClientHttp2Session = connectHttp2(`http://${address}`);
   session.on('error', () => undefined);
   return new Promise<RawOutcome>((resolve, reject) => {
-    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...headers,
+    });
     const timer = setTimeout(() => reject(new Error('no answer within 20 s')), 20_000);
     const read = (h: Record<string, unknown>) => {
       if (h['grpc-status'] === undefined) return;
       clearTimeout(timer);
       const details = h['grpc-status-details-bin'];
-      resolve({ grpcStatus: Number(h['grpc-status']), ...(typeof details === 'string' ? { reason: decodeReason(details) } : {}) });
+      resolve({
+        grpcStatus: Number(h['grpc-status']),
+        ...(typeof details === 'string' ? { reason: decodeReason(details) } : {}),
+      });
     };
     stream.on('response', read);
     stream.on('trailers', read);
@@ -99,7 +120,11 @@ describe('the call gate', () => {
     const bomb = frame(gzipSync(unknownFields(2 * 1024 * 1024)), true);
     expect(bomb.length).toBeLessThan(16 * 1024);
     for (const authorization of [undefined, 'Bearer forged']) {
-      const outcome = await rawCall(LIST_USERS, { 'grpc-encoding': 'gzip', ...(authorization ? { authorization } : {}) }, bomb);
+      const outcome = await rawCall(
+        LIST_USERS,
+        { 'grpc-encoding': 'gzip', ...(authorization ? { authorization } : {}) },
+        bomb,
+      );
       // Not RESOURCE_EXHAUSTED (the inflated size) nor INTERNAL (decoding): the body was never read.
       expect(outcome).toEqual({ grpcStatus: status.UNAUTHENTICATED, reason: 'UNAUTHENTICATED' });
     }
@@ -108,7 +133,11 @@ describe('the call gate', () => {
   });
 
   it('bounds a compressed request by its inflated size, with the project error model', async () => {
-    const outcome = await rawCall(LIST_USERS, { 'grpc-encoding': 'gzip', authorization: 'Bearer good' }, frame(gzipSync(unknownFields(MAX_REQUEST)), true));
+    const outcome = await rawCall(
+      LIST_USERS,
+      { 'grpc-encoding': 'gzip', authorization: 'Bearer good' },
+      frame(gzipSync(unknownFields(MAX_REQUEST)), true),
+    );
     expect(outcome).toEqual({ grpcStatus: status.RESOURCE_EXHAUSTED, reason: 'REQUEST_TOO_LARGE' });
   });
 
@@ -116,14 +145,22 @@ describe('the call gate', () => {
     const error = await createClient(LicensingService, address, { token: 'good' })
       .listUsers({ pageToken: 'x'.repeat(MAX_REQUEST + 1) })
       .catch((e) => e);
-    expect(decodeGrpcError(error)).toMatchObject({ code: status.RESOURCE_EXHAUSTED, errorInfo: { reason: 'REQUEST_TOO_LARGE', metadata: { max_bytes: String(MAX_REQUEST) } } });
-    const bigger = createClient(LicensingService, address, { token: 'good' }).createUser({ displayName: 'x'.repeat(MAX_REQUEST + 1) });
+    expect(decodeGrpcError(error)).toMatchObject({
+      code: status.RESOURCE_EXHAUSTED,
+      errorInfo: { reason: 'REQUEST_TOO_LARGE', metadata: { max_bytes: String(MAX_REQUEST) } },
+    });
+    const bigger = createClient(LicensingService, address, { token: 'good' }).createUser({
+      displayName: 'x'.repeat(MAX_REQUEST + 1),
+    });
     await expect(bigger).resolves.toBeDefined();
   });
 
   it('does not keep unknown fields of a request', async () => {
     seenRequests = [];
-    const body = Buffer.concat([Buffer.from(toBinary(ListUsersRequestSchema, create(ListUsersRequestSchema, { pageSize: 5 }))), unknownFields(1000)]);
+    const body = Buffer.concat([
+      Buffer.from(toBinary(ListUsersRequestSchema, create(ListUsersRequestSchema, { pageSize: 5 }))),
+      unknownFields(1000),
+    ]);
     const outcome = await rawCall(LIST_USERS, { authorization: 'Bearer good' }, frame(body));
     expect(outcome.grpcStatus).toBe(status.OK);
     expect(seenRequests).toEqual([{ unknownFields: 0 }]);

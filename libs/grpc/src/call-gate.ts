@@ -61,10 +61,14 @@ export function callGate(options: CallGateOptions): ServerInterceptor {
         timer = setTimeout(
           () =>
             refuse(
-              new AppError('deadline_exceeded', `the request did not arrive in full within ${options.receiveTimeoutMs} ms`, {
-                reason: 'REQUEST_TIMEOUT',
-                metadata: { receive_timeout_ms: String(options.receiveTimeoutMs) },
-              }),
+              new AppError(
+                'deadline_exceeded',
+                `the request did not arrive in full within ${options.receiveTimeoutMs} ms`,
+                {
+                  reason: 'REQUEST_TIMEOUT',
+                  metadata: { receive_timeout_ms: String(options.receiveTimeoutMs) },
+                },
+              ),
             ),
           options.receiveTimeoutMs,
         );

@@ -13,7 +13,10 @@ export interface CallOptions {
 
 /** A promise-based client over a generated service descriptor; methods keyed by local name. */
 export type PromiseClient<S extends GenServiceMethods> = {
-  [K in keyof S]: (request: MessageInitShape<S[K]['input']>, options?: CallOptions) => Promise<MessageShape<S[K]['output']>>;
+  [K in keyof S]: (
+    request: MessageInitShape<S[K]['input']>,
+    options?: CallOptions,
+  ) => Promise<MessageShape<S[K]['output']>>;
 } & { close(): void };
 
 /** Options applied to every call of a client unless a call overrides them. */
@@ -28,10 +31,19 @@ export function createClient<S extends GenServiceMethods>(
 ): PromiseClient<S> {
   const Constructor = makeGenericClientConstructor(toServiceDefinition(descriptor), descriptor.typeName);
   const channelOptions = defaults.maxMessageBytes
-    ? { 'grpc.max_send_message_length': defaults.maxMessageBytes, 'grpc.max_receive_message_length': defaults.maxMessageBytes }
+    ? {
+        'grpc.max_send_message_length': defaults.maxMessageBytes,
+        'grpc.max_receive_message_length': defaults.maxMessageBytes,
+      }
     : {};
-  type UnaryMethod = (request: unknown, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: unknown) => void) => unknown;
-  const raw = new Constructor(address, credentials.createInsecure(), channelOptions) as unknown as Client & Record<string, UnaryMethod>;
+  type UnaryMethod = (
+    request: unknown,
+    metadata: Metadata,
+    options: object,
+    callback: (error: ServiceError | null, response: unknown) => void,
+  ) => unknown;
+  const raw = new Constructor(address, credentials.createInsecure(), channelOptions) as unknown as Client &
+    Record<string, UnaryMethod>;
   const client: Record<string, unknown> = { close: () => raw.close() };
   for (const method of descriptor.methods) {
     client[method.localName] = (request: unknown, options: CallOptions = {}) => {
@@ -41,8 +53,12 @@ export function createClient<S extends GenServiceMethods>(
       for (const [key, value] of Object.entries(merged.metadata)) metadata.set(key, value);
       const callOptions = merged.timeoutMs ? { deadline: new Date(Date.now() + merged.timeoutMs) } : {};
       return new Promise((resolve, reject) =>
-        raw[method.localName]!.call(raw, create(method.input, request as never), metadata, callOptions, (error: ServiceError | null, response: unknown) =>
-          error ? reject(error) : resolve(response),
+        raw[method.localName]!.call(
+          raw,
+          create(method.input, request as never),
+          metadata,
+          callOptions,
+          (error: ServiceError | null, response: unknown) => (error ? reject(error) : resolve(response)),
         ),
       );
     };

@@ -20,8 +20,19 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const HANG_MS = 20_000;
 
 async function serve(connections: Partial<ConnectionLimits>, registry?: Registry) {
-  const server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 65536, maxRequestBytes: 65536, maxCallMs: 5000, connections, ...(registry ? { registry } : {}) });
-  server.addService({ descriptor: LicensingService, authenticate: async () => ({}), handlers: { ...unimplementedHandlers(LicensingService), listQueues: async () => ({ queues: [] }) } });
+  const server = new GrpcServer({
+    logger: pino({ level: 'silent' }),
+    maxResponseBytes: 65536,
+    maxRequestBytes: 65536,
+    maxCallMs: 5000,
+    connections,
+    ...(registry ? { registry } : {}),
+  });
+  server.addService({
+    descriptor: LicensingService,
+    authenticate: async () => ({}),
+    handlers: { ...unimplementedHandlers(LicensingService), listQueues: async () => ({ queues: [] }) },
+  });
   const port = await server.listen('127.0.0.1', 0);
   return { server, port, address: `127.0.0.1:${port}` };
 }
@@ -39,7 +50,10 @@ function closedByServer(socket: Socket): Promise<number> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     if (socket.destroyed) return resolve(0);
-    const timer = setTimeout(() => reject(new Error(`the server did not close the connection within ${HANG_MS} ms`)), HANG_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not close the connection within ${HANG_MS} ms`)),
+      HANG_MS,
+    );
     socket.once('close', () => (clearTimeout(timer), resolve(Date.now() - started)));
   });
 }
@@ -55,7 +69,10 @@ function http2Session(address: string): Promise<ClientHttp2Session> {
 const sessionClosed = (session: ClientHttp2Session) =>
   new Promise<void>((resolve, reject) => {
     if (session.closed || session.destroyed) return resolve();
-    const timer = setTimeout(() => reject(new Error(`the server did not close the session within ${HANG_MS} ms`)), HANG_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not close the session within ${HANG_MS} ms`)),
+      HANG_MS,
+    );
     session.once('close', () => (clearTimeout(timer), resolve()));
   });
 
@@ -63,7 +80,10 @@ describe('connection bounds', () => {
   let handshake: Awaited<ReturnType<typeof serve>>;
   const registry = new Registry();
   beforeAll(async () => {
-    handshake = await serve({ handshakeTimeoutMs: 300, idleTimeoutMs: 600, maxConnectionAgeMs: 1_500, maxConnectionAgeGraceMs: 300 }, registry);
+    handshake = await serve(
+      { handshakeTimeoutMs: 300, idleTimeoutMs: 600, maxConnectionAgeMs: 1_500, maxConnectionAgeGraceMs: 300 },
+      registry,
+    );
   });
   afterAll(() => handshake.server.shutdown(1000));
 
@@ -77,7 +97,10 @@ describe('connection bounds', () => {
     const socket = await openSocket(handshake.port);
     let sent = 0;
     // The whole preface would take 24 x 200 ms, sixteen times the handshake timeout.
-    const trickle = setInterval(() => sent < PREFACE.length && !socket.destroyed && socket.write(PREFACE.subarray(sent, ++sent)), 200);
+    const trickle = setInterval(
+      () => sent < PREFACE.length && !socket.destroyed && socket.write(PREFACE.subarray(sent, ++sent)),
+      200,
+    );
     try {
       await closedByServer(socket);
     } finally {
@@ -160,13 +183,22 @@ describe('inside a connection', () => {
   });
 
   it('asks a connection to go away once it reaches its maximum age, however busy', async () => {
-    const { server, address } = await serve({ maxConnectionAgeMs: 300, maxConnectionAgeGraceMs: 300, idleTimeoutMs: 600_000 });
+    const { server, address } = await serve({
+      maxConnectionAgeMs: 300,
+      maxConnectionAgeGraceMs: 300,
+      idleTimeoutMs: 600_000,
+    });
     const session = await http2Session(address);
     const goaway = new Promise<number>((resolve) => session.once('goaway', (code) => resolve(code)));
     // Keep it busy: a call every 50 ms, so only its age can end it.
     const busy = setInterval(() => {
       if (session.closed || session.destroyed) return;
-      const stream = session.request({ ':method': 'POST', ':path': '/grpc.health.v1.Health/Check', 'content-type': 'application/grpc', te: 'trailers' });
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': '/grpc.health.v1.Health/Check',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
       stream.on('error', () => undefined);
       stream.resume();
       stream.end(Buffer.from([0, 0, 0, 0, 0]));
@@ -190,7 +222,9 @@ describe('inside a connection', () => {
       socket.write(PREFACE.subarray(10));
       socket.write(Buffer.from([0, 0, 0, 0x4, 0, 0, 0, 0, 0]));
       // The server answers with its own SETTINGS frame (type 4): the connection reached HTTP/2.
-      const frameType = await new Promise<number>((resolve) => socket.once('data', (chunk: Buffer) => resolve(chunk[3]!)));
+      const frameType = await new Promise<number>((resolve) =>
+        socket.once('data', (chunk: Buffer) => resolve(chunk[3]!)),
+      );
       expect(frameType).toBe(0x4);
     } finally {
       socket.destroy();

@@ -80,9 +80,16 @@ export class ConnectionGate {
     private readonly logger: Logger,
     registry?: Registry,
   ) {
-    this.open = registry ? new Gauge({ name: 'grpc_server_connections', help: 'Open connections to the gRPC port', registers: [registry] }) : null;
+    this.open = registry
+      ? new Gauge({ name: 'grpc_server_connections', help: 'Open connections to the gRPC port', registers: [registry] })
+      : null;
     this.refused = registry
-      ? new Counter({ name: 'grpc_server_connections_refused_total', help: 'Connections closed before serving a call, by reason', labelNames: ['reason'], registers: [registry] })
+      ? new Counter({
+          name: 'grpc_server_connections_refused_total',
+          help: 'Connections closed before serving a call, by reason',
+          labelNames: ['reason'],
+          registers: [registry],
+        })
       : null;
     this.server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
     this.server.maxConnections = limits.maxConnections;
@@ -143,7 +150,8 @@ export class ConnectionGate {
       chunks.push(chunk);
       received += chunk.length;
       const head = Buffer.concat(chunks);
-      if (!head.subarray(0, PREFACE.length).equals(PREFACE.subarray(0, Math.min(received, PREFACE.length)))) return finish('not_http2');
+      if (!head.subarray(0, PREFACE.length).equals(PREFACE.subarray(0, Math.min(received, PREFACE.length))))
+        return finish('not_http2');
       if (received >= PREFACE.length) finish(null);
     };
     const finish = (refusal: RefusedReason | null) => {

@@ -5,7 +5,8 @@ import { decodeGrpcError, toGrpcError } from './status-mapping.js';
 
 /** What the refusal costs in trailers: the details as base64 and the message percent-encoded. */
 const trailerBytes = (error: ReturnType<typeof toGrpcError>) =>
-  Buffer.from(error.metadata!.get('grpc-status-details-bin')[0] as Buffer).toString('base64').length + encodeURIComponent(error.details!).length;
+  Buffer.from(error.metadata!.get('grpc-status-details-bin')[0] as Buffer).toString('base64').length +
+  encodeURIComponent(error.details!).length;
 
 describe('refusals fit in the trailers whatever the request', () => {
   // Found by the bad-input properties: 10,000 bad entries made trailers over 64 KiB and the
@@ -14,7 +15,10 @@ describe('refusals fit in the trailers whatever the request', () => {
     ['ascii', 'x'],
     ['four-byte characters', '😀'],
   ])('keeps 10,000 field violations of %s under 8 KiB and says how many it left out', (_name, unit) => {
-    const violations = Array.from({ length: 10_000 }, (_, i) => ({ field: `explicit_user_ids[${i}]`, description: `${unit.repeat(300)} is not a user id` }));
+    const violations = Array.from({ length: 10_000 }, (_, i) => ({
+      field: `explicit_user_ids[${i}]`,
+      description: `${unit.repeat(300)} is not a user id`,
+    }));
     const error = toGrpcError(AppError.invalidArgument(violations), 'req-1');
     expect(trailerBytes(error)).toBeLessThan(8192);
     const decoded = decodeGrpcError(error);
@@ -29,7 +33,9 @@ describe('refusals fit in the trailers whatever the request', () => {
     const error = toGrpcError(AppError.invalidArgument([{ field: 'user_id', description: 'required' }]), 'req-2');
     const decoded = decodeGrpcError(error);
     expect(decoded.message).toBe('invalid request: user_id: required');
-    expect(decoded.badRequest!.fieldViolations.map((v) => ({ ...v }))).toMatchObject([{ field: 'user_id', description: 'required' }]);
+    expect(decoded.badRequest!.fieldViolations.map((v) => ({ ...v }))).toMatchObject([
+      { field: 'user_id', description: 'required' },
+    ]);
     expect(decoded.errorInfo!.metadata[OMITTED_VIOLATIONS_KEY]).toBeUndefined();
   });
 

@@ -21,11 +21,17 @@ export function clipText(text: string, max: number): string {
 }
 
 /** The violations that fit the budget, each clipped, and how many were left out. */
-export function boundedFieldViolations(violations: readonly FieldViolation[]): { listed: FieldViolation[]; omitted: number } {
+export function boundedFieldViolations(violations: readonly FieldViolation[]): {
+  listed: FieldViolation[];
+  omitted: number;
+} {
   const listed: FieldViolation[] = [];
   let bytes = 0;
   for (const v of violations) {
-    const clipped = { field: clipText(v.field, MAX_VIOLATION_TEXT_CHARS), description: clipText(v.description, MAX_VIOLATION_TEXT_CHARS) };
+    const clipped = {
+      field: clipText(v.field, MAX_VIOLATION_TEXT_CHARS),
+      description: clipText(v.description, MAX_VIOLATION_TEXT_CHARS),
+    };
     bytes += Buffer.byteLength(clipped.field) + Buffer.byteLength(clipped.description) + 8;
     if (bytes > FIELD_VIOLATIONS_BUDGET_BYTES && listed.length > 0) break;
     listed.push(clipped);

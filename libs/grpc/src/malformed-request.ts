@@ -22,10 +22,14 @@ export class OversizedRequest extends RefusedRequest {
   }
 
   toError(): AppError {
-    return new AppError('resource_exhausted', `the request is ${this.size} bytes; ${this.schema.typeName} accepts at most ${this.maxBytes}`, {
-      reason: 'REQUEST_TOO_LARGE',
-      metadata: { max_bytes: String(this.maxBytes), size_bytes: String(this.size) },
-    });
+    return new AppError(
+      'resource_exhausted',
+      `the request is ${this.size} bytes; ${this.schema.typeName} accepts at most ${this.maxBytes}`,
+      {
+        reason: 'REQUEST_TOO_LARGE',
+        metadata: { max_bytes: String(this.maxBytes), size_bytes: String(this.size) },
+      },
+    );
   }
 }
 
@@ -42,7 +46,10 @@ export class MalformedRequest extends RefusedRequest {
   }
 
   toError(): AppError {
-    const where = locateDecodeFailure(this.schema, this.bytes) ?? { path: '', problem: 'is not a valid protobuf encoding' };
+    const where = locateDecodeFailure(this.schema, this.bytes) ?? {
+      path: '',
+      problem: 'is not a valid protobuf encoding',
+    };
     return AppError.invalidArgument(
       [{ field: where.path, description: where.problem }],
       `invalid request: not a valid ${this.schema.typeName}${where.path ? ` (${where.path} ${where.problem})` : ''}`,
@@ -87,7 +94,8 @@ export function locateDecodeFailure(schema: DescMessage, bytes: Uint8Array, pref
     seen.set(fieldNo, index + 1);
     const path = field ? `${prefix}${field.name}${field.fieldKind === 'list' ? `[${index}]` : ''}` : whole;
     try {
-      if (field && mustBeLengthDelimited(field) && wireType !== WireType.LengthDelimited) return { path, problem: MALFORMED };
+      if (field && mustBeLengthDelimited(field) && wireType !== WireType.LengthDelimited)
+        return { path, problem: MALFORMED };
       const data = reader.skip(wireType, fieldNo);
       if (reader.pos > reader.len) return { path, problem: MALFORMED };
       if (!field || wireType !== WireType.LengthDelimited) continue;
@@ -110,7 +118,8 @@ function lengthDelimitedSize(data: Uint8Array): number {
 function checkPayload(field: DescField, payload: Uint8Array, path: string): Failure | null {
   const textScalar = (field.fieldKind === 'scalar' || field.fieldKind === 'list') && isText(field.scalar);
   if (textScalar && !validUtf8(payload)) return { path, problem: 'must be valid UTF-8' };
-  if (field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message')) return locateDecodeFailure(field.message!, payload, `${path}.`);
+  if (field.fieldKind === 'message' || (field.fieldKind === 'list' && field.listKind === 'message'))
+    return locateDecodeFailure(field.message!, payload, `${path}.`);
   if (field.fieldKind === 'map') return checkMapEntry(field, payload, path);
   return null;
 }

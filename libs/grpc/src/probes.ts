@@ -1,6 +1,13 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { credentials, loadPackageDefinition, type Client, type ClientDuplexStream, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  type Client,
+  type ClientDuplexStream,
+  type GrpcObject,
+  type ServiceClientConstructor,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
 /**
@@ -19,7 +26,11 @@ function loadService(protoFile: string, includeDir: string, path: string[]): Ser
 export async function checkHealth(address: string, service = ''): Promise<string> {
   const root = join(dirname(require.resolve('grpc-health-check/package.json')), 'proto');
   const Health = loadService(join(root, 'health/v1/health.proto'), root, ['grpc', 'health', 'v1', 'Health']);
-  type Check = (request: { service: string }, options: object, callback: (error: Error | null, response: { status: string }) => void) => void;
+  type Check = (
+    request: { service: string },
+    options: object,
+    callback: (error: Error | null, response: { status: string }) => void,
+  ) => void;
   const client = new Health(address, credentials.createInsecure()) as unknown as Client & { Check: Check };
   try {
     return await new Promise<string>((resolve, reject) =>
@@ -39,9 +50,16 @@ interface ReflectionResponse {
 
 export async function listServicesByReflection(address: string): Promise<string[]> {
   const root = join(dirname(require.resolve('@grpc/reflection/package.json')), 'build/proto');
-  const Reflection = loadService(join(root, 'grpc/reflection/v1/reflection.proto'), root, ['grpc', 'reflection', 'v1', 'ServerReflection']);
+  const Reflection = loadService(join(root, 'grpc/reflection/v1/reflection.proto'), root, [
+    'grpc',
+    'reflection',
+    'v1',
+    'ServerReflection',
+  ]);
   type Info = (options: object) => ClientDuplexStream<{ list_services: string }, ReflectionResponse>;
-  const client = new Reflection(address, credentials.createInsecure()) as unknown as Client & { ServerReflectionInfo: Info };
+  const client = new Reflection(address, credentials.createInsecure()) as unknown as Client & {
+    ServerReflectionInfo: Info;
+  };
   try {
     return await new Promise<string[]>((resolve, reject) => {
       const stream = client.ServerReflectionInfo.call(client, { deadline: Date.now() + 5000 });

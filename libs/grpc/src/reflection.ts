@@ -19,7 +19,9 @@ export function addReflection(server: Server, services: DescService[]): void {
     file.dependencies.forEach(visit);
   };
   services.forEach((service) => visit(service.file));
-  const fileDescriptorProtos = [...files.values()].map((file) => Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)));
+  const fileDescriptorProtos = [...files.values()].map((file) =>
+    Buffer.from(toBinary(FileDescriptorProtoSchema, file.proto)),
+  );
   // The health service is not a protobuf-es descriptor; its proto ships with grpc-health-check.
   const healthRoot = join(dirname(createRequire(import.meta.url).resolve('grpc-health-check/package.json')), 'proto');
   const health = loadSync(join(healthRoot, 'health/v1/health.proto'), { includeDirs: [healthRoot] });

@@ -20,16 +20,25 @@ let abortedBySignal = false;
 const registry = new Registry();
 
 beforeAll(async () => {
-  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 64 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000, registry });
+  server = new GrpcServer({
+    logger: pino({ level: 'silent' }),
+    maxResponseBytes: 64 * 1024,
+    maxRequestBytes: 64 * 1024,
+    maxCallMs: 5000,
+    registry,
+  });
   server.addService({
     descriptor: LicensingService,
     authenticate: async (metadata: Metadata) => {
-      if (metadata.get('authorization')[0] !== 'Bearer good') throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
+      if (metadata.get('authorization')[0] !== 'Bearer good')
+        throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
       return { subject: 'usr_test' };
     },
     handlers: {
       ...unimplementedHandlers(LicensingService),
-      listProducts: async (_request, context) => ({ products: [create(ProductSchema, { id: 'p1', name: `for ${context.principal.subject}` })] }),
+      listProducts: async (_request, context) => ({
+        products: [create(ProductSchema, { id: 'p1', name: `for ${context.principal.subject}` })],
+      }),
       getAccount: async () => {
         throw AppError.invalidArgument([{ field: 'account_id', description: 'must start with acct_' }]);
       },
@@ -70,27 +79,45 @@ describe('GrpcServer over a real socket', () => {
   });
 
   it('refuses calls without a valid token', async () => {
-    const error = await createClient(LicensingService, address).listProducts({}).catch((e) => e);
-    expect(decodeGrpcError(error)).toMatchObject({ code: status.UNAUTHENTICATED, errorInfo: { reason: 'UNAUTHENTICATED' } });
+    const error = await createClient(LicensingService, address)
+      .listProducts({})
+      .catch((e) => e);
+    expect(decodeGrpcError(error)).toMatchObject({
+      code: status.UNAUTHENTICATED,
+      errorInfo: { reason: 'UNAUTHENTICATED' },
+    });
   });
 
   it('returns field violations as google.rpc.BadRequest with a stable reason and the request id', async () => {
-    const error = await client().getAccount({}, { metadata: { 'x-request-id': 'req-123' } }).catch((e) => e);
+    const error = await client()
+      .getAccount({}, { metadata: { 'x-request-id': 'req-123' } })
+      .catch((e) => e);
     const decoded = decodeGrpcError(error);
     expect(decoded.code).toBe(status.INVALID_ARGUMENT);
     expect(decoded.errorInfo).toMatchObject({ reason: 'INVALID_ARGUMENT', domain: 'licensing.acme.dev' });
-    expect(decoded.badRequest?.fieldViolations).toMatchObject([{ field: 'account_id', description: 'must start with acct_' }]);
+    expect(decoded.badRequest?.fieldViolations).toMatchObject([
+      { field: 'account_id', description: 'must start with acct_' },
+    ]);
     expect(decoded.requestId).toBe('req-123');
   });
 
   it('lists every violated rule in PreconditionFailure', async () => {
-    const decoded = decodeGrpcError(await client().createQueue({ accountId: 'acct_1' }).catch((e) => e));
+    const decoded = decodeGrpcError(
+      await client()
+        .createQueue({ accountId: 'acct_1' })
+        .catch((e) => e),
+    );
     expect(decoded.code).toBe(status.FAILED_PRECONDITION);
-    expect(decoded.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.manage-queues', 'other.rule']);
+    expect(decoded.preconditionFailure?.violations.map((v) => v.type)).toEqual([
+      'who-may-act.manage-queues',
+      'other.rule',
+    ]);
   });
 
   it('hides unexpected failures behind INTERNAL without leaking their text', async () => {
-    const error = await client().getSeatUsage({}).catch((e) => e);
+    const error = await client()
+      .getSeatUsage({})
+      .catch((e) => e);
     const decoded = decodeGrpcError(error);
     expect(decoded.code).toBe(status.INTERNAL);
     expect(JSON.stringify(decoded)).not.toMatch(/SELECT|secret|app\.ts/);
@@ -98,38 +125,57 @@ describe('GrpcServer over a real socket', () => {
   });
 
   it('says UNIMPLEMENTED, naming the method, for RPCs not built yet', async () => {
-    const decoded = decodeGrpcError(await client().listAuditEvents({}).catch((e) => e));
+    const decoded = decodeGrpcError(
+      await client()
+        .listAuditEvents({})
+        .catch((e) => e),
+    );
     expect(decoded).toMatchObject({ code: status.UNIMPLEMENTED, errorInfo: { reason: 'UNIMPLEMENTED' } });
     expect(decoded.message).toContain('ListAuditEvents');
   });
 
   it('honours the caller deadline and aborts the handler signal', async () => {
-    const error = await client().listUsers({}, { timeoutMs: 150 }).catch((e) => e);
+    const error = await client()
+      .listUsers({}, { timeoutMs: 150 })
+      .catch((e) => e);
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
     await expect.poll(() => abortedBySignal, { timeout: 30_000 }).toBe(true);
     expect(await handledCount('ListUsers', 'DEADLINE_EXCEEDED')).toBe(1);
   });
 
   it('refuses messages above the configured size', async () => {
-    const error = await client().getSeatUsage({ productIds: ['x'.repeat(100 * 1024)] }).catch((e) => e);
+    const error = await client()
+      .getSeatUsage({ productIds: ['x'.repeat(100 * 1024)] })
+      .catch((e) => e);
     expect(error.code).toBe(status.RESOURCE_EXHAUSTED);
   });
 
   it('answers the standard health check and lists the service by reflection', async () => {
     expect(await checkHealth(address)).toBe('SERVING');
     expect(await checkHealth(address, 'acme.licensing.v1.LicensingService')).toBe('SERVING');
-    expect(await listServicesByReflection(address)).toEqual(['acme.licensing.v1.LicensingService', 'grpc.health.v1.Health']);
+    expect(await listServicesByReflection(address)).toEqual([
+      'acme.licensing.v1.LicensingService',
+      'grpc.health.v1.Health',
+    ]);
   });
 });
 
 describe('graceful shutdown', () => {
   it('lets a running call finish, then stops', async () => {
-    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 1024 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 60_000 });
+    const own = new GrpcServer({
+      logger: pino({ level: 'silent' }),
+      maxResponseBytes: 1024 * 1024,
+      maxRequestBytes: 64 * 1024,
+      maxCallMs: 60_000,
+    });
     const started = Promise.withResolvers<void>();
     own.addService({
       descriptor: LicensingService,
       authenticate: async () => ({}),
-      handlers: { ...unimplementedHandlers(LicensingService), listQueues: async () => (started.resolve(), await sleep(300), { queues: [] }) },
+      handlers: {
+        ...unimplementedHandlers(LicensingService),
+        listQueues: async () => (started.resolve(), await sleep(300), { queues: [] }),
+      },
     });
     const ownAddress = `127.0.0.1:${await own.listen('127.0.0.1', 0)}`;
     const c = createClient(LicensingService, ownAddress);
@@ -143,7 +189,12 @@ describe('graceful shutdown', () => {
   });
 
   it('waits for a handler whose caller went away before it resolves', async () => {
-    const own = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 1024 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 60_000 });
+    const own = new GrpcServer({
+      logger: pino({ level: 'silent' }),
+      maxResponseBytes: 1024 * 1024,
+      maxRequestBytes: 64 * 1024,
+      maxCallMs: 60_000,
+    });
     let finished = false;
     const started = Promise.withResolvers<void>();
     const release = Promise.withResolvers<void>();
@@ -151,7 +202,10 @@ describe('graceful shutdown', () => {
       descriptor: LicensingService,
       authenticate: async () => ({}),
       // Ignores its abort signal, as a handler inside a database transaction effectively does.
-      handlers: { ...unimplementedHandlers(LicensingService), listQueues: async () => (started.resolve(), await release.promise, (finished = true), { queues: [] }) },
+      handlers: {
+        ...unimplementedHandlers(LicensingService),
+        listQueues: async () => (started.resolve(), await release.promise, (finished = true), { queues: [] }),
+      },
     });
     const c = createClient(LicensingService, `127.0.0.1:${await own.listen('127.0.0.1', 0)}`);
     const gone = c.listQueues({}, { timeoutMs: 2_000 }).catch((e) => e);

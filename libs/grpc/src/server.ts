@@ -1,10 +1,23 @@
 import { create, type DescMethod } from '@bufbuild/protobuf';
 import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import { Server, ServerCredentials, status as GrpcStatus, Metadata, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  status as GrpcStatus,
+  Metadata,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { Counter, type Registry } from 'prom-client';
 import { AppError, type Logger } from '@acme/util';
-import { toServiceDefinition, type CallContext, type ServiceDescriptor, type ServiceHandlers } from './service-adapter.js';
+import {
+  toServiceDefinition,
+  type CallContext,
+  type ServiceDescriptor,
+  type ServiceHandlers,
+} from './service-adapter.js';
 import { toGrpcError } from './status-mapping.js';
 import { RefusedRequest } from './malformed-request.js';
 import { addReflection } from './reflection.js';
@@ -76,7 +89,12 @@ export class GrpcServer {
 
   constructor(private readonly options: GrpcServerOptions) {
     this.handled = options.registry
-      ? new Counter({ name: 'grpc_server_handled_total', help: 'Completed calls by method and gRPC status code', labelNames: ['grpc_method', 'grpc_code'], registers: [options.registry] })
+      ? new Counter({
+          name: 'grpc_server_handled_total',
+          help: 'Completed calls by method and gRPC status code',
+          labelNames: ['grpc_method', 'grpc_code'],
+          registers: [options.registry],
+        })
       : null;
     this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
   }
@@ -85,8 +103,10 @@ export class GrpcServer {
     if (this.server) throw new Error('add services before listen()');
     const { descriptor } = registration;
     for (const method of descriptor.methods) {
-      if (method.methodKind !== 'unary') throw new Error(`${descriptor.typeName}.${method.name}: only unary methods are supported`);
-      if (!(registration.handlers as Record<string, unknown>)[method.localName]) throw new Error(`${descriptor.typeName}.${method.name} has no handler`);
+      if (method.methodKind !== 'unary')
+        throw new Error(`${descriptor.typeName}.${method.name}: only unary methods are supported`);
+      if (!(registration.handlers as Record<string, unknown>)[method.localName])
+        throw new Error(`${descriptor.typeName}.${method.name} has no handler`);
     }
     this.registrations.push(registration as unknown as ServiceRegistration<GenServiceMethods, unknown>);
     return this;
@@ -95,11 +115,16 @@ export class GrpcServer {
   /** Binds and starts serving; returns the bound port (useful with port 0). */
   async listen(host: string, port: number): Promise<number> {
     const requestLimit = (registration: ServiceRegistration<GenServiceMethods, unknown>, method: DescMethod) =>
-      (registration.maxRequestBytes as Record<string, number> | undefined)?.[method.localName] ?? this.options.maxRequestBytes;
-    const largestRequest = Math.max(...this.registrations.flatMap((r) => r.descriptor.methods.map((m) => requestLimit(r, m))), this.options.maxRequestBytes);
+      (registration.maxRequestBytes as Record<string, number> | undefined)?.[method.localName] ??
+      this.options.maxRequestBytes;
+    const largestRequest = Math.max(
+      ...this.registrations.flatMap((r) => r.descriptor.methods.map((m) => requestLimit(r, m))),
+      this.options.maxRequestBytes,
+    );
     const authenticators = new Map<string, Authenticate>();
     for (const registration of this.registrations) {
-      for (const method of registration.descriptor.methods) authenticators.set(`/${registration.descriptor.typeName}/${method.name}`, registration.authenticate);
+      for (const method of registration.descriptor.methods)
+        authenticators.set(`/${registration.descriptor.typeName}/${method.name}`, registration.authenticate);
     }
     const server = new Server({
       'grpc.max_receive_message_length': largestRequest * TRANSPORT_HEADROOM,
@@ -118,18 +143,34 @@ export class GrpcServer {
       const { descriptor } = registration;
       const implementation: UntypedServiceImplementation = {};
       for (const method of descriptor.methods) {
-        const handler = (registration.handlers as Record<string, (request: unknown, context: CallContext<unknown>) => Promise<unknown>>)[method.localName]!;
-        implementation[method.localName] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+        const handler = (
+          registration.handlers as Record<string, (request: unknown, context: CallContext<unknown>) => Promise<unknown>>
+        )[method.localName]!;
+        implementation[method.localName] = (
+          call: ServerUnaryCall<unknown, unknown>,
+          callback: sendUnaryData<unknown>,
+        ) => {
           const run = this.handleUnary(descriptor.typeName, method, handler, call, callback);
           this.running.add(run);
           void run.finally(() => this.running.delete(run));
         };
       }
-      server.addService(toServiceDefinition(descriptor, (method) => requestLimit(registration, method)), implementation);
+      server.addService(
+        toServiceDefinition(descriptor, (method) => requestLimit(registration, method)),
+        implementation,
+      );
     }
-    addReflection(server, this.registrations.map((r) => r.descriptor));
+    addReflection(
+      server,
+      this.registrations.map((r) => r.descriptor),
+    );
     const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
-    const gate = new ConnectionGate(this.limits, (socket) => injector.injectConnection(socket), this.options.logger, this.options.registry);
+    const gate = new ConnectionGate(
+      this.limits,
+      (socket) => injector.injectConnection(socket),
+      this.options.logger,
+      this.options.registry,
+    );
     const bound = await gate.listen(host, port);
     this.server = server;
     this.gate = gate;
@@ -157,7 +198,8 @@ export class GrpcServer {
     this.gate = null;
     this.setServing(false);
     const deadline = Date.now() + graceMs;
-    const untilDeadline = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
+    const untilDeadline = () =>
+      new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
     // Resolves once every connection has ended; grpc-js ends them once their calls are answered.
     const connectionsEnded = gate.close();
     await new Promise<void>((resolve) => {
@@ -186,7 +228,11 @@ export class GrpcServer {
     const method = path.slice(1);
     this.handled?.inc({ grpc_method: path.slice(path.lastIndexOf('/') + 1), grpc_code: GrpcStatus[code] ?? 'UNKNOWN' });
     if (code === GrpcStatus.INTERNAL) this.options.logger.error({ requestId, method, err: error }, 'call failed');
-    else this.options.logger.info({ requestId, method, code: GrpcStatus[code], reason: (error as AppError).reason }, 'call refused');
+    else
+      this.options.logger.info(
+        { requestId, method, code: GrpcStatus[code], reason: (error as AppError).reason },
+        'call refused',
+      );
   }
 
   private async handleUnary(
@@ -209,7 +255,13 @@ export class GrpcServer {
       if (!admitted) throw new Error(`${fullMethod} reached its handler without passing the call gate`);
       // A request too large or that did not decode: grpc-js would say INTERNAL; the caller learns why.
       if (call.request instanceof RefusedRequest) throw call.request.toError();
-      const response = await handler(call.request, { principal: admitted.principal, requestId, signal, deadline, method: fullMethod });
+      const response = await handler(call.request, {
+        principal: admitted.principal,
+        requestId,
+        signal,
+        deadline,
+        method: fullMethod,
+      });
       if (signal.aborted) {
         throw expired()
           ? new AppError('deadline_exceeded', 'the call ran past its deadline', { reason: 'DEADLINE_EXCEEDED' })
@@ -223,9 +275,24 @@ export class GrpcServer {
       log.info({ requestId, method: fullMethod, code: 'OK', subject, ms: elapsedMs(started) }, 'call');
     } catch (error) {
       const grpcError = toGrpcError(error, requestId);
-      this.handled?.inc({ grpc_method: method.name, grpc_code: GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN' });
-      if (grpcError.code === GrpcStatus.INTERNAL) log.error({ requestId, method: fullMethod, err: error, subject, ms: elapsedMs(started) }, 'call failed');
-      else log.info({ requestId, method: fullMethod, code: GrpcStatus[grpcError.code ?? 2], reason: (error as AppError).reason, subject, ms: elapsedMs(started) }, 'call refused');
+      this.handled?.inc({
+        grpc_method: method.name,
+        grpc_code: GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN',
+      });
+      if (grpcError.code === GrpcStatus.INTERNAL)
+        log.error({ requestId, method: fullMethod, err: error, subject, ms: elapsedMs(started) }, 'call failed');
+      else
+        log.info(
+          {
+            requestId,
+            method: fullMethod,
+            code: GrpcStatus[grpcError.code ?? 2],
+            reason: (error as AppError).reason,
+            subject,
+            ms: elapsedMs(started),
+          },
+          'call refused',
+        );
       callback(grpcError);
     } finally {
       dispose();

@@ -5,7 +5,10 @@ import { deepFreeze, toServiceDefinition } from './service-adapter.js';
 
 const listAssignments = toServiceDefinition(LicensingService).listAssignments!;
 const response = () =>
-  create(ListAssignmentsResponseSchema, { assignments: [{ id: 'asg_1', userId: 'usr_1', productId: 'goto_meeting', features: { hd_video: true } }], nextPageToken: 'next' });
+  create(ListAssignmentsResponseSchema, {
+    assignments: [{ id: 'asg_1', userId: 'usr_1', productId: 'goto_meeting', features: { hd_video: true } }],
+    nextPageToken: 'next',
+  });
 
 describe('service definition from the descriptor', () => {
   it('encodes a frozen response once and hands out the same bytes again', () => {
@@ -19,7 +22,9 @@ describe('service definition from the descriptor', () => {
     const message = response();
     const first = listAssignments.responseSerialize(message);
     message.nextPageToken = 'changed';
-    expect(fromBinary(ListAssignmentsResponseSchema, listAssignments.responseSerialize(message)).nextPageToken).toBe('changed');
+    expect(fromBinary(ListAssignmentsResponseSchema, listAssignments.responseSerialize(message)).nextPageToken).toBe(
+      'changed',
+    );
     expect(first).not.toBe(listAssignments.responseSerialize(message));
   });
 

@@ -1,4 +1,12 @@
-import { fromBinary, toBinary, type DescMessage, type DescMethod, type DescService, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import {
+  fromBinary,
+  toBinary,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
 import { AppError } from '@acme/util';
@@ -10,9 +18,13 @@ import { decodeRequest } from './malformed-request.js';
  * protobuf-es' binary codec. A request over its method's `maxRequestBytes` is not decoded (see
  * decodeRequest). Only unary methods are served for now.
  */
-export function toServiceDefinition(service: DescService, maxRequestBytes: (method: DescMethod) => number = () => Number.POSITIVE_INFINITY): ServiceDefinition {
+export function toServiceDefinition(
+  service: DescService,
+  maxRequestBytes: (method: DescMethod) => number = () => Number.POSITIVE_INFINITY,
+): ServiceDefinition {
   const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
-  for (const method of service.methods) definition[method.localName] = toMethodDefinition(service, method, maxRequestBytes(method));
+  for (const method of service.methods)
+    definition[method.localName] = toMethodDefinition(service, method, maxRequestBytes(method));
   return definition as ServiceDefinition;
 }
 
@@ -41,12 +53,17 @@ export function freezeEncoded(schema: DescMessage, message: object): number {
 export function deepFreeze<T extends object>(message: T): T {
   for (const value of Object.values(message)) {
     // Byte fields (Uint8Array) cannot be frozen; nothing here writes to them.
-    if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) deepFreeze(value);
+    if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !Object.isFrozen(value))
+      deepFreeze(value);
   }
   return Object.freeze(message);
 }
 
-function toMethodDefinition(service: DescService, method: DescMethod, maxRequestBytes: number): MethodDefinition<unknown, unknown> {
+function toMethodDefinition(
+  service: DescService,
+  method: DescMethod,
+  maxRequestBytes: number,
+): MethodDefinition<unknown, unknown> {
   return {
     path: `/${service.typeName}/${method.name}`,
     originalName: method.name,
@@ -87,11 +104,17 @@ export type ServiceDescriptor<S extends GenServiceMethods> = GenService<S>;
  * Handlers that answer UNIMPLEMENTED with the method name: a base to spread real handlers over
  * while a service is being built, so an unfinished RPC says so instead of failing obscurely.
  */
-export function unimplementedHandlers<S extends GenServiceMethods, P>(descriptor: ServiceDescriptor<S>): ServiceHandlers<S, P> {
+export function unimplementedHandlers<S extends GenServiceMethods, P>(
+  descriptor: ServiceDescriptor<S>,
+): ServiceHandlers<S, P> {
   const handlers: Record<string, () => Promise<never>> = {};
   for (const method of descriptor.methods) {
     handlers[method.localName] = () =>
-      Promise.reject(new AppError('unimplemented', `${descriptor.typeName}/${method.name} is not implemented yet`, { reason: 'UNIMPLEMENTED' }));
+      Promise.reject(
+        new AppError('unimplemented', `${descriptor.typeName}/${method.name} is not implemented yet`, {
+          reason: 'UNIMPLEMENTED',
+        }),
+      );
   }
   return handlers as unknown as ServiceHandlers<S, P>;
 }

@@ -47,12 +47,18 @@ export function toGrpcError(error: unknown, requestId: string): Partial<ServiceE
   const appError =
     error instanceof AppError
       ? error
-      : new AppError('internal', 'internal error; quote the request id when reporting it', { reason: 'INTERNAL', cause: error });
+      : new AppError('internal', 'internal error; quote the request id when reporting it', {
+          reason: 'INTERNAL',
+          cause: error,
+        });
   const code = CODE_BY_TYPE[appError.type];
   // However large the request, the refusal must fit in the trailers (see error-bounds.ts).
   const message = clipText(appError.message, MAX_MESSAGE_CHARS);
   const fieldViolations = boundedFieldViolations(appError.fieldViolations);
-  const metadata = { ...appError.metadata, ...(fieldViolations.omitted > 0 ? { [OMITTED_VIOLATIONS_KEY]: String(fieldViolations.omitted) } : {}) };
+  const metadata = {
+    ...appError.metadata,
+    ...(fieldViolations.omitted > 0 ? { [OMITTED_VIOLATIONS_KEY]: String(fieldViolations.omitted) } : {}),
+  };
   const details: Any[] = [
     anyPack(ErrorInfoSchema, create(ErrorInfoSchema, { reason: appError.reason, domain: ERROR_DOMAIN, metadata })),
     anyPack(RequestInfoSchema, create(RequestInfoSchema, { requestId })),
@@ -63,9 +69,21 @@ export function toGrpcError(error: unknown, requestId: string): Partial<ServiceE
   if (appError.ruleViolations.length > 0) {
     // Seat limits read naturally as a quota; every other violated rule is a failed precondition.
     if (appError.type === 'resource_exhausted') {
-      details.push(anyPack(QuotaFailureSchema, create(QuotaFailureSchema, { violations: appError.ruleViolations.map((v) => ({ subject: v.subject, description: v.description })) })));
+      details.push(
+        anyPack(
+          QuotaFailureSchema,
+          create(QuotaFailureSchema, {
+            violations: appError.ruleViolations.map((v) => ({ subject: v.subject, description: v.description })),
+          }),
+        ),
+      );
     }
-    details.push(anyPack(PreconditionFailureSchema, create(PreconditionFailureSchema, { violations: appError.ruleViolations.map((v) => ({ ...v })) })));
+    details.push(
+      anyPack(
+        PreconditionFailureSchema,
+        create(PreconditionFailureSchema, { violations: appError.ruleViolations.map((v) => ({ ...v })) }),
+      ),
+    );
   }
   const statusProto = create(StatusSchema, { code, message, details });
   const trailers = new Metadata();
@@ -85,7 +103,10 @@ export interface DecodedStatus {
 }
 
 export function decodeGrpcError(error: Partial<ServiceError>): DecodedStatus {
-  const decoded: DecodedStatus = { code: error.code ?? GrpcStatus.UNKNOWN, message: error.details ?? error.message ?? '' };
+  const decoded: DecodedStatus = {
+    code: error.code ?? GrpcStatus.UNKNOWN,
+    message: error.details ?? error.message ?? '',
+  };
   const raw = error.metadata?.get(DETAILS_KEY)[0];
   if (!(raw instanceof Buffer)) return decoded;
   const statusProto = fromBinary(StatusSchema, raw);

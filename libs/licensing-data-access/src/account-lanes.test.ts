@@ -11,7 +11,8 @@ function recordingLanes(options: { takeAtMost?: number } = {}) {
     running++;
     maxRunning = Math.max(maxRunning, running);
     const taken: LaneJob<string>[] = [];
-    for (let job = take(); job; job = taken.length < (options.takeAtMost ?? Infinity) ? take() : undefined) taken.push(job);
+    for (let job = take(); job; job = taken.length < (options.takeAtMost ?? Infinity) ? take() : undefined)
+      taken.push(job);
     runs.push({ account, jobs: taken.map((j) => j.work) });
     await new Promise<void>((release) => gates.push(release));
     running--;
@@ -35,7 +36,10 @@ describe('AccountLanes', () => {
     await releaseAll();
     expect(await Promise.all([...answers, late])).toEqual(['a1', 'a2', 'a3', 'a4']);
     // a1 started alone at once; a2, a3 and a4 came while it ran, and the next run took them all.
-    expect(runs).toEqual([{ account: 'a', jobs: ['a1'] }, { account: 'a', jobs: ['a2', 'a3', 'a4'] }]);
+    expect(runs).toEqual([
+      { account: 'a', jobs: ['a1'] },
+      { account: 'a', jobs: ['a2', 'a3', 'a4'] },
+    ]);
   });
 
   it('runs one account at a time but different accounts side by side', async () => {
@@ -65,8 +69,16 @@ describe('AccountLanes', () => {
       // Yields as a database call would, so that a lane looping on the job fails by timeout.
       await new Promise((resolve) => setImmediate(resolve));
     });
-    const answers = [lanes.submit('a', 'a1'), lanes.submit('a', 'a2')].map((p) => p.then(() => 'answered', (e: Error) => e.message));
-    expect(await Promise.all(answers)).toEqual(['a run of account a took no job from its lane', 'a run of account a took no job from its lane']);
+    const answers = [lanes.submit('a', 'a1'), lanes.submit('a', 'a2')].map((p) =>
+      p.then(
+        () => 'answered',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(await Promise.all(answers)).toEqual([
+      'a run of account a took no job from its lane',
+      'a run of account a took no job from its lane',
+    ]);
     expect(runs).toBe(2);
     expect(lanes.busyAccounts).toBe(0);
   });
@@ -80,7 +92,12 @@ describe('AccountLanes', () => {
       first.resolve(first.work);
       throw new Error('runner broke midway');
     });
-    const answers = [lanes.submit('a', 'a1'), lanes.submit('a', 'a2')].map((p) => p.then((v) => v, (e: Error) => e.message));
+    const answers = [lanes.submit('a', 'a1'), lanes.submit('a', 'a2')].map((p) =>
+      p.then(
+        (v) => v,
+        (e: Error) => e.message,
+      ),
+    );
     expect(await Promise.all(answers)).toEqual(['a1', 'runner broke midway']);
     expect(lanes.busyAccounts).toBe(0);
   });

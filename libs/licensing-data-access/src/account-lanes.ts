@@ -20,7 +20,9 @@ export interface LaneJob<W, T = unknown> {
 export class AccountLanes<W> {
   private readonly queues = new Map<string, LaneJob<W>[]>();
 
-  constructor(private readonly run: (account: string, take: () => LaneJob<W> | undefined, waiting: () => number) => Promise<void>) {}
+  constructor(
+    private readonly run: (account: string, take: () => LaneJob<W> | undefined, waiting: () => number) => Promise<void>,
+  ) {}
 
   submit<T>(account: string, work: W): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -59,7 +61,10 @@ export class AccountLanes<W> {
       // (an answered job ignores this); one that took nothing, failing or not, fails the job at
       // the front with why, rather than leave it waiting and the lane spinning.
       if (failure) for (const job of taken) job.reject(failure.error);
-      if (taken.length === 0) queue.shift()?.reject(failure ? failure.error : new Error(`a run of account ${account} took no job from its lane`));
+      if (taken.length === 0)
+        queue
+          .shift()
+          ?.reject(failure ? failure.error : new Error(`a run of account ${account} took no job from its lane`));
     }
     this.queues.delete(account);
   }

@@ -37,11 +37,14 @@ export class CatalogCache {
     this.loaded ??= (async () => {
       const products = await em.find(Product, {}, { orderBy: { id: 'asc' } });
       const suites = await listSuites(em);
-      return { products: new Map(products.map((p) => [p.id, toCatalogProduct(p)])), suites: new Map(suites.map((s) => [s.id, s])) };
+      return {
+        products: new Map(products.map((p) => [p.id, toCatalogProduct(p)])),
+        suites: new Map(suites.map((s) => [s.id, s])),
+      };
     })().catch((error: unknown) => {
-        this.loaded = null;
-        throw error;
-      });
+      this.loaded = null;
+      throw error;
+    });
     return this.loaded;
   }
 }

@@ -13,16 +13,38 @@ describe('catalog file', () => {
         {
           suites: [],
           products: [
-            { id: 'Bad Id', name: 'x', vendor: 'goto', features: [], suiteId: 'nope', unitPriceMinor: -1, currency: 'usd', billingPeriod: 'month' },
+            {
+              id: 'Bad Id',
+              name: 'x',
+              vendor: 'goto',
+              features: [],
+              suiteId: 'nope',
+              unitPriceMinor: -1,
+              currency: 'usd',
+              billingPeriod: 'month',
+            },
           ],
         },
         'catalog.json',
       ),
-    ).toThrow(/catalog\.json: products\.0\.id: expected a lower-case slug[\s\S]*products\.0\.unitPriceMinor[\s\S]*products\.0\.currency: expected an ISO 4217/);
+    ).toThrow(
+      /catalog\.json: products\.0\.id: expected a lower-case slug[\s\S]*products\.0\.unitPriceMinor[\s\S]*products\.0\.currency: expected an ISO 4217/,
+    );
   });
 
   it('rejects duplicate products and unknown suites', () => {
-    const product = { id: 'p_one', name: 'x', vendor: 'goto', features: [], suiteId: 'ghost', unitPriceMinor: 1, currency: 'USD', billingPeriod: 'month' };
-    expect(() => parseCatalog({ suites: [], products: [product, product] })).toThrow(/duplicate product id p_one[\s\S]*|unknown suite ghost/);
+    const product = {
+      id: 'p_one',
+      name: 'x',
+      vendor: 'goto',
+      features: [],
+      suiteId: 'ghost',
+      unitPriceMinor: 1,
+      currency: 'USD',
+      billingPeriod: 'month',
+    };
+    expect(() => parseCatalog({ suites: [], products: [product, product] })).toThrow(
+      /duplicate product id p_one[\s\S]*|unknown suite ghost/,
+    );
   });
 });

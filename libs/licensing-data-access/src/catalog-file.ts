@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** The catalog is data operators edit (catalog/catalog.json); this validates it with precise errors. */
-const slug = z.string().regex(/^[a-z][a-z0-9_]{1,63}$/, { error: 'expected a lower-case slug (a-z, 0-9, _), 2-64 characters' });
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,63}$/, { error: 'expected a lower-case slug (a-z, 0-9, _), 2-64 characters' });
 
 const catalogSchema = z
   .object({
@@ -29,10 +31,19 @@ const catalogSchema = z
     const suites = new Set(catalog.suites.map((s) => s.id));
     const seen = new Set<string>();
     catalog.products.forEach((product, index) => {
-      if (seen.has(product.id)) ctx.addIssue({ code: 'custom', path: ['products', index, 'id'], message: `duplicate product id ${product.id}` });
+      if (seen.has(product.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['products', index, 'id'],
+          message: `duplicate product id ${product.id}`,
+        });
       seen.add(product.id);
       if (product.suiteId && !suites.has(product.suiteId)) {
-        ctx.addIssue({ code: 'custom', path: ['products', index, 'suiteId'], message: `unknown suite ${product.suiteId}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['products', index, 'suiteId'],
+          message: `unknown suite ${product.suiteId}`,
+        });
       }
     });
   });

@@ -12,8 +12,23 @@ import type { CommittedChange } from './change-feed.js';
 const pgFixture = await withPostgresDatabase('changefeed');
 const GOTO = 'acct_demo_goto';
 const ZENDESK = 'acct_demo_zendesk';
-const audit = (accountId: string) => ({ accountId, actor: 'usr_x', action: 'test.changed', resourceType: 'test', resourceId: 'x', before: null, after: null, causationId: 'req', occurredAt: new Date() });
-const event = (id: string) => ({ eventId: id, eventType: 'license.assigned', occurredAt: new Date(), payload: () => new Uint8Array([1]) });
+const audit = (accountId: string) => ({
+  accountId,
+  actor: 'usr_x',
+  action: 'test.changed',
+  resourceType: 'test',
+  resourceId: 'x',
+  before: null,
+  after: null,
+  causationId: 'req',
+  occurredAt: new Date(),
+});
+const event = (id: string) => ({
+  eventId: id,
+  eventType: 'license.assigned',
+  occurredAt: new Date(),
+  payload: () => new Uint8Array([1]),
+});
 
 describe('commit listeners in this process', () => {
   const file = tempSqlitePath();
@@ -57,16 +72,21 @@ describe.skipIf(pgFixture.skip)('the change feed on PostgreSQL', () => {
     reader = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 2 });
     const accounts: string[] = [];
     const resets: boolean[] = [];
-    const feed = reader.watchChanges({ onAccount: (id) => accounts.push(id), onReset: (connected) => resets.push(connected) })!;
+    const feed = reader.watchChanges({
+      onAccount: (id) => accounts.push(id),
+      onReset: (connected) => resets.push(connected),
+    })!;
     try {
       await eventually(() => feed.connected, { what: 'listening' });
       expect(resets).toEqual([true]);
 
       await writer.transaction(async (tx) => tx.appendAudit([audit(ZENDESK)]));
-      await expect(writer.transaction(async (tx) => {
-        tx.appendAudit([audit(GOTO)]);
-        throw new Error('changed my mind');
-      })).rejects.toThrow('changed my mind');
+      await expect(
+        writer.transaction(async (tx) => {
+          tx.appendAudit([audit(GOTO)]);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
       await writer.transaction(async (tx) => tx.appendAudit([audit(GOTO)]));
       await eventually(() => accounts.length >= 2, { what: 'two notifications' });
       expect(accounts).toEqual([ZENDESK, GOTO]);
@@ -74,7 +94,9 @@ describe.skipIf(pgFixture.skip)('the change feed on PostgreSQL', () => {
       // The database drops the listening connection: caches must forget, and listening resumes.
       const admin = new pg.Client({ connectionString: pgFixture.url });
       await admin.connect();
-      await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'listen%'");
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'listen%'",
+      );
       await admin.end();
       await eventually(() => resets.length >= 3, { what: 'reset after the lost connection, then reconnection' });
       expect(resets.slice(0, 3)).toEqual([true, false, true]);

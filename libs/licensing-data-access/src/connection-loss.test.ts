@@ -40,13 +40,22 @@ let n = 0;
 function createUser(): Promise<string> {
   const email = `loss-${++n}@demo-goto.test`;
   return db.transaction(async (tx) => {
-    tx.insertUser({ accountId: GOTO, email, displayName: `Loss ${n}`, roles: ['member'], permissions: [], createdAt: new Date() });
+    tx.insertUser({
+      accountId: GOTO,
+      email,
+      displayName: `Loss ${n}`,
+      roles: ['member'],
+      permissions: [],
+      createdAt: new Date(),
+    });
     return email;
   });
 }
 
 async function usersWith(email: string): Promise<number> {
-  return Number((await direct.query<{ n: string }>('select count(*) as n from app_user where email = $1', [email])).rows[0]!.n);
+  return Number(
+    (await direct.query<{ n: string }>('select count(*) as n from app_user where email = $1', [email])).rows[0]!.n,
+  );
 }
 
 let m = 0;
@@ -59,7 +68,19 @@ function recordAudit(options: { account?: string } = {}): Promise<string> {
   const resourceId = `loss-audit-${++m}`;
   return db.transaction(async (tx) => {
     await tx.readFirst({ accountId: GOTO });
-    tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
+    tx.appendAudit([
+      {
+        accountId: GOTO,
+        actor: 'usr_loss',
+        action: 'test.loss',
+        resourceType: 'test',
+        resourceId,
+        before: null,
+        after: null,
+        causationId: resourceId,
+        occurredAt: new Date(),
+      },
+    ]);
     return resourceId;
   }, options);
 }
@@ -68,14 +89,28 @@ function recordAudit(options: { account?: string } = {}): Promise<string> {
  * Records `count` audit entries as mutations of the account that wait together for its lock (held
  * meanwhile by another session), so that they share one transaction (see runMutationChain).
  */
-async function recordChainedAudits(count: number): Promise<{ resourceIds: string[]; outcomes: ({ value: string } | { error: unknown })[] }> {
+async function recordChainedAudits(
+  count: number,
+): Promise<{ resourceIds: string[]; outcomes: ({ value: string } | { error: unknown })[] }> {
   const resourceIds = Array.from({ length: count }, () => `loss-chain-${++m}`);
   const record = (resourceId: string) =>
     settled(
       db.transaction(
         async (tx) => {
           await tx.readFirst({ accountId: GOTO });
-          tx.appendAudit([{ accountId: GOTO, actor: 'usr_loss', action: 'test.loss', resourceType: 'test', resourceId, before: null, after: null, causationId: resourceId, occurredAt: new Date() }]);
+          tx.appendAudit([
+            {
+              accountId: GOTO,
+              actor: 'usr_loss',
+              action: 'test.loss',
+              resourceType: 'test',
+              resourceId,
+              before: null,
+              after: null,
+              causationId: resourceId,
+              occurredAt: new Date(),
+            },
+          ]);
           return resourceId;
         },
         { account: GOTO },
@@ -97,7 +132,10 @@ async function recordChainedAudits(count: number): Promise<{ resourceIds: string
 }
 
 async function auditEntriesFor(resourceId: string): Promise<number> {
-  return Number((await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId])).rows[0]!.n);
+  return Number(
+    (await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId]))
+      .rows[0]!.n,
+  );
 }
 
 /** auditEntriesFor of each id, one after another: a pg Client runs one query at a time. */
@@ -107,7 +145,11 @@ async function auditEntriesForEach(resourceIds: string[]): Promise<number[]> {
   return counts;
 }
 
-const settled = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settled = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL connection', () => {
   it('is run again when the connection drops during its work, and applied once', async () => {
@@ -136,7 +178,9 @@ describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL con
     const outcome = await settled(createUser());
     await cut;
     proxy.setDown(false);
-    expect(outcome).toMatchObject({ error: { type: 'unavailable', reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' } } });
+    expect(outcome).toMatchObject({
+      error: { type: 'unavailable', reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' } },
+    });
     // It did commit here: "unknown" is the truth as far as the service could tell, not a denial.
     expect(await usersWith(`loss-${n}@demo-goto.test`)).toBe(1);
   });

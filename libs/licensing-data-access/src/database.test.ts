@@ -69,7 +69,11 @@ describe.each([
   });
 
   it.skipIf(skip)('migrating and seeding again changes nothing', async () => {
-    const before = { products: await db.catalog.listProducts(), usage: await db.accounts.seatUsage('acct_demo_goto'), rows: await rowCounts(orm) };
+    const before = {
+      products: await db.catalog.listProducts(),
+      usage: await db.accounts.seatUsage('acct_demo_goto'),
+      rows: await rowCounts(orm),
+    };
     expect(before.rows).toMatchObject({ Account: DEMO_ACCOUNTS.length, Product: readCatalogFile().products.length });
     await db.migrate();
     await db.seedDemo();
@@ -81,7 +85,14 @@ describe.each([
 
   it.skipIf(skip)('refuses a second assignment of the same product to the same user', async () => {
     const em = orm.em.fork();
-    em.create(Assignment, { id: 'asg_dup_test', account: 'acct_demo_goto', user: 'usr_demo_goto_admin', product: 'goto_meeting', features: {}, createdAt: new Date() });
+    em.create(Assignment, {
+      id: 'asg_dup_test',
+      account: 'acct_demo_goto',
+      user: 'usr_demo_goto_admin',
+      product: 'goto_meeting',
+      features: {},
+      createdAt: new Date(),
+    });
     const error = await em.flush().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UniqueConstraintViolationException);
     if (db.dialect === 'postgres') expect(String(error)).toContain('assignment_user_product_uq');
@@ -89,10 +100,24 @@ describe.each([
 
   it.skipIf(skip)('refuses a second subscription of a product and a repeated email in one account', async () => {
     const subscription = orm.em.fork();
-    subscription.create(Subscription, { id: 'sub_dup_test', account: 'acct_demo_goto', product: 'goto_meeting', purchasedSeats: 1, assignedSeats: 0, unitPriceMinor: 1, currency: 'USD' });
+    subscription.create(Subscription, {
+      id: 'sub_dup_test',
+      account: 'acct_demo_goto',
+      product: 'goto_meeting',
+      purchasedSeats: 1,
+      assignedSeats: 0,
+      unitPriceMinor: 1,
+      currency: 'USD',
+    });
     expect(await subscription.flush().catch((e: unknown) => e)).toBeInstanceOf(UniqueConstraintViolationException);
 
-    const user = { email: 'ada@demo-goto.test', displayName: 'Ada Again', roles: [], permissions: [], createdAt: new Date() };
+    const user = {
+      email: 'ada@demo-goto.test',
+      displayName: 'Ada Again',
+      roles: [],
+      permissions: [],
+      createdAt: new Date(),
+    };
     const sameAccount = orm.em.fork();
     sameAccount.create(User, { ...user, id: 'usr_dup_test', account: 'acct_demo_goto' });
     expect(await sameAccount.flush().catch((e: unknown) => e)).toBeInstanceOf(UniqueConstraintViolationException);
@@ -109,8 +134,19 @@ describe.each([
     const products = await db.catalog.listProducts();
     expect(products.map((p) => p.id)).toEqual(catalog.products.map((p) => p.id).sort());
     const support = (await db.catalog.listSuites()).find((s) => s.id === 'zendesk_support_suite');
-    expect(support?.productIds).toEqual(['zendesk_chat', 'zendesk_explore', 'zendesk_guide', 'zendesk_support', 'zendesk_talk']);
-    expect(products.find((p) => p.id === 'goto_connect_standard')).toMatchObject({ vendor: 'goto', suiteId: null, currency: 'USD', billingPeriod: 'month' });
+    expect(support?.productIds).toEqual([
+      'zendesk_chat',
+      'zendesk_explore',
+      'zendesk_guide',
+      'zendesk_support',
+      'zendesk_talk',
+    ]);
+    expect(products.find((p) => p.id === 'goto_connect_standard')).toMatchObject({
+      vendor: 'goto',
+      suiteId: null,
+      currency: 'USD',
+      billingPeriod: 'month',
+    });
   });
 
   it.skipIf(skip)('reports seat usage that matches the demo assignments', async () => {
@@ -118,7 +154,13 @@ describe.each([
       const usage = await db.accounts.seatUsage(demo.id);
       for (const [productId, purchased] of Object.entries(demo.seats)) {
         const assigned = demo.users.filter((u) => u.products.includes(productId)).length;
-        expect(usage.find((u) => u.productId === productId)).toEqual({ productId, purchased, assigned, available: purchased - assigned, pendingFromSales: 0 });
+        expect(usage.find((u) => u.productId === productId)).toEqual({
+          productId,
+          purchased,
+          assigned,
+          available: purchased - assigned,
+          pendingFromSales: 0,
+        });
       }
     }
   });
@@ -129,7 +171,11 @@ describe.each([
   });
 
   it.skipIf(skip)('reads an account and answers null for an unknown one', async () => {
-    expect(await db.accounts.get('acct_demo_zendesk')).toMatchObject({ style: 'zendesk', ownerUserId: 'usr_demo_zendesk_owner', kind: 'self_service' });
+    expect(await db.accounts.get('acct_demo_zendesk')).toMatchObject({
+      style: 'zendesk',
+      ownerUserId: 'usr_demo_zendesk_owner',
+      kind: 'self_service',
+    });
     expect(await db.accounts.get('acct_missing')).toBeNull();
   });
 
@@ -142,13 +188,23 @@ describe.each([
       seen.push(...page.users.map((u) => u.id));
       token = page.nextPageToken ?? undefined;
     } while (token);
-    expect(seen).toEqual(DEMO_ACCOUNTS.find((a) => a.id === 'acct_demo_zendesk')!.users.map((u) => u.id).sort());
+    expect(seen).toEqual(
+      DEMO_ACCOUNTS.find((a) => a.id === 'acct_demo_zendesk')!
+        .users.map((u) => u.id)
+        .sort(),
+    );
     expect(new Set(seen).size).toBe(seen.length);
   });
 
   it.skipIf(skip)("reads a user's roles and permissions only within the user's own account", async () => {
-    expect(await db.users.grants('acct_demo_goto', 'usr_demo_goto_manager')).toEqual({ roles: ['member'], permissions: ['manage_users'] });
-    expect(await db.users.grants('acct_demo_zendesk', 'usr_demo_zendesk_owner')).toEqual({ roles: ['owner', 'admin'], permissions: [] });
+    expect(await db.users.grants('acct_demo_goto', 'usr_demo_goto_manager')).toEqual({
+      roles: ['member'],
+      permissions: ['manage_users'],
+    });
+    expect(await db.users.grants('acct_demo_zendesk', 'usr_demo_zendesk_owner')).toEqual({
+      roles: ['owner', 'admin'],
+      permissions: [],
+    });
     expect(await db.users.grants('acct_demo_zendesk', 'usr_demo_goto_admin')).toBeNull();
     expect(await db.users.grants('acct_nowhere', 'usr_demo_goto_admin')).toBeNull();
     expect(await db.users.grants('acct_demo_goto', 'usr_nobody')).toBeNull();

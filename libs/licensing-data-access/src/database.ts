@@ -2,8 +2,24 @@ import { dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
-import { getAccount, getUserGrants, listAssignments, listAudit, listOutbox, listProducts, listQueues, listSuites, listUsers, getSeatUsage } from './queries.js';
-import { outboxBacklog, relayShardsBatch, shardsWithPendingEvents, type PendingOutboxEvent } from './outbox-relay-store.js';
+import {
+  getAccount,
+  getUserGrants,
+  listAssignments,
+  listAudit,
+  listOutbox,
+  listProducts,
+  listQueues,
+  listSuites,
+  listUsers,
+  getSeatUsage,
+} from './queries.js';
+import {
+  outboxBacklog,
+  relayShardsBatch,
+  shardsWithPendingEvents,
+  type PendingOutboxEvent,
+} from './outbox-relay-store.js';
 import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
 import { createTransactionRunner } from './transaction-runner.js';
@@ -71,7 +87,8 @@ export async function openDatabase(options: DatabaseOptions) {
      * `onAccount` for each changed account, `onReset` whenever notifications may have been missed
      * (connection lost, reconnected). On libsql (one process per file) `onCommit` covers it all.
      */
-    watchChanges: (handlers: ChangeFeedHandlers) => (dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers) : null),
+    watchChanges: (handlers: ChangeFeedHandlers) =>
+      dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers) : null,
     /** Creates the demo accounts if they do not exist yet. */
     seedDemo: () => seedDemo(em()),
     /** SQL that would bring the schema in line with the entities; empty when migrations match. */
@@ -89,21 +106,35 @@ export async function openDatabase(options: DatabaseOptions) {
       /** Relay shards that have unpublished events. */
       shardsWithPending: () => shardsWithPendingEvents(em()),
       /** Publishes up to `limit` unpublished events of the shards it can claim, as one batch (see relayShardsBatch). */
-      relayShards: (shards: number[], limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date = () => new Date()) =>
-        relayShardsBatch(em(), dialect, shards, limit, publish, now),
+      relayShards: (
+        shards: number[],
+        limit: number,
+        publish: (events: PendingOutboxEvent[]) => Promise<void>,
+        now: () => Date = () => new Date(),
+      ) => relayShardsBatch(em(), dialect, shards, limit, publish, now),
       backlog: () => outboxBacklog(em()),
     },
     audit: {
-      list: (accountId: string, filter: { resourceId?: string; actor?: string } = {}, page?: { pageSize: number; pageToken?: string }) => read((e) => listAudit(e, accountId, filter, page)),
+      list: (
+        accountId: string,
+        filter: { resourceId?: string; actor?: string } = {},
+        page?: { pageSize: number; pageToken?: string },
+      ) => read((e) => listAudit(e, accountId, filter, page)),
     },
     queues: {
-      list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) => read((e) => listQueues(e, accountId, filter)),
+      list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) =>
+        read((e) => listQueues(e, accountId, filter)),
     },
     assignments: {
-      list: (accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }) => read((e) => listAssignments(e, accountId, filter, page)),
+      list: (
+        accountId: string,
+        filter: { userId?: string; productId?: string },
+        page: { pageSize: number; pageToken?: string },
+      ) => read((e) => listAssignments(e, accountId, filter, page)),
     },
     users: {
-      list: (accountId: string, page: { pageSize: number; pageToken?: string }) => read((e) => listUsers(e, accountId, page)),
+      list: (accountId: string, page: { pageSize: number; pageToken?: string }) =>
+        read((e) => listUsers(e, accountId, page)),
       /** The roles and permissions of the account's user `userId`, or null: what authentication needs of a user record. */
       grants: (accountId: string, userId: string) => read((e) => getUserGrants(e, accountId, userId)),
     },

@@ -52,7 +52,8 @@ describe.skipIf(skip)('key lookups of the mutation statements', () => {
     await client.query('set plan_cache_mode = force_generic_plan');
     try {
       await client.query(`prepare flush_plan as ${FLUSH_SQL}`);
-      const literal = (value: unknown) => client.escapeLiteral(typeof value === 'string' ? value : JSON.stringify(value));
+      const literal = (value: unknown) =>
+        client.escapeLiteral(typeof value === 'string' ? value : JSON.stringify(value));
       const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
         `explain (format json) execute flush_plan(${literal(ACCOUNT)}, 7, '[]', '[]', '[]', '[]', ${literal([ACCOUNT])}, ${literal([{ product_id: 'goto_meeting', count: 1 }])}, 1)`,
       );
@@ -63,18 +64,36 @@ describe.skipIf(skip)('key lookups of the mutation statements', () => {
     }
   });
 
-  it('the prefetch reads the user\'s assignments by key after the table grew under its cached plans', async () => {
+  it("the prefetch reads the user's assignments by key after the table grew under its cached plans", async () => {
     const assignmentScans = async () =>
-      Number((await client.query<{ n: string }>(`select seq_scan as n from pg_stat_xact_user_tables where relname = 'assignment'`)).rows[0]!.n);
-    const prefetch = () => client.query('select licensing_prefetch($1, $2, $3, $4::text[])', [ACCOUNT, USER, `${ACCOUNT}:none`, ['goto_meeting']]);
+      Number(
+        (
+          await client.query<{ n: string }>(
+            `select seq_scan as n from pg_stat_xact_user_tables where relname = 'assignment'`,
+          )
+        ).rows[0]!.n,
+      );
+    const prefetch = () =>
+      client.query('select licensing_prefetch($1, $2, $3, $4::text[])', [
+        ACCOUNT,
+        USER,
+        `${ACCOUNT}:none`,
+        ['goto_meeting'],
+      ]);
     await client.query('begin');
     try {
       // Plans are cached after a few calls, while the tables are as small as the demo's.
       for (let i = 0; i < 8; i++) await prefetch();
-      await client.query(`insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
-        select 'usr_grow_' || u, $1, 'grow' || u || '@demo-goto.test', 'Grown ' || u, '["member"]', '[]', now() from generate_series(1, 20000) u`, [ACCOUNT]);
-      await client.query(`insert into assignment (id, account_id, user_id, product_id, features, created_at)
-        select 'asg_grow_' || u, $1, 'usr_grow_' || u, 'goto_meeting', '{}', now() from generate_series(1, 20000) u`, [ACCOUNT]);
+      await client.query(
+        `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
+        select 'usr_grow_' || u, $1, 'grow' || u || '@demo-goto.test', 'Grown ' || u, '["member"]', '[]', now() from generate_series(1, 20000) u`,
+        [ACCOUNT],
+      );
+      await client.query(
+        `insert into assignment (id, account_id, user_id, product_id, features, created_at)
+        select 'asg_grow_' || u, $1, 'usr_grow_' || u, 'goto_meeting', '{}', now() from generate_series(1, 20000) u`,
+        [ACCOUNT],
+      );
       const before = await assignmentScans();
       for (let i = 0; i < 5; i++) await prefetch();
       expect(await assignmentScans()).toBe(before);

@@ -55,7 +55,10 @@ export interface LicenseBook {
   releaseSeats(accountId: string, productId: string, count: number): Promise<void>;
 
   assignmentsOfUser(userId: string): Promise<AssignmentRecord[]>;
-  holders(accountId: string, productId: string): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]>;
+  holders(
+    accountId: string,
+    productId: string,
+  ): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]>;
   insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord;
   updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void>;
   deleteAssignment(assignmentId: string): Promise<void>;

@@ -52,10 +52,25 @@ function mutation(probe: Probe, behaviour: Behaviour): Promise<string> {
       probe.runs++;
       await tx.readFirst({ accountId: ACCOUNT });
       probe.transactionIds.push(tx.transactionId!);
-      if (behaviour === 'refuse') throw new AppError('failed_precondition', `${probe.name} refused`, { reason: 'TEST_REFUSAL' });
+      if (behaviour === 'refuse')
+        throw new AppError('failed_precondition', `${probe.name} refused`, { reason: 'TEST_REFUSAL' });
       if (behaviour === 'throw') throw new Error(`${probe.name} broke`);
-      tx.appendAudit([{ accountId: ACCOUNT, actor: 'usr_chain', action: 'test.chain', resourceType: 'test', resourceId: probe.name, before: null, after: null, causationId: probe.name, occurredAt: new Date() }]);
-      [probe.sequence] = await tx.appendEvents(ACCOUNT, [{ eventId: randomUUID(), eventType: 'test.chain', occurredAt: new Date(), payload: () => new Uint8Array([1]) }]);
+      tx.appendAudit([
+        {
+          accountId: ACCOUNT,
+          actor: 'usr_chain',
+          action: 'test.chain',
+          resourceType: 'test',
+          resourceId: probe.name,
+          before: null,
+          after: null,
+          causationId: probe.name,
+          occurredAt: new Date(),
+        },
+      ]);
+      [probe.sequence] = await tx.appendEvents(ACCOUNT, [
+        { eventId: randomUUID(), eventType: 'test.chain', occurredAt: new Date(), payload: () => new Uint8Array([1]) },
+      ]);
       if (behaviour === 'refuse after writing') {
         await tx.writeHeld();
         throw new AppError('failed_precondition', `${probe.name} refused after writing`, { reason: 'TEST_REFUSAL' });
@@ -66,7 +81,11 @@ function mutation(probe: Probe, behaviour: Behaviour): Promise<string> {
   );
 }
 
-const settled = <T>(promise: Promise<T>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settled = <T>(promise: Promise<T>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 
 /**
  * Runs one mutation per behaviour, all waiting for the account together: the first is blocked on
@@ -94,7 +113,10 @@ async function waitingTogether(behaviours: Behaviour[]) {
 }
 
 async function auditEntriesOf(resourceId: string): Promise<number> {
-  return Number((await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId])).rows[0]!.n);
+  return Number(
+    (await direct.query<{ n: string }>('select count(*) as n from audit_entry where resource_id = $1', [resourceId]))
+      .rows[0]!.n,
+  );
 }
 
 const consecutive = (numbers: number[]) => numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1);
@@ -123,7 +145,9 @@ describe.skipIf(fixture.skip)('mutations of one account waiting together', () =>
 
   it('run again one by one when one fails after writing, and apply each change once', async () => {
     const { probes, outcomes, audit } = await waitingTogether(['apply', 'apply', 'refuse after writing', 'apply']);
-    expect(outcomes[2]).toMatchObject({ error: { reason: 'TEST_REFUSAL', message: `${probes[2]!.name} refused after writing` } });
+    expect(outcomes[2]).toMatchObject({
+      error: { reason: 'TEST_REFUSAL', message: `${probes[2]!.name} refused after writing` },
+    });
     expect([outcomes[0], outcomes[1], outcomes[3]]).toEqual([0, 1, 3].map((i) => ({ value: probes[i]!.name })));
     // The chain that held the first three rolled back; each then ran in a transaction of its own.
     expect(probes.slice(0, 3).map((p) => p.runs)).toEqual([2, 2, 2]);

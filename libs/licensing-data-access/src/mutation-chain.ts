@@ -48,7 +48,11 @@ interface Link {
  * everything it decides on inside its transaction, so running it again is safe. A connection lost
  * during the COMMIT is resolved as for a single mutation (PostgreSQL is asked what became of it).
  */
-export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<MutationWork> | undefined, waiting: () => number): Promise<void> {
+export async function runMutationChain(
+  deps: ChainDeps,
+  take: () => LaneJob<MutationWork> | undefined,
+  waiting: () => number,
+): Promise<void> {
   const links: Link[] = [];
   const commit = { started: false, xid: null as string | null };
   const lastOne = () => waiting() === 0 || links.length >= MAX_CHAIN;
@@ -59,7 +63,7 @@ export async function runMutationChain(deps: ChainDeps, take: () => LaneJob<Muta
   const taken = [first];
   try {
     await deps.em().transactional(async (txEm) => {
-      for (let job: LaneJob<MutationWork> | undefined = first; job; ) {
+      for (let job: LaneJob<MutationWork> | undefined = first; job;) {
         const tx = new OrmLicenseBook(txEm, { batch: new WriteBatch(), catalog: deps.catalog });
         const link: Link = { job, tx };
         links.push(link);
@@ -111,7 +115,10 @@ function answer(deps: ChainDeps, links: Link[]): void {
   const applied = links.filter((link) => link.outcome && 'value' in link.outcome);
   for (const link of applied) link.tx.clock.markCommitted();
   const accounts = new Set(applied.flatMap((link) => [...link.tx.changedAccounts]));
-  deps.committed({ accounts: [...accounts], events: applied.reduce((sum, link) => sum + link.tx.appendedEvents, 0) }, applied.map((link) => link.tx.clock));
+  deps.committed(
+    { accounts: [...accounts], events: applied.reduce((sum, link) => sum + link.tx.appendedEvents, 0) },
+    applied.map((link) => link.tx.clock),
+  );
   for (const { job, outcome } of links) {
     if (outcome && 'value' in outcome) job.resolve(outcome.value);
     else job.reject(outcome?.refusal ?? new Error('a chained mutation ended without an outcome'));

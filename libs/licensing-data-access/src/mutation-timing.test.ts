@@ -77,7 +77,9 @@ describe.skipIf(fixture.skip)('mutation timing', () => {
 
   it('reports nothing for a dry run, a failed mutation or a transaction that did not prefetch', async () => {
     const timings = await timingsOf(async () => {
-      await db.transaction(async (tx) => void (await tx.readFirst({ accountId: ACCOUNT, userId: USER })), { dryRun: true });
+      await db.transaction(async (tx) => void (await tx.readFirst({ accountId: ACCOUNT, userId: USER })), {
+        dryRun: true,
+      });
       await expect(
         db.transaction(async (tx) => {
           await tx.readFirst({ accountId: ACCOUNT, userId: USER });
@@ -88,6 +90,10 @@ describe.skipIf(fixture.skip)('mutation timing', () => {
     });
     expect(timings).toEqual([]);
     // Reported again once a mutation commits.
-    expect(await timingsOf(() => db.transaction(async (tx) => void (await tx.readFirst({ accountId: ACCOUNT, userId: USER }))))).toHaveLength(1);
+    expect(
+      await timingsOf(() =>
+        db.transaction(async (tx) => void (await tx.readFirst({ accountId: ACCOUNT, userId: USER }))),
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -46,6 +46,10 @@ export class MutationClock {
   timing(): MutationTiming | null {
     const { prefetchSent, prefetchAnswered, writeSent, committed } = this;
     if (prefetchSent === null || prefetchAnswered === null || writeSent === null || committed === null) return null;
-    return { prefetchMs: prefetchAnswered - prefetchSent, decideMs: writeSent - prefetchAnswered, commitMs: committed - writeSent };
+    return {
+      prefetchMs: prefetchAnswered - prefetchSent,
+      decideMs: writeSent - prefetchAnswered,
+      commitMs: committed - writeSent,
+    };
   }
 }

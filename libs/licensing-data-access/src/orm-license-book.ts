@@ -1,6 +1,16 @@
-
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, PhoneConfiguration, Queue, QueueMember, SalesOrder, Subscription, User } from './models/index.js';
+import {
+  Assignment,
+  AuditEntry,
+  IdempotencyRecord,
+  OutboxEvent,
+  PhoneConfiguration,
+  Queue,
+  QueueMember,
+  SalesOrder,
+  Subscription,
+  User,
+} from './models/index.js';
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
@@ -8,7 +18,21 @@ import { prefetchOnPostgres } from './tx-prefetch.js';
 import type { FirstReads, LicenseBook } from './license-book.js';
 import { MutationClock } from './mutation-timing.js';
 import type { WriteBatch } from './tx-write-batch.js';
-import type { AccountRecord, AssignmentRecord, AuditInput, CatalogProduct, CatalogSuite, IdempotencyHit, MembershipRecord, OutboxInput, PhoneConfigurationRecord, QueueRecord, SalesOrderRecord, SubscriptionRecord, UserRecord } from './records.js';
+import type {
+  AccountRecord,
+  AssignmentRecord,
+  AuditInput,
+  CatalogProduct,
+  CatalogSuite,
+  IdempotencyHit,
+  MembershipRecord,
+  OutboxInput,
+  PhoneConfigurationRecord,
+  QueueRecord,
+  SalesOrderRecord,
+  SubscriptionRecord,
+  UserRecord,
+} from './records.js';
 import { getAccount, listProducts, listSuites, toUserRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
@@ -74,8 +98,10 @@ export class OrmLicenseBook implements LicenseBook {
       this.memo.set(memoKey.memberships(wanted.accountId, wanted.userId), found.memberships);
       this.memo.set(memoKey.phone(wanted.userId), found.phone);
     }
-    if (wanted.idempotencyKey) this.memo.set(memoKey.idempotency(wanted.accountId, wanted.idempotencyKey), found.idempotency);
-    if (wanted.productIds) this.memo.set(memoKey.subscriptions(wanted.accountId, wanted.productIds), found.subscriptions);
+    if (wanted.idempotencyKey)
+      this.memo.set(memoKey.idempotency(wanted.accountId, wanted.idempotencyKey), found.idempotency);
+    if (wanted.productIds)
+      this.memo.set(memoKey.subscriptions(wanted.accountId, wanted.productIds), found.subscriptions);
   }
 
   /**
@@ -106,7 +132,9 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   products(productIds: string[]): Promise<CatalogProduct[]> {
-    return this.options.catalog ? this.options.catalog.products(productIds, this.em) : listProducts(this.em, productIds);
+    return this.options.catalog
+      ? this.options.catalog.products(productIds, this.em)
+      : listProducts(this.em, productIds);
   }
 
   async suite(suiteId: string): Promise<CatalogSuite | null> {
@@ -117,12 +145,20 @@ export class OrmLicenseBook implements LicenseBook {
   subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {
     return this.read(memoKey.subscriptions(accountId, productIds), async () => {
       const rows = await this.em.find(Subscription, { account: accountId, product: productIds });
-      return rows.map((s) => ({ productId: s.product.id, purchased: s.purchasedSeats, assigned: s.assignedSeats, unitPriceMinor: s.unitPriceMinor, currency: s.currency }));
+      return rows.map((s) => ({
+        productId: s.product.id,
+        purchased: s.purchasedSeats,
+        assigned: s.assignedSeats,
+        unitPriceMinor: s.unitPriceMinor,
+        currency: s.currency,
+      }));
     });
   }
 
   assignmentsOfUser(userId: string): Promise<AssignmentRecord[]> {
-    return this.read(memoKey.assignments(userId), async () => (await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } })).map(toAssignmentRecord));
+    return this.read(memoKey.assignments(userId), async () =>
+      (await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } })).map(toAssignmentRecord),
+    );
   }
 
   /** A read answered from what this transaction already read, or from the database. */
@@ -190,21 +226,46 @@ export class OrmLicenseBook implements LicenseBook {
       [count, accountId, productId, count],
       'run',
     );
-    if ((result as unknown as { affectedRows: number }).affectedRows !== 1) throw new Error(`seat counter of ${accountId}/${productId} would go below zero`);
+    if ((result as unknown as { affectedRows: number }).affectedRows !== 1)
+      throw new Error(`seat counter of ${accountId}/${productId} would go below zero`);
   }
 
   insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord {
     this.writing();
     const record = { ...input, id: input.id ?? newId('usr') };
-    this.em.create(User, { id: record.id, account: input.accountId, email: input.email, displayName: input.displayName, roles: input.roles, permissions: input.permissions, createdAt: input.createdAt });
+    this.em.create(User, {
+      id: record.id,
+      account: input.accountId,
+      email: input.email,
+      displayName: input.displayName,
+      roles: input.roles,
+      permissions: input.permissions,
+      createdAt: input.createdAt,
+    });
     return record;
   }
 
   insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord {
     this.buffering();
     const record = { ...input, id: newId('asg') };
-    if (this.options.batch) this.options.batch.assignments.push({ id: record.id, account_id: input.accountId, user_id: input.userId, product_id: input.productId, features: input.features, created_at: input.createdAt.toISOString() });
-    else this.em.create(Assignment, { id: record.id, account: input.accountId, user: input.userId, product: input.productId, features: input.features, createdAt: input.createdAt });
+    if (this.options.batch)
+      this.options.batch.assignments.push({
+        id: record.id,
+        account_id: input.accountId,
+        user_id: input.userId,
+        product_id: input.productId,
+        features: input.features,
+        created_at: input.createdAt.toISOString(),
+      });
+    else
+      this.em.create(Assignment, {
+        id: record.id,
+        account: input.accountId,
+        user: input.userId,
+        product: input.productId,
+        features: input.features,
+        createdAt: input.createdAt,
+      });
     return record;
   }
 
@@ -220,18 +281,43 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   /** Users holding a seat of a product, with what downgrade orders need. */
-  async holders(accountId: string, productId: string): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]> {
+  async holders(
+    accountId: string,
+    productId: string,
+  ): Promise<{ assignmentId: string; userId: string; displayName: string; assignedAt: Date }[]> {
     await this.writeHeld();
-    const rows = await this.em.find(Assignment, { account: accountId, product: productId }, { populate: ['user'], orderBy: { id: 'asc' } });
-    return rows.map((a) => ({ assignmentId: a.id, userId: a.user.id, displayName: a.user.displayName, assignedAt: a.createdAt }));
+    const rows = await this.em.find(
+      Assignment,
+      { account: accountId, product: productId },
+      { populate: ['user'], orderBy: { id: 'asc' } },
+    );
+    return rows.map((a) => ({
+      assignmentId: a.id,
+      userId: a.user.id,
+      displayName: a.user.displayName,
+      assignedAt: a.createdAt,
+    }));
   }
 
   /** Creates the subscription at the given rate when the account has none for the product. */
-  async ensureSubscription(accountId: string, productId: string, unitPriceMinor: number, currency: string): Promise<void> {
+  async ensureSubscription(
+    accountId: string,
+    productId: string,
+    unitPriceMinor: number,
+    currency: string,
+  ): Promise<void> {
     this.writing();
     await this.writeHeld();
     if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
-    this.em.create(Subscription, { id: `sub_${accountId.slice(5)}_${productId}`, account: accountId, product: productId, purchasedSeats: 0, assignedSeats: 0, unitPriceMinor, currency });
+    this.em.create(Subscription, {
+      id: `sub_${accountId.slice(5)}_${productId}`,
+      account: accountId,
+      product: productId,
+      purchasedSeats: 0,
+      assignedSeats: 0,
+      unitPriceMinor,
+      currency,
+    });
     await this.em.flush();
   }
 
@@ -252,7 +338,13 @@ export class OrmLicenseBook implements LicenseBook {
 
   insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
     this.writing();
-    const record: SalesOrderRecord = { ...input, id: newId('so'), state: 'pending', completedAt: null, completedBy: null };
+    const record: SalesOrderRecord = {
+      ...input,
+      id: newId('so'),
+      state: 'pending',
+      completedAt: null,
+      completedBy: null,
+    };
     const { accountId, productId, ...rest } = record;
     this.em.create(SalesOrder, { ...rest, account: accountId, product: productId });
     return record;
@@ -261,21 +353,42 @@ export class OrmLicenseBook implements LicenseBook {
   async salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null> {
     const o = await this.em.findOne(SalesOrder, { id: orderId, account: accountId });
     return o
-      ? { id: o.id, accountId, productId: o.product.id, quantity: o.quantity, state: o.state, note: o.note, requestedBy: o.requestedBy, createdAt: o.createdAt, completedAt: o.completedAt ?? null, completedBy: o.completedBy ?? null }
+      ? {
+          id: o.id,
+          accountId,
+          productId: o.product.id,
+          quantity: o.quantity,
+          state: o.state,
+          note: o.note,
+          requestedBy: o.requestedBy,
+          createdAt: o.createdAt,
+          completedAt: o.completedAt ?? null,
+          completedBy: o.completedBy ?? null,
+        }
       : null;
   }
 
   /** Completes a pending order exactly once; false when it was already completed. */
   async completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
     this.writing();
-    const changed = await this.em.nativeUpdate(SalesOrder, { id: orderId, state: 'pending' }, { state: 'completed', completedBy, completedAt: at });
+    const changed = await this.em.nativeUpdate(
+      SalesOrder,
+      { id: orderId, state: 'pending' },
+      { state: 'completed', completedBy, completedAt: at },
+    );
     return changed === 1;
   }
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {
     this.writing();
     const record = { ...input, id: newId('q') };
-    this.em.create(Queue, { id: record.id, account: input.accountId, kind: input.kind, name: input.name, createdAt: input.createdAt });
+    this.em.create(Queue, {
+      id: record.id,
+      account: input.accountId,
+      kind: input.kind,
+      name: input.name,
+      createdAt: input.createdAt,
+    });
     return record;
   }
 
@@ -292,7 +405,11 @@ export class OrmLicenseBook implements LicenseBook {
   /** Every queue membership of a user, across call, inbound and outbound queues. */
   membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]> {
     return this.read(memoKey.memberships(accountId, userId), async () => {
-      const rows = await this.em.find(QueueMember, { account: accountId, user: userId }, { populate: ['queue'], orderBy: { queue: 'asc' } });
+      const rows = await this.em.find(
+        QueueMember,
+        { account: accountId, user: userId },
+        { populate: ['queue'], orderBy: { queue: 'asc' } },
+      );
       return rows.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
     });
   }
@@ -304,28 +421,53 @@ export class OrmLicenseBook implements LicenseBook {
 
   async insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
     this.writing();
-    this.em.create(QueueMember, { id: newId('qm'), account: accountId, queue: membership.queueId, user: membership.userId, role: membership.role, createdAt: at });
+    this.em.create(QueueMember, {
+      id: newId('qm'),
+      account: accountId,
+      queue: membership.queueId,
+      user: membership.userId,
+      role: membership.role,
+      createdAt: at,
+    });
     await this.em.flush();
   }
 
   async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
     this.writing();
-    return this.em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
+    return this.em.nativeDelete(QueueMember, {
+      account: accountId,
+      user: userId,
+      ...(queueId ? { queue: queueId } : {}),
+    });
   }
 
   phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {
     return this.read(memoKey.phone(userId), async () => {
       const c = await this.em.findOne(PhoneConfiguration, { user: userId });
-      return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
+      return c
+        ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }
+        : null;
     });
   }
 
   /** Creates or replaces the user's phone configuration (active, not retained). */
-  async savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void> {
+  async savePhoneConfiguration(
+    accountId: string,
+    config: Omit<PhoneConfigurationRecord, 'retainedUntil'>,
+  ): Promise<void> {
     this.writing();
     const existing = await this.em.findOne(PhoneConfiguration, { user: config.userId });
-    if (existing) this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
-    else this.em.create(PhoneConfiguration, { id: `pc_${config.userId.slice(4)}`, account: accountId, user: config.userId, productId: config.productId, settings: config.settings, retainedUntil: null });
+    if (existing)
+      this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
+    else
+      this.em.create(PhoneConfiguration, {
+        id: `pc_${config.userId.slice(4)}`,
+        account: accountId,
+        user: config.userId,
+        productId: config.productId,
+        settings: config.settings,
+        retainedUntil: null,
+      });
     await this.em.flush();
   }
 
@@ -339,7 +481,13 @@ export class OrmLicenseBook implements LicenseBook {
     this.writing();
     const expired = await this.em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
     if (expired.length > 0) await this.em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
-    return expired.map((c) => ({ accountId: c.account.id, userId: c.user.id, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }));
+    return expired.map((c) => ({
+      accountId: c.account.id,
+      userId: c.user.id,
+      productId: c.productId,
+      settings: c.settings,
+      retainedUntil: c.retainedUntil ?? null,
+    }));
   }
 
   /**
@@ -350,7 +498,8 @@ export class OrmLicenseBook implements LicenseBook {
   async deleteAssignment(assignmentId: string): Promise<void> {
     this.writing();
     await this.writeHeld();
-    if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1) throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
+    if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1)
+      throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 
   appendAudit(entries: AuditInput[]): void {
@@ -359,14 +508,30 @@ export class OrmLicenseBook implements LicenseBook {
       this.changedAccounts.add(e.accountId);
       if (this.options.batch) {
         this.options.batch.audit.push({
-          id: newId('aud'), account_id: e.accountId, actor: e.actor, action: e.action, resource_type: e.resourceType, resource_id: e.resourceId,
-          before: e.before, after: e.after, causation_id: e.causationId, occurred_at: e.occurredAt.toISOString(),
+          id: newId('aud'),
+          account_id: e.accountId,
+          actor: e.actor,
+          action: e.action,
+          resource_type: e.resourceType,
+          resource_id: e.resourceId,
+          before: e.before,
+          after: e.after,
+          causation_id: e.causationId,
+          occurred_at: e.occurredAt.toISOString(),
         });
         continue;
       }
       this.em.create(AuditEntry, {
-        id: newId('aud'), account: e.accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
-        before: e.before, after: e.after, causationId: e.causationId, occurredAt: e.occurredAt,
+        id: newId('aud'),
+        account: e.accountId,
+        actor: e.actor,
+        action: e.action,
+        resourceType: e.resourceType,
+        resourceId: e.resourceId,
+        before: e.before,
+        after: e.after,
+        causationId: e.causationId,
+        occurredAt: e.occurredAt,
       });
     }
   }
@@ -387,9 +552,26 @@ export class OrmLicenseBook implements LicenseBook {
       const sequence = first + i;
       const payload = event.payload(sequence);
       if (this.options.batch) {
-        this.options.batch.outbox.push({ id: event.eventId, account_id: accountId, sequence, relay_shard: relayShard, event_type: event.eventType, payload: Buffer.from(payload).toString('base64'), occurred_at: event.occurredAt.toISOString() });
+        this.options.batch.outbox.push({
+          id: event.eventId,
+          account_id: accountId,
+          sequence,
+          relay_shard: relayShard,
+          event_type: event.eventType,
+          payload: Buffer.from(payload).toString('base64'),
+          occurred_at: event.occurredAt.toISOString(),
+        });
       } else {
-        this.em.create(OutboxEvent, { id: event.eventId, account: accountId, sequence, relayShard, eventType: event.eventType, payload: Buffer.from(payload), occurredAt: event.occurredAt, publishedAt: null });
+        this.em.create(OutboxEvent, {
+          id: event.eventId,
+          account: accountId,
+          sequence,
+          relayShard,
+          eventType: event.eventType,
+          payload: Buffer.from(payload),
+          occurredAt: event.occurredAt,
+          publishedAt: null,
+        });
       }
       return sequence;
     });
@@ -409,7 +591,11 @@ export class OrmLicenseBook implements LicenseBook {
       return locked + count;
     }
     this.wroteToDatabase = true;
-    const rows = (await this.em.execute('update account set event_sequence = event_sequence + ? where id = ? returning event_sequence', [count, accountId], 'all')) as { event_sequence: number }[];
+    const rows = (await this.em.execute(
+      'update account set event_sequence = event_sequence + ? where id = ? returning event_sequence',
+      [count, accountId],
+      'all',
+    )) as { event_sequence: number }[];
     const last = Number(rows[0]?.event_sequence);
     if (!Number.isFinite(last)) throw new Error(`account ${accountId} vanished while appending events`);
     return last;
@@ -425,10 +611,22 @@ export class OrmLicenseBook implements LicenseBook {
   saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void {
     this.buffering();
     if (this.options.batch) {
-      this.options.batch.idempotency.push({ id: `${accountId}:${key}`, method: hit.method, request_hash: hit.requestHash, response: Buffer.from(hit.response).toString('base64'), created_at: createdAt.toISOString() });
+      this.options.batch.idempotency.push({
+        id: `${accountId}:${key}`,
+        method: hit.method,
+        request_hash: hit.requestHash,
+        response: Buffer.from(hit.response).toString('base64'),
+        created_at: createdAt.toISOString(),
+      });
       return;
     }
-    this.em.create(IdempotencyRecord, { id: `${accountId}:${key}`, method: hit.method, requestHash: hit.requestHash, response: Buffer.from(hit.response), createdAt });
+    this.em.create(IdempotencyRecord, {
+      id: `${accountId}:${key}`,
+      method: hit.method,
+      requestHash: hit.requestHash,
+      response: Buffer.from(hit.response),
+      createdAt,
+    });
   }
 }
 
@@ -448,11 +646,19 @@ const memoKey = {
   memberships: (accountId: string, userId: string) => `memberships:${accountId}:${userId}`,
   phone: (userId: string) => `phone:${userId}`,
   idempotency: (accountId: string, key: string) => `idempotency:${accountId}:${key}`,
-  subscriptions: (accountId: string, productIds: string[]) => `subscriptions:${accountId}:${[...productIds].sort().join(',')}`,
+  subscriptions: (accountId: string, productIds: string[]) =>
+    `subscriptions:${accountId}:${[...productIds].sort().join(',')}`,
 };
 
 function toAssignmentRecord(a: Assignment): AssignmentRecord {
-  return { id: a.id, accountId: a.account.id, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt };
+  return {
+    id: a.id,
+    accountId: a.account.id,
+    userId: a.user.id,
+    productId: a.product.id,
+    features: a.features,
+    createdAt: a.createdAt,
+  };
 }
 
 /** What a transaction read has changed under it; the whole transaction is retried. */
@@ -469,4 +675,3 @@ export class RollbackSignal<T> extends Error {
     super('rolled back on purpose');
   }
 }
-

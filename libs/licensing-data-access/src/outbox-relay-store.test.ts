@@ -20,12 +20,23 @@ const ZENDESK = 'acct_demo_zendesk';
 /** Appends `count` events to an account's outbox in one transaction. */
 async function append(db: Database, accountId: string, count: number, occurredAt = new Date()): Promise<void> {
   await db.transaction((tx) =>
-    tx.appendEvents(accountId, Array.from({ length: count }, (_, i) => ({ eventId: `${accountId}-${Date.now()}-${Math.random()}-${i}`, eventType: 'license.assigned', occurredAt, payload: (seq: number) => new TextEncoder().encode(`${accountId}#${seq}`) }))),
+    tx.appendEvents(
+      accountId,
+      Array.from({ length: count }, (_, i) => ({
+        eventId: `${accountId}-${Date.now()}-${Math.random()}-${i}`,
+        eventType: 'license.assigned',
+        occurredAt,
+        payload: (seq: number) => new TextEncoder().encode(`${accountId}#${seq}`),
+      })),
+    ),
   );
 }
 
 /** Relays every shard that has work, collecting what was handed to `publish`. */
-async function relayAll(db: Database, publish: (events: PendingOutboxEvent[]) => Promise<void> = async () => {}): Promise<PendingOutboxEvent[]> {
+async function relayAll(
+  db: Database,
+  publish: (events: PendingOutboxEvent[]) => Promise<void> = async () => {},
+): Promise<PendingOutboxEvent[]> {
   const seen: PendingOutboxEvent[] = [];
   await db.outbox.relayShards(await db.outbox.shardsWithPending(), 1000, async (events) => {
     await publish(events);
@@ -57,7 +68,8 @@ describe.each([
     expect(backlog.oldestOccurredAt).toBeInstanceOf(Date);
 
     const published = await relayAll(db);
-    const byAccount = (id: string) => published.filter((e) => e.accountId === id).map((e) => new TextDecoder().decode(e.payload));
+    const byAccount = (id: string) =>
+      published.filter((e) => e.accountId === id).map((e) => new TextDecoder().decode(e.payload));
     expect(byAccount(GOTO)).toEqual([`${GOTO}#1`, `${GOTO}#2`, `${GOTO}#3`, `${GOTO}#4`]);
     expect(byAccount(ZENDESK)).toEqual([`${ZENDESK}#1`, `${ZENDESK}#2`]);
     expect(await db.outbox.backlog()).toEqual({ pending: 0, oldestOccurredAt: null });
@@ -68,14 +80,18 @@ describe.each([
 
   it.skipIf(skip)('keeps the events when the publish fails, and hands the same ones over next time', async () => {
     await append(db, GOTO, 2);
-    await expect(relayAll(db, async () => { throw new Error('broker down'); })).rejects.toThrow('broker down');
+    await expect(
+      relayAll(db, async () => {
+        throw new Error('broker down');
+      }),
+    ).rejects.toThrow('broker down');
     expect((await db.outbox.backlog()).pending).toBe(2);
     const retried = await relayAll(db);
     expect(retried.map((e) => e.sequence)).toEqual([5, 6]);
     expect((await db.outbox.backlog()).pending).toBe(0);
   });
 
-  it.skipIf(skip)('stores every event on its account\'s shard', async () => {
+  it.skipIf(skip)("stores every event on its account's shard", async () => {
     await append(db, ZENDESK, 1);
     expect(await db.outbox.shardsWithPending()).toEqual([relayShardOf(ZENDESK)]);
     await relayAll(db);
@@ -96,11 +112,17 @@ describe.each([
       });
       await inside;
       // While the first instance is publishing, the second one cannot claim the shard...
-      expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({ claimed: [], published: 0 });
+      expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({
+        claimed: [],
+        published: 0,
+      });
       release();
       expect(await first).toEqual({ claimed: [shard], published: 1 });
       // ...and once the first committed, there is nothing left for it.
-      expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({ claimed: [shard], published: 0 });
+      expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({
+        claimed: [shard],
+        published: 0,
+      });
     } finally {
       await other.close();
     }
@@ -109,11 +131,19 @@ describe.each([
 
 /** A fresh, empty database of each kind, for migrating step by step. */
 const freshDatabases = [
-  ['libsql', async () => ({ options: { sqlitePath: `${sqlite.path}.migration` } as OrmOptions, drop: async () => {} }), false],
-  ['postgresql', async () => {
-    const database = await createTestPostgres('relaymig');
-    return { options: { databaseUrl: database.url } as OrmOptions, drop: database.drop };
-  }, pg.skip],
+  [
+    'libsql',
+    async () => ({ options: { sqlitePath: `${sqlite.path}.migration` } as OrmOptions, drop: async () => {} }),
+    false,
+  ],
+  [
+    'postgresql',
+    async () => {
+      const database = await createTestPostgres('relaymig');
+      return { options: { databaseUrl: database.url } as OrmOptions, drop: database.drop };
+    },
+    pg.skip,
+  ],
 ] as const;
 
 describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip) => {
@@ -124,10 +154,18 @@ describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip
       const shardMigration = MIGRATIONS.findIndex((m) => m.name === 'Migration20261125000000OutboxRelayShard');
       await orm.migrator.up({ to: MIGRATIONS[shardMigration - 1]!.name });
       const em = orm.em.fork();
-      await em.execute("insert into account (id, name, kind, style, legacy_plan, card_on_file, created_at, event_sequence) values ('acct_old', 'Old', 'self_service', 'goto', false, false, ?, 1)", [new Date()]);
-      await em.execute("insert into outbox_event (id, account_id, sequence, event_type, payload, occurred_at) values ('evt_old', 'acct_old', 1, 'license.assigned', ?, ?)", [Buffer.from([0]), new Date()]);
+      await em.execute(
+        "insert into account (id, name, kind, style, legacy_plan, card_on_file, created_at, event_sequence) values ('acct_old', 'Old', 'self_service', 'goto', false, false, ?, 1)",
+        [new Date()],
+      );
+      await em.execute(
+        "insert into outbox_event (id, account_id, sequence, event_type, payload, occurred_at) values ('evt_old', 'acct_old', 1, 'license.assigned', ?, ?)",
+        [Buffer.from([0]), new Date()],
+      );
       await orm.migrator.up();
-      const rows = (await orm.em.fork().execute("select relay_shard from outbox_event where id = 'evt_old'", [], 'all')) as { relay_shard: number }[];
+      const rows = (await orm.em
+        .fork()
+        .execute("select relay_shard from outbox_event where id = 'evt_old'", [], 'all')) as { relay_shard: number }[];
       expect(Number(rows[0]!.relay_shard)).toBe(relayShardOf('acct_old'));
       expect(relayShardOf('acct_old')).not.toBe(0); // the column's temporary default would not pass for the backfill
     } finally {
@@ -136,4 +174,3 @@ describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip
     }
   });
 });
-

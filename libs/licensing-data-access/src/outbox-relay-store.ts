@@ -25,7 +25,11 @@ const RELAY_LOCK_CLASS = 741_001;
 
 /** Shards that have unpublished events (an index-only scan over the unpublished rows). */
 export async function shardsWithPendingEvents(em: Em): Promise<number[]> {
-  const rows = (await em.execute('select distinct relay_shard from outbox_event where published_at is null order by relay_shard', [], 'all')) as { relay_shard: number }[];
+  const rows = (await em.execute(
+    'select distinct relay_shard from outbox_event where published_at is null order by relay_shard',
+    [],
+    'all',
+  )) as { relay_shard: number }[];
   return rows.map((r) => Number(r.relay_shard));
 }
 
@@ -53,17 +57,38 @@ export async function relayShardsBatch(
   }
   return em.transactional(async (tx) => {
     const values = shards.map(() => '(?::int)').join(', ');
-    const rows = (await tx.execute(`select shard from (values ${values}) as wanted(shard) where pg_try_advisory_xact_lock(?, shard) order by shard`, [...shards, RELAY_LOCK_CLASS], 'all')) as { shard: number }[];
+    const rows = (await tx.execute(
+      `select shard from (values ${values}) as wanted(shard) where pg_try_advisory_xact_lock(?, shard) order by shard`,
+      [...shards, RELAY_LOCK_CLASS],
+      'all',
+    )) as { shard: number }[];
     const claimed = rows.map((r) => Number(r.shard));
     return { claimed, published: claimed.length === 0 ? 0 : await publishAndMark(tx, claimed, limit, publish, now) };
   });
 }
 
-async function publishAndMark(em: Em, shards: number[], limit: number, publish: (events: PendingOutboxEvent[]) => Promise<void>, now: () => Date): Promise<number> {
-  const rows = await em.find(OutboxEvent, { publishedAt: null, relayShard: shards }, { orderBy: { account: 'asc', sequence: 'asc' }, limit });
+async function publishAndMark(
+  em: Em,
+  shards: number[],
+  limit: number,
+  publish: (events: PendingOutboxEvent[]) => Promise<void>,
+  now: () => Date,
+): Promise<number> {
+  const rows = await em.find(
+    OutboxEvent,
+    { publishedAt: null, relayShard: shards },
+    { orderBy: { account: 'asc', sequence: 'asc' }, limit },
+  );
   if (rows.length === 0) return 0;
   await publish(
-    rows.map((r) => ({ id: r.id, accountId: r.account.id, sequence: r.sequence, eventType: r.eventType, payload: new Uint8Array(r.payload), occurredAt: r.occurredAt })),
+    rows.map((r) => ({
+      id: r.id,
+      accountId: r.account.id,
+      sequence: r.sequence,
+      eventType: r.eventType,
+      payload: new Uint8Array(r.payload),
+      occurredAt: r.occurredAt,
+    })),
   );
   await em.nativeUpdate(OutboxEvent, { id: rows.map((r) => r.id) }, { publishedAt: now() });
   return rows.length;

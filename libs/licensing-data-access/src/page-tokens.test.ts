@@ -34,9 +34,12 @@ describe.skipIf(skip)('forged page tokens on PostgreSQL', () => {
     expect((await db.assignments.list(ACCOUNT, {}, page)).assignments).toEqual([]);
   });
 
-  it.each(['a1:0:\u0000', 'a1:1:x\u0000y', 'a1:999999999999999:aud_x', 'a1:253402300800000:aud_x'])('list no audit entries after %j', async (text) => {
-    expect((await db.audit.list(ACCOUNT, {}, { pageSize: 10, pageToken: forged(text) })).events).toEqual([]);
-  });
+  it.each(['a1:0:\u0000', 'a1:1:x\u0000y', 'a1:999999999999999:aud_x', 'a1:253402300800000:aud_x'])(
+    'list no audit entries after %j',
+    async (text) => {
+      expect((await db.audit.list(ACCOUNT, {}, { pageSize: 10, pageToken: forged(text) })).events).toEqual([]);
+    },
+  );
 
   it('still page with the tokens the database hands out', async () => {
     const first = await db.users.list(ACCOUNT, { pageSize: 1 });

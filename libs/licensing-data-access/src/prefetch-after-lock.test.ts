@@ -43,23 +43,35 @@ describe.skipIf(skip)('prefetch after waiting for the account lock', () => {
   it('sees the assignment removal, the seat counter and the idempotency record the previous holder committed', async () => {
     const holder = await connect();
     try {
-      const { rows } = await holder.query<{ assigned: number }>('select assigned_seats as assigned from subscription where account_id = $1 and product_id = $2', [ACCOUNT, PRODUCT]);
+      const { rows } = await holder.query<{ assigned: number }>(
+        'select assigned_seats as assigned from subscription where account_id = $1 and product_id = $2',
+        [ACCOUNT, PRODUCT],
+      );
       const assignedBefore = rows[0]!.assigned;
       // Another mutation of the account holds its lock, removes the user's seat and records its key.
       await holder.query('begin');
       await holder.query('select 1 from account where id = $1 for update', [ACCOUNT]);
       await holder.query('delete from assignment where user_id = $1 and product_id = $2', [USER, PRODUCT]);
-      await holder.query('update subscription set assigned_seats = assigned_seats - 1 where account_id = $1 and product_id = $2', [ACCOUNT, PRODUCT]);
-      await holder.query(`insert into idempotency_record (id, method, request_hash, response, created_at) values ($1, 'UnassignLicenses', 'h', '\\x00', now())`, [`${ACCOUNT}:key-1`]);
+      await holder.query(
+        'update subscription set assigned_seats = assigned_seats - 1 where account_id = $1 and product_id = $2',
+        [ACCOUNT, PRODUCT],
+      );
+      await holder.query(
+        `insert into idempotency_record (id, method, request_hash, response, created_at) values ($1, 'UnassignLicenses', 'h', '\\x00', now())`,
+        [`${ACCOUNT}:key-1`],
+      );
 
-      const seen = db.transaction(async (tx) => {
-        await tx.readFirst({ accountId: ACCOUNT, userId: USER, idempotencyKey: 'key-1', productIds: [PRODUCT] });
-        return {
-          assignments: await tx.assignmentsOfUser(USER),
-          idempotency: await tx.findIdempotency(ACCOUNT, 'key-1'),
-          subscriptions: await tx.subscriptions(ACCOUNT, [PRODUCT]),
-        };
-      }, { dryRun: true });
+      const seen = db.transaction(
+        async (tx) => {
+          await tx.readFirst({ accountId: ACCOUNT, userId: USER, idempotencyKey: 'key-1', productIds: [PRODUCT] });
+          return {
+            assignments: await tx.assignmentsOfUser(USER),
+            idempotency: await tx.findIdempotency(ACCOUNT, 'key-1'),
+            subscriptions: await tx.subscriptions(ACCOUNT, [PRODUCT]),
+          };
+        },
+        { dryRun: true },
+      );
       await untilAnotherSessionWaitsForLock(url, holder);
       await holder.query('commit');
 

@@ -1,16 +1,51 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Account, Assignment, AuditEntry, OutboxEvent, Product, Queue, QueueMember, SalesOrder, Subscription, Suite, User } from './models/index.js';
-import type { AccountRecord, AssignmentRecord, AuditRecord, CatalogProduct, CatalogSuite, MembershipRecord, OutboxRecord, QueueRecord, SeatUsageRecord, UserRecord } from './records.js';
+import {
+  Account,
+  Assignment,
+  AuditEntry,
+  OutboxEvent,
+  Product,
+  Queue,
+  QueueMember,
+  SalesOrder,
+  Subscription,
+  Suite,
+  User,
+} from './models/index.js';
+import type {
+  AccountRecord,
+  AssignmentRecord,
+  AuditRecord,
+  CatalogProduct,
+  CatalogSuite,
+  MembershipRecord,
+  OutboxRecord,
+  QueueRecord,
+  SeatUsageRecord,
+  UserRecord,
+} from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
 export const toCatalogProduct = (p: Product): CatalogProduct => ({
-  id: p.id, name: p.name, vendor: p.vendor, features: p.features, suiteId: p.suite?.id ?? null,
-  unitPriceMinor: p.unitPriceMinor, currency: p.currency, billingPeriod: p.billingPeriod,
+  id: p.id,
+  name: p.name,
+  vendor: p.vendor,
+  features: p.features,
+  suiteId: p.suite?.id ?? null,
+  unitPriceMinor: p.unitPriceMinor,
+  currency: p.currency,
+  billingPeriod: p.billingPeriod,
 });
 
 export const toUserRecord = (u: User): UserRecord => ({
-  id: u.id, accountId: u.account.id, email: u.email, displayName: u.displayName, roles: u.roles, permissions: u.permissions, createdAt: u.createdAt,
+  id: u.id,
+  accountId: u.account.id,
+  email: u.email,
+  displayName: u.displayName,
+  roles: u.roles,
+  permissions: u.permissions,
+  createdAt: u.createdAt,
 });
 
 export async function listProducts(em: Em, ids?: string[]): Promise<CatalogProduct[]> {
@@ -22,13 +57,27 @@ export async function listSuites(em: Em): Promise<CatalogSuite[]> {
   // One after the other: inside a libsql transaction there is one connection.
   const suites = await em.find(Suite, {}, { orderBy: { id: 'asc' } });
   const products = await em.find(Product, { suite: { $ne: null } }, { orderBy: { id: 'asc' } });
-  return suites.map((s) => ({ id: s.id, name: s.name, parityRequired: s.parityRequired, productIds: products.filter((p) => p.suite?.id === s.id).map((p) => p.id) }));
+  return suites.map((s) => ({
+    id: s.id,
+    name: s.name,
+    parityRequired: s.parityRequired,
+    productIds: products.filter((p) => p.suite?.id === s.id).map((p) => p.id),
+  }));
 }
 
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {
   const a = await em.findOne(Account, { id: accountId });
   return a
-    ? { id: a.id, name: a.name, kind: a.kind, style: a.style, legacyPlan: a.legacyPlan, cardOnFile: a.cardOnFile, ownerUserId: a.ownerUserId ?? null, createdAt: a.createdAt }
+    ? {
+        id: a.id,
+        name: a.name,
+        kind: a.kind,
+        style: a.style,
+        legacyPlan: a.legacyPlan,
+        cardOnFile: a.cardOnFile,
+        ownerUserId: a.ownerUserId ?? null,
+        createdAt: a.createdAt,
+      }
     : null;
 }
 
@@ -38,7 +87,8 @@ export async function getSeatUsage(em: Em, accountId: string): Promise<SeatUsage
     em.find(Subscription, { account: accountId }, { orderBy: { product: 'asc' } }),
     em.find(SalesOrder, { account: accountId, state: 'pending' }),
   ]);
-  const pendingOf = (productId: string) => pending.filter((o) => o.product.id === productId).reduce((sum, o) => sum + o.quantity, 0);
+  const pendingOf = (productId: string) =>
+    pending.filter((o) => o.product.id === productId).reduce((sum, o) => sum + o.quantity, 0);
   return subscriptions.map((s) => ({
     productId: s.product.id,
     purchased: s.purchasedSeats,
@@ -49,13 +99,27 @@ export async function getSeatUsage(em: Em, accountId: string): Promise<SeatUsage
 }
 
 /** Queues of an account with their members, optionally of one kind or containing one user. */
-export async function listQueues(em: Em, accountId: string, filter: { kind?: QueueRecord['kind']; memberUserId?: string }): Promise<(QueueRecord & { members: MembershipRecord[] })[]> {
-  const queues = await em.find(Queue, { account: accountId, ...(filter.kind ? { kind: filter.kind } : {}) }, { orderBy: { id: 'asc' } });
+export async function listQueues(
+  em: Em,
+  accountId: string,
+  filter: { kind?: QueueRecord['kind']; memberUserId?: string },
+): Promise<(QueueRecord & { members: MembershipRecord[] })[]> {
+  const queues = await em.find(
+    Queue,
+    { account: accountId, ...(filter.kind ? { kind: filter.kind } : {}) },
+    { orderBy: { id: 'asc' } },
+  );
   const members = await em.find(QueueMember, { account: accountId }, { orderBy: { user: 'asc' } });
   return queues
     .map((q) => ({
-      id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt,
-      members: members.filter((m) => m.queue.id === q.id).map((m) => ({ queueId: q.id, queueKind: q.kind, userId: m.user.id, role: m.role })),
+      id: q.id,
+      accountId,
+      kind: q.kind,
+      name: q.name,
+      createdAt: q.createdAt,
+      members: members
+        .filter((m) => m.queue.id === q.id)
+        .map((m) => ({ queueId: q.id, queueKind: q.kind, userId: m.user.id, role: m.role })),
     }))
     .filter((q) => !filter.memberUserId || q.members.some((m) => m.userId === filter.memberUserId));
 }
@@ -65,40 +129,70 @@ export async function listQueues(em: Em, accountId: string, filter: { kind?: Que
  * by primary key on every authentication the cache does not answer. Null when the account has no
  * such user (whether or not the account or the user exist elsewhere).
  */
-export async function getUserGrants(em: Em, accountId: string, userId: string): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null> {
+export async function getUserGrants(
+  em: Em,
+  accountId: string,
+  userId: string,
+): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null> {
   const u = await em.findOne(User, { id: userId, account: accountId }, { fields: ['roles', 'permissions'] });
   return u ? { roles: u.roles, permissions: u.permissions } : null;
 }
 
 /** Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. */
-export async function listUsers(em: Em, accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }> {
+export async function listUsers(
+  em: Em,
+  accountId: string,
+  page: { pageSize: number; pageToken?: string },
+): Promise<{ users: UserRecord[]; nextPageToken: string | null }> {
   checkPageSize(page.pageSize);
   const after = page.pageToken ? decodeToken(page.pageToken) : null;
-  const rows = await em.find(
-    User,
-    after ? { account: accountId, id: { $gt: after } } : { account: accountId },
-    { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
-  );
+  const rows = await em.find(User, after ? { account: accountId, id: { $gt: after } } : { account: accountId }, {
+    orderBy: { id: 'asc' },
+    limit: page.pageSize + 1,
+  });
   const users = rows.slice(0, page.pageSize).map(toUserRecord);
   return { users, nextPageToken: rows.length > page.pageSize ? encodeToken(users[users.length - 1]!.id) : null };
 }
 
 /** Assignments of an account, optionally of one user and/or product, keyset-paged by id. */
-export async function listAssignments(em: Em, accountId: string, filter: { userId?: string; productId?: string }, page: { pageSize: number; pageToken?: string }): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }> {
+export async function listAssignments(
+  em: Em,
+  accountId: string,
+  filter: { userId?: string; productId?: string },
+  page: { pageSize: number; pageToken?: string },
+): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }> {
   checkPageSize(page.pageSize);
   const after = page.pageToken ? decodeToken(page.pageToken) : null;
   const rows = await em.find(
     Assignment,
-    { account: accountId, ...(filter.userId ? { user: filter.userId } : {}), ...(filter.productId ? { product: filter.productId } : {}), ...(after ? { id: { $gt: after } } : {}) },
+    {
+      account: accountId,
+      ...(filter.userId ? { user: filter.userId } : {}),
+      ...(filter.productId ? { product: filter.productId } : {}),
+      ...(after ? { id: { $gt: after } } : {}),
+    },
     { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
   );
-  const assignments = rows.slice(0, page.pageSize).map((a) => ({ id: a.id, accountId, userId: a.user.id, productId: a.product.id, features: a.features, createdAt: a.createdAt }));
-  return { assignments, nextPageToken: rows.length > page.pageSize ? encodeToken(assignments[assignments.length - 1]!.id) : null };
+  const assignments = rows
+    .slice(0, page.pageSize)
+    .map((a) => ({
+      id: a.id,
+      accountId,
+      userId: a.user.id,
+      productId: a.product.id,
+      features: a.features,
+      createdAt: a.createdAt,
+    }));
+  return {
+    assignments,
+    nextPageToken: rows.length > page.pageSize ? encodeToken(assignments[assignments.length - 1]!.id) : null,
+  };
 }
 
 /** A page needs at least one row, or "the last row of this page" (the next token) is undefined. */
 function checkPageSize(pageSize: number): void {
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
 }
 
 /** What a page token may carry: ids are generated (`usr_…`, `asg_…`), never free text. */
@@ -117,7 +211,13 @@ function decodeToken(token: string): string {
 /** An account's outbox in sequence order (the relay and tests read it). */
 export async function listOutbox(em: Em, accountId: string): Promise<OutboxRecord[]> {
   const rows = await em.find(OutboxEvent, { account: accountId }, { orderBy: { sequence: 'asc' } });
-  return rows.map((r) => ({ id: r.id, sequence: r.sequence, eventType: r.eventType, payload: new Uint8Array(r.payload), publishedAt: r.publishedAt ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    sequence: r.sequence,
+    eventType: r.eventType,
+    payload: new Uint8Array(r.payload),
+    publishedAt: r.publishedAt ?? null,
+  }));
 }
 
 /** Newest first, keyset-paged on (occurredAt, id) so concurrent writes never shift a page. */
@@ -135,18 +235,40 @@ export async function listAudit(
       account: accountId,
       ...(filter.resourceId ? { resourceId: filter.resourceId } : {}),
       ...(filter.actor ? { actor: filter.actor } : {}),
-      ...(cursor ? { $or: [{ occurredAt: { $lt: cursor.at } }, { occurredAt: cursor.at, id: { $lt: cursor.id } }] } : {}),
+      ...(cursor
+        ? { $or: [{ occurredAt: { $lt: cursor.at } }, { occurredAt: cursor.at, id: { $lt: cursor.id } }] }
+        : {}),
     },
     { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: page.pageSize + 1 },
   );
-  const events = rows.slice(0, page.pageSize).map((r) => ({ id: r.id, actor: r.actor, action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, before: r.before ?? null, after: r.after ?? null, causationId: r.causationId, occurredAt: r.occurredAt }));
+  const events = rows
+    .slice(0, page.pageSize)
+    .map((r) => ({
+      id: r.id,
+      actor: r.actor,
+      action: r.action,
+      resourceType: r.resourceType,
+      resourceId: r.resourceId,
+      before: r.before ?? null,
+      after: r.after ?? null,
+      causationId: r.causationId,
+      occurredAt: r.occurredAt,
+    }));
   const last = events[events.length - 1];
-  return { events, nextPageToken: rows.length > page.pageSize && last ? Buffer.from(`a1:${last.occurredAt.getTime()}:${last.id}`).toString('base64url') : null };
+  return {
+    events,
+    nextPageToken:
+      rows.length > page.pageSize && last
+        ? Buffer.from(`a1:${last.occurredAt.getTime()}:${last.id}`).toString('base64url')
+        : null,
+  };
 }
 
 function decodeAuditToken(token: string): { at: Date; id: string } | null {
   const match = new RegExp(`^a1:(\\d{1,15}):(${TOKEN_ID})$`).exec(Buffer.from(token, 'base64url').toString());
   // An unreadable (or forged) token matches nothing rather than restarting from the top; a time
   // past year 9999 is unreadable too (the database cannot compare it).
-  return match && Number(match[1]) <= MAX_TOKEN_TIME_MS ? { at: new Date(Number(match[1])), id: match[2]! } : { at: new Date(0), id: '' };
+  return match && Number(match[1]) <= MAX_TOKEN_TIME_MS
+    ? { at: new Date(Number(match[1])), id: match[2]! }
+    : { at: new Date(0), id: '' };
 }

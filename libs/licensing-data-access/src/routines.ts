@@ -12,7 +12,12 @@ export const ROUTINES = [
     name: 'licensing_prefetch',
     type: 'function',
     language: 'plpgsql',
-    params: { p_account: { type: 'text' }, p_user: { type: 'text' }, p_idempotency: { type: 'text' }, p_products: { type: 'text[]' } },
+    params: {
+      p_account: { type: 'text' },
+      p_user: { type: 'text' },
+      p_idempotency: { type: 'text' },
+      p_products: { type: 'text[]' },
+    },
     returns: { runtimeType: 'object', columnType: 'json' },
     body: PREFETCH_FUNCTION_BODY,
     ignoreSchemaChanges: ['body'],

@@ -24,7 +24,15 @@ beforeAll(async () => {
   await db.transaction(async (tx) => {
     for (const race of RACES) {
       for (let i = 0; i < 200; i++) {
-        tx.insertUser({ id: `usr_race_${race}_${i}`, accountId: ACCOUNT, email: `race-${race}-${i}@demo-goto.test`, displayName: `Racer ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
+        tx.insertUser({
+          id: `usr_race_${race}_${i}`,
+          accountId: ACCOUNT,
+          email: `race-${race}-${i}@demo-goto.test`,
+          displayName: `Racer ${i}`,
+          roles: ['member'],
+          permissions: [],
+          createdAt: new Date(),
+        });
       }
     }
   });
@@ -40,7 +48,10 @@ const RACES = ['plain', 'prefetching'] as const;
 async function freeSeats(count: number): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(`update subscription set purchased_seats = assigned_seats + $2 where account_id = $1 and product_id = 'goto_meeting'`, [ACCOUNT, count]);
+  await client.query(
+    `update subscription set purchased_seats = assigned_seats + $2 where account_id = $1 and product_id = 'goto_meeting'`,
+    [ACCOUNT, count],
+  );
   await client.end();
 }
 
@@ -67,32 +78,41 @@ async function counts() {
 }
 
 describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
-  it.each(RACES)('200 concurrent assignments at 50 free seats (%s): exactly 50 succeed and the counter matches the rows', async (race) => {
-    await freeSeats(50);
-    const before = await counts();
-    const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        db
-          .transaction(async (tx) => {
-            if (race === 'prefetching') await tx.readFirst({ accountId: ACCOUNT });
-            // On PostgreSQL the guarded update is written with the assignment row, at the end:
-            // a shortage found then must roll the row back with it.
-            await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
-            tx.insertAssignment({ accountId: ACCOUNT, userId: `usr_race_${race}_${i}`, productId: 'goto_meeting', features: {}, createdAt: new Date() });
-            return true;
-          })
-          .catch((error: unknown) => {
-            if (error instanceof NoSeatLeft) return false;
-            throw error;
-          }),
-      ),
-    );
-    expect(outcomes.filter(Boolean)).toHaveLength(50);
-    const after = await counts();
-    expect(after.assigned).toBe(before.assigned + 50);
-    expect(after.assigned).toBe(after.actual);
-    expect(after.assigned).toBeLessThanOrEqual(after.purchased);
-  });
+  it.each(RACES)(
+    '200 concurrent assignments at 50 free seats (%s): exactly 50 succeed and the counter matches the rows',
+    async (race) => {
+      await freeSeats(50);
+      const before = await counts();
+      const outcomes = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          db
+            .transaction(async (tx) => {
+              if (race === 'prefetching') await tx.readFirst({ accountId: ACCOUNT });
+              // On PostgreSQL the guarded update is written with the assignment row, at the end:
+              // a shortage found then must roll the row back with it.
+              await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
+              tx.insertAssignment({
+                accountId: ACCOUNT,
+                userId: `usr_race_${race}_${i}`,
+                productId: 'goto_meeting',
+                features: {},
+                createdAt: new Date(),
+              });
+              return true;
+            })
+            .catch((error: unknown) => {
+              if (error instanceof NoSeatLeft) return false;
+              throw error;
+            }),
+        ),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(50);
+      const after = await counts();
+      expect(after.assigned).toBe(before.assigned + 50);
+      expect(after.assigned).toBe(after.actual);
+      expect(after.assigned).toBeLessThanOrEqual(after.purchased);
+    },
+  );
 
   it('a transaction that fails after reserving gives the seat back (nothing half-applied)', async () => {
     const before = await counts();
@@ -107,11 +127,14 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
 
   it('a dry run returns its result and changes nothing', async () => {
     const before = await counts();
-    const result = await db.transaction(async (tx) => {
-      await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
-      await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
-      return 'would do';
-    }, { dryRun: true });
+    const result = await db.transaction(
+      async (tx) => {
+        await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
+        await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
+        return 'would do';
+      },
+      { dryRun: true },
+    );
     expect(result).toBe('would do');
     expect(await counts()).toEqual(before);
   });
@@ -124,14 +147,26 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
       await tx.deleteAssignment(holder.assignmentId);
       await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
       await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
-      const held = tx.insertAssignment({ accountId: ACCOUNT, userId: holder.userId, productId: 'goto_meeting', features: {}, createdAt: new Date() });
+      const held = tx.insertAssignment({
+        accountId: ACCOUNT,
+        userId: holder.userId,
+        productId: 'goto_meeting',
+        features: {},
+        createdAt: new Date(),
+      });
       expect((await tx.holders(ACCOUNT, 'goto_meeting')).map((h) => h.assignmentId)).toContain(held.id);
       await tx.updateAssignmentFeatures(held.id, { recording: true });
       // Throws ConcurrentChangeError if the row is not there yet.
       await tx.deleteAssignment(held.id);
       await tx.releaseSeats(ACCOUNT, 'goto_meeting', 1);
       await tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft);
-      tx.insertAssignment({ accountId: ACCOUNT, userId: holder.userId, productId: 'goto_meeting', features: {}, createdAt: new Date() });
+      tx.insertAssignment({
+        accountId: ACCOUNT,
+        userId: holder.userId,
+        productId: 'goto_meeting',
+        features: {},
+        createdAt: new Date(),
+      });
     });
     expect(await counts()).toEqual(before);
   });
@@ -139,7 +174,9 @@ describe.skipIf(skip)('seat accounting on PostgreSQL', () => {
   it('a dry run meets the same seat check as the real change', async () => {
     const before = await counts();
     expect(before.assigned).toBe(before.purchased);
-    await expect(db.transaction(async (tx) => tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft), { dryRun: true })).rejects.toBeInstanceOf(NoSeatLeft);
+    await expect(
+      db.transaction(async (tx) => tx.reserveSeats(ACCOUNT, 'goto_meeting', 1, noSeatLeft), { dryRun: true }),
+    ).rejects.toBeInstanceOf(NoSeatLeft);
     expect(await counts()).toEqual(before);
   });
 });

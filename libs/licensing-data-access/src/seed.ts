@@ -45,9 +45,31 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     ownerUserId: null,
     seats: { goto_connect_standard: 10, goto_contact_center: 5, goto_meeting: 10 },
     users: [
-      { id: 'usr_demo_goto_admin', email: 'ada@demo-goto.test', displayName: 'Ada Admin', roles: ['super_admin'], products: ['goto_connect_standard', 'goto_meeting'], addedAfterMinutes: 0 },
-      { id: 'usr_demo_goto_agent', email: 'bo@demo-goto.test', displayName: 'Bo Agent', roles: ['member'], products: ['goto_connect_standard', 'goto_contact_center'], addedAfterMinutes: 10 },
-      { id: 'usr_demo_goto_manager', email: 'cy@demo-goto.test', displayName: 'Cy Manager', roles: ['member'], permissions: ['manage_users'], products: ['goto_meeting'], addedAfterMinutes: 20 },
+      {
+        id: 'usr_demo_goto_admin',
+        email: 'ada@demo-goto.test',
+        displayName: 'Ada Admin',
+        roles: ['super_admin'],
+        products: ['goto_connect_standard', 'goto_meeting'],
+        addedAfterMinutes: 0,
+      },
+      {
+        id: 'usr_demo_goto_agent',
+        email: 'bo@demo-goto.test',
+        displayName: 'Bo Agent',
+        roles: ['member'],
+        products: ['goto_connect_standard', 'goto_contact_center'],
+        addedAfterMinutes: 10,
+      },
+      {
+        id: 'usr_demo_goto_manager',
+        email: 'cy@demo-goto.test',
+        displayName: 'Cy Manager',
+        roles: ['member'],
+        permissions: ['manage_users'],
+        products: ['goto_meeting'],
+        addedAfterMinutes: 20,
+      },
     ],
   },
   {
@@ -59,10 +81,38 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     ownerUserId: 'usr_demo_zendesk_owner',
     seats: { zendesk_support: 5, zendesk_guide: 5, zendesk_chat: 5, zendesk_talk: 5, zendesk_explore: 5 },
     users: [
-      { id: 'usr_demo_zendesk_owner', email: 'olga@demo-zendesk.test', displayName: 'Olga Owner', roles: ['owner', 'admin'], products: ['zendesk_support'], addedAfterMinutes: 0 },
-      { id: 'usr_demo_zendesk_agent1', email: 'pia@demo-zendesk.test', displayName: 'Pia Agent', roles: ['member'], products: ['zendesk_support', 'zendesk_chat'], addedAfterMinutes: 10 },
-      { id: 'usr_demo_zendesk_agent2', email: 'quinn@demo-zendesk.test', displayName: 'Quinn Agent', roles: ['member'], products: ['zendesk_support', 'zendesk_talk'], addedAfterMinutes: 20 },
-      { id: 'usr_demo_zendesk_agent3', email: 'rui@demo-zendesk.test', displayName: 'Rui Agent', roles: ['member'], products: ['zendesk_support'], addedAfterMinutes: 30 },
+      {
+        id: 'usr_demo_zendesk_owner',
+        email: 'olga@demo-zendesk.test',
+        displayName: 'Olga Owner',
+        roles: ['owner', 'admin'],
+        products: ['zendesk_support'],
+        addedAfterMinutes: 0,
+      },
+      {
+        id: 'usr_demo_zendesk_agent1',
+        email: 'pia@demo-zendesk.test',
+        displayName: 'Pia Agent',
+        roles: ['member'],
+        products: ['zendesk_support', 'zendesk_chat'],
+        addedAfterMinutes: 10,
+      },
+      {
+        id: 'usr_demo_zendesk_agent2',
+        email: 'quinn@demo-zendesk.test',
+        displayName: 'Quinn Agent',
+        roles: ['member'],
+        products: ['zendesk_support', 'zendesk_talk'],
+        addedAfterMinutes: 20,
+      },
+      {
+        id: 'usr_demo_zendesk_agent3',
+        email: 'rui@demo-zendesk.test',
+        displayName: 'Rui Agent',
+        roles: ['member'],
+        products: ['zendesk_support'],
+        addedAfterMinutes: 30,
+      },
     ],
   },
 ];
@@ -79,8 +129,14 @@ export async function seedDemo(em: Em): Promise<void> {
     for (const demo of DEMO_ACCOUNTS) {
       if (await tx.findOne(Account, { id: demo.id })) continue;
       tx.create(Account, {
-        id: demo.id, name: demo.name, kind: demo.kind, style: demo.style, legacyPlan: false,
-        cardOnFile: demo.cardOnFile, ownerUserId: demo.ownerUserId, createdAt: DEMO_EPOCH,
+        id: demo.id,
+        name: demo.name,
+        kind: demo.kind,
+        style: demo.style,
+        legacyPlan: false,
+        cardOnFile: demo.cardOnFile,
+        ownerUserId: demo.ownerUserId,
+        createdAt: DEMO_EPOCH,
       });
       const prices = new Map((await tx.find(Product, { id: Object.keys(demo.seats) })).map((p) => [p.id, p]));
       for (const [productId, seats] of Object.entries(demo.seats)) {
@@ -88,18 +144,35 @@ export async function seedDemo(em: Em): Promise<void> {
         if (!product) throw new Error(`demo seed: product ${productId} is not in the catalog`);
         const assigned = demo.users.filter((u) => u.products.includes(productId)).length;
         tx.create(Subscription, {
-          id: `sub_${demo.id.slice(5)}_${productId}`, account: demo.id, product: productId, purchasedSeats: seats,
-          assignedSeats: assigned, unitPriceMinor: product.unitPriceMinor, currency: product.currency,
+          id: `sub_${demo.id.slice(5)}_${productId}`,
+          account: demo.id,
+          product: productId,
+          purchasedSeats: seats,
+          assignedSeats: assigned,
+          unitPriceMinor: product.unitPriceMinor,
+          currency: product.currency,
         });
       }
       for (const user of demo.users) {
         const createdAt = new Date(DEMO_EPOCH.getTime() + user.addedAfterMinutes * 60_000);
         tx.create(User, {
-          id: user.id, account: demo.id, email: user.email, displayName: user.displayName,
-          roles: user.roles, permissions: user.permissions ?? [], createdAt,
+          id: user.id,
+          account: demo.id,
+          email: user.email,
+          displayName: user.displayName,
+          roles: user.roles,
+          permissions: user.permissions ?? [],
+          createdAt,
         });
         for (const productId of user.products) {
-          tx.create(Assignment, { id: `asg_${user.id.slice(4)}_${productId}`, account: demo.id, user: user.id, product: productId, features: {}, createdAt });
+          tx.create(Assignment, {
+            id: `asg_${user.id.slice(4)}_${productId}`,
+            account: demo.id,
+            user: user.id,
+            product: productId,
+            features: {},
+            createdAt,
+          });
         }
       }
     }

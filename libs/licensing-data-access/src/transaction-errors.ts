@@ -4,14 +4,23 @@ import { ConcurrentChangeError } from './orm-license-book.js';
 
 /** A lost or refused database connection, as callers see it: retryable. */
 export function databaseUnavailable(cause: unknown): AppError {
-  return new AppError('unavailable', 'the database is unavailable; retry with backoff', { reason: 'UNAVAILABLE', cause });
+  return new AppError('unavailable', 'the database is unavailable; retry with backoff', {
+    reason: 'UNAVAILABLE',
+    cause,
+  });
 }
 
 /** A COMMIT whose answer was lost and whose fate PostgreSQL could not be asked. */
 export function commitOutcomeUnknown(cause: unknown): AppError {
-  return new AppError('unavailable', 'the database connection was lost during the commit, and whether the change was applied is unknown; retry with the same idempotency key to find out', {
-    reason: 'UNAVAILABLE', metadata: { commit_outcome: 'unknown' }, cause,
-  });
+  return new AppError(
+    'unavailable',
+    'the database connection was lost during the commit, and whether the change was applied is unknown; retry with the same idempotency key to find out',
+    {
+      reason: 'UNAVAILABLE',
+      metadata: { commit_outcome: 'unknown' },
+      cause,
+    },
+  );
 }
 
 /**

@@ -53,10 +53,19 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
     // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
     // running it again is safe because `work` reads everything it decides on inside it.
     for (let attempt = 1; ; attempt++) {
-      const commit = { started: false, xid: null as string | null, value: undefined as T, change: { accounts: [], events: 0 } as CommittedChange, clock: null as MutationClock | null };
+      const commit = {
+        started: false,
+        xid: null as string | null,
+        value: undefined as T,
+        change: { accounts: [], events: 0 } as CommittedChange,
+        clock: null as MutationClock | null,
+      };
       try {
         await em().transactional(async (txEm) => {
-          const tx = new OrmLicenseBook(txEm, dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog });
+          const tx = new OrmLicenseBook(
+            txEm,
+            dialect === 'postgres' ? { batch: new WriteBatch(), catalog } : { catalog },
+          );
           const value = await work(tx);
           if (options.dryRun) {
             // Held rows and seat reservations are written before the rollback, so a dry run
@@ -64,7 +73,11 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
             await tx.writeHeld();
             throw new RollbackSignal(value);
           }
-          Object.assign(commit, { value, change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents }, clock: tx.clock });
+          Object.assign(commit, {
+            value,
+            change: { accounts: [...tx.changedAccounts], events: tx.appendedEvents },
+            clock: tx.clock,
+          });
           // Written here rather than by transactional(), so that what fails after this is the
           // COMMIT. On PostgreSQL this also tells other instances of the change (delivered when,
           // and only if, it commits) and returns the transaction id a lost COMMIT is resolved by.
@@ -90,16 +103,25 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
         }
         if (!isRetryable(error)) throw error;
         if (attempt >= MAX_ATTEMPTS) {
-          throw new AppError('aborted', 'the change collided with concurrent changes; retry it', { reason: 'CONFLICT', cause: error });
+          throw new AppError('aborted', 'the change collided with concurrent changes; retry it', {
+            reason: 'CONFLICT',
+            cause: error,
+          });
         }
         await sleep(Math.random() * 20 * attempt);
       }
     }
   }
-  const lanes = new AccountLanes<MutationWork>((_account, take, waiting) => runMutationChain({ em, catalog, runAlone, committed: notifyCommitted }, take, waiting));
+  const lanes = new AccountLanes<MutationWork>((_account, take, waiting) =>
+    runMutationChain({ em, catalog, runAlone, committed: notifyCommitted }, take, waiting),
+  );
 
-  return function transaction<T>(work: (book: LicenseBook) => Promise<T>, options: { dryRun?: boolean; account?: string } = {}): Promise<T> {
-    if (options.account !== undefined && !options.dryRun && dialect === 'postgres') return lanes.submit<T>(options.account, work);
+  return function transaction<T>(
+    work: (book: LicenseBook) => Promise<T>,
+    options: { dryRun?: boolean; account?: string } = {},
+  ): Promise<T> {
+    if (options.account !== undefined && !options.dryRun && dialect === 'postgres')
+      return lanes.submit<T>(options.account, work);
     return runAlone(work, options);
   };
 }

@@ -8,7 +8,9 @@ describe('WriteBatch', () => {
     const batch = new WriteBatch();
     batch.reserveSeats('acct_a', 'goto_meeting', 1, shortage);
     batch.advanceSequence('acct_a', 4);
-    expect(() => batch.reserveSeats('acct_b', 'goto_meeting', 1, shortage)).toThrow(/one account \(acct_a\), not also of acct_b/);
+    expect(() => batch.reserveSeats('acct_b', 'goto_meeting', 1, shortage)).toThrow(
+      /one account \(acct_a\), not also of acct_b/,
+    );
     expect(() => batch.advanceSequence('acct_b', 1)).toThrow(/one account/);
   });
 

@@ -5,14 +5,52 @@ import { SEATS_SHORT_SQLSTATE } from './migrations/20261204000000-seat-shortage-
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
-interface AssignmentRow { id: string; account_id: string; user_id: string; product_id: string; features: Record<string, boolean>; created_at: string }
-interface AuditRow { id: string; account_id: string; actor: string; action: string; resource_type: string; resource_id: string; before: unknown; after: unknown; causation_id: string; occurred_at: string }
-interface OutboxRow { id: string; account_id: string; sequence: number; relay_shard: number; event_type: string; payload: string; occurred_at: string }
-interface IdempotencyRow { id: string; method: string; request_hash: string; response: string; created_at: string }
-interface ReservationRow { product_id: string; count: number }
+interface AssignmentRow {
+  id: string;
+  account_id: string;
+  user_id: string;
+  product_id: string;
+  features: Record<string, boolean>;
+  created_at: string;
+}
+interface AuditRow {
+  id: string;
+  account_id: string;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  before: unknown;
+  after: unknown;
+  causation_id: string;
+  occurred_at: string;
+}
+interface OutboxRow {
+  id: string;
+  account_id: string;
+  sequence: number;
+  relay_shard: number;
+  event_type: string;
+  payload: string;
+  occurred_at: string;
+}
+interface IdempotencyRow {
+  id: string;
+  method: string;
+  request_hash: string;
+  response: string;
+  created_at: string;
+}
+interface ReservationRow {
+  product_id: string;
+  count: number;
+}
 
 /** Seats a transaction takes at its next write, and what to throw if they are not free then. */
-interface Reservation { row: ReservationRow; onShortage: () => Error }
+interface Reservation {
+  row: ReservationRow;
+  onShortage: () => Error;
+}
 
 /**
  * PostgreSQL: the rows a mutation appends (assignments, audit entries, outbox events, its
@@ -37,7 +75,14 @@ export class WriteBatch {
   private readonly reservations = new Map<string, Reservation>();
 
   get isEmpty(): boolean {
-    return this.assignments.length + this.audit.length + this.outbox.length + this.idempotency.length + this.reservations.size === 0 && this.sequence === null;
+    return (
+      this.assignments.length +
+        this.audit.length +
+        this.outbox.length +
+        this.idempotency.length +
+        this.reservations.size ===
+        0 && this.sequence === null
+    );
   }
 
   /** Moves the locked account's event sequence on to `last` when the rows are written. */
@@ -62,7 +107,8 @@ export class WriteBatch {
   /** A mutation changes one account; a second one here would be a programming error, not a shortage. */
   private bind(accountId: string): void {
     if (this.account === null) this.account = accountId;
-    else if (this.account !== accountId) throw new Error(`a write batch moves the counters of one account (${this.account}), not also of ${accountId}`);
+    else if (this.account !== accountId)
+      throw new Error(`a write batch moves the counters of one account (${this.account}), not also of ${accountId}`);
   }
 
   /**
@@ -73,7 +119,14 @@ export class WriteBatch {
    */
   async write(em: Em, changedAccounts: string[]): Promise<string> {
     const reservations = [...this.reservations.values()];
-    const rows = [this.assignments, this.audit, this.outbox, this.idempotency, changedAccounts, reservations.map((r) => r.row)].map((r) => JSON.stringify(r));
+    const rows = [
+      this.assignments,
+      this.audit,
+      this.outbox,
+      this.idempotency,
+      changedAccounts,
+      reservations.map((r) => r.row),
+    ].map((r) => JSON.stringify(r));
     const params = [this.account, this.sequence, ...rows, reservations.length];
     this.assignments.length = this.audit.length = this.outbox.length = this.idempotency.length = 0;
     this.sequence = null;

@@ -5,7 +5,15 @@ import { unimplementedHandlers } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import { checkReadScope, readsAccountData, requireReadScope, resolveAccountId } from './account-scope.js';
 
-const user: Principal = { subject: 'usr_1', kind: 'user', accountId: 'acct_a', roles: ['admin'], permissions: [], scopes: [], tokenId: null };
+const user: Principal = {
+  subject: 'usr_1',
+  kind: 'user',
+  accountId: 'acct_a',
+  roles: ['admin'],
+  permissions: [],
+  scopes: [],
+  tokenId: null,
+};
 const service: Principal = { ...user, subject: 'svc:sales', kind: 'service', accountId: null };
 
 const refusal = (fn: () => unknown) => {
@@ -24,7 +32,10 @@ describe('resolveAccountId', () => {
   });
 
   it('refuses another account for a user, with PERMISSION_DENIED', () => {
-    expect(refusal(() => resolveAccountId(user, 'acct_b'))).toMatchObject({ type: 'permission_denied', reason: 'PERMISSION_DENIED' });
+    expect(refusal(() => resolveAccountId(user, 'acct_b'))).toMatchObject({
+      type: 'permission_denied',
+      reason: 'PERMISSION_DENIED',
+    });
   });
 
   it('lets an account-less service identity name an account, and requires it to', () => {
@@ -44,13 +55,20 @@ describe('reads of account data need a scope for services', () => {
   const withScopes = (...scopes: string[]): Principal => ({ ...service, scopes });
 
   it('are every Get and List RPC but the catalog', () => {
-    expect(LicensingService.methods.filter(readsAccountData).map((m) => m.name).sort()).toEqual(
-      ['GetAccount', 'GetSeatUsage', 'ListAssignments', 'ListAuditEvents', 'ListQueues', 'ListUsers'].sort(),
-    );
+    expect(
+      LicensingService.methods
+        .filter(readsAccountData)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['GetAccount', 'GetSeatUsage', 'ListAssignments', 'ListAuditEvents', 'ListQueues', 'ListUsers'].sort());
   });
 
   it('refuse a service without licenses:read or licenses:write, with or without an account claim', () => {
-    for (const caller of [withScopes(), withScopes('sales_orders:complete'), { ...withScopes(), accountId: 'acct_a' }]) {
+    for (const caller of [
+      withScopes(),
+      withScopes('sales_orders:complete'),
+      { ...withScopes(), accountId: 'acct_a' },
+    ]) {
       expect(refusal(() => checkReadScope(caller))).toMatchObject({
         type: 'permission_denied',
         reason: 'PERMISSION_DENIED',
@@ -67,9 +85,15 @@ describe('reads of account data need a scope for services', () => {
 
   it('are checked before the handler runs; every other RPC is left to its own checks', async () => {
     const ran: string[] = [];
-    const handlers = Object.fromEntries(LicensingService.methods.map((m) => [m.localName, async () => ran.push(m.name)]));
-    const guarded = requireReadScope(LicensingService, { ...unimplementedHandlers(LicensingService), ...handlers }) as unknown as Record<string, (r: object, c: { principal: Principal }) => Promise<unknown>>;
-    for (const method of LicensingService.methods) await guarded[method.localName]!({}, { principal: withScopes() }).catch(() => undefined);
+    const handlers = Object.fromEntries(
+      LicensingService.methods.map((m) => [m.localName, async () => ran.push(m.name)]),
+    );
+    const guarded = requireReadScope(LicensingService, {
+      ...unimplementedHandlers(LicensingService),
+      ...handlers,
+    }) as unknown as Record<string, (r: object, c: { principal: Principal }) => Promise<unknown>>;
+    for (const method of LicensingService.methods)
+      await guarded[method.localName]!({}, { principal: withScopes() }).catch(() => undefined);
     expect(ran).toEqual(LicensingService.methods.filter((m) => !readsAccountData(m)).map((m) => m.name));
   });
 });

@@ -13,10 +13,13 @@ const ACCOUNT_ID = /^acct_[A-Za-z0-9_]{1,60}$/;
  */
 export function resolveAccountId(principal: Principal, requested: string, field = 'account_id'): string {
   if (requested !== '' && !ACCOUNT_ID.test(requested)) {
-    throw AppError.invalidArgument([{ field, description: 'must look like acct_<letters, digits or _>, at most 65 characters' }]);
+    throw AppError.invalidArgument([
+      { field, description: 'must look like acct_<letters, digits or _>, at most 65 characters' },
+    ]);
   }
   if (principal.accountId === null) {
-    if (requested === '') throw AppError.invalidArgument([{ field, description: 'required for service identities without an account' }]);
+    if (requested === '')
+      throw AppError.invalidArgument([{ field, description: 'required for service identities without an account' }]);
     return requested;
   }
   if (requested !== '' && requested !== principal.accountId) {
@@ -48,20 +51,29 @@ export function readsAccountData(method: Pick<DescMethod, 'name'>): boolean {
  */
 export function checkReadScope(caller: Identity): void {
   if (caller.kind !== 'service' || caller.scopes.some((scope) => READ_SCOPES.includes(scope))) return;
-  throw new AppError('permission_denied', `a service reads account data only with the ${READ_SCOPES.join(' or ')} scope`, {
-    reason: 'PERMISSION_DENIED',
-    metadata: { required_scope: READ_SCOPES[0]! },
-  });
+  throw new AppError(
+    'permission_denied',
+    `a service reads account data only with the ${READ_SCOPES.join(' or ')} scope`,
+    {
+      reason: 'PERMISSION_DENIED',
+      metadata: { required_scope: READ_SCOPES[0]! },
+    },
+  );
 }
 
 /**
  * The service's handlers, each read of account data (`readsAccountData`) first checking the read
  * scope: the one place reads are scoped, before the handler validates or reads anything.
  */
-export function requireReadScope<S extends GenServiceMethods, P extends Identity>(descriptor: ServiceDescriptor<S>, handlers: ServiceHandlers<NoInfer<S>, P>): ServiceHandlers<S, P> {
+export function requireReadScope<S extends GenServiceMethods, P extends Identity>(
+  descriptor: ServiceDescriptor<S>,
+  handlers: ServiceHandlers<NoInfer<S>, P>,
+): ServiceHandlers<S, P> {
   const guarded: Record<string, unknown> = { ...handlers };
   for (const method of descriptor.methods.filter(readsAccountData)) {
-    const handler = (handlers as Record<string, (request: object, context: { principal: P }) => Promise<unknown>>)[method.localName]!;
+    const handler = (handlers as Record<string, (request: object, context: { principal: P }) => Promise<unknown>>)[
+      method.localName
+    ]!;
     guarded[method.localName] = async (request: object, context: { principal: P }) => {
       checkReadScope(context.principal);
       return handler(request, context);

@@ -9,7 +9,8 @@ import { bearerAuthenticator, type UserGrantsStore } from './authenticate.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 
 const keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'authenticate-')), 'keys.json'));
-const sign = (claims: Omit<TokenClaims, 'issuer' | 'audience'>) => signToken(keys.privateJwk, { issuer: 'acme-dev', audience: 'licensing', ...claims });
+const sign = (claims: Omit<TokenClaims, 'issuer' | 'audience'>) =>
+  signToken(keys.privateJwk, { issuer: 'acme-dev', audience: 'licensing', ...claims });
 const user = (subject = 'usr_1', accountId = 'acct_1') => sign({ subject, accountId });
 
 /** User records by account and id, counting lookups; `failing` makes every lookup throw it. */
@@ -35,13 +36,25 @@ function metadata(...authorizations: string[]): Metadata {
 }
 
 const setup = (cache?: AccountReadCache) => {
-  const store = records({ 'acct_1/usr_1': { roles: ['member'], permissions: ['manage_users'] }, 'acct_2/usr_boss': { roles: ['super_admin'], permissions: [] } });
-  const authenticate = bearerAuthenticator({ jwks: keys.publicJwks, issuer: 'acme-dev', audience: 'licensing', users: store, ...(cache ? { cache } : {}) });
+  const store = records({
+    'acct_1/usr_1': { roles: ['member'], permissions: ['manage_users'] },
+    'acct_2/usr_boss': { roles: ['super_admin'], permissions: [] },
+  });
+  const authenticate = bearerAuthenticator({
+    jwks: keys.publicJwks,
+    issuer: 'acme-dev',
+    audience: 'licensing',
+    users: store,
+    ...(cache ? { cache } : {}),
+  });
   return { store, authenticate: async (token: string) => authenticate(metadata(`Bearer ${token}`)) };
 };
 
 const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 };
@@ -49,13 +62,24 @@ const refusal = async (promise: Promise<unknown>) => {
 describe('bearerAuthenticator', () => {
   it("takes a user's roles and permissions from the user's record, the identity from the token", async () => {
     const { authenticate } = setup();
-    expect(await authenticate(await user())).toMatchObject({ subject: 'usr_1', kind: 'user', accountId: 'acct_1', roles: ['member'], permissions: ['manage_users'], scopes: [] });
+    expect(await authenticate(await user())).toMatchObject({
+      subject: 'usr_1',
+      kind: 'user',
+      accountId: 'acct_1',
+      roles: ['member'],
+      permissions: ['manage_users'],
+      scopes: [],
+    });
   });
 
   it('refuses a subject that is no user of the token account, the same whether the account exists or not', async () => {
     const { authenticate } = setup();
     // usr_boss is super admin of acct_2: a token for acct_1 naming them is no one's.
-    for (const [subject, accountId] of [['usr_boss', 'acct_1'], ['usr_nobody', 'acct_1'], ['usr_1', 'acct_nowhere']] as const) {
+    for (const [subject, accountId] of [
+      ['usr_boss', 'acct_1'],
+      ['usr_nobody', 'acct_1'],
+      ['usr_1', 'acct_nowhere'],
+    ] as const) {
       expect(await refusal(authenticate(await user(subject, accountId)))).toMatchObject({
         type: 'unauthenticated',
         reason: 'UNAUTHENTICATED',
@@ -67,14 +91,23 @@ describe('bearerAuthenticator', () => {
   it('refuses a user token carrying roles before looking anything up', async () => {
     const { authenticate, store } = setup();
     const token = await sign({ subject: 'usr_1', accountId: 'acct_1', rawClaims: { roles: ['super_admin'] } });
-    expect((await refusal(authenticate(token))).message).toMatch(/^roles and permissions come from the user's record in the service; user tokens carry none/);
+    expect((await refusal(authenticate(token))).message).toMatch(
+      /^roles and permissions come from the user's record in the service; user tokens carry none/,
+    );
     expect(store.lookups).toBe(0);
   });
 
   it('gives a service no roles or permissions, the scopes of its token, and reads no record', async () => {
     const { authenticate, store } = setup();
     const token = await sign({ subject: 'svc:sales', kind: 'service', scopes: ['licenses:read'] });
-    expect(await authenticate(token)).toMatchObject({ subject: 'svc:sales', kind: 'service', accountId: null, roles: [], permissions: [], scopes: ['licenses:read'] });
+    expect(await authenticate(token)).toMatchObject({
+      subject: 'svc:sales',
+      kind: 'service',
+      accountId: null,
+      roles: [],
+      permissions: [],
+      scopes: ['licenses:read'],
+    });
     expect(await authenticate(token)).toBe(await authenticate(token));
     expect(store.lookups).toBe(0);
   });
@@ -109,7 +142,9 @@ describe('bearerAuthenticator', () => {
 
   it('passes on the failure of a record that cannot be read, and keeps nothing of it', async () => {
     const { authenticate, store } = setup(new AccountReadCache(() => true));
-    const cause = new AppError('unavailable', 'the database is unavailable; retry with backoff', { reason: 'UNAVAILABLE' });
+    const cause = new AppError('unavailable', 'the database is unavailable; retry with backoff', {
+      reason: 'UNAVAILABLE',
+    });
     store.failing = cause;
     await expect(authenticate(await user())).rejects.toBe(cause);
     // Once the database answers, the record is read.
@@ -119,15 +154,32 @@ describe('bearerAuthenticator', () => {
 
   it('refuses two authorization values, even two valid tokens, rather than pick one', async () => {
     const store = records({});
-    const authenticate = bearerAuthenticator({ jwks: keys.publicJwks, issuer: 'acme-dev', audience: 'licensing', users: store });
+    const authenticate = bearerAuthenticator({
+      jwks: keys.publicJwks,
+      issuer: 'acme-dev',
+      audience: 'licensing',
+      users: store,
+    });
     const [first, second] = [await user('usr_boss', 'acct_2'), await user()];
-    for (const pair of [[first, second], [second, first], [first, first]]) {
-      await expect(authenticate(metadata(...pair.map((t) => `Bearer ${t}`)))).rejects.toMatchObject({ reason: 'UNAUTHENTICATED', message: 'send exactly one authorization header' });
+    for (const pair of [
+      [first, second],
+      [second, first],
+      [first, first],
+    ]) {
+      await expect(authenticate(metadata(...pair.map((t) => `Bearer ${t}`)))).rejects.toMatchObject({
+        reason: 'UNAUTHENTICATED',
+        message: 'send exactly one authorization header',
+      });
     }
   });
 
   it('refuses a call without one', async () => {
-    const authenticate = bearerAuthenticator({ jwks: keys.publicJwks, issuer: 'acme-dev', audience: 'licensing', users: records({}) });
+    const authenticate = bearerAuthenticator({
+      jwks: keys.publicJwks,
+      issuer: 'acme-dev',
+      audience: 'licensing',
+      users: records({}),
+    });
     await expect(authenticate(metadata())).rejects.toMatchObject({ reason: 'UNAUTHENTICATED' });
   });
 });

@@ -11,10 +11,13 @@ export function readJwksFile(path: string): JSONWebKeySet {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`JWT_JWKS_FILE ${path}: cannot read a JSON key set (${(error as Error).message})`, { cause: error });
+    throw new Error(`JWT_JWKS_FILE ${path}: cannot read a JSON key set (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   const keys = (parsed as { keys?: unknown }).keys;
-  if (!Array.isArray(keys) || keys.length === 0) throw new Error(`JWT_JWKS_FILE ${path}: expected {"keys": [ ... ]} with at least one key`);
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new Error(`JWT_JWKS_FILE ${path}: expected {"keys": [ ... ]} with at least one key`);
   if (keys.some((k) => typeof k === 'object' && k !== null && 'd' in k)) {
     throw new Error(`JWT_JWKS_FILE ${path}: contains a private key; give the service public keys only`);
   }
@@ -24,7 +27,10 @@ export function readJwksFile(path: string): JSONWebKeySet {
 /** What authentication needs of the service's user records. */
 export interface UserGrantsStore {
   /** The roles and permissions of the account's user `userId`; null when the account has no such user. */
-  grants(accountId: string, userId: string): Promise<{ roles: readonly string[]; permissions: readonly string[] } | null>;
+  grants(
+    accountId: string,
+    userId: string,
+  ): Promise<{ roles: readonly string[]; permissions: readonly string[] } | null>;
 }
 
 export interface BearerAuthenticatorOptions {
@@ -59,29 +65,36 @@ export function bearerAuthenticator(options: BearerAuthenticatorOptions) {
   const { users, cache } = options;
   const load = async (accountId: string, userId: string): Promise<Grants | null> => {
     const record = await users.grants(accountId, userId);
-    return record ? Object.freeze({ roles: Object.freeze([...record.roles]), permissions: Object.freeze([...record.permissions]) }) : null;
+    return record
+      ? Object.freeze({ roles: Object.freeze([...record.roles]), permissions: Object.freeze([...record.permissions]) })
+      : null;
   };
-  const weigh = (grants: Grants | null) => 64 + (grants ? [...grants.roles, ...grants.permissions].reduce((sum, name) => sum + name.length + 2, 0) : 0);
+  const weigh = (grants: Grants | null) =>
+    64 + (grants ? [...grants.roles, ...grants.permissions].reduce((sum, name) => sum + name.length + 2, 0) : 0);
   const grantsOf = (accountId: string, userId: string): Promise<Grants | null> =>
     cache ? cache.get(accountId, `grants:${userId}`, () => load(accountId, userId), weigh) : load(accountId, userId);
   const services = new WeakMap<Identity, Principal>();
 
   return async (metadata: Metadata): Promise<Principal> => {
     const values = metadata.get('authorization');
-    if (values.length > 1) throw new AppError('unauthenticated', 'send exactly one authorization header', { reason: 'UNAUTHENTICATED' });
+    if (values.length > 1)
+      throw new AppError('unauthenticated', 'send exactly one authorization header', { reason: 'UNAUTHENTICATED' });
     const header = values[0];
     const identity = await verify(typeof header === 'string' ? header : undefined);
     if (identity.kind === 'service') {
       // The verifier hands out the same frozen identity for a token until it expires.
       let principal = services.get(identity);
-      if (!principal) services.set(identity, (principal = Object.freeze({ ...identity, roles: NONE, permissions: NONE })));
+      if (!principal)
+        services.set(identity, (principal = Object.freeze({ ...identity, roles: NONE, permissions: NONE })));
       return principal;
     }
     // The verifier refuses user tokens without an account.
     const accountId = identity.accountId!;
     const grants = await grantsOf(accountId, identity.subject);
     if (!grants) {
-      throw new AppError('unauthenticated', `token subject ${identity.subject} is not a user of account ${accountId}`, { reason: 'UNAUTHENTICATED' });
+      throw new AppError('unauthenticated', `token subject ${identity.subject} is not a user of account ${accountId}`, {
+        reason: 'UNAUTHENTICATED',
+      });
     }
     return Object.freeze({ ...identity, roles: grants.roles, permissions: grants.permissions });
   };

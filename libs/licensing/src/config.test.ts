@@ -6,14 +6,25 @@ import { licensingEnvSchema, loadLicensingConfig } from './config.js';
 describe('licensing configuration', () => {
   it('starts on embedded defaults when nothing is set', () => {
     const config = loadLicensingConfig({});
-    expect(config).toMatchObject({ GRPC_HOST: '127.0.0.1', GRPC_PORT: 50051, SQLITE_PATH: 'data/licensing.db', SEED_DEMO: false });
+    expect(config).toMatchObject({
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: 50051,
+      SQLITE_PATH: 'data/licensing.db',
+      SEED_DEMO: false,
+    });
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
   it('reports every bad variable at once, naming it and the value given', () => {
     let error: unknown;
     try {
-      loadLicensingConfig({ GRPC_PORT: '70000', GRPC_MAX_REQUEST_BYTES: '-1', DATABASE_URL: 'mysql://x', SEED_DEMO: 'yes', KAFKA_BROKERS: 'a b' });
+      loadLicensingConfig({
+        GRPC_PORT: '70000',
+        GRPC_MAX_REQUEST_BYTES: '-1',
+        DATABASE_URL: 'mysql://x',
+        SEED_DEMO: 'yes',
+        KAFKA_BROKERS: 'a b',
+      });
     } catch (e) {
       error = e;
     }
@@ -37,6 +48,7 @@ describe('licensing configuration', () => {
 
   it('documents every variable in the README', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    for (const name of Object.keys(licensingEnvSchema.shape)) expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
+    for (const name of Object.keys(licensingEnvSchema.shape))
+      expect(readme, `README lacks ${name}`).toContain(`\`${name}\``);
   });
 });

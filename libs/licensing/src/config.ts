@@ -16,14 +16,35 @@ export const licensingEnvSchema = z.object({
   GRPC_MAX_CALL_MS: env.positiveInt(30_000, 'a positive number of milliseconds'),
   GRPC_RECEIVE_TIMEOUT_MS: env.positiveInt(DEFAULT_RECEIVE_TIMEOUT_MS, 'a positive number of milliseconds'),
   GRPC_MAX_CONNECTIONS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.maxConnections, 'a positive number of connections'),
-  GRPC_MAX_CONNECTIONS_PER_PEER: env.nonNegativeInt(DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer, 'a number of connections (0: no bound)'),
-  GRPC_HANDSHAKE_TIMEOUT_MS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.handshakeTimeoutMs, 'a positive number of milliseconds'),
+  GRPC_MAX_CONNECTIONS_PER_PEER: env.nonNegativeInt(
+    DEFAULT_CONNECTION_LIMITS.maxConnectionsPerPeer,
+    'a number of connections (0: no bound)',
+  ),
+  GRPC_HANDSHAKE_TIMEOUT_MS: env.positiveInt(
+    DEFAULT_CONNECTION_LIMITS.handshakeTimeoutMs,
+    'a positive number of milliseconds',
+  ),
   GRPC_IDLE_TIMEOUT_MS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.idleTimeoutMs, 'a positive number of milliseconds'),
-  GRPC_MAX_CONNECTION_AGE_MS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.maxConnectionAgeMs, 'a positive number of milliseconds'),
-  GRPC_MAX_CONNECTION_AGE_GRACE_MS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.maxConnectionAgeGraceMs, 'a positive number of milliseconds'),
-  GRPC_MAX_CONCURRENT_STREAMS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.maxConcurrentStreams, 'a positive number of streams'),
-  GRPC_KEEPALIVE_TIME_MS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.keepaliveTimeMs, 'a positive number of milliseconds'),
-  GRPC_KEEPALIVE_TIMEOUT_MS: env.positiveInt(DEFAULT_CONNECTION_LIMITS.keepaliveTimeoutMs, 'a positive number of milliseconds'),
+  GRPC_MAX_CONNECTION_AGE_MS: env.positiveInt(
+    DEFAULT_CONNECTION_LIMITS.maxConnectionAgeMs,
+    'a positive number of milliseconds',
+  ),
+  GRPC_MAX_CONNECTION_AGE_GRACE_MS: env.positiveInt(
+    DEFAULT_CONNECTION_LIMITS.maxConnectionAgeGraceMs,
+    'a positive number of milliseconds',
+  ),
+  GRPC_MAX_CONCURRENT_STREAMS: env.positiveInt(
+    DEFAULT_CONNECTION_LIMITS.maxConcurrentStreams,
+    'a positive number of streams',
+  ),
+  GRPC_KEEPALIVE_TIME_MS: env.positiveInt(
+    DEFAULT_CONNECTION_LIMITS.keepaliveTimeMs,
+    'a positive number of milliseconds',
+  ),
+  GRPC_KEEPALIVE_TIMEOUT_MS: env.positiveInt(
+    DEFAULT_CONNECTION_LIMITS.keepaliveTimeoutMs,
+    'a positive number of milliseconds',
+  ),
   SHUTDOWN_GRACE_MS: env.positiveInt(10_000, 'a positive number of milliseconds'),
   DATABASE_URL: z
     .string()

@@ -58,13 +58,16 @@ export interface RunningLicensingService {
  */
 export async function startLicensingService(options: LicensingServiceOptions): Promise<RunningLicensingService> {
   const { config, logger } = options;
-  const database = await openDatabase(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.SQLITE_PATH });
+  const database = await openDatabase(
+    config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.SQLITE_PATH },
+  );
   try {
     await database.migrate();
     if (config.SEED_DEMO) await database.seedDemo();
     const rules = await watchRules(config.RULES_DIR, {
       onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),
-      onError: (error) => logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
+      onError: (error) =>
+        logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
     });
     const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
     const reads = startReadCache(database);
@@ -73,25 +76,37 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     server.addService({
       descriptor: LicensingService,
       // The token says who calls; the user records what a user may do (cached until the account changes).
-      authenticate: bearerAuthenticator({ jwks: options.jwks, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, users: database.users, cache: reads.cache }),
+      authenticate: bearerAuthenticator({
+        jwks: options.jwks,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        users: database.users,
+        cache: reads.cache,
+      }),
       // No request text may carry U+0000 (PostgreSQL cannot store it): refused before any handler reads it.
       // Reads of account data need licenses:read (or :write) for services (account-scope.ts).
-      handlers: requireReadScope(LicensingService, refuseNulCharacters(LicensingService, {
-        ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
-        ...createReadHandlers(database, reads.cache),
-        ...createAssignmentHandlers(mutationDeps),
-        ...createUserHandlers(mutationDeps),
-        ...createSeatHandlers(mutationDeps),
-        ...createSalesHandlers(mutationDeps),
-        ...createQueueHandlers(mutationDeps),
-      })),
+      handlers: requireReadScope(
+        LicensingService,
+        refuseNulCharacters(LicensingService, {
+          ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
+          ...createReadHandlers(database, reads.cache),
+          ...createAssignmentHandlers(mutationDeps),
+          ...createUserHandlers(mutationDeps),
+          ...createSeatHandlers(mutationDeps),
+          ...createSalesHandlers(mutationDeps),
+          ...createQueueHandlers(mutationDeps),
+        }),
+      ),
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     const events = startOutboxRelay(options, database);
     collectDefaultMetrics({ register: registry });
     registerRelayMetrics(registry, database.outbox.backlog, events?.relay ?? null);
     const stopMutationMetrics = registerMutationMetrics(registry, database);
-    const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
+    const metrics: MetricsServer | null =
+      config.METRICS_PORT === undefined
+        ? null
+        : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
     // Retained phone configurations past their window are purged by a periodic sweep.
     const sweep = setInterval(() => {
       purgeRetainedConfigurations(database, mutationDeps.now()).then(
@@ -154,7 +169,13 @@ export function grpcServerLimits(config: LicensingConfig): Omit<GrpcServerOption
  */
 function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<ReturnType<typeof openDatabase>>) {
   const { config, logger } = options;
-  const ownPublisher = options.publisher ? null : config.KAFKA_BROKERS ? new KafkaPublisher(createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID, logger })) : null;
+  const ownPublisher = options.publisher
+    ? null
+    : config.KAFKA_BROKERS
+      ? new KafkaPublisher(
+          createKafka({ brokers: config.KAFKA_BROKERS.split(','), clientId: config.KAFKA_CLIENT_ID, logger }),
+        )
+      : null;
   const publisher = options.publisher ?? ownPublisher;
   if (!publisher) {
     logger.warn('no KAFKA_BROKERS and no in-process consumer: license events wait in the outbox until a relay runs');
@@ -196,7 +217,11 @@ const READ_CACHE_MAX_BYTES = 4 * 1024 * 1024;
  */
 function startReadCache(database: Awaited<ReturnType<typeof openDatabase>>) {
   let feed: ChangeFeed | null = null;
-  const cache = new AccountReadCache(() => database.dialect === 'libsql' || (feed?.connected ?? false), READ_CACHE_MAX_ANSWERS, READ_CACHE_MAX_BYTES);
+  const cache = new AccountReadCache(
+    () => database.dialect === 'libsql' || (feed?.connected ?? false),
+    READ_CACHE_MAX_ANSWERS,
+    READ_CACHE_MAX_BYTES,
+  );
   const unsubscribe = database.onCommit((change) => change.accounts.forEach((id) => cache.invalidate(id)));
   feed = database.watchChanges({ onAccount: (id) => cache.invalidate(id), onReset: () => cache.reset() });
   return {

@@ -22,9 +22,19 @@ let client: PromiseClient<(typeof LicensingService)['method']>;
 beforeAll(async () => {
   if (database.skip) return;
   const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
-  const config = loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: database.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+  const config = loadLicensingConfig({
+    GRPC_PORT: '0',
+    DATABASE_URL: database.url,
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+  });
   service = await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks });
-  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
+  const token = await signToken(keys.privateJwk, {
+    subject: 'usr_demo_goto_admin',
+    accountId: 'acct_demo_goto',
+    issuer: 'acme-dev',
+    audience: 'licensing',
+  });
   client = createClient(LicensingService, service.address, { token });
 });
 
@@ -38,14 +48,21 @@ afterAll(async () => {
 async function phases(): Promise<Record<string, { count: number; sum: number }>> {
   const text = await service.registry.metrics();
   const byPhase: Record<string, { count: number; sum: number }> = {};
-  for (const [, kind, phase, value] of text.matchAll(/^licensing_mutation_phase_seconds_(sum|count)\{phase="(\w+)"\} (\S+)$/gm)) {
+  for (const [, kind, phase, value] of text.matchAll(
+    /^licensing_mutation_phase_seconds_(sum|count)\{phase="(\w+)"\} (\S+)$/gm,
+  )) {
     (byPhase[phase!] ??= { count: 0, sum: 0 })[kind as 'sum' | 'count'] = Number(value);
   }
   return byPhase;
 }
 
 const purchase = (validateOnly: boolean) =>
-  client.purchaseSeats({ productId: 'goto_meeting', quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n }, validateOnly });
+  client.purchaseSeats({
+    productId: 'goto_meeting',
+    quantity: 1,
+    expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n },
+    validateOnly,
+  });
 
 describe.skipIf(database.skip)('mutation phase metrics', () => {
   it('observes each phase of every committed mutation, and nothing of a validate_only one', async () => {

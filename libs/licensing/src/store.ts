@@ -2,7 +2,17 @@
  * What the licensing handlers need from persistence, in plain types. The data-access lib
  * (`@acme/licensing-data-access`) provides it; handlers never see the ORM.
  */
-import type { AccountRecord, AssignmentRecord, AuditRecord, CatalogProduct, CatalogSuite, MembershipRecord, QueueRecord, SeatUsageRecord, UserRecord } from '@acme/licensing-data-access';
+import type {
+  AccountRecord,
+  AssignmentRecord,
+  AuditRecord,
+  CatalogProduct,
+  CatalogSuite,
+  MembershipRecord,
+  QueueRecord,
+  SeatUsageRecord,
+  UserRecord,
+} from '@acme/licensing-data-access';
 
 export type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord };
 
@@ -18,16 +28,30 @@ export interface LicensingStore {
     seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
   };
   queues: {
-    list(accountId: string, filter: { kind?: QueueRecord['kind']; memberUserId?: string }): Promise<(QueueRecord & { members: MembershipRecord[] })[]>;
+    list(
+      accountId: string,
+      filter: { kind?: QueueRecord['kind']; memberUserId?: string },
+    ): Promise<(QueueRecord & { members: MembershipRecord[] })[]>;
   };
   assignments: {
-    list(accountId: string, filter: { userId?: string; productId?: string }, page: Page): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }>;
+    list(
+      accountId: string,
+      filter: { userId?: string; productId?: string },
+      page: Page,
+    ): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }>;
   };
   audit: {
-    list(accountId: string, filter: { resourceId?: string; actor?: string }, page: Page): Promise<{ events: AuditRecord[]; nextPageToken: string | null }>;
+    list(
+      accountId: string,
+      filter: { resourceId?: string; actor?: string },
+      page: Page,
+    ): Promise<{ events: AuditRecord[]; nextPageToken: string | null }>;
   };
   users: {
-    list(accountId: string, page: { pageSize: number; pageToken?: string }): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
+    list(
+      accountId: string,
+      page: { pageSize: number; pageToken?: string },
+    ): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
     /** The roles and permissions of the account's user `userId`, or null (authentication). */
     grants(accountId: string, userId: string): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null>;
   };

@@ -13,7 +13,10 @@ export const DRIVERS = [
 ] as const;
 
 /** A migrated database with the demo accounts, and how to throw it away. */
-export async function openSeededDatabase(driver: 'libsql' | 'postgresql', name: string): Promise<{ db: Database; cleanup: () => Promise<void> }> {
+export async function openSeededDatabase(
+  driver: 'libsql' | 'postgresql',
+  name: string,
+): Promise<{ db: Database; cleanup: () => Promise<void> }> {
   let db: Database;
   let cleanup: () => Promise<void>;
   if (driver === 'postgresql') {
@@ -31,12 +34,23 @@ export async function openSeededDatabase(driver: 'libsql' | 'postgresql', name: 
 }
 
 export const caller = (overrides: Partial<Principal> = {}): Principal => ({
-  subject: 'usr_demo_goto_admin', kind: 'user', accountId: 'acct_demo_goto', roles: ['super_admin'], permissions: [], scopes: [], tokenId: null, ...overrides,
+  subject: 'usr_demo_goto_admin',
+  kind: 'user',
+  accountId: 'acct_demo_goto',
+  roles: ['super_admin'],
+  permissions: [],
+  scopes: [],
+  tokenId: null,
+  ...overrides,
 });
 
 let calls = 0;
 export const callContext = (principal: Principal = caller()): CallContext<Principal> => ({
-  principal, requestId: `req-${++calls}`, signal: new AbortController().signal, deadline: null, method: 'test',
+  principal,
+  requestId: `req-${++calls}`,
+  signal: new AbortController().signal,
+  deadline: null,
+  method: 'test',
 });
 
 /** Awaits a call that must be refused with an AppError and returns it. */

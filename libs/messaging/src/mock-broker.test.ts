@@ -64,7 +64,12 @@ async function producer(config: ProducerConfig = {}, client: Partial<KafkaConfig
  * maxWaitTime because disconnect() waits for the fetch in flight.
  */
 async function consume(topic: string, sessionTimeout = 6_000): Promise<string[]> {
-  const consumer = kafka().consumer({ groupId: `${topic}-group`, sessionTimeout, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
+  const consumer = kafka().consumer({
+    groupId: `${topic}-group`,
+    sessionTimeout,
+    heartbeatInterval: 500,
+    maxWaitTimeInMs: 200,
+  });
   clients.push(consumer);
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -95,7 +100,10 @@ describe('kafkajs against the Kafka mock cluster', () => {
     async () => {
       const received = await consume('round-trip');
       const p = await producer();
-      await p.send({ topic: 'round-trip', messages: values(0, 30).map((value) => ({ key: String(Number(value) % 3), value })) });
+      await p.send({
+        topic: 'round-trip',
+        messages: values(0, 30).map((value) => ({ key: String(Number(value) % 3), value })),
+      });
       await until(() => received.length === 30, '30 messages');
       expect([...received].sort((a, b) => Number(a) - Number(b))).toEqual(values(0, 30)); // each once
       for (const key of [0, 1, 2]) {
@@ -116,9 +124,9 @@ describe('kafkajs against the Kafka mock cluster', () => {
 
       // kafkajs sends InitProducerId to the controller when connecting; without broker 0 it fails.
       await mock.kafka.brokerDown(0);
-      await expect(producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 100 } })).rejects.toThrow(
-        'Broker 0 not found',
-      );
+      await expect(
+        producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 100 } }),
+      ).rejects.toThrow('Broker 0 not found');
     },
     TEST_TIMEOUT_MS,
   );
@@ -133,9 +141,13 @@ describe('kafkajs against the Kafka mock cluster', () => {
       await patient.send({ topic: 'outage', messages: [{ value: 'before' }] }); // metadata cached
 
       await mock.kafka.brokerDown('all');
-      await expect(impatient.send({ topic: 'outage', messages: [{ value: 'lost' }] })).rejects.toThrow(/Connection error: connect ECONNREFUSED/);
+      await expect(impatient.send({ topic: 'outage', messages: [{ value: 'lost' }] })).rejects.toThrow(
+        /Connection error: connect ECONNREFUSED/,
+      );
       let delivered = false;
-      const during = patient.send({ topic: 'outage', messages: [{ value: 'during' }] }).then((result) => ((delivered = true), result));
+      const during = patient
+        .send({ topic: 'outage', messages: [{ value: 'during' }] })
+        .then((result) => ((delivered = true), result));
       await sleep(1_500);
       expect(delivered).toBe(false);
 
@@ -185,10 +197,22 @@ describe('kafkajs against the Kafka mock cluster', () => {
       await mock.kafka.moveLeader('split-send', 0, 1);
       await mock.kafka.moveLeader('split-send', 1, 2);
       const p = await producer({ retry: { initialRetryTime: 100, retries: 5 } });
-      await p.send({ topic: 'split-send', messages: [{ value: 'warm-0', partition: 0 }, { value: 'warm-1', partition: 1 }] });
+      await p.send({
+        topic: 'split-send',
+        messages: [
+          { value: 'warm-0', partition: 0 },
+          { value: 'warm-1', partition: 1 },
+        ],
+      });
 
       await mock.kafka.moveLeader('split-send', 0, 2); // the producer's metadata still says 1
-      const result = await p.send({ topic: 'split-send', messages: [{ value: 'lost', partition: 0 }, { value: 'kept', partition: 1 }] });
+      const result = await p.send({
+        topic: 'split-send',
+        messages: [
+          { value: 'lost', partition: 0 },
+          { value: 'kept', partition: 1 },
+        ],
+      });
       expect(result.map((r) => r.partition)).toEqual([1]);
 
       const admin = kafka().admin();

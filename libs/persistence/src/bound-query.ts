@@ -8,7 +8,11 @@ import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
  * escaping and copying cost more than the statement (and most of a consumer's garbage).
  * Errors come back as MikroORM's exceptions (unique violations, deadlocks…), as from em.execute.
  */
-export async function executeBound<T>(em: SqlEntityManager<AbstractSqlDriver>, sql: string, params: readonly unknown[]): Promise<T[]> {
+export async function executeBound<T>(
+  em: SqlEntityManager<AbstractSqlDriver>,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
   try {
     const result = await em.getKysely().executeQuery(CompiledQuery.raw(sql, [...params]));
     return result.rows as T[];

@@ -17,7 +17,9 @@ export async function commitOutcome(em: () => Em, xid: string): Promise<'committ
   const deadline = Date.now() + RESOLVE_WITHIN_MS;
   for (let attempt = 1; Date.now() < deadline; attempt++) {
     try {
-      const [row] = (await em().execute('select pg_xact_status(?::xid8) as status', [xid], 'all')) as { status: string | null }[];
+      const [row] = (await em().execute('select pg_xact_status(?::xid8) as status', [xid], 'all')) as {
+        status: string | null;
+      }[];
       if (row?.status === 'committed' || row?.status === 'aborted') return row.status;
     } catch (error) {
       if (!isConnectionLost(error)) throw error;

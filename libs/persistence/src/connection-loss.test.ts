@@ -13,7 +13,11 @@ import { createOrm, type Orm } from './orm.js';
 
 const fixture = await withPostgresDatabase('connloss');
 // MikroORM refuses to start without an entity; this one is never used.
-const schema = { entities: [new EntitySchema({ name: 'Unused', properties: { id: { type: 'number', primary: true } } })], migrations: [], defaultSqlitePath: ':memory:' };
+const schema = {
+  entities: [new EntitySchema({ name: 'Unused', properties: { id: { type: 'number', primary: true } } })],
+  migrations: [],
+  defaultSqlitePath: ':memory:',
+};
 let orm: Orm;
 beforeAll(async () => {
   if (!fixture.skip) orm = await createOrm(schema, { databaseUrl: fixture.url, poolSize: 2 });
@@ -27,7 +31,9 @@ async function killSessions(): Promise<number> {
   const admin = new pg.Client({ connectionString: fixture.url });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    const { rows } = await admin.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
     await admin.query('select pg_terminate_backend(pid) from unnest($1::int[]) as pid', [rows.map((r) => r.pid)]);
     return rows.length;
   } finally {
@@ -50,7 +56,8 @@ async function firstQueryError(url: string): Promise<unknown> {
   }
 }
 
-const sleepInTransaction = (seconds: number) => orm.em.fork().transactional((em) => em.execute(`select pg_sleep(${seconds})`));
+const sleepInTransaction = (seconds: number) =>
+  orm.em.fork().transactional((em) => em.execute(`select pg_sleep(${seconds})`));
 
 /** Sessions of the test database, other than the asking one, running pg_sleep inside a transaction. */
 async function sleepingInTransaction(): Promise<number> {
@@ -71,27 +78,42 @@ describe.skipIf(fixture.skip)('lost PostgreSQL connections', () => {
     for (let round = 0; round < 3; round++) {
       // Both pool slots are inside a transaction when their sessions die: they sleep far longer
       // than the test waits for them to start, so the kill always finds them there.
-      const doomed = [sleepInTransaction(300), sleepInTransaction(300)].map((p) => p.then(() => 'committed', (e: unknown) => e));
-      await eventually(async () => (await sleepingInTransaction()) === 2, { what: 'both pooled sessions sleeping inside a transaction' });
+      const doomed = [sleepInTransaction(300), sleepInTransaction(300)].map((p) =>
+        p.then(
+          () => 'committed',
+          (e: unknown) => e,
+        ),
+      );
+      await eventually(async () => (await sleepingInTransaction()) === 2, {
+        what: 'both pooled sessions sleeping inside a transaction',
+      });
       expect(await killSessions()).toBeGreaterThanOrEqual(2);
       for (const outcome of await Promise.all(doomed)) expect(isConnectionLost(outcome), String(outcome)).toBe(true);
     }
     // Before the fix, the pool's two slots were gone after the first round: these waited for a
     // free connection until the pool's connect timeout and failed. Now each gets one and commits.
-    await expect(Promise.all([sleepInTransaction(0), sleepInTransaction(0), sleepInTransaction(0)])).resolves.toHaveLength(3);
+    await expect(
+      Promise.all([sleepInTransaction(0), sleepInTransaction(0), sleepInTransaction(0)]),
+    ).resolves.toHaveLength(3);
   });
 
   it('recognises a refused connection and a silent server as lost, and a refused statement as not', async () => {
     expect(isConnectionLost(await firstQueryError('postgres://postgres@127.0.0.1:1/none'))).toBe(true);
 
-    const statement = await orm.em.fork().execute('select * from no_such_table').catch((e: unknown) => e);
+    const statement = await orm.em
+      .fork()
+      .execute('select * from no_such_table')
+      .catch((e: unknown) => e);
     expect(isConnectionLost(statement)).toBe(false);
-    const division = await orm.em.fork().execute('select 1/0').catch((e: unknown) => e);
+    const division = await orm.em
+      .fork()
+      .execute('select 1/0')
+      .catch((e: unknown) => e);
     expect(isConnectionLost(division)).toBe(false);
     expect(isConnectionLost(new Error('something else'))).toBe(false);
   });
 
-  it('recognises a database closed to new sessions as unreachable, and a statement refused for an object\'s state as not', async () => {
+  it("recognises a database closed to new sessions as unreachable, and a statement refused for an object's state as not", async () => {
     const open = await closeTestDatabase(fixture.url);
     try {
       expect(isConnectionLost(await firstQueryError(fixture.url))).toBe(true);
@@ -99,7 +121,10 @@ describe.skipIf(fixture.skip)('lost PostgreSQL connections', () => {
       await open();
     }
     // SQLSTATE 55000 too, but an ERROR of one statement on a healthy session.
-    const stateError = await orm.em.fork().execute('select lastval()').catch((e: unknown) => e);
+    const stateError = await orm.em
+      .fork()
+      .execute('select lastval()')
+      .catch((e: unknown) => e);
     expect((stateError as { code?: string }).code).toBe('55000');
     expect(isConnectionLost(stateError)).toBe(false);
   });

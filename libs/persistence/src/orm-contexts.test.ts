@@ -9,7 +9,12 @@ import { EntitySchema } from '@mikro-orm/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOrm, type Orm } from './orm.js';
 
-const table = (name: string) => new EntitySchema<{ id: number }>({ name, tableName: name.toLowerCase(), properties: { id: { type: 'number', primary: true } } });
+const table = (name: string) =>
+  new EntitySchema<{ id: number }>({
+    name,
+    tableName: name.toLowerCase(),
+    properties: { id: { type: 'number', primary: true } },
+  });
 const Licensing = table('LicensingRow');
 const Ledger = table('LedgerRow');
 const orms: Orm[] = [];

@@ -46,7 +46,13 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
     extensions: [Migrator],
     // Migrations are compiled in (a list, not a folder glob) so they run the same under tsx,
     // vitest and a bundled build.
-    migrations: { migrationsList: schema.migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    migrations: {
+      migrationsList: schema.migrations,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
     debug: options.debug ?? false,
     // Work always forks an EntityManager per unit of work; the global one is never used.
     allowGlobalContext: false,
@@ -56,7 +62,8 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
     contextName: `orm-${++ormInstances}`,
   };
   if (options.databaseUrl) {
-    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('databaseUrl must start with postgres:// or postgresql://');
+    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl))
+      throw new Error('databaseUrl must start with postgres:// or postgresql://');
     const driverOptions = {
       onPoolCreated: (pool: Pool) => releaseDeadConnections(pool),
       // A database that does not answer fails the call (UNAVAILABLE) instead of queueing it forever.
@@ -65,7 +72,12 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
     };
     // Each driver is loaded only when used: either one costs about 45 MB of memory.
     const { MikroORM: PostgresORM } = await import('@mikro-orm/postgresql');
-    return (await PostgresORM.init({ ...common, clientUrl: options.databaseUrl, pool: { max: options.poolSize ?? 10 }, driverOptions })) as unknown as Orm;
+    return (await PostgresORM.init({
+      ...common,
+      clientUrl: options.databaseUrl,
+      pool: { max: options.poolSize ?? 10 },
+      driverOptions,
+    })) as unknown as Orm;
   }
   const path = options.sqlitePath ?? schema.defaultSqlitePath;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -33,7 +33,9 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   {
     kind: 'invalid JSON',
     edit: (c) => writeFileSync(join(c.dir, QUEUES), '{ "id": "who-may-act.manage-queues", '),
-    problems: [`${QUEUES}: (root): invalid JSON: Expected double-quoted property name in JSON at position 37 (line 1 column 38)`],
+    problems: [
+      `${QUEUES}: (root): invalid JSON: Expected double-quoted property name in JSON at position 37 (line 1 column 38)`,
+    ],
   },
   {
     kind: 'schema error',
@@ -43,12 +45,16 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   {
     kind: 'unknown fact',
     edit: (c) => c.edit(QUEUES, (r) => void (conditionsOf(r).all[0]!.fact = 'actr')),
-    problems: [`${QUEUES}: /rule/conditions/all/0/fact: unknown fact "actr" (known: actor, account, params, request, products, product, user, suite)`],
+    problems: [
+      `${QUEUES}: /rule/conditions/all/0/fact: unknown fact "actr" (known: actor, account, params, request, products, product, user, suite)`,
+    ],
   },
   {
     kind: 'unknown operator',
     edit: (c) => c.edit(QUEUES, (r) => void (conditionsOf(r).all[0]!.operator = 'hasNone')),
-    problems: [`${QUEUES}: /rule/conditions/all/0/operator: unknown operator "hasNone" (see the catalogue in libs/rules/README.md)`],
+    problems: [
+      `${QUEUES}: /rule/conditions/all/0/operator: unknown operator "hasNone" (see the catalogue in libs/rules/README.md)`,
+    ],
   },
   {
     kind: 'duplicate id',
@@ -60,12 +66,25 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   },
   {
     kind: 'bad params reference',
-    edit: (c) => c.edit(QUEUES, (r) => void (conditionsOf(r).all[0]!.value = { fact: 'params', path: '$.roles.queueManagerz' })),
-    problems: [`${QUEUES}: /rule/conditions/all/0/value/path: unknown parameter "params.roles.queueManagerz" (no such value in policies/data/roles.json)`],
+    edit: (c) =>
+      c.edit(QUEUES, (r) => void (conditionsOf(r).all[0]!.value = { fact: 'params', path: '$.roles.queueManagerz' })),
+    problems: [
+      `${QUEUES}: /rule/conditions/all/0/value/path: unknown parameter "params.roles.queueManagerz" (no such value in policies/data/roles.json)`,
+    ],
   },
   {
     kind: 'contradictory conditions in one rule',
-    edit: (c) => c.edit(STOP, (r) => void conditionsOf(r).all.push({ fact: 'user', path: '$.queueMembershipCount', operator: 'lessThan', value: 0 })),
+    edit: (c) =>
+      c.edit(
+        STOP,
+        (r) =>
+          void conditionsOf(r).all.push({
+            fact: 'user',
+            path: '$.queueMembershipCount',
+            operator: 'lessThan',
+            value: 0,
+          }),
+      ),
     problems: [
       `${STOP}: /rule/conditions/all/1: contradictory conditions: user.queueMembershipCount greaterThan 0 (/rule/conditions/all/1) and user.queueMembershipCount lessThan 0 (/rule/conditions/all/3) can never hold together, so the rule can never fire`,
     ],
@@ -80,7 +99,9 @@ export const BROKEN_EDITS: BrokenEdit[] = [
     // The stop rule no longer asks for a removal: adding a user's first queue would start and stop billing.
     edit: (c) =>
       c.edit(STOP, (r) => {
-        conditionsOf(r).all = conditionsOf(r).all.filter((x) => x.path !== '$.change' && x.path !== '$.queueMembershipCount');
+        conditionsOf(r).all = conditionsOf(r).all.filter(
+          (x) => x.path !== '$.change' && x.path !== '$.queueMembershipCount',
+        );
       }),
     problems: [
       `${START}: /effects/0: billing_start contradicts billing_stop of ${STOP} (/effects/0): at queue_membership both rules fire when request.change = "add", ` +
@@ -90,29 +111,47 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   },
   {
     kind: 'contradictory effects in one rule',
-    edit: (c) => c.edit(START, (r) => void (r.effects as Json[]).push({ ...(r.effects as Json[])[0], type: 'billing_stop' })),
-    problems: [`${START}: /effects/1: billing_stop contradicts billing_start at /effects/0: whenever the rule fires it would do both for the same product and user`],
+    edit: (c) =>
+      c.edit(START, (r) => void (r.effects as Json[]).push({ ...(r.effects as Json[])[0], type: 'billing_stop' })),
+    problems: [
+      `${START}: /effects/1: billing_stop contradicts billing_start at /effects/0: whenever the rule fires it would do both for the same product and user`,
+    ],
   },
   {
     // Without the check every purchase_seats decision would throw (FactsError): INTERNAL for callers.
     kind: 'unknown path in a fact (a typo)',
-    edit: (c) => c.edit(GOTO_PURCHASE, (r) => void ((conditionsOf(r).all[2] as { any: Json[] }).any[1]!.path = '$.cardonFile')),
-    problems: [`${GOTO_PURCHASE}: /rule/conditions/all/2/any/1/path: unknown path "$.cardonFile" in fact "account": did you mean "$.cardOnFile"?`],
+    edit: (c) =>
+      c.edit(GOTO_PURCHASE, (r) => void ((conditionsOf(r).all[2] as { any: Json[] }).any[1]!.path = '$.cardonFile')),
+    problems: [
+      `${GOTO_PURCHASE}: /rule/conditions/all/2/any/1/path: unknown path "$.cardonFile" in fact "account": did you mean "$.cardOnFile"?`,
+    ],
   },
   {
     kind: 'value of the wrong type',
     edit: (c) => c.edit('who-may-act/reduce-seats.rule.json', (r) => void (conditionsOf(r).all[1]!.value = 'false')),
-    problems: ['who-may-act/reduce-seats.rule.json: /rule/conditions/all/1/value: actor.isOwner (a boolean) can never equal "false" (a string)'],
+    problems: [
+      'who-may-act/reduce-seats.rule.json: /rule/conditions/all/1/value: actor.isOwner (a boolean) can never equal "false" (a string)',
+    ],
   },
   {
     kind: 'number operator on a string',
-    edit: (c) => c.edit(START, (r) => void conditionsOf(r).all.push({ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 })),
+    edit: (c) =>
+      c.edit(
+        START,
+        (r) => void conditionsOf(r).all.push({ fact: 'user', path: '$.id', operator: 'greaterThan', value: 0 }),
+      ),
     problems: [`${START}: /rule/conditions/all/4/operator: greaterThan compares numbers but user.id is a string`],
   },
   {
     kind: 'unknown placeholder path',
-    edit: (c) => c.edit('seat-limits/last-seat-notice.rule.json', (r) => void (r.message = 'Every {{product.id}} seat is now in use ({{product.availabel}} left)')),
-    problems: ['seat-limits/last-seat-notice.rule.json: /message: placeholder {{product.availabel}}: unknown path "$.availabel" in fact "product": did you mean "$.available"?'],
+    edit: (c) =>
+      c.edit(
+        'seat-limits/last-seat-notice.rule.json',
+        (r) => void (r.message = 'Every {{product.id}} seat is now in use ({{product.availabel}} left)'),
+      ),
+    problems: [
+      'seat-limits/last-seat-notice.rule.json: /message: placeholder {{product.availabel}}: unknown path "$.availabel" in fact "product": did you mean "$.available"?',
+    ],
   },
   {
     kind: 'data file that does not match its schema',
@@ -122,17 +161,37 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   {
     kind: 'data file without a schema',
     edit: (c) => writeFileSync(join(c.dir, 'data/limits.json'), '{ "maxSeats": 10 }'),
-    problems: ['data/limits.json: (root): no schema for this data file: add libs/rules/schema/data/limits.schema.json and list it in src/authoring/data-schemas.ts'],
+    problems: [
+      'data/limits.json: (root): no schema for this data file: add libs/rules/schema/data/limits.schema.json and list it in src/authoring/data-schemas.ts',
+    ],
   },
   {
     kind: 'case facts with a typo',
-    edit: (c) => c.edit('who-may-act/zendesk-purchase-owner-only.cases.json', (f) => void ((f.cases as Json[])[0]!.facts = { account: { stlye: 'zendesk' } })),
-    problems: ['who-may-act/zendesk-purchase-owner-only.cases.json: /cases/0/facts/account/stlye: "stlye" is not in the fact catalogue: did you mean "style"?'],
+    edit: (c) =>
+      c.edit(
+        'who-may-act/zendesk-purchase-owner-only.cases.json',
+        (f) => void ((f.cases as Json[])[0]!.facts = { account: { stlye: 'zendesk' } }),
+      ),
+    problems: [
+      'who-may-act/zendesk-purchase-owner-only.cases.json: /cases/0/facts/account/stlye: "stlye" is not in the fact catalogue: did you mean "style"?',
+    ],
   },
   {
-    kind: 'who-may-act rule that reads the account\'s data',
-    edit: (c) => c.edit(QUEUES, (r) => void conditionsOf(r).all.push({ fact: 'user', path: '$.queueMembershipCount', operator: 'greaterThan', value: 0 })),
-    problems: [`${QUEUES}: /rule/conditions/all/2/fact: who-may-act rules decide before the account's data is read: they may use only the actor, account, params facts, not "user"`],
+    kind: "who-may-act rule that reads the account's data",
+    edit: (c) =>
+      c.edit(
+        QUEUES,
+        (r) =>
+          void conditionsOf(r).all.push({
+            fact: 'user',
+            path: '$.queueMembershipCount',
+            operator: 'greaterThan',
+            value: 0,
+          }),
+      ),
+    problems: [
+      `${QUEUES}: /rule/conditions/all/2/fact: who-may-act rules decide before the account's data is read: they may use only the actor, account, params facts, not "user"`,
+    ],
   },
   {
     kind: 'broken cases file',

@@ -15,8 +15,11 @@ describe('policy cases', () => {
   });
 
   describe.each([...new Set(report.results.map((r) => r.ruleId))])('%s', (ruleId) => {
-    it.each(report.results.filter((r) => r.ruleId === ruleId).map((r) => [r.name, r] as const))('%s', (_name, result) => {
-      expect(result.failures).toEqual([]);
-    });
+    it.each(report.results.filter((r) => r.ruleId === ruleId).map((r) => [r.name, r] as const))(
+      '%s',
+      (_name, result) => {
+        expect(result.failures).toEqual([]);
+      },
+    );
   });
 });

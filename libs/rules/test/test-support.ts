@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { DEFAULT_POLICIES_DIR } from '../src/loading/load.js';
 
 /** A throw-away copy of the shipped policies for tests that break them on purpose. */
-export function copyPolicies(): { dir: string; edit(file: string, change: (json: Record<string, unknown>) => unknown): void; remove(): void } {
+export function copyPolicies(): {
+  dir: string;
+  edit(file: string, change: (json: Record<string, unknown>) => unknown): void;
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'policies-'));
   cpSync(DEFAULT_POLICIES_DIR, dir, { recursive: true });
   return {

@@ -13,7 +13,11 @@ async function connected(url: string): Promise<pg.Client> {
   return client;
 }
 
-const answers = (client: pg.Client) => client.query('select 1').then(() => true, () => false);
+const answers = (client: pg.Client) =>
+  client.query('select 1').then(
+    () => true,
+    () => false,
+  );
 
 describe.skipIf(closed.skip)('closeTestDatabase', () => {
   it('refuses new sessions and, asked to, ends open ones of that database only, until opened again', async () => {

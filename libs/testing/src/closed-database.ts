@@ -6,7 +6,10 @@ import { onTestServer } from './postgres.js';
  * running service, which refuses it until it is opened again. Resolves with the function that
  * opens it again. Only that database's sessions end; the rest of the server is untouched.
  */
-export async function closeTestDatabase(url: string, options: { terminate?: boolean } = {}): Promise<() => Promise<void>> {
+export async function closeTestDatabase(
+  url: string,
+  options: { terminate?: boolean } = {},
+): Promise<() => Promise<void>> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   await onTestServer(async (admin) => {
     await admin.query(`alter database "${name}" allow_connections false`);

@@ -5,7 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * was awaited. For outcomes that arrive asynchronously (a relay, a consumer, a rebalance), in
  * place of fixed sleeps that are either too long or flaky.
  */
-export async function eventually(condition: () => boolean | Promise<boolean>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

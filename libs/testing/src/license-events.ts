@@ -17,9 +17,23 @@ export function licenseAssignedEvent(fixture: EventFixture & { userId?: string }
   return toBinary(
     events.EventEnvelopeSchema,
     create(events.EventEnvelopeSchema, {
-      eventId: fixture.eventId, eventType: 'license.assigned', accountId: fixture.accountId, occurTime: at, sequence: BigInt(fixture.sequence), causationId: 'fixture',
+      eventId: fixture.eventId,
+      eventType: 'license.assigned',
+      accountId: fixture.accountId,
+      occurTime: at,
+      sequence: BigInt(fixture.sequence),
+      causationId: 'fixture',
       actor: { subject: 'usr_fixture', kind: events.ActorKind.USER },
-      payload: { case: 'licenseAssigned', value: { assignmentId: `asg_${fixture.eventId}`, userId: fixture.userId ?? 'usr_fixture', productId: 'goto_meeting', price, effectiveTime: at } },
+      payload: {
+        case: 'licenseAssigned',
+        value: {
+          assignmentId: `asg_${fixture.eventId}`,
+          userId: fixture.userId ?? 'usr_fixture',
+          productId: 'goto_meeting',
+          price,
+          effectiveTime: at,
+        },
+      },
     }),
   );
 }
@@ -28,7 +42,10 @@ export function licenseAssignedEvent(fixture: EventFixture & { userId?: string }
  * `count` assignment events spread over `accounts` accounts, each account's sequence counting
  * up from 1: what a busy licensing service would put on the topic, as Kafka messages.
  */
-export function licenseEventMessages(count: number, options: { accounts?: number; prefix?: string } = {}): { key: string; value: Uint8Array; eventId: string }[] {
+export function licenseEventMessages(
+  count: number,
+  options: { accounts?: number; prefix?: string } = {},
+): { key: string; value: Uint8Array; eventId: string }[] {
   const accounts = options.accounts ?? 10;
   const sequences = new Map<string, number>();
   return Array.from({ length: count }, (_, i) => {

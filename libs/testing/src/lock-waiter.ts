@@ -6,7 +6,11 @@ import pg from 'pg';
  * behind it. `timeoutMs` only catches code that never queues (it normally does within
  * milliseconds), so it leaves a loaded machine plenty of room.
  */
-export async function untilAnotherSessionWaitsForLock(url: string, holder: pg.Client, timeoutMs = 30_000): Promise<void> {
+export async function untilAnotherSessionWaitsForLock(
+  url: string,
+  holder: pg.Client,
+  timeoutMs = 30_000,
+): Promise<void> {
   const holderPid = (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
   const observer = new pg.Client({ connectionString: url });
   await observer.connect();

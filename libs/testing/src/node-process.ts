@@ -41,7 +41,9 @@ export function startNodeProcess(entry: string, env: Record<string, string>): No
       }
     });
   }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     pid: child.pid!,
     lines,
@@ -52,7 +54,11 @@ export function startNodeProcess(entry: string, env: Record<string, string>): No
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-20).join('\n')}`));
+          reject(
+            new Error(
+              `no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${lines.slice(-20).join('\n')}`,
+            ),
+          );
         }, timeoutMs);
         const check = (line: string) => {
           if (!pattern.test(line)) return;
@@ -61,7 +67,13 @@ export function startNodeProcess(entry: string, env: Record<string, string>): No
           resolve(line);
         };
         waiters.add(check);
-        void exited.then(() => waiters.has(check) && (clearTimeout(timer), waiters.delete(check), reject(new Error(`exited before a line matched ${pattern}:\n${lines.slice(-20).join('\n')}`))));
+        void exited.then(
+          () =>
+            waiters.has(check) &&
+            (clearTimeout(timer),
+            waiters.delete(check),
+            reject(new Error(`exited before a line matched ${pattern}:\n${lines.slice(-20).join('\n')}`))),
+        );
       });
     },
     kill(signal = 'SIGKILL') {

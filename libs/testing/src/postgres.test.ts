@@ -10,14 +10,18 @@ afterEach(() => vi.unstubAllEnvs());
 describe('PostgreSQL test harness', () => {
   it('fails loudly under CI when the server is unreachable', async () => {
     vi.stubEnv('CI', 'true');
-    await expect(skipWithoutPostgres(UNREACHABLE)).rejects.toThrow(/unreachable.*CI=true: PostgreSQL-backed tests must run/);
+    await expect(skipWithoutPostgres(UNREACHABLE)).rejects.toThrow(
+      /unreachable.*CI=true: PostgreSQL-backed tests must run/,
+    );
   });
 
   it('skips, with the reason, outside CI', async () => {
     vi.stubEnv('CI', '');
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     expect(await skipWithoutPostgres(UNREACHABLE)).toBe(true);
-    expect(warn.mock.calls[0]?.[0]).toMatch(/skipping PostgreSQL-backed tests: PostgreSQL at postgres:\/\/postgres@127.0.0.1:1\/test is unreachable/);
+    expect(warn.mock.calls[0]?.[0]).toMatch(
+      /skipping PostgreSQL-backed tests: PostgreSQL at postgres:\/\/postgres@127.0.0.1:1\/test is unreachable/,
+    );
   });
 
   it.skipIf(skipPostgres)('creates a database of its own and drops it', async () => {

@@ -28,7 +28,10 @@ export interface TcpProxyOptions {
  * moment of its conversation, such as right after a COMMIT went out and before its answer came
  * back: the one fault a database kill cannot aim at.
  */
-export async function startTcpProxy(target: { host: string; port: number }, options: TcpProxyOptions = {}): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number },
+  options: TcpProxyOptions = {},
+): Promise<TcpProxy> {
   const tap = options.onData;
   let connections = 0;
   let down = false;

@@ -30,8 +30,12 @@ export async function withPostgresDatabase(prefix = 't'): Promise<PostgresFixtur
   return {
     skip,
     get url(): string {
-      if (skip) throw new Error(`no test database: PostgreSQL at ${TEST_POSTGRES_URL} is unreachable (guard the tests with skipIf(fixture.skip))`);
-      if (!database) throw new Error('the test database exists from beforeAll on; read fixture.url inside a hook or a test');
+      if (skip)
+        throw new Error(
+          `no test database: PostgreSQL at ${TEST_POSTGRES_URL} is unreachable (guard the tests with skipIf(fixture.skip))`,
+        );
+      if (!database)
+        throw new Error('the test database exists from beforeAll on; read fixture.url inside a hook or a test');
       return database.url;
     },
   };

@@ -4,7 +4,9 @@ import { backoffDelay } from './backoff.js';
 describe('backoffDelay', () => {
   it('doubles the ceiling per attempt up to the maximum', () => {
     const top = () => 1;
-    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 500, random: top }))).toEqual([100, 200, 400, 500]);
+    expect([1, 2, 3, 4].map((attempt) => backoffDelay(attempt, { initialMs: 100, maxMs: 500, random: top }))).toEqual([
+      100, 200, 400, 500,
+    ]);
   });
 
   it('waits a random share of the ceiling, never more', () => {

@@ -67,7 +67,9 @@ export const env = {
       .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { error: 'expected a comma-separated list of host:port' })
       .optional(),
   logLevel: () =>
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
-    }).default('info'),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
 };

@@ -63,8 +63,7 @@ export class AppError extends Error {
   }
 
   static invalidArgument(fieldViolations: FieldViolation[], message?: string): AppError {
-    const text =
-      message ?? `invalid request: ${fieldViolations.map((v) => `${v.field}: ${v.description}`).join('; ')}`;
+    const text = message ?? `invalid request: ${fieldViolations.map((v) => `${v.field}: ${v.description}`).join('; ')}`;
     return new AppError('invalid_argument', text, { reason: 'INVALID_ARGUMENT', fieldViolations });
   }
 

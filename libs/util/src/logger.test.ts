@@ -14,9 +14,16 @@ function capture() {
 describe('createLogger', () => {
   it('redacts authorization and token fields', () => {
     const { logger, lines } = capture();
-    logger.info({ authorization: `Bearer ${JWT}`, headers: { authorization: 'x' }, call: { token: 'opaque-secret' } }, 'call');
+    logger.info(
+      { authorization: `Bearer ${JWT}`, headers: { authorization: 'x' }, call: { token: 'opaque-secret' } },
+      'call',
+    );
     expect(lines.join('')).not.toMatch(/opaque-secret|eyJ/);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ authorization: '[redacted]', headers: { authorization: '[redacted]' }, call: { token: '[redacted]' } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      authorization: '[redacted]',
+      headers: { authorization: '[redacted]' },
+      call: { token: '[redacted]' },
+    });
   });
 
   it('replaces tokens wherever they appear: messages, nested values, error messages and stacks', () => {

@@ -6,7 +6,8 @@ export type { Logger };
 const CREDENTIAL = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*|\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/g;
 
 /** Replaces every token-shaped string of a log line, wherever it appears (messages, error text, stacks). */
-export const scrubCredentials = (line: string): string => line.replace(CREDENTIAL, (match, scheme?: string) => (scheme ? `${scheme} [redacted]` : '[redacted]'));
+export const scrubCredentials = (line: string): string =>
+  line.replace(CREDENTIAL, (match, scheme?: string) => (scheme ? `${scheme} [redacted]` : '[redacted]'));
 
 /**
  * Structured JSON logs. Authorization headers and tokens are redacted by field name, and any

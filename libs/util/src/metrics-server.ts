@@ -12,7 +12,12 @@ export interface MetricsServer {
  * Serves a Prometheus registry at `GET /metrics` (text exposition format). Anything else is 404,
  * and a failing collector answers 500 without taking the process down.
  */
-export async function startMetricsServer(options: { registry: Registry; host: string; port: number; logger: Logger }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  registry: Registry;
+  host: string;
+  port: number;
+  logger: Logger;
+}): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at GET /metrics\n');

@@ -43,7 +43,8 @@ program
   .option('--no-write', 'print the figures without updating docs/benchmarks.md')
   .action(async (name: string, options: { runs: number; minutes: number; write: boolean }) => {
     const benchmark = BENCHMARKS[name];
-    if (!benchmark) throw new InvalidArgumentError(`unknown benchmark "${name}" (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
+    if (!benchmark)
+      throw new InvalidArgumentError(`unknown benchmark "${name}" (one of: ${Object.keys(BENCHMARKS).join(', ')})`);
     const section = await benchmark(options.runs, options);
     process.stdout.write(`${section.body}\n`);
     if (options.write) writeSection(section);

@@ -8,15 +8,37 @@ import { createTokenVerifier, loadOrCreateDevKeys } from '@acme/auth';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const cli = (...args: string[]) =>
-  spawnSync(join(root, 'node_modules/.bin/tsx'), ['tools/dev-cli/src/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(join(root, 'node_modules/.bin/tsx'), ['tools/dev-cli/src/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 describe('dev-cli token', () => {
   it('prints a token the service accepts, with the identity asked for and nothing more', async () => {
     const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
-    const result = cli('token', '--keys', keys, '--account', 'acct_demo_zendesk', '--subject', 'usr_demo_zendesk_owner');
+    const result = cli(
+      'token',
+      '--keys',
+      keys,
+      '--account',
+      'acct_demo_zendesk',
+      '--subject',
+      'usr_demo_zendesk_owner',
+    );
     expect(result.status, result.stderr).toBe(0);
-    const verify = createTokenVerifier({ jwks: (await loadOrCreateDevKeys(keys)).publicJwks, issuer: 'acme-dev', audience: 'licensing' });
-    expect(await verify(`Bearer ${result.stdout.trim()}`)).toEqual({ subject: 'usr_demo_zendesk_owner', kind: 'user', accountId: 'acct_demo_zendesk', scopes: [], tokenId: expect.any(String) });
+    const verify = createTokenVerifier({
+      jwks: (await loadOrCreateDevKeys(keys)).publicJwks,
+      issuer: 'acme-dev',
+      audience: 'licensing',
+    });
+    expect(await verify(`Bearer ${result.stdout.trim()}`)).toEqual({
+      subject: 'usr_demo_zendesk_owner',
+      kind: 'user',
+      accountId: 'acct_demo_zendesk',
+      scopes: [],
+      tokenId: expect.any(String),
+    });
   });
 
   it("refuses roles, permissions and scopes for a user token: the service reads what a user may do from the user's record", () => {
@@ -24,7 +46,9 @@ describe('dev-cli token', () => {
     for (const option of ['--roles', '--permissions']) {
       const refused = cli('token', '--keys', keys, option, 'super_admin');
       expect(refused.status).not.toBe(0);
-      expect(refused.stderr).toContain("tokens carry no --roles or --permissions: the service reads them from the user's record; pick the user with --subject");
+      expect(refused.stderr).toContain(
+        "tokens carry no --roles or --permissions: the service reads them from the user's record; pick the user with --subject",
+      );
     }
     const scoped = cli('token', '--keys', keys, '--scopes', 'licenses:write');
     expect(scoped.status).not.toBe(0);
@@ -33,10 +57,28 @@ describe('dev-cli token', () => {
 
   it('prints a service token with scopes and no account', async () => {
     const keys = join(mkdtempSync(join(tmpdir(), 'devcli-')), 'keys.json');
-    const result = cli('token', '--keys', keys, '--kind', 'service', '--subject', 'svc:sales', '--scopes', 'sales_orders:complete');
+    const result = cli(
+      'token',
+      '--keys',
+      keys,
+      '--kind',
+      'service',
+      '--subject',
+      'svc:sales',
+      '--scopes',
+      'sales_orders:complete',
+    );
     expect(result.status, result.stderr).toBe(0);
-    const verify = createTokenVerifier({ jwks: (await loadOrCreateDevKeys(keys)).publicJwks, issuer: 'acme-dev', audience: 'licensing' });
-    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({ kind: 'service', accountId: null, scopes: ['sales_orders:complete'] });
+    const verify = createTokenVerifier({
+      jwks: (await loadOrCreateDevKeys(keys)).publicJwks,
+      issuer: 'acme-dev',
+      audience: 'licensing',
+    });
+    expect(await verify(`Bearer ${result.stdout.trim()}`)).toMatchObject({
+      kind: 'service',
+      accountId: null,
+      scopes: ['sales_orders:complete'],
+    });
     const refused = cli('token', '--keys', keys, '--kind', 'service', '--roles', 'super_admin');
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toContain('service tokens carry --scopes, not --roles or --permissions');

@@ -14,7 +14,11 @@ import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { DEV_DEFAULTS } from '@acme/licensing';
 
 const program = new Command().name('dev-cli').description('Development helpers for the licensing service');
-const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 program
   .command('token')
@@ -22,10 +26,19 @@ program
     'print a signed development JWT (keys from the dev stack, created on first use). A token says who calls: ' +
       "a user's roles and permissions come from their record in the service, so pick the user with --subject",
   )
-  .option('--subject <sub>', 'token subject: a user id of the account (default: its super admin) or svc:name', DEV_DEFAULTS.adminUserId)
+  .option(
+    '--subject <sub>',
+    'token subject: a user id of the account (default: its super admin) or svc:name',
+    DEV_DEFAULTS.adminUserId,
+  )
   .option('--account <id>', 'account the caller belongs to (services: none unless given)', DEV_DEFAULTS.accountId)
   .option('--kind <kind>', 'user or service', 'user')
-  .option('--scopes <list>', 'comma-separated service scopes (licenses:read, licenses:write, sales_orders:complete)', list, [])
+  .option(
+    '--scopes <list>',
+    'comma-separated service scopes (licenses:read, licenses:write, sales_orders:complete)',
+    list,
+    [],
+  )
   // Gone: the service refuses tokens carrying roles or permissions. Kept hidden to say why.
   .addOption(new Option('--roles <list>').hideHelp())
   .addOption(new Option('--permissions <list>').hideHelp())
@@ -42,7 +55,8 @@ program
           : "tokens carry no --roles or --permissions: the service reads them from the user's record; pick the user with --subject",
       );
     }
-    if (!service && o.scopes.length > 0) throw new InvalidArgumentError('user tokens carry no --scopes: scopes are for --kind service');
+    if (!service && o.scopes.length > 0)
+      throw new InvalidArgumentError('user tokens carry no --scopes: scopes are for --kind service');
     const keys = await loadOrCreateDevKeys(o.keys);
     const token = await signToken(keys.privateJwk, {
       subject: o.subject,
@@ -59,7 +73,10 @@ program
 program
   .command('call')
   .description('call a LicensingService RPC; the request and response are protobuf JSON')
-  .argument('<method>', `RPC name, e.g. ListProducts (one of: ${LicensingService.methods.map((m) => m.name).join(', ')})`)
+  .argument(
+    '<method>',
+    `RPC name, e.g. ListProducts (one of: ${LicensingService.methods.map((m) => m.name).join(', ')})`,
+  )
   .argument('[json]', 'request body as JSON, or @file.json', '{}')
   .option('--address <host:port>', 'server address', `127.0.0.1:${DEV_DEFAULTS.port}`)
   .option('--token <jwt>', 'bearer token (default: $TOKEN)', process.env.TOKEN)
@@ -77,8 +94,10 @@ program
       const status = decodeGrpcError(error as never);
       process.stderr.write(`${GrpcStatus[status.code]}: ${status.message}\n`);
       if (status.errorInfo) process.stderr.write(`reason: ${status.errorInfo.reason}\n`);
-      for (const v of status.badRequest?.fieldViolations ?? []) process.stderr.write(`  field ${v.field}: ${v.description}\n`);
-      for (const v of status.preconditionFailure?.violations ?? []) process.stderr.write(`  rule ${v.type}: ${v.description}\n`);
+      for (const v of status.badRequest?.fieldViolations ?? [])
+        process.stderr.write(`  field ${v.field}: ${v.description}\n`);
+      for (const v of status.preconditionFailure?.violations ?? [])
+        process.stderr.write(`  rule ${v.type}: ${v.description}\n`);
       process.exitCode = 1;
     } finally {
       client.close();

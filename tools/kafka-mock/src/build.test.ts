@@ -33,7 +33,8 @@ describe('ensureMockBroker', () => {
 
   it('has a CLI that prints the path, and concurrent runs agree on it', async () => {
     const binary = await ensureMockBroker();
-    const run = () => promisify(execFile)(`${root}node_modules/.bin/tsx`, ['tools/kafka-mock/src/build.ts'], { cwd: root });
+    const run = () =>
+      promisify(execFile)(`${root}node_modules/.bin/tsx`, ['tools/kafka-mock/src/build.ts'], { cwd: root });
     const results = await Promise.all([run(), run(), run()]);
     for (const { stdout, stderr } of results) {
       expect(stdout.trim()).toBe(binary);

@@ -121,7 +121,11 @@ async function compileLauncher(plan: BuildPlan): Promise<void> {
   const include = join(plan.libraryDir, 'src');
   const partial = `${plan.binary}.tmp-${process.pid}`;
   progress('compiling launcher.c');
-  await run(CC, [...CFLAGS, '-I', include, LAUNCHER_C, join(include, 'librdkafka.a'), ...libs, '-o', partial], BUILD_DIR);
+  await run(
+    CC,
+    [...CFLAGS, '-I', include, LAUNCHER_C, join(include, 'librdkafka.a'), ...libs, '-o', partial],
+    BUILD_DIR,
+  );
   await rename(partial, plan.binary); // atomic: a binary with this name is always complete
 }
 

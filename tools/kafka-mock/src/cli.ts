@@ -18,7 +18,10 @@ function topic(value: string, previous: MockTopic[]): MockTopic[] {
   const match = /^([^:\s]+):(\d+)(?::(\d+))?$/.exec(value);
   if (!match) throw new InvalidArgumentError(`expected name:partitions[:replication], got "${value}"`);
   const [, name, partitions, replication] = match;
-  return [...previous, { name: name!, partitions: Number(partitions), ...(replication ? { replication: Number(replication) } : {}) }];
+  return [
+    ...previous,
+    { name: name!, partitions: Number(partitions), ...(replication ? { replication: Number(replication) } : {}) },
+  ];
 }
 
 const program = new Command()
@@ -28,7 +31,11 @@ const program = new Command()
   .option('--topic <name:partitions[:replication]>', 'create a topic at start-up (repeatable)', topic, [])
   .option('--verbose', "show librdkafka's log")
   .action(async (options: { brokers: number; topic: MockTopic[]; verbose?: boolean }) => {
-    const kafka = await startMockKafka({ brokers: options.brokers, topics: options.topic, verbose: options.verbose ?? false });
+    const kafka = await startMockKafka({
+      brokers: options.brokers,
+      topics: options.topic,
+      verbose: options.verbose ?? false,
+    });
     const brokers = kafka.bootstrap.join(',');
     process.stdout.write(`bootstrap ${brokers}\nexport KAFKA_BROKERS=${brokers}\n`);
     process.stderr.write('kafka-mock: type "help" for commands; Ctrl-C, Ctrl-D or "quit" stops the cluster\n');

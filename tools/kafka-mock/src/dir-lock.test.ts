@@ -36,9 +36,9 @@ describe('withDirLock', () => {
     await mkdir(lock);
     await writeFile(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), since: 'now' }));
     const waits: string[] = [];
-    await expect(withDirLock(lock, async () => 'ran', { timeoutMs: 500, onWait: (owner) => waits.push(owner) })).rejects.toThrow(
-      `timed out waiting for lock ${lock} held by pid ${process.pid}`,
-    );
+    await expect(
+      withDirLock(lock, async () => 'ran', { timeoutMs: 500, onWait: (owner) => waits.push(owner) }),
+    ).rejects.toThrow(`timed out waiting for lock ${lock} held by pid ${process.pid}`);
     expect(waits).toEqual([`pid ${process.pid} on ${hostname()} since now`]);
   });
 

@@ -40,7 +40,9 @@ export async function withDirLock<T>(lockDir: string, fn: () => Promise<T>, opti
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for lock ${lockDir} held by ${describe(owner)}; remove the directory if no build is running`);
+      throw new Error(
+        `timed out waiting for lock ${lockDir} held by ${describe(owner)}; remove the directory if no build is running`,
+      );
     }
     if (!reported) {
       options.onWait?.(describe(owner));

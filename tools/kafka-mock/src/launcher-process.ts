@@ -99,7 +99,8 @@ export class LauncherProcess {
   request(line: string): Promise<string> {
     if (/[\r\n]/.test(line)) return Promise.reject(new Error(`a command is one line, got ${JSON.stringify(line)}`));
     if (line.trim() === '') return Promise.reject(new Error('empty command: the launcher would not answer it'));
-    if (this.#exitReason) return Promise.reject(new Error(`kafka-mock launcher ${this.#exitReason}${this.#stderrSuffix()}`));
+    if (this.#exitReason)
+      return Promise.reject(new Error(`kafka-mock launcher ${this.#exitReason}${this.#stderrSuffix()}`));
     return new Promise((resolve, reject) => {
       this.#pending.push({ line, resolve, reject });
       this.#child.stdin.write(`${line}\n`);

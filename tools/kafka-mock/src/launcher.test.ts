@@ -82,7 +82,10 @@ describe('kafka-mock launcher', () => {
         ['error CreateTopics 6', /^error unknown or unimplemented ApiKey "CreateTopics" \(e\.g\. Produce/],
         ['error Produce 4242', /^error unknown error code "4242" \(a Kafka error number such as 6/],
         ['error Produce 6 0', 'error count must be an integer in 1..100000, got "0"'],
-        ['apiver LeaveGroup 0 9', 'error max must be an integer in 0..4, got "9" (the mock implements LeaveGroup v0..4; -1 -1 disables it)'],
+        [
+          'apiver LeaveGroup 0 9',
+          'error max must be an integer in 0..4, got "9" (the mock implements LeaveGroup v0..4; -1 -1 disables it)',
+        ],
         ['rtt 1 -5', 'error rtt must be an integer in 0..600000, got "-5"'],
         ['topics', 'ok events:3'], // none of the above changed anything
       ]),
@@ -161,7 +164,9 @@ describe('kafka-mock launcher', () => {
     await withCluster(async (kafka) => {
       await expect(kafka.command('')).rejects.toThrow('empty command');
       await expect(kafka.command('brokers\ntopics')).rejects.toThrow('a command is one line');
-      await expect(kafka.createTopic('two words', 1)).rejects.toThrow('invalid argument "two words" (one word expected)');
+      await expect(kafka.createTopic('two words', 1)).rejects.toThrow(
+        'invalid argument "two words" (one word expected)',
+      );
       expect(await kafka.command('topics')).toBe('ok events:3');
     });
   });

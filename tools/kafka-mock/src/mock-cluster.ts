@@ -118,7 +118,8 @@ export async function startMockKafka(options: MockKafkaOptions = {}): Promise<Mo
     moveLeader: async (topic, partition, broker) => void (await ok('leader', topic, partition, broker)),
     injectErrors: async (apiKey, errorCode, count = 1) => void (await ok('error', apiKey, errorCode, count)),
     clearErrors: async (apiKey) => void (await ok('clear', apiKey)),
-    createTopic: async (name, partitions, replication) => void (await ok('topic', name, partitions, ...optional(replication))),
+    createTopic: async (name, partitions, replication) =>
+      void (await ok('topic', name, partitions, ...optional(replication))),
     setApiVersions: async (apiKey, min, max) => void (await ok('apiver', apiKey, min, max)),
     setRtt: async (broker, ms) => void (await ok('rtt', broker, ms)),
     stop: () => launcher.stop(),

@@ -29,7 +29,9 @@ describe('withMockKafka and the typed helpers', () => {
       { name: 'orders', partitions: 2 },
       { name: 'audit', partitions: 3 },
     ]);
-    await expect(mock.kafka.createTopic('audit', 1)).rejects.toThrow('kafka-mock: "topic audit 1" failed: topic "audit" already exists');
+    await expect(mock.kafka.createTopic('audit', 1)).rejects.toThrow(
+      'kafka-mock: "topic audit 1" failed: topic "audit" already exists',
+    );
   });
 
   it('sets faults and API versions', async () => {
@@ -42,6 +44,9 @@ describe('withMockKafka and the typed helpers', () => {
   it('throws MockKafkaCommandError with the launcher reason on an error reply', async () => {
     const error = await mock.kafka.moveLeader('orders', 5, 0).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MockKafkaCommandError);
-    expect(error).toMatchObject({ command: 'leader orders 5 0', reason: 'partition must be an integer in 0..1, got "5"' });
+    expect(error).toMatchObject({
+      command: 'leader orders 5 0',
+      reason: 'partition must be an integer in 0..1, got "5"',
+    });
   });
 });

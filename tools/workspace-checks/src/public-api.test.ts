@@ -17,7 +17,8 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** Generated code (protoc-gen-es): its index re-exports the generated modules whole. */
 const NEVER_CHECKED = ['@acme/contracts'];
 
-const FIX = 'stop exporting it (import it by relative path inside its lib), or allow it in public-api.allow.ts with a reason';
+const FIX =
+  'stop exporting it (import it by relative path inside its lib), or allow it in public-api.allow.ts with a reason';
 
 describe('public APIs (src/index.ts)', () => {
   const report = checkPublicApis(root, { skip: new Set(NEVER_CHECKED), allowed: ALLOWED_UNUSED_EXPORTS });
@@ -64,7 +65,7 @@ describe('the check itself, on a small workspace', () => {
       "} from '@acme/a';",
       "export { two } from '@acme/a';",
       "type T = typeof import('@acme/a').SEVEN;",
-      "const s = \"import { unused } from '@acme/a'\"; // text, not an import",
+      'const s = "import { unused } from \'@acme/a\'"; // text, not an import',
     ].join('\n'),
   );
   write('tools/c/package.json', JSON.stringify({ name: '@acme/c' }));
@@ -76,11 +77,18 @@ describe('the check itself, on a small workspace', () => {
       allowed: { '@acme/a': { Allowed: 'a reason', one: 'stale: imported' }, '@acme/gone': { x: 'stale: no project' } },
     });
     expect(report.unused).toEqual(['@acme/a: five', '@acme/a: unused']);
-    expect(report.staleAllowances).toEqual(['@acme/a: one is imported by another project now', '@acme/gone: no such project']);
+    expect(report.staleAllowances).toEqual([
+      '@acme/a: one is imported by another project now',
+      '@acme/gone: no such project',
+    ]);
     expect(report.selfImports).toEqual(['libs/a/src/own.test.ts: @acme/a']);
   });
 
   it('skips the projects it is told to skip', () => {
-    expect(checkPublicApis(dir, { skip: new Set(['@acme/a']), allowed: {} })).toEqual({ unused: [], staleAllowances: [], selfImports: [] });
+    expect(checkPublicApis(dir, { skip: new Set(['@acme/a']), allowed: {} })).toEqual({
+      unused: [],
+      staleAllowances: [],
+      selfImports: [],
+    });
   });
 });

@@ -60,7 +60,8 @@ export function exportedNames(file: string): string[] {
   for (const statement of source.statements) {
     if (ts.isExportDeclaration(statement)) {
       const clause = statement.exportClause;
-      if (!clause || !ts.isNamedExports(clause)) throw new Error(`${file}: \`export *\` cannot be checked; name the exports`);
+      if (!clause || !ts.isNamedExports(clause))
+        throw new Error(`${file}: \`export *\` cannot be checked; name the exports`);
       for (const element of clause.elements) names.push(element.name.text);
     } else if (ts.isExportAssignment(statement)) {
       names.push('default');
@@ -123,7 +124,8 @@ function importsIn(file: string): { pkg: string; names: string[] }[] {
     } else if (ts.isImportTypeNode(node)) {
       // `import('@acme/x').Name`
       const argument = ts.isLiteralTypeNode(node.argument) ? node.argument.literal : undefined;
-      const pkg = argument && ts.isStringLiteral(argument) && OUR_PACKAGE.test(argument.text) ? argument.text : undefined;
+      const pkg =
+        argument && ts.isStringLiteral(argument) && OUR_PACKAGE.test(argument.text) ? argument.text : undefined;
       if (pkg) {
         let qualifier = node.qualifier;
         while (qualifier && ts.isQualifiedName(qualifier)) qualifier = qualifier.left;
@@ -170,7 +172,10 @@ export interface PublicApiReport {
  * Checks the `src/index.ts` of every project except `skip`: each name it exports must be imported
  * by another project (tests included), unless `allowed[package][name]` gives a reason.
  */
-export function checkPublicApis(root: string, options: { skip: ReadonlySet<string>; allowed: Readonly<Record<string, Readonly<Record<string, string>>>> }): PublicApiReport {
+export function checkPublicApis(
+  root: string,
+  options: { skip: ReadonlySet<string>; allowed: Readonly<Record<string, Readonly<Record<string, string>>>> },
+): PublicApiReport {
   const projects = findProjects(root);
   const imports = packageImports(root, projects);
   const report: PublicApiReport = { unused: [], staleAllowances: [], selfImports: [] };
@@ -179,14 +184,17 @@ export function checkPublicApis(root: string, options: { skip: ReadonlySet<strin
     const allowed = options.allowed[project.name] ?? {};
     const index = join(root, project.dir, 'src/index.ts');
     const exported = existsSync(index) ? exportedNames(index) : [];
-    const importedElsewhere = new Set(imports.filter((i) => i.pkg === project.name && i.from !== project.name).flatMap((i) => i.names));
+    const importedElsewhere = new Set(
+      imports.filter((i) => i.pkg === project.name && i.from !== project.name).flatMap((i) => i.names),
+    );
     const isImported = (name: string) => importedElsewhere.has(name) || importedElsewhere.has('*');
     for (const name of exported) {
       if (!isImported(name) && !(name in allowed)) report.unused.push(`${project.name}: ${name}`);
     }
     for (const name of Object.keys(allowed)) {
       if (!exported.includes(name)) report.staleAllowances.push(`${project.name}: ${name} is not exported any more`);
-      else if (isImported(name)) report.staleAllowances.push(`${project.name}: ${name} is imported by another project now`);
+      else if (isImported(name))
+        report.staleAllowances.push(`${project.name}: ${name} is imported by another project now`);
     }
     for (const own of imports.filter((i) => i.pkg === project.name && i.from === project.name)) {
       report.selfImports.push(`${own.file}: ${own.pkg}`);

@@ -7,13 +7,43 @@
 import fc from 'fast-check';
 import { DowngradeOrder, QueueKind, QueueRole } from '@acme/contracts';
 import { CALLERS, GOTO, ZENDESK, type CallerName, type KnownRows } from './bad-input-service.js';
-import { enumValue, features, GOTO_PRODUCTS, hostileText, idempotencyKey, idOf, int32, money, pageToken, productId, productList } from './hostile-values.js';
+import {
+  enumValue,
+  features,
+  GOTO_PRODUCTS,
+  hostileText,
+  idempotencyKey,
+  idOf,
+  int32,
+  money,
+  pageToken,
+  productId,
+  productList,
+} from './hostile-values.js';
 
 /** The RPCs that only read, and those that change something (with validate_only and idempotency keys). */
-export const READS = ['ListProducts', 'GetAccount', 'GetSeatUsage', 'ListUsers', 'ListAssignments', 'ListQueues', 'ListAuditEvents'];
+export const READS = [
+  'ListProducts',
+  'GetAccount',
+  'GetSeatUsage',
+  'ListUsers',
+  'ListAssignments',
+  'ListQueues',
+  'ListAuditEvents',
+];
 export const MUTATIONS = [
-  'CreateUser', 'AssignLicenses', 'UnassignLicenses', 'UpdateFeatures', 'PurchaseSeats', 'RequestSeatsFromSales',
-  'CompleteSalesOrder', 'ReduceSeats', 'CreateQueue', 'AddQueueMember', 'RemoveQueueMember', 'RemoveUserFromAllQueues',
+  'CreateUser',
+  'AssignLicenses',
+  'UnassignLicenses',
+  'UpdateFeatures',
+  'PurchaseSeats',
+  'RequestSeatsFromSales',
+  'CompleteSalesOrder',
+  'ReduceSeats',
+  'CreateQueue',
+  'AddQueueMember',
+  'RemoveQueueMember',
+  'RemoveUserFromAllQueues',
 ];
 
 export type RequestBody = Record<string, unknown>;
@@ -24,7 +54,12 @@ export interface GeneratedCall {
 }
 
 const GOTO_USERS = ['usr_demo_goto_admin', 'usr_demo_goto_agent', 'usr_demo_goto_manager'];
-const ZENDESK_USERS = ['usr_demo_zendesk_owner', 'usr_demo_zendesk_agent1', 'usr_demo_zendesk_agent2', 'usr_demo_zendesk_agent3'];
+const ZENDESK_USERS = [
+  'usr_demo_zendesk_owner',
+  'usr_demo_zendesk_agent1',
+  'usr_demo_zendesk_agent2',
+  'usr_demo_zendesk_agent3',
+];
 
 type Fields = Record<string, fc.Arbitrary<unknown>>;
 /** Each field of a request: values a well-behaved caller sends, and values a hostile one does. */
@@ -39,26 +74,59 @@ const MISSING = Symbol('missing');
 function request({ valid, hostile }: FieldSpace): fc.Arbitrary<RequestBody> {
   const names = Object.keys(valid);
   if (names.length === 0) return fc.constant({});
-  const spoiled = fc.subarray(names, { maxLength: Math.min(3, names.length) }).chain((keys) => fc.tuple(...keys.map((k) => fc.oneof({ weight: 4, arbitrary: hostile[k]! }, { weight: 1, arbitrary: fc.constant(MISSING) }).map((v) => [k, v] as const))));
-  return fc.tuple(fc.record(valid), spoiled.map((pairs) => pairs as (readonly [string, unknown])[])).map(([base, overrides]) => {
-    const body: RequestBody = { ...base };
-    for (const [key, value] of overrides) {
-      if (value === MISSING) delete body[key];
-      else body[key] = value;
-    }
-    return body;
-  });
+  const spoiled = fc
+    .subarray(names, { maxLength: Math.min(3, names.length) })
+    .chain((keys) =>
+      fc.tuple(
+        ...keys.map((k) =>
+          fc
+            .oneof({ weight: 4, arbitrary: hostile[k]! }, { weight: 1, arbitrary: fc.constant(MISSING) })
+            .map((v) => [k, v] as const),
+        ),
+      ),
+    );
+  return fc
+    .tuple(
+      fc.record(valid),
+      spoiled.map((pairs) => pairs as (readonly [string, unknown])[]),
+    )
+    .map(([base, overrides]) => {
+      const body: RequestBody = { ...base };
+      for (const [key, value] of overrides) {
+        if (value === MISSING) delete body[key];
+        else body[key] = value;
+      }
+      return body;
+    });
 }
 
 const accountId: FieldSpace = {
   valid: { accountId: fc.constantFrom('', GOTO) },
-  hostile: { accountId: fc.oneof(fc.constantFrom(ZENDESK, 'acct_does_not_exist', 'acct_', `acct_${'a'.repeat(61)}`, 'ACCT_demo_goto'), hostileText) },
+  hostile: {
+    accountId: fc.oneof(
+      fc.constantFrom(ZENDESK, 'acct_does_not_exist', 'acct_', `acct_${'a'.repeat(61)}`, 'ACCT_demo_goto'),
+      hostileText,
+    ),
+  },
 };
-const userIdFor = (field: string): FieldSpace => ({ valid: { [field]: fc.constantFrom(...GOTO_USERS) }, hostile: { [field]: idOf('usr', GOTO_USERS, ZENDESK_USERS) } });
-const productIdFor = (field: string): FieldSpace => ({ valid: { [field]: fc.constantFrom(...GOTO_PRODUCTS) }, hostile: { [field]: productId } });
+const userIdFor = (field: string): FieldSpace => ({
+  valid: { [field]: fc.constantFrom(...GOTO_USERS) },
+  hostile: { [field]: idOf('usr', GOTO_USERS, ZENDESK_USERS) },
+});
+const productIdFor = (field: string): FieldSpace => ({
+  valid: { [field]: fc.constantFrom(...GOTO_PRODUCTS) },
+  hostile: { [field]: productId },
+});
 const mutation: FieldSpace = {
   // A fixed key now and then, so a key comes back with a different request (IDEMPOTENCY_KEY_REUSED).
-  valid: { validateOnly: fc.boolean(), idempotencyKey: fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 3, arbitrary: fc.uuid() }, { weight: 1, arbitrary: fc.constant('retry-1') }) },
+  valid: {
+    validateOnly: fc.boolean(),
+    idempotencyKey: fc.oneof(
+      { weight: 3, arbitrary: fc.constant('') },
+      { weight: 3, arbitrary: fc.uuid() },
+      { weight: 1, arbitrary: fc.constant('retry-1') },
+    ),
+  },
   hostile: { validateOnly: fc.boolean(), idempotencyKey },
 };
 const page: FieldSpace = {
@@ -67,19 +135,37 @@ const page: FieldSpace = {
 };
 const productAssignments = (ids: fc.Arbitrary<string[]>) =>
   // Toggles on the first few products only: thousands of products each with thousands of toggles would only slow the test down.
-  ids.chain((list) => fc.tuple(...list.slice(0, 8).map(() => fc.oneof(fc.constant({}), features))).map((toggles) => list.map((id, i) => ({ productId: id, features: toggles[i] ?? {} }))));
-const userIds = fc.oneof(fc.array(idOf('usr', GOTO_USERS, ZENDESK_USERS), { maxLength: 4 }), fc.constantFrom(1000, 10_000).map((n) => Array.from({ length: n }, () => 'not an id')));
+  ids.chain((list) =>
+    fc
+      .tuple(...list.slice(0, 8).map(() => fc.oneof(fc.constant({}), features)))
+      .map((toggles) => list.map((id, i) => ({ productId: id, features: toggles[i] ?? {} }))),
+  );
+const userIds = fc.oneof(
+  fc.array(idOf('usr', GOTO_USERS, ZENDESK_USERS), { maxLength: 4 }),
+  fc.constantFrom(1000, 10_000).map((n) => Array.from({ length: n }, () => 'not an id')),
+);
 const enumOf = (values: object) => enumValue(Object.keys(values).length / 2);
 
 const merge = (...spaces: FieldSpace[]): FieldSpace => ({
   valid: Object.assign({}, ...spaces.map((s) => s.valid)) as Fields,
   hostile: Object.assign({}, ...spaces.map((s) => s.hostile)) as Fields,
 });
-const field = (name: string, valid: fc.Arbitrary<unknown>, hostile: fc.Arbitrary<unknown>): FieldSpace => ({ valid: { [name]: valid }, hostile: { [name]: hostile } });
+const field = (name: string, valid: fc.Arbitrary<unknown>, hostile: fc.Arbitrary<unknown>): FieldSpace => ({
+  valid: { [name]: valid },
+  hostile: { [name]: hostile },
+});
 
 export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrary<RequestBody>> {
-  const queueId = field('queueId', fc.constant(known.queues.goto), idOf('q', [known.queues.goto], [known.queues.zendesk]));
-  const orderId = field('orderId', fc.constant(known.salesOrders.goto), idOf('so', [known.salesOrders.goto], [known.salesOrders.zendesk]));
+  const queueId = field(
+    'queueId',
+    fc.constant(known.queues.goto),
+    idOf('q', [known.queues.goto], [known.queues.zendesk]),
+  );
+  const orderId = field(
+    'orderId',
+    fc.constant(known.salesOrders.goto),
+    idOf('so', [known.salesOrders.goto], [known.salesOrders.zendesk]),
+  );
   const validProducts = fc.subarray([...GOTO_PRODUCTS], { minLength: 1 });
   const spaces: Record<string, FieldSpace> = {
     ListProducts: { valid: {}, hostile: {} },
@@ -87,29 +173,100 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     GetSeatUsage: merge(accountId, field('productIds', fc.subarray([...GOTO_PRODUCTS]), productList)),
     ListUsers: merge(accountId, page),
     ListAssignments: merge(accountId, userIdFor('userId'), productIdFor('productId'), page),
-    ListQueues: merge(accountId, field('kind', fc.integer({ min: 0, max: 3 }), enumOf(QueueKind)), userIdFor('memberUserId')),
-    ListAuditEvents: merge(accountId, field('resourceId', fc.constantFrom('', ...GOTO_USERS), hostileText), field('actor', fc.constantFrom('', ...GOTO_USERS), hostileText), page),
+    ListQueues: merge(
+      accountId,
+      field('kind', fc.integer({ min: 0, max: 3 }), enumOf(QueueKind)),
+      userIdFor('memberUserId'),
+    ),
+    ListAuditEvents: merge(
+      accountId,
+      field('resourceId', fc.constantFrom('', ...GOTO_USERS), hostileText),
+      field('actor', fc.constantFrom('', ...GOTO_USERS), hostileText),
+      page,
+    ),
     CreateUser: merge(
       accountId,
-      field('email', fc.emailAddress(), fc.oneof(fc.constantFrom('ada@demo-goto.test', 'ADA@demo-goto.test ', 'a@b', '@x.io', 'a@@b.io', `${'a'.repeat(65)}@x.io`), hostileText.map((t) => `${t}@x.io`), hostileText)),
+      field(
+        'email',
+        fc.emailAddress(),
+        fc.oneof(
+          fc.constantFrom(
+            'ada@demo-goto.test',
+            'ADA@demo-goto.test ',
+            'a@b',
+            '@x.io',
+            'a@@b.io',
+            `${'a'.repeat(65)}@x.io`,
+          ),
+          hostileText.map((t) => `${t}@x.io`),
+          hostileText,
+        ),
+      ),
       field('displayName', fc.string({ minLength: 1, maxLength: 40 }), hostileText),
-      field('roles', fc.subarray(['member', 'admin']), fc.array(fc.oneof(fc.constantFrom('super_admin', 'owner', 'root', 'SUPER_ADMIN'), hostileText), { minLength: 1, maxLength: 5 })),
-      field('permissions', fc.subarray(['manage_users', 'manage_licenses']), fc.array(fc.oneof(fc.constantFrom('manage_everything'), hostileText), { minLength: 1, maxLength: 4 })),
+      field(
+        'roles',
+        fc.subarray(['member', 'admin']),
+        fc.array(fc.oneof(fc.constantFrom('super_admin', 'owner', 'root', 'SUPER_ADMIN'), hostileText), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+      ),
+      field(
+        'permissions',
+        fc.subarray(['manage_users', 'manage_licenses']),
+        fc.array(fc.oneof(fc.constantFrom('manage_everything'), hostileText), { minLength: 1, maxLength: 4 }),
+      ),
       field('products', productAssignments(fc.subarray([...GOTO_PRODUCTS])), productAssignments(productList)),
       field('notifyUser', fc.boolean(), fc.boolean()),
       mutation,
     ),
-    AssignLicenses: merge(accountId, userIdFor('userId'), field('products', productAssignments(validProducts), productAssignments(productList)), field('notifyUser', fc.boolean(), fc.boolean()), mutation),
-    UnassignLicenses: merge(accountId, userIdFor('userId'), field('productIds', validProducts, productList), field('notifyUser', fc.boolean(), fc.boolean()), mutation),
-    UpdateFeatures: merge(accountId, userIdFor('userId'), productIdFor('productId'), field('features', fc.constantFrom({ hd_video: false }, { phone_number: true }, { supervisor_dashboard: false }), features), mutation),
+    AssignLicenses: merge(
+      accountId,
+      userIdFor('userId'),
+      field('products', productAssignments(validProducts), productAssignments(productList)),
+      field('notifyUser', fc.boolean(), fc.boolean()),
+      mutation,
+    ),
+    UnassignLicenses: merge(
+      accountId,
+      userIdFor('userId'),
+      field('productIds', validProducts, productList),
+      field('notifyUser', fc.boolean(), fc.boolean()),
+      mutation,
+    ),
+    UpdateFeatures: merge(
+      accountId,
+      userIdFor('userId'),
+      productIdFor('productId'),
+      field(
+        'features',
+        fc.constantFrom({ hd_video: false }, { phone_number: true }, { supervisor_dashboard: false }),
+        features,
+      ),
+      mutation,
+    ),
     PurchaseSeats: merge(
       accountId,
       productIdFor('productId'),
       field('quantity', fc.integer({ min: 1, max: 5 }), int32),
-      field('expectedUnitPrice', fc.constantFrom({ currencyCode: 'USD', amountMinor: 1400n }, { currencyCode: 'USD', amountMinor: 2700n }, { currencyCode: 'USD', amountMinor: 7000n }), money),
+      field(
+        'expectedUnitPrice',
+        fc.constantFrom(
+          { currencyCode: 'USD', amountMinor: 1400n },
+          { currencyCode: 'USD', amountMinor: 2700n },
+          { currencyCode: 'USD', amountMinor: 7000n },
+        ),
+        money,
+      ),
       mutation,
     ),
-    RequestSeatsFromSales: merge(accountId, productIdFor('productId'), field('quantity', fc.integer({ min: 1, max: 5 }), int32), field('note', fc.string({ maxLength: 40 }), hostileText), mutation),
+    RequestSeatsFromSales: merge(
+      accountId,
+      productIdFor('productId'),
+      field('quantity', fc.integer({ min: 1, max: 5 }), int32),
+      field('note', fc.string({ maxLength: 40 }), hostileText),
+      mutation,
+    ),
     CompleteSalesOrder: merge(field('accountId', fc.constant(GOTO), accountId.hostile.accountId!), orderId, mutation),
     ReduceSeats: merge(
       accountId,
@@ -119,8 +276,19 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
       field('explicitUserIds', fc.constant([]), userIds),
       mutation,
     ),
-    CreateQueue: merge(accountId, field('kind', fc.integer({ min: 1, max: 3 }), enumOf(QueueKind)), field('name', fc.constantFrom('Front line', 'Billing', 'Outbound sales'), hostileText), mutation),
-    AddQueueMember: merge(accountId, queueId, userIdFor('userId'), field('role', fc.integer({ min: 1, max: 2 }), enumOf(QueueRole)), mutation),
+    CreateQueue: merge(
+      accountId,
+      field('kind', fc.integer({ min: 1, max: 3 }), enumOf(QueueKind)),
+      field('name', fc.constantFrom('Front line', 'Billing', 'Outbound sales'), hostileText),
+      mutation,
+    ),
+    AddQueueMember: merge(
+      accountId,
+      queueId,
+      userIdFor('userId'),
+      field('role', fc.integer({ min: 1, max: 2 }), enumOf(QueueRole)),
+      mutation,
+    ),
     RemoveQueueMember: merge(accountId, queueId, userIdFor('userId'), mutation),
     RemoveUserFromAllQueues: merge(accountId, userIdFor('userId'), mutation),
   };
@@ -135,6 +303,9 @@ export const caller: fc.Arbitrary<CallerName> = fc.oneof(
 
 /** CompleteSalesOrder needs the back-office identity to get past its first check; everyone else tries too. */
 const callerFor = (method: string): fc.Arbitrary<CallerName> =>
-  method === 'CompleteSalesOrder' ? fc.oneof({ weight: 3, arbitrary: fc.constant<CallerName>('backOffice') }, { weight: 1, arbitrary: caller }) : caller;
+  method === 'CompleteSalesOrder'
+    ? fc.oneof({ weight: 3, arbitrary: fc.constant<CallerName>('backOffice') }, { weight: 1, arbitrary: caller })
+    : caller;
 
-export const generatedCall = (method: string, body: fc.Arbitrary<RequestBody>): fc.Arbitrary<GeneratedCall> => fc.record({ caller: callerFor(method), body });
+export const generatedCall = (method: string, body: fc.Arbitrary<RequestBody>): fc.Arbitrary<GeneratedCall> =>
+  fc.record({ caller: callerFor(method), body });

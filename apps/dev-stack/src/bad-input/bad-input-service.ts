@@ -60,8 +60,15 @@ const outcomeOf = (error: unknown): CallOutcome => {
   const serviceError = error as Partial<ServiceError>;
   const status = decodeGrpcError(serviceError);
   const entries = Object.entries(serviceError.metadata?.getMap() ?? {});
-  const metadataBytes = entries.reduce((sum, [key, value]) => sum + key.length + (Buffer.isBuffer(value) ? value.toString('base64').length : value.length), 0);
-  return { code: status.code, status, trailerBytes: metadataBytes + encodeURIComponent(serviceError.details ?? '').length };
+  const metadataBytes = entries.reduce(
+    (sum, [key, value]) => sum + key.length + (Buffer.isBuffer(value) ? value.toString('base64').length : value.length),
+    0,
+  );
+  return {
+    code: status.code,
+    status,
+    trailerBytes: metadataBytes + encodeURIComponent(serviceError.details ?? '').length,
+  };
 };
 
 /** Call at the top of a test file: registers the database, start and stop hooks. */
@@ -78,7 +85,13 @@ export async function badInputService(name: string, env: Record<string, string> 
 
   beforeAll(async () => {
     if (database.skip) return;
-    const config = loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: database.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent', ...env });
+    const config = loadLicensingConfig({
+      GRPC_PORT: '0',
+      DATABASE_URL: database.url,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'silent',
+      ...env,
+    });
     maxRequestBytes = config.GRPC_MAX_REQUEST_BYTES;
     const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
     // No publisher and no KAFKA_BROKERS: no relay runs, so nothing but the calls writes the tables.
@@ -89,7 +102,8 @@ export async function badInputService(name: string, env: Record<string, string> 
     tokens.zendeskOwner = await sign('usr_demo_zendesk_owner', { accountId: ZENDESK });
     tokens.gotoMember = await sign('usr_demo_goto_agent', { accountId: GOTO });
     tokens.backOffice = await sign('svc:sales-tooling', { kind: 'service', scopes: ['sales_orders:complete'] });
-    for (const caller of CALLERS) clients[caller] = createClient(LicensingService, running.address, { token: tokens[caller] });
+    for (const caller of CALLERS)
+      clients[caller] = createClient(LicensingService, running.address, { token: tokens[caller] });
     raw = new Client(running.address, credentials.createInsecure());
     snapshots = databaseSnapshots(database.url);
     known = await createKnownRows(clients);
@@ -138,8 +152,14 @@ export async function badInputService(name: string, env: Record<string, string> 
       metadata.set('authorization', `Bearer ${tokens[caller]}`);
       const passthrough = (b: Buffer) => b;
       return new Promise((resolve) => {
-        raw!.makeUnaryRequest(`/${LicensingService.typeName}/${method}`, passthrough, passthrough, Buffer.from(bytes), metadata, { deadline: Date.now() + 10_000 }, (error) =>
-          resolve(error ? outcomeOf(error) : { code: GrpcStatus.OK }),
+        raw!.makeUnaryRequest(
+          `/${LicensingService.typeName}/${method}`,
+          passthrough,
+          passthrough,
+          Buffer.from(bytes),
+          metadata,
+          { deadline: Date.now() + 10_000 },
+          (error) => resolve(error ? outcomeOf(error) : { code: GrpcStatus.OK }),
         );
       });
     },
@@ -153,9 +173,16 @@ async function createKnownRows(clients: Record<CallerName, LicensingClient>): Pr
     await client.addQueueMember({ queueId: created.queue!.id, userId, role: QueueRole.AGENT });
     return created.queue!.id;
   };
-  const order = async (client: LicensingClient, productId: string) => (await client.requestSeatsFromSales({ productId, quantity: 2 })).order!.id;
+  const order = async (client: LicensingClient, productId: string) =>
+    (await client.requestSeatsFromSales({ productId, quantity: 2 })).order!.id;
   return {
-    queues: { goto: await queue(clients.gotoAdmin, 'usr_demo_goto_agent'), zendesk: await queue(clients.zendeskOwner, 'usr_demo_zendesk_agent1') },
-    salesOrders: { goto: await order(clients.gotoAdmin, 'goto_meeting'), zendesk: await order(clients.zendeskOwner, 'zendesk_support') },
+    queues: {
+      goto: await queue(clients.gotoAdmin, 'usr_demo_goto_agent'),
+      zendesk: await queue(clients.zendeskOwner, 'usr_demo_zendesk_agent1'),
+    },
+    salesOrders: {
+      goto: await order(clients.gotoAdmin, 'goto_meeting'),
+      zendesk: await order(clients.zendeskOwner, 'zendesk_support'),
+    },
   };
 }

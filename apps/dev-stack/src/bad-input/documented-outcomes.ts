@@ -25,7 +25,9 @@ const MAX_TRAILER_BYTES = 8192;
 
 /** grpc-js itself refuses a request over 4 x GRPC_MAX_REQUEST_BYTES (its own limit), before any of our code runs. */
 const isOversizeRefusal = (outcome: CallOutcome) =>
-  outcome.code === GrpcStatus.RESOURCE_EXHAUSTED && !outcome.status?.errorInfo && /larger than max/.test(outcome.status?.message ?? '');
+  outcome.code === GrpcStatus.RESOURCE_EXHAUSTED &&
+  !outcome.status?.errorInfo &&
+  /larger than max/.test(outcome.status?.message ?? '');
 
 const WHOLE_BODY_UNREADABLE = 'is not a valid protobuf encoding';
 
@@ -52,6 +54,10 @@ export function expectDocumentedOutcome(method: string, outcome: CallOutcome): v
       expect(known, `violation names no request field (${v.field}): ${describe}`).toContain(v.field.split(/[.[]/)[0]);
     }
   }
-  if (status!.errorInfo!.reason === 'POLICY_DENIED') expect(status!.preconditionFailure?.violations.length, `POLICY_DENIED without rules: ${describe}`).toBeGreaterThan(0);
-  if (status!.errorInfo!.reason === 'SEATS_EXHAUSTED') expect(status!.quotaFailure?.violations.length, `SEATS_EXHAUSTED without quota: ${describe}`).toBeGreaterThan(0);
+  if (status!.errorInfo!.reason === 'POLICY_DENIED')
+    expect(status!.preconditionFailure?.violations.length, `POLICY_DENIED without rules: ${describe}`).toBeGreaterThan(
+      0,
+    );
+  if (status!.errorInfo!.reason === 'SEATS_EXHAUSTED')
+    expect(status!.quotaFailure?.violations.length, `SEATS_EXHAUSTED without quota: ${describe}`).toBeGreaterThan(0);
 }

@@ -10,9 +10,15 @@ import { assertBadRequestsChangeNothing, expectStillServing } from './properties
 const service = await badInputService('bad_input_mutations');
 
 describe.skipIf(service.skip)('bad input to every mutation', () => {
-  it.each(MUTATIONS)('%s: documented refusals only, and a refusal changes nothing', async (method) => {
-    await assertBadRequestsChangeNothing(service, method, requestArbitraries(service.known)[method]!, { readOnly: false });
-  }, 120_000);
+  it.each(MUTATIONS)(
+    '%s: documented refusals only, and a refusal changes nothing',
+    async (method) => {
+      await assertBadRequestsChangeNothing(service, method, requestArbitraries(service.known)[method]!, {
+        readOnly: false,
+      });
+    },
+    120_000,
+  );
 
   it('leaves the server serving', () => expectStillServing(service));
 });

@@ -32,7 +32,10 @@ export interface OutcomeProperty<T> {
  * Over the socket, every input gets success or a documented refusal, and a refusal (or any input
  * that may not write) leaves every table exactly as it was.
  */
-export async function assertOutcomesChangeNothing<T>(service: BadInputService, property: OutcomeProperty<T>): Promise<void> {
+export async function assertOutcomesChangeNothing<T>(
+  service: BadInputService,
+  property: OutcomeProperty<T>,
+): Promise<void> {
   const seen = new Map<string, number>();
   await fc.assert(
     fc.asyncProperty(property.inputs, async (input) => {
@@ -43,17 +46,31 @@ export async function assertOutcomesChangeNothing<T>(service: BadInputService, p
       expectDocumentedOutcome(property.method, outcome);
       property.expectMore?.(input, outcome);
       if (outcome.code !== GrpcStatus.OK || !property.mayWrite(input)) {
-        expect(await service.snapshots.take(), `${property.method} changed the database (${GrpcStatus[outcome.code]})`).toEqual(before);
+        expect(
+          await service.snapshots.take(),
+          `${property.method} changed the database (${GrpcStatus[outcome.code]})`,
+        ).toEqual(before);
       }
     }),
     { seed: SEED, numRuns: property.runs },
   );
   // How deep the inputs reached (which checks refused them): BAD_INPUT_REPORT=1 prints it.
-  if (process.env.BAD_INPUT_REPORT) console.log(`${property.method}: ${[...seen].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if (process.env.BAD_INPUT_REPORT)
+    console.log(
+      `${property.method}: ${[...seen]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
 }
 
 /** Typed requests from the generated client, by a generated caller. */
-export function assertBadRequestsChangeNothing(service: BadInputService, method: string, requests: fc.Arbitrary<RequestBody>, options: { readOnly: boolean }): Promise<void> {
+export function assertBadRequestsChangeNothing(
+  service: BadInputService,
+  method: string,
+  requests: fc.Arbitrary<RequestBody>,
+  options: { readOnly: boolean },
+): Promise<void> {
   return assertOutcomesChangeNothing(service, {
     method,
     inputs: generatedCall(method, requests),

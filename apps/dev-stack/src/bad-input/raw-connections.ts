@@ -39,7 +39,11 @@ export function sendGrpcBody(
   method: string,
   body: Uint8Array,
   token: string,
-  options: { endStream?: boolean; timeoutMs?: number; /** Sent as the authorization header instead of `Bearer <token>`. */ authorization?: string } = {},
+  options: {
+    endStream?: boolean;
+    timeoutMs?: number;
+    /** Sent as the authorization header instead of `Bearer <token>`. */ authorization?: string;
+  } = {},
 ): Promise<StreamOutcome> {
   const session = connectHttp2(`http://${address}`);
   session.on('error', () => undefined);
@@ -52,16 +56,31 @@ export function sendGrpcBody(
       authorization: options.authorization ?? `Bearer ${token}`,
     });
     const timeoutMs = options.timeoutMs ?? 30_000;
-    const timer = setTimeout(() => (stream.destroy(), reject(new Error(`no answer to ${method} within ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(
+      () => (stream.destroy(), reject(new Error(`no answer to ${method} within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
     const finish = (outcome: StreamOutcome) => (clearTimeout(timer), resolve(outcome));
     // The status ends the call even while our side is still open (endStream: false).
     const readStatus = (headers: Record<string, unknown>) =>
       headers['grpc-status'] !== undefined &&
-      finish({ grpcStatus: Number(headers['grpc-status']), resetCode: null, ...(typeof headers['grpc-message'] === 'string' ? { grpcMessage: decodeURIComponent(headers['grpc-message']) } : {}) });
+      finish({
+        grpcStatus: Number(headers['grpc-status']),
+        resetCode: null,
+        ...(typeof headers['grpc-message'] === 'string'
+          ? { grpcMessage: decodeURIComponent(headers['grpc-message']) }
+          : {}),
+      });
     stream.on('response', readStatus);
     stream.on('trailers', readStatus);
     stream.on('error', () => undefined);
-    stream.on('close', () => finish({ grpcStatus: null, resetCode: stream.rstCode === constants.NGHTTP2_NO_ERROR || stream.rstCode === undefined ? null : stream.rstCode }));
+    stream.on('close', () =>
+      finish({
+        grpcStatus: null,
+        resetCode:
+          stream.rstCode === constants.NGHTTP2_NO_ERROR || stream.rstCode === undefined ? null : stream.rstCode,
+      }),
+    );
     stream.resume();
     if (options.endStream === false) stream.write(body);
     else stream.end(body);
@@ -69,7 +88,10 @@ export function sendGrpcBody(
 }
 
 /** A gRPC length-prefixed frame: compressed flag, 4-byte big-endian length, payload. */
-export function grpcFrame(payload: Uint8Array, options: { compressed?: number; claimedLength?: number } = {}): Uint8Array {
+export function grpcFrame(
+  payload: Uint8Array,
+  options: { compressed?: number; claimedLength?: number } = {},
+): Uint8Array {
   const frame = new Uint8Array(5 + payload.length);
   frame[0] = options.compressed ?? 0;
   new DataView(frame.buffer).setUint32(1, options.claimedLength ?? payload.length);

@@ -21,16 +21,44 @@ const METHOD_NAMES = LicensingService.methods.map((m) => m.name);
 
 /** An HTTP/2 frame header (length, type, flags, stream id) and a payload that may not match it. */
 const http2Frame = fc
-  .record({ length: fc.oneof(fc.nat(64), fc.constant(0xffffff)), type: fc.nat(255), flags: fc.nat(255), streamId: fc.oneof(fc.constantFrom(0, 1, 3), fc.nat()), payload: fc.uint8Array({ maxLength: 64 }) })
-  .map((f) => concat(new Uint8Array([f.length >> 16, (f.length >> 8) & 0xff, f.length & 0xff, f.type, f.flags, (f.streamId >>> 24) & 0x7f, (f.streamId >>> 16) & 0xff, (f.streamId >>> 8) & 0xff, f.streamId & 0xff]), f.payload));
+  .record({
+    length: fc.oneof(fc.nat(64), fc.constant(0xffffff)),
+    type: fc.nat(255),
+    flags: fc.nat(255),
+    streamId: fc.oneof(fc.constantFrom(0, 1, 3), fc.nat()),
+    payload: fc.uint8Array({ maxLength: 64 }),
+  })
+  .map((f) =>
+    concat(
+      new Uint8Array([
+        f.length >> 16,
+        (f.length >> 8) & 0xff,
+        f.length & 0xff,
+        f.type,
+        f.flags,
+        (f.streamId >>> 24) & 0x7f,
+        (f.streamId >>> 16) & 0xff,
+        (f.streamId >>> 8) & 0xff,
+        f.streamId & 0xff,
+      ]),
+      f.payload,
+    ),
+  );
 
 const opening = fc.oneof(
   fc.constant(new Uint8Array()),
   fc.integer({ min: 1, max: PREFACE.length - 1 }).map((n) => PREFACE.subarray(0, n)),
   fc.constant(PREFACE),
-  fc.constantFrom(text('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), text('POST /acme.licensing.v1.LicensingService/GetAccount HTTP/1.1\r\n\r\n'), new Uint8Array([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03])),
+  fc.constantFrom(
+    text('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+    text('POST /acme.licensing.v1.LicensingService/GetAccount HTTP/1.1\r\n\r\n'),
+    new Uint8Array([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]),
+  ),
 );
-const afterOpening = fc.oneof(fc.uint8Array({ maxLength: 4096 }), fc.array(http2Frame, { maxLength: 8 }).map((frames) => concat(...frames)));
+const afterOpening = fc.oneof(
+  fc.uint8Array({ maxLength: 4096 }),
+  fc.array(http2Frame, { maxLength: 8 }).map((frames) => concat(...frames)),
+);
 
 /**
  * What may answer a garbage body: a documented refusal when the body is exactly one gRPC message
@@ -49,9 +77,18 @@ interface GarbageBody {
 const garbageBody: fc.Arbitrary<GarbageBody> = fc.oneof(
   fc.uint8Array({ maxLength: 64 }).map((payload) => ({ bytes: grpcFrame(payload), oneMessage: true })),
   // Flag 1 without a grpc-encoding header is read as identity; any other flag byte as uncompressed.
-  fc.tuple(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 1, max: 255 })).map(([payload, compressed]) => ({ bytes: grpcFrame(payload, { compressed }), oneMessage: true })),
-  fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.integer({ min: 1, max: 1 << 20 })).map(([payload, more]) => ({ bytes: grpcFrame(payload, { claimedLength: payload.length + more }), oneMessage: false })),
-  fc.array(fc.uint8Array({ maxLength: 16 }), { minLength: 2, maxLength: 3 }).map((payloads) => ({ bytes: concat(...payloads.map((p) => grpcFrame(p))), oneMessage: false })),
+  fc
+    .tuple(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 1, max: 255 }))
+    .map(([payload, compressed]) => ({ bytes: grpcFrame(payload, { compressed }), oneMessage: true })),
+  fc
+    .tuple(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.integer({ min: 1, max: 1 << 20 }))
+    .map(([payload, more]) => ({
+      bytes: grpcFrame(payload, { claimedLength: payload.length + more }),
+      oneMessage: false,
+    })),
+  fc
+    .array(fc.uint8Array({ maxLength: 16 }), { minLength: 2, maxLength: 3 })
+    .map((payloads) => ({ bytes: concat(...payloads.map((p) => grpcFrame(p))), oneMessage: false })),
   fc.uint8Array({ maxLength: 4 }).map((bytes) => ({ bytes, oneMessage: false })),
 );
 
@@ -73,17 +110,29 @@ describe.skipIf(service.skip)('garbage on the gRPC port', () => {
         const { grpcStatus } = await sendGrpcBody(service.address, method, body.bytes, service.token('gotoAdmin'));
         expect(grpcStatus, `${method}: no status`).not.toBeNull();
         if (body.oneMessage) expect(DOCUMENTED, `${method}: ${GrpcStatus[grpcStatus!]}`).toContain(grpcStatus);
-        else expect([...DOCUMENTED, GrpcStatus.UNIMPLEMENTED], `${method}: ${GrpcStatus[grpcStatus!]}`).toContain(grpcStatus);
+        else
+          expect([...DOCUMENTED, GrpcStatus.UNIMPLEMENTED], `${method}: ${GrpcStatus[grpcStatus!]}`).toContain(
+            grpcStatus,
+          );
         if (grpcStatus !== GrpcStatus.OK) expect(await service.snapshots.take()).toEqual(before);
       }),
       { seed: SEED, numRuns: WIRE_RUNS_PER_RPC * 5 },
     );
   }, 120_000);
 
-  it.each(METHOD_NAMES)('%s: a length prefix claiming 4 GB is RESOURCE_EXHAUSTED at once, even with the stream left open', async (method) => {
-    const outcome = await sendGrpcBody(service.address, method, grpcFrame(new Uint8Array(16), { claimedLength: 0xffffffff }), service.token('gotoAdmin'), { endStream: false });
-    expect(outcome.grpcStatus).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
-  });
+  it.each(METHOD_NAMES)(
+    '%s: a length prefix claiming 4 GB is RESOURCE_EXHAUSTED at once, even with the stream left open',
+    async (method) => {
+      const outcome = await sendGrpcBody(
+        service.address,
+        method,
+        grpcFrame(new Uint8Array(16), { claimedLength: 0xffffffff }),
+        service.token('gotoAdmin'),
+        { endStream: false },
+      );
+      expect(outcome.grpcStatus).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    },
+  );
 
   it('leaves the server serving', () => expectStillServing(service));
 });

@@ -17,9 +17,15 @@ describe.skipIf(service.skip)('bad input to every read', () => {
     expect(Object.keys(requestArbitraries(service.known)).sort()).toEqual([...READS, ...MUTATIONS].sort());
   });
 
-  it.each(READS)('%s: documented refusals only, and nothing changes', async (method) => {
-    await assertBadRequestsChangeNothing(service, method, requestArbitraries(service.known)[method]!, { readOnly: true });
-  }, 120_000);
+  it.each(READS)(
+    '%s: documented refusals only, and nothing changes',
+    async (method) => {
+      await assertBadRequestsChangeNothing(service, method, requestArbitraries(service.known)[method]!, {
+        readOnly: true,
+      });
+    },
+    120_000,
+  );
 
   it('leaves the server serving', () => expectStillServing(service));
 });

@@ -13,18 +13,35 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { events } from '@acme/contracts';
 import { loadBillingConfig, replayAndCompare, startBillingService, type RunningBillingService } from '@acme/billing';
 import { openLedgerDatabase } from '@acme/billing-data-access';
-import { createKafka, KafkaEventConsumer, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, TopicAdmin, type EventMessage } from '@acme/messaging';
+import {
+  createKafka,
+  KafkaEventConsumer,
+  KafkaPublisher,
+  LICENSE_EVENTS_DLQ_TOPIC,
+  LICENSE_EVENTS_TOPIC,
+  TopicAdmin,
+  type EventMessage,
+} from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, licenseEventMessages, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 
-const mock = withMockKafka({ brokers: 3, topics: [{ name: LICENSE_EVENTS_TOPIC, partitions: 6 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }] });
+const mock = withMockKafka({
+  brokers: 3,
+  topics: [
+    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
+    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
+  ],
+});
 const pg = await withPostgresDatabase('brokeroutage');
 const GROUP = 'broker-outage-test';
 const VALID = 3_000;
 const CHUNK = 50;
 /** Every warning and error the billing service and the test's Kafka clients log, in order. */
 const loud: { level: number; msg: string; component?: string; namespace?: string }[] = [];
-const logger = pino({ level: 'warn' }, { write: (line: string) => void loud.push(JSON.parse(line) as (typeof loud)[number]) });
+const logger = pino(
+  { level: 'warn' },
+  { write: (line: string) => void loud.push(JSON.parse(line) as (typeof loud)[number]) },
+);
 /**
  * Kafka clients that see the outages: the billing service's, the dead-letter reader's and the
  * publisher's. Each may say once that brokers are unreachable; the rest of the bound leaves room
@@ -41,13 +58,25 @@ beforeAll(async () => {
   if (pg.skip) return;
   billing = await startBillingService({
     config: loadBillingConfig({
-      KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_GROUP_ID: GROUP, BILLING_DATABASE_URL: pg.url,
-      KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', BILLING_BATCH_SIZE: '20', LOG_LEVEL: 'silent',
+      KAFKA_BROKERS: mock.bootstrap.join(','),
+      KAFKA_GROUP_ID: GROUP,
+      BILLING_DATABASE_URL: pg.url,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_HEARTBEAT_MS: '500',
+      BILLING_BATCH_SIZE: '20',
+      LOG_LEVEL: 'silent',
     }),
     logger,
   });
-  dlqReader = new KafkaEventConsumer(kafka(), { groupId: 'broker-outage-dlq', logger, sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 });
-  await dlqReader.consume(LICENSE_EVENTS_DLQ_TOPIC, async (batch) => batch.forEach((m) => deadLetterIds.add(m.headers?.['x-test-message'] ?? '')));
+  dlqReader = new KafkaEventConsumer(kafka(), {
+    groupId: 'broker-outage-dlq',
+    logger,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 500,
+  });
+  await dlqReader.consume(LICENSE_EVENTS_DLQ_TOPIC, async (batch) =>
+    batch.forEach((m) => deadLetterIds.add(m.headers?.['x-test-message'] ?? '')),
+  );
 });
 afterAll(async () => {
   await dlqReader?.stop();
@@ -65,7 +94,11 @@ function stream(): { messages: EventMessage[]; valid: string[]; refused: string[
       const broken = fromBinary(events.EventEnvelopeSchema, m.value);
       broken.eventId = '';
       refused.push(`refused-${i}`);
-      messages.push({ key: m.key, value: toBinary(events.EventEnvelopeSchema, create(events.EventEnvelopeSchema, broken)), headers: { 'x-test-message': `refused-${i}` } });
+      messages.push({
+        key: m.key,
+        value: toBinary(events.EventEnvelopeSchema, create(events.EventEnvelopeSchema, broken)),
+        headers: { 'x-test-message': `refused-${i}` },
+      });
     }
   });
   return { messages, valid: valid.map((m) => m.eventId), refused };
@@ -117,31 +150,60 @@ describe.skipIf(pg.skip)('brokers down and up while publishing and consuming', (
     await outage(0.7, 'all', 1_500);
     const publishFailures = await publishing;
 
-    await eventually(async () => (await processed()) >= VALID, { timeoutMs: 120_000, what: 'every valid event recorded' });
+    await eventually(async () => (await processed()) >= VALID, {
+      timeoutMs: 120_000,
+      what: 'every valid event recorded',
+    });
     const admin = new TopicAdmin(kafka());
-    await eventually(async () => (await admin.groupLag(LICENSE_EVENTS_TOPIC, GROUP)).every((p) => p.lag === 0n), { timeoutMs: 60_000, what: 'lag 0' });
+    await eventually(async () => (await admin.groupLag(LICENSE_EVENTS_TOPIC, GROUP)).every((p) => p.lag === 0n), {
+      timeoutMs: 60_000,
+      what: 'lag 0',
+    });
     const onTopic = (await admin.watermarks(LICENSE_EVENTS_TOPIC)).reduce((sum, p) => sum + Number(p.high), 0);
     await admin.close();
-    await eventually(() => refused.every((id) => deadLetterIds.has(id)), { timeoutMs: 30_000, what: 'every refused event dead-lettered' });
+    await eventually(() => refused.every((id) => deadLetterIds.has(id)), {
+      timeoutMs: 30_000,
+      what: 'every refused event dead-lettered',
+    });
     // Counted in log lines, not time: from each outage's start to the next one's (the last one's
     // up to now, every event recorded and dead-lettered). Dead-lettering is logged on purpose.
-    const perOutage = windows.map(({ name, from }, i) => ({ name, lines: loud.slice(from, windows[i + 1]?.from ?? loud.length).filter((l) => !/dead-letter/.test(l.msg)) }));
-    const tally = perOutage.map(({ name, lines }) => `${name}: ${lines.filter((l) => l.level === 40).length} warn, ${lines.filter((l) => l.level >= 50).length} error`);
-    console.info(`broker outage: ${outages.join('; ')}; ${publishFailures} failed publishes retried; ${onTopic} messages on the topic for ${messages.length}; ${JSON.stringify(billing.stats())}; log lines: ${tally.join('; ')}`);
+    const perOutage = windows.map(({ name, from }, i) => ({
+      name,
+      lines: loud.slice(from, windows[i + 1]?.from ?? loud.length).filter((l) => !/dead-letter/.test(l.msg)),
+    }));
+    const tally = perOutage.map(
+      ({ name, lines }) =>
+        `${name}: ${lines.filter((l) => l.level === 40).length} warn, ${lines.filter((l) => l.level >= 50).length} error`,
+    );
+    console.info(
+      `broker outage: ${outages.join('; ')}; ${publishFailures} failed publishes retried; ${onTopic} messages on the topic for ${messages.length}; ${JSON.stringify(billing.stats())}; log lines: ${tally.join('; ')}`,
+    );
     for (const { name, lines } of perOutage) {
-      expect(lines.length, `${name}: ${JSON.stringify(lines.map((l) => `${l.level} ${l.namespace ?? ''} ${l.msg}`))}`).toBeLessThanOrEqual(WARNINGS_PER_OUTAGE);
+      expect(
+        lines.length,
+        `${name}: ${JSON.stringify(lines.map((l) => `${l.level} ${l.namespace ?? ''} ${l.msg}`))}`,
+      ).toBeLessThanOrEqual(WARNINGS_PER_OUTAGE);
       expect({ name, errors: lines.filter((l) => l.level >= 50).map((l) => l.msg) }).toEqual({ name, errors: [] });
     }
 
     expect(await billing.ledger.counts()).toEqual({ processedEvents: VALID, ledgerEntries: VALID });
-    expect((await billing.ledger.processedAfter(null, 100_000)).map((e) => e.eventId).sort()).toEqual([...valid].sort());
+    expect((await billing.ledger.processedAfter(null, 100_000)).map((e) => e.eventId).sort()).toEqual(
+      [...valid].sort(),
+    );
     expect([...deadLetterIds].filter((id) => !refused.includes(id))).toEqual([]);
 
     const file = tempSqlitePath();
     const rebuilt = await openLedgerDatabase({ sqlitePath: file.path });
     try {
       await rebuilt.migrate();
-      const replay = await replayAndCompare({ kafka: kafka(), live: billing.ledger, rebuilt, groupId: GROUP, logger, waitForLiveMs: 30_000 });
+      const replay = await replayAndCompare({
+        kafka: kafka(),
+        live: billing.ledger,
+        rebuilt,
+        groupId: GROUP,
+        logger,
+        waitForLiveMs: 30_000,
+      });
       expect(replay.differences).toEqual([]);
       expect(replay).toMatchObject({ identical: true, liveEvents: VALID, rebuiltEvents: VALID });
     } finally {

@@ -8,7 +8,10 @@ import pg from 'pg';
  * how many of those were inside a transaction (running a statement or between statements) when
  * they were picked: the kills that interrupted a request's work rather than an idle pool connection.
  */
-export function killConnectionsRepeatedly(url: string, options: { minPauseMs: number; maxPauseMs: number }): { stop(): Promise<{ killed: number; midTransaction: number }> } {
+export function killConnectionsRepeatedly(
+  url: string,
+  options: { minPauseMs: number; maxPauseMs: number },
+): { stop(): Promise<{ killed: number; midTransaction: number }> } {
   const database = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
@@ -23,9 +26,17 @@ export function killConnectionsRepeatedly(url: string, options: { minPauseMs: nu
         await sleep(options.minPauseMs + Math.random() * (options.maxPauseMs - options.minPauseMs));
         // Two statements on purpose: in one, the planner may evaluate pg_terminate_backend before
         // the datname filter (it comes from a join inside the view) and kill every session on the server.
-        const { rows } = await client.query<{ pid: number; state: string | null }>('select pid, state from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
-        const terminated = await client.query<{ pid: number; ok: boolean }>('select pid, pg_terminate_backend(pid) as ok from unnest($1::int[]) as pid', [rows.map((r) => r.pid)]);
-        const busy = new Set(rows.filter((r) => r.state === 'active' || r.state?.startsWith('idle in transaction')).map((r) => r.pid));
+        const { rows } = await client.query<{ pid: number; state: string | null }>(
+          'select pid, state from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database],
+        );
+        const terminated = await client.query<{ pid: number; ok: boolean }>(
+          'select pid, pg_terminate_backend(pid) as ok from unnest($1::int[]) as pid',
+          [rows.map((r) => r.pid)],
+        );
+        const busy = new Set(
+          rows.filter((r) => r.state === 'active' || r.state?.startsWith('idle in transaction')).map((r) => r.pid),
+        );
         for (const t of terminated.rows) {
           if (!t.ok) continue;
           killed++;

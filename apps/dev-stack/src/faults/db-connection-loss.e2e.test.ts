@@ -43,11 +43,21 @@ beforeAll(async () => {
   if (pgFixture.skip) return;
   const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
   service = await startLicensingService({
-    config: loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: pgFixture.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent' }),
+    config: loadLicensingConfig({
+      GRPC_PORT: '0',
+      DATABASE_URL: pgFixture.url,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'silent',
+    }),
     logger: pino({ level: 'silent' }),
     jwks: keys.publicJwks,
   });
-  const token = await signToken(keys.privateJwk, { subject: 'usr_demo_goto_admin', accountId: GOTO, issuer: 'acme-dev', audience: 'licensing' });
+  const token = await signToken(keys.privateJwk, {
+    subject: 'usr_demo_goto_admin',
+    accountId: GOTO,
+    issuer: 'acme-dev',
+    audience: 'licensing',
+  });
   client = createClient(LicensingService, service.address, { token, timeoutMs: 15_000 });
   duringFaults = createClient(LicensingService, service.address, { token, timeoutMs: DEADLINE_MS });
   // Seats are not what this test is about: plenty, so refusals come only from the faults.
@@ -71,14 +81,28 @@ interface CallRecord {
 
 let sequence = 0;
 /** One mutation with its own request id (the causation id of its audit rows and events). */
-async function call(rpc: 'createUser' | 'unassignLicenses', request: never, caller = client): Promise<CallRecord & { response?: unknown }> {
+async function call(
+  rpc: 'createUser' | 'unassignLicenses',
+  request: never,
+  caller = client,
+): Promise<CallRecord & { response?: unknown }> {
   const requestId = `req-dbloss-${++sequence}`;
   try {
-    const response = await (caller[rpc] as (r: never, o: object) => Promise<unknown>)(request, { metadata: { 'x-request-id': requestId } });
+    const response = await (caller[rpc] as (r: never, o: object) => Promise<unknown>)(request, {
+      metadata: { 'x-request-id': requestId },
+    });
     return { requestId, rpc, outcome: 'ok', response };
   } catch (error) {
     const status = decodeGrpcError(error as never);
-    return { requestId, rpc, outcome: { code: status.code, reason: status.errorInfo?.reason, commitOutcome: status.errorInfo?.metadata.commit_outcome } };
+    return {
+      requestId,
+      rpc,
+      outcome: {
+        code: status.code,
+        reason: status.errorInfo?.reason,
+        commitOutcome: status.errorInfo?.metadata.commit_outcome,
+      },
+    };
   }
 }
 
@@ -87,54 +111,89 @@ async function worker(id: number, deadline: number, records: CallRecord[]): Prom
   const licensed: string[] = [];
   for (let i = 0; Date.now() < deadline; i++) {
     const userId = licensed.shift();
-    const record = userId && i % 3 === 0
-      ? await call('unassignLicenses', { userId, productIds: ['goto_meeting'] } as never, duringFaults)
-      : await call('createUser', { email: `w${id}-${i}-${sequence}@demo-goto.test`, displayName: `Worker ${id} ${i}`, products: [{ productId: 'goto_meeting' }] } as never, duringFaults);
-    if (record.rpc === 'createUser' && record.outcome === 'ok') licensed.push((record.response as { user: { id: string } }).user.id);
+    const record =
+      userId && i % 3 === 0
+        ? await call('unassignLicenses', { userId, productIds: ['goto_meeting'] } as never, duringFaults)
+        : await call(
+            'createUser',
+            {
+              email: `w${id}-${i}-${sequence}@demo-goto.test`,
+              displayName: `Worker ${id} ${i}`,
+              products: [{ productId: 'goto_meeting' }],
+            } as never,
+            duringFaults,
+          );
+    if (record.rpc === 'createUser' && record.outcome === 'ok')
+      licensed.push((record.response as { user: { id: string } }).user.id);
     records.push({ requestId: record.requestId, rpc: record.rpc, outcome: record.outcome });
   }
 }
 
 describe.skipIf(pgFixture.skip)('licensing service losing its database connections', () => {
-  it('answers every call completely or with a retryable error, half-applies nothing and recovers by itself', { timeout: FAULT_MS + 90_000 }, async () => {
-    const records: CallRecord[] = [];
-    const killer = killConnectionsRepeatedly(pgFixture.url, { minPauseMs: 20, maxPauseMs: 250 });
-    const deadline = Date.now() + FAULT_MS;
-    await Promise.all(Array.from({ length: WORKERS }, (_, id) => worker(id, deadline, records)));
-    const { killed, midTransaction } = await killer.stop();
+  it(
+    'answers every call completely or with a retryable error, half-applies nothing and recovers by itself',
+    { timeout: FAULT_MS + 90_000 },
+    async () => {
+      const records: CallRecord[] = [];
+      const killer = killConnectionsRepeatedly(pgFixture.url, { minPauseMs: 20, maxPauseMs: 250 });
+      const deadline = Date.now() + FAULT_MS;
+      await Promise.all(Array.from({ length: WORKERS }, (_, id) => worker(id, deadline, records)));
+      const { killed, midTransaction } = await killer.stop();
 
-    // Recovery: with connections left alone, every call works again, with no restart.
-    const after: CallRecord[] = [];
-    for (let i = 0; i < 10; i++) {
-      const record = await call('createUser', { email: `after-${i}@demo-goto.test`, displayName: `After ${i}`, products: [{ productId: 'goto_meeting' }] } as never);
-      after.push(record);
-    }
-    expect(after.map((r) => r.outcome)).toEqual(after.map(() => 'ok'));
+      // Recovery: with connections left alone, every call works again, with no restart.
+      const after: CallRecord[] = [];
+      for (let i = 0; i < 10; i++) {
+        const record = await call('createUser', {
+          email: `after-${i}@demo-goto.test`,
+          displayName: `After ${i}`,
+          products: [{ productId: 'goto_meeting' }],
+        } as never);
+        after.push(record);
+      }
+      expect(after.map((r) => r.outcome)).toEqual(after.map(() => 'ok'));
 
-    const failures = records.filter((r) => r.outcome !== 'ok');
-    const summary = { calls: records.length, ok: records.length - failures.length, killed, midTransaction, failures: countBy(failures.map((f) => JSON.stringify(f.outcome))) };
-    console.info(`database connection loss: ${JSON.stringify(summary)}`);
-    expect(killed).toBeGreaterThan(10);
-    // The faults reached requests' work. Whether any call then fails depends on timing: the
-    // service re-runs a transaction that certainly did not commit, so every call may succeed.
-    expect(midTransaction).toBeGreaterThan(0);
-    // Only the documented, retryable answers: never INTERNAL, UNKNOWN or a hang.
-    for (const f of failures) expect([f.rpc, f.outcome !== 'ok' && isRetryable(f.outcome)], JSON.stringify(f)).toEqual([f.rpc, true]);
+      const failures = records.filter((r) => r.outcome !== 'ok');
+      const summary = {
+        calls: records.length,
+        ok: records.length - failures.length,
+        killed,
+        midTransaction,
+        failures: countBy(failures.map((f) => JSON.stringify(f.outcome))),
+      };
+      console.info(`database connection loss: ${JSON.stringify(summary)}`);
+      expect(killed).toBeGreaterThan(10);
+      // The faults reached requests' work. Whether any call then fails depends on timing: the
+      // service re-runs a transaction that certainly did not commit, so every call may succeed.
+      expect(midTransaction).toBeGreaterThan(0);
+      // Only the documented, retryable answers: never INTERNAL, UNKNOWN or a hang.
+      for (const f of failures)
+        expect([f.rpc, f.outcome !== 'ok' && isRetryable(f.outcome)], JSON.stringify(f)).toEqual([f.rpc, true]);
 
-    // A call whose deadline passed may still be at work in the service, and commit: stopping the
-    // service waits for its running handlers, so the database is read once nothing writes.
-    await service!.stop();
-    service = undefined;
-    const { byRequest, problems } = await readTrail(pgFixture.url, { assignmentsSince: startedAt });
-    expect(problems).toEqual([]);
-    for (const r of [...records, ...after]) {
-      const trail = byRequest.get(r.requestId) ?? { audits: 0, events: 0 };
-      const unknown = r.outcome !== 'ok' && (r.outcome.commitOutcome === 'unknown' || r.outcome.code === GrpcStatus.DEADLINE_EXCEEDED);
-      if (r.outcome === 'ok') expect({ id: r.requestId, committed: trail.audits > 0 && trail.events > 0 }).toEqual({ id: r.requestId, committed: true });
-      else if (!unknown) expect({ id: r.requestId, ...trail }).toEqual({ id: r.requestId, audits: 0, events: 0 });
-      else expect({ id: r.requestId, whole: trail.audits > 0 === trail.events > 0 }).toEqual({ id: r.requestId, whole: true });
-    }
-  });
+      // A call whose deadline passed may still be at work in the service, and commit: stopping the
+      // service waits for its running handlers, so the database is read once nothing writes.
+      await service!.stop();
+      service = undefined;
+      const { byRequest, problems } = await readTrail(pgFixture.url, { assignmentsSince: startedAt });
+      expect(problems).toEqual([]);
+      for (const r of [...records, ...after]) {
+        const trail = byRequest.get(r.requestId) ?? { audits: 0, events: 0 };
+        const unknown =
+          r.outcome !== 'ok' &&
+          (r.outcome.commitOutcome === 'unknown' || r.outcome.code === GrpcStatus.DEADLINE_EXCEEDED);
+        if (r.outcome === 'ok')
+          expect({ id: r.requestId, committed: trail.audits > 0 && trail.events > 0 }).toEqual({
+            id: r.requestId,
+            committed: true,
+          });
+        else if (!unknown) expect({ id: r.requestId, ...trail }).toEqual({ id: r.requestId, audits: 0, events: 0 });
+        else
+          expect({ id: r.requestId, whole: trail.audits > 0 === trail.events > 0 }).toEqual({
+            id: r.requestId,
+            whole: true,
+          });
+      }
+    },
+  );
 });
 
 /**
@@ -144,7 +203,8 @@ describe.skipIf(pgFixture.skip)('licensing service losing its database connectio
  */
 function isRetryable(outcome: Exclude<CallRecord['outcome'], 'ok'>): boolean {
   if (outcome.code === GrpcStatus.UNAVAILABLE) return outcome.reason === 'UNAVAILABLE';
-  if (outcome.code === GrpcStatus.DEADLINE_EXCEEDED) return outcome.reason === undefined || outcome.reason === 'DEADLINE_EXCEEDED';
+  if (outcome.code === GrpcStatus.DEADLINE_EXCEEDED)
+    return outcome.reason === undefined || outcome.reason === 'DEADLINE_EXCEEDED';
   return false;
 }
 

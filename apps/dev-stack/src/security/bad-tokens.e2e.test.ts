@@ -23,7 +23,10 @@ async function state(): Promise<string> {
   const seen: unknown[] = [];
   for (const accountId of [GOTO, ZENDESK]) {
     const auditor = bearer(await stack.sign({ subject: PLANS[accountId]!.superAdmin, accountId }));
-    seen.push((await stack.call('ListAuditEvents', { pageSize: 1000 }, auditor)).response, (await stack.call('GetSeatUsage', {}, auditor)).response);
+    seen.push(
+      (await stack.call('ListAuditEvents', { pageSize: 1000 }, auditor)).response,
+      (await stack.call('GetSeatUsage', {}, auditor)).response,
+    );
   }
   return JSON.stringify(seen, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
@@ -58,7 +61,8 @@ describe('bad tokens on every RPC', () => {
     for (const [kind, authorization] of Object.entries(bad)) {
       for (const probe of probes) {
         const outcome = await stack.call(probe.rpc, probe.body({ userId: 'usr_demo_goto_agent' }), authorization);
-        if (outcome.code !== GrpcStatus.UNAUTHENTICATED || outcome.reason !== 'UNAUTHENTICATED') accepted.push(`${kind} / ${probe.label}: ${GrpcStatus[outcome.code]} ${outcome.message}`);
+        if (outcome.code !== GrpcStatus.UNAUTHENTICATED || outcome.reason !== 'UNAUTHENTICATED')
+          accepted.push(`${kind} / ${probe.label}: ${GrpcStatus[outcome.code]} ${outcome.message}`);
       }
     }
     expect(accepted).toEqual([]);
@@ -72,16 +76,34 @@ describe('bad tokens on every RPC', () => {
     // first of a repeated authorization field (the service refuses two values if it ever got them).
     const before = await state();
     const assign = probes.find((p) => p.label === 'AssignLicenses (another user)')!;
-    const frame = (extra: object) => grpcFrame(toBinary(AssignLicensesRequestSchema, create(AssignLicensesRequestSchema, { ...assign.body({ userId: null }), ...extra } as never)));
+    const frame = (extra: object) =>
+      grpcFrame(
+        toBinary(
+          AssignLicensesRequestSchema,
+          create(AssignLicensesRequestSchema, { ...assign.body({ userId: null }), ...extra } as never),
+        ),
+      );
     const body = frame({});
-    for (const merged of [`${bearer(admin)}, ${bearer(member)}`, `${bearer(member)}, ${bearer(admin)}`, `${bearer(admin)},${bearer(admin)}`]) {
+    for (const merged of [
+      `${bearer(admin)}, ${bearer(member)}`,
+      `${bearer(member)}, ${bearer(admin)}`,
+      `${bearer(admin)},${bearer(admin)}`,
+    ]) {
       const outcome = await sendGrpcBody(stack.address, 'AssignLicenses', body, '', { authorization: merged });
-      expect(outcome, merged).toEqual({ grpcStatus: GrpcStatus.UNAUTHENTICATED, resetCode: null, grpcMessage: 'malformed authorization metadata: expected "Bearer <jwt>"' });
+      expect(outcome, merged).toEqual({
+        grpcStatus: GrpcStatus.UNAUTHENTICATED,
+        resetCode: null,
+        grpcMessage: 'malformed authorization metadata: expected "Bearer <jwt>"',
+      });
     }
     expect(await state()).toBe(before);
     // The same request with one of those credentials passes (as a dry run, so the next test can
     // make it for real): the refusals above are the header's.
-    expect(await sendGrpcBody(stack.address, 'AssignLicenses', frame({ validateOnly: true }), '', { authorization: bearer(admin) })).toMatchObject({ grpcStatus: GrpcStatus.OK });
+    expect(
+      await sendGrpcBody(stack.address, 'AssignLicenses', frame({ validateOnly: true }), '', {
+        authorization: bearer(admin),
+      }),
+    ).toMatchObject({ grpcStatus: GrpcStatus.OK });
   });
 
   it('the same requests with a real super admin token do change the account (so the check above could fail)', async () => {

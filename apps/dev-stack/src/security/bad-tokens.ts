@@ -17,10 +17,14 @@ async function signed(key: JWK, claims: JWTPayload, header: Record<string, unkno
 
 const encode = (json: object) => base64url.encode(JSON.stringify(json));
 const parts = (token: string) => token.split('.') as [string, string, string];
-const payloadOf = (token: string) => JSON.parse(new TextDecoder().decode(base64url.decode(parts(token)[1]))) as JWTPayload;
+const payloadOf = (token: string) =>
+  JSON.parse(new TextDecoder().decode(base64url.decode(parts(token)[1]))) as JWTPayload;
 
 /** Every bad `authorization` value (or set of values), by what is wrong with it. */
-export async function badAuthorizations(privateJwk: JWK, validMemberToken: string): Promise<Record<string, string | undefined>> {
+export async function badAuthorizations(
+  privateJwk: JWK,
+  validMemberToken: string,
+): Promise<Record<string, string | undefined>> {
   const other = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const otherKey = { ...(await exportJWK(other.privateKey)), alg: 'EdDSA' };
   const [header, , signature] = parts(validMemberToken);

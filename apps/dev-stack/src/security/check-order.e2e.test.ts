@@ -33,20 +33,48 @@ const outcome = (o: Outcome) => ({ code: o.code, reason: o.reason });
 
 describe.skipIf(database.skip)('who may act is decided before the account is read', () => {
   it.each([
-    ['AssignLicenses of a product the user already holds', 'AssignLicenses', { userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_meeting' }] }],
-    ['AssignLicenses to a user who does not exist', 'AssignLicenses', { userId: 'usr_nope', products: [{ productId: 'goto_meeting' }] }],
-    ['UnassignLicenses of a product the user does not hold', 'UnassignLicenses', { userId: 'usr_demo_goto_manager', productIds: ['goto_contact_center'] }],
-    ['UpdateFeatures of a user who does not exist', 'UpdateFeatures', { userId: 'usr_nope', productId: 'goto_meeting', features: { recording: false } }],
+    [
+      'AssignLicenses of a product the user already holds',
+      'AssignLicenses',
+      { userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_meeting' }] },
+    ],
+    [
+      'AssignLicenses to a user who does not exist',
+      'AssignLicenses',
+      { userId: 'usr_nope', products: [{ productId: 'goto_meeting' }] },
+    ],
+    [
+      'UnassignLicenses of a product the user does not hold',
+      'UnassignLicenses',
+      { userId: 'usr_demo_goto_manager', productIds: ['goto_contact_center'] },
+    ],
+    [
+      'UpdateFeatures of a user who does not exist',
+      'UpdateFeatures',
+      { userId: 'usr_nope', productId: 'goto_meeting', features: { recording: false } },
+    ],
     ['CreateUser with an email already taken', 'CreateUser', { email: 'ada@demo-goto.test', displayName: 'Ada Again' }],
-    ['AddQueueMember to a queue that does not exist', 'AddQueueMember', { queueId: 'q_nope', userId: 'usr_demo_goto_agent', role: 1 }],
+    [
+      'AddQueueMember to a queue that does not exist',
+      'AddQueueMember',
+      { queueId: 'q_nope', userId: 'usr_demo_goto_agent', role: 1 },
+    ],
     ['RemoveUserFromAllQueues of a user who does not exist', 'RemoveUserFromAllQueues', { userId: 'usr_nope' }],
-    ['ReduceSeats of a product the account has no seats of', 'ReduceSeats', { productId: 'zendesk_support', newTotal: 0 }],
+    [
+      'ReduceSeats of a product the account has no seats of',
+      'ReduceSeats',
+      { productId: 'zendesk_support', newTotal: 0 },
+    ],
   ])('a plain member: %s is the policy denial, not an answer about the data', async (_label, rpc, body) => {
     expect(outcome(await stack.call(rpc, body, member))).toEqual(POLICY_DENIAL);
   });
 
   it('an allowed caller still gets the precise answer', async () => {
-    expect(outcome(await stack.call('AssignLicenses', { userId: 'usr_nope', products: [{ productId: 'goto_meeting' }] }, admin))).toEqual({ code: GrpcStatus.NOT_FOUND, reason: 'NOT_FOUND' });
+    expect(
+      outcome(
+        await stack.call('AssignLicenses', { userId: 'usr_nope', products: [{ productId: 'goto_meeting' }] }, admin),
+      ),
+    ).toEqual({ code: GrpcStatus.NOT_FOUND, reason: 'NOT_FOUND' });
   });
 });
 
@@ -61,12 +89,20 @@ describe.skipIf(database.skip)('idempotency keys belong to their caller', () => 
     expect(again.response).toEqual(first.response);
 
     // The same bytes and key from a member: the policy's denial, not the admin's queue.
-    expect(outcome(await stack.call('CreateQueue', { ...create, idempotencyKey: 'queue-1' }, member))).toEqual(POLICY_DENIAL);
+    expect(outcome(await stack.call('CreateQueue', { ...create, idempotencyKey: 'queue-1' }, member))).toEqual(
+      POLICY_DENIAL,
+    );
     // A service without scope learns nothing about the key either (no IDEMPOTENCY_KEY_REUSED).
-    const probe = await stack.call('CreateQueue', { ...create, accountId: GOTO, idempotencyKey: 'queue-1', name: 'Other' }, bareService);
+    const probe = await stack.call(
+      'CreateQueue',
+      { ...create, accountId: GOTO, idempotencyKey: 'queue-1', name: 'Other' },
+      bareService,
+    );
     expect(outcome(probe)).toEqual(POLICY_DENIAL);
     // The admin reusing the key for another request is refused as such.
-    expect(outcome(await stack.call('CreateQueue', { ...create, name: 'Other', idempotencyKey: 'queue-1' }, admin))).toEqual({ code: GrpcStatus.FAILED_PRECONDITION, reason: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(
+      outcome(await stack.call('CreateQueue', { ...create, name: 'Other', idempotencyKey: 'queue-1' }, admin)),
+    ).toEqual({ code: GrpcStatus.FAILED_PRECONDITION, reason: 'IDEMPOTENCY_KEY_REUSED' });
   });
 });
 
@@ -86,12 +122,18 @@ describe.skipIf(database.skip)('values the checks accept fit their columns', () 
   it('the longest email the checks accept is stored', async () => {
     const longest = `${'a'.repeat(64)}@${'b'.repeat(250)}.${'c'.repeat(4)}`;
     expect(longest).toHaveLength(320);
-    expect((await stack.call('CreateUser', { email: longest, displayName: 'Longest' }, admin)).code).toBe(GrpcStatus.OK);
+    expect((await stack.call('CreateUser', { email: longest, displayName: 'Longest' }, admin)).code).toBe(
+      GrpcStatus.OK,
+    );
   });
 
   it('an id one character longer than its column is INVALID_ARGUMENT, not a lookup', async () => {
     const tooLong = `usr_${'x'.repeat(61)}`;
-    expect(outcome(await stack.call('AssignLicenses', { userId: tooLong, products: [{ productId: 'goto_meeting' }] }, admin))).toEqual({ code: GrpcStatus.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT' });
+    expect(
+      outcome(
+        await stack.call('AssignLicenses', { userId: tooLong, products: [{ productId: 'goto_meeting' }] }, admin),
+      ),
+    ).toEqual({ code: GrpcStatus.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT' });
   });
 });
 
@@ -109,13 +151,21 @@ describe.skipIf(database.skip)('odd but validly signed tokens', () => {
       ['GetAccount', {}],
       ['CreateUser', { email: 'odd@demo-goto.test', displayName: 'Odd' }],
     ] as const) {
-      expect(outcome(await stack.call(rpc, body, token)), rpc).toEqual({ code: GrpcStatus.UNAUTHENTICATED, reason: 'UNAUTHENTICATED' });
+      expect(outcome(await stack.call(rpc, body, token)), rpc).toEqual({
+        code: GrpcStatus.UNAUTHENTICATED,
+        reason: 'UNAUTHENTICATED',
+      });
     }
   });
 
   it('a token over 8 KiB is UNAUTHENTICATED, and the connection keeps serving the caller', async () => {
-    const big = bearer(await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO, rawClaims: { note: 'x'.repeat(40 * 1024) } }));
-    expect(outcome(await stack.call('GetAccount', {}, big))).toEqual({ code: GrpcStatus.UNAUTHENTICATED, reason: 'UNAUTHENTICATED' });
+    const big = bearer(
+      await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO, rawClaims: { note: 'x'.repeat(40 * 1024) } }),
+    );
+    expect(outcome(await stack.call('GetAccount', {}, big))).toEqual({
+      code: GrpcStatus.UNAUTHENTICATED,
+      reason: 'UNAUTHENTICATED',
+    });
     expect((await stack.call('GetAccount', {}, admin)).code).toBe(GrpcStatus.OK);
   });
 });

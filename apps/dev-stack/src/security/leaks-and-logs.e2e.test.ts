@@ -17,7 +17,8 @@ import { bearer, GOTO, startSecurityStack, type Outcome, type SecurityStack } fr
 const postgres = await withPostgresDatabase('leaks');
 const INTERNAL_MESSAGE = 'internal error; quote the request id when reporting it';
 /** What must never reach a caller: SQL, driver and database words, stack frames, source paths, tokens. */
-const LEAK = /\b(select|insert|update|delete)\b|\bfrom "|no such table|sqlite|libsql|postgres|relation "|terminating connection|\n\s+at |\.ts:\d|node_modules|eyJ|Bearer /i;
+const LEAK =
+  /\b(select|insert|update|delete)\b|\bfrom "|no such table|sqlite|libsql|postgres|relation "|terminating connection|\n\s+at |\.ts:\d|node_modules|eyJ|Bearer /i;
 
 interface Variant {
   name: string;
@@ -34,7 +35,16 @@ const VARIANTS: Variant[] = [
     env: () => ({}),
     async breakDatabase(stack) {
       const other = new DatabaseSync(stack.databaseFile);
-      for (const table of ['app_user', 'assignment', 'audit_entry', 'subscription', 'cc_queue', 'sales_order', 'account']) other.exec(`alter table ${table} rename to ${table}_gone`);
+      for (const table of [
+        'app_user',
+        'assignment',
+        'audit_entry',
+        'subscription',
+        'cc_queue',
+        'sales_order',
+        'account',
+      ])
+        other.exec(`alter table ${table} rename to ${table}_gone`);
       other.close();
     },
   },
@@ -60,7 +70,10 @@ describe.each(VARIANTS)('leaks and logs ($name)', (variant) => {
   beforeAll(async () => {
     if (variant.skip) return;
     const destination = new Writable({ write: (chunk, _e, done) => void (lines.push(String(chunk)), done()) });
-    stack = await startSecurityStack({ logger: createLogger({ name: 'dev-stack', level: 'info', destination }), env: variant.env() });
+    stack = await startSecurityStack({
+      logger: createLogger({ name: 'dev-stack', level: 'info', destination }),
+      env: variant.env(),
+    });
     probes = probesFor(PLANS[GOTO]!, await prepareFixtures(stack, PLANS[GOTO]!), true);
     admin = await stack.sign({ subject: 'usr_demo_goto_admin', accountId: GOTO });
     tokens.push(admin, await stack.sign({ subject: 'usr_demo_goto_agent', accountId: GOTO }));
@@ -70,54 +83,84 @@ describe.each(VARIANTS)('leaks and logs ($name)', (variant) => {
     await stack?.stop();
   });
 
-  const call = (probe: Probe, token: string, requestId: string) => stack.call(probe.rpc, probe.body({ userId: 'usr_demo_goto_agent' }), bearer(token), { 'x-request-id': requestId });
+  const call = (probe: Probe, token: string, requestId: string) =>
+    stack.call(probe.rpc, probe.body({ userId: 'usr_demo_goto_agent' }), bearer(token), { 'x-request-id': requestId });
   const probe = (label: string) => probes.find((p) => p.label === label)!;
 
-  it.skipIf(variant.skip)('log lines of a request carry its request id, the relay lines its causation id, and no line a token', async () => {
-    const [superAdmin, member] = tokens as [string, string];
-    const tampered = `${member.slice(0, -4)}AAAA`;
-    tokens.push(tampered);
-    const outcomes: Record<string, Outcome> = {
-      'req-read': await call(probe('ListUsers'), superAdmin, 'req-read'),
-      'req-write': await call(probe('AssignLicenses (another user)'), superAdmin, 'req-write'),
-      'req-refused': await call(probe('UnassignLicenses'), member, 'req-refused'),
-      'req-unauthenticated': await call(probe('ListUsers'), tampered, 'req-unauthenticated'),
-    };
-    expect(Object.values(outcomes).map((o) => GrpcStatus[o.code])).toEqual(['OK', 'OK', 'PERMISSION_DENIED', 'UNAUTHENTICATED']);
-    // The relay publishes in the background: wait for its line (eventually's 30 s only catch a relay that never logs it).
-    await eventually(() => parsed().some((l) => l.msg === 'outbox events published' && JSON.stringify(l.events).includes('"causationId":"req-write"')), { what: 'the relay line for the events of req-write' });
+  it.skipIf(variant.skip)(
+    'log lines of a request carry its request id, the relay lines its causation id, and no line a token',
+    async () => {
+      const [superAdmin, member] = tokens as [string, string];
+      const tampered = `${member.slice(0, -4)}AAAA`;
+      tokens.push(tampered);
+      const outcomes: Record<string, Outcome> = {
+        'req-read': await call(probe('ListUsers'), superAdmin, 'req-read'),
+        'req-write': await call(probe('AssignLicenses (another user)'), superAdmin, 'req-write'),
+        'req-refused': await call(probe('UnassignLicenses'), member, 'req-refused'),
+        'req-unauthenticated': await call(probe('ListUsers'), tampered, 'req-unauthenticated'),
+      };
+      expect(Object.values(outcomes).map((o) => GrpcStatus[o.code])).toEqual([
+        'OK',
+        'OK',
+        'PERMISSION_DENIED',
+        'UNAUTHENTICATED',
+      ]);
+      // The relay publishes in the background: wait for its line (eventually's 30 s only catch a relay that never logs it).
+      await eventually(
+        () =>
+          parsed().some(
+            (l) =>
+              l.msg === 'outbox events published' && JSON.stringify(l.events).includes('"causationId":"req-write"'),
+          ),
+        { what: 'the relay line for the events of req-write' },
+      );
 
-    for (const requestId of Object.keys(outcomes)) {
-      expect(parsed().filter((l) => l.requestId === requestId && typeof l.method === 'string'), requestId).toHaveLength(1);
-    }
-    expect(parsed().filter((l) => typeof l.method === 'string' && typeof l.requestId !== 'string')).toEqual([]);
-    const published = parsed().find((l) => l.msg === 'outbox events published' && JSON.stringify(l.events).includes('"causationId":"req-write"'));
-    expect(published, 'the relay line for the events of req-write').toBeDefined();
-    expect(lines.filter((l) => tokens.some((t) => l.includes(t) || l.includes(t.split('.')[1]!)))).toEqual([]);
-    expect(Object.values(outcomes).filter((o) => o.trailers && LEAK.test(o.trailers))).toEqual([]);
-  });
+      for (const requestId of Object.keys(outcomes)) {
+        expect(
+          parsed().filter((l) => l.requestId === requestId && typeof l.method === 'string'),
+          requestId,
+        ).toHaveLength(1);
+      }
+      expect(parsed().filter((l) => typeof l.method === 'string' && typeof l.requestId !== 'string')).toEqual([]);
+      const published = parsed().find(
+        (l) => l.msg === 'outbox events published' && JSON.stringify(l.events).includes('"causationId":"req-write"'),
+      );
+      expect(published, 'the relay line for the events of req-write').toBeDefined();
+      expect(lines.filter((l) => tokens.some((t) => l.includes(t) || l.includes(t.split('.')[1]!)))).toEqual([]);
+      expect(Object.values(outcomes).filter((o) => o.trailers && LEAK.test(o.trailers))).toEqual([]);
+    },
+  );
 
-  it.skipIf(variant.skip)('with the database broken under it, every RPC fails as a bare INTERNAL (or UNAVAILABLE) with the request id: no SQL, stack or token', async () => {
-    await variant.breakDatabase(stack);
-    const outcomes: { label: string; requestId: string; outcome: Outcome }[] = [];
-    for (const p of probes) {
-      const requestId = `req-broken-${outcomes.length}`;
-      outcomes.push({ label: p.label, requestId, outcome: await call(p, admin, requestId) });
-    }
-    // A lost connection may be reported as UNAVAILABLE (retry), anything else as INTERNAL: both are failures.
-    const failed = outcomes.filter((o) => o.outcome.code === GrpcStatus.INTERNAL || o.outcome.code === GrpcStatus.UNAVAILABLE);
-    // ListProducts reads only the catalog (left in place on libsql).
-    expect(failed.length).toBeGreaterThanOrEqual(probes.length - 2);
-    for (const { label, requestId, outcome } of failed) {
-      if (outcome.code === GrpcStatus.INTERNAL) expect(outcome, label).toMatchObject({ message: INTERNAL_MESSAGE, reason: 'INTERNAL', requestId });
-      else expect(outcome, label).toMatchObject({ reason: 'UNAVAILABLE', requestId });
-      expect(outcome.trailers!.match(LEAK)?.[0] ?? null, label).toBeNull();
-      const logged = parsed().find((l) => l.requestId === requestId && typeof l.method === 'string');
-      expect(logged, `${label}: the call's log line`).toBeDefined();
-      if (outcome.code === GrpcStatus.INTERNAL) expect(logged?.err, `${label}: the log keeps the cause for operators`).toBeDefined();
-    }
-    // No answer and no log line carries SQL, a stack or a token.
-    expect(outcomes.filter((o) => o.outcome.trailers && LEAK.test(o.outcome.trailers)).map((o) => o.label)).toEqual([]);
-    expect(lines.filter((l) => tokens.some((t) => l.includes(t)))).toEqual([]);
-  });
+  it.skipIf(variant.skip)(
+    'with the database broken under it, every RPC fails as a bare INTERNAL (or UNAVAILABLE) with the request id: no SQL, stack or token',
+    async () => {
+      await variant.breakDatabase(stack);
+      const outcomes: { label: string; requestId: string; outcome: Outcome }[] = [];
+      for (const p of probes) {
+        const requestId = `req-broken-${outcomes.length}`;
+        outcomes.push({ label: p.label, requestId, outcome: await call(p, admin, requestId) });
+      }
+      // A lost connection may be reported as UNAVAILABLE (retry), anything else as INTERNAL: both are failures.
+      const failed = outcomes.filter(
+        (o) => o.outcome.code === GrpcStatus.INTERNAL || o.outcome.code === GrpcStatus.UNAVAILABLE,
+      );
+      // ListProducts reads only the catalog (left in place on libsql).
+      expect(failed.length).toBeGreaterThanOrEqual(probes.length - 2);
+      for (const { label, requestId, outcome } of failed) {
+        if (outcome.code === GrpcStatus.INTERNAL)
+          expect(outcome, label).toMatchObject({ message: INTERNAL_MESSAGE, reason: 'INTERNAL', requestId });
+        else expect(outcome, label).toMatchObject({ reason: 'UNAVAILABLE', requestId });
+        expect(outcome.trailers!.match(LEAK)?.[0] ?? null, label).toBeNull();
+        const logged = parsed().find((l) => l.requestId === requestId && typeof l.method === 'string');
+        expect(logged, `${label}: the call's log line`).toBeDefined();
+        if (outcome.code === GrpcStatus.INTERNAL)
+          expect(logged?.err, `${label}: the log keeps the cause for operators`).toBeDefined();
+      }
+      // No answer and no log line carries SQL, a stack or a token.
+      expect(outcomes.filter((o) => o.outcome.trailers && LEAK.test(o.outcome.trailers)).map((o) => o.label)).toEqual(
+        [],
+      );
+      expect(lines.filter((l) => tokens.some((t) => l.includes(t)))).toEqual([]);
+    },
+  );
 });

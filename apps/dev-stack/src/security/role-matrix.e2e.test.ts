@@ -32,7 +32,11 @@ async function buildMatrix(accountId: string): Promise<Matrix> {
         cells.set(caller.name, 'n/a');
         continue;
       }
-      const outcome = await stack.call(probe.rpc, probe.body({ userId }), claims ? bearer(await stack.sign(claims)) : undefined);
+      const outcome = await stack.call(
+        probe.rpc,
+        probe.body({ userId }),
+        claims ? bearer(await stack.sign(claims)) : undefined,
+      );
       try {
         cells.set(caller.name, cellOf(outcome));
       } catch (error) {
@@ -58,7 +62,8 @@ afterAll(async () => {
 });
 
 const cell = (accountId: string, label: string, caller: string) => matrices[accountId]!.get(label)!.get(caller);
-const allowed = (accountId: string, label: string) => CALLERS.filter((c) => cell(accountId, label, c.name) === 'yes').map((c) => c.name);
+const allowed = (accountId: string, label: string) =>
+  CALLERS.filter((c) => cell(accountId, label, c.name) === 'yes').map((c) => c.name);
 const SERVICE = CALLERS[6]!.name;
 
 describe('RPC x role table', () => {
@@ -68,11 +73,17 @@ describe('RPC x role table', () => {
   });
 
   it('is the table committed in docs/security.md', () => {
-    const block = [renderMatrix(`GoTo-style account (${GOTO}: card on file, no account owner)`, matrices[GOTO]!), renderMatrix(`Zendesk-style account (${ZENDESK}: owner usr_demo_zendesk_owner)`, matrices[ZENDESK]!)].join('\n');
+    const block = [
+      renderMatrix(`GoTo-style account (${GOTO}: card on file, no account owner)`, matrices[GOTO]!),
+      renderMatrix(`Zendesk-style account (${ZENDESK}: owner usr_demo_zendesk_owner)`, matrices[ZENDESK]!),
+    ].join('\n');
     if (process.env.UPDATE_SECURITY_MATRIX === '1') writeFileSync(DOC, withBlock(readFileSync(DOC, 'utf8'), block));
     const doc = readFileSync(DOC, 'utf8');
     const expected = withBlock(doc, block);
-    expect(doc, `docs/security.md differs from what the service does; regenerate: UPDATE_SECURITY_MATRIX=1 npx vitest run src/security/role-matrix.e2e.test.ts (in apps/dev-stack), between ${MARKERS.start} and ${MARKERS.end}`).toBe(expected);
+    expect(
+      doc,
+      `docs/security.md differs from what the service does; regenerate: UPDATE_SECURITY_MATRIX=1 npx vitest run src/security/role-matrix.e2e.test.ts (in apps/dev-stack), between ${MARKERS.start} and ${MARKERS.end}`,
+    ).toBe(expected);
   });
 });
 
@@ -84,7 +95,9 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
 
   it('a plain member changes nothing, not even for themself', () => {
     const changes = labels().filter((l) => !/^(List|Get)/.test(l));
-    expect(changes.filter((l) => cell(accountId, l, 'member') !== 'no: rule' && cell(accountId, l, 'member') !== 'no: code')).toEqual([]);
+    expect(
+      changes.filter((l) => cell(accountId, l, 'member') !== 'no: rule' && cell(accountId, l, 'member') !== 'no: code'),
+    ).toEqual([]);
   });
 
   it('nobody hands out more than they hold: only a super admin creates super admins and owners, admins create admins', () => {
@@ -95,10 +108,19 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
   });
 
   it('licenses are assigned by super admins, admins, manage_users and services with licenses:write only', () => {
-    for (const label of ['AssignLicenses (another user)', 'UnassignLicenses', 'UpdateFeatures', 'CreateUser (member, with a license)']) {
+    for (const label of [
+      'AssignLicenses (another user)',
+      'UnassignLicenses',
+      'UpdateFeatures',
+      'CreateUser (member, with a license)',
+    ]) {
       expect(allowed(accountId, label), label).toEqual(['super_admin', 'admin', 'member + manage_users', SERVICE]);
     }
-    expect(allowed(accountId, 'AssignLicenses (to oneself)')).toEqual(['super_admin', 'admin', 'member + manage_users']);
+    expect(allowed(accountId, 'AssignLicenses (to oneself)')).toEqual([
+      'super_admin',
+      'admin',
+      'member + manage_users',
+    ]);
   });
 
   it('only a back-office service with sales_orders:complete completes sales orders', () => {

@@ -25,16 +25,30 @@ export interface AccountPlan {
 
 export const PLANS: Record<string, AccountPlan> = {
   [GOTO]: {
-    accountId: GOTO, target: 'usr_demo_goto_agent', queueMember: 'usr_demo_goto_manager',
-    assign: 'goto_meeting', unassign: 'goto_connect_standard', feature: { productId: 'goto_connect_standard', name: 'voicemail' },
-    purchase: { productId: 'goto_meeting', amountMinor: 1400n }, reduce: { productId: 'goto_meeting', newTotal: 9 },
-    selfProduct: 'goto_meeting', owner: null, superAdmin: 'usr_demo_goto_admin',
+    accountId: GOTO,
+    target: 'usr_demo_goto_agent',
+    queueMember: 'usr_demo_goto_manager',
+    assign: 'goto_meeting',
+    unassign: 'goto_connect_standard',
+    feature: { productId: 'goto_connect_standard', name: 'voicemail' },
+    purchase: { productId: 'goto_meeting', amountMinor: 1400n },
+    reduce: { productId: 'goto_meeting', newTotal: 9 },
+    selfProduct: 'goto_meeting',
+    owner: null,
+    superAdmin: 'usr_demo_goto_admin',
   },
   [ZENDESK]: {
-    accountId: ZENDESK, target: 'usr_demo_zendesk_agent1', queueMember: 'usr_demo_zendesk_agent2',
-    assign: 'zendesk_talk', unassign: 'zendesk_chat', feature: { productId: 'zendesk_chat', name: 'chat_triggers' },
-    purchase: { productId: 'zendesk_support', amountMinor: 5500n }, reduce: { productId: 'zendesk_support', newTotal: 4 },
-    selfProduct: 'zendesk_guide', owner: 'usr_demo_zendesk_owner', superAdmin: ZENDESK_SUPER_ADMIN,
+    accountId: ZENDESK,
+    target: 'usr_demo_zendesk_agent1',
+    queueMember: 'usr_demo_zendesk_agent2',
+    assign: 'zendesk_talk',
+    unassign: 'zendesk_chat',
+    feature: { productId: 'zendesk_chat', name: 'chat_triggers' },
+    purchase: { productId: 'zendesk_support', amountMinor: 5500n },
+    reduce: { productId: 'zendesk_support', newTotal: 4 },
+    selfProduct: 'zendesk_guide',
+    owner: 'usr_demo_zendesk_owner',
+    superAdmin: ZENDESK_SUPER_ADMIN,
   },
 };
 
@@ -69,7 +83,11 @@ export interface Probe {
 export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false): Probe[] {
   const account = { accountId: plan.accountId };
   const change = { ...account, validateOnly: !commit };
-  const fixed = (rpc: string, label: string, body: Record<string, unknown>): Probe => ({ rpc, label, body: () => body });
+  const fixed = (rpc: string, label: string, body: Record<string, unknown>): Probe => ({
+    rpc,
+    label,
+    body: () => body,
+  });
   const createUser = (label: string, extra: Record<string, unknown>) =>
     fixed('CreateUser', label, { ...change, email: 'matrix.new@example.test', displayName: 'Matrix New', ...extra });
   return [
@@ -87,16 +105,48 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
     createUser('CreateUser (member + manage_users)', { roles: ['member'], permissions: ['manage_users'] }),
     createUser('CreateUser (member + manage_licenses)', { roles: ['member'], permissions: ['manage_licenses'] }),
     createUser('CreateUser (member, with a license)', { roles: ['member'], products: [{ productId: plan.assign }] }),
-    fixed('AssignLicenses', 'AssignLicenses (another user)', { ...change, userId: plan.target, products: [{ productId: plan.assign }] }),
-    { rpc: 'AssignLicenses', label: 'AssignLicenses (to oneself)', self: true, body: ({ userId }) => ({ ...change, userId, products: [{ productId: plan.selfProduct }] }) },
+    fixed('AssignLicenses', 'AssignLicenses (another user)', {
+      ...change,
+      userId: plan.target,
+      products: [{ productId: plan.assign }],
+    }),
+    {
+      rpc: 'AssignLicenses',
+      label: 'AssignLicenses (to oneself)',
+      self: true,
+      body: ({ userId }) => ({ ...change, userId, products: [{ productId: plan.selfProduct }] }),
+    },
     fixed('UnassignLicenses', 'UnassignLicenses', { ...change, userId: plan.target, productIds: [plan.unassign] }),
-    fixed('UpdateFeatures', 'UpdateFeatures', { ...change, userId: plan.target, productId: plan.feature.productId, features: { [plan.feature.name]: false } }),
-    fixed('PurchaseSeats', 'PurchaseSeats', { ...change, productId: plan.purchase.productId, quantity: 1, expectedUnitPrice: { currencyCode: 'USD', amountMinor: plan.purchase.amountMinor } }),
-    fixed('RequestSeatsFromSales', 'RequestSeatsFromSales', { ...change, productId: plan.purchase.productId, quantity: 1 }),
+    fixed('UpdateFeatures', 'UpdateFeatures', {
+      ...change,
+      userId: plan.target,
+      productId: plan.feature.productId,
+      features: { [plan.feature.name]: false },
+    }),
+    fixed('PurchaseSeats', 'PurchaseSeats', {
+      ...change,
+      productId: plan.purchase.productId,
+      quantity: 1,
+      expectedUnitPrice: { currencyCode: 'USD', amountMinor: plan.purchase.amountMinor },
+    }),
+    fixed('RequestSeatsFromSales', 'RequestSeatsFromSales', {
+      ...change,
+      productId: plan.purchase.productId,
+      quantity: 1,
+    }),
     fixed('CompleteSalesOrder', 'CompleteSalesOrder', { ...change, orderId: fixtures.orderId }),
-    fixed('ReduceSeats', 'ReduceSeats', { ...change, productId: plan.reduce.productId, newTotal: plan.reduce.newTotal }),
+    fixed('ReduceSeats', 'ReduceSeats', {
+      ...change,
+      productId: plan.reduce.productId,
+      newTotal: plan.reduce.newTotal,
+    }),
     fixed('CreateQueue', 'CreateQueue', { ...change, kind: QueueKind.INBOUND, name: 'Matrix queue' }),
-    fixed('AddQueueMember', 'AddQueueMember', { ...change, queueId: fixtures.queueId, userId: plan.target, role: QueueRole.SUPERVISOR }),
+    fixed('AddQueueMember', 'AddQueueMember', {
+      ...change,
+      queueId: fixtures.queueId,
+      userId: plan.target,
+      role: QueueRole.SUPERVISOR,
+    }),
     fixed('RemoveQueueMember', 'RemoveQueueMember', { ...change, queueId: fixtures.queueId, userId: plan.queueMember }),
     fixed('RemoveUserFromAllQueues', 'RemoveUserFromAllQueues', { ...change, userId: plan.queueMember }),
   ];

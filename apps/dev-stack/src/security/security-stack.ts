@@ -56,24 +56,52 @@ export interface SecurityStack {
   writeBehindService(sql: string, ...params: SQLInputValue[]): void;
   keys: DevKeys;
   /** A token signed with the stack's key; issuer and audience default to the service's. */
-  sign(claims: Omit<TokenClaims, 'issuer' | 'audience'> & Partial<Pick<TokenClaims, 'issuer' | 'audience'>>): Promise<string>;
+  sign(
+    claims: Omit<TokenClaims, 'issuer' | 'audience'> & Partial<Pick<TokenClaims, 'issuer' | 'audience'>>,
+  ): Promise<string>;
   /** Calls `method` sending `authorization` exactly as given (none when undefined). */
-  call(method: string, body: Record<string, unknown>, authorization?: string, extra?: Record<string, string>): Promise<Outcome>;
+  call(
+    method: string,
+    body: Record<string, unknown>,
+    authorization?: string,
+    extra?: Record<string, string>,
+  ): Promise<Outcome>;
   stop(): Promise<void>;
 }
 
-export async function startSecurityStack(options: { logger?: Logger; env?: Record<string, string> } = {}): Promise<SecurityStack> {
+export async function startSecurityStack(
+  options: { logger?: Logger; env?: Record<string, string> } = {},
+): Promise<SecurityStack> {
   const dir = mkdtempSync(join(tmpdir(), 'security-'));
   const databaseFile = join(dir, 'licensing.db');
-  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: databaseFile, SEED_DEMO: 'true', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadLicensingConfig({
+    GRPC_PORT: '0',
+    SQLITE_PATH: databaseFile,
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const keysFile = join(dir, 'dev-jwks.json');
-  const stack: DevStack = await startDevStack({ config, logger: options.logger ?? pino({ level: 'silent' }), devKeysFile: keysFile });
+  const stack: DevStack = await startDevStack({
+    config,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    devKeysFile: keysFile,
+  });
   const keys = await loadOrCreateDevKeys(keysFile);
   const Constructor = makeGenericClientConstructor(toServiceDefinition(LicensingService), LicensingService.typeName);
-  type Unary = (request: unknown, metadata: Metadata, options: object, callback: (error: ServiceError | null, response: unknown) => void) => void;
-  const client = new Constructor(stack.address, credentials.createInsecure()) as unknown as Client & Record<string, Unary>;
+  type Unary = (
+    request: unknown,
+    metadata: Metadata,
+    options: object,
+    callback: (error: ServiceError | null, response: unknown) => void,
+  ) => void;
+  const client = new Constructor(stack.address, credentials.createInsecure()) as unknown as Client &
+    Record<string, Unary>;
   const writeBehindService = (sql: string, ...params: SQLInputValue[]) => {
-    if (config.DATABASE_URL) throw new Error('writeBehindService: the stack runs on PostgreSQL; only its libsql file can be written behind it');
+    if (config.DATABASE_URL)
+      throw new Error(
+        'writeBehindService: the stack runs on PostgreSQL; only its libsql file can be written behind it',
+      );
     const other = new DatabaseSync(databaseFile);
     try {
       other.prepare(sql).run(...params);
@@ -102,12 +130,29 @@ export async function startSecurityStack(options: { logger?: Logger; env?: Recor
       if (authorization !== undefined) metadata.set('authorization', authorization);
       for (const [key, value] of Object.entries(extra)) metadata.set(key, value);
       return new Promise<Outcome>((resolve) => {
-        client[descriptor.localName]!.call(client, create(descriptor.input, body as never), metadata, { deadline: Date.now() + CALL_DEADLINE_MS }, (error, response) => {
-          if (!error) return resolve({ code: GrpcStatus.OK, message: '', response });
-          const decoded = decodeGrpcError(error);
-          const trailers = [error.details, ...Object.values(error.metadata?.getMap() ?? {}).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))].join('\n');
-          resolve({ code: decoded.code, message: decoded.message, trailers, ...(decoded.errorInfo ? { reason: decoded.errorInfo.reason } : {}), ...(decoded.requestId ? { requestId: decoded.requestId } : {}) });
-        });
+        client[descriptor.localName]!.call(
+          client,
+          create(descriptor.input, body as never),
+          metadata,
+          { deadline: Date.now() + CALL_DEADLINE_MS },
+          (error, response) => {
+            if (!error) return resolve({ code: GrpcStatus.OK, message: '', response });
+            const decoded = decodeGrpcError(error);
+            const trailers = [
+              error.details,
+              ...Object.values(error.metadata?.getMap() ?? {}).map((v) =>
+                Buffer.isBuffer(v) ? v.toString('latin1') : String(v),
+              ),
+            ].join('\n');
+            resolve({
+              code: decoded.code,
+              message: decoded.message,
+              trailers,
+              ...(decoded.errorInfo ? { reason: decoded.errorInfo.reason } : {}),
+              ...(decoded.requestId ? { requestId: decoded.requestId } : {}),
+            });
+          },
+        );
       });
     },
     async stop() {

@@ -21,7 +21,8 @@ afterAll(async () => {
 
 const user = async (subject: string, accountId: string, rawClaims?: Record<string, unknown>) =>
   bearer(await stack.sign({ subject, accountId, ...(rawClaims ? { rawClaims } : {}) }));
-const service = async (...scopes: string[]) => bearer(await stack.sign({ subject: 'svc:reporting', kind: 'service', scopes }));
+const service = async (...scopes: string[]) =>
+  bearer(await stack.sign({ subject: 'svc:reporting', kind: 'service', scopes }));
 const outcome = (o: Outcome) => ({ code: GrpcStatus[o.code], reason: o.reason, message: o.message });
 const OK = { code: 'OK', reason: undefined, message: '' };
 const POLICY_DENIED = { code: 'PERMISSION_DENIED', reason: 'POLICY_DENIED' };
@@ -29,20 +30,37 @@ const POLICY_DENIED = { code: 'PERMISSION_DENIED', reason: 'POLICY_DENIED' };
 /** The Zendesk account's audit trail and seat usage, as its owner reads them: any change shows here. */
 async function zendeskState(): Promise<string> {
   const owner = await user('usr_demo_zendesk_owner', ZENDESK);
-  const seen = [(await stack.call('ListAuditEvents', { pageSize: 1000 }, owner)).response, (await stack.call('GetSeatUsage', {}, owner)).response];
+  const seen = [
+    (await stack.call('ListAuditEvents', { pageSize: 1000 }, owner)).response,
+    (await stack.call('GetSeatUsage', {}, owner)).response,
+  ];
   return JSON.stringify(seen, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 const purchase = (accountId: string, quantity = 1, validateOnly = false) =>
   accountId === ZENDESK
-    ? { productId: 'zendesk_support', quantity, validateOnly, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n } }
-    : { productId: 'goto_meeting', quantity, validateOnly, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } };
+    ? {
+        productId: 'zendesk_support',
+        quantity,
+        validateOnly,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+      }
+    : {
+        productId: 'goto_meeting',
+        quantity,
+        validateOnly,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n },
+      };
 
 describe('a token names a user of its account, or is refused', () => {
   it("refuses a token for one account whose subject is another account's super admin, and changes nothing", async () => {
     const before = await zendeskState();
     const token = await user('usr_demo_goto_admin', ZENDESK);
-    for (const [rpc, body] of [['GetSeatUsage', {}], ['PurchaseSeats', purchase(ZENDESK)], ['CreateUser', { email: 'mole@demo-zendesk.test', displayName: 'Mole', roles: ['admin'] }]] as const) {
+    for (const [rpc, body] of [
+      ['GetSeatUsage', {}],
+      ['PurchaseSeats', purchase(ZENDESK)],
+      ['CreateUser', { email: 'mole@demo-zendesk.test', displayName: 'Mole', roles: ['admin'] }],
+    ] as const) {
       expect(outcome(await stack.call(rpc, body, token)), rpc).toEqual({
         code: 'UNAUTHENTICATED',
         reason: 'UNAUTHENTICATED',
@@ -55,17 +73,30 @@ describe('a token names a user of its account, or is refused', () => {
   it('refuses an unknown subject with the same answer whether the account exists or not', async () => {
     const known = outcome(await stack.call('GetAccount', {}, await user('usr_demo_goto_ghost', GOTO)));
     const nowhere = outcome(await stack.call('GetAccount', {}, await user('usr_demo_goto_ghost', 'acct_demo_nowhere')));
-    expect(known).toEqual({ code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED', message: 'token subject usr_demo_goto_ghost is not a user of account acct_demo_goto' });
-    expect(nowhere).toEqual({ ...known, message: 'token subject usr_demo_goto_ghost is not a user of account acct_demo_nowhere' });
+    expect(known).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'UNAUTHENTICATED',
+      message: 'token subject usr_demo_goto_ghost is not a user of account acct_demo_goto',
+    });
+    expect(nowhere).toEqual({
+      ...known,
+      message: 'token subject usr_demo_goto_ghost is not a user of account acct_demo_nowhere',
+    });
   });
 
   it('refuses a user token that says what its holder may do, even the truth, and says why', async () => {
     const why = "roles and permissions come from the user's record in the service; user tokens carry none";
     for (const rawClaims of [{ roles: ['super_admin'] }, { roles: ['owner', 'admin'] }, { perms: ['manage_users'] }]) {
-      const token = await user(rawClaims.roles?.includes('owner') ? 'usr_demo_zendesk_owner' : 'usr_demo_goto_agent', rawClaims.roles?.includes('owner') ? ZENDESK : GOTO, rawClaims);
+      const token = await user(
+        rawClaims.roles?.includes('owner') ? 'usr_demo_zendesk_owner' : 'usr_demo_goto_agent',
+        rawClaims.roles?.includes('owner') ? ZENDESK : GOTO,
+        rawClaims,
+      );
       const refused = outcome(await stack.call('GetAccount', {}, token));
       expect(refused, JSON.stringify(rawClaims)).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED' });
-      expect(refused.message).toMatch(new RegExp(`^${why.replace(/[()]/g, '\\$&')} \\(this one has "(roles|perms)"\\)$`));
+      expect(refused.message).toMatch(
+        new RegExp(`^${why.replace(/[()]/g, '\\$&')} \\(this one has "(roles|perms)"\\)$`),
+      );
     }
   });
 });
@@ -78,19 +109,39 @@ describe('what a user may do is in their record', () => {
   });
 
   it('a member of the Zendesk account cannot buy, and no token can say otherwise', async () => {
-    expect(outcome(await stack.call('PurchaseSeats', purchase(ZENDESK, 1, true), await user('usr_demo_zendesk_agent1', ZENDESK)))).toMatchObject(POLICY_DENIED);
+    expect(
+      outcome(
+        await stack.call('PurchaseSeats', purchase(ZENDESK, 1, true), await user('usr_demo_zendesk_agent1', ZENDESK)),
+      ),
+    ).toMatchObject(POLICY_DENIED);
     // The owner's own token with fewer roles would not matter either: it is refused outright.
-    expect(outcome(await stack.call('PurchaseSeats', purchase(ZENDESK, 1, true), await user('usr_demo_zendesk_owner', ZENDESK, { roles: ['member'] })))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(
+      outcome(
+        await stack.call(
+          'PurchaseSeats',
+          purchase(ZENDESK, 1, true),
+          await user('usr_demo_zendesk_owner', ZENDESK, { roles: ['member'] }),
+        ),
+      ),
+    ).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('a change of the user record gives or takes rights from the next call once the account changes through the service', async () => {
     const admin = await user('usr_demo_goto_admin', GOTO);
-    const created = await stack.call('CreateUser', { email: 'rising@demo-goto.test', displayName: 'Rising Member', roles: ['member'] }, admin);
+    const created = await stack.call(
+      'CreateUser',
+      { email: 'rising@demo-goto.test', displayName: 'Rising Member', roles: ['member'] },
+      admin,
+    );
     const userId = (created.response as { user: { id: string } }).user.id;
     const token = await user(userId, GOTO);
     const createQueue = () => stack.call('CreateQueue', { kind: 1, name: 'Rising', validateOnly: true }, token);
     /** A commit to the account through the service: what UpdateUser (to come) will be. */
-    const changeAccount = async (n: number) => expect((await stack.call('CreateUser', { email: `bystander${n}@demo-goto.test`, displayName: 'Bystander' }, admin)).code).toBe(GrpcStatus.OK);
+    const changeAccount = async (n: number) =>
+      expect(
+        (await stack.call('CreateUser', { email: `bystander${n}@demo-goto.test`, displayName: 'Bystander' }, admin))
+          .code,
+      ).toBe(GrpcStatus.OK);
 
     expect(outcome(await createQueue())).toMatchObject(POLICY_DENIED);
     // Made admin behind the service's back (there is no UpdateUser RPC yet).
@@ -122,7 +173,10 @@ describe('services read account data only with a read scope', () => {
     for (const scopes of [[], ['sales_orders:complete']]) {
       const token = await service(...scopes);
       for (const [rpc, body] of READS) {
-        expect(outcome(await stack.call(rpc, { ...body, accountId: GOTO }, token)), `${rpc} with [${scopes.join(' ')}]`).toEqual({
+        expect(
+          outcome(await stack.call(rpc, { ...body, accountId: GOTO }, token)),
+          `${rpc} with [${scopes.join(' ')}]`,
+        ).toEqual({
           code: 'PERMISSION_DENIED',
           reason: 'PERMISSION_DENIED',
           message: 'a service reads account data only with the licenses:read or licenses:write scope',
@@ -136,11 +190,20 @@ describe('services read account data only with a read scope', () => {
     for (const scope of ['licenses:read', 'licenses:write']) {
       const token = await service(scope);
       for (const accountId of [GOTO, ZENDESK]) {
-        for (const [rpc, body] of READS) expect(outcome(await stack.call(rpc, { ...body, accountId }, token)), `${rpc} ${accountId} with ${scope}`).toEqual(OK);
+        for (const [rpc, body] of READS)
+          expect(
+            outcome(await stack.call(rpc, { ...body, accountId }, token)),
+            `${rpc} ${accountId} with ${scope}`,
+          ).toEqual(OK);
       }
     }
     const reader = await service('licenses:read');
-    const assign = { accountId: GOTO, userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }], validateOnly: true };
+    const assign = {
+      accountId: GOTO,
+      userId: 'usr_demo_goto_agent',
+      products: [{ productId: 'goto_meeting' }],
+      validateOnly: true,
+    };
     expect(outcome(await stack.call('AssignLicenses', assign, reader))).toMatchObject(POLICY_DENIED);
     expect(outcome(await stack.call('AssignLicenses', assign, await service('licenses:write')))).toEqual(OK);
   });

@@ -17,7 +17,7 @@ const POSTGRES = [
   'create index "ledger_entry_event_idx" on "ledger_entry" ("event_id");',
   'alter table "processed_event" add constraint "processed_event_outcome_check" check ("outcome" in (\'entries\', \'no_charge\'));',
   'alter table "ledger_entry" add constraint "ledger_entry_event_id_foreign" foreign key ("event_id") references "processed_event" ("event_id");',
-  'alter table "ledger_entry" add constraint "ledger_entry_kind_check" check ("kind" in (\'seats_added\', \'seats_removed\', \'seat_opened\', \'seat_closed\', \'cc_billing_started\', \'cc_billing_stopped\'));',
+  "alter table \"ledger_entry\" add constraint \"ledger_entry_kind_check\" check (\"kind\" in ('seats_added', 'seats_removed', 'seat_opened', 'seat_closed', 'cc_billing_started', 'cc_billing_stopped'));",
   'alter table "ledger_entry" add constraint "ledger_entry_billing_period_check" check ("billing_period" in (\'month\', \'year\'));',
   // Immutability: corrections are new entries, never edits.
   'create function "ledger_entry_immutable"() returns trigger language plpgsql as $$ begin raise exception \'ledger entries are immutable: add a correcting entry instead\'; end $$;',

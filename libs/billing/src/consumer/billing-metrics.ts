@@ -12,11 +12,31 @@ export interface KafkaFigures {
  * The billing consumer's Prometheus metrics. Returns the per-batch hook that feeds the counters;
  * consumer lag is read from the brokers at scrape time (committed offsets against high watermarks).
  */
-export function registerBillingMetrics(registry: Registry, kafka: KafkaFigures | null): NonNullable<LedgerHandlerOptions['onBatch']> {
-  const recorded = new Counter({ name: 'billing_events_recorded_total', help: 'License events recorded in the ledger', registers: [registry] });
-  const duplicates = new Counter({ name: 'billing_events_duplicate_total', help: 'Redelivered license events that changed nothing', registers: [registry] });
-  const deadLettered = new Counter({ name: 'billing_events_dead_lettered_total', help: 'License events sent to the dead-letter topic', registers: [registry] });
-  const unknown = new Counter({ name: 'billing_events_unknown_type_total', help: 'License events of unknown types, skipped', labelNames: ['event_type'], registers: [registry] });
+export function registerBillingMetrics(
+  registry: Registry,
+  kafka: KafkaFigures | null,
+): NonNullable<LedgerHandlerOptions['onBatch']> {
+  const recorded = new Counter({
+    name: 'billing_events_recorded_total',
+    help: 'License events recorded in the ledger',
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'billing_events_duplicate_total',
+    help: 'Redelivered license events that changed nothing',
+    registers: [registry],
+  });
+  const deadLettered = new Counter({
+    name: 'billing_events_dead_lettered_total',
+    help: 'License events sent to the dead-letter topic',
+    registers: [registry],
+  });
+  const unknown = new Counter({
+    name: 'billing_events_unknown_type_total',
+    help: 'License events of unknown types, skipped',
+    labelNames: ['event_type'],
+    registers: [registry],
+  });
   // A histogram (a bucket increment per event): a summary's quantile sketch cost 3% of the
   // consumer's CPU at 20k events/s. Fine buckets keep histogram_quantile() close.
   const delay = new Histogram({

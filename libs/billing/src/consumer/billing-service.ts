@@ -1,6 +1,14 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-access';
-import { createKafka, KafkaEventConsumer, KafkaPublisher, LICENSE_EVENTS_TOPIC, TopicAdmin, type EventConsumer, type EventPublisher } from '@acme/messaging';
+import {
+  createKafka,
+  KafkaEventConsumer,
+  KafkaPublisher,
+  LICENSE_EVENTS_TOPIC,
+  TopicAdmin,
+  type EventConsumer,
+  type EventPublisher,
+} from '@acme/messaging';
 import { ConfigError, startMetricsServer, type Logger, type MetricsServer } from '@acme/util';
 import { ledgerDatabaseOptions, type BillingConfig } from '../config.js';
 import { createLedgerHandler, type LedgerHandlerStats } from './ledger-handler.js';
@@ -34,7 +42,8 @@ export interface RunningBillingService {
  */
 export async function startBillingService(options: BillingServiceOptions): Promise<RunningBillingService> {
   const { config, logger } = options;
-  if (!options.embedded && !config.KAFKA_BROKERS) throw new ConfigError(['KAFKA_BROKERS: required: comma-separated host:port list of the Kafka brokers']);
+  if (!options.embedded && !config.KAFKA_BROKERS)
+    throw new ConfigError(['KAFKA_BROKERS: required: comma-separated host:port list of the Kafka brokers']);
   const ledger = await openLedgerDatabase(ledgerDatabaseOptions(config));
   try {
     await ledger.migrate();
@@ -44,11 +53,25 @@ export async function startBillingService(options: BillingServiceOptions): Promi
     const { kafka } = feed;
     const onBatch = registerBillingMetrics(
       registry,
-      kafka ? { lag: () => kafka.admin.groupLag(LICENSE_EVENTS_TOPIC, config.KAFKA_GROUP_ID), assignedPartitions: () => kafka.consumer.assignedPartitions() } : null,
+      kafka
+        ? {
+            lag: () => kafka.admin.groupLag(LICENSE_EVENTS_TOPIC, config.KAFKA_GROUP_ID),
+            assignedPartitions: () => kafka.consumer.assignedPartitions(),
+          }
+        : null,
     );
-    const handler = createLedgerHandler({ ledger, deadLetters: feed.deadLetters, logger, onBatch, ...(options.now ? { now: options.now } : {}) });
+    const handler = createLedgerHandler({
+      ledger,
+      deadLetters: feed.deadLetters,
+      logger,
+      onBatch,
+      ...(options.now ? { now: options.now } : {}),
+    });
     await feed.consumer.consume(LICENSE_EVENTS_TOPIC, handler.handle);
-    const metrics: MetricsServer | null = config.METRICS_PORT === undefined ? null : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
+    const metrics: MetricsServer | null =
+      config.METRICS_PORT === undefined
+        ? null
+        : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
     return {
       stats: handler.stats,
       registry,

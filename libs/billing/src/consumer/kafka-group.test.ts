@@ -6,13 +6,26 @@
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withMockKafka } from '@acme/kafka-mock';
-import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, readTopicSnapshot, type ConsumedMessage } from '@acme/messaging';
+import {
+  createKafka,
+  KafkaPublisher,
+  LICENSE_EVENTS_DLQ_TOPIC,
+  LICENSE_EVENTS_TOPIC,
+  readTopicSnapshot,
+  type ConsumedMessage,
+} from '@acme/messaging';
 import { eventually, licenseEventMessages, withPostgresDatabase } from '@acme/testing';
 import { loadBillingConfig } from '../config.js';
 import { startBillingService, type RunningBillingService } from './billing-service.js';
 import { DEAD_LETTER_HEADERS } from './dead-letter.js';
 
-const mock = withMockKafka({ brokers: 3, topics: [{ name: LICENSE_EVENTS_TOPIC, partitions: 6 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }] });
+const mock = withMockKafka({
+  brokers: 3,
+  topics: [
+    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
+    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
+  ],
+});
 const pg = await withPostgresDatabase('billinggroup');
 const logger = pino({ level: 'silent' });
 const running: RunningBillingService[] = [];
@@ -26,8 +39,12 @@ const kafka = () => createKafka({ brokers: mock.bootstrap, clientId: 'group-test
 
 async function member(): Promise<RunningBillingService> {
   const config = loadBillingConfig({
-    KAFKA_BROKERS: mock.bootstrap.join(','), KAFKA_GROUP_ID: 'billing-group-test', BILLING_DATABASE_URL: pg.url,
-    KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', LOG_LEVEL: 'silent',
+    KAFKA_BROKERS: mock.bootstrap.join(','),
+    KAFKA_GROUP_ID: 'billing-group-test',
+    BILLING_DATABASE_URL: pg.url,
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    KAFKA_HEARTBEAT_MS: '500',
+    LOG_LEVEL: 'silent',
   });
   const service = await startBillingService({ config, logger });
   running.push(service);
@@ -48,7 +65,10 @@ describe.skipIf(pg.skip)('billing consumers in one group', () => {
     expect(b.stats().recorded).toBeGreaterThan(0);
     expect(a.stats().recorded + b.stats().recorded).toBe(600);
 
-    const assigned = async (member: RunningBillingService) => Number((await member.registry.getSingleMetric('billing_consumer_assigned_partitions')!.get()).values[0]?.value ?? -1);
+    const assigned = async (member: RunningBillingService) =>
+      Number(
+        (await member.registry.getSingleMetric('billing_consumer_assigned_partitions')!.get()).values[0]?.value ?? -1,
+      );
     expect((await assigned(a)) + (await assigned(b))).toBe(6);
 
     await b.stop();
@@ -71,7 +91,10 @@ describe.skipIf(pg.skip)('billing consumers in one group', () => {
     const service = running[0]!;
     const before = (await service.ledger.counts()).processedEvents;
     const [valid] = licenseEventMessages(1, { prefix: 'after-garbage' });
-    await publisher.publish(LICENSE_EVENTS_TOPIC, [{ key: 'acct_garbage', value: new TextEncoder().encode('not a protobuf at all \u0000\uffff') }, valid!]);
+    await publisher.publish(LICENSE_EVENTS_TOPIC, [
+      { key: 'acct_garbage', value: new TextEncoder().encode('not a protobuf at all \u0000\uffff') },
+      valid!,
+    ]);
     await until(async () => (await service.ledger.counts()).processedEvents === before + 1);
     const dead: ConsumedMessage[] = [];
     await until(async () => {

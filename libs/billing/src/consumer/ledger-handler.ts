@@ -2,7 +2,13 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { events } from '@acme/contracts';
 import type { EventRecord, LedgerDatabase } from '@acme/billing-data-access';
-import { LICENSE_EVENTS_DLQ_TOPIC, type BatchHandler, type ConsumedMessage, type EventMessage, type EventPublisher } from '@acme/messaging';
+import {
+  LICENSE_EVENTS_DLQ_TOPIC,
+  type BatchHandler,
+  type ConsumedMessage,
+  type EventMessage,
+  type EventPublisher,
+} from '@acme/messaging';
 import type { Logger } from '@acme/util';
 import { interpretEvent } from '../ledger/entries-from-event.js';
 import { deadLetter } from './dead-letter.js';
@@ -28,7 +34,13 @@ export interface LedgerHandlerOptions {
   logger: Logger;
   now?: () => Date;
   /** Called after each batch with what it did (metrics). */
-  onBatch?: (batch: { recorded: number; duplicates: number; deadLettered: number; unknown: string[]; eventAgesMs: number[] }) => void;
+  onBatch?: (batch: {
+    recorded: number;
+    duplicates: number;
+    deadLettered: number;
+    unknown: string[];
+    eventAgesMs: number[];
+  }) => void;
 }
 
 /**
@@ -37,9 +49,18 @@ export interface LedgerHandlerOptions {
  * de-duplicated), after dead-lettering what cannot be handled. It resolves only when all of that is
  * durable, so the consumer commits offsets after it and never before.
  */
-export function createLedgerHandler(options: LedgerHandlerOptions): { handle: BatchHandler; stats(): LedgerHandlerStats } {
+export function createLedgerHandler(options: LedgerHandlerOptions): {
+  handle: BatchHandler;
+  stats(): LedgerHandlerStats;
+} {
   const now = options.now ?? (() => new Date());
-  const stats: LedgerHandlerStats = { recorded: 0, duplicates: 0, deadLettered: 0, unknownTypes: {}, lastEventAgeMs: null };
+  const stats: LedgerHandlerStats = {
+    recorded: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    unknownTypes: {},
+    lastEventAgeMs: null,
+  };
 
   const handle: BatchHandler = async (messages) => {
     const at = now();
@@ -65,8 +86,12 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
       } else if (meaning.outcome === 'unknown_type') unknown.push({ eventType: meaning.eventType, ...traced });
       else {
         records.push({
-          eventId: envelope.eventId, accountId: envelope.accountId, sequence: Number(envelope.sequence), eventType: envelope.eventType,
-          outcome: meaning.outcome, source: { topic: message.topic, partition: message.partition, offset: message.offset },
+          eventId: envelope.eventId,
+          accountId: envelope.accountId,
+          sequence: Number(envelope.sequence),
+          eventType: envelope.eventType,
+          outcome: meaning.outcome,
+          source: { topic: message.topic, partition: message.partition, offset: message.offset },
           entries: meaning.outcome === 'entries' ? meaning.entries : [],
         });
         // interpretEvent refuses events without occur_time, so it is there.
@@ -78,7 +103,16 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
     // commit offsets past a dead letter that never reached the topic.
     if (dead.length > 0) {
       await options.deadLetters.publish(LICENSE_EVENTS_DLQ_TOPIC, dead);
-      for (const d of dead) options.logger.warn({ reason: d.headers?.['dlq-reason'], key: clip(d.key), offset: d.headers?.['dlq-source-offset'], ...ids.get(d) }, 'license event sent to the dead-letter topic');
+      for (const d of dead)
+        options.logger.warn(
+          {
+            reason: d.headers?.['dlq-reason'],
+            key: clip(d.key),
+            offset: d.headers?.['dlq-source-offset'],
+            ...ids.get(d),
+          },
+          'license event sent to the dead-letter topic',
+        );
     }
     const result = records.length > 0 ? await options.ledger.record(records, at) : { recorded: 0, duplicates: 0 };
     for (const skipped of unknown) {
@@ -90,7 +124,13 @@ export function createLedgerHandler(options: LedgerHandlerOptions): { handle: Ba
     stats.deadLettered += dead.length;
     const ages = occurred.map((t) => at.getTime() - t);
     if (ages.length > 0) stats.lastEventAgeMs = Math.min(...ages);
-    options.onBatch?.({ recorded: result.recorded, duplicates: result.duplicates, deadLettered: dead.length, unknown: unknown.map((u) => u.eventType), eventAgesMs: ages });
+    options.onBatch?.({
+      recorded: result.recorded,
+      duplicates: result.duplicates,
+      deadLettered: dead.length,
+      unknown: unknown.map((u) => u.eventType),
+      eventAgesMs: ages,
+    });
   };
 
   return { handle, stats: () => structuredClone(stats) };

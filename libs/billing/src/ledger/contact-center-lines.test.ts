@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { previewInvoice } from './invoice.js';
 import type { InvoiceLine } from './invoice-types.js';
-import { ccStarted, ccStopped, NOVEMBER_2026, period, price, seatClosed, seatOpened, seatsAdded, seatsLine } from './ledger-fixtures.js';
+import {
+  ccStarted,
+  ccStopped,
+  NOVEMBER_2026,
+  period,
+  price,
+  seatClosed,
+  seatOpened,
+  seatsAdded,
+  seatsLine,
+} from './ledger-fixtures.js';
 import { CONTACT_CENTER_SEATS_NOTE } from './seat-lines.js';
 
 // prod_connect is GoTo Connect Standard (USD 27.00/month), prod_cc GoTo Contact Center (USD 90.00/month).
@@ -9,7 +19,8 @@ import { CONTACT_CENTER_SEATS_NOTE } from './seat-lines.js';
 const CONNECT = price(2700);
 const CC = price(9000);
 
-const ccSeatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => seatsLine({ productId: 'prod_cc', unitPriceMinor: 9000, ...fields });
+const ccSeatsLine = (fields: Partial<InvoiceLine>): InvoiceLine =>
+  seatsLine({ productId: 'prod_cc', unitPriceMinor: 9000, ...fields });
 const ccLine = (userId: string, quantityDays: number, amountMinor: number): InvoiceLine =>
   ccSeatsLine({ kind: 'contact_center', userId, quantityDays, amountMinor });
 
@@ -42,7 +53,14 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
     expect(invoice.totals).toEqual([{ currency: 'USD', amountMinor: 41700 }]);
     // usr_1 held the Connect seat at the end of Nov 1..9 = 9 days.
     expect(invoice.usage).toEqual([
-      { productId: 'prod_connect', userId: 'usr_1', assignmentId: 'asg_1', start: new Date('2026-10-01T09:00:00Z'), end: new Date('2026-11-10T09:00:00Z'), daysInPeriod: 9 },
+      {
+        productId: 'prod_connect',
+        userId: 'usr_1',
+        assignmentId: 'asg_1',
+        start: new Date('2026-10-01T09:00:00Z'),
+        end: new Date('2026-11-10T09:00:00Z'),
+        daysInPeriod: 9,
+      },
     ]);
     expect(invoice.warnings).toEqual([]);
   });
@@ -74,7 +92,10 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
   it('ignores a stop without an open interval and a second start (the first price stays), with warnings', () => {
     const orphanStop = ccStopped('prod_cc', 'usr_5', '2026-11-05T00:00:00Z');
     const secondStart = ccStarted('prod_cc', 'usr_1', '2026-11-12T00:00:00Z', price(12000));
-    const invoice = previewInvoice([ccStarted('prod_cc', 'usr_1', '2026-10-05T11:00:00Z', CC), orphanStop, secondStart], NOVEMBER_2026);
+    const invoice = previewInvoice(
+      [ccStarted('prod_cc', 'usr_1', '2026-10-05T11:00:00Z', CC), orphanStop, secondStart],
+      NOVEMBER_2026,
+    );
     expect(invoice.lines).toEqual([ccLine('usr_1', 30, 9000)]);
     expect(invoice.warnings).toEqual([
       `entry ${orphanStop.id}: cc_billing_stopped for product "prod_cc" user "usr_5" without an open interval; ignored`,
@@ -84,14 +105,20 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
 
   it('charges seats of a product per seat while its Contact Center entries are all after the period', () => {
     // 5 seats * 30 days * 300 = 45000; the first queue member joins on Dec 1 00:00 (= to).
-    const invoice = previewInvoice([seatsAdded('prod_cc', 5, '2026-10-01T00:00:00Z', CC), ccStarted('prod_cc', 'usr_1', '2026-12-01T00:00:00Z', CC)], NOVEMBER_2026);
+    const invoice = previewInvoice(
+      [seatsAdded('prod_cc', 5, '2026-10-01T00:00:00Z', CC), ccStarted('prod_cc', 'usr_1', '2026-12-01T00:00:00Z', CC)],
+      NOVEMBER_2026,
+    );
     expect(invoice.lines).toEqual([ccSeatsLine({ quantityDays: 150, amountMinor: 45000 })]);
   });
 
   it('never adds currencies together', () => {
     // usr_1 at EUR 90.00 all month (9000); usr_2 at USD 60.00 from Nov 16 00:00: Nov 16..30 = 15 days * 200 = 3000.
     const invoice = previewInvoice(
-      [ccStarted('prod_cc', 'usr_1', '2026-10-01T00:00:00Z', price(9000, 'EUR')), ccStarted('prod_cc', 'usr_2', '2026-11-16T00:00:00Z', price(6000))],
+      [
+        ccStarted('prod_cc', 'usr_1', '2026-10-01T00:00:00Z', price(9000, 'EUR')),
+        ccStarted('prod_cc', 'usr_2', '2026-11-16T00:00:00Z', price(6000)),
+      ],
       NOVEMBER_2026,
     );
     expect(invoice.totals).toEqual([

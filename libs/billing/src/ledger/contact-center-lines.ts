@@ -5,7 +5,9 @@ import { chargedDays, proratedAmountMinor, type DayQuantity, type InvoicePeriod 
 
 /** Products with any Contact Center entry for the account: billed per queue member, not per seat. */
 export function contactCenterProducts(entries: readonly LedgerEntry[]): Set<string> {
-  return new Set(entries.filter((e) => e.kind === 'cc_billing_started' || e.kind === 'cc_billing_stopped').map((e) => e.productId));
+  return new Set(
+    entries.filter((e) => e.kind === 'cc_billing_started' || e.kind === 'cc_billing_stopped').map((e) => e.productId),
+  );
 }
 
 interface UserLine {
@@ -22,7 +24,11 @@ interface UserLine {
  * cc_billing_stopped of the same (product, user), at the starting entry's price. Removing the
  * user's other licenses (GoTo Connect Standard) does not stop it; leaving the last queue does.
  */
-export function contactCenterLines(sortedEntries: readonly LedgerEntry[], period: InvoicePeriod, warnings: string[]): InvoiceLine[] {
+export function contactCenterLines(
+  sortedEntries: readonly LedgerEntry[],
+  period: InvoicePeriod,
+  warnings: string[],
+): InvoiceLine[] {
   const intervals = pairIntervals(
     sortedEntries,
     {
@@ -39,13 +45,21 @@ export function contactCenterLines(sortedEntries: readonly LedgerEntry[], period
   for (const { open, end } of intervals) {
     const { unitPriceMinor, currency, billingPeriod, userId } = open;
     if (unitPriceMinor === null || currency === null || billingPeriod === null || userId === null) {
-      if (end === null || end.getTime() > period.from.getTime()) warnings.push(`entry ${open.id}: cc_billing_started without a user or price; ignored`);
+      if (end === null || end.getTime() > period.from.getTime())
+        warnings.push(`entry ${open.id}: cc_billing_started without a user or price; ignored`);
       continue;
     }
     const days = chargedDays(open.effectiveAt, end, period);
     if (days.length === 0) continue;
     const key = JSON.stringify([open.productId, userId, unitPriceMinor, currency, billingPeriod]);
-    const line = byUserAndPrice.get(key) ?? { productId: open.productId, userId, unitPriceMinor, currency, billingPeriod, days: [] };
+    const line = byUserAndPrice.get(key) ?? {
+      productId: open.productId,
+      userId,
+      unitPriceMinor,
+      currency,
+      billingPeriod,
+      days: [],
+    };
     byUserAndPrice.set(key, line);
     line.days.push(...days.map((day) => ({ day, quantity: 1 })));
   }

@@ -96,7 +96,13 @@ function entryBody(payload: events.EventEnvelope['payload'], problems: EventProb
 }
 
 /** Purchased seats grow or shrink: product, quantity and price of the seats concerned. */
-function seats(value: SeatsPayload, path: string, problems: EventProblems, kind: LedgerEntryKind, reason: string): EntryBody | undefined {
+function seats(
+  value: SeatsPayload,
+  path: string,
+  problems: EventProblems,
+  kind: LedgerEntryKind,
+  reason: string,
+): EntryBody | undefined {
   const productId = problems.id(`${path}.product_id`, value.productId);
   const quantity = problems.quantity(`${path}.quantity`, value.quantity);
   const price = problems.price(`${path}.price`, value.price);
@@ -109,14 +115,28 @@ function seats(value: SeatsPayload, path: string, problems: EventProblems, kind:
  * A user's seat or Contact Center billing opens or closes. Opening entries carry the price
  * (required); closing entries have none. Checked in proto field order so reasons read stably.
  */
-function holding(value: HoldingPayload, path: string, problems: EventProblems, kind: LedgerEntryKind, reason: string): EntryBody | undefined {
+function holding(
+  value: HoldingPayload,
+  path: string,
+  problems: EventProblems,
+  kind: LedgerEntryKind,
+  reason: string,
+): EntryBody | undefined {
   const opens = kind === 'seat_opened' || kind === 'cc_billing_started';
-  const assignmentId = value.assignmentId === undefined ? null : problems.id(`${path}.assignment_id`, value.assignmentId);
+  const assignmentId =
+    value.assignmentId === undefined ? null : problems.id(`${path}.assignment_id`, value.assignmentId);
   const userId = problems.id(`${path}.user_id`, value.userId);
   const productId = problems.id(`${path}.product_id`, value.productId);
   const price = opens ? problems.price(`${path}.price`, value.price) : null;
   const effectiveAt = problems.time(`${path}.effective_time`, value.effectiveTime);
-  if (assignmentId === undefined || userId === undefined || productId === undefined || price === undefined || !effectiveAt) return undefined;
+  if (
+    assignmentId === undefined ||
+    userId === undefined ||
+    productId === undefined ||
+    price === undefined ||
+    !effectiveAt
+  )
+    return undefined;
   return {
     kind,
     productId,

@@ -16,7 +16,11 @@ export function payloadFieldName(payloadCase: EventPayloadCase): string {
 }
 
 /** Identity and ordering: what the consumer needs to de-duplicate and order an event at all. */
-export function checkEnvelope(envelope: events.EventEnvelope, key: string | undefined, problems: EventProblems): Date | undefined {
+export function checkEnvelope(
+  envelope: events.EventEnvelope,
+  key: string | undefined,
+  problems: EventProblems,
+): Date | undefined {
   if (envelope.eventId === '') problems.add('missing event_id');
   else problems.idFits('event_id', envelope.eventId);
   if (envelope.accountId === '') problems.add('missing account_id');
@@ -25,7 +29,8 @@ export function checkEnvelope(envelope: events.EventEnvelope, key: string | unde
     problems.add(`kafka key ${quote(key)} does not match account_id ${quote(envelope.accountId)}`);
   } else problems.idFits('account_id', envelope.accountId);
   if (envelope.sequence < 1n) problems.add(`sequence: expected >= 1, got ${envelope.sequence}`);
-  else if (envelope.sequence > MAX_SEQUENCE) problems.add(`sequence: expected at most ${MAX_SEQUENCE}, got ${envelope.sequence}`);
+  else if (envelope.sequence > MAX_SEQUENCE)
+    problems.add(`sequence: expected at most ${MAX_SEQUENCE}, got ${envelope.sequence}`);
   return problems.time('occur_time', envelope.occurTime);
 }
 
@@ -39,11 +44,14 @@ export function checkEventType(envelope: events.EventEnvelope, problems: EventPr
   const payloadCase = envelope.payload.case;
   const expectedCase = CASE_BY_EVENT_TYPE.get(eventType);
   if (eventType === '') {
-    problems.add(payloadCase ? `missing event_type (payload case "${payloadCase}")` : 'missing event_type; missing payload');
+    problems.add(
+      payloadCase ? `missing event_type (payload case "${payloadCase}")` : 'missing event_type; missing payload',
+    );
   } else if (expectedCase === undefined) {
     // Only a well-formed name can be a newer producer's type; anything else is a broken event
     // (and would otherwise become a label of billing_events_unknown_type_total).
-    if (!EVENT_TYPE_NAME.test(eventType)) problems.add(`event_type: expected a dotted lower-case name of at most 100 characters, got ${quote(eventType)}`);
+    if (!EVENT_TYPE_NAME.test(eventType))
+      problems.add(`event_type: expected a dotted lower-case name of at most 100 characters, got ${quote(eventType)}`);
     else if (payloadCase === undefined) return 'unknown';
     else problems.add(`unknown event_type "${eventType}" with known payload case "${payloadCase}"`);
   } else if (payloadCase === undefined) {

@@ -25,7 +25,9 @@ const MAX_TIMESTAMP_SECONDS = 253_402_300_799n;
 
 /** Quotes an event's value for a reason, clipped: reasons go into a Kafka header. */
 export function quote(value: string): string {
-  return value.length <= 80 ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)`;
+  return value.length <= 80
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, 80))}... (${value.length} characters)`;
 }
 
 /**
@@ -49,7 +51,8 @@ export class EventProblems {
 
   /** Whether a present identifier fits the ledger; records the problem when not. */
   idFits(path: string, value: string): boolean {
-    if (value.length > MAX_ID_LENGTH) this.add(`${path}: expected at most ${MAX_ID_LENGTH} characters, got ${value.length}`);
+    if (value.length > MAX_ID_LENGTH)
+      this.add(`${path}: expected at most ${MAX_ID_LENGTH} characters, got ${value.length}`);
     else if (CONTROL_CHARACTERS.test(value)) this.add(`${path}: expected no control characters, got ${quote(value)}`);
     else return true;
     return false;
@@ -69,7 +72,9 @@ export class EventProblems {
     // Outside Timestamp's range PostgreSQL refuses some dates (the ledger could never store them).
     const inRange = value.seconds >= MIN_TIMESTAMP_SECONDS && value.seconds <= MAX_TIMESTAMP_SECONDS;
     if (inRange && value.nanos >= 0 && value.nanos <= 999_999_999) return timestampDate(value);
-    this.add(`${path}: expected a valid timestamp (0001-01-01 to 9999-12-31), got seconds=${value.seconds} nanos=${value.nanos}`);
+    this.add(
+      `${path}: expected a valid timestamp (0001-01-01 to 9999-12-31), got seconds=${value.seconds} nanos=${value.nanos}`,
+    );
     return undefined;
   }
 
@@ -88,12 +93,16 @@ export class EventProblems {
   private money(path: string, money: events.Money): { unitPriceMinor: number; currency: string } | undefined {
     let currency: string | undefined;
     if (money.currencyCode === '') this.add(`missing ${path}.currency_code`);
-    else if (!/^[A-Z]{3}$/.test(money.currencyCode)) this.add(`${path}.currency_code: expected a 3-letter ISO 4217 code, got ${quote(money.currencyCode)}`);
+    else if (!/^[A-Z]{3}$/.test(money.currencyCode))
+      this.add(`${path}.currency_code: expected a 3-letter ISO 4217 code, got ${quote(money.currencyCode)}`);
     else currency = money.currencyCode;
     let unitPriceMinor: number | undefined;
     // Amounts become JS numbers in the ledger, so they must be exact there.
     if (money.amountMinor < 0n) this.add(`${path}.amount_minor: expected >= 0, got ${money.amountMinor}`);
-    else if (money.amountMinor > MAX_SAFE) this.add(`${path}.amount_minor: expected at most ${MAX_SAFE} (Number.MAX_SAFE_INTEGER), got ${money.amountMinor}`);
+    else if (money.amountMinor > MAX_SAFE)
+      this.add(
+        `${path}.amount_minor: expected at most ${MAX_SAFE} (Number.MAX_SAFE_INTEGER), got ${money.amountMinor}`,
+      );
     else unitPriceMinor = Number(money.amountMinor);
     return currency !== undefined && unitPriceMinor !== undefined ? { unitPriceMinor, currency } : undefined;
   }

@@ -54,10 +54,14 @@ describe('formatInvoice', () => {
     expect(text).toContain('Total USD 90.00');
     expect(text).toContain('Seat usage (not charged)');
     expect(text).toContain('prod_connect  usr_1  asg_1       2026-11-03T10:00:00.000Z  open    28');
-    expect(text).toContain(`Warnings\n- entry ${stop.id}: cc_billing_stopped for product "prod_cc" user "usr_2" without an open interval; ignored\n`);
+    expect(text).toContain(
+      `Warnings\n- entry ${stop.id}: cc_billing_stopped for product "prod_cc" user "usr_2" without an open interval; ignored\n`,
+    );
   });
 
   it('says so when nothing is charged', () => {
-    expect(formatInvoice(previewInvoice([], NOVEMBER_2026))).toBe('Invoice preview for acct_1: 2026-11-01 to 2026-11-30 (30 days)\n\nNo charges.\n\n');
+    expect(formatInvoice(previewInvoice([], NOVEMBER_2026))).toBe(
+      'Invoice preview for acct_1: 2026-11-01 to 2026-11-30 (30 days)\n\nNo charges.\n\n',
+    );
   });
 });

@@ -6,7 +6,10 @@ import { DAY_MS } from './proration.js';
 export function formatInvoice(invoice: Invoice): string {
   const lastDay = new Date(invoice.to.getTime() - DAY_MS);
   const days = Math.round((invoice.to.getTime() - invoice.from.getTime()) / DAY_MS);
-  const out = [`Invoice preview for ${invoice.accountId}: ${isoDay(invoice.from)} to ${isoDay(lastDay)} (${days} days)`, ''];
+  const out = [
+    `Invoice preview for ${invoice.accountId}: ${isoDay(invoice.from)} to ${isoDay(lastDay)} (${days} days)`,
+    '',
+  ];
 
   if (invoice.lines.length === 0) out.push('No charges.');
   else {
@@ -33,7 +36,14 @@ export function formatInvoice(invoice: Invoice): string {
     out.push(
       ...table(
         ['Product', 'User', 'Assignment', 'Start', 'End', 'Days'],
-        invoice.usage.map((u) => [u.productId, u.userId, u.assignmentId, u.start.toISOString(), u.end?.toISOString() ?? 'open', String(u.daysInPeriod)]),
+        invoice.usage.map((u) => [
+          u.productId,
+          u.userId,
+          u.assignmentId,
+          u.start.toISOString(),
+          u.end?.toISOString() ?? 'open',
+          String(u.daysInPeriod),
+        ]),
         new Set([5]),
       ),
     );

@@ -24,18 +24,28 @@ export interface IntervalRule {
  * ignored and reported, but only for entries inside the period, so an old problem does not
  * repeat on every later invoice.
  */
-export function pairIntervals(sortedEntries: readonly LedgerEntry[], rule: IntervalRule, period: InvoicePeriod, warnings: string[]): LedgerInterval[] {
+export function pairIntervals(
+  sortedEntries: readonly LedgerEntry[],
+  rule: IntervalRule,
+  period: InvoicePeriod,
+  warnings: string[],
+): LedgerInterval[] {
   const open = new Map<string, LedgerEntry>();
   const intervals: LedgerInterval[] = [];
   const warn = (entry: LedgerEntry, message: string) => {
-    if (entry.effectiveAt.getTime() >= period.from.getTime()) warnings.push(`entry ${entry.id}: ${entry.kind} for ${rule.describe(entry)} ${message}`);
+    if (entry.effectiveAt.getTime() >= period.from.getTime())
+      warnings.push(`entry ${entry.id}: ${entry.kind} for ${rule.describe(entry)} ${message}`);
   };
   for (const entry of sortedEntries) {
     if (entry.kind !== rule.opens && entry.kind !== rule.closes) continue;
     const key = rule.keyOf(entry);
     const current = open.get(key);
     if (entry.kind === rule.opens) {
-      if (current) warn(entry, `while already open since ${current.effectiveAt.toISOString()}; ignored${rule.reopenNote ? ` (${rule.reopenNote})` : ''}`);
+      if (current)
+        warn(
+          entry,
+          `while already open since ${current.effectiveAt.toISOString()}; ignored${rule.reopenNote ? ` (${rule.reopenNote})` : ''}`,
+        );
       else open.set(key, entry);
     } else if (current) {
       intervals.push({ open: current, end: entry.effectiveAt });

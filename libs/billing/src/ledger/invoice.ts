@@ -12,7 +12,10 @@ import { seatUsage } from './seat-usage.js';
  * alone. Entries of other accounts and entries effective at or after `to` are ignored, so the
  * preview of a past period never changes as the ledger grows. Throws a RangeError for a bad period.
  */
-export function previewInvoice(entries: readonly LedgerEntry[], query: { accountId: string; from: Date; to: Date }): Invoice {
+export function previewInvoice(
+  entries: readonly LedgerEntry[],
+  query: { accountId: string; from: Date; to: Date },
+): Invoice {
   const period: InvoicePeriod = { from: query.from, to: query.to };
   assertInvoicePeriod(period);
   const warnings: string[] = [];
@@ -33,8 +36,15 @@ export function previewInvoice(entries: readonly LedgerEntry[], query: { account
 }
 
 /** The account's entries effective before `to`, in ledger order, each id once. */
-function accountLedger(entries: readonly LedgerEntry[], accountId: string, period: InvoicePeriod, warnings: string[]): LedgerEntry[] {
-  const sorted = entries.filter((e) => e.accountId === accountId && e.effectiveAt.getTime() < period.to.getTime()).sort(compareLedgerEntries);
+function accountLedger(
+  entries: readonly LedgerEntry[],
+  accountId: string,
+  period: InvoicePeriod,
+  warnings: string[],
+): LedgerEntry[] {
+  const sorted = entries
+    .filter((e) => e.accountId === accountId && e.effectiveAt.getTime() < period.to.getTime())
+    .sort(compareLedgerEntries);
   const seen = new Set<string>();
   return sorted.filter((entry) => {
     if (!seen.has(entry.id)) {
@@ -42,7 +52,8 @@ function accountLedger(entries: readonly LedgerEntry[], accountId: string, perio
       return true;
     }
     // The consumer stores each id once; a duplicate here would double-charge, so count it once.
-    if (entry.effectiveAt.getTime() >= period.from.getTime()) warnings.push(`entry ${entry.id}: duplicate id; counted once`);
+    if (entry.effectiveAt.getTime() >= period.from.getTime())
+      warnings.push(`entry ${entry.id}: duplicate id; counted once`);
     return false;
   });
 }
@@ -63,6 +74,9 @@ function compareLines(a: InvoiceLine, b: InvoiceLine): number {
 /** Sum of the rounded line amounts per currency; every currency on a line gets a total, even 0. */
 function totalsByCurrency(lines: readonly InvoiceLine[]): Invoice['totals'] {
   const totals = new Map<string, number>();
-  for (const line of lines) totals.set(line.currency, (totals.get(line.currency) ?? 0) + (line.charged ? line.amountMinor : 0));
-  return [...totals].sort(([a], [b]) => compareStrings(a, b)).map(([currency, amountMinor]) => ({ currency, amountMinor }));
+  for (const line of lines)
+    totals.set(line.currency, (totals.get(line.currency) ?? 0) + (line.charged ? line.amountMinor : 0));
+  return [...totals]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([currency, amountMinor]) => ({ currency, amountMinor }));
 }

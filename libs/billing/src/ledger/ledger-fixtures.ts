@@ -10,15 +10,33 @@ export interface Price {
   billingPeriod: BillingPeriod;
 }
 
-export const price = (unitPriceMinor: number, currency = 'USD', billingPeriod: BillingPeriod = 'month'): Price => ({ unitPriceMinor, currency, billingPeriod });
+export const price = (unitPriceMinor: number, currency = 'USD', billingPeriod: BillingPeriod = 'month'): Price => ({
+  unitPriceMinor,
+  currency,
+  billingPeriod,
+});
 const NO_PRICE = { unitPriceMinor: null, currency: null, billingPeriod: null };
 
 let sequence = 0;
 
-function entry(kind: LedgerEntryKind, reason: string, at: string, fields: Omit<LedgerEntry, 'id' | 'eventId' | 'accountId' | 'sequence' | 'kind' | 'reason' | 'effectiveAt'>): LedgerEntry {
+function entry(
+  kind: LedgerEntryKind,
+  reason: string,
+  at: string,
+  fields: Omit<LedgerEntry, 'id' | 'eventId' | 'accountId' | 'sequence' | 'kind' | 'reason' | 'effectiveAt'>,
+): LedgerEntry {
   sequence += 1;
   const eventId = `evt-${sequence}`;
-  return { id: `v1:${eventId}:0`, eventId, accountId: ACCOUNT, sequence, kind, reason, effectiveAt: new Date(at), ...fields };
+  return {
+    id: `v1:${eventId}:0`,
+    eventId,
+    accountId: ACCOUNT,
+    sequence,
+    kind,
+    reason,
+    effectiveAt: new Date(at),
+    ...fields,
+  };
 }
 
 export const seatsAdded = (productId: string, quantity: number, at: string, p: Price) =>
@@ -32,7 +50,13 @@ export const seatClosed = (productId: string, userId: string, assignmentId: stri
 export const ccStarted = (productId: string, userId: string, at: string, p: Price) =>
   entry('cc_billing_started', 'queue_joined', at, { productId, userId, assignmentId: null, quantity: 1, ...p });
 export const ccStopped = (productId: string, userId: string, at: string) =>
-  entry('cc_billing_stopped', 'left_last_queue', at, { productId, userId, assignmentId: null, quantity: 1, ...NO_PRICE });
+  entry('cc_billing_stopped', 'left_last_queue', at, {
+    productId,
+    userId,
+    assignmentId: null,
+    quantity: 1,
+    ...NO_PRICE,
+  });
 
 /** The query for ACCOUNT over [from, to). */
 export const period = (from: string, to: string) => ({ accountId: ACCOUNT, from: new Date(from), to: new Date(to) });

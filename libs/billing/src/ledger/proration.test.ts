@@ -24,7 +24,11 @@ describe('calendar helpers', () => {
 
   it('lists the days of a period', () => {
     expect(periodDays(NOVEMBER)).toHaveLength(30);
-    expect(days(periodDays({ from: d('2027-01-30T00:00:00Z'), to: d('2027-02-02T00:00:00Z') }))).toEqual(['2027-01-30', '2027-01-31', '2027-02-01']);
+    expect(days(periodDays({ from: d('2027-01-30T00:00:00Z'), to: d('2027-02-02T00:00:00Z') }))).toEqual([
+      '2027-01-30',
+      '2027-01-31',
+      '2027-02-01',
+    ]);
   });
 });
 
@@ -61,7 +65,9 @@ describe('chargedDays: a day counts when the holding is in place at its end', ()
 describe('proratedAmountMinor: exact sum, rounded once, half up', () => {
   it('charges a full month of one seat at exactly the monthly price', () => {
     // 30 days * 2700/30 = 2700.
-    expect(proratedAmountMinor(2700, 'month', one(...periodDays(NOVEMBER).map((day) => day.toISOString().slice(0, 10))))).toBe(2700);
+    expect(
+      proratedAmountMinor(2700, 'month', one(...periodDays(NOVEMBER).map((day) => day.toISOString().slice(0, 10)))),
+    ).toBe(2700);
   });
 
   it('rounds the sum once, not each day', () => {

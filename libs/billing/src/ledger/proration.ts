@@ -56,7 +56,11 @@ export function daysInRateUnit(day: Date, billingPeriod: BillingPeriod): number 
  * quantity * unitPrice / daysInRateUnit(day), rounded once (half up) to minor units. Exact
  * rational arithmetic, so a full month of one seat at 2700 is 2700 and never 2699.99.
  */
-export function proratedAmountMinor(unitPriceMinor: number, billingPeriod: BillingPeriod, days: Iterable<DayQuantity>): number {
+export function proratedAmountMinor(
+  unitPriceMinor: number,
+  billingPeriod: BillingPeriod,
+  days: Iterable<DayQuantity>,
+): number {
   const quantityByDivisor = new Map<number, number>();
   for (const { day, quantity } of days) {
     const divisor = daysInRateUnit(day, billingPeriod);

@@ -20,7 +20,12 @@ interface PriceGroup {
  * on day d is the sum of the group's changes effective strictly before the midnight ending d, so
  * a reduction at exactly midnight still counts for the day before it.
  */
-export function purchasedSeatLines(sortedEntries: readonly LedgerEntry[], period: InvoicePeriod, contactCenterProducts: ReadonlySet<string>, warnings: string[]): InvoiceLine[] {
+export function purchasedSeatLines(
+  sortedEntries: readonly LedgerEntry[],
+  period: InvoicePeriod,
+  contactCenterProducts: ReadonlySet<string>,
+  warnings: string[],
+): InvoiceLine[] {
   const lines: InvoiceLine[] = [];
   for (const group of groupByPrice(sortedEntries, period, warnings)) {
     const days = heldPerDay(group, period, warnings);
@@ -50,15 +55,31 @@ function groupByPrice(sortedEntries: readonly LedgerEntry[], period: InvoicePeri
     if (entry.kind !== 'seats_added' && entry.kind !== 'seats_removed') continue;
     const { unitPriceMinor, currency, billingPeriod } = entry;
     if (unitPriceMinor === null || currency === null || billingPeriod === null) {
-      if (entry.effectiveAt.getTime() >= period.from.getTime()) warnings.push(`entry ${entry.id}: ${entry.kind} without a price; ignored`);
+      if (entry.effectiveAt.getTime() >= period.from.getTime())
+        warnings.push(`entry ${entry.id}: ${entry.kind} without a price; ignored`);
       continue;
     }
     const key = JSON.stringify([entry.productId, unitPriceMinor, currency, billingPeriod]);
-    const group = groups.get(key) ?? { productId: entry.productId, unitPriceMinor, currency, billingPeriod, changes: [] };
+    const group = groups.get(key) ?? {
+      productId: entry.productId,
+      unitPriceMinor,
+      currency,
+      billingPeriod,
+      changes: [],
+    };
     groups.set(key, group);
-    group.changes.push({ at: entry.effectiveAt.getTime(), delta: entry.kind === 'seats_added' ? entry.quantity : -entry.quantity });
+    group.changes.push({
+      at: entry.effectiveAt.getTime(),
+      delta: entry.kind === 'seats_added' ? entry.quantity : -entry.quantity,
+    });
   }
-  return [...groups.values()].sort((a, b) => compareStrings(a.productId, b.productId) || a.unitPriceMinor - b.unitPriceMinor || compareStrings(a.currency, b.currency) || compareStrings(a.billingPeriod, b.billingPeriod));
+  return [...groups.values()].sort(
+    (a, b) =>
+      compareStrings(a.productId, b.productId) ||
+      a.unitPriceMinor - b.unitPriceMinor ||
+      compareStrings(a.currency, b.currency) ||
+      compareStrings(a.billingPeriod, b.billingPeriod),
+  );
 }
 
 /** Seats held at the end of each day of the period; below zero counts as zero, with a warning. */
@@ -69,7 +90,8 @@ function heldPerDay(group: PriceGroup, period: InvoicePeriod, warnings: string[]
   const negative = { first: null as Date | null, days: 0, lowest: 0 };
   for (const day of periodDays(period)) {
     const midnight = day.getTime() + DAY_MS;
-    for (let change = group.changes[next]; change && change.at < midnight; change = group.changes[++next]) held += change.delta;
+    for (let change = group.changes[next]; change && change.at < midnight; change = group.changes[++next])
+      held += change.delta;
     if (held < 0) {
       negative.first ??= day;
       negative.days += 1;

@@ -9,7 +9,11 @@ import { chargedDays, type InvoicePeriod } from './proration.js';
  * the same assignment, for every interval that overlaps the period (even for less than a day).
  * Informational: purchased seats are what is charged, not assignments.
  */
-export function seatUsage(sortedEntries: readonly LedgerEntry[], period: InvoicePeriod, warnings: string[]): SeatUsageInterval[] {
+export function seatUsage(
+  sortedEntries: readonly LedgerEntry[],
+  period: InvoicePeriod,
+  warnings: string[],
+): SeatUsageInterval[] {
   const intervals = pairIntervals(
     sortedEntries,
     {
@@ -22,7 +26,10 @@ export function seatUsage(sortedEntries: readonly LedgerEntry[], period: Invoice
     warnings,
   );
   return intervals
-    .filter(({ open, end }) => open.effectiveAt.getTime() < period.to.getTime() && (end === null || end.getTime() > period.from.getTime()))
+    .filter(
+      ({ open, end }) =>
+        open.effectiveAt.getTime() < period.to.getTime() && (end === null || end.getTime() > period.from.getTime()),
+    )
     .map(({ open, end }) => ({
       productId: open.productId,
       userId: open.userId ?? '',

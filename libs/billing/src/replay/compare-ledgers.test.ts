@@ -8,8 +8,30 @@ const scope = { topic: 'license-events', endOffsets: new Map([[0, 100n]]) };
 
 function event(eventId: string, offset: number, quantity = 1): EventRecord {
   return {
-    eventId, accountId: 'acct_a', sequence: offset + 1, eventType: 'seats.purchased', outcome: 'entries', source: { topic: 'license-events', partition: 0, offset: String(offset) },
-    entries: [{ id: `v1:${eventId}:0`, eventId, accountId: 'acct_a', sequence: offset + 1, kind: 'seats_added', productId: 'goto_meeting', userId: null, assignmentId: null, quantity, unitPriceMinor: 1400, currency: 'USD', billingPeriod: 'month', effectiveAt: at, reason: 'purchase' }],
+    eventId,
+    accountId: 'acct_a',
+    sequence: offset + 1,
+    eventType: 'seats.purchased',
+    outcome: 'entries',
+    source: { topic: 'license-events', partition: 0, offset: String(offset) },
+    entries: [
+      {
+        id: `v1:${eventId}:0`,
+        eventId,
+        accountId: 'acct_a',
+        sequence: offset + 1,
+        kind: 'seats_added',
+        productId: 'goto_meeting',
+        userId: null,
+        assignmentId: null,
+        quantity,
+        unitPriceMinor: 1400,
+        currency: 'USD',
+        billingPeriod: 'month',
+        effectiveAt: at,
+        reason: 'purchase',
+      },
+    ],
   };
 }
 
@@ -32,7 +54,14 @@ describe('compareLedgers', () => {
     await live.record(events, at);
     await rebuilt.record([...events].reverse(), new Date()); // another order, another processing time
     const result = await compareLedgers(live, rebuilt, scope);
-    expect(result).toEqual({ identical: true, liveEvents: 2_500, rebuiltEvents: 2_500, liveEntries: 2_500, rebuiltEntries: 2_500, differences: [] });
+    expect(result).toEqual({
+      identical: true,
+      liveEvents: 2_500,
+      rebuiltEvents: 2_500,
+      liveEntries: 2_500,
+      rebuiltEntries: 2_500,
+      differences: [],
+    });
   });
 
   it('names what only one side has and what differs', async () => {
@@ -57,8 +86,14 @@ describe('compareLedgers', () => {
 });
 
 describe('inSnapshot', () => {
-  const snapshot = { topic: 'license-events', endOffsets: new Map([[0, 9n], [1, 10n]]) };
-  it('takes events read from the topic below their partition\'s end offset, and nothing else', () => {
+  const snapshot = {
+    topic: 'license-events',
+    endOffsets: new Map([
+      [0, 9n],
+      [1, 10n],
+    ]),
+  };
+  it("takes events read from the topic below their partition's end offset, and nothing else", () => {
     expect(inSnapshot({ topic: 'license-events', partition: 0, offset: '8' }, snapshot)).toBe(true);
     expect(inSnapshot({ topic: 'license-events', partition: 0, offset: '9' }, snapshot)).toBe(false);
     expect(inSnapshot({ topic: 'license-events', partition: 1, offset: '2' }, snapshot)).toBe(true);

@@ -30,7 +30,12 @@ const PAGE = 2_000;
  * the ledger): the processed events and the ledger entries of events inside `scope` must be the
  * same rows with the same values.
  */
-export async function compareLedgers(live: LedgerDatabase, rebuilt: LedgerDatabase, scope: SnapshotScope, maxDifferences = 20): Promise<LedgerComparison> {
+export async function compareLedgers(
+  live: LedgerDatabase,
+  rebuilt: LedgerDatabase,
+  scope: SnapshotScope,
+  maxDifferences = 20,
+): Promise<LedgerComparison> {
   const differences: string[] = [];
   const note = (line: string) => {
     if (differences.length < maxDifferences) differences.push(line);
@@ -69,7 +74,15 @@ type Page<T> = (after: string | null) => Promise<T[]>;
  * A sorted merge of two paged streams by key, of the rows `keep` accepts; counts rows on each
  * side and every mismatch.
  */
-async function mergeCompare<T>(left: Page<T>, right: Page<T>, key: (row: T) => string, keep: (row: T) => boolean, describe: (row: T) => string, what: string, note: (line: string) => void) {
+async function mergeCompare<T>(
+  left: Page<T>,
+  right: Page<T>,
+  key: (row: T) => string,
+  keep: (row: T) => boolean,
+  describe: (row: T) => string,
+  what: string,
+  note: (line: string) => void,
+) {
   const a = pager(left, key, keep);
   const b = pager(right, key, keep);
   let [x, y] = await Promise.all([a.next(), b.next()]);
@@ -120,6 +133,21 @@ function pager<T>(page: Page<T>, key: (row: T) => string, keep: (row: T) => bool
 }
 
 // What is compared: every stored value (source offsets included: both read the same topic).
-const describeEvent = (e: ProcessedEventRecord) => JSON.stringify([e.accountId, e.sequence, e.eventType, e.outcome, e.source]);
+const describeEvent = (e: ProcessedEventRecord) =>
+  JSON.stringify([e.accountId, e.sequence, e.eventType, e.outcome, e.source]);
 const describeEntry = (e: LedgerEntry) =>
-  JSON.stringify([e.eventId, e.accountId, e.sequence, e.kind, e.productId, e.userId, e.assignmentId, e.quantity, e.unitPriceMinor, e.currency, e.billingPeriod, e.effectiveAt.toISOString(), e.reason]);
+  JSON.stringify([
+    e.eventId,
+    e.accountId,
+    e.sequence,
+    e.kind,
+    e.productId,
+    e.userId,
+    e.assignmentId,
+    e.quantity,
+    e.unitPriceMinor,
+    e.currency,
+    e.billingPeriod,
+    e.effectiveAt.toISOString(),
+    e.reason,
+  ]);

@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LedgerDatabase } from '@acme/billing-data-access';
-import { LICENSE_EVENTS_TOPIC, readTopicSnapshot, TopicAdmin, type EventMessage, type EventPublisher, type Kafka } from '@acme/messaging';
+import {
+  LICENSE_EVENTS_TOPIC,
+  readTopicSnapshot,
+  TopicAdmin,
+  type EventMessage,
+  type EventPublisher,
+  type Kafka,
+} from '@acme/messaging';
 import type { Logger } from '@acme/util';
 import { createLedgerHandler } from '../consumer/ledger-handler.js';
 import { compareLedgers, type LedgerComparison } from './compare-ledgers.js';
@@ -37,22 +44,40 @@ export interface ReplayOptions {
 export async function replayAndCompare(options: ReplayOptions): Promise<ReplayReport> {
   const topic = options.topic ?? LICENSE_EVENTS_TOPIC;
   const { processedEvents } = await options.rebuilt.counts();
-  if (processedEvents > 0) throw new Error(`the ledger to rebuild into is not empty (${processedEvents} events): replay needs a fresh one`);
+  if (processedEvents > 0)
+    throw new Error(`the ledger to rebuild into is not empty (${processedEvents} events): replay needs a fresh one`);
   const deadLetters = new CountingPublisher();
   const handler = createLedgerHandler({ ledger: options.rebuilt, deadLetters, logger: options.logger });
   // Batches and parallel partitions as the live consumer has them, so a replay takes about as long as live consumption.
-  const snapshot = await readTopicSnapshot(options.kafka, topic, handler.handle, { logger: options.logger, chunkSize: 2_000, concurrentPartitions: 3 });
+  const snapshot = await readTopicSnapshot(options.kafka, topic, handler.handle, {
+    logger: options.logger,
+    chunkSize: 2_000,
+    concurrentPartitions: 3,
+  });
   const endOffsets = Object.fromEntries([...snapshot.endOffsets].map(([p, o]) => [p, String(o)]));
   const base = { messages: snapshot.messages, deadLetters: deadLetters.count, endOffsets };
   if (!(await liveReached(options, topic, snapshot.endOffsets))) {
-    return { ...base, liveCaughtUp: false, identical: false, liveEvents: 0, rebuiltEvents: 0, liveEntries: 0, rebuiltEntries: 0, differences: [`the live consumer group ${options.groupId} has not consumed up to the snapshot yet`] };
+    return {
+      ...base,
+      liveCaughtUp: false,
+      identical: false,
+      liveEvents: 0,
+      rebuiltEvents: 0,
+      liveEntries: 0,
+      rebuiltEntries: 0,
+      differences: [`the live consumer group ${options.groupId} has not consumed up to the snapshot yet`],
+    };
   }
   const comparison = await compareLedgers(options.live, options.rebuilt, { topic, endOffsets: snapshot.endOffsets });
   return { ...base, liveCaughtUp: true, ...comparison };
 }
 
 /** Waits until the live group's committed offsets reach the snapshot's end on every partition. */
-async function liveReached(options: ReplayOptions, topic: string, endOffsets: ReadonlyMap<number, bigint>): Promise<boolean> {
+async function liveReached(
+  options: ReplayOptions,
+  topic: string,
+  endOffsets: ReadonlyMap<number, bigint>,
+): Promise<boolean> {
   const admin = new TopicAdmin(options.kafka);
   const deadline = Date.now() + (options.waitForLiveMs ?? 30_000);
   try {

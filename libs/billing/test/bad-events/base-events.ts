@@ -5,7 +5,13 @@ import fc from 'fast-check';
 import { EVENT_TYPE_BY_CASE, events } from '@acme/contracts';
 
 /** The valid events a scenario starts from: money-relevant ones and a no-charge one. */
-export const BASE_KINDS = ['licenseAssigned', 'licenseUnassigned', 'seatsPurchased', 'contactCenterBillingStarted', 'featuresChanged'] as const;
+export const BASE_KINDS = [
+  'licenseAssigned',
+  'licenseUnassigned',
+  'seatsPurchased',
+  'contactCenterBillingStarted',
+  'featuresChanged',
+] as const;
 export type BaseKind = (typeof BASE_KINDS)[number];
 
 export interface BasePlan {
@@ -14,7 +20,10 @@ export interface BasePlan {
   account: number;
 }
 
-export const basePlanArb: fc.Arbitrary<BasePlan> = fc.record({ kind: fc.constantFrom(...BASE_KINDS), account: fc.integer({ min: 0, max: 2 }) });
+export const basePlanArb: fc.Arbitrary<BasePlan> = fc.record({
+  kind: fc.constantFrom(...BASE_KINDS),
+  account: fc.integer({ min: 0, max: 2 }),
+});
 
 const price = { unitPrice: { currencyCode: 'USD', amountMinor: 2700n }, billingPeriod: 'month' };
 
@@ -33,7 +42,12 @@ export const accountOf = (tag: string, account: number) => `acct_${tag}_${accoun
 export function baseEnvelope(plan: BasePlan, tag: string, index: number, sequence: number): events.EventEnvelope {
   const eventId = baseEventId(tag, index);
   const at = timestampFromDate(new Date(Date.UTC(2026, 10, 3, 10, 0, index)));
-  const holding = { assignmentId: `asg_${tag}_${index}`, userId: `usr_${tag}_${index % 4}`, productId: 'goto_meeting', effectiveTime: at };
+  const holding = {
+    assignmentId: `asg_${tag}_${index}`,
+    userId: `usr_${tag}_${index % 4}`,
+    productId: 'goto_meeting',
+    effectiveTime: at,
+  };
   const payload = (() => {
     switch (plan.kind) {
       case 'licenseAssigned':
@@ -41,11 +55,32 @@ export function baseEnvelope(plan: BasePlan, tag: string, index: number, sequenc
       case 'licenseUnassigned':
         return { case: 'licenseUnassigned' as const, value: holding };
       case 'seatsPurchased':
-        return { case: 'seatsPurchased' as const, value: { productId: 'goto_meeting', quantity: 1 + (index % 5), purchasedAfter: 10, price, effectiveTime: at } };
+        return {
+          case: 'seatsPurchased' as const,
+          value: { productId: 'goto_meeting', quantity: 1 + (index % 5), purchasedAfter: 10, price, effectiveTime: at },
+        };
       case 'contactCenterBillingStarted':
-        return { case: 'contactCenterBillingStarted' as const, value: { userId: holding.userId, queueId: `que_${tag}`, productId: 'goto_contact_center', price, effectiveTime: at } };
+        return {
+          case: 'contactCenterBillingStarted' as const,
+          value: {
+            userId: holding.userId,
+            queueId: `que_${tag}`,
+            productId: 'goto_contact_center',
+            price,
+            effectiveTime: at,
+          },
+        };
       case 'featuresChanged':
-        return { case: 'featuresChanged' as const, value: { assignmentId: holding.assignmentId, userId: holding.userId, productId: 'goto_meeting', before: { hd_video: true }, after: { hd_video: false } } };
+        return {
+          case: 'featuresChanged' as const,
+          value: {
+            assignmentId: holding.assignmentId,
+            userId: holding.userId,
+            productId: 'goto_meeting',
+            before: { hd_video: true },
+            after: { hd_video: false },
+          },
+        };
     }
   })();
   return create(events.EventEnvelopeSchema, {

@@ -15,18 +15,38 @@ import { EVENT_TYPE_BY_CASE, events } from '@acme/contracts';
 export type Expectation = 'recorded' | 'refused' | 'skipped' | 'not_charged' | 'duplicate' | 'any';
 
 const ID_FIELDS = ['account_id', 'user_id', 'product_id', 'assignment_id', 'event_id'] as const;
-const DROPPABLE = ['event_id', 'account_id', 'occur_time', 'sequence', 'payload', 'user_id', 'product_id', 'price', 'effective_time'] as const;
+const DROPPABLE = [
+  'event_id',
+  'account_id',
+  'occur_time',
+  'sequence',
+  'payload',
+  'user_id',
+  'product_id',
+  'price',
+  'effective_time',
+] as const;
 
 export type MutationPlan =
   | { kind: 'replay' }
   | { kind: 'truncate'; keep: number }
   | { kind: 'flip'; flips: { at: number; mask: number }[] }
   | { kind: 'garbage'; bytes: Uint8Array }
-  | { kind: 'event-type'; to: 'other-known' | 'empty' | 'unknown-with-payload' | 'unknown-without-payload'; pick: number; unknown: { wellFormed: boolean; name: string } }
+  | {
+      kind: 'event-type';
+      to: 'other-known' | 'empty' | 'unknown-with-payload' | 'unknown-without-payload';
+      pick: number;
+      unknown: { wellFormed: boolean; name: string };
+    }
   | { kind: 'drop'; field: (typeof DROPPABLE)[number] }
   | { kind: 'wrong-key'; key: string }
   | { kind: 'other-message'; which: 'payload-alone' | 'price' | 'actor' }
-  | { kind: 'wrong-wire-type'; field: 1 | 2 | 3 | 4 | 5 | 14; wire: 'varint' | 'fixed64' | 'fixed32' | 'bytes'; value: number }
+  | {
+      kind: 'wrong-wire-type';
+      field: 1 | 2 | 3 | 4 | 5 | 14;
+      wire: 'varint' | 'fixed64' | 'fixed32' | 'bytes';
+      value: number;
+    }
   | { kind: 'oversized-valid'; bytes: number }
   | { kind: 'oversized-id'; field: (typeof ID_FIELDS)[number]; length: number }
   | { kind: 'nul-in-id'; field: (typeof ID_FIELDS)[number] }
@@ -43,21 +63,45 @@ export function mutationArb(maxOversize: number): fc.Arbitrary<MutationPlan> {
   return fc.oneof(
     fc.constant({ kind: 'replay' as const }),
     fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
-    fc.record({ kind: fc.constant('flip' as const), flips: fc.array(fc.record({ at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      flips: fc.array(fc.record({ at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    }),
     fc.record({ kind: fc.constant('garbage' as const), bytes: fc.uint8Array({ maxLength: 200 }) }),
     fc.record({
       kind: fc.constant('event-type' as const),
-      to: fc.constantFrom('other-known' as const, 'empty' as const, 'unknown-with-payload' as const, 'unknown-without-payload' as const),
+      to: fc.constantFrom(
+        'other-known' as const,
+        'empty' as const,
+        'unknown-with-payload' as const,
+        'unknown-without-payload' as const,
+      ),
       pick: fc.nat(),
       // A newer producer's type is a dotted lower-case name; anything else is a broken event.
       unknown: fc.oneof(
-        fc.stringMatching(/^[a-z][a-z0-9_]{0,20}(\.[a-z][a-z0-9_]{0,20}){1,3}$/).map((name) => ({ wellFormed: true, name })),
-        fc.oneof(fc.string().map((s) => `X ${s}`), fc.nat({ max: 300 }).map((n) => `a.${'b'.repeat(99 + n)}`)).map((name) => ({ wellFormed: false, name })),
+        fc
+          .stringMatching(/^[a-z][a-z0-9_]{0,20}(\.[a-z][a-z0-9_]{0,20}){1,3}$/)
+          .map((name) => ({ wellFormed: true, name })),
+        fc
+          .oneof(
+            fc.string().map((s) => `X ${s}`),
+            fc.nat({ max: 300 }).map((n) => `a.${'b'.repeat(99 + n)}`),
+          )
+          .map((name) => ({ wellFormed: false, name })),
       ),
     }),
     fc.record({ kind: fc.constant('drop' as const), field: fc.constantFrom(...DROPPABLE) }),
-    fc.record({ kind: fc.constant('wrong-key' as const), key: fc.oneof(fc.constant(''), fc.string(), fc.constant('acct_other')) }),
-    fc.record({ kind: fc.constant('other-message' as const), which: fc.constantFrom('payload-alone' as const, 'price' as const, 'actor' as const) }),
+    fc.record({
+      kind: fc.constant('wrong-key' as const),
+      key: fc.oneof(fc.constant(''), fc.string(), fc.constant('acct_other')),
+    }),
+    fc.record({
+      kind: fc.constant('other-message' as const),
+      which: fc.constantFrom('payload-alone' as const, 'price' as const, 'actor' as const),
+    }),
     fc.record({
       kind: fc.constant('wrong-wire-type' as const),
       field: fc.constantFrom(1 as const, 2 as const, 3 as const, 4 as const, 5 as const, 14 as const),
@@ -65,13 +109,23 @@ export function mutationArb(maxOversize: number): fc.Arbitrary<MutationPlan> {
       value: fc.nat(),
     }),
     fc.record({ kind: fc.constant('oversized-valid' as const), bytes: big }),
-    fc.record({ kind: fc.constant('oversized-id' as const), field: fc.constantFrom(...ID_FIELDS), length: fc.oneof(fc.integer({ min: 65, max: 200 }), big) }),
+    fc.record({
+      kind: fc.constant('oversized-id' as const),
+      field: fc.constantFrom(...ID_FIELDS),
+      length: fc.oneof(fc.integer({ min: 65, max: 200 }), big),
+    }),
     fc.record({ kind: fc.constant('nul-in-id' as const), field: fc.constantFrom(...ID_FIELDS) }),
-    fc.record({ kind: fc.constant('sequence-out-of-range' as const), sequence: fc.bigInt({ min: 2n ** 31n, max: 2n ** 64n - 1n }) }),
+    fc.record({
+      kind: fc.constant('sequence-out-of-range' as const),
+      sequence: fc.bigInt({ min: 2n ** 31n, max: 2n ** 64n - 1n }),
+    }),
     fc.record({
       kind: fc.constant('time-out-of-range' as const),
       field: fc.constantFrom('occur_time' as const, 'effective_time' as const),
-      seconds: fc.oneof(fc.bigInt({ min: -8_640_000_000_000n, max: MIN_SECONDS - 1n }), fc.bigInt({ min: MAX_SECONDS + 1n, max: 8_640_000_000_000n })),
+      seconds: fc.oneof(
+        fc.bigInt({ min: -8_640_000_000_000n, max: MIN_SECONDS - 1n }),
+        fc.bigInt({ min: MAX_SECONDS + 1n, max: 8_640_000_000_000n }),
+      ),
     }),
   );
 }
@@ -90,7 +144,11 @@ export function mutate(base: events.EventEnvelope, key: string, plan: MutationPl
   const bytes = toBinary(events.EventEnvelopeSchema, base);
   const copy = () => clone(events.EventEnvelopeSchema, base);
   const fresh = () => Object.assign(copy(), { eventId: freshId });
-  const encode = (envelope: events.EventEnvelope, expect: Expectation, withKey = key): Mutant => ({ key: withKey, value: toBinary(events.EventEnvelopeSchema, envelope), expect });
+  const encode = (envelope: events.EventEnvelope, expect: Expectation, withKey = key): Mutant => ({
+    key: withKey,
+    value: toBinary(events.EventEnvelopeSchema, envelope),
+    expect,
+  });
   // featuresChanged is the scenarios' only no-charge event: the ledger ignores its payload.
   const money = base.payload.case !== 'featuresChanged';
   switch (plan.kind) {
@@ -130,7 +188,11 @@ export function mutate(base: events.EventEnvelope, key: string, plan: MutationPl
       const envelope = copy();
       envelope.eventId = freshId;
       envelope.causationId = 'c'.repeat(plan.bytes);
-      envelope.actor = { $typeName: 'acme.licensing.events.v1.Actor', subject: 's'.repeat(plan.bytes), kind: events.ActorKind.USER };
+      envelope.actor = {
+        $typeName: 'acme.licensing.events.v1.Actor',
+        subject: 's'.repeat(plan.bytes),
+        kind: events.ActorKind.USER,
+      };
       return encode(envelope, 'recorded');
     }
     // The rest are events of their own (a fresh id): as a redelivery of the original they would
@@ -156,7 +218,12 @@ export function mutate(base: events.EventEnvelope, key: string, plan: MutationPl
 
 type Encode = (envelope: events.EventEnvelope, expect: Expectation, withKey?: string) => Mutant;
 
-function dropField(envelope: events.EventEnvelope, field: (typeof DROPPABLE)[number], money: boolean, encode: Encode): Mutant {
+function dropField(
+  envelope: events.EventEnvelope,
+  field: (typeof DROPPABLE)[number],
+  money: boolean,
+  encode: Encode,
+): Mutant {
   switch (field) {
     case 'event_id':
       envelope.eventId = '';
@@ -174,7 +241,9 @@ function dropField(envelope: events.EventEnvelope, field: (typeof DROPPABLE)[num
       envelope.payload = { case: undefined };
       return encode(envelope, 'refused');
     default: {
-      const local = ({ user_id: 'userId', product_id: 'productId', price: 'price', effective_time: 'effectiveTime' } as const)[field];
+      const local = (
+        { user_id: 'userId', product_id: 'productId', price: 'price', effective_time: 'effectiveTime' } as const
+      )[field];
       const had = setPayloadField(envelope, local, local === 'price' || local === 'effectiveTime' ? undefined : '');
       // Payload fields matter only where money does: a no-charge event without them is the same event.
       return encode(envelope, had && money ? 'refused' : 'duplicate');
@@ -182,7 +251,14 @@ function dropField(envelope: events.EventEnvelope, field: (typeof DROPPABLE)[num
   }
 }
 
-function setId(envelope: events.EventEnvelope, field: (typeof ID_FIELDS)[number], value: string, key: string, money: boolean, encode: Encode): Mutant {
+function setId(
+  envelope: events.EventEnvelope,
+  field: (typeof ID_FIELDS)[number],
+  value: string,
+  key: string,
+  money: boolean,
+  encode: Encode,
+): Mutant {
   if (field === 'event_id') envelope.eventId = value;
   else if (field === 'account_id') {
     // Published under the same (bad) account id as key, so the key check cannot be what refuses it.
@@ -207,10 +283,18 @@ function setPayloadField(envelope: events.EventEnvelope, local: string, value: u
 
 /** Valid protobuf of another message: the payload alone, a price, an actor. */
 function otherMessage(base: events.EventEnvelope, which: 'payload-alone' | 'price' | 'actor'): Uint8Array {
-  if (which === 'actor') return toBinary(events.ActorSchema, base.actor ?? { $typeName: 'acme.licensing.events.v1.Actor', subject: 'x', kind: 1 });
+  if (which === 'actor')
+    return toBinary(
+      events.ActorSchema,
+      base.actor ?? { $typeName: 'acme.licensing.events.v1.Actor', subject: 'x', kind: 1 },
+    );
   const payload = base.payload;
   if (which === 'price' || payload.case === undefined) {
-    return toBinary(events.SeatPriceSchema, { $typeName: 'acme.licensing.events.v1.SeatPrice', unitPrice: { $typeName: 'acme.licensing.events.v1.Money', currencyCode: 'USD', amountMinor: 1n }, billingPeriod: 'month' });
+    return toBinary(events.SeatPriceSchema, {
+      $typeName: 'acme.licensing.events.v1.SeatPrice',
+      unitPrice: { $typeName: 'acme.licensing.events.v1.Money', currencyCode: 'USD', amountMinor: 1n },
+      billingPeriod: 'month',
+    });
   }
   const schema = events.EventEnvelopeSchema.fields.find((f) => f.localName === payload.case)!;
   if (schema.fieldKind !== 'message') throw new Error(`payload ${payload.case} is not a message`);
@@ -218,7 +302,10 @@ function otherMessage(base: events.EventEnvelope, which: 'payload-alone' | 'pric
 }
 
 /** The envelope with one field replaced by a value of the wrong wire type (a wrong field type). */
-function wrongWireType(envelope: events.EventEnvelope, plan: Extract<MutationPlan, { kind: 'wrong-wire-type' }>): Uint8Array {
+function wrongWireType(
+  envelope: events.EventEnvelope,
+  plan: Extract<MutationPlan, { kind: 'wrong-wire-type' }>,
+): Uint8Array {
   if (plan.field === 1) envelope.eventId = '';
   if (plan.field === 2) envelope.eventType = '';
   if (plan.field === 3) envelope.accountId = '';

@@ -75,7 +75,11 @@ export class Tally {
   }
 
   toString(): string {
-    const list = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    const list = (map: Map<string, number>) =>
+      [...map]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
     return `${this.messages} messages; ${list(this.outcomes)}; by kind: ${list(this.kinds)}`;
   }
 }

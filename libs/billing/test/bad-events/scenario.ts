@@ -23,11 +23,22 @@ export interface ScenarioMessage {
   what: string;
 }
 
-export function scenarioArb(options: { maxBases: number; maxMutants: number; maxOversize: number }): fc.Arbitrary<ScenarioPlan> {
+export function scenarioArb(options: {
+  maxBases: number;
+  maxMutants: number;
+  maxOversize: number;
+}): fc.Arbitrary<ScenarioPlan> {
   return fc.array(basePlanArb, { minLength: 1, maxLength: options.maxBases }).chain((bases) =>
     fc.record({
       bases: fc.constant(bases),
-      mutants: fc.array(fc.record({ base: fc.nat({ max: bases.length - 1 }), delay: fc.nat({ max: 2 * options.maxMutants }), plan: mutationArb(options.maxOversize) }), { maxLength: options.maxMutants }),
+      mutants: fc.array(
+        fc.record({
+          base: fc.nat({ max: bases.length - 1 }),
+          delay: fc.nat({ max: 2 * options.maxMutants }),
+          plan: mutationArb(options.maxOversize),
+        }),
+        { maxLength: options.maxMutants },
+      ),
     }),
   );
 }
@@ -46,13 +57,21 @@ export function buildScenario(plan: ScenarioPlan, tag: string): { messages: Scen
   });
   const slots: { at: number; message: Omit<ScenarioMessage, 'id'> }[] = bases.map((envelope, index) => ({
     at: index * 1000,
-    message: { key: envelope.accountId, value: toBinary(events.EventEnvelopeSchema, envelope), expect: 'recorded', what: `valid ${envelope.payload.case}` },
+    message: {
+      key: envelope.accountId,
+      value: toBinary(events.EventEnvelopeSchema, envelope),
+      expect: 'recorded',
+      what: `valid ${envelope.payload.case}`,
+    },
   }));
   plan.mutants.forEach((mutant, index) => {
     const base = bases[mutant.base]!;
     const freshId = baseEventId(tag, 10_000 + index);
     const { key, value, expect } = mutate(base, base.accountId, mutant.plan, freshId);
-    slots.push({ at: mutant.base * 1000 + 1 + mutant.delay * 300, message: { key, value, expect, what: `mutant ${mutant.plan.kind} of ${base.payload.case}` } });
+    slots.push({
+      at: mutant.base * 1000 + 1 + mutant.delay * 300,
+      message: { key, value, expect, what: `mutant ${mutant.plan.kind} of ${base.payload.case}` },
+    });
   });
   slots.sort((a, b) => a.at - b.at);
   return {

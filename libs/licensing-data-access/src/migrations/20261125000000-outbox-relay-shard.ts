@@ -12,7 +12,11 @@ export class Migration20261125000000OutboxRelayShard extends Migration {
     const postgres = isPostgres(this);
     for (const sql of postgres ? POSTGRES_BEFORE : LIBSQL_BEFORE) await this.execute(sql);
     const accounts = (await this.execute('select distinct account_id from outbox_event')) as { account_id: string }[];
-    for (const { account_id } of accounts) await this.execute('update outbox_event set relay_shard = ? where account_id = ?', [relayShardOf(account_id), account_id]);
+    for (const { account_id } of accounts)
+      await this.execute('update outbox_event set relay_shard = ? where account_id = ?', [
+        relayShardOf(account_id),
+        account_id,
+      ]);
     if (postgres) await this.execute('alter table "outbox_event" alter column "relay_shard" drop default;');
   }
 }

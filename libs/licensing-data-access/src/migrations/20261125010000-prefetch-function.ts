@@ -18,7 +18,8 @@ import { isPostgres } from '@acme/persistence';
 export class Migration20261125010000PrefetchFunction extends Migration {
   override async up(): Promise<void> {
     if (isPostgres(this)) {
-      await this.execute(`create or replace function licensing_prefetch(p_account text, p_user text, p_idempotency text, p_products text[]) returns json
+      await this
+        .execute(`create or replace function licensing_prefetch(p_account text, p_user text, p_idempotency text, p_products text[]) returns json
         language plpgsql volatile set enable_seqscan = off as $$ ${PREFETCH_FUNCTION_BODY} $$`);
     }
   }

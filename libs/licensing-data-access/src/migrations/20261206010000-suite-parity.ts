@@ -7,7 +7,8 @@ import { isPostgres } from '@acme/persistence';
  */
 export class Migration20261206010000SuiteParity extends Migration {
   override async up(): Promise<void> {
-    if (isPostgres(this)) await this.execute('alter table "suite" add column "parity_required" boolean not null default false');
+    if (isPostgres(this))
+      await this.execute('alter table "suite" add column "parity_required" boolean not null default false');
     else await this.execute('alter table `suite` add column `parity_required` integer not null default false');
   }
 }

@@ -26,4 +26,18 @@ import { Queue } from './queue.entity.js';
 import { QueueMember } from './queue-member.entity.js';
 import { PhoneConfiguration } from './phone-configuration.entity.js';
 
-export const ENTITIES = [Suite, Product, Account, Subscription, User, Assignment, AuditEntry, OutboxEvent, IdempotencyRecord, SalesOrder, Queue, QueueMember, PhoneConfiguration];
+export const ENTITIES = [
+  Suite,
+  Product,
+  Account,
+  Subscription,
+  User,
+  Assignment,
+  AuditEntry,
+  OutboxEvent,
+  IdempotencyRecord,
+  SalesOrder,
+  Queue,
+  QueueMember,
+  PhoneConfiguration,
+];

@@ -9,7 +9,12 @@ export interface ChangeOrigin {
   occurredAt: Date;
 }
 
-export function originOf(principal: Pick<Principal, 'subject' | 'kind'>, accountId: string, causationId: string, occurredAt: Date): ChangeOrigin {
+export function originOf(
+  principal: Pick<Principal, 'subject' | 'kind'>,
+  accountId: string,
+  causationId: string,
+  occurredAt: Date,
+): ChangeOrigin {
   return { accountId, actor: { subject: principal.subject, kind: principal.kind }, causationId, occurredAt };
 }
 

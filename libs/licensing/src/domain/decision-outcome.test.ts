@@ -33,13 +33,19 @@ describe('refuseUndecidable', () => {
   it('turns a FactsError into a FAILED_PRECONDITION refusal with reason POLICY_UNAVAILABLE', () => {
     const error = (() => {
       try {
-        refuseUndecidable(new FactsError('decision point assign needs fact values: account.cardonFile', ['account.cardonFile']));
+        refuseUndecidable(
+          new FactsError('decision point assign needs fact values: account.cardonFile', ['account.cardonFile']),
+        );
       } catch (e) {
         return e;
       }
     })();
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ type: 'failed_precondition', reason: 'POLICY_UNAVAILABLE', metadata: { missing_facts: 'account.cardonFile' } });
+    expect(error).toMatchObject({
+      type: 'failed_precondition',
+      reason: 'POLICY_UNAVAILABLE',
+      metadata: { missing_facts: 'account.cardonFile' },
+    });
     expect(toGrpcError(error, 'req-1').code).toBe(GrpcStatus.FAILED_PRECONDITION);
   });
 
@@ -58,12 +64,26 @@ describe('a mutation whose decision cannot be computed', () => {
   afterAll(async () => cleanup());
 
   it('refuses AssignLicenses with POLICY_UNAVAILABLE, not INTERNAL, and changes nothing', async () => {
-    const handlers = createAssignmentHandlers({ db, rules: () => undecidable, now: () => new Date('2026-11-23T10:00:00Z') });
+    const handlers = createAssignmentHandlers({
+      db,
+      rules: () => undecidable,
+      now: () => new Date('2026-11-23T10:00:00Z'),
+    });
     const before = await db.accounts.seatUsage('acct_demo_goto');
     const error = await refusal(
-      handlers.assignLicenses(create(AssignLicensesRequestSchema, { userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_connect_standard' }] }), callContext()),
+      handlers.assignLicenses(
+        create(AssignLicensesRequestSchema, {
+          userId: 'usr_demo_goto_manager',
+          products: [{ productId: 'goto_connect_standard' }],
+        }),
+        callContext(),
+      ),
     );
-    expect(error).toMatchObject({ type: 'failed_precondition', reason: 'POLICY_UNAVAILABLE', metadata: { missing_facts: 'account.cardonFile' } });
+    expect(error).toMatchObject({
+      type: 'failed_precondition',
+      reason: 'POLICY_UNAVAILABLE',
+      metadata: { missing_facts: 'account.cardonFile' },
+    });
     expect(error.cause).toBeInstanceOf(FactsError);
     expect(toGrpcError(error, 'req-2').code).toBe(GrpcStatus.FAILED_PRECONDITION);
     expect(await db.accounts.seatUsage('acct_demo_goto')).toEqual(before);

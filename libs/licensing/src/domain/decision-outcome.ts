@@ -16,7 +16,10 @@ export function decisionError(decision: Decision, subject: string): AppError {
   return new AppError(type, decision.violations.map((v) => v.message).join('; '), {
     reason,
     ruleViolations: decision.violations.map((v) => ({ type: v.ruleId, subject, description: v.message })),
-    metadata: { rule_set_version: decision.ruleSetVersion, violated_rules: decision.violations.map((v) => v.ruleId).join(',') },
+    metadata: {
+      rule_set_version: decision.ruleSetVersion,
+      violated_rules: decision.violations.map((v) => v.ruleId).join(','),
+    },
   });
 }
 

@@ -23,7 +23,12 @@ export function downgradeOrder(rules: RuleSet, requested: string): DowngradeOrde
  * downgraded"; alphabetical and an explicit list are the alternatives. Ties break by user id so
  * the choice is deterministic.
  */
-export function selectDowngrades(holders: SeatHolder[], count: number, order: DowngradeOrder, explicitUserIds: string[] = []): string[] {
+export function selectDowngrades(
+  holders: SeatHolder[],
+  count: number,
+  order: DowngradeOrder,
+  explicitUserIds: string[] = [],
+): string[] {
   if (count <= 0) return [];
   if (order === 'explicit') return explicitUserIds.filter((id) => holders.some((h) => h.userId === id)).slice(0, count);
   const sorted = [...holders].sort((a, b) =>

@@ -6,9 +6,16 @@ import type { OutboxInput } from '@acme/licensing-data-access';
 import type { ChangeOrigin } from './change-origin.js';
 
 /** One event payload as a use case writes it: a oneof case with a plain-object value. */
-export type EventPayload = Exclude<NonNullable<MessageInitShape<typeof events.EventEnvelopeSchema>['payload']>, { case: undefined }>;
+export type EventPayload = Exclude<
+  NonNullable<MessageInitShape<typeof events.EventEnvelopeSchema>['payload']>,
+  { case: undefined }
+>;
 
-const ACTOR_KIND = { user: events.ActorKind.USER, service: events.ActorKind.SERVICE, system: events.ActorKind.SYSTEM } as const;
+const ACTOR_KIND = {
+  user: events.ActorKind.USER,
+  service: events.ActorKind.SERVICE,
+  system: events.ActorKind.SYSTEM,
+} as const;
 
 /** The outbox rows of one change: each payload in its envelope, with the change's actor, causation and time. */
 export function outboxEvents(origin: ChangeOrigin, payloads: EventPayload[]): OutboxInput[] {

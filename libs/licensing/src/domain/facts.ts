@@ -3,7 +3,13 @@
  * `npm run rules -- catalogue`). Use cases gather the records; these turn them into facts.
  */
 import type { Principal } from '@acme/auth';
-import type { AccountRecord, AssignmentRecord, LicenseBook, SubscriptionRecord, UserRecord } from '@acme/licensing-data-access';
+import type {
+  AccountRecord,
+  AssignmentRecord,
+  LicenseBook,
+  SubscriptionRecord,
+  UserRecord,
+} from '@acme/licensing-data-access';
 
 /** The `actor` and `account` facts every decision point needs. */
 export function actorFacts(principal: Principal, account: AccountRecord) {
@@ -15,21 +21,54 @@ export function actorFacts(principal: Principal, account: AccountRecord) {
       scopes: [...principal.scopes],
       isOwner: principal.kind === 'user' && account.ownerUserId === principal.subject,
     },
-    account: { kind: account.kind, style: account.style, cardOnFile: account.cardOnFile, legacyPlan: account.legacyPlan },
+    account: {
+      kind: account.kind,
+      style: account.style,
+      cardOnFile: account.cardOnFile,
+      legacyPlan: account.legacyPlan,
+    },
   };
 }
 
 /** The seat facts of one product when `requested` seats are taken (negative: given back). */
-export function seatFacts(productId: string, suiteId: string | null, subscription: SubscriptionRecord | undefined, requested: number) {
+export function seatFacts(
+  productId: string,
+  suiteId: string | null,
+  subscription: SubscriptionRecord | undefined,
+  requested: number,
+) {
   const purchased = subscription?.purchased ?? 0;
   const assigned = subscription?.assigned ?? 0;
-  return { id: productId, suiteId, purchased, assigned, available: purchased - assigned, requested, availableAfter: purchased - assigned - requested, purchasedAfter: purchased };
+  return {
+    id: productId,
+    suiteId,
+    purchased,
+    assigned,
+    available: purchased - assigned,
+    requested,
+    availableAfter: purchased - assigned - requested,
+    purchasedAfter: purchased,
+  };
 }
 
 /** The seat facts of one product whose purchased seats become `purchasedAfter`. */
-export function seatCountFacts(productId: string, suiteId: string | null, subscription: Pick<SubscriptionRecord, 'purchased' | 'assigned'>, purchasedAfter: number) {
+export function seatCountFacts(
+  productId: string,
+  suiteId: string | null,
+  subscription: Pick<SubscriptionRecord, 'purchased' | 'assigned'>,
+  purchasedAfter: number,
+) {
   const { purchased, assigned } = subscription;
-  return { id: productId, suiteId, purchased, assigned, available: purchased - assigned, requested: purchasedAfter - purchased, purchasedAfter, availableAfter: purchasedAfter - assigned };
+  return {
+    id: productId,
+    suiteId,
+    purchased,
+    assigned,
+    available: purchased - assigned,
+    requested: purchasedAfter - purchased,
+    purchasedAfter,
+    availableAfter: purchasedAfter - assigned,
+  };
 }
 
 export interface PhoneFacts {
@@ -42,12 +81,29 @@ export interface PhoneFacts {
 const NO_PHONE: PhoneFacts = { hasPhoneConfiguration: false, hasRetainedConfiguration: false };
 
 /** The `user` fact: the licenses held, queue memberships before/after, phone configuration state. */
-export function userFacts(user: Pick<UserRecord, 'id'>, current: AssignmentRecord[], queues: { before: number; after: number } = { before: 0, after: 0 }, phone: PhoneFacts = NO_PHONE) {
-  return { id: user.id, productIds: current.map((a) => a.productId), queueMembershipCount: queues.before, queueMembershipCountAfter: queues.after, ...phone };
+export function userFacts(
+  user: Pick<UserRecord, 'id'>,
+  current: AssignmentRecord[],
+  queues: { before: number; after: number } = { before: 0, after: 0 },
+  phone: PhoneFacts = NO_PHONE,
+) {
+  return {
+    id: user.id,
+    productIds: current.map((a) => a.productId),
+    queueMembershipCount: queues.before,
+    queueMembershipCountAfter: queues.after,
+    ...phone,
+  };
 }
 
 /** The user fact of a license change, read from the transaction: memberships do not change with licenses. */
-export async function licenseUserFacts(tx: LicenseBook, accountId: string, user: Pick<UserRecord, 'id'>, current: AssignmentRecord[], now: Date) {
+export async function licenseUserFacts(
+  tx: LicenseBook,
+  accountId: string,
+  user: Pick<UserRecord, 'id'>,
+  current: AssignmentRecord[],
+  now: Date,
+) {
   const count = (await tx.membershipsOfUser(accountId, user.id)).length;
   return userFacts(user, current, { before: count, after: count }, await phoneFacts(tx, user.id, now));
 }

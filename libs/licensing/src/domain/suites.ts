@@ -6,7 +6,11 @@ import { AppError } from '@acme/util';
  * suite when the suite requires the same seat count for all (the catalog says which), or the
  * product alone. `parityRequired` is the rules' `suite.parityRequired` fact.
  */
-export async function seatGroup(tx: LicenseBook, productId: string, field = 'product_id'): Promise<{ product: CatalogProduct; group: CatalogProduct[]; parityRequired: boolean }> {
+export async function seatGroup(
+  tx: LicenseBook,
+  productId: string,
+  field = 'product_id',
+): Promise<{ product: CatalogProduct; group: CatalogProduct[]; parityRequired: boolean }> {
   const [product] = await tx.products([productId]);
   if (!product) throw AppError.invalidArgument([{ field, description: `unknown product ${productId}` }]);
   const suite = product.suiteId ? await tx.suite(product.suiteId) : null;

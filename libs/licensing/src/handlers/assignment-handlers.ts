@@ -34,15 +34,35 @@ export function checkProductList(problems: RequestProblems, field: string, produ
 }
 
 /** AssignLicenses, UnassignLicenses and UpdateFeatures: request shape, the use case, the answer. */
-export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'assignLicenses' | 'unassignLicenses' | 'updateFeatures'> {
+export function createAssignmentHandlers(
+  deps: MutationDeps,
+): Pick<Handlers, 'assignLicenses' | 'unassignLicenses' | 'updateFeatures'> {
   return {
     async assignLicenses(request, { principal, requestId }) {
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
-      checkProductList(problems, 'products', request.products.map((p) => p.productId));
+      checkProductList(
+        problems,
+        'products',
+        request.products.map((p) => p.productId),
+      );
       const prefetch = { userId: request.userId, productIds: request.products.map((p) => p.productId) };
-      const spec = { method: 'AssignLicenses', requestSchema: AssignLicensesRequestSchema, responseSchema: AssignLicensesResponseSchema, request, principal, requestId, problems, prefetch, authorizeAt: 'assign' as const };
+      const spec = {
+        method: 'AssignLicenses',
+        requestSchema: AssignLicensesRequestSchema,
+        responseSchema: AssignLicensesResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        prefetch,
+        authorizeAt: 'assign' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const { created, decision } = await assignLicenses(ctx, { userId: request.userId, products: request.products, notifyUser: request.notifyUser });
+        const { created, decision } = await assignLicenses(ctx, {
+          userId: request.userId,
+          products: request.products,
+          notifyUser: request.notifyUser,
+        });
         return create(AssignLicensesResponseSchema, {
           results: created.map((a) => ({ productId: a.productId, assignment: toAssignment(a) })),
           decision: decisionSummary(decision, request.validateOnly),
@@ -54,9 +74,23 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
       const problems = new RequestProblems().id('user_id', request.userId, 'usr');
       checkProductList(problems, 'product_ids', request.productIds);
       const prefetch = { userId: request.userId, productIds: request.productIds };
-      const spec = { method: 'UnassignLicenses', requestSchema: UnassignLicensesRequestSchema, responseSchema: UnassignLicensesResponseSchema, request, principal, requestId, problems, prefetch, authorizeAt: 'unassign' as const };
+      const spec = {
+        method: 'UnassignLicenses',
+        requestSchema: UnassignLicensesRequestSchema,
+        responseSchema: UnassignLicensesResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        prefetch,
+        authorizeAt: 'unassign' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const { removed, decision } = await unassignLicenses(ctx, { userId: request.userId, productIds: request.productIds, notifyUser: request.notifyUser });
+        const { removed, decision } = await unassignLicenses(ctx, {
+          userId: request.userId,
+          productIds: request.productIds,
+          notifyUser: request.notifyUser,
+        });
         return create(UnassignLicensesResponseSchema, {
           results: removed.map((a) => ({ productId: a.productId, assignment: toAssignment(a) })),
           decision: decisionSummary(decision, request.validateOnly),
@@ -68,10 +102,27 @@ export function createAssignmentHandlers(deps: MutationDeps): Pick<Handlers, 'as
       const problems = new RequestProblems().id('user_id', request.userId, 'usr').slug('product_id', request.productId);
       if (Object.keys(request.features).length === 0) problems.add('features', 'name at least one feature to change');
       const prefetch = { userId: request.userId };
-      const spec = { method: 'UpdateFeatures', requestSchema: UpdateFeaturesRequestSchema, responseSchema: UpdateFeaturesResponseSchema, request, principal, requestId, problems, prefetch, authorizeAt: 'set_features' as const };
+      const spec = {
+        method: 'UpdateFeatures',
+        requestSchema: UpdateFeaturesRequestSchema,
+        responseSchema: UpdateFeaturesResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        prefetch,
+        authorizeAt: 'set_features' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const { assignment, decision } = await updateFeatures(ctx, { userId: request.userId, productId: request.productId, features: request.features });
-        return create(UpdateFeaturesResponseSchema, { assignment: toAssignment(assignment), decision: decisionSummary(decision, request.validateOnly) });
+        const { assignment, decision } = await updateFeatures(ctx, {
+          userId: request.userId,
+          productId: request.productId,
+          features: request.features,
+        });
+        return create(UpdateFeaturesResponseSchema, {
+          assignment: toAssignment(assignment),
+          decision: decisionSummary(decision, request.validateOnly),
+        });
       });
     },
   };

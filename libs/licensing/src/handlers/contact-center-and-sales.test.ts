@@ -6,8 +6,16 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AddQueueMemberRequestSchema, CompleteSalesOrderRequestSchema, CreateQueueRequestSchema, ListQueuesRequestSchema, QueueKind, QueueRole,
-  RemoveUserFromAllQueuesRequestSchema, RequestSeatsFromSalesRequestSchema, UnassignLicensesRequestSchema, events,
+  AddQueueMemberRequestSchema,
+  CompleteSalesOrderRequestSchema,
+  CreateQueueRequestSchema,
+  ListQueuesRequestSchema,
+  QueueKind,
+  QueueRole,
+  RemoveUserFromAllQueuesRequestSchema,
+  RequestSeatsFromSalesRequestSchema,
+  UnassignLicensesRequestSchema,
+  events,
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
@@ -20,9 +28,25 @@ import { createSalesHandlers } from './sales-handlers.js';
 const rules = await loadRuleSet();
 const NOW = new Date('2026-11-23T10:00:00Z');
 const ACCOUNT = 'acct_demo_goto';
-const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
+const admin: Principal = {
+  subject: 'usr_demo_goto_admin',
+  kind: 'user',
+  accountId: ACCOUNT,
+  roles: ['super_admin'],
+  permissions: [],
+  scopes: [],
+  tokenId: null,
+};
 const member: Principal = { ...admin, subject: 'usr_demo_goto_agent', roles: ['member'] };
-const salesTooling: Principal = { subject: 'svc:sales-tooling', kind: 'service', accountId: null, roles: [], permissions: [], scopes: ['sales_orders:complete'], tokenId: null };
+const salesTooling: Principal = {
+  subject: 'svc:sales-tooling',
+  kind: 'service',
+  accountId: null,
+  roles: [],
+  permissions: [],
+  scopes: ['sales_orders:complete'],
+  tokenId: null,
+};
 
 describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
   let db: Database;
@@ -45,22 +69,58 @@ describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
   });
 
   it.skipIf(skip)('walks the GoTo contact-center billing procedure', async () => {
-    const call = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Support line' }), callContext(admin))).queue!;
-    const inbound = (await queues.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.INBOUND, name: 'Inbox' }), callContext(admin))).queue!;
+    const call = (
+      await queues.createQueue(
+        create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Support line' }),
+        callContext(admin),
+      )
+    ).queue!;
+    const inbound = (
+      await queues.createQueue(
+        create(CreateQueueRequestSchema, { kind: QueueKind.INBOUND, name: 'Inbox' }),
+        callContext(admin),
+      )
+    ).queue!;
 
-    const joined = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: call.id!, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), callContext(admin));
-    expect(joined.decision?.effects).toMatchObject([{ type: 'billing_start', productId: 'goto_contact_center', userIds: ['usr_demo_goto_agent'] }]);
+    const joined = await queues.addQueueMember(
+      create(AddQueueMemberRequestSchema, { queueId: call.id!, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }),
+      callContext(admin),
+    );
+    expect(joined.decision?.effects).toMatchObject([
+      { type: 'billing_start', productId: 'goto_contact_center', userIds: ['usr_demo_goto_agent'] },
+    ]);
     expect((await lastEvent()).payload.case).toBe('contactCenterBillingStarted');
-    const second = await queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: inbound.id!, userId: 'usr_demo_goto_agent', role: QueueRole.SUPERVISOR }), callContext(admin));
+    const second = await queues.addQueueMember(
+      create(AddQueueMemberRequestSchema, {
+        queueId: inbound.id!,
+        userId: 'usr_demo_goto_agent',
+        role: QueueRole.SUPERVISOR,
+      }),
+      callContext(admin),
+    );
     expect(second.decision?.effects).toEqual([]);
 
-    const removal = await assignments.unassignLicenses(create(UnassignLicensesRequestSchema, { userId: 'usr_demo_goto_agent', productIds: ['goto_connect_standard'] }), callContext(admin));
-    expect(removal.decision?.warnings).toMatchObject([{ ruleId: 'contact-center.billing-continues-after-connect-removal', message: expect.stringContaining('still in 2 contact-center queue(s)') }]);
+    const removal = await assignments.unassignLicenses(
+      create(UnassignLicensesRequestSchema, { userId: 'usr_demo_goto_agent', productIds: ['goto_connect_standard'] }),
+      callContext(admin),
+    );
+    expect(removal.decision?.warnings).toMatchObject([
+      {
+        ruleId: 'contact-center.billing-continues-after-connect-removal',
+        message: expect.stringContaining('still in 2 contact-center queue(s)'),
+      },
+    ]);
 
-    const listed = await queues.listQueues(create(ListQueuesRequestSchema, { memberUserId: 'usr_demo_goto_agent' }), callContext(admin));
+    const listed = await queues.listQueues(
+      create(ListQueuesRequestSchema, { memberUserId: 'usr_demo_goto_agent' }),
+      callContext(admin),
+    );
     expect(listed.queues!.map((q) => q.name).sort()).toEqual(['Inbox', 'Support line']);
 
-    const cleared = await queues.removeUserFromAllQueues(create(RemoveUserFromAllQueuesRequestSchema, { userId: 'usr_demo_goto_agent' }), callContext(admin));
+    const cleared = await queues.removeUserFromAllQueues(
+      create(RemoveUserFromAllQueuesRequestSchema, { userId: 'usr_demo_goto_agent' }),
+      callContext(admin),
+    );
     expect([...cleared.queueIds!].sort()).toEqual([call.id, inbound.id].sort());
     expect(cleared.decision?.effects).toMatchObject([{ type: 'billing_stop', userIds: ['usr_demo_goto_agent'] }]);
     expect((await lastEvent()).payload.case).toBe('contactCenterBillingStopped');
@@ -68,21 +128,46 @@ describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
 
   it.skipIf(skip)('refuses queue changes by a member without manage_users', async () => {
     const [queue] = await db.queues.list(ACCOUNT, {});
-    const error = await refusal(queues.addQueueMember(create(AddQueueMemberRequestSchema, { queueId: queue!.id, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT }), callContext(member)));
+    const error = await refusal(
+      queues.addQueueMember(
+        create(AddQueueMemberRequestSchema, {
+          queueId: queue!.id,
+          userId: 'usr_demo_goto_agent',
+          role: QueueRole.AGENT,
+        }),
+        callContext(member),
+      ),
+    );
     expect(error.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.manage-queues']);
   });
 
   it.skipIf(skip)('seats requested from sales are pending until back office completes the order, once', async () => {
-    const requested = await sales.requestSeatsFromSales(create(RequestSeatsFromSalesRequestSchema, { productId: 'goto_meeting', quantity: 4, note: 'new team' }), callContext(admin));
+    const requested = await sales.requestSeatsFromSales(
+      create(RequestSeatsFromSalesRequestSchema, { productId: 'goto_meeting', quantity: 4, note: 'new team' }),
+      callContext(admin),
+    );
     const usage = async () => (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === 'goto_meeting')!;
     expect(await usage()).toMatchObject({ purchased: 10, pendingFromSales: 4 });
 
-    const notBackOffice = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), callContext(admin)));
+    const notBackOffice = await refusal(
+      sales.completeSalesOrder(
+        create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }),
+        callContext(admin),
+      ),
+    );
     expect(notBackOffice.type).toBe('permission_denied');
-    const done = await sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), callContext(salesTooling));
+    const done = await sales.completeSalesOrder(
+      create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }),
+      callContext(salesTooling),
+    );
     expect(done.changes).toMatchObject([{ productId: 'goto_meeting', purchasedBefore: 10, purchasedAfter: 14 }]);
     expect(await usage()).toMatchObject({ purchased: 14, pendingFromSales: 0 });
-    const again = await refusal(sales.completeSalesOrder(create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }), callContext(salesTooling)));
+    const again = await refusal(
+      sales.completeSalesOrder(
+        create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: requested.order!.id! }),
+        callContext(salesTooling),
+      ),
+    );
     expect(again.reason).toBe('CONFLICT');
     expect((await lastEvent()).payload.case).toBe('salesOrderCompleted');
   });

@@ -39,7 +39,8 @@ export const toProduct = (p: CatalogProduct): Product =>
     billingPeriod: p.billingPeriod === 'month' ? BillingPeriod.MONTH : BillingPeriod.YEAR,
   });
 
-export const toSuite = (s: CatalogSuite): Suite => create(SuiteSchema, { id: s.id, name: s.name, productIds: s.productIds });
+export const toSuite = (s: CatalogSuite): Suite =>
+  create(SuiteSchema, { id: s.id, name: s.name, productIds: s.productIds });
 
 export const toAccount = (a: AccountRecord): Account =>
   create(AccountSchema, {
@@ -67,22 +68,43 @@ export const toUser = (u: UserRecord): User =>
   });
 
 export const toAssignment = (a: AssignmentRecord): Assignment =>
-  create(AssignmentSchema, { id: a.id, accountId: a.accountId, userId: a.userId, productId: a.productId, features: a.features, createTime: timestampFromDate(a.createdAt) });
+  create(AssignmentSchema, {
+    id: a.id,
+    accountId: a.accountId,
+    userId: a.userId,
+    productId: a.productId,
+    features: a.features,
+    createTime: timestampFromDate(a.createdAt),
+  });
 
 // protobuf-es represents google.protobuf.Struct fields as plain JSON objects.
 const toStruct = (value: Record<string, unknown> | null) => (value ? (value as JsonObject) : undefined);
 
 export const toAuditEvent = (accountId: string, e: AuditRecord): AuditEvent =>
   create(AuditEventSchema, {
-    id: e.id, accountId, actor: e.actor, action: e.action, resourceType: e.resourceType, resourceId: e.resourceId,
-    before: toStruct(e.before), after: toStruct(e.after), causationId: e.causationId, occurTime: timestampFromDate(e.occurredAt),
+    id: e.id,
+    accountId,
+    actor: e.actor,
+    action: e.action,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId,
+    before: toStruct(e.before),
+    after: toStruct(e.after),
+    causationId: e.causationId,
+    occurTime: timestampFromDate(e.occurredAt),
   });
 
 /** Warnings and effects of an allowed decision, as returned to the caller. */
 export function decisionSummary(decision: Decision, validateOnly: boolean): DecisionSummary {
   return create(DecisionSummarySchema, {
     warnings: decision.warnings.map((w) => ({ ruleId: w.ruleId, message: w.message })),
-    effects: decision.effects.map((e) => ({ type: e.type, code: e.code ?? '', productId: e.productId ?? '', userIds: e.userIds ?? (e.userId ? [e.userId] : []), ruleId: e.ruleId })),
+    effects: decision.effects.map((e) => ({
+      type: e.type,
+      code: e.code ?? '',
+      productId: e.productId ?? '',
+      userIds: e.userIds ?? (e.userId ? [e.userId] : []),
+      ruleId: e.ruleId,
+    })),
     ruleSetVersion: decision.ruleSetVersion,
     validateOnly,
   });

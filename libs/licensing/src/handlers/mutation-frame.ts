@@ -71,14 +71,19 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
       await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
       const account = await tx.account(accountId);
       if (!account) throw AppError.notFound('account', accountId);
-      const authorization = await rules.authorize(spec.authorizeAt, actorFacts(principal, account)).catch(refuseUndecidable);
+      const authorization = await rules
+        .authorize(spec.authorizeAt, actorFacts(principal, account))
+        .catch(refuseUndecidable);
       if (!authorization.allowed) throw decisionError(authorization, accountId);
       if (key) {
         const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
         if (previous) return previous;
       }
-      const response = await useCase({ tx, account, principal, rules, now, requestId: spec.requestId }).catch(refuseUndecidable);
-      if (key && !request.validateOnly) remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
+      const response = await useCase({ tx, account, principal, rules, now, requestId: spec.requestId }).catch(
+        refuseUndecidable,
+      );
+      if (key && !request.validateOnly)
+        remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
       return response;
     },
     { dryRun: request.validateOnly, account: accountId },

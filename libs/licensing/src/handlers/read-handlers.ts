@@ -19,7 +19,10 @@ import { readPage } from './paging.js';
 import type { AccountReadCache } from '../reads/account-read-cache.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
-type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage' | 'listUsers' | 'listAssignments' | 'listAuditEvents'>;
+type ReadHandlers = Pick<
+  Handlers,
+  'listProducts' | 'getAccount' | 'getSeatUsage' | 'listUsers' | 'listAssignments' | 'listAuditEvents'
+>;
 
 /**
  * Catalog, account and user reads; every account read is confined to the caller's account. With a
@@ -29,8 +32,12 @@ type ReadHandlers = Pick<Handlers, 'listProducts' | 'getAccount' | 'getSeatUsage
 export function createReadHandlers(store: LicensingStore, cache?: AccountReadCache): ReadHandlers {
   // Kept answers are frozen and encoded when kept: nobody can change one, the transport sends the
   // bytes encoded then, and the cache weighs each answer by their size.
-  const cached = <T extends object>(schema: DescMessage, accountId: string, key: string, load: () => Promise<T>): Promise<T> =>
-    cache ? cache.get(accountId, key, load, (answer) => freezeEncoded(schema, answer)) : load();
+  const cached = <T extends object>(
+    schema: DescMessage,
+    accountId: string,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> => (cache ? cache.get(accountId, key, load, (answer) => freezeEncoded(schema, answer)) : load());
   return {
     async listProducts() {
       const [products, suites] = await Promise.all([store.catalog.listProducts(), store.catalog.listSuites()]);
@@ -50,13 +57,20 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       const accountId = resolveAccountId(principal, request.accountId);
       const all = await cached(GetSeatUsageResponseSchema, accountId, 'seat-usage', async () => {
         if (!(await store.accounts.get(accountId))) throw AppError.notFound('account', accountId);
-        return create(GetSeatUsageResponseSchema, { products: (await store.accounts.seatUsage(accountId)).map(toSeatUsage) });
+        return create(GetSeatUsageResponseSchema, {
+          products: (await store.accounts.seatUsage(accountId)).map(toSeatUsage),
+        });
       });
       if (request.productIds.length === 0) return all;
       const wanted = new Set(request.productIds);
       const unknown = [...wanted].filter((id) => !all.products.some((u) => u.productId === id));
       if (unknown.length > 0) {
-        throw AppError.invalidArgument(unknown.map((id) => ({ field: 'product_ids', description: `${id.slice(0, 80)} is not a product of this account` })));
+        throw AppError.invalidArgument(
+          unknown.map((id) => ({
+            field: 'product_ids',
+            description: `${id.slice(0, 80)} is not a product of this account`,
+          })),
+        );
       }
       return { products: all.products.filter((u) => wanted.has(u.productId)) };
     },
@@ -66,7 +80,10 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       const page = readPage(request);
       return cached(ListUsersResponseSchema, accountId, `users:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
         const users = await store.users.list(accountId, page);
-        return create(ListUsersResponseSchema, { users: users.users.map(toUser), nextPageToken: users.nextPageToken ?? '' });
+        return create(ListUsersResponseSchema, {
+          users: users.users.map(toUser),
+          nextPageToken: users.nextPageToken ?? '',
+        });
       });
     },
 
@@ -77,32 +94,55 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
-      return cached(ListAssignmentsResponseSchema, accountId, `assignments:${request.userId}:${request.productId}:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
-        const listed = await store.assignments.list(
-          accountId,
-          { ...(request.userId ? { userId: request.userId } : {}), ...(request.productId ? { productId: request.productId } : {}) },
-          page,
-        );
-        return create(ListAssignmentsResponseSchema, { assignments: listed.assignments.map(toAssignment), nextPageToken: listed.nextPageToken ?? '' });
-      });
+      return cached(
+        ListAssignmentsResponseSchema,
+        accountId,
+        `assignments:${request.userId}:${request.productId}:${page.pageSize}:${page.pageToken ?? ''}`,
+        async () => {
+          const listed = await store.assignments.list(
+            accountId,
+            {
+              ...(request.userId ? { userId: request.userId } : {}),
+              ...(request.productId ? { productId: request.productId } : {}),
+            },
+            page,
+          );
+          return create(ListAssignmentsResponseSchema, {
+            assignments: listed.assignments.map(toAssignment),
+            nextPageToken: listed.nextPageToken ?? '',
+          });
+        },
+      );
     },
 
     async listAuditEvents(request, { principal }) {
       const problems = new RequestProblems();
-      if (request.resourceId.length > FIELD_LIMITS.resourceId) problems.add('resource_id', `at most ${FIELD_LIMITS.resourceId} characters`);
+      if (request.resourceId.length > FIELD_LIMITS.resourceId)
+        problems.add('resource_id', `at most ${FIELD_LIMITS.resourceId} characters`);
       if (request.actor.length > FIELD_LIMITS.actor) problems.add('actor', `at most ${FIELD_LIMITS.actor} characters`);
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
       // JSON keeps the free-text filters apart in the key, whatever characters they contain.
-      return cached(ListAuditEventsResponseSchema, accountId, `audit:${JSON.stringify([request.resourceId, request.actor, page.pageSize, page.pageToken ?? ''])}`, async () => {
-        const listed = await store.audit.list(
-          accountId,
-          { ...(request.resourceId ? { resourceId: request.resourceId } : {}), ...(request.actor ? { actor: request.actor } : {}) },
-          page,
-        );
-        return create(ListAuditEventsResponseSchema, { events: listed.events.map((e) => toAuditEvent(accountId, e)), nextPageToken: listed.nextPageToken ?? '' });
-      });
+      return cached(
+        ListAuditEventsResponseSchema,
+        accountId,
+        `audit:${JSON.stringify([request.resourceId, request.actor, page.pageSize, page.pageToken ?? ''])}`,
+        async () => {
+          const listed = await store.audit.list(
+            accountId,
+            {
+              ...(request.resourceId ? { resourceId: request.resourceId } : {}),
+              ...(request.actor ? { actor: request.actor } : {}),
+            },
+            page,
+          );
+          return create(ListAuditEventsResponseSchema, {
+            events: listed.events.map((e) => toAuditEvent(accountId, e)),
+            nextPageToken: listed.nextPageToken ?? '',
+          });
+        },
+      );
     },
   };
 }

@@ -18,7 +18,15 @@ const rules = await loadRuleSet();
 const DAY = 86_400_000;
 const START = new Date('2026-11-23T10:00:00Z');
 const ACCOUNT = 'acct_demo_goto';
-const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
+const admin: Principal = {
+  subject: 'usr_demo_goto_admin',
+  kind: 'user',
+  accountId: ACCOUNT,
+  roles: ['super_admin'],
+  permissions: [],
+  scopes: [],
+  tokenId: null,
+};
 const context = callContext(admin);
 
 describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => {
@@ -26,35 +34,62 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
   let cleanup = async () => {};
   let clock = START;
   const deps = () => ({ db, rules: () => rules, now: () => clock });
-  const events_ = async () => (await db.outbox.list(ACCOUNT)).map((e) => fromBinary(events.EventEnvelopeSchema, e.payload));
+  const events_ = async () =>
+    (await db.outbox.list(ACCOUNT)).map((e) => fromBinary(events.EventEnvelopeSchema, e.payload));
   const assign = (features: Record<string, boolean> = {}) =>
-    createAssignmentHandlers(deps()).assignLicenses(create(AssignLicensesRequestSchema, { userId: 'usr_phone', products: [{ productId: 'goto_connect_standard', features }] }), context);
-  const unassign = () => createAssignmentHandlers(deps()).unassignLicenses(create(UnassignLicensesRequestSchema, { userId: 'usr_phone', productIds: ['goto_connect_standard'] }), context);
+    createAssignmentHandlers(deps()).assignLicenses(
+      create(AssignLicensesRequestSchema, {
+        userId: 'usr_phone',
+        products: [{ productId: 'goto_connect_standard', features }],
+      }),
+      context,
+    );
+  const unassign = () =>
+    createAssignmentHandlers(deps()).unassignLicenses(
+      create(UnassignLicensesRequestSchema, { userId: 'usr_phone', productIds: ['goto_connect_standard'] }),
+      context,
+    );
 
   beforeAll(async () => {
     if (skip) return;
     ({ db, cleanup } = await openSeededDatabase(driver, 'retention'));
-    await db.transaction(async (tx) => void tx.insertUser({ id: 'usr_phone', accountId: ACCOUNT, email: 'phone@demo-goto.test', displayName: 'Phone User', roles: ['member'], permissions: [], createdAt: START }));
+    await db.transaction(
+      async (tx) =>
+        void tx.insertUser({
+          id: 'usr_phone',
+          accountId: ACCOUNT,
+          email: 'phone@demo-goto.test',
+          displayName: 'Phone User',
+          roles: ['member'],
+          permissions: [],
+          createdAt: START,
+        }),
+    );
   });
   afterAll(async () => {
     if (!skip) await cleanup();
   });
 
-  it.skipIf(skip)('keeps the configuration 7 days after removal and restores it on re-assignment inside the window', async () => {
-    await assign({ voicemail: false });
-    const removal = await unassign();
-    expect(removal.decision?.effects).toMatchObject([{ type: 'configuration_retained', userIds: ['usr_phone'] }]);
-    const retained = (await events_()).at(-1)!;
-    expect(retained.payload.case).toBe('configurationRetained');
-    expect(retained.payload.case === 'configurationRetained' && timestampDate(retained.payload.value.purgeTime!).getTime()).toBe(START.getTime() + 7 * DAY);
+  it.skipIf(skip)(
+    'keeps the configuration 7 days after removal and restores it on re-assignment inside the window',
+    async () => {
+      await assign({ voicemail: false });
+      const removal = await unassign();
+      expect(removal.decision?.effects).toMatchObject([{ type: 'configuration_retained', userIds: ['usr_phone'] }]);
+      const retained = (await events_()).at(-1)!;
+      expect(retained.payload.case).toBe('configurationRetained');
+      expect(
+        retained.payload.case === 'configurationRetained' && timestampDate(retained.payload.value.purgeTime!).getTime(),
+      ).toBe(START.getTime() + 7 * DAY);
 
-    clock = new Date(START.getTime() + 3 * DAY);
-    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(0);
-    const back = await assign();
-    expect(back.decision?.effects).toMatchObject([{ type: 'configuration_restored' }]);
-    expect(back.results![0]?.assignment?.features).toMatchObject({ voicemail: false, phone_number: true });
-    expect((await events_()).map((e) => e.payload.case)).toContain('configurationRestored');
-  });
+      clock = new Date(START.getTime() + 3 * DAY);
+      expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(0);
+      const back = await assign();
+      expect(back.decision?.effects).toMatchObject([{ type: 'configuration_restored' }]);
+      expect(back.results![0]?.assignment?.features).toMatchObject({ voicemail: false, phone_number: true });
+      expect((await events_()).map((e) => e.payload.case)).toContain('configurationRestored');
+    },
+  );
 
   it.skipIf(skip)('purges it once the window has passed; a later assignment starts fresh', async () => {
     const removal = await unassign();
@@ -64,7 +99,10 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
     clock = new Date(clock.getTime() + 1000);
     expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(1);
     const purged = (await events_()).at(-1)!;
-    expect(purged).toMatchObject({ eventType: 'configuration.purged', actor: { subject: 'system:retention', kind: events.ActorKind.SYSTEM } });
+    expect(purged).toMatchObject({
+      eventType: 'configuration.purged',
+      actor: { subject: 'system:retention', kind: events.ActorKind.SYSTEM },
+    });
     const fresh = await assign();
     expect(fresh.decision?.effects).toEqual([]);
     expect(fresh.results![0]?.assignment?.features).toMatchObject({ voicemail: true });

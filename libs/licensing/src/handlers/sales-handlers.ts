@@ -33,25 +33,56 @@ const toSalesOrder = (o: SalesOrderRecord): SalesOrder =>
   });
 
 /** RequestSeatsFromSales and CompleteSalesOrder: request shape, the use case, the answer. */
-export function createSalesHandlers(deps: MutationDeps): Pick<Handlers, 'requestSeatsFromSales' | 'completeSalesOrder'> {
+export function createSalesHandlers(
+  deps: MutationDeps,
+): Pick<Handlers, 'requestSeatsFromSales' | 'completeSalesOrder'> {
   return {
     async requestSeatsFromSales(request, { principal, requestId }) {
       const problems = new RequestProblems().slug('product_id', request.productId);
       if (request.quantity < 1 || request.quantity > 10_000) problems.add('quantity', 'must be from 1 to 10000');
       if (request.note.length > FIELD_LIMITS.note) problems.add('note', `at most ${FIELD_LIMITS.note} characters`);
-      const spec = { method: 'RequestSeatsFromSales', requestSchema: RequestSeatsFromSalesRequestSchema, responseSchema: RequestSeatsFromSalesResponseSchema, request, principal, requestId, problems, authorizeAt: 'request_seats_from_sales' as const };
+      const spec = {
+        method: 'RequestSeatsFromSales',
+        requestSchema: RequestSeatsFromSalesRequestSchema,
+        responseSchema: RequestSeatsFromSalesResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'request_seats_from_sales' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const { order, decision } = await requestSeatsFromSales(ctx, { productId: request.productId, quantity: request.quantity, note: request.note });
-        return create(RequestSeatsFromSalesResponseSchema, { order: toSalesOrder(order), decision: decisionSummary(decision, request.validateOnly) });
+        const { order, decision } = await requestSeatsFromSales(ctx, {
+          productId: request.productId,
+          quantity: request.quantity,
+          note: request.note,
+        });
+        return create(RequestSeatsFromSalesResponseSchema, {
+          order: toSalesOrder(order),
+          decision: decisionSummary(decision, request.validateOnly),
+        });
       });
     },
 
     async completeSalesOrder(request, { principal, requestId }) {
       const problems = new RequestProblems().id('order_id', request.orderId, 'so');
-      const spec = { method: 'CompleteSalesOrder', requestSchema: CompleteSalesOrderRequestSchema, responseSchema: CompleteSalesOrderResponseSchema, request, principal, requestId, problems, authorizeAt: 'complete_sales_order' as const };
+      const spec = {
+        method: 'CompleteSalesOrder',
+        requestSchema: CompleteSalesOrderRequestSchema,
+        responseSchema: CompleteSalesOrderResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'complete_sales_order' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
         const { order, changes, decision } = await completeSalesOrder(ctx, { orderId: request.orderId });
-        return create(CompleteSalesOrderResponseSchema, { order: toSalesOrder(order), changes, decision: decisionSummary(decision, request.validateOnly) });
+        return create(CompleteSalesOrderResponseSchema, {
+          order: toSalesOrder(order),
+          changes,
+          decision: decisionSummary(decision, request.validateOnly),
+        });
       });
     },
   };

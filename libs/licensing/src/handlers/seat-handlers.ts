@@ -1,5 +1,12 @@
 import { create } from '@bufbuild/protobuf';
-import { DowngradeOrder, PurchaseSeatsRequestSchema, PurchaseSeatsResponseSchema, ReduceSeatsRequestSchema, ReduceSeatsResponseSchema, type LicensingService } from '@acme/contracts';
+import {
+  DowngradeOrder,
+  PurchaseSeatsRequestSchema,
+  PurchaseSeatsResponseSchema,
+  ReduceSeatsRequestSchema,
+  ReduceSeatsResponseSchema,
+  type LicensingService,
+} from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { ServiceHandlers } from '@acme/grpc';
 import { purchaseSeats } from '../use-cases/purchase-seats.js';
@@ -23,30 +30,69 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
   return {
     async purchaseSeats(request, { principal, requestId }) {
       const problems = new RequestProblems().slug('product_id', request.productId);
-      if (request.quantity < 1 || request.quantity > MAX_SEATS) problems.add('quantity', `must be from 1 to ${MAX_SEATS}`);
+      if (request.quantity < 1 || request.quantity > MAX_SEATS)
+        problems.add('quantity', `must be from 1 to ${MAX_SEATS}`);
       const shown = request.expectedUnitPrice;
       if (!shown) problems.add('expected_unit_price', 'required: the unit price the buyer was shown');
-      else if (!/^[A-Z]{3}$/.test(shown.currencyCode) || shown.amountMinor < 0n) problems.add('expected_unit_price', 'must be an ISO 4217 currency and a non-negative amount in minor units');
-      const spec = { method: 'PurchaseSeats', requestSchema: PurchaseSeatsRequestSchema, responseSchema: PurchaseSeatsResponseSchema, request, principal, requestId, problems, authorizeAt: 'purchase_seats' as const };
+      else if (!/^[A-Z]{3}$/.test(shown.currencyCode) || shown.amountMinor < 0n)
+        problems.add('expected_unit_price', 'must be an ISO 4217 currency and a non-negative amount in minor units');
+      const spec = {
+        method: 'PurchaseSeats',
+        requestSchema: PurchaseSeatsRequestSchema,
+        responseSchema: PurchaseSeatsResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'purchase_seats' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const { changes, charged, decision } = await purchaseSeats(ctx, { productId: request.productId, quantity: request.quantity, expectedUnitPrice: shown! });
-        return create(PurchaseSeatsResponseSchema, { changes, charged, decision: decisionSummary(decision, request.validateOnly) });
+        const { changes, charged, decision } = await purchaseSeats(ctx, {
+          productId: request.productId,
+          quantity: request.quantity,
+          expectedUnitPrice: shown!,
+        });
+        return create(PurchaseSeatsResponseSchema, {
+          changes,
+          charged,
+          decision: decisionSummary(decision, request.validateOnly),
+        });
       });
     },
 
     async reduceSeats(request, { principal, requestId }) {
       const problems = new RequestProblems().slug('product_id', request.productId);
       if (request.newTotal < 0) problems.add('new_total', 'must be 0 or more');
-      else if (request.newTotal > MAX_SEATS * 100) problems.add('new_total', 'must be below the current number of purchased seats (use PurchaseSeats to add)');
+      else if (request.newTotal > MAX_SEATS * 100)
+        problems.add('new_total', 'must be below the current number of purchased seats (use PurchaseSeats to add)');
       if (!(request.downgradeOrder in ORDER_NAMES)) problems.add('downgrade_order', 'unknown order');
       const explicit = request.downgradeOrder === DowngradeOrder.EXPLICIT;
-      if (!explicit && request.explicitUserIds.length > 0) problems.add('explicit_user_ids', 'only with DOWNGRADE_ORDER_EXPLICIT');
+      if (!explicit && request.explicitUserIds.length > 0)
+        problems.add('explicit_user_ids', 'only with DOWNGRADE_ORDER_EXPLICIT');
       request.explicitUserIds.forEach((id, i) => problems.id(`explicit_user_ids[${i}]`, id, 'usr'));
-      const spec = { method: 'ReduceSeats', requestSchema: ReduceSeatsRequestSchema, responseSchema: ReduceSeatsResponseSchema, request, principal, requestId, problems, authorizeAt: 'reduce_seats' as const };
+      const spec = {
+        method: 'ReduceSeats',
+        requestSchema: ReduceSeatsRequestSchema,
+        responseSchema: ReduceSeatsResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'reduce_seats' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const command = { productId: request.productId, newTotal: request.newTotal, downgradeOrder: ORDER_NAMES[request.downgradeOrder], explicitUserIds: request.explicitUserIds };
+        const command = {
+          productId: request.productId,
+          newTotal: request.newTotal,
+          downgradeOrder: ORDER_NAMES[request.downgradeOrder],
+          explicitUserIds: request.explicitUserIds,
+        };
         const { changes, downgradedUserIds, decision } = await reduceSeats(ctx, command);
-        return create(ReduceSeatsResponseSchema, { changes, downgradedUserIds, decision: decisionSummary(decision, request.validateOnly) });
+        return create(ReduceSeatsResponseSchema, {
+          changes,
+          downgradedUserIds,
+          decision: decisionSummary(decision, request.validateOnly),
+        });
       });
     },
   };

@@ -17,7 +17,15 @@ import { createSeatHandlers } from './seat-handlers.js';
 
 const skip = await skipWithoutPostgres();
 const ACCOUNT = 'acct_demo_goto';
-const admin: Principal = { subject: 'usr_demo_goto_admin', kind: 'user', accountId: ACCOUNT, roles: ['super_admin'], permissions: [], scopes: [], tokenId: null };
+const admin: Principal = {
+  subject: 'usr_demo_goto_admin',
+  kind: 'user',
+  accountId: ACCOUNT,
+  roles: ['super_admin'],
+  permissions: [],
+  scopes: [],
+  tokenId: null,
+};
 const context = callContext(admin);
 let db: Database;
 let url = '';
@@ -30,8 +38,26 @@ beforeAll(async () => {
   await db.migrate();
   await db.seedDemo();
   await db.transaction(async (tx) => {
-    for (let i = 0; i < 60; i++) tx.insertUser({ id: `usr_mix_${i}`, accountId: ACCOUNT, email: `mix${i}@demo-goto.test`, displayName: `Mix ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
-    for (let i = 0; i < 200; i++) tx.insertUser({ id: `usr_rush_${i}`, accountId: ACCOUNT, email: `rush${i}@demo-goto.test`, displayName: `Rush ${i}`, roles: ['member'], permissions: [], createdAt: new Date() });
+    for (let i = 0; i < 60; i++)
+      tx.insertUser({
+        id: `usr_mix_${i}`,
+        accountId: ACCOUNT,
+        email: `mix${i}@demo-goto.test`,
+        displayName: `Mix ${i}`,
+        roles: ['member'],
+        permissions: [],
+        createdAt: new Date(),
+      });
+    for (let i = 0; i < 200; i++)
+      tx.insertUser({
+        id: `usr_rush_${i}`,
+        accountId: ACCOUNT,
+        email: `rush${i}@demo-goto.test`,
+        displayName: `Rush ${i}`,
+        roles: ['member'],
+        permissions: [],
+        createdAt: new Date(),
+      });
   });
 });
 afterAll(async () => {
@@ -61,16 +87,43 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
     const seats = createSeatHandlers(deps);
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 60; i++) {
-      work.push(assign.assignLicenses(create(AssignLicensesRequestSchema, { userId: `usr_mix_${i}`, products: [{ productId: 'goto_meeting' }] }), context));
-      if (i % 6 === 0) work.push(seats.reduceSeats(create(ReduceSeatsRequestSchema, { productId: 'goto_meeting', newTotal: 5 + (i % 7) }), context));
-      if (i % 5 === 0) work.push(seats.purchaseSeats(create(PurchaseSeatsRequestSchema, { productId: 'goto_meeting', quantity: 3, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } }), context));
+      work.push(
+        assign.assignLicenses(
+          create(AssignLicensesRequestSchema, { userId: `usr_mix_${i}`, products: [{ productId: 'goto_meeting' }] }),
+          context,
+        ),
+      );
+      if (i % 6 === 0)
+        work.push(
+          seats.reduceSeats(
+            create(ReduceSeatsRequestSchema, { productId: 'goto_meeting', newTotal: 5 + (i % 7) }),
+            context,
+          ),
+        );
+      if (i % 5 === 0)
+        work.push(
+          seats.purchaseSeats(
+            create(PurchaseSeatsRequestSchema, {
+              productId: 'goto_meeting',
+              quantity: 3,
+              expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n },
+            }),
+            context,
+          ),
+        );
     }
     const outcomes = await Promise.allSettled(work);
     const state = await invariant();
     expect(state.assigned).toBe(state.actual);
     expect(state.assigned).toBeLessThanOrEqual(state.purchased);
     // Refusals are expected (no seat, concurrent change); anything else would be a defect.
-    const unexpected = outcomes.filter((o) => o.status === 'rejected' && !['resource_exhausted', 'aborted', 'invalid_argument', 'failed_precondition'].includes((o.reason as { type?: string }).type ?? ''));
+    const unexpected = outcomes.filter(
+      (o) =>
+        o.status === 'rejected' &&
+        !['resource_exhausted', 'aborted', 'invalid_argument', 'failed_precondition'].includes(
+          (o.reason as { type?: string }).type ?? '',
+        ),
+    );
     expect(unexpected.map((o) => (o as PromiseRejectedResult).reason)).toEqual([]);
     expect(outcomes.some((o) => o.status === 'fulfilled')).toBe(true);
   });
@@ -78,16 +131,29 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
   it('200 concurrent AssignLicenses calls at 50 free seats: exactly 50 succeed, the rest are SEATS_EXHAUSTED', async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(`update subscription set purchased_seats = assigned_seats + 50 where account_id = $1 and product_id = 'goto_contact_center'`, [ACCOUNT]);
+    await client.query(
+      `update subscription set purchased_seats = assigned_seats + 50 where account_id = $1 and product_id = 'goto_contact_center'`,
+      [ACCOUNT],
+    );
     await client.end();
     const before = await invariant('goto_contact_center');
     const rules = await loadRuleSet();
     const assign = createAssignmentHandlers({ db, rules: () => rules, now: () => new Date() });
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) => assign.assignLicenses(create(AssignLicensesRequestSchema, { userId: `usr_rush_${i}`, products: [{ productId: 'goto_contact_center' }] }), context)),
+      Array.from({ length: 200 }, (_, i) =>
+        assign.assignLicenses(
+          create(AssignLicensesRequestSchema, {
+            userId: `usr_rush_${i}`,
+            products: [{ productId: 'goto_contact_center' }],
+          }),
+          context,
+        ),
+      ),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(50);
-    const reasons = new Set(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.reason));
+    const reasons = new Set(
+      outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.reason),
+    );
     expect(reasons).toEqual(new Set(['SEATS_EXHAUSTED']));
     const after = await invariant('goto_contact_center');
     expect(after.assigned).toBe(before.assigned + 50);
@@ -97,7 +163,11 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
   it('concurrent retries with one idempotency key apply once and all get the first response', async () => {
     const rules = await loadRuleSet();
     const assign = createAssignmentHandlers({ db, rules: () => rules, now: () => new Date() });
-    const request = create(AssignLicensesRequestSchema, { userId: 'usr_rush_199', products: [{ productId: 'goto_connect_standard' }], idempotencyKey: 'retry-storm-1' });
+    const request = create(AssignLicensesRequestSchema, {
+      userId: 'usr_rush_199',
+      products: [{ productId: 'goto_connect_standard' }],
+      idempotencyKey: 'retry-storm-1',
+    });
     const before = await invariant('goto_connect_standard');
     const responses = await Promise.all(Array.from({ length: 8 }, () => assign.assignLicenses(request, context)));
     expect(new Set(responses.map((r) => r.results![0]!.assignment!.id)).size).toBe(1);
@@ -115,14 +185,26 @@ describe.skipIf(skip)('seat interleavings on PostgreSQL', () => {
     try {
       await holder.query('begin');
       await holder.query('select 1 from account where id = $1 for update', [ACCOUNT]);
-      expect((await holder.query(`delete from assignment where user_id = $1 and product_id = 'goto_meeting'`, [user])).rowCount).toBe(1);
-      await holder.query(`update subscription set assigned_seats = assigned_seats - 1 where account_id = $1 and product_id = 'goto_meeting'`, [ACCOUNT]);
-      const queued = assign.assignLicenses(create(AssignLicensesRequestSchema, { userId: user, products: [{ productId: 'goto_meeting' }] }), context);
+      expect(
+        (await holder.query(`delete from assignment where user_id = $1 and product_id = 'goto_meeting'`, [user]))
+          .rowCount,
+      ).toBe(1);
+      await holder.query(
+        `update subscription set assigned_seats = assigned_seats - 1 where account_id = $1 and product_id = 'goto_meeting'`,
+        [ACCOUNT],
+      );
+      const queued = assign.assignLicenses(
+        create(AssignLicensesRequestSchema, { userId: user, products: [{ productId: 'goto_meeting' }] }),
+        context,
+      );
       await untilAnotherSessionWaitsForLock(url, holder);
       await holder.query('commit');
       const response = await queued;
       expect(response.results![0]!.assignment!.userId).toBe(user);
-      const { rows } = await holder.query(`select 1 from assignment where user_id = $1 and product_id = 'goto_meeting'`, [user]);
+      const { rows } = await holder.query(
+        `select 1 from assignment where user_id = $1 and product_id = 'goto_meeting'`,
+        [user],
+      );
       expect(rows).toHaveLength(1);
       const state = await invariant();
       expect(state.assigned).toBe(state.actual);

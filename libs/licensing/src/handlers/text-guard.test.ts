@@ -5,7 +5,13 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateQueueRequestSchema, CreateUserRequestSchema, LicensingService, ListAuditEventsRequestSchema, QueueKind } from '@acme/contracts';
+import {
+  CreateQueueRequestSchema,
+  CreateUserRequestSchema,
+  LicensingService,
+  ListAuditEventsRequestSchema,
+  QueueKind,
+} from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
 import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
@@ -20,13 +26,26 @@ describe('nulCharacterFields', () => {
       email: 'a\u0000@x.io',
       displayName: 'fine',
       roles: ['member', 'ad\u0000min'],
-      products: [{ productId: 'goto_meeting', features: { ok: true } }, { productId: 'goto\u0000', features: { 'hd\u0000video': true } }],
+      products: [
+        { productId: 'goto_meeting', features: { ok: true } },
+        { productId: 'goto\u0000', features: { 'hd\u0000video': true } },
+      ],
     });
-    expect(nulCharacterFields(CreateUserRequestSchema, request)).toEqual(['email', 'roles[1]', 'products[1].product_id', 'products[1].features.hd\\0video']);
+    expect(nulCharacterFields(CreateUserRequestSchema, request)).toEqual([
+      'email',
+      'roles[1]',
+      'products[1].product_id',
+      'products[1].features.hd\\0video',
+    ]);
   });
 
   it('finds nothing in ordinary text, however strange', () => {
-    expect(nulCharacterFields(CreateUserRequestSchema, create(CreateUserRequestSchema, { displayName: '\u202E😀\uFFFF\u0001' }))).toEqual([]);
+    expect(
+      nulCharacterFields(
+        CreateUserRequestSchema,
+        create(CreateUserRequestSchema, { displayName: '\u202E😀\uFFFF\u0001' }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -51,13 +70,20 @@ describe.each(DRIVERS)('requests with U+0000 on %s', (driver, skip) => {
   });
 
   it.skipIf(skip)('refuses a queue name with U+0000 as INVALID_ARGUMENT and creates nothing', async () => {
-    const error = await refusal(handlers.createQueue(create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Front\u0000line' }), callContext()));
+    const error = await refusal(
+      handlers.createQueue(
+        create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Front\u0000line' }),
+        callContext(),
+      ),
+    );
     expect(error).toMatchObject({ type: 'invalid_argument', fieldViolations: [{ field: 'name' }] });
     expect(await db.queues.list('acct_demo_goto', {})).toEqual([]);
   });
 
   it.skipIf(skip)('refuses an audit filter with U+0000 as INVALID_ARGUMENT', async () => {
-    const error = await refusal(handlers.listAuditEvents(create(ListAuditEventsRequestSchema, { actor: 'usr\u0000' }), callContext()));
+    const error = await refusal(
+      handlers.listAuditEvents(create(ListAuditEventsRequestSchema, { actor: 'usr\u0000' }), callContext()),
+    );
     expect(error).toMatchObject({ type: 'invalid_argument', fieldViolations: [{ field: 'actor' }] });
   });
 });

@@ -16,18 +16,25 @@ export function nulCharacterFields(schema: DescMessage, message: object, prefix 
     const value = fieldValue(field, message);
     if (value === undefined) continue;
     const path = `${prefix}${field.name}`;
-    if (field.fieldKind === 'scalar' && field.scalar === ScalarType.STRING && (value as string).includes(NUL)) found.push(path);
+    if (field.fieldKind === 'scalar' && field.scalar === ScalarType.STRING && (value as string).includes(NUL))
+      found.push(path);
     if (field.fieldKind === 'message') found.push(...nulCharacterFields(field.message, value as object, `${path}.`));
     if (field.fieldKind === 'list') {
       (value as unknown[]).forEach((item, i) => {
-        if (field.listKind === 'scalar' && field.scalar === ScalarType.STRING && (item as string).includes(NUL)) found.push(`${path}[${i}]`);
-        if (field.listKind === 'message') found.push(...nulCharacterFields(field.message, item as object, `${path}[${i}].`));
+        if (field.listKind === 'scalar' && field.scalar === ScalarType.STRING && (item as string).includes(NUL))
+          found.push(`${path}[${i}]`);
+        if (field.listKind === 'message')
+          found.push(...nulCharacterFields(field.message, item as object, `${path}[${i}].`));
       });
     }
     if (field.fieldKind === 'map') {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
         const entry = `${path}.${key.replaceAll(NUL, '\\0').slice(0, 64)}`;
-        if (key.includes(NUL) || (field.mapKind === 'scalar' && field.scalar === ScalarType.STRING && (item as string).includes(NUL))) found.push(entry);
+        if (
+          key.includes(NUL) ||
+          (field.mapKind === 'scalar' && field.scalar === ScalarType.STRING && (item as string).includes(NUL))
+        )
+          found.push(entry);
         if (field.mapKind === 'message') found.push(...nulCharacterFields(field.message, item as object, `${entry}.`));
       }
     }
@@ -43,13 +50,21 @@ function fieldValue(field: DescField, message: object): unknown {
 }
 
 /** Every handler of the service refuses a request with U+0000 in any text, naming each field, before it reads or writes anything. */
-export function refuseNulCharacters<S extends GenServiceMethods, P>(descriptor: ServiceDescriptor<S>, handlers: ServiceHandlers<NoInfer<S>, P>): ServiceHandlers<S, P> {
+export function refuseNulCharacters<S extends GenServiceMethods, P>(
+  descriptor: ServiceDescriptor<S>,
+  handlers: ServiceHandlers<NoInfer<S>, P>,
+): ServiceHandlers<S, P> {
   const guarded: Record<string, unknown> = { ...handlers };
   for (const method of descriptor.methods) {
-    const handler = (handlers as Record<string, (request: object, context: unknown) => Promise<unknown>>)[method.localName]!;
+    const handler = (handlers as Record<string, (request: object, context: unknown) => Promise<unknown>>)[
+      method.localName
+    ]!;
     guarded[method.localName] = async (request: object, context: unknown) => {
       const fields = nulCharacterFields(method.input, request);
-      if (fields.length > 0) throw AppError.invalidArgument(fields.map((field) => ({ field, description: 'must not contain the NUL character (U+0000)' })));
+      if (fields.length > 0)
+        throw AppError.invalidArgument(
+          fields.map((field) => ({ field, description: 'must not contain the NUL character (U+0000)' })),
+        );
       return handler(request, context);
     };
   }

@@ -19,16 +19,50 @@ export function createUserHandlers(deps: MutationDeps): Pick<Handlers, 'createUs
     async createUser(request, { principal, requestId }) {
       const problems = new RequestProblems();
       const email = request.email.trim().toLowerCase();
-      if (!EMAIL.test(email) || email.length > FIELD_LIMITS.email) problems.add('email', `must be an email address such as ana@example.com, at most ${FIELD_LIMITS.email} characters`);
+      if (!EMAIL.test(email) || email.length > FIELD_LIMITS.email)
+        problems.add(
+          'email',
+          `must be an email address such as ana@example.com, at most ${FIELD_LIMITS.email} characters`,
+        );
       problems.text('display_name', request.displayName, 'name');
-      request.roles.forEach((role, i) => ROLES.includes(role) || problems.add(`roles[${i}]`, `must be one of ${ROLES.join(', ')}`));
-      request.permissions.forEach((p, i) => PERMISSIONS.includes(p) || problems.add(`permissions[${i}]`, `must be one of ${PERMISSIONS.join(', ')}`));
-      if (request.products.length > 0) checkProductList(problems, 'products', request.products.map((p) => p.productId));
-      const spec = { method: 'CreateUser', requestSchema: CreateUserRequestSchema, responseSchema: CreateUserResponseSchema, request, principal, requestId, problems, authorizeAt: 'create_user' as const };
+      request.roles.forEach(
+        (role, i) => ROLES.includes(role) || problems.add(`roles[${i}]`, `must be one of ${ROLES.join(', ')}`),
+      );
+      request.permissions.forEach(
+        (p, i) =>
+          PERMISSIONS.includes(p) || problems.add(`permissions[${i}]`, `must be one of ${PERMISSIONS.join(', ')}`),
+      );
+      if (request.products.length > 0)
+        checkProductList(
+          problems,
+          'products',
+          request.products.map((p) => p.productId),
+        );
+      const spec = {
+        method: 'CreateUser',
+        requestSchema: CreateUserRequestSchema,
+        responseSchema: CreateUserResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'create_user' as const,
+      };
       return runMutation(deps, spec, async (ctx) => {
-        const command = { email, displayName: request.displayName.trim(), roles: request.roles, permissions: request.permissions, products: request.products, notifyUser: request.notifyUser };
+        const command = {
+          email,
+          displayName: request.displayName.trim(),
+          roles: request.roles,
+          permissions: request.permissions,
+          products: request.products,
+          notifyUser: request.notifyUser,
+        };
         const { user, created, decision } = await createUser(ctx, command);
-        return create(CreateUserResponseSchema, { user: toUser(user), assignments: created.map(toAssignment), decision: decisionSummary(decision, request.validateOnly) });
+        return create(CreateUserResponseSchema, {
+          user: toUser(user),
+          assignments: created.map(toAssignment),
+          decision: decisionSummary(decision, request.validateOnly),
+        });
       });
     },
   };

@@ -21,13 +21,15 @@ export class RequestProblems {
   /** Required text of at most `limit` characters once trimmed (the column it is stored in). */
   text(field: string, value: string, limit: keyof typeof FIELD_LIMITS): this {
     const trimmed = value.trim();
-    if (trimmed === '' || trimmed.length > FIELD_LIMITS[limit]) this.add(field, `required, at most ${FIELD_LIMITS[limit]} characters`);
+    if (trimmed === '' || trimmed.length > FIELD_LIMITS[limit])
+      this.add(field, `required, at most ${FIELD_LIMITS[limit]} characters`);
     return this;
   }
 
   slug(field: string, value: string): this {
     if (value === '') return this.add(field, 'required');
-    if (!/^[a-z][a-z0-9_]+$/.test(value) || value.length > FIELD_LIMITS.id) this.add(field, 'must be a product id such as goto_meeting');
+    if (!/^[a-z][a-z0-9_]+$/.test(value) || value.length > FIELD_LIMITS.id)
+      this.add(field, 'must be a product id such as goto_meeting');
     return this;
   }
 

@@ -53,7 +53,15 @@ class GatedPublisher implements EventPublisher {
 let nextEvent = 0;
 async function append(db: Database, accountId: string, count = 1): Promise<void> {
   await db.transaction((tx) =>
-    tx.appendEvents(accountId, Array.from({ length: count }, () => ({ eventId: `evt_${process.pid}_${nextEvent++}`, eventType: 'license.assigned', occurredAt: new Date(), payload: () => new Uint8Array([1]) }))),
+    tx.appendEvents(
+      accountId,
+      Array.from({ length: count }, () => ({
+        eventId: `evt_${process.pid}_${nextEvent++}`,
+        eventType: 'license.assigned',
+        occurredAt: new Date(),
+        payload: () => new Uint8Array([1]),
+      })),
+    ),
   );
 }
 
@@ -70,7 +78,10 @@ describe('outbox relay (libsql)', () => {
   const file = tempSqlitePath();
   let db: Database;
   const relays: OutboxRelay[] = [];
-  const startRelay = (publisher: EventPublisher, options: { pollIntervalMs?: number; initialBackoffMs?: number; maxBackoffMs?: number } = {}) => {
+  const startRelay = (
+    publisher: EventPublisher,
+    options: { pollIntervalMs?: number; initialBackoffMs?: number; maxBackoffMs?: number } = {},
+  ) => {
     const relay = new OutboxRelay({ store: db.outbox, publisher, logger, pollIntervalMs: 60_000, ...options });
     relays.push(relay);
     db.onCommit((change) => change.events > 0 && relay.wake());
@@ -133,7 +144,10 @@ describe('outbox relay (libsql)', () => {
     await sleep(500);
     expect(publisher.attempts).toBe(attempts);
     // Stopping does not wait the back-off out.
-    const stopped = await Promise.race([relay.stop().then(() => 'stopped'), sleep(20_000).then(() => 'waited for the back-off')]);
+    const stopped = await Promise.race([
+      relay.stop().then(() => 'stopped'),
+      sleep(20_000).then(() => 'waited for the back-off'),
+    ]);
     expect(stopped).toBe('stopped');
     publisher.down = false;
     startRelay(publisher);
@@ -151,7 +165,9 @@ describe.skipIf(pg.skip)('outbox relay, several instances on one PostgreSQL', ()
     // Two service instances: each with its own pool, relay and publisher, sharing the database.
     const instances = await Promise.all([0, 1].map(() => openDatabase({ databaseUrl: pg.url, poolSize: 4 })));
     const gated = instances.map(() => new GatedPublisher(publisher));
-    const relays = instances.map((db, i) => new OutboxRelay({ store: db.outbox, publisher: gated[i]!, logger, pollIntervalMs: 5, batchSize: 7 }));
+    const relays = instances.map(
+      (db, i) => new OutboxRelay({ store: db.outbox, publisher: gated[i]!, logger, pollIntervalMs: 5, batchSize: 7 }),
+    );
     expect(relayShardOf(GOTO)).not.toBe(relayShardOf(ZENDESK));
     for (const relay of relays) relay.start();
     try {

@@ -47,7 +47,12 @@ export class OutboxRelay {
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => Date;
-  private readonly counters: OutboxRelayStats = { published: 0, failedAttempts: 0, consecutiveFailures: 0, lastError: null };
+  private readonly counters: OutboxRelayStats = {
+    published: 0,
+    failedAttempts: 0,
+    consecutiveFailures: 0,
+    lastError: null,
+  };
   private running: Promise<void> | null = null;
   private stopping = false;
   private woken = false;
@@ -97,8 +102,14 @@ export class OutboxRelay {
         this.counters.failedAttempts += 1;
         this.counters.consecutiveFailures += 1;
         this.counters.lastError = error instanceof Error ? error.message : String(error);
-        delay = backoffDelay(this.counters.consecutiveFailures, { initialMs: this.initialBackoffMs, maxMs: this.maxBackoffMs });
-        this.options.logger.warn({ err: error, attempt: this.counters.consecutiveFailures, retryInMs: delay, ...this.failedBatch }, 'outbox relay could not publish; events stay in the outbox');
+        delay = backoffDelay(this.counters.consecutiveFailures, {
+          initialMs: this.initialBackoffMs,
+          maxMs: this.maxBackoffMs,
+        });
+        this.options.logger.warn(
+          { err: error, attempt: this.counters.consecutiveFailures, retryInMs: delay, ...this.failedBatch },
+          'outbox relay could not publish; events stay in the outbox',
+        );
         this.failedBatch = null;
         // While failing, new commits must not cut the back-off short (a retry storm on a dead broker).
         await this.pause(delay, false);
@@ -117,7 +128,12 @@ export class OutboxRelay {
     const shards = await this.options.store.shardsWithPending();
     for (;;) {
       if (this.stopping || shards.length === 0) return false;
-      const result = await this.options.store.relayShards(shards, this.batchSize, (events) => this.publish(events), this.now);
+      const result = await this.options.store.relayShards(
+        shards,
+        this.batchSize,
+        (events) => this.publish(events),
+        this.now,
+      );
       this.counters.published += result.published;
       if (result.published < this.batchSize) return result.claimed.length < shards.length;
     }

@@ -17,7 +17,13 @@ export function batchLogFields(batch: PendingOutboxEvent[]): BatchLogFields {
     count: batch.length,
     events: batch.slice(0, NAMED_EVENTS).map((e) => {
       const causationId = causationOf(e.payload);
-      return { eventId: e.id, eventType: e.eventType, accountId: e.accountId, sequence: e.sequence, ...(causationId ? { causationId } : {}) };
+      return {
+        eventId: e.id,
+        eventType: e.eventType,
+        accountId: e.accountId,
+        sequence: e.sequence,
+        ...(causationId ? { causationId } : {}),
+      };
     }),
   };
 }

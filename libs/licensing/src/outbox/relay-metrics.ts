@@ -6,7 +6,11 @@ import type { OutboxRelay } from './outbox-relay.js';
  * Relay lag as Prometheus metrics: what waits in the outbox (read from the database at scrape
  * time, so every instance reports the shared backlog) and what this instance published.
  */
-export function registerRelayMetrics(registry: Registry, backlog: Database['outbox']['backlog'], relay: OutboxRelay | null): void {
+export function registerRelayMetrics(
+  registry: Registry,
+  backlog: Database['outbox']['backlog'],
+  relay: OutboxRelay | null,
+): void {
   // Both gauges come from one query per scrape.
   let pending: ReturnType<typeof backlog> | null = null;
   const read = () => (pending ??= backlog().finally(() => setTimeout(() => (pending = null), 500).unref()));

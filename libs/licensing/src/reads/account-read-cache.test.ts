@@ -22,7 +22,7 @@ describe('AccountReadCache', () => {
     expect(await read()).toBe(2);
   });
 
-  it('keys answers by account: one account never gets another\'s', async () => {
+  it("keys answers by account: one account never gets another's", async () => {
     const cache = new AccountReadCache(() => true);
     await cache.get('acct_1', 'usage', async () => 'one');
     expect(await cache.get('acct_2', 'usage', async () => 'two')).toBe('two');

@@ -39,14 +39,20 @@ export class AccountReadCache {
   }
 
   /** The account's answer under `key`, loaded (and weighed, to be kept) when there is none. */
-  async get<T>(accountId: string, key: string, load: () => Promise<T>, weigh: (value: T) => number = () => 0): Promise<T> {
+  async get<T>(
+    accountId: string,
+    key: string,
+    load: () => Promise<T>,
+    weigh: (value: T) => number = () => 0,
+  ): Promise<T> {
     if (!this.enabled()) return load();
     const entryKey = `${accountId}\u0000${key}`;
     const hit = this.entries.get(entryKey);
     if (hit) return hit.value as T;
     const started = ++this.tick;
     const value = await load();
-    if (started > this.floor && (this.changedAt.get(accountId) ?? 0) < started && this.enabled()) this.keep(accountId, entryKey, value, weigh(value));
+    if (started > this.floor && (this.changedAt.get(accountId) ?? 0) < started && this.enabled())
+      this.keep(accountId, entryKey, value, weigh(value));
     return value;
   }
 

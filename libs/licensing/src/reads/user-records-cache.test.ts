@@ -24,7 +24,8 @@ const services: RunningLicensingService[] = [];
 const clients: Client[] = [];
 let keys: DevKeys;
 
-const token = (subject: string) => signToken(keys.privateJwk, { subject, accountId: GOTO, issuer: 'acme-dev', audience: 'licensing' });
+const token = (subject: string) =>
+  signToken(keys.privateJwk, { subject, accountId: GOTO, issuer: 'acme-dev', audience: 'licensing' });
 const client = (service: RunningLicensingService, jwt: string) => {
   const c = createClient(LicensingService, service.address, { token: jwt });
   clients.push(c);
@@ -35,7 +36,12 @@ beforeAll(async () => {
   if (database.skip) return;
   keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
   for (let i = 0; i < 2; i++) {
-    const config = loadLicensingConfig({ GRPC_PORT: '0', DATABASE_URL: database.url, SEED_DEMO: 'true', LOG_LEVEL: 'silent' });
+    const config = loadLicensingConfig({
+      GRPC_PORT: '0',
+      DATABASE_URL: database.url,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'silent',
+    });
     services.push(await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks }));
   }
 });
@@ -50,7 +56,13 @@ describe.skipIf(database.skip)("the user records behind callers' rights, with tw
   it('a role given through one instance is a right on the other soon after, and taken away the same way', async () => {
     const [a, b] = services as [RunningLicensingService, RunningLicensingService];
     const adminOnA = client(a, await token('usr_demo_goto_admin'));
-    const userId = (await adminOnA.createUser({ email: 'two.instances@demo-goto.test', displayName: 'Two Instances', roles: ['member'] })).user!.id;
+    const userId = (
+      await adminOnA.createUser({
+        email: 'two.instances@demo-goto.test',
+        displayName: 'Two Instances',
+        roles: ['member'],
+      })
+    ).user!.id;
     const userOnB = client(b, await token(userId));
     const mayCreateQueue = async () =>
       userOnB.createQueue({ kind: QueueKind.CALL, name: 'Two instances', validateOnly: true }).then(
@@ -72,7 +84,10 @@ describe.skipIf(database.skip)("the user records behind callers' rights, with tw
       await eventually(mayCreateQueue, { timeoutMs: 5_000, what: 'B sees the user made admin' });
       await sql.query(`update app_user set roles = '["member"]'::jsonb where id = $1`, [userId]);
       await adminOnA.createUser({ email: 'bystander.2@demo-goto.test', displayName: 'Bystander' });
-      await eventually(async () => !(await mayCreateQueue()), { timeoutMs: 5_000, what: 'B sees the user made member again' });
+      await eventually(async () => !(await mayCreateQueue()), {
+        timeoutMs: 5_000,
+        what: 'B sees the user made member again',
+      });
     } finally {
       await sql.end();
     }

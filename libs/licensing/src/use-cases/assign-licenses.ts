@@ -21,10 +21,20 @@ export interface Granted {
 }
 
 /** AssignLicenses: gives an existing user one or more products, all or nothing. */
-export async function assignLicenses(ctx: UseCaseContext, command: { userId: string; products: ProductGrant[]; notifyUser: boolean }): Promise<Granted> {
+export async function assignLicenses(
+  ctx: UseCaseContext,
+  command: { userId: string; products: ProductGrant[]; notifyUser: boolean },
+): Promise<Granted> {
   const user = await requireUser(ctx, command.userId);
   const current = await ctx.tx.assignmentsOfUser(user.id);
-  return grantProducts(ctx, { user, current, point: 'assign', field: 'products', products: command.products, notifyUser: command.notifyUser });
+  return grantProducts(ctx, {
+    user,
+    current,
+    point: 'assign',
+    field: 'products',
+    products: command.products,
+    notifyUser: command.notifyUser,
+  });
 }
 
 export interface Grant {
@@ -55,11 +65,16 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
   grant.products.forEach((wanted, i) => {
     const product = products.get(wanted.productId);
     const at = `${grant.field}[${i}]`;
-    if (!product) return void problems.push({ field: `${at}.product_id`, description: `unknown product ${wanted.productId}` });
-    if (current.some((a) => a.productId === product.id)) problems.push({ field: `${at}.product_id`, description: `${user.id} already holds ${product.id}` });
+    if (!product)
+      return void problems.push({ field: `${at}.product_id`, description: `unknown product ${wanted.productId}` });
+    if (current.some((a) => a.productId === product.id))
+      problems.push({ field: `${at}.product_id`, description: `${user.id} already holds ${product.id}` });
     for (const feature of Object.keys(wanted.features)) {
       if (!product.features.includes(feature)) {
-        problems.push({ field: `${at}.features.${feature.slice(0, 64)}`, description: `${product.id} has no feature ${feature.slice(0, 64)} (it has: ${product.features.join(', ')})` });
+        problems.push({
+          field: `${at}.features.${feature.slice(0, 64)}`,
+          description: `${product.id} has no feature ${feature.slice(0, 64)} (it has: ${product.features.join(', ')})`,
+        });
       }
     }
   });
@@ -83,34 +98,72 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
   for (const wanted of grant.products) {
     const product = products.get(wanted.productId)!;
     // The guarded update is the last word: a concurrent request may have taken the seat.
-    await tx.reserveSeats(account.id, product.id, 1, () =>
-      new AppError('resource_exhausted', `${product.id}: no seat left`, {
-        reason: 'SEATS_EXHAUSTED',
-        ruleViolations: [{ type: 'seat-limits.no-assignment-beyond-purchased', subject: product.id, description: `${product.id}: every purchased seat is assigned` }],
-      }),
+    await tx.reserveSeats(
+      account.id,
+      product.id,
+      1,
+      () =>
+        new AppError('resource_exhausted', `${product.id}: no seat left`, {
+          reason: 'SEATS_EXHAUSTED',
+          ruleViolations: [
+            {
+              type: 'seat-limits.no-assignment-beyond-purchased',
+              subject: product.id,
+              description: `${product.id}: every purchased seat is assigned`,
+            },
+          ],
+        }),
     );
     // A retained phone configuration comes back as it was; otherwise requested toggles, default on.
     const restored = retained && retained.productId === product.id ? retained.settings : {};
     const features = Object.fromEntries(product.features.map((f) => [f, wanted.features[f] ?? restored[f] ?? true]));
-    created.push(tx.insertAssignment({ accountId: account.id, userId: user.id, productId: product.id, features, createdAt: now }));
-    if (phoneProducts.includes(product.id)) await tx.savePhoneConfiguration(account.id, { userId: user.id, productId: product.id, settings: features });
+    created.push(
+      tx.insertAssignment({ accountId: account.id, userId: user.id, productId: product.id, features, createdAt: now }),
+    );
+    if (phoneProducts.includes(product.id))
+      await tx.savePhoneConfiguration(account.id, { userId: user.id, productId: product.id, settings: features });
   }
 
   // Audit and events
   const origin = originOfCall(ctx);
   await record(
     ctx,
-    created.map((a) => auditEntry(origin, 'license.assigned', { type: 'assignment', id: a.id }, null, { userId: a.userId, productId: a.productId, features: a.features })),
+    created.map((a) =>
+      auditEntry(origin, 'license.assigned', { type: 'assignment', id: a.id }, null, {
+        userId: a.userId,
+        productId: a.productId,
+        features: a.features,
+      }),
+    ),
     [
       ...created.map((a): EventPayload => ({
         case: 'licenseAssigned',
-        value: { assignmentId: a.id, userId: a.userId, productId: a.productId, features: a.features, effectiveTime: timestampFromDate(now), price: priceOf(products.get(a.productId)!, subscriptions.get(a.productId)) },
+        value: {
+          assignmentId: a.id,
+          userId: a.userId,
+          productId: a.productId,
+          features: a.features,
+          effectiveTime: timestampFromDate(now),
+          price: priceOf(products.get(a.productId)!, subscriptions.get(a.productId)),
+        },
       })),
       ...decision.effects
         .filter((e) => e.type === 'notice' && e.code === 'seats_exhausted')
-        .map((e): EventPayload => ({ case: 'seatsExhausted', value: { productId: e.productId ?? '', purchased: subscriptions.get(e.productId ?? '')?.purchased ?? 0 } })),
-      ...(retained ? [{ case: 'configurationRestored', value: { userId: user.id, productId: retained.productId } } as EventPayload] : []),
-      ...(grant.notifyUser ? [{ case: 'notificationRequested', value: { template: 'product_change', userId: user.id, parameters: { added: productIds.join(',') } } } as EventPayload] : []),
+        .map((e): EventPayload => ({
+          case: 'seatsExhausted',
+          value: { productId: e.productId ?? '', purchased: subscriptions.get(e.productId ?? '')?.purchased ?? 0 },
+        })),
+      ...(retained
+        ? [{ case: 'configurationRestored', value: { userId: user.id, productId: retained.productId } } as EventPayload]
+        : []),
+      ...(grant.notifyUser
+        ? [
+            {
+              case: 'notificationRequested',
+              value: { template: 'product_change', userId: user.id, parameters: { added: productIds.join(',') } },
+            } as EventPayload,
+          ]
+        : []),
     ],
   );
   return { created, decision };

@@ -14,7 +14,10 @@ import type { SeatChange } from './purchase-seats.js';
  * CompleteSalesOrder: the back office turns a pending order into seats. Suite products keep the
  * same seat count, so an order for a suite product adds to the whole suite.
  */
-export async function completeSalesOrder(ctx: UseCaseContext, command: { orderId: string }): Promise<{ order: SalesOrderRecord; changes: SeatChange[]; decision: Decision }> {
+export async function completeSalesOrder(
+  ctx: UseCaseContext,
+  command: { orderId: string },
+): Promise<{ order: SalesOrderRecord; changes: SeatChange[]; decision: Decision }> {
   const { tx, account, now, principal } = ctx;
   // Decide: who may complete orders is all there is to it (rule who-may-act.complete-sales-order-needs-scope).
   const decision = await decide(ctx, 'complete_sales_order', actorFacts(principal, account));
@@ -28,7 +31,10 @@ export async function completeSalesOrder(ctx: UseCaseContext, command: { orderId
 
   // Apply
   for (const p of group) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
-  const subscriptions = await tx.subscriptions(account.id, group.map((p) => p.id));
+  const subscriptions = await tx.subscriptions(
+    account.id,
+    group.map((p) => p.id),
+  );
   const changes: SeatChange[] = [];
   const events: EventPayload[] = [];
   for (const s of subscriptions) {
@@ -38,11 +44,35 @@ export async function completeSalesOrder(ctx: UseCaseContext, command: { orderId
     const product = group.find((g) => g.id === s.productId)!;
     events.push({
       case: 'salesOrderCompleted',
-      value: { orderId: order.id, productId: s.productId, quantity: order.quantity, purchasedAfter: after, completedBy: principal.subject, effectiveTime: timestampFromDate(now), price: priceOf(product, s) },
+      value: {
+        orderId: order.id,
+        productId: s.productId,
+        quantity: order.quantity,
+        purchasedAfter: after,
+        completedBy: principal.subject,
+        effectiveTime: timestampFromDate(now),
+        price: priceOf(product, s),
+      },
     });
   }
 
   // Audit and events
-  await record(ctx, [auditEntry(originOfCall(ctx), 'sales_order.completed', { type: 'sales_order', id: order.id }, { state: 'pending' }, { state: 'completed', changes })], events);
-  return { order: { ...order, state: 'completed', completedAt: now, completedBy: principal.subject }, changes, decision };
+  await record(
+    ctx,
+    [
+      auditEntry(
+        originOfCall(ctx),
+        'sales_order.completed',
+        { type: 'sales_order', id: order.id },
+        { state: 'pending' },
+        { state: 'completed', changes },
+      ),
+    ],
+    events,
+  );
+  return {
+    order: { ...order, state: 'completed', completedAt: now, completedBy: principal.subject },
+    changes,
+    decision,
+  };
 }

@@ -34,20 +34,39 @@ export interface NewUser {
  * CreateUser: a new user of the account, optionally with licenses (as create_user), all in one
  * transaction. Nothing is written before the rules decide.
  */
-export async function createUser(ctx: UseCaseContext, command: NewUser): Promise<{ user: UserRecord; created: AssignmentRecord[]; decision: Decision }> {
+export async function createUser(
+  ctx: UseCaseContext,
+  command: NewUser,
+): Promise<{ user: UserRecord; created: AssignmentRecord[]; decision: Decision }> {
   const { tx, account, principal, now } = ctx;
   // Who may grant what is the caller's own limit, checked before the account's data is read.
   const roles = command.roles.length > 0 ? [...new Set(command.roles)] : ['member'];
   const beyond = roles.filter((r) => !grantableRoles(principal).includes(r));
   const extraPermissions = command.permissions.filter((p) => !principal.permissions.includes(p));
-  if (beyond.length > 0 || (extraPermissions.length > 0 && !principal.roles.some((r) => r === 'super_admin' || r === 'admin'))) {
-    throw new AppError('permission_denied', `callers may not grant ${[...beyond, ...extraPermissions].join(', ')}`, { reason: 'PERMISSION_DENIED' });
+  if (
+    beyond.length > 0 ||
+    (extraPermissions.length > 0 && !principal.roles.some((r) => r === 'super_admin' || r === 'admin'))
+  ) {
+    throw new AppError('permission_denied', `callers may not grant ${[...beyond, ...extraPermissions].join(', ')}`, {
+      reason: 'PERMISSION_DENIED',
+    });
   }
   // Load
   if (await tx.userByEmail(account.id, command.email)) {
-    throw new AppError('already_exists', `a user with email ${command.email} already exists`, { reason: 'ALREADY_EXISTS', metadata: { email: command.email } });
+    throw new AppError('already_exists', `a user with email ${command.email} already exists`, {
+      reason: 'ALREADY_EXISTS',
+      metadata: { email: command.email },
+    });
   }
-  const user: UserRecord = { id: newId('usr'), accountId: account.id, email: command.email, displayName: command.displayName, roles, permissions: [...new Set(command.permissions)], createdAt: now };
+  const user: UserRecord = {
+    id: newId('usr'),
+    accountId: account.id,
+    email: command.email,
+    displayName: command.displayName,
+    roles,
+    permissions: [...new Set(command.permissions)],
+    createdAt: now,
+  };
   const insertUser = () => {
     tx.insertUser(user);
     const after = { email: user.email, displayName: user.displayName, roles, permissions: user.permissions };
@@ -56,10 +75,23 @@ export async function createUser(ctx: UseCaseContext, command: NewUser): Promise
 
   // Decide and apply: adding a user may add licenses, all or nothing.
   if (command.products.length > 0) {
-    const grant = { user, current: [], point: 'create_user' as const, field: 'products', products: command.products, notifyUser: command.notifyUser, beforeWrites: insertUser };
+    const grant = {
+      user,
+      current: [],
+      point: 'create_user' as const,
+      field: 'products',
+      products: command.products,
+      notifyUser: command.notifyUser,
+      beforeWrites: insertUser,
+    };
     return { user, ...(await grantProducts(ctx, grant)) };
   }
-  const decision = await decide(ctx, 'create_user', { ...actorFacts(principal, account), request: { productIds: [] }, products: [], user: userFacts(user, []) });
+  const decision = await decide(ctx, 'create_user', {
+    ...actorFacts(principal, account),
+    request: { productIds: [] },
+    products: [],
+    user: userFacts(user, []),
+  });
   insertUser();
   return { user, created: [], decision };
 }

@@ -26,16 +26,29 @@ export async function purchaseSeats(
   // Load
   const { product, group, parityRequired } = await seatGroup(tx, command.productId);
   for (const p of group) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
-  const subscriptions = new Map((await tx.subscriptions(account.id, group.map((p) => p.id))).map((s) => [s.productId, s]));
+  const subscriptions = new Map(
+    (
+      await tx.subscriptions(
+        account.id,
+        group.map((p) => p.id),
+      )
+    ).map((s) => [s.productId, s]),
+  );
   const rate = subscriptions.get(product.id)!;
   const shown = command.expectedUnitPrice;
   if (shown.currencyCode !== rate.currency || shown.amountMinor !== BigInt(rate.unitPriceMinor)) {
-    throw new AppError('failed_precondition', `the price shown (${shown.amountMinor} ${shown.currencyCode}) differs from this account's rate; contact support before buying`, {
-      reason: 'PRICE_MISMATCH',
-      metadata: { product_id: product.id },
-    });
+    throw new AppError(
+      'failed_precondition',
+      `the price shown (${shown.amountMinor} ${shown.currencyCode}) differs from this account's rate; contact support before buying`,
+      {
+        reason: 'PRICE_MISMATCH',
+        metadata: { product_id: product.id },
+      },
+    );
   }
-  const facts = group.map((p) => seatCountFacts(p.id, p.suiteId, subscriptions.get(p.id)!, subscriptions.get(p.id)!.purchased + command.quantity));
+  const facts = group.map((p) =>
+    seatCountFacts(p.id, p.suiteId, subscriptions.get(p.id)!, subscriptions.get(p.id)!.purchased + command.quantity),
+  );
 
   // Decide
   const decision = await decide(ctx, 'purchase_seats', {
@@ -50,12 +63,33 @@ export async function purchaseSeats(
   const origin = originOfCall(ctx);
   await record(
     ctx,
-    facts.map((f) => auditEntry(origin, 'seats.purchased', { type: 'subscription', id: f.id }, { purchased: f.purchased }, { purchased: f.purchasedAfter })),
+    facts.map((f) =>
+      auditEntry(
+        origin,
+        'seats.purchased',
+        { type: 'subscription', id: f.id },
+        { purchased: f.purchased },
+        { purchased: f.purchasedAfter },
+      ),
+    ),
     group.map((p) => {
       const f = facts.find((x) => x.id === p.id)!;
-      return { case: 'seatsPurchased', value: { productId: p.id, quantity: command.quantity, purchasedAfter: f.purchasedAfter, price: priceOf(p, subscriptions.get(p.id)), effectiveTime: timestampFromDate(now) } };
+      return {
+        case: 'seatsPurchased',
+        value: {
+          productId: p.id,
+          quantity: command.quantity,
+          purchasedAfter: f.purchasedAfter,
+          price: priceOf(p, subscriptions.get(p.id)),
+          effectiveTime: timestampFromDate(now),
+        },
+      };
     }),
   );
   const charged = facts.reduce((sum, f) => sum + subscriptions.get(f.id)!.unitPriceMinor * command.quantity, 0);
-  return { changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: f.purchasedAfter })), charged: money(charged, rate.currency), decision };
+  return {
+    changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: f.purchasedAfter })),
+    charged: money(charged, rate.currency),
+    decision,
+  };
 }

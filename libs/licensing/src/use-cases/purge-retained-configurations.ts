@@ -12,9 +12,27 @@ export async function purgeRetainedConfigurations(db: Database, now: Date): Prom
   return db.transaction(async (tx) => {
     const purged = await tx.purgeExpiredPhoneConfigurations(now);
     for (const config of purged) {
-      const origin: ChangeOrigin = { accountId: config.accountId, actor: RETENTION_ACTOR, causationId: `retention-sweep:${now.toISOString()}`, occurredAt: now };
-      tx.appendAudit([auditEntry(origin, 'configuration.purged', { type: 'phone_configuration', id: config.userId }, { productId: config.productId, settings: config.settings }, null)]);
-      await tx.appendEvents(config.accountId, outboxEvents(origin, [{ case: 'configurationPurged', value: { userId: config.userId, productId: config.productId } }]));
+      const origin: ChangeOrigin = {
+        accountId: config.accountId,
+        actor: RETENTION_ACTOR,
+        causationId: `retention-sweep:${now.toISOString()}`,
+        occurredAt: now,
+      };
+      tx.appendAudit([
+        auditEntry(
+          origin,
+          'configuration.purged',
+          { type: 'phone_configuration', id: config.userId },
+          { productId: config.productId, settings: config.settings },
+          null,
+        ),
+      ]);
+      await tx.appendEvents(
+        config.accountId,
+        outboxEvents(origin, [
+          { case: 'configurationPurged', value: { userId: config.userId, productId: config.productId } },
+        ]),
+      );
     }
     return purged.length;
   });

@@ -35,26 +35,64 @@ export async function billingEvents(ctx: UseCaseContext, decision: Decision, que
     if (effect.type === 'billing_start') {
       const productId = effect.productId ?? '';
       const [product] = await ctx.tx.products([productId]);
-      if (!product) throw new Error(`rule ${effect.ruleId} starts billing for ${productId}, which is no product of the catalog`);
+      if (!product)
+        throw new Error(`rule ${effect.ruleId} starts billing for ${productId}, which is no product of the catalog`);
       const [rate] = await ctx.tx.subscriptions(ctx.account.id, [productId]);
-      events.push({ case: 'contactCenterBillingStarted', value: { userId: effect.userId ?? '', queueId, productId, effectiveTime: timestampFromDate(ctx.now), price: priceOf(product, rate) } });
+      events.push({
+        case: 'contactCenterBillingStarted',
+        value: {
+          userId: effect.userId ?? '',
+          queueId,
+          productId,
+          effectiveTime: timestampFromDate(ctx.now),
+          price: priceOf(product, rate),
+        },
+      });
     }
     if (effect.type === 'billing_stop') {
-      events.push({ case: 'contactCenterBillingStopped', value: { userId: effect.userId ?? '', productId: effect.productId ?? '', effectiveTime: timestampFromDate(ctx.now) } });
+      events.push({
+        case: 'contactCenterBillingStopped',
+        value: {
+          userId: effect.userId ?? '',
+          productId: effect.productId ?? '',
+          effectiveTime: timestampFromDate(ctx.now),
+        },
+      });
     }
   }
   return events;
 }
 
 /** CreateQueue: a call, inbound or outbound queue of the account, named uniquely per kind. */
-export async function createQueue(ctx: UseCaseContext, command: { kind: QueueRecord['kind']; name: string }): Promise<{ queue: QueueRecord; decision: Decision }> {
+export async function createQueue(
+  ctx: UseCaseContext,
+  command: { kind: QueueRecord['kind']; name: string },
+): Promise<{ queue: QueueRecord; decision: Decision }> {
   const { tx, account, now } = ctx;
-  const decision = await decideMembership(ctx, { change: 'create_queue', queueKind: command.kind, role: '', userId: '', before: 0, after: 0 });
+  const decision = await decideMembership(ctx, {
+    change: 'create_queue',
+    queueKind: command.kind,
+    role: '',
+    userId: '',
+    before: 0,
+    after: 0,
+  });
   if (await tx.queueByName(account.id, command.kind, command.name)) {
-    throw new AppError('already_exists', `a ${command.kind} queue named "${command.name}" already exists`, { reason: 'ALREADY_EXISTS' });
+    throw new AppError('already_exists', `a ${command.kind} queue named "${command.name}" already exists`, {
+      reason: 'ALREADY_EXISTS',
+    });
   }
   const queue = tx.insertQueue({ accountId: account.id, kind: command.kind, name: command.name, createdAt: now });
-  await record(ctx, [auditEntry(originOfCall(ctx), 'queue.created', { type: 'queue', id: queue.id }, null, { kind: command.kind, name: command.name })], []);
+  await record(
+    ctx,
+    [
+      auditEntry(originOfCall(ctx), 'queue.created', { type: 'queue', id: queue.id }, null, {
+        kind: command.kind,
+        name: command.name,
+      }),
+    ],
+    [],
+  );
   return { queue, decision };
 }
 
@@ -72,31 +110,66 @@ export interface QueueMembers {
 }
 
 /** AddQueueMember: a user joins a queue as agent or supervisor; their first queue starts Contact Center billing. */
-export async function addQueueMember(ctx: UseCaseContext, command: { queueId: string; userId: string; role: MembershipRecord['role'] }): Promise<QueueMembers> {
+export async function addQueueMember(
+  ctx: UseCaseContext,
+  command: { queueId: string; userId: string; role: MembershipRecord['role'] },
+): Promise<QueueMembers> {
   const { tx, account, now } = ctx;
   const { user, queue, memberships } = await membershipOf(ctx, command.queueId, command.userId);
-  if (memberships.some((m) => m.queueId === queue.id)) throw new AppError('already_exists', `${user.id} is already in queue ${queue.id}`, { reason: 'ALREADY_EXISTS' });
-  const decision = await decideMembership(ctx, { change: 'add', queueKind: queue.kind, role: command.role, userId: user.id, before: memberships.length, after: memberships.length + 1 });
+  if (memberships.some((m) => m.queueId === queue.id))
+    throw new AppError('already_exists', `${user.id} is already in queue ${queue.id}`, { reason: 'ALREADY_EXISTS' });
+  const decision = await decideMembership(ctx, {
+    change: 'add',
+    queueKind: queue.kind,
+    role: command.role,
+    userId: user.id,
+    before: memberships.length,
+    after: memberships.length + 1,
+  });
   await tx.insertMembership(account.id, { queueId: queue.id, userId: user.id, role: command.role }, now);
   await record(
     ctx,
-    [auditEntry(originOfCall(ctx), 'queue.member_added', { type: 'queue', id: queue.id }, null, { userId: user.id, role: command.role })],
+    [
+      auditEntry(originOfCall(ctx), 'queue.member_added', { type: 'queue', id: queue.id }, null, {
+        userId: user.id,
+        role: command.role,
+      }),
+    ],
     await billingEvents(ctx, decision, queue.id),
   );
   return { queue, members: await tx.membersOfQueue(queue.id), decision };
 }
 
 /** RemoveQueueMember: a user leaves one queue; leaving their last queue stops Contact Center billing. */
-export async function removeQueueMember(ctx: UseCaseContext, command: { queueId: string; userId: string }): Promise<QueueMembers> {
+export async function removeQueueMember(
+  ctx: UseCaseContext,
+  command: { queueId: string; userId: string },
+): Promise<QueueMembers> {
   const { tx, account } = ctx;
   const { user, queue, memberships } = await membershipOf(ctx, command.queueId, command.userId);
   const membership = memberships.find((m) => m.queueId === queue.id);
-  if (!membership) throw AppError.invalidArgument([{ field: 'user_id', description: `${user.id} is not in queue ${queue.id}` }]);
-  const decision = await decideMembership(ctx, { change: 'remove', queueKind: queue.kind, role: membership.role, userId: user.id, before: memberships.length, after: memberships.length - 1 });
+  if (!membership)
+    throw AppError.invalidArgument([{ field: 'user_id', description: `${user.id} is not in queue ${queue.id}` }]);
+  const decision = await decideMembership(ctx, {
+    change: 'remove',
+    queueKind: queue.kind,
+    role: membership.role,
+    userId: user.id,
+    before: memberships.length,
+    after: memberships.length - 1,
+  });
   await tx.deleteMemberships(account.id, user.id, queue.id);
   await record(
     ctx,
-    [auditEntry(originOfCall(ctx), 'queue.member_removed', { type: 'queue', id: queue.id }, { userId: user.id, role: membership.role }, null)],
+    [
+      auditEntry(
+        originOfCall(ctx),
+        'queue.member_removed',
+        { type: 'queue', id: queue.id },
+        { userId: user.id, role: membership.role },
+        null,
+      ),
+    ],
     await billingEvents(ctx, decision, queue.id),
   );
   return { queue, members: await tx.membersOfQueue(queue.id), decision };

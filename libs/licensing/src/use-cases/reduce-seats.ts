@@ -24,29 +24,61 @@ export interface SeatReduction {
  * fall below usage, the rules ask for downgrades, and the most recently added users (by default;
  * alphabetical or an explicit list on request) lose the product.
  */
-export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): Promise<{ changes: SeatChange[]; downgradedUserIds: string[]; decision: Decision }> {
+export async function reduceSeats(
+  ctx: UseCaseContext,
+  command: SeatReduction,
+): Promise<{ changes: SeatChange[]; downgradedUserIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
   const { product, group, parityRequired } = await seatGroup(tx, command.productId);
-  const subscriptions = new Map((await tx.subscriptions(account.id, group.map((p) => p.id))).map((s) => [s.productId, s]));
+  const subscriptions = new Map(
+    (
+      await tx.subscriptions(
+        account.id,
+        group.map((p) => p.id),
+      )
+    ).map((s) => [s.productId, s]),
+  );
   const current = subscriptions.get(product.id);
-  if (!current) throw AppError.invalidArgument([{ field: 'product_id', description: `this account has no seats of ${product.id}` }]);
-  if (command.newTotal >= current.purchased) throw AppError.invalidArgument([{ field: 'new_total', description: `must be below the current ${current.purchased} seats (use PurchaseSeats to add)` }]);
-  const facts: (ReturnType<typeof seatCountFacts> & { excess: number; holders: (SeatHolder & { assignmentId: string })[] })[] = [];
+  if (!current)
+    throw AppError.invalidArgument([
+      { field: 'product_id', description: `this account has no seats of ${product.id}` },
+    ]);
+  if (command.newTotal >= current.purchased)
+    throw AppError.invalidArgument([
+      {
+        field: 'new_total',
+        description: `must be below the current ${current.purchased} seats (use PurchaseSeats to add)`,
+      },
+    ]);
+  const facts: (ReturnType<typeof seatCountFacts> & {
+    excess: number;
+    holders: (SeatHolder & { assignmentId: string })[];
+  })[] = [];
   for (const p of group) {
     const s = subscriptions.get(p.id) ?? { purchased: 0, assigned: 0 };
     const holders = await tx.holders(account.id, p.id);
     facts.push({
       ...seatCountFacts(p.id, p.suiteId, s, command.newTotal),
       excess: Math.max(0, s.assigned - command.newTotal),
-      holders: holders.map((h) => ({ userId: h.userId, displayName: h.displayName, assignedAt: h.assignedAt.toISOString(), assignmentId: h.assignmentId })),
+      holders: holders.map((h) => ({
+        userId: h.userId,
+        displayName: h.displayName,
+        assignedAt: h.assignedAt.toISOString(),
+        assignmentId: h.assignmentId,
+      })),
     });
   }
 
   // Decide
   const decision = await decide(ctx, 'reduce_seats', {
     ...actorFacts(ctx.principal, account),
-    request: { productId: product.id, newTotal: command.newTotal, downgradeOrder: command.downgradeOrder, explicitUserIds: [...command.explicitUserIds] },
+    request: {
+      productId: product.id,
+      newTotal: command.newTotal,
+      downgradeOrder: command.downgradeOrder,
+      explicitUserIds: [...command.explicitUserIds],
+    },
     products: facts,
     suite: { id: product.suiteId, parityRequired, seatCountsAfter: facts.map(() => command.newTotal) },
   });
@@ -57,7 +89,11 @@ export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): 
   const effects = decision.effects.map((effect) => {
     if (effect.type !== 'downgrade') return effect;
     const f = facts.find((x) => x.id === effect.productId)!;
-    return { ...effect, code: order, userIds: selectDowngrades(f.holders, f.assigned - command.newTotal, order, command.explicitUserIds) };
+    return {
+      ...effect,
+      code: order,
+      userIds: selectDowngrades(f.holders, f.assigned - command.newTotal, order, command.explicitUserIds),
+    };
   });
 
   // Apply: downgrades first, then the new seat counts.
@@ -71,20 +107,60 @@ export async function reduceSeats(ctx: UseCaseContext, command: SeatReduction): 
       await tx.deleteAssignment(holder.assignmentId);
       await tx.releaseSeats(account.id, f.id, 1);
       downgraded.push(userId);
-      tx.appendAudit([auditEntry(origin, 'agent.downgraded', { type: 'assignment', id: holder.assignmentId }, { userId, productId: f.id }, null)]);
-      events.push({ case: 'agentDowngraded', value: { assignmentId: holder.assignmentId, userId, productId: f.id, downgradeOrder: effect.code ?? '', effectiveTime: timestampFromDate(now) } });
+      tx.appendAudit([
+        auditEntry(
+          origin,
+          'agent.downgraded',
+          { type: 'assignment', id: holder.assignmentId },
+          { userId, productId: f.id },
+          null,
+        ),
+      ]);
+      events.push({
+        case: 'agentDowngraded',
+        value: {
+          assignmentId: holder.assignmentId,
+          userId,
+          productId: f.id,
+          downgradeOrder: effect.code ?? '',
+          effectiveTime: timestampFromDate(now),
+        },
+      });
     }
   }
   for (const f of facts) {
     if (!(await tx.setPurchasedSeats(account.id, f.id, command.newTotal))) {
-      throw new AppError('aborted', `${f.id}: seats were assigned concurrently; retry the reduction`, { reason: 'CONFLICT' });
+      throw new AppError('aborted', `${f.id}: seats were assigned concurrently; retry the reduction`, {
+        reason: 'CONFLICT',
+      });
     }
-    tx.appendAudit([auditEntry(origin, 'seats.reduced', { type: 'subscription', id: f.id }, { purchased: f.purchased }, { purchased: command.newTotal })]);
+    tx.appendAudit([
+      auditEntry(
+        origin,
+        'seats.reduced',
+        { type: 'subscription', id: f.id },
+        { purchased: f.purchased },
+        { purchased: command.newTotal },
+      ),
+    ]);
     const p = group.find((g) => g.id === f.id)!;
-    events.push({ case: 'seatsReduced', value: { productId: f.id, quantity: f.purchased - command.newTotal, purchasedAfter: command.newTotal, price: priceOf(p, subscriptions.get(f.id)), effectiveTime: timestampFromDate(now) } });
+    events.push({
+      case: 'seatsReduced',
+      value: {
+        productId: f.id,
+        quantity: f.purchased - command.newTotal,
+        purchasedAfter: command.newTotal,
+        price: priceOf(p, subscriptions.get(f.id)),
+        effectiveTime: timestampFromDate(now),
+      },
+    });
   }
 
   // Events
   await record(ctx, [], events);
-  return { changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: command.newTotal })), downgradedUserIds: downgraded, decision: { ...decision, effects } };
+  return {
+    changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: command.newTotal })),
+    downgradedUserIds: downgraded,
+    decision: { ...decision, effects },
+  };
 }

@@ -13,12 +13,19 @@ import { decide, originOfCall, record, requireUser, type UseCaseContext } from '
  * to the account; when the rules say so (GoTo Connect with a configured phone), the phone
  * configuration is kept for the retention window.
  */
-export async function unassignLicenses(ctx: UseCaseContext, command: { userId: string; productIds: string[]; notifyUser: boolean }): Promise<{ removed: AssignmentRecord[]; decision: Decision }> {
+export async function unassignLicenses(
+  ctx: UseCaseContext,
+  command: { userId: string; productIds: string[]; notifyUser: boolean },
+): Promise<{ removed: AssignmentRecord[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
   const user = await requireUser(ctx, command.userId);
   const current = await tx.assignmentsOfUser(user.id);
-  const notHeld = command.productIds.flatMap((id, i) => (current.some((a) => a.productId === id) ? [] : [{ field: `product_ids[${i}]`, description: `${user.id} does not hold ${id}` }]));
+  const notHeld = command.productIds.flatMap((id, i) =>
+    current.some((a) => a.productId === id)
+      ? []
+      : [{ field: `product_ids[${i}]`, description: `${user.id} does not hold ${id}` }],
+  );
   if (notHeld.length > 0) throw AppError.invalidArgument(notHeld);
   const products = new Map((await tx.products(command.productIds)).map((p) => [p.id, p]));
   const subscriptions = new Map((await tx.subscriptions(account.id, command.productIds)).map((s) => [s.productId, s]));
@@ -27,7 +34,9 @@ export async function unassignLicenses(ctx: UseCaseContext, command: { userId: s
   const decision = await decide(ctx, 'unassign', {
     ...actorFacts(ctx.principal, account),
     request: { productIds: command.productIds },
-    products: command.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1)),
+    products: command.productIds.map((id) =>
+      seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1),
+    ),
     user: await licenseUserFacts(tx, account.id, user, current, now),
   });
 
@@ -45,11 +54,40 @@ export async function unassignLicenses(ctx: UseCaseContext, command: { userId: s
   const origin = originOfCall(ctx);
   await record(
     ctx,
-    removed.map((a) => auditEntry(origin, 'license.unassigned', { type: 'assignment', id: a.id }, { userId: a.userId, productId: a.productId, features: a.features }, null)),
+    removed.map((a) =>
+      auditEntry(
+        origin,
+        'license.unassigned',
+        { type: 'assignment', id: a.id },
+        { userId: a.userId, productId: a.productId, features: a.features },
+        null,
+      ),
+    ),
     [
-      ...removed.map((a): EventPayload => ({ case: 'licenseUnassigned', value: { assignmentId: a.id, userId: a.userId, productId: a.productId, effectiveTime: timestampFromDate(now) } })),
-      ...(retain ? [{ case: 'configurationRetained', value: { userId: user.id, productId: retain.productId ?? '', purgeTime: timestampFromDate(purgeAt) } } as EventPayload] : []),
-      ...(command.notifyUser ? [{ case: 'notificationRequested', value: { template: 'product_change', userId: user.id, parameters: { removed: command.productIds.join(',') } } } as EventPayload] : []),
+      ...removed.map((a): EventPayload => ({
+        case: 'licenseUnassigned',
+        value: { assignmentId: a.id, userId: a.userId, productId: a.productId, effectiveTime: timestampFromDate(now) },
+      })),
+      ...(retain
+        ? [
+            {
+              case: 'configurationRetained',
+              value: { userId: user.id, productId: retain.productId ?? '', purgeTime: timestampFromDate(purgeAt) },
+            } as EventPayload,
+          ]
+        : []),
+      ...(command.notifyUser
+        ? [
+            {
+              case: 'notificationRequested',
+              value: {
+                template: 'product_change',
+                userId: user.id,
+                parameters: { removed: command.productIds.join(',') },
+              },
+            } as EventPayload,
+          ]
+        : []),
     ],
   );
   return { removed, decision };

@@ -15,11 +15,19 @@ export async function updateFeatures(
   const user = await requireUser(ctx, command.userId);
   const current = await tx.assignmentsOfUser(user.id);
   const assignment = current.find((a) => a.productId === command.productId);
-  if (!assignment) throw AppError.invalidArgument([{ field: 'product_id', description: `${user.id} does not hold ${command.productId}` }]);
+  if (!assignment)
+    throw AppError.invalidArgument([
+      { field: 'product_id', description: `${user.id} does not hold ${command.productId}` },
+    ]);
   const [product] = await tx.products([command.productId]);
   const unknown = Object.keys(command.features).filter((f) => !product!.features.includes(f));
   if (unknown.length > 0) {
-    throw AppError.invalidArgument(unknown.map((f) => ({ field: `features.${f.slice(0, 64)}`, description: `${product!.id} has no feature ${f.slice(0, 64)} (it has: ${product!.features.join(', ')})` })));
+    throw AppError.invalidArgument(
+      unknown.map((f) => ({
+        field: `features.${f.slice(0, 64)}`,
+        description: `${product!.id} has no feature ${f.slice(0, 64)} (it has: ${product!.features.join(', ')})`,
+      })),
+    );
   }
   const [subscription] = await tx.subscriptions(account.id, [product!.id]);
 
@@ -36,8 +44,27 @@ export async function updateFeatures(
   await tx.updateAssignmentFeatures(assignment.id, after);
   await record(
     ctx,
-    [auditEntry(originOfCall(ctx), 'features.changed', { type: 'assignment', id: assignment.id }, { features: assignment.features }, { features: after })],
-    [{ case: 'featuresChanged', value: { assignmentId: assignment.id, userId: user.id, productId: product!.id, before: assignment.features, after } }],
+    [
+      auditEntry(
+        originOfCall(ctx),
+        'features.changed',
+        { type: 'assignment', id: assignment.id },
+        { features: assignment.features },
+        { features: after },
+      ),
+    ],
+    [
+      {
+        case: 'featuresChanged',
+        value: {
+          assignmentId: assignment.id,
+          userId: user.id,
+          productId: product!.id,
+          before: assignment.features,
+          after,
+        },
+      },
+    ],
   );
   return { assignment: { ...assignment, features: after }, decision };
 }

@@ -22,10 +22,15 @@ export interface UseCaseContext {
   requestId: string;
 }
 
-export const originOfCall = (ctx: UseCaseContext): ChangeOrigin => originOf(ctx.principal, ctx.account.id, ctx.requestId, ctx.now);
+export const originOfCall = (ctx: UseCaseContext): ChangeOrigin =>
+  originOf(ctx.principal, ctx.account.id, ctx.requestId, ctx.now);
 
 /** The rest of a point's rules (who may act was decided before): the decision, or its refusal. */
-export async function decide(ctx: UseCaseContext, point: DecisionPoint, facts: Record<string, unknown>): Promise<Decision> {
+export async function decide(
+  ctx: UseCaseContext,
+  point: DecisionPoint,
+  facts: Record<string, unknown>,
+): Promise<Decision> {
   const decision = await ctx.rules.decide(point, facts, { authorized: true });
   if (!decision.allowed) throw decisionError(decision, ctx.account.id);
   return decision;

@@ -24,7 +24,11 @@ afterAll(async () => {
 
 const kafka = () => createKafka({ brokers: mock.bootstrap, clientId: 'adapters-test', logger });
 const text = (m: { value: Uint8Array }) => new TextDecoder().decode(m.value);
-const message = (key: string, value: string): EventMessage => ({ key, value: new TextEncoder().encode(value), headers: { 'event-id': value } });
+const message = (key: string, value: string): EventMessage => ({
+  key,
+  value: new TextEncoder().encode(value),
+  headers: { 'event-id': value },
+});
 
 async function freshTopic(partitions = 3): Promise<string> {
   const topic = `t-${randomUUID().slice(0, 8)}`;
@@ -39,7 +43,13 @@ function publisher(): KafkaPublisher {
 }
 
 function consumer(groupId: string, options: { chunkSize?: number } = {}): KafkaEventConsumer {
-  const c = new KafkaEventConsumer(kafka(), { groupId, logger, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, ...options });
+  const c = new KafkaEventConsumer(kafka(), {
+    groupId,
+    logger,
+    sessionTimeoutMs: 6_000,
+    heartbeatIntervalMs: 500,
+    ...options,
+  });
   open.push(c);
   return c;
 }
@@ -47,7 +57,7 @@ function consumer(groupId: string, options: { chunkSize?: number } = {}): KafkaE
 const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) => eventually(condition, { timeoutMs });
 
 describe('Kafka adapters on the mock broker', () => {
-  it('delivers every key\'s messages in publish order, with their headers', async () => {
+  it("delivers every key's messages in publish order, with their headers", async () => {
     const topic = await freshTopic();
     const values = Array.from({ length: 60 }, (_, i) => message(`acct_${i % 5}`, `m${i}`));
     await publisher().publish(topic, values.slice(0, 30));
@@ -84,13 +94,19 @@ describe('Kafka adapters on the mock broker', () => {
     const topic = await freshTopic(2);
     const group = `g-${topic}`;
     const pub = publisher();
-    await pub.publish(topic, Array.from({ length: 20 }, (_, i) => message(`k${i % 4}`, `first-${i}`)));
+    await pub.publish(
+      topic,
+      Array.from({ length: 20 }, (_, i) => message(`k${i % 4}`, `first-${i}`)),
+    );
     const first: string[] = [];
     const c1 = consumer(group);
     await c1.consume(topic, async (batch) => void first.push(...batch.map(text)));
     await until(() => first.length === 20);
     await c1.stop();
-    await pub.publish(topic, Array.from({ length: 10 }, (_, i) => message(`k${i % 4}`, `second-${i}`)));
+    await pub.publish(
+      topic,
+      Array.from({ length: 10 }, (_, i) => message(`k${i % 4}`, `second-${i}`)),
+    );
     const second: string[] = [];
     await consumer(group).consume(topic, async (batch) => void second.push(...batch.map(text)));
     await until(() => second.length >= 10);
@@ -104,21 +120,31 @@ describe('Kafka adapters on the mock broker', () => {
   it('reads a snapshot of a topic up to the watermarks seen at the start', async () => {
     const topic = await freshTopic(3);
     const pub = publisher();
-    await pub.publish(topic, Array.from({ length: 25 }, (_, i) => message(`k${i % 6}`, `s${i}`)));
+    await pub.publish(
+      topic,
+      Array.from({ length: 25 }, (_, i) => message(`k${i % 6}`, `s${i}`)),
+    );
     const read: string[] = [];
-    const snapshot = await readTopicSnapshot(kafka(), topic, async (batch) => void read.push(...batch.map(text)), { logger });
+    const snapshot = await readTopicSnapshot(kafka(), topic, async (batch) => void read.push(...batch.map(text)), {
+      logger,
+    });
     expect(snapshot.messages).toBe(25);
     expect(read.sort()).toEqual(Array.from({ length: 25 }, (_, i) => `s${i}`).sort());
     expect([...snapshot.endOffsets.values()].reduce((a, b) => a + b, 0n)).toBe(25n);
-    const empty = await readTopicSnapshot(kafka(), await freshTopic(2), async () => expect.fail('nothing to read'), { logger });
+    const empty = await readTopicSnapshot(kafka(), await freshTopic(2), async () => expect.fail('nothing to read'), {
+      logger,
+    });
     expect(empty.messages).toBe(0);
   });
 
-  it('reports a group\'s lag per partition', async () => {
+  it("reports a group's lag per partition", async () => {
     const topic = await freshTopic(2);
     const admin = new TopicAdmin(kafka());
     open.push(admin);
-    await publisher().publish(topic, Array.from({ length: 8 }, (_, i) => message(`k${i}`, `l${i}`)));
+    await publisher().publish(
+      topic,
+      Array.from({ length: 8 }, (_, i) => message(`k${i}`, `l${i}`)),
+    );
     const lag = await admin.groupLag(topic, `never-joined-${topic}`);
     expect(lag.reduce((sum, p) => sum + p.lag, 0n)).toBe(8n);
     expect(lag.map((p) => p.committed)).toEqual([0n, 0n]);
@@ -134,7 +160,12 @@ describe('Kafka adapters on the mock broker', () => {
     } finally {
       await mock.kafka.brokerUp('all');
     }
-    await until(async () => pub.publish(topic, [message('k', 'after')]).then(() => true, () => false));
+    await until(async () =>
+      pub.publish(topic, [message('k', 'after')]).then(
+        () => true,
+        () => false,
+      ),
+    );
     const read: string[] = [];
     await readTopicSnapshot(kafka(), topic, async (batch) => void read.push(...batch.map(text)), { logger });
     expect(read[0]).toBe('before');
@@ -143,7 +174,7 @@ describe('Kafka adapters on the mock broker', () => {
 });
 
 describe('KafkaPublisher through leader moves', () => {
-  it('puts keys where Kafka\'s default partitioner would, and loses nothing when a leader moves between sends', async () => {
+  it("puts keys where Kafka's default partitioner would, and loses nothing when a leader moves between sends", async () => {
     const topic = await freshTopic(3);
     const pub = publisher();
     const batch = (from: number) => Array.from({ length: 30 }, (_, i) => message(`acct_${i % 9}`, `v${from + i}`));
@@ -170,11 +201,17 @@ describe('KafkaEventConsumer through group trouble', () => {
     const pub = publisher();
     const seen: string[] = [];
     await consumer(group, { chunkSize: 5 }).consume(topic, async (batch) => void seen.push(...batch.map(text)));
-    await pub.publish(topic, Array.from({ length: 10 }, (_, i) => message('k', `before-${i}`)));
+    await pub.publish(
+      topic,
+      Array.from({ length: 10 }, (_, i) => message('k', `before-${i}`)),
+    );
     await until(() => new Set(seen).size === 10);
     // The coordinator forgets the member for the next commits: kafkajs treats that as fatal.
     await mock.kafka.injectErrors('OffsetCommit', 'UNKNOWN_MEMBER_ID', 3);
-    await pub.publish(topic, Array.from({ length: 10 }, (_, i) => message('k', `after-${i}`)));
+    await pub.publish(
+      topic,
+      Array.from({ length: 10 }, (_, i) => message('k', `after-${i}`)),
+    );
     await until(() => new Set(seen).size === 20, 60_000);
     await pub.publish(topic, [message('k', 'still-running')]);
     await until(() => seen.includes('still-running'), 60_000);
@@ -199,14 +236,22 @@ describe('KafkaEventConsumer through group trouble', () => {
   });
 });
 
-describe('kafkajs\' log through ours', () => {
+describe("kafkajs' log through ours", () => {
   it('tells an outage of every broker once per client, retries at debug, and tells when brokers answer again', async () => {
     const lines: { level: number; msg: string; component?: string }[] = [];
-    const captured = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
+    const captured = pino(
+      { level: 'debug' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    );
     const topic = await freshTopic(2);
-    const pub = new KafkaPublisher(createKafka({ brokers: mock.bootstrap, clientId: 'outage-log-publisher', logger: captured }));
+    const pub = new KafkaPublisher(
+      createKafka({ brokers: mock.bootstrap, clientId: 'outage-log-publisher', logger: captured }),
+    );
     open.push(pub);
-    const c = new KafkaEventConsumer(createKafka({ brokers: mock.bootstrap, clientId: 'outage-log-consumer', logger: captured }), { groupId: `g-${topic}`, logger: captured, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 });
+    const c = new KafkaEventConsumer(
+      createKafka({ brokers: mock.bootstrap, clientId: 'outage-log-consumer', logger: captured }),
+      { groupId: `g-${topic}`, logger: captured, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500 },
+    );
     open.push(c);
     const seen: string[] = [];
     await c.consume(topic, async (batch) => void seen.push(...batch.map(text)));
@@ -224,7 +269,12 @@ describe('kafkajs\' log through ours', () => {
     } finally {
       await mock.kafka.brokerUp('all');
     }
-    await until(async () => pub.publish(topic, [message('k', 'after')]).then(() => true, () => false));
+    await until(async () =>
+      pub.publish(topic, [message('k', 'after')]).then(
+        () => true,
+        () => false,
+      ),
+    );
     await until(() => seen.includes('after'));
     await until(() => since().filter((l) => l.msg === 'Kafka brokers answer again').length === 2);
 

@@ -27,7 +27,13 @@ export interface KafkaConsumerOptions {
 }
 
 /** Errors that mean "this member no longer owns the partition": a rebalance took it away. */
-const REBALANCE_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'FENCED_INSTANCE_ID']);
+const REBALANCE_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'FENCED_INSTANCE_ID',
+]);
 
 /** The error (or the error it wraps) that says a rebalance took the partition away; null for any other. */
 function rebalanceError(error: unknown): Error | null {
@@ -96,11 +102,15 @@ export class KafkaEventConsumer implements EventConsumer {
       // A crash kafkajs restarts from is retried, and kafkajs' own log already said it (once per
       // broker outage, see KafkaLog): debug here. One it gives up on is ours to handle: error.
       const level = event.payload.restart ? 'debug' : 'error';
-      this.options.logger[level]({ err: event.payload.error, restart: event.payload.restart }, 'Kafka consumer crashed');
+      this.options.logger[level](
+        { err: event.payload.error, restart: event.payload.restart },
+        'Kafka consumer crashed',
+      );
       if (!event.payload.restart && !this.stopping && this.consumer === consumer) this.replace(consumer);
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      if (this.consumer === consumer) this.assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+      if (this.consumer === consumer)
+        this.assigned = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
     });
     consumer.on(consumer.events.REBALANCING, () => {
       if (this.consumer === consumer) this.assigned = [];
@@ -141,11 +151,15 @@ export class KafkaEventConsumer implements EventConsumer {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + this.chunkSize).map((m) => toConsumed(batch.topic, batch.partition, m));
+      const chunk = batch.messages
+        .slice(start, start + this.chunkSize)
+        .map((m) => toConsumed(batch.topic, batch.partition, m));
       if (!(await this.handleWithRetry(chunk, handler, payload))) return;
       const last = chunk[chunk.length - 1]!.offset;
       try {
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+        ]);
       } catch (error) {
         const rebalance = rebalanceError(error);
         if (!rebalance) throw error;
@@ -154,7 +168,10 @@ export class KafkaEventConsumer implements EventConsumer {
         // harmless. Thrown with its own type, the error makes kafkajs rejoin the group at once
         // (returning would fetch the chunk again and again until a heartbeat saw the rebalance;
         // the wrapping error would stop the consumer).
-        this.options.logger.warn({ err: error, partition: batch.partition, offset: last }, 'offsets not committed (the group is rebalancing); the chunk will be read again');
+        this.options.logger.warn(
+          { err: error, partition: batch.partition, offset: last },
+          'offsets not committed (the group is rebalancing); the chunk will be read again',
+        );
         throw rebalance;
       }
       resolveOffset(last);
@@ -163,14 +180,21 @@ export class KafkaEventConsumer implements EventConsumer {
   }
 
   /** True once handled; false when the consumer stopped or lost the partition first. */
-  private async handleWithRetry(chunk: ConsumedMessage[], handler: BatchHandler, payload: EachBatchPayload): Promise<boolean> {
+  private async handleWithRetry(
+    chunk: ConsumedMessage[],
+    handler: BatchHandler,
+    payload: EachBatchPayload,
+  ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
         await handler(chunk);
         return true;
       } catch (error) {
         const first = chunk[0]!;
-        this.options.logger.warn({ err: error, topic: first.topic, partition: first.partition, offset: first.offset, attempt }, 'handling a batch failed; retrying');
+        this.options.logger.warn(
+          { err: error, topic: first.topic, partition: first.partition, offset: first.offset, attempt },
+          'handling a batch failed; retrying',
+        );
         await sleep(backoffDelay(attempt));
         if (!payload.isRunning() || payload.isStale()) return false;
         await payload.heartbeat();
@@ -182,7 +206,12 @@ export class KafkaEventConsumer implements EventConsumer {
 /** An error's message with the messages of its causes (kafkajs wraps the connection error in retries). */
 function errorText(error: unknown): string {
   const parts: string[] = [];
-  for (let e = error as { message?: unknown; cause?: unknown } | undefined; e && parts.length < 5; e = e.cause as typeof e) parts.push(String(e.message ?? e));
+  for (
+    let e = error as { message?: unknown; cause?: unknown } | undefined;
+    e && parts.length < 5;
+    e = e.cause as typeof e
+  )
+    parts.push(String(e.message ?? e));
   return parts.join(': ');
 }
 
@@ -196,7 +225,9 @@ function toConsumed(topic: string, partition: number, message: KafkaMessage): Co
     partition,
     offset: message.offset,
     key: message.key?.toString('utf8') ?? '',
-    value: message.value ? new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength) : new Uint8Array(),
+    value: message.value
+      ? new Uint8Array(message.value.buffer, message.value.byteOffset, message.value.byteLength)
+      : new Uint8Array(),
     headers,
   };
 }

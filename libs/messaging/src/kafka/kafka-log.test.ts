@@ -27,21 +27,42 @@ function capture() {
   const log = new KafkaLog(logger, () => clock.now);
   const write = log.logCreator(logLevel.INFO);
   const entry = (level: logLevel, namespace: string, message: string, extra: Record<string, unknown> = {}) =>
-    write({ namespace, level, label: logLevel[level], log: { timestamp: new Date().toISOString(), logger: 'kafkajs', message, ...extra } } as LogEntry);
+    write({
+      namespace,
+      level,
+      label: logLevel[level],
+      log: { timestamp: new Date().toISOString(), logger: 'kafkajs', message, ...extra },
+    } as LogEntry);
   const levels = () => lines.map((l) => `${l.level} ${l.msg}`);
   return { lines, clock, log, entry, levels };
 }
 
 /** What kafkajs 2.2.4 logs, at ERROR, during an outage of every broker (seen against the mock broker). */
 const OUTAGE: [string, string, Record<string, unknown>][] = [
-  ['Connection', 'Connection error: connect ECONNREFUSED 127.0.0.1:39483', { broker: '127.0.0.1:39483', clientId: 'c', stack: 'Error: connect ECONNREFUSED' }],
-  ['BrokerPool', 'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:41471', { retryCount: 0, retryTime: 100 }],
-  ['Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:32817', { groupId: 'g', retryCount: 5 }],
+  [
+    'Connection',
+    'Connection error: connect ECONNREFUSED 127.0.0.1:39483',
+    { broker: '127.0.0.1:39483', clientId: 'c', stack: 'Error: connect ECONNREFUSED' },
+  ],
+  [
+    'BrokerPool',
+    'Failed to connect to seed broker, trying another broker from the list: Connection error: connect ECONNREFUSED 127.0.0.1:41471',
+    { retryCount: 0, retryTime: 100 },
+  ],
+  [
+    'Consumer',
+    'Crash: KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:32817',
+    { groupId: 'g', retryCount: 5 },
+  ],
   ['Consumer', 'Restarting the consumer in 2280ms', { retryCount: 5, retryTime: 2280, groupId: 'g' }],
   ['Consumer', 'Crash: KafkaJSNoBrokerAvailableError: No broker available', { groupId: 'g' }],
   ['Connection', 'Connection timeout', { broker: '127.0.0.1:39483' }],
   ['Producer', 'Failed to send messages: Closed connection', { retryCount: 1, retryTime: 300 }],
-  ['Connection', 'Response Metadata(key: 3, version: 6)', { error: 'There is no leader for this topic-partition as we are in the middle of a leadership election' }],
+  [
+    'Connection',
+    'Response Metadata(key: 3, version: 6)',
+    { error: 'There is no leader for this topic-partition as we are in the middle of a leadership election' },
+  ],
 ];
 
 const servers: Server[] = [];
@@ -67,13 +88,18 @@ async function broker(greeting?: string): Promise<{ port: number; connections: S
 /** A connection made the way kafkajs makes one through the factory. */
 async function connect(log: KafkaLog, port: number): Promise<Socket> {
   return new Promise((resolve) => {
-    const socket: Socket = log.socketFactory({ host: '127.0.0.1', port, ssl: undefined as never, onConnect: () => resolve(socket) });
+    const socket: Socket = log.socketFactory({
+      host: '127.0.0.1',
+      port,
+      ssl: undefined as never,
+      onConnect: () => resolve(socket),
+    });
     sockets.push(socket);
   });
 }
 
 describe('KafkaLog', () => {
-  it('writes kafkajs lines as the project logger\'s, with the kafkajs namespace and fields, INFO as debug and DEBUG as trace', () => {
+  it("writes kafkajs lines as the project logger's, with the kafkajs namespace and fields, INFO as debug and DEBUG as trace", () => {
     const { lines, entry } = capture();
     entry(logLevel.INFO, 'ConsumerGroup', 'Consumer has joined the group', { groupId: 'g', memberId: 'm' });
     entry(logLevel.DEBUG, 'Connection', 'Request Fetch(key: 1, version: 11)', { correlationId: 7 });
@@ -90,7 +116,7 @@ describe('KafkaLog', () => {
     expect(lines.every((l) => !('timestamp' in l) && !('logger' in l))).toBe(true);
   });
 
-  it('drops the idempotent producer\'s warning about limited retries (consumers de-duplicate)', () => {
+  it("drops the idempotent producer's warning about limited retries (consumers de-duplicate)", () => {
     const { lines, entry } = capture();
     entry(logLevel.WARN, 'Producer', 'Limiting retries for the idempotent producer may invalidate EoS guarantees');
     expect(lines).toEqual([]);
@@ -105,7 +131,11 @@ describe('KafkaLog', () => {
       }
     }
     expect(lines.filter((l) => l.level >= LEVEL.warn)).toEqual([
-      expect.objectContaining({ level: LEVEL.warn, namespace: 'Connection', msg: `Kafka brokers unreachable: ${OUTAGE[0]![1]} (repeats are logged at debug until a broker answers)` }),
+      expect.objectContaining({
+        level: LEVEL.warn,
+        namespace: 'Connection',
+        msg: `Kafka brokers unreachable: ${OUTAGE[0]![1]} (repeats are logged at debug until a broker answers)`,
+      }),
     ]);
     expect(lines.filter((l) => l.level === LEVEL.debug)).toHaveLength(10 * OUTAGE.length - 1);
     expect(lines[1]).toMatchObject({ level: LEVEL.debug, namespace: 'BrokerPool', msg: OUTAGE[1]![1], retryCount: 0 });
@@ -136,7 +166,9 @@ describe('KafkaLog', () => {
     entry(logLevel.ERROR, 'BrokerPool', OUTAGE[1]![1]);
     entry(logLevel.ERROR, 'Consumer', OUTAGE[2]![1]);
     await connect(log, answering.port);
-    await eventually(() => lines.some((l) => l.msg === 'Kafka brokers answer again'), { what: 'the end of the outage' });
+    await eventually(() => lines.some((l) => l.msg === 'Kafka brokers answer again'), {
+      what: 'the end of the outage',
+    });
     expect(lines.at(-1)).toMatchObject({ level: LEVEL.info, component: 'kafkajs', repeats: 2 });
     entry(logLevel.ERROR, 'Connection', OUTAGE[0]![1]);
     expect(levels().filter((l) => l.startsWith(`${LEVEL.warn} `))).toHaveLength(2);
@@ -173,7 +205,11 @@ describe('KafkaLog', () => {
 
   it('recognises what kafkajs says when brokers cannot be reached, and nothing else', () => {
     for (const [, message] of OUTAGE.slice(0, 3)) expect(describesUnreachableBroker(message), message).toBe(true);
-    expect(describesUnreachableBroker('KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092')).toBe(true);
+    expect(
+      describesUnreachableBroker(
+        'KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED 127.0.0.1:9092',
+      ),
+    ).toBe(true);
     expect(describesUnreachableBroker('Request Produce(key: 0, version: 7) timed out')).toBe(true);
     expect(describesUnreachableBroker('The coordinator is not available')).toBe(true);
     expect(describesUnreachableBroker('This server is not the leader for that topic-partition')).toBe(true);

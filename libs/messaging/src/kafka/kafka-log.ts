@@ -81,7 +81,9 @@ export class KafkaLog {
    * a broker sends on each connection (added before kafkajs adds its own, in the same tick).
    */
   readonly socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-    const socket = ssl ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : connectTcp({ host, port }, onConnect);
+    const socket = ssl
+      ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+      : connectTcp({ host, port }, onConnect);
     socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
     const born = this.generation;
     socket.once('data', () => this.answered(born));
@@ -90,7 +92,12 @@ export class KafkaLog {
 
   /** One kafkajs log entry, written at the level it deserves. */
   write({ namespace, level, log }: LogEntry): void {
-    const { message, timestamp: _timestamp, logger: _name, ...fields } = log as { message: string; timestamp?: string; logger?: string; error?: unknown };
+    const {
+      message,
+      timestamp: _timestamp,
+      logger: _name,
+      ...fields
+    } = log as { message: string; timestamp?: string; logger?: string; error?: unknown };
     // Our publisher limits the idempotent producer's retries on purpose (see KafkaPublisher):
     // consumers de-duplicate, so the warning about exactly-once semantics does not apply.
     if (message.startsWith('Limiting retries for the idempotent producer')) return;
@@ -115,7 +122,10 @@ export class KafkaLog {
       return;
     }
     this.outage = { generation: ++this.generation, startedAt: now, lastAt: now, repeats: 0 };
-    this.logger.warn({ namespace, ...fields }, `Kafka brokers unreachable: ${message} (repeats are logged at debug until a broker answers)`);
+    this.logger.warn(
+      { namespace, ...fields },
+      `Kafka brokers unreachable: ${message} (repeats are logged at debug until a broker answers)`,
+    );
   }
 
   /** A broker answered on a connection opened in generation `born`. */
@@ -123,6 +133,9 @@ export class KafkaLog {
     const outage = this.outage;
     if (!outage || born < outage.generation) return;
     this.outage = null;
-    this.logger.info({ repeats: outage.repeats, unreachableForMs: this.now() - outage.startedAt }, 'Kafka brokers answer again');
+    this.logger.info(
+      { repeats: outage.repeats, unreachableForMs: this.now() - outage.startedAt },
+      'Kafka brokers answer again',
+    );
   }
 }

@@ -44,7 +44,12 @@ export class KafkaPublisher implements EventPublisher {
           producer.send({
             topic,
             acks: -1,
-            messages: batch.map((m) => ({ partition, key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), headers: m.headers ?? {} })),
+            messages: batch.map((m) => ({
+              partition,
+              key: m.key,
+              value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
+              headers: m.headers ?? {},
+            })),
           }),
         ),
       );
@@ -63,7 +68,10 @@ export class KafkaPublisher implements EventPublisher {
     await producer?.disconnect();
     const admin = this.admin;
     this.admin = null;
-    await admin?.then((a) => a.disconnect(), () => undefined);
+    await admin?.then(
+      (a) => a.disconnect(),
+      () => undefined,
+    );
   }
 
   private connect(): Promise<Producer> {

@@ -48,7 +48,9 @@ export class TopicAdmin {
   async watermarks(topic: string): Promise<{ partition: number; low: bigint; high: bigint }[]> {
     await this.connect();
     const offsets = await this.admin.fetchTopicOffsets(topic);
-    return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) })).sort((a, b) => a.partition - b.partition);
+    return offsets
+      .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
+      .sort((a, b) => a.partition - b.partition);
   }
 
   /** How far a consumer group is behind on each partition of a topic. */

@@ -51,7 +51,8 @@ export async function readTopicSnapshot(
       await handler(wanted);
       messages += wanted.length;
     }
-    if (BigInt(batch[batch.length - 1]!.offset) + 1n >= end && remaining.delete(partition) && remaining.size === 0) finish();
+    if (BigInt(batch[batch.length - 1]!.offset) + 1n >= end && remaining.delete(partition) && remaining.size === 0)
+      finish();
   });
   await finished;
   await consumer.stop();

@@ -38,7 +38,8 @@ export function mergeFacts(base: unknown, override: unknown): unknown {
   return out;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What a policies directory is worth: the one gate of `rules test`, of the service's first load and of every reload. */
 export interface Verification {
@@ -68,7 +69,12 @@ export async function verifyPolicies(dir: string): Promise<Verification> {
   const sources = readPolicies(dir);
   // The same problems, in the same order, as `rules check` (checkSources).
   const { problems, checked } = checkCases(sources);
-  const verification: Verification = { sources, problems: [...sources.problems, ...problems, ...(await checkContradictions(sources))], results: [], passed: false };
+  const verification: Verification = {
+    sources,
+    problems: [...sources.problems, ...problems, ...(await checkContradictions(sources))],
+    results: [],
+    passed: false,
+  };
   if (sources.problems.length > 0) return verification;
   const ruleSet = new RuleSet(sources.rules, sources.params, sources.contents);
   verification.ruleSet = ruleSet;
@@ -78,7 +84,11 @@ export async function verifyPolicies(dir: string): Promise<Verification> {
     try {
       await ruleSet.decide(point, facts, { now: CASE_TIME });
     } catch (error) {
-      verification.problems.push({ file: `examples/${point}.json`, path: '(root)', problem: `the rules cannot decide these facts: ${(error as Error).message}` });
+      verification.problems.push({
+        file: `examples/${point}.json`,
+        path: '(root)',
+        problem: `the rules cannot decide these facts: ${(error as Error).message}`,
+      });
     }
   }
   for (const { file, rule, cases } of checked) {
@@ -94,7 +104,14 @@ export async function verifyPolicies(dir: string): Promise<Verification> {
 /** Every problem of a verification, failing cases included, as `file: path: problem`. */
 export function verificationProblems(verification: Verification): RuleProblem[] {
   const failed = verification.results.filter((r) => !r.passed);
-  return [...verification.problems, ...failed.map((r) => ({ file: r.file, path: `/cases/${r.index}`, problem: `case "${r.name}" fails: ${r.failures.join('; ')}` }))];
+  return [
+    ...verification.problems,
+    ...failed.map((r) => ({
+      file: r.file,
+      path: `/cases/${r.index}`,
+      problem: `case "${r.name}" fails: ${r.failures.join('; ')}`,
+    })),
+  ];
 }
 
 /**
@@ -112,22 +129,39 @@ async function runCase(ruleSet: RuleSet, ruleId: string, example: RuleCase, base
   const failures: string[] = [];
   let decision: Decision;
   try {
-    decision = await ruleSet.decide(example.point, mergeFacts(base ?? {}, example.facts) as Record<string, unknown>, { now: CASE_TIME });
+    decision = await ruleSet.decide(example.point, mergeFacts(base ?? {}, example.facts) as Record<string, unknown>, {
+      now: CASE_TIME,
+    });
   } catch (error) {
     return { passed: false, failures: [`decide failed: ${(error as Error).message}`] };
   }
   const fired = decision.trace.some((t) => t.ruleId === ruleId && t.fired);
-  if (fired !== example.fires) failures.push(example.fires ? 'expected the rule to fire, it did not' : 'expected the rule not to fire, it did');
+  if (fired !== example.fires)
+    failures.push(example.fires ? 'expected the rule to fire, it did not' : 'expected the rule not to fire, it did');
   if (example.allowed !== undefined && decision.allowed !== example.allowed) {
-    failures.push(`expected allowed=${example.allowed}, got ${decision.allowed} (violations: ${decision.violations.map((v) => v.ruleId).join(', ') || 'none'})`);
+    failures.push(
+      `expected allowed=${example.allowed}, got ${decision.allowed} (violations: ${decision.violations.map((v) => v.ruleId).join(', ') || 'none'})`,
+    );
   }
   if (example.message !== undefined) {
-    const messages = [...decision.violations, ...decision.warnings].filter((m) => m.ruleId === ruleId).map((m) => m.message);
-    if (!messages.includes(example.message)) failures.push(`expected message "${example.message}", got ${JSON.stringify(messages)}`);
+    const messages = [...decision.violations, ...decision.warnings]
+      .filter((m) => m.ruleId === ruleId)
+      .map((m) => m.message);
+    if (!messages.includes(example.message))
+      failures.push(`expected message "${example.message}", got ${JSON.stringify(messages)}`);
   }
   for (const expected of example.effects ?? []) {
-    const found = decision.effects.some((e) => e.ruleId === ruleId && Object.entries(expected).every(([k, v]) => JSON.stringify((e as unknown as Record<string, unknown>)[k]) === JSON.stringify(v)));
-    if (!found) failures.push(`expected effect ${JSON.stringify(expected)}, got ${JSON.stringify(decision.effects.filter((e) => e.ruleId === ruleId))}`);
+    const found = decision.effects.some(
+      (e) =>
+        e.ruleId === ruleId &&
+        Object.entries(expected).every(
+          ([k, v]) => JSON.stringify((e as unknown as Record<string, unknown>)[k]) === JSON.stringify(v),
+        ),
+    );
+    if (!found)
+      failures.push(
+        `expected effect ${JSON.stringify(expected)}, got ${JSON.stringify(decision.effects.filter((e) => e.ruleId === ruleId))}`,
+      );
   }
   return { passed: failures.length === 0, failures };
 }

@@ -23,7 +23,9 @@ describe('rule checker', () => {
 
   it('reports invalid JSON with the file', async () => {
     const problems = await problemsAfter((c) => writeFileSync(join(c.dir, SEAT_RULE), '{ "id": '));
-    expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \(root\): invalid JSON: /)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \(root\): invalid JSON: /),
+    ]);
   });
 
   it('reports missing metadata by name', async () => {
@@ -38,7 +40,10 @@ describe('rule checker', () => {
 
   it('reports a duplicate id, naming the other file', async () => {
     const problems = await problemsAfter((c) => {
-      c.edit('seat-limits/last-seat-notice.rule.json', (r) => void (r.id = 'seat-limits.no-assignment-beyond-purchased'));
+      c.edit(
+        'seat-limits/last-seat-notice.rule.json',
+        (r) => void (r.id = 'seat-limits.no-assignment-beyond-purchased'),
+      );
     });
     expect(problems).toContain(
       'seat-limits/last-seat-notice.rule.json: /id: id "seat-limits.no-assignment-beyond-purchased" must match the file\'s place: "seat-limits.last-seat-notice"',
@@ -50,33 +55,69 @@ describe('rule checker', () => {
 
   it('reports an unknown fact at its condition path', async () => {
     const problems = await problemsAfter((c) =>
-      c.edit(SEAT_RULE, (r) => void ((r.rule as { conditions: unknown }).conditions = { all: [{ fact: 'seatz', operator: 'lessThan', value: 0 }] })),
+      c.edit(
+        SEAT_RULE,
+        (r) =>
+          void ((r.rule as { conditions: unknown }).conditions = {
+            all: [{ fact: 'seatz', operator: 'lessThan', value: 0 }],
+          }),
+      ),
     );
-    expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/rule\/conditions\/all\/0\/fact: unknown fact "seatz"/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/rule\/conditions\/all\/0\/fact: unknown fact "seatz"/,
+      ),
+    ]);
   });
 
   it('reports a fact that the decision point does not provide', async () => {
     const problems = await problemsAfter((c) =>
-      c.edit('who-may-act/manage-queues.rule.json', (r) => void ((r.rule as { conditions: unknown }).conditions = { all: [{ fact: 'suite', path: '$.id', operator: 'equal', value: 'x' }] })),
+      c.edit(
+        'who-may-act/manage-queues.rule.json',
+        (r) =>
+          void ((r.rule as { conditions: unknown }).conditions = {
+            all: [{ fact: 'suite', path: '$.id', operator: 'equal', value: 'x' }],
+          }),
+      ),
     );
-    expect(problems).toEqual(['who-may-act/manage-queues.rule.json: /rule/conditions/all/0/fact: fact "suite" is not provided at decision point queue_membership']);
+    expect(problems).toEqual([
+      'who-may-act/manage-queues.rule.json: /rule/conditions/all/0/fact: fact "suite" is not provided at decision point queue_membership',
+    ]);
   });
 
   it('reports an unknown operator', async () => {
     const problems = await problemsAfter((c) =>
-      c.edit(SEAT_RULE, (r) => void ((r.rule as { conditions: { all: { operator: string }[] } }).conditions.all[0]!.operator = 'below')),
+      c.edit(
+        SEAT_RULE,
+        (r) => void ((r.rule as { conditions: { all: { operator: string }[] } }).conditions.all[0]!.operator = 'below'),
+      ),
     );
-    expect(problems).toEqual([`${SEAT_RULE}: /rule/conditions/all/0/operator: unknown operator "below" (see the catalogue in libs/rules/README.md)`]);
+    expect(problems).toEqual([
+      `${SEAT_RULE}: /rule/conditions/all/0/operator: unknown operator "below" (see the catalogue in libs/rules/README.md)`,
+    ]);
   });
 
   it('reports a message placeholder naming an unknown fact', async () => {
-    const problems = await problemsAfter((c) => c.edit(SEAT_RULE, (r) => void (r.message = 'no seats for {{prodct.id}}')));
-    expect(problems).toEqual([expect.stringMatching(/^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/message: placeholder \{\{prodct\.id\}\} names unknown fact "prodct"/)]);
+    const problems = await problemsAfter((c) =>
+      c.edit(SEAT_RULE, (r) => void (r.message = 'no seats for {{prodct.id}}')),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^seat-limits\/no-assignment-beyond-purchased\.rule\.json: \/message: placeholder \{\{prodct\.id\}\} names unknown fact "prodct"/,
+      ),
+    ]);
   });
 
   it('reports a parameter that no data file has', async () => {
     const problems = await problemsAfter((c) =>
-      c.edit('who-may-act/manage-queues.rule.json', (r) => void ((r.rule as { conditions: { all: { value: unknown }[] } }).conditions.all[0]!.value = { fact: 'params', path: '$.roles.queueManagerz' })),
+      c.edit(
+        'who-may-act/manage-queues.rule.json',
+        (r) =>
+          void ((r.rule as { conditions: { all: { value: unknown }[] } }).conditions.all[0]!.value = {
+            fact: 'params',
+            path: '$.roles.queueManagerz',
+          }),
+      ),
     );
     expect(problems).toEqual([
       'who-may-act/manage-queues.rule.json: /rule/conditions/all/0/value/path: unknown parameter "params.roles.queueManagerz" (no such value in policies/data/roles.json)',
@@ -90,7 +131,10 @@ describe('rule checker', () => {
 
   it('reports a rule without a cases file, and a cases file without a rule', async () => {
     const problems = await problemsAfter((c) => {
-      renameSync(join(c.dir, 'seat-limits/last-seat-notice.cases.json'), join(c.dir, 'seat-limits/last-seat-notise.cases.json'));
+      renameSync(
+        join(c.dir, 'seat-limits/last-seat-notice.cases.json'),
+        join(c.dir, 'seat-limits/last-seat-notise.cases.json'),
+      );
     });
     expect(problems).toEqual([
       'seat-limits/last-seat-notice.rule.json: (root): rule seat-limits.last-seat-notice has no cases file beside it (seat-limits/last-seat-notice.cases.json)',
@@ -102,7 +146,10 @@ describe('rule checker', () => {
     const problems = await problemsAfter((c) =>
       c.edit('seat-limits/last-seat-notice.cases.json', (f) => {
         const firing = (f.cases as { fires: boolean; name: string }[]).find((x) => x.fires)!;
-        f.cases = [{ ...firing, point: 'unassign' }, { ...firing, name: `${firing.name}, again` }];
+        f.cases = [
+          { ...firing, point: 'unassign' },
+          { ...firing, name: `${firing.name}, again` },
+        ];
       }),
     );
     expect(problems).toEqual([

@@ -6,11 +6,24 @@ import ruleSchema from '../../schema/rule.schema.json' with { type: 'json' };
 import { FACTS, factShape, factsFor, isKnownOperator, requiredFacts } from '../engine/catalogue.js';
 import { checkContradictions } from './analysis/contradictions.js';
 import { DATA_SCHEMAS } from './data-schemas.js';
-import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, DECISION_POINTS, familyOf, isDecisionPoint, type DecisionPoint } from '../engine/decision-points.js';
+import {
+  AUTHORIZATION_FACTS,
+  AUTHORIZATION_FAMILY,
+  DECISION_POINTS,
+  familyOf,
+  isDecisionPoint,
+  type DecisionPoint,
+} from '../engine/decision-points.js';
 import { closest, conformance } from './fact-shapes.js';
 import { checkFactUse } from './fact-use.js';
 import { lookup, placeholders } from '../engine/render.js';
-import { factReference, walkConditions, type LoadedRule, type RuleFile, type RuleProblem } from '../engine/rule-file.js';
+import {
+  factReference,
+  walkConditions,
+  type LoadedRule,
+  type RuleFile,
+  type RuleProblem,
+} from '../engine/rule-file.js';
 
 /** Everything read from a policies directory, and what is wrong with it. */
 export interface PolicySources {
@@ -50,10 +63,18 @@ function schemaProblem(file: string, error: ErrorObject): RuleProblem {
     return { file, path, problem: `missing required ${path === '(root)' ? 'metadata' : 'property'} "${missing}"` };
   }
   if (error.keyword === 'additionalProperties') {
-    return { file, path, problem: `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"` };
+    return {
+      file,
+      path,
+      problem: `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`,
+    };
   }
   if (error.keyword === 'enum') {
-    return { file, path, problem: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
+    return {
+      file,
+      path,
+      problem: `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+    };
   }
   return { file, path, problem: error.message ?? 'invalid' };
 }
@@ -63,16 +84,31 @@ function schemaProblem(file: string, error: ErrorObject): RuleProblem {
  * the rule set's version hashes, and what the watcher compares with the active set.
  */
 export function readPolicyContents(dir: string): { file: string; text: string }[] {
-  return listJsonFiles(dir).map((path) => ({ file: relative(dir, path).split(sep).join('/'), text: readFileSync(path, 'utf8') }));
+  return listJsonFiles(dir).map((path) => ({
+    file: relative(dir, path).split(sep).join('/'),
+    text: readFileSync(path, 'utf8'),
+  }));
 }
 
 /** Reads and checks a policies directory without building engines. */
 export function readPolicies(dir: string): PolicySources {
-  const sources: PolicySources = { rules: [], params: {}, cases: new Map(), examples: new Map(), ruleFiles: new Set(), contents: [], problems: [] };
+  const sources: PolicySources = {
+    rules: [],
+    params: {},
+    cases: new Map(),
+    examples: new Map(),
+    ruleFiles: new Set(),
+    contents: [],
+    problems: [],
+  };
   try {
     sources.contents = readPolicyContents(dir);
   } catch (error) {
-    sources.problems.push({ file: dir, path: '(root)', problem: `cannot read the policies directory: ${(error as Error).message}` });
+    sources.problems.push({
+      file: dir,
+      path: '(root)',
+      problem: `cannot read the policies directory: ${(error as Error).message}`,
+    });
     return sources;
   }
   const seenIds = new Map<string, string>();
@@ -90,10 +126,17 @@ export function readPolicies(dir: string): PolicySources {
       sources.problems.push(...checkData(file, json));
     } else if (file.startsWith('examples/')) {
       const point = file.slice(9, -5);
-      if (!isDecisionPoint(point)) sources.problems.push({ file, path: '(root)', problem: `examples must be named after a decision point, not "${point}"` });
+      if (!isDecisionPoint(point))
+        sources.problems.push({
+          file,
+          path: '(root)',
+          problem: `examples must be named after a decision point, not "${point}"`,
+        });
       else {
         sources.examples.set(point, json as Record<string, unknown>);
-        sources.problems.push(...checkFacts(file, point, json, true).map(({ path, problem }) => ({ file, path, problem })));
+        sources.problems.push(
+          ...checkFacts(file, point, json, true).map(({ path, problem }) => ({ file, path, problem })),
+        );
       }
     } else if (file.endsWith('.cases.json')) sources.cases.set(file, json);
     else if (file.endsWith('.rule.json')) {
@@ -101,17 +144,27 @@ export function readPolicies(dir: string): PolicySources {
       sources.problems.push(...problems);
       if (problems.length === 0) sources.rules.push({ ...(json as unknown as RuleFile), file });
     } else {
-      sources.problems.push({ file, path: '(root)', problem: 'unrecognised file: expected <family>/<name>.rule.json, <name>.cases.json, data/*.json or examples/<point>.json' });
+      sources.problems.push({
+        file,
+        path: '(root)',
+        problem:
+          'unrecognised file: expected <family>/<name>.rule.json, <name>.cases.json, data/*.json or examples/<point>.json',
+      });
     }
   }
   // Cases start from the example facts of their point, and reload decides them: each point needs one.
   for (const point of DECISION_POINTS) {
     if (!sources.examples.has(point) && !sources.problems.some((p) => p.file === `examples/${point}.json`)) {
-      sources.problems.push({ file: `examples/${point}.json`, path: '(root)', problem: `missing: every decision point needs its example facts` });
+      sources.problems.push({
+        file: `examples/${point}.json`,
+        path: '(root)',
+        problem: `missing: every decision point needs its example facts`,
+      });
     }
   }
   // Parameters are known once every data file is read.
-  for (const rule of sources.rules) sources.problems.push(...checkParams(rule, sources.params), ...checkFactUse(rule, sources.params));
+  for (const rule of sources.rules)
+    sources.problems.push(...checkParams(rule, sources.params), ...checkFactUse(rule, sources.params));
   return sources;
 }
 
@@ -121,7 +174,13 @@ function checkData(file: string, json: unknown): RuleProblem[] {
   const validate = validateData.get(name);
   if (!validate) {
     const guess = closest(name, [...validateData.keys()]);
-    return [{ file, path: '(root)', problem: `no schema for this data file${guess ? ` (did you mean data/${guess}.json?)` : ''}: add libs/rules/schema/data/${name}.schema.json and list it in src/authoring/data-schemas.ts` }];
+    return [
+      {
+        file,
+        path: '(root)',
+        problem: `no schema for this data file${guess ? ` (did you mean data/${guess}.json?)` : ''}: add libs/rules/schema/data/${name}.schema.json and list it in src/authoring/data-schemas.ts`,
+      },
+    ];
   }
   return validate(json) ? [] : (validate.errors ?? []).map((e) => schemaProblem(file, e));
 }
@@ -131,21 +190,36 @@ function checkData(file: string, json: unknown): RuleProblem[] {
  * provides), case facts partial (the values they change), both without unknown names or wrong
  * types, so that a typo in a case cannot make it pass without testing anything.
  */
-function checkFacts(file: string, point: DecisionPoint, facts: unknown, complete: boolean, at = ''): { path: string; problem: string }[] {
-  if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) return [{ path: at || '(root)', problem: 'facts must be an object' }];
+function checkFacts(
+  file: string,
+  point: DecisionPoint,
+  facts: unknown,
+  complete: boolean,
+  at = '',
+): { path: string; problem: string }[] {
+  if (typeof facts !== 'object' || facts === null || Array.isArray(facts))
+    return [{ path: at || '(root)', problem: 'facts must be an object' }];
   const names = requiredFacts(point);
   const problems: { path: string; problem: string }[] = [];
   for (const [name, value] of Object.entries(facts)) {
     const shape = names.includes(name) ? factShape(name, point) : undefined;
     if (shape) problems.push(...conformance(value, shape, `${at}/${name}`, complete));
-    else if (name === 'params') problems.push({ path: `${at}/${name}`, problem: 'params come from policies/data and cannot be set here' });
-    else problems.push({ path: `${at}/${name}`, problem: `${unknownFactName(name, point)} (the facts at ${point}: ${names.join(', ')})` });
+    else if (name === 'params')
+      problems.push({ path: `${at}/${name}`, problem: 'params come from policies/data and cannot be set here' });
+    else
+      problems.push({
+        path: `${at}/${name}`,
+        problem: `${unknownFactName(name, point)} (the facts at ${point}: ${names.join(', ')})`,
+      });
   }
-  if (complete) for (const name of names) if (!(name in facts)) problems.push({ path: '(root)', problem: `missing fact "${name}"` });
+  if (complete)
+    for (const name of names)
+      if (!(name in facts)) problems.push({ path: '(root)', problem: `missing fact "${name}"` });
   return problems;
 }
 
-const unknownFactName = (name: string, point: DecisionPoint) => (name in FACTS ? `fact "${name}" is not provided at decision point ${point}` : `unknown fact "${name}"`);
+const unknownFactName = (name: string, point: DecisionPoint) =>
+  name in FACTS ? `fact "${name}" is not provided at decision point ${point}` : `unknown fact "${name}"`;
 
 /** Every `params` value a rule names (in a condition, a fact reference or a placeholder) must exist in policies/data. */
 function checkParams(rule: LoadedRule, params: Record<string, unknown>): RuleProblem[] {
@@ -153,17 +227,22 @@ function checkParams(rule: LoadedRule, params: Record<string, unknown>): RulePro
   const check = (dotted: string, path: string) => {
     if (dotted === '' || lookup(params, dotted) !== undefined) return;
     const [file] = dotted.split('.');
-    const where = file && file in params ? `no such value in policies/data/${kebab(file)}.json` : `no data file policies/data/${kebab(file ?? '')}.json`;
+    const where =
+      file && file in params
+        ? `no such value in policies/data/${kebab(file)}.json`
+        : `no data file policies/data/${kebab(file ?? '')}.json`;
     problems.push({ file: rule.file, path, problem: `unknown parameter "params.${dotted}" (${where})` });
   };
   const fromJsonPath = (p: unknown) => (typeof p === 'string' ? p.replace(/^\$\.?/, '') : '');
   walkConditions(rule.rule.conditions, '/rule/conditions', (node, path) => {
     if (node.fact === 'params') check(fromJsonPath(node.path), `${path}/path`);
     const ref = node.value as { fact?: unknown; path?: unknown } | undefined;
-    if (ref && typeof ref === 'object' && !Array.isArray(ref) && ref.fact === 'params') check(fromJsonPath(ref.path), `${path}/value/path`);
+    if (ref && typeof ref === 'object' && !Array.isArray(ref) && ref.fact === 'params')
+      check(fromJsonPath(ref.path), `${path}/value/path`);
   });
   for (const [path, template] of templatesOf(rule)) {
-    for (const placeholder of placeholders(template)) if (placeholder.startsWith('params.')) check(placeholder.slice(7), path);
+    for (const placeholder of placeholders(template))
+      if (placeholder.startsWith('params.')) check(placeholder.slice(7), path);
   }
   return problems;
 }
@@ -173,7 +252,13 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 function templatesOf(rule: RuleFile): [string, string][] {
   return [
     ['/message', rule.message],
-    ...(rule.effects ?? []).flatMap((e, i) => [[`/effects/${i}/productId`, e.productId ?? ''], [`/effects/${i}/userId`, e.userId ?? '']] as [string, string][]),
+    ...(rule.effects ?? []).flatMap(
+      (e, i) =>
+        [
+          [`/effects/${i}/productId`, e.productId ?? ''],
+          [`/effects/${i}/userId`, e.userId ?? ''],
+        ] as [string, string][],
+    ),
   ];
 }
 
@@ -189,7 +274,8 @@ function checkRule(file: string, json: unknown, seenIds: Map<string, string>): R
   const rule = json as unknown as RuleFile;
   const problems: RuleProblem[] = [];
   const expectedId = file.replace(/\.rule\.json$/, '').replace('/', '.');
-  if (rule.id !== expectedId) problems.push({ file, path: '/id', problem: `id "${rule.id}" must match the file's place: "${expectedId}"` });
+  if (rule.id !== expectedId)
+    problems.push({ file, path: '/id', problem: `id "${rule.id}" must match the file's place: "${expectedId}"` });
   const other = seenIds.get(rule.id);
   if (other) problems.push({ file, path: '/id', problem: `duplicate id "${rule.id}" (also in ${other})` });
   else seenIds.set(rule.id, file);
@@ -204,18 +290,33 @@ function checkRule(file: string, json: unknown, seenIds: Map<string, string>): R
       problems.push({ file, path: `${path}/value/fact`, problem: unknownFact(ref.fact, rule, forEach) });
     }
     if (node.operator !== undefined && !isKnownOperator(node.operator)) {
-      problems.push({ file, path: `${path}/operator`, problem: `unknown operator "${node.operator}" (see the catalogue in libs/rules/README.md)` });
+      problems.push({
+        file,
+        path: `${path}/operator`,
+        problem: `unknown operator "${node.operator}" (see the catalogue in libs/rules/README.md)`,
+      });
     }
   });
   for (const [path, template] of templatesOf(rule)) {
     for (const placeholder of placeholders(template)) {
       const root = placeholder.split('.')[0]!;
-      if (!known(root)) problems.push({ file, path, problem: `placeholder {{${placeholder}}} names ${unknownFact(root, rule, forEach)}` });
+      if (!known(root))
+        problems.push({
+          file,
+          path,
+          problem: `placeholder {{${placeholder}}} names ${unknownFact(root, rule, forEach)}`,
+        });
     }
   }
   problems.push(...authorizationProblems(file, rule));
-  if (!isCalendarDate(rule.effectiveDate)) problems.push({ file, path: '/effectiveDate', problem: `"${rule.effectiveDate}" is not a calendar date (YYYY-MM-DD)` });
-  if (rule.severity === 'info' && !rule.effects?.length) problems.push({ file, path: '/effects', problem: 'an info rule must declare at least one effect' });
+  if (!isCalendarDate(rule.effectiveDate))
+    problems.push({
+      file,
+      path: '/effectiveDate',
+      problem: `"${rule.effectiveDate}" is not a calendar date (YYYY-MM-DD)`,
+    });
+  if (rule.severity === 'info' && !rule.effects?.length)
+    problems.push({ file, path: '/effects', problem: 'an info rule must declare at least one effect' });
   return problems;
 }
 
@@ -227,14 +328,17 @@ function authorizationProblems(file: string, rule: RuleFile): RuleProblem[] {
   if (familyOf(rule.id) !== AUTHORIZATION_FAMILY) return [];
   const problems: RuleProblem[] = [];
   // A fact the point does not provide is reported as such (unknownFact), not here as well.
-  const provided = (fact: string) => rule.decisionPoints.every((point) => factsFor(point, Boolean(rule.forEach)).includes(fact));
+  const provided = (fact: string) =>
+    rule.decisionPoints.every((point) => factsFor(point, Boolean(rule.forEach)).includes(fact));
   const allowed = (fact: string) => (AUTHORIZATION_FACTS as readonly string[]).includes(fact) || !provided(fact);
   const why = `${AUTHORIZATION_FAMILY} rules decide before the account's data is read: they may use only the ${AUTHORIZATION_FACTS.join(', ')} facts`;
   if (rule.forEach) problems.push({ file, path: '/forEach', problem: `${why}, never per product` });
   walkConditions(rule.rule.conditions, '/rule/conditions', (node, path) => {
-    if (node.fact !== undefined && !allowed(node.fact)) problems.push({ file, path: `${path}/fact`, problem: `${why}, not "${node.fact}"` });
+    if (node.fact !== undefined && !allowed(node.fact))
+      problems.push({ file, path: `${path}/fact`, problem: `${why}, not "${node.fact}"` });
     const ref = factReference(node.value);
-    if (ref && !allowed(ref.fact)) problems.push({ file, path: `${path}/value/fact`, problem: `${why}, not "${ref.fact}"` });
+    if (ref && !allowed(ref.fact))
+      problems.push({ file, path: `${path}/value/fact`, problem: `${why}, not "${ref.fact}"` });
   });
   for (const [path, template] of templatesOf(rule)) {
     for (const placeholder of placeholders(template)) {
@@ -246,7 +350,8 @@ function authorizationProblems(file: string, rule: RuleFile): RuleProblem[] {
 }
 
 function unknownFact(fact: string, rule: RuleFile, forEach: boolean): string {
-  if (fact === 'product' && !forEach && FACTS.product) return 'unknown fact "product" (only rules with "forEach": "products" have it)';
+  if (fact === 'product' && !forEach && FACTS.product)
+    return 'unknown fact "product" (only rules with "forEach": "products" have it)';
   const missingAt = rule.decisionPoints.filter((point) => !factsFor(point, forEach).includes(fact));
   return fact in FACTS
     ? `fact "${fact}" is not provided at decision point ${missingAt.join(', ')}`
@@ -282,14 +387,23 @@ export function checkCases(sources: PolicySources): { problems: RuleProblem[]; c
   const casesFileOf = (rule: LoadedRule) => rule.file.replace(/\.rule\.json$/, '.cases.json');
   const ruleByCasesFile = new Map(sources.rules.map((r) => [casesFileOf(r), r]));
   for (const rule of sources.rules) {
-    if (!sources.cases.has(casesFileOf(rule))) problems.push({ file: rule.file, path: '(root)', problem: `rule ${rule.id} has no cases file beside it (${casesFileOf(rule)})` });
+    if (!sources.cases.has(casesFileOf(rule)))
+      problems.push({
+        file: rule.file,
+        path: '(root)',
+        problem: `rule ${rule.id} has no cases file beside it (${casesFileOf(rule)})`,
+      });
   }
   for (const [file, content] of sources.cases) {
     const rule = ruleByCasesFile.get(file);
     const ruleFile = file.replace(/\.cases\.json$/, '.rule.json');
     if (!rule && sources.ruleFiles.has(ruleFile)) continue; // the rule file's own problems are reported
     if (!rule) {
-      problems.push({ file, path: '(root)', problem: `no rule file beside it (${file.replace(/\.cases\.json$/, '.rule.json')})` });
+      problems.push({
+        file,
+        path: '(root)',
+        problem: `no rule file beside it (${file.replace(/\.cases\.json$/, '.rule.json')})`,
+      });
       continue;
     }
     if (!validateCases(content)) {
@@ -298,19 +412,35 @@ export function checkCases(sources: PolicySources): { problems: RuleProblem[]; c
     }
     const { rule: ruleId, cases } = content as { rule: string; cases: RuleCase[] };
     const before = problems.length;
-    if (ruleId !== rule.id) problems.push({ file, path: '/rule', problem: `names "${ruleId}" but the rule beside it is "${rule.id}"` });
+    if (ruleId !== rule.id)
+      problems.push({ file, path: '/rule', problem: `names "${ruleId}" but the rule beside it is "${rule.id}"` });
     const names = new Set<string>();
     cases.forEach((example, i) => {
       if (!(rule.decisionPoints as string[]).includes(example.point)) {
-        problems.push({ file, path: `/cases/${i}/point`, problem: `"${example.point}" is not one of the rule's decision points (${rule.decisionPoints.join(', ')})` });
+        problems.push({
+          file,
+          path: `/cases/${i}/point`,
+          problem: `"${example.point}" is not one of the rule's decision points (${rule.decisionPoints.join(', ')})`,
+        });
       } else {
-        problems.push(...checkFacts(file, example.point as DecisionPoint, example.facts, false, `/cases/${i}/facts`).map(({ path, problem }) => ({ file, path, problem })));
+        problems.push(
+          ...checkFacts(file, example.point as DecisionPoint, example.facts, false, `/cases/${i}/facts`).map(
+            ({ path, problem }) => ({ file, path, problem }),
+          ),
+        );
       }
-      if (names.has(example.name)) problems.push({ file, path: `/cases/${i}/name`, problem: `duplicate case name "${example.name}"` });
+      if (names.has(example.name))
+        problems.push({ file, path: `/cases/${i}/name`, problem: `duplicate case name "${example.name}"` });
       names.add(example.name);
     });
-    if (!cases.some((c) => c.fires)) problems.push({ file, path: '/cases', problem: `rule ${rule.id} needs at least one case where it fires` });
-    if (!cases.some((c) => !c.fires)) problems.push({ file, path: '/cases', problem: `rule ${rule.id} needs at least one case where it does not fire` });
+    if (!cases.some((c) => c.fires))
+      problems.push({ file, path: '/cases', problem: `rule ${rule.id} needs at least one case where it fires` });
+    if (!cases.some((c) => !c.fires))
+      problems.push({
+        file,
+        path: '/cases',
+        problem: `rule ${rule.id} needs at least one case where it does not fire`,
+      });
     if (problems.length === before) checked.push({ file, rule, cases });
   }
   return { problems, checked };

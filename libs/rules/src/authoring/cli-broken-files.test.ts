@@ -8,7 +8,12 @@ import { copyPolicies } from '../../test/test-support.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** What `npm run rules -- check <dir>` runs (package.json: "rules": "tsx libs/rules/src/authoring/cli.ts"). */
-const check = (dir: string) => spawnSync(join(root, 'node_modules/.bin/tsx'), ['libs/rules/src/authoring/cli.ts', 'check', dir], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const check = (dir: string) =>
+  spawnSync(join(root, 'node_modules/.bin/tsx'), ['libs/rules/src/authoring/cli.ts', 'check', dir], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 let copy: ReturnType<typeof copyPolicies> | undefined;
 afterEach(() => copy?.remove());

@@ -8,7 +8,11 @@ import { copyPolicies } from '../../test/test-support.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const rules = (...args: string[]) =>
-  spawnSync(join(root, 'node_modules/.bin/tsx'), ['libs/rules/src/authoring/cli.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(join(root, 'node_modules/.bin/tsx'), ['libs/rules/src/authoring/cli.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 let copy: ReturnType<typeof copyPolicies> | undefined;
 afterEach(() => copy?.remove());
@@ -49,7 +53,9 @@ describe('rules CLI', () => {
     expect(result.stdout).toMatch(/^ {2}someNotIn: fact \(a list\) has an element that is not in value/m);
     expect(result.stdout).toMatch(/^ {2}billing_start: /m);
     // The paths the checker accepts, with their types, per point where they differ.
-    expect(result.stdout).toMatch(/^ {6}paths: \$\.kind \(string\), \$\.style \(string\), \$\.cardOnFile \(boolean\), \$\.legacyPlan \(boolean\)$/m);
+    expect(result.stdout).toMatch(
+      /^ {6}paths: \$\.kind \(string\), \$\.style \(string\), \$\.cardOnFile \(boolean\), \$\.legacyPlan \(boolean\)$/m,
+    );
     expect(result.stdout).toMatch(/^ {6}at reduce_seats: \$\.productId \(string\), \$\.newTotal \(number\), /m);
   });
 

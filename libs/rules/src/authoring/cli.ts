@@ -7,7 +7,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { BUILT_IN_OPERATORS, CUSTOM_OPERATORS, EFFECT_TYPES, FACTS, OPERATOR_DECORATORS, factShape } from '../engine/catalogue.js';
+import {
+  BUILT_IN_OPERATORS,
+  CUSTOM_OPERATORS,
+  EFFECT_TYPES,
+  FACTS,
+  OPERATOR_DECORATORS,
+  factShape,
+} from '../engine/catalogue.js';
 import { checkRules, readPolicies } from './checker.js';
 import { runCases, mergeFacts, verifyPolicies } from './cases.js';
 import { explainDecision } from './explain.js';
@@ -40,7 +47,9 @@ program
     }
     for (const p of report.problems) console.log(`problem: ${p}`);
     const failed = report.results.filter((r) => !r.passed).length;
-    console.log(`${report.results.length - failed} passed, ${failed} failed${report.problems.length ? `, ${report.problems.length} problem(s)` : ''}`);
+    console.log(
+      `${report.results.length - failed} passed, ${failed} failed${report.problems.length ? `, ${report.problems.length} problem(s)` : ''}`,
+    );
     process.exitCode = report.passed ? 0 : 1;
   });
 
@@ -56,7 +65,7 @@ program
     const { ruleSet, problems } = await verifyPolicies(options.dir);
     if (!ruleSet) throw new RuleSetError(problems);
     const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as Record<string, unknown>;
-    const base = options.examples ? readPolicies(options.dir).examples.get(point) ?? {} : {};
+    const base = options.examples ? (readPolicies(options.dir).examples.get(point) ?? {}) : {};
     console.log(explainDecision(await ruleSet.decide(point, mergeFacts(base, facts) as Record<string, unknown>)));
   });
 
@@ -66,7 +75,9 @@ program
   .action(() => {
     console.log('Facts (decision points that provide them):');
     for (const [name, fact] of Object.entries(FACTS)) {
-      console.log(`  ${name}  [${fact.points.join(', ')}]${fact.perProduct ? ' (forEach: products only)' : ''}\n      ${fact.description}`);
+      console.log(
+        `  ${name}  [${fact.points.join(', ')}]${fact.perProduct ? ' (forEach: products only)' : ''}\n      ${fact.description}`,
+      );
       // The paths the checker accepts, with their types; grouped by point where they differ.
       const byPaths = new Map<string, string[]>();
       for (const point of fact.points) {

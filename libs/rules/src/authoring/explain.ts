@@ -28,9 +28,15 @@ function conditionLine(c: ConditionTrace): string {
 }
 
 function ruleLines(rule: RuleTrace): string[] {
-  const lines = [`  ${rule.ruleId}${rule.productId !== undefined ? ` [product ${rule.productId}]` : ''}: ${rule.fired ? 'FIRED' : 'did not fire'}`];
+  const lines = [
+    `  ${rule.ruleId}${rule.productId !== undefined ? ` [product ${rule.productId}]` : ''}: ${rule.fired ? 'FIRED' : 'did not fire'}`,
+  ];
   const nodes = [
-    ...(rule.groups ?? []).map((g) => ({ at: g.at, line: `${GROUP_WORDS[g.operator]}: ${g.result ? 'held' : 'failed'}`, group: true })),
+    ...(rule.groups ?? []).map((g) => ({
+      at: g.at,
+      line: `${GROUP_WORDS[g.operator]}: ${g.result ? 'held' : 'failed'}`,
+      group: true,
+    })),
     ...rule.conditions.map((c) => ({ at: c.at ?? '/', line: conditionLine(c), group: false })),
   ].sort((a, b) => fileOrder(a.at, b.at) || Number(b.group) - Number(a.group));
   // A single top-level "all" says nothing the leaves do not: leave it out.
@@ -45,14 +51,19 @@ function ruleLines(rule: RuleTrace): string[] {
 
 /** A decision in plain words, for policy authors (`npm run rules -- explain`). */
 export function explainDecision(decision: Decision): string {
-  const lines = [`Decision at ${decision.point}: ${decision.allowed ? 'ALLOWED' : 'DENIED'} (rule set ${decision.ruleSetVersion})`];
+  const lines = [
+    `Decision at ${decision.point}: ${decision.allowed ? 'ALLOWED' : 'DENIED'} (rule set ${decision.ruleSetVersion})`,
+  ];
   for (const v of decision.violations) lines.push(`  denied by ${v.ruleId}: ${v.message}`);
   for (const w of decision.warnings) lines.push(`  warning from ${w.ruleId}: ${w.message}`);
   for (const e of decision.effects) {
     const who = e.userIds ? ` users ${e.userIds.join(', ') || '(none)'}` : e.userId ? ` user ${e.userId}` : '';
-    lines.push(`  effect ${e.type}${e.code ? ` (${e.code})` : ''}${e.productId ? ` on ${e.productId}` : ''}${who}, from ${e.ruleId}`);
+    lines.push(
+      `  effect ${e.type}${e.code ? ` (${e.code})` : ''}${e.productId ? ` on ${e.productId}` : ''}${who}, from ${e.ruleId}`,
+    );
   }
-  if (decision.violations.length + decision.warnings.length + decision.effects.length === 0) lines.push('  no rule fired');
+  if (decision.violations.length + decision.warnings.length + decision.effects.length === 0)
+    lines.push('  no rule fired');
   lines.push('', 'Why (each rule of this decision point, its conditions and the values it saw):');
   for (const rule of decision.trace) lines.push(...ruleLines(rule));
   return lines.join('\n');

@@ -22,7 +22,8 @@ const problemsAfter = async (edit: (c: typeof copy) => void) => {
   return (await checkRules(copy.dir)).map(formatProblem);
 };
 /** Replaces a rule's conditions with these. */
-const withConditions = (file: string, all: Json[]) => (c: typeof copy) => c.edit(file, (r) => void ((r.rule as Json).conditions = { all }));
+const withConditions = (file: string, all: Json[]) => (c: typeof copy) =>
+  c.edit(file, (r) => void ((r.rule as Json).conditions = { all }));
 const GOTO = 'who-may-act/goto-purchase-requires-super-admin-and-card.rule.json';
 const PARITY = 'suite-parity/same-seat-count.rule.json';
 const NOTICE = 'seat-limits/last-seat-notice.rule.json';
@@ -30,18 +31,30 @@ const DOWNGRADE = 'seat-limits/downgrade-on-reduction-below-usage.rule.json';
 
 describe('condition paths', () => {
   it('refuses a typo in a known fact path and suggests the right one', async () => {
-    const problems = await problemsAfter(withConditions(GOTO, [{ fact: 'account', path: '$.cardonFile', operator: 'equal', value: false }]));
-    expect(problems).toEqual([`${GOTO}: /rule/conditions/all/0/path: unknown path "$.cardonFile" in fact "account": did you mean "$.cardOnFile"?`]);
+    const problems = await problemsAfter(
+      withConditions(GOTO, [{ fact: 'account', path: '$.cardonFile', operator: 'equal', value: false }]),
+    );
+    expect(problems).toEqual([
+      `${GOTO}: /rule/conditions/all/0/path: unknown path "$.cardonFile" in fact "account": did you mean "$.cardOnFile"?`,
+    ]);
   });
 
   it('lists the known paths when nothing is close', async () => {
-    const problems = await problemsAfter(withConditions(GOTO, [{ fact: 'account', path: '$.region', operator: 'equal', value: 'eu' }]));
-    expect(problems).toEqual([`${GOTO}: /rule/conditions/all/0/path: unknown path "$.region" in fact "account" (known: $.kind, $.style, $.cardOnFile, $.legacyPlan)`]);
+    const problems = await problemsAfter(
+      withConditions(GOTO, [{ fact: 'account', path: '$.region', operator: 'equal', value: 'eu' }]),
+    );
+    expect(problems).toEqual([
+      `${GOTO}: /rule/conditions/all/0/path: unknown path "$.region" in fact "account" (known: $.kind, $.style, $.cardOnFile, $.legacyPlan)`,
+    ]);
   });
 
   it('names the decision point that lacks a path the others have', async () => {
-    const problems = await problemsAfter(withConditions(PARITY, [{ fact: 'request', path: '$.newTotal', operator: 'lessThan', value: 1 }]));
-    expect(problems).toEqual([`${PARITY}: /rule/conditions/all/0/path: unknown path "$.newTotal" in fact "request" (known: $.productId, $.quantity) (at decision point purchase_seats)`]);
+    const problems = await problemsAfter(
+      withConditions(PARITY, [{ fact: 'request', path: '$.newTotal', operator: 'lessThan', value: 1 }]),
+    );
+    expect(problems).toEqual([
+      `${PARITY}: /rule/conditions/all/0/path: unknown path "$.newTotal" in fact "request" (known: $.productId, $.quantity) (at decision point purchase_seats)`,
+    ]);
   });
 
   it('refuses a field of list elements named without [*], and [*] on a value that is not a list', async () => {
@@ -58,8 +71,14 @@ describe('condition paths', () => {
   });
 
   it('checks the path of a fact named as the value', async () => {
-    const problems = await problemsAfter(withConditions(DOWNGRADE, [{ fact: 'product', path: '$.assigned', operator: 'greaterThan', value: { fact: 'request', path: '$.newTotl' } }]));
-    expect(problems).toEqual([`${DOWNGRADE}: /rule/conditions/all/0/value/path: unknown path "$.newTotl" in fact "request": did you mean "$.newTotal"?`]);
+    const problems = await problemsAfter(
+      withConditions(DOWNGRADE, [
+        { fact: 'product', path: '$.assigned', operator: 'greaterThan', value: { fact: 'request', path: '$.newTotl' } },
+      ]),
+    );
+    expect(problems).toEqual([
+      `${DOWNGRADE}: /rule/conditions/all/0/value/path: unknown path "$.newTotl" in fact "request": did you mean "$.newTotal"?`,
+    ]);
   });
 });
 
@@ -71,7 +90,12 @@ describe('value types', () => {
         { fact: 'account', path: '$.style', operator: 'lessThan', value: 3 },
         { fact: 'account', path: '$.style', operator: 'contains', value: 'goto' },
         { fact: 'actor', path: '$.roles', operator: 'equal', value: 'admin' },
-        { fact: 'actor', path: '$.permissions', operator: 'containsAny', value: { fact: 'params', path: '$.purchase.gotoRequiresSuperAdminAndCard' } },
+        {
+          fact: 'actor',
+          path: '$.permissions',
+          operator: 'containsAny',
+          value: { fact: 'params', path: '$.purchase.gotoRequiresSuperAdminAndCard' },
+        },
       ]),
     );
     expect(problems).toEqual([
@@ -84,7 +108,11 @@ describe('value types', () => {
   });
 
   it('accepts null for a value that may be null, and what every shipped rule compares', async () => {
-    const problems = await problemsAfter(withConditions('suite-parity/same-seat-count.rule.json', [{ fact: 'suite', path: '$.id', operator: 'notEqual', value: null }]));
+    const problems = await problemsAfter(
+      withConditions('suite-parity/same-seat-count.rule.json', [
+        { fact: 'suite', path: '$.id', operator: 'notEqual', value: null },
+      ]),
+    );
     expect(problems.filter((p) => p.includes('can never'))).toEqual([]);
   });
 
@@ -94,27 +122,49 @@ describe('value types', () => {
     const fact = (shape: FactShape) => ({ shape, label: 'fact' });
     const value = (shape: FactShape) => ({ shape, label: 'value' });
     expect(operandProblem('someFact:equal', fact(roles), value({ type: 'string' }))).toBeUndefined();
-    expect(operandProblem('someFact:equal', fact(roles), value(count))).toEqual({ at: 'value', problem: 'an element of fact (a string) can never equal value (a number)' });
-    expect(operandProblem('someFact:equal', fact(count), value(count))).toEqual({ at: 'operator', problem: 'someFact: needs a list but fact is a number' });
+    expect(operandProblem('someFact:equal', fact(roles), value(count))).toEqual({
+      at: 'value',
+      problem: 'an element of fact (a string) can never equal value (a number)',
+    });
+    expect(operandProblem('someFact:equal', fact(count), value(count))).toEqual({
+      at: 'operator',
+      problem: 'someFact: needs a list but fact is a number',
+    });
     expect(operandProblem('swap:contains', fact({ type: 'string' }), value(roles))).toBeUndefined();
-    expect(operandProblem('not:greaterThan', fact(count), value({ type: 'string' }))).toEqual({ at: 'value', problem: 'greaterThan compares numbers but value is a string' });
+    expect(operandProblem('not:greaterThan', fact(count), value({ type: 'string' }))).toEqual({
+      at: 'value',
+      problem: 'greaterThan compares numbers but value is a string',
+    });
   });
 
   it('reads a [*] path as a list of the field', () => {
-    const product: FactShape = { type: 'object', properties: { holders: { type: 'list', items: { type: 'object', properties: { userId: { type: 'string' } } } } } };
-    expect(shapeAtPath(product, '$.holders[*].userId', 'product')).toEqual({ shape: { type: 'list', items: { type: 'string' } } });
+    const product: FactShape = {
+      type: 'object',
+      properties: { holders: { type: 'list', items: { type: 'object', properties: { userId: { type: 'string' } } } } },
+    };
+    expect(shapeAtPath(product, '$.holders[*].userId', 'product')).toEqual({
+      shape: { type: 'list', items: { type: 'string' } },
+    });
   });
 });
 
 describe('placeholders', () => {
   it('refuses a placeholder path that does not exist, suggesting the close one', async () => {
-    const problems = await problemsAfter((c) => c.edit(NOTICE, (r) => void (r.message = '{{product.id}}: {{product.availabel}} left')));
-    expect(problems).toEqual([`${NOTICE}: /message: placeholder {{product.availabel}}: unknown path "$.availabel" in fact "product": did you mean "$.available"?`]);
+    const problems = await problemsAfter((c) =>
+      c.edit(NOTICE, (r) => void (r.message = '{{product.id}}: {{product.availabel}} left')),
+    );
+    expect(problems).toEqual([
+      `${NOTICE}: /message: placeholder {{product.availabel}}: unknown path "$.availabel" in fact "product": did you mean "$.available"?`,
+    ]);
   });
 
   it('refuses a placeholder that would show an object', async () => {
-    const problems = await problemsAfter((c) => c.edit(NOTICE, (r) => void ((r.effects as Json[])[0]!.productId = '{{product}}')));
-    expect(problems).toEqual([`${NOTICE}: /effects/0/productId: placeholder {{product}} names an object, which shows as "[object Object]": name one of its values`]);
+    const problems = await problemsAfter((c) =>
+      c.edit(NOTICE, (r) => void ((r.effects as Json[])[0]!.productId = '{{product}}')),
+    );
+    expect(problems).toEqual([
+      `${NOTICE}: /effects/0/productId: placeholder {{product}} names an object, which shows as "[object Object]": name one of its values`,
+    ]);
   });
 });
 
@@ -134,7 +184,9 @@ describe('data files', () => {
 
   it('refuses a data file without a schema, suggesting a close name', async () => {
     const problems = await problemsAfter((c) => writeFileSync(join(c.dir, 'data/role.json'), '{}'));
-    expect(problems).toEqual(['data/role.json: (root): no schema for this data file (did you mean data/roles.json?): add libs/rules/schema/data/role.schema.json and list it in src/authoring/data-schemas.ts']);
+    expect(problems).toEqual([
+      'data/role.json: (root): no schema for this data file (did you mean data/roles.json?): add libs/rules/schema/data/role.schema.json and list it in src/authoring/data-schemas.ts',
+    ]);
   });
 });
 

@@ -5,7 +5,8 @@ import { placeholders } from '../engine/render.js';
 import { factReference, walkConditions, type LoadedRule, type RuleProblem } from '../engine/rule-file.js';
 
 /** `account.cardOnFile`, `product.holders[*].userId`: a fact path as the trace and messages show it. */
-const label = (fact: string, path?: string) => [fact, ...(path ? [path.replace(/^\$\.?/, '')] : [])].filter(Boolean).join('.');
+const label = (fact: string, path?: string) =>
+  [fact, ...(path ? [path.replace(/^\$\.?/, '')] : [])].filter(Boolean).join('.');
 
 /**
  * Checks what a rule reads against the fact catalogue's shapes, at each of its decision points:
@@ -21,7 +22,8 @@ export function checkFactUse(rule: LoadedRule, params: Record<string, unknown>):
   // The same problem at every point is said once; one that only some points have names them.
   const found = new Map<string, { path: string; problem: string; points: DecisionPoint[] }>();
   for (const point of rule.decisionPoints) {
-    const shapeOf = (fact: string): FactShape | undefined => (!factsFor(point, forEach).includes(fact) ? undefined : fact === 'params' ? paramsShape : factShape(fact, point));
+    const shapeOf = (fact: string): FactShape | undefined =>
+      !factsFor(point, forEach).includes(fact) ? undefined : fact === 'params' ? paramsShape : factShape(fact, point);
     for (const { path, problem } of problemsAt(rule, shapeOf)) {
       const key = `${path}\0${problem}`;
       const entry = found.get(key) ?? { path, problem, points: [] };
@@ -32,11 +34,15 @@ export function checkFactUse(rule: LoadedRule, params: Record<string, unknown>):
   return [...found.values()].map(({ path, problem, points }) => ({
     file: rule.file,
     path,
-    problem: points.length === rule.decisionPoints.length ? problem : `${problem} (at decision point ${points.join(', ')})`,
+    problem:
+      points.length === rule.decisionPoints.length ? problem : `${problem} (at decision point ${points.join(', ')})`,
   }));
 }
 
-function problemsAt(rule: LoadedRule, shapeOf: (fact: string) => FactShape | undefined): { path: string; problem: string }[] {
+function problemsAt(
+  rule: LoadedRule,
+  shapeOf: (fact: string) => FactShape | undefined,
+): { path: string; problem: string }[] {
   const problems: { path: string; problem: string }[] = [];
   /** The shape at a fact's path; undefined (nothing more to check) when the fact or path is not there. */
   const resolve = (fact: string, path: string | undefined, at: string): FactShape | undefined => {
@@ -60,7 +66,13 @@ function problemsAt(rule: LoadedRule, shapeOf: (fact: string) => FactShape | und
   });
   const templates: [string, string][] = [
     ['/message', rule.message],
-    ...(rule.effects ?? []).flatMap((e, i) => [[`/effects/${i}/productId`, e.productId ?? ''], [`/effects/${i}/userId`, e.userId ?? '']] as [string, string][]),
+    ...(rule.effects ?? []).flatMap(
+      (e, i) =>
+        [
+          [`/effects/${i}/productId`, e.productId ?? ''],
+          [`/effects/${i}/userId`, e.userId ?? ''],
+        ] as [string, string][],
+    ),
   ];
   for (const [at, template] of templates) {
     for (const placeholder of placeholders(template)) {
@@ -70,8 +82,14 @@ function problemsAt(rule: LoadedRule, shapeOf: (fact: string) => FactShape | und
       const found = shapeAtPath(root, ['$', ...keys].join('.'), fact!);
       if (found.problem !== undefined) {
         if (fact !== 'params') problems.push({ path: at, problem: `placeholder {{${placeholder}}}: ${found.problem}` });
-      } else if (found.shape.type === 'object' || (found.shape.type === 'list' && found.shape.items.type === 'object')) {
-        problems.push({ path: at, problem: `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}, which shows as "[object Object]": name one of its values` });
+      } else if (
+        found.shape.type === 'object' ||
+        (found.shape.type === 'list' && found.shape.items.type === 'object')
+      ) {
+        problems.push({
+          path: at,
+          problem: `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}, which shows as "[object Object]": name one of its values`,
+        });
       }
     }
   }

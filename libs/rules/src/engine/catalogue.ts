@@ -37,29 +37,60 @@ export interface FactDescription {
 const ALL = DECISION_POINTS;
 /** complete_sales_order decides from the caller and the account alone (who may act): no request fact. */
 const REQUEST_POINTS = DECISION_POINTS.filter((point) => point !== 'complete_sales_order');
-const PRODUCT_POINTS: DecisionPoint[] = ['assign', 'unassign', 'set_features', 'create_user', 'purchase_seats', 'request_seats_from_sales', 'reduce_seats'];
+const PRODUCT_POINTS: DecisionPoint[] = [
+  'assign',
+  'unassign',
+  'set_features',
+  'create_user',
+  'purchase_seats',
+  'request_seats_from_sales',
+  'reduce_seats',
+];
 
-const SEATS = { id: string, suiteId: nullableString, purchased: number, assigned: number, available: number, requested: number, availableAfter: number, purchasedAfter: number };
+const SEATS = {
+  id: string,
+  suiteId: nullableString,
+  purchased: number,
+  assigned: number,
+  available: number,
+  requested: number,
+  availableAfter: number,
+  purchasedAfter: number,
+};
 /** On reduce_seats a product also says how many seats in use the reduction removes, and who holds them. */
-const REDUCED_SEATS = { ...SEATS, excess: number, holders: list(object({ userId: string, displayName: string, assignedAt: string })) };
-const perProductPoint = (shape: (point: DecisionPoint) => FactShape) => Object.fromEntries(PRODUCT_POINTS.map((point) => [point, shape(point)]));
+const REDUCED_SEATS = {
+  ...SEATS,
+  excess: number,
+  holders: list(object({ userId: string, displayName: string, assignedAt: string })),
+};
+const perProductPoint = (shape: (point: DecisionPoint) => FactShape) =>
+  Object.fromEntries(PRODUCT_POINTS.map((point) => [point, shape(point)]));
 const productAt = (point: DecisionPoint) => object(point === 'reduce_seats' ? REDUCED_SEATS : SEATS);
 const PRODUCT_IDS = object({ productIds: list(string) });
 const SEAT_ORDER = object({ productId: string, quantity: number });
 
 export const FACTS: Record<string, FactDescription> = {
   actor: {
-    description: 'Who asks: {kind: "user"|"service", roles: string[], permissions: string[], scopes: string[], isOwner: boolean}.',
+    description:
+      'Who asks: {kind: "user"|"service", roles: string[], permissions: string[], scopes: string[], isOwner: boolean}.',
     points: ALL,
-    shape: object({ kind: string, roles: list(string), permissions: list(string), scopes: list(string), isOwner: boolean }),
+    shape: object({
+      kind: string,
+      roles: list(string),
+      permissions: list(string),
+      scopes: list(string),
+      isOwner: boolean,
+    }),
   },
   account: {
-    description: 'The account acted on: {kind: "self_service"|"sales_managed", style: "goto"|"zendesk", cardOnFile: boolean, legacyPlan: boolean}.',
+    description:
+      'The account acted on: {kind: "self_service"|"sales_managed", style: "goto"|"zendesk", cardOnFile: boolean, legacyPlan: boolean}.',
     points: ALL,
     shape: object({ kind: string, style: string, cardOnFile: boolean, legacyPlan: boolean }),
   },
   params: {
-    description: 'Every data file under policies/data/, keyed by file name without .json (e.g. params.roles, params.retention, params.contactCenter).',
+    description:
+      'Every data file under policies/data/, keyed by file name without .json (e.g. params.roles, params.retention, params.contactCenter).',
     points: ALL,
     // The data files' schemas (schema/data/) check them; rules read their values as they are.
     shape: { type: 'unknown' },
@@ -75,7 +106,12 @@ export const FACTS: Record<string, FactDescription> = {
       set_features: object({ productId: string, features: list(string) }),
       purchase_seats: SEAT_ORDER,
       request_seats_from_sales: SEAT_ORDER,
-      reduce_seats: object({ productId: string, newTotal: number, downgradeOrder: string, explicitUserIds: list(string) }),
+      reduce_seats: object({
+        productId: string,
+        newTotal: number,
+        downgradeOrder: string,
+        explicitUserIds: list(string),
+      }),
       queue_membership: object({ change: string, queueKind: string, role: string }),
     },
   },
@@ -95,10 +131,18 @@ export const FACTS: Record<string, FactDescription> = {
     description:
       'The user whose licenses or queues change: {id, productIds: string[] (held before the change), queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean (an active phone configuration), hasRetainedConfiguration: boolean (one kept after a removal, inside the retention window)}.',
     points: ['assign', 'unassign', 'set_features', 'create_user', 'queue_membership'],
-    shape: object({ id: string, productIds: list(string), queueMembershipCount: number, queueMembershipCountAfter: number, hasPhoneConfiguration: boolean, hasRetainedConfiguration: boolean }),
+    shape: object({
+      id: string,
+      productIds: list(string),
+      queueMembershipCount: number,
+      queueMembershipCountAfter: number,
+      hasPhoneConfiguration: boolean,
+      hasRetainedConfiguration: boolean,
+    }),
   },
   suite: {
-    description: 'The suite of the product whose seats change: {id: string|null, parityRequired: boolean (the catalog: every product of the suite keeps the same seat count; false outside suites), seatCountsAfter: number[] (purchased seats of every product that moves with this one, after the change)}.',
+    description:
+      'The suite of the product whose seats change: {id: string|null, parityRequired: boolean (the catalog: every product of the suite keeps the same seat count; false outside suites), seatCountsAfter: number[] (purchased seats of every product that moves with this one, after the change)}.',
     points: ['purchase_seats', 'reduce_seats'],
     shape: object({ id: nullableString, parityRequired: boolean, seatCountsAfter: list(number) }),
   },
@@ -136,7 +180,10 @@ export const OPERATOR_DECORATORS = ['someFact', 'someValue', 'everyFact', 'every
 export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
   containsAny: { description: 'fact (a list) shares at least one element with value (a list)' },
   containsNone: { description: 'fact (a list) shares no element with value (a list)' },
-  someNotIn: { description: 'fact (a list) has an element that is not in value (a list), e.g. a named user who holds no seat: value { "fact": "product", "path": "$.holders[*].userId" }' },
+  someNotIn: {
+    description:
+      'fact (a list) has an element that is not in value (a list), e.g. a named user who holds no seat: value { "fact": "product", "path": "$.holders[*].userId" }',
+  },
   notAllEqual: { description: 'value true: the numbers in fact (a list) are not all the same; value false: they are' },
   lengthGreaterThan: { description: 'fact (a list) has more than value elements' },
   lengthNotEqual: { description: 'fact (a list) does not have exactly value elements' },
@@ -145,7 +192,8 @@ export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
 /** Effect types a rule may declare, and what the service does with them. */
 export const EFFECT_TYPES: Record<string, string> = {
   notice: 'tell the account something (e.g. code seats_exhausted: the last seat of a product is used)',
-  downgrade: 'users lose the seat of product.id on a reduction below usage; the licensing service selects them, in the order the request names or params.downgrade.defaultOrder',
+  downgrade:
+    'users lose the seat of product.id on a reduction below usage; the licensing service selects them, in the order the request names or params.downgrade.defaultOrder',
   billing_start: 'the user becomes billable for the product in params (Contact Center)',
   billing_stop: 'the user stops being billable for it',
   configuration_retained: 'a phone configuration is kept for params.retention.days days',

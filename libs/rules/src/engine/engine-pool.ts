@@ -30,9 +30,13 @@ export class EnginePool {
     const engine = this.idle.pop() ?? buildEngine([...this.rules.values()]);
     try {
       const { results, failureResults } = await engine.run(facts);
-      const out = [...results.map((result) => ({ fired: true, result })), ...failureResults.map((result) => ({ fired: false, result }))];
+      const out = [
+        ...results.map((result) => ({ fired: true, result })),
+        ...failureResults.map((result) => ({ fired: false, result })),
+      ];
       // Fail closed: a rule without a result must never read as "did not fire".
-      if (out.length !== this.rules.size) throw new Error(`rule engine evaluated ${out.length} of ${this.rules.size} rules`);
+      if (out.length !== this.rules.size)
+        throw new Error(`rule engine evaluated ${out.length} of ${this.rules.size} rules`);
       return out;
     } finally {
       if (this.idle.length < MAX_IDLE_ENGINES) this.idle.push(engine);
@@ -46,7 +50,12 @@ function buildEngine(rules: LoadedRule[]): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolvePath });
   addCustomOperators(engine);
   for (const rule of rules) {
-    engine.addRule({ name: rule.id, conditions: rule.rule.conditions as never, priority: rule.rule.priority ?? 1, event: { type: rule.id } });
+    engine.addRule({
+      name: rule.id,
+      conditions: rule.rule.conditions as never,
+      priority: rule.rule.priority ?? 1,
+      event: { type: rule.id },
+    });
   }
   return engine;
 }

@@ -7,7 +7,10 @@ import { addCustomOperators } from './operators.js';
 async function holds(operator: string, x: unknown, value: unknown, path?: string): Promise<boolean> {
   const engine = new Engine([], { allowUndefinedFacts: false });
   addCustomOperators(engine);
-  engine.addRule({ conditions: { all: [{ fact: 'x', operator, value, ...(path ? { path } : {}) }] }, event: { type: 'held' } });
+  engine.addRule({
+    conditions: { all: [{ fact: 'x', operator, value, ...(path ? { path } : {}) }] },
+    event: { type: 'held' },
+  });
   const { results } = await engine.run({ x });
   return results.length === 1;
 }

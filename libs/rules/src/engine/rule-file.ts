@@ -35,7 +35,11 @@ export interface RuleFile {
 }
 
 /** Visits every node of a condition tree with its JSON pointer (from `path`), in file order. */
-export function walkConditions(node: ConditionNode, path: string, visit: (node: ConditionNode, path: string) => void): void {
+export function walkConditions(
+  node: ConditionNode,
+  path: string,
+  visit: (node: ConditionNode, path: string) => void,
+): void {
   visit(node, path);
   node.all?.forEach((child, i) => walkConditions(child, `${path}/all/${i}`, visit));
   node.any?.forEach((child, i) => walkConditions(child, `${path}/any/${i}`, visit));
@@ -46,7 +50,9 @@ export function walkConditions(node: ConditionNode, path: string, visit: (node: 
 export function factReference(value: unknown): { fact: string; path?: string } | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const ref = value as { fact?: unknown; path?: unknown };
-  return typeof ref.fact === 'string' ? { fact: ref.fact, ...(typeof ref.path === 'string' ? { path: ref.path } : {}) } : undefined;
+  return typeof ref.fact === 'string'
+    ? { fact: ref.fact, ...(typeof ref.path === 'string' ? { path: ref.path } : {}) }
+    : undefined;
 }
 
 /** A loaded rule: the file's content and where it came from. */

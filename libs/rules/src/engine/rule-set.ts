@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { RuleResult } from 'json-rules-engine';
 import { EnginePool } from './engine-pool.js';
 import { requiredFacts } from './catalogue.js';
-import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, DECISION_POINTS, familyOf, isDecisionPoint, type DecisionPoint } from './decision-points.js';
+import {
+  AUTHORIZATION_FACTS,
+  AUTHORIZATION_FAMILY,
+  DECISION_POINTS,
+  familyOf,
+  isDecisionPoint,
+  type DecisionPoint,
+} from './decision-points.js';
 import { placeholders, renderTemplate } from './render.js';
 import type { ConditionNode, LoadedRule } from './rule-file.js';
 
@@ -135,26 +142,45 @@ export class RuleSet {
    * attempt the change at all? Asked before anything else of the account is read. A decision that
    * allows is followed by `decide(point, facts, { authorized: true })`, which leaves these rules out.
    */
-  async authorize(point: string, facts: { actor: unknown; account: unknown }, options: DecideOptions = {}): Promise<Decision> {
-    if (!isDecisionPoint(point)) throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
+  async authorize(
+    point: string,
+    facts: { actor: unknown; account: unknown },
+    options: DecideOptions = {},
+  ): Promise<Decision> {
+    if (!isDecisionPoint(point))
+      throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
     const missing = AUTHORIZATION_FACTS.filter((name) => name !== 'params' && facts[name] === undefined);
     if (missing.length > 0) throw new FactsError(`authorizing at ${point} needs facts: ${missing.join(', ')}`, missing);
-    return this.evaluate(point, { actor: facts.actor, account: facts.account }, this.engines.get(point)!.authorization, options);
+    return this.evaluate(
+      point,
+      { actor: facts.actor, account: facts.account },
+      this.engines.get(point)!.authorization,
+      options,
+    );
   }
 
   async decide(point: string, facts: Record<string, unknown>, options: DecideOptions = {}): Promise<Decision> {
-    if (!isDecisionPoint(point)) throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
+    if (!isDecisionPoint(point))
+      throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
     const missing = requiredFacts(point).filter((name) => facts[name] === undefined);
     if (missing.length > 0) throw new FactsError(`decision point ${point} needs facts: ${missing.join(', ')}`, missing);
     const products = facts.products;
-    if (facts.products !== undefined && !(Array.isArray(products) && products.every((p) => typeof p === 'object' && p !== null))) {
+    if (
+      facts.products !== undefined &&
+      !(Array.isArray(products) && products.every((p) => typeof p === 'object' && p !== null))
+    ) {
       throw new FactsError('fact "products" must be a list of objects', ['products']);
     }
     const stages = this.engines.get(point)!;
     return this.evaluate(point, facts, options.authorized ? stages.afterAuthorization : stages.all, options);
   }
 
-  private async evaluate(point: DecisionPoint, facts: Record<string, unknown>, engines: PointEngines, options: DecideOptions): Promise<Decision> {
+  private async evaluate(
+    point: DecisionPoint,
+    facts: Record<string, unknown>,
+    engines: PointEngines,
+    options: DecideOptions,
+  ): Promise<Decision> {
     const products = facts.products;
     const missingValues = missingReads(engines.reads, facts);
     if (missingValues.length > 0) {
@@ -163,7 +189,13 @@ export class RuleSet {
 
     const today = (options.now ?? new Date()).toISOString().slice(0, 10);
     const base = { ...facts, params: this.params };
-    const evaluations: { rule: LoadedRule; fired: boolean; result: RuleResult; facts: Record<string, unknown>; productId?: string }[] = [];
+    const evaluations: {
+      rule: LoadedRule;
+      fired: boolean;
+      result: RuleResult;
+      facts: Record<string, unknown>;
+      productId?: string;
+    }[] = [];
 
     const collect = async (pool: EnginePool, runFacts: Record<string, unknown>, productId?: string) => {
       for (const { fired, result } of await pool.run(runFacts)) {
@@ -176,12 +208,28 @@ export class RuleSet {
     for (const product of (products as Record<string, unknown>[] | undefined) ?? []) {
       await collect(engines.perProduct, { ...base, product }, String(product.id));
     }
-    evaluations.sort((a, b) => a.rule.id.localeCompare(b.rule.id) || (a.productId ?? '').localeCompare(b.productId ?? ''));
+    evaluations.sort(
+      (a, b) => a.rule.id.localeCompare(b.rule.id) || (a.productId ?? '').localeCompare(b.productId ?? ''),
+    );
 
-    const decision: Decision = { point, allowed: true, ruleSetVersion: this.version, violations: [], warnings: [], effects: [], trace: [] };
+    const decision: Decision = {
+      point,
+      allowed: true,
+      ruleSetVersion: this.version,
+      violations: [],
+      warnings: [],
+      effects: [],
+      trace: [],
+    };
     for (const { rule, fired, result, facts: runFacts, productId } of evaluations) {
       const { conditions, groups } = traceConditions(result.conditions as EvaluatedCondition, fired);
-      decision.trace.push({ ruleId: rule.id, ...(productId !== undefined ? { productId } : {}), fired, conditions, groups });
+      decision.trace.push({
+        ruleId: rule.id,
+        ...(productId !== undefined ? { productId } : {}),
+        fired,
+        conditions,
+        groups,
+      });
       if (!fired) continue;
       const message = { ruleId: rule.id, message: renderTemplate(rule.message, runFacts) };
       if (rule.severity === 'deny') decision.violations.push(message);
@@ -196,14 +244,18 @@ export class RuleSet {
 /** The version of a rule set built from these files: a hash of every file's path and text. */
 export function contentVersion(contents: readonly { file: string; text: string }[]): string {
   const hash = createHash('sha256');
-  for (const { file, text } of [...contents].sort((a, b) => a.file.localeCompare(b.file))) hash.update(`${file}\0${text}\0`);
+  for (const { file, text } of [...contents].sort((a, b) => a.file.localeCompare(b.file)))
+    hash.update(`${file}\0${text}\0`);
   return hash.digest('hex').slice(0, 16);
 }
 
 /** A condition's JSONPath as keys; a `[*]` step ends it (the list itself must be there, its items may be none). */
 function jsonPath(path: string | undefined): string[] {
   const keys: string[] = [];
-  for (const key of (path ?? '').replace(/^\$\.?/, '').split('.').filter(Boolean)) {
+  for (const key of (path ?? '')
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)) {
     if (key.endsWith('[*]')) return [...keys, key.slice(0, -3)];
     keys.push(key);
   }
@@ -219,7 +271,8 @@ function factReads(rules: LoadedRule[]): FactPath[] {
   const walk = (node: ConditionNode) => {
     if (node.fact !== undefined) add(node.fact, jsonPath(node.path));
     const ref = node.value as { fact?: unknown; path?: unknown } | null | undefined;
-    if (ref && typeof ref === 'object' && !Array.isArray(ref) && typeof ref.fact === 'string') add(ref.fact, jsonPath(typeof ref.path === 'string' ? ref.path : undefined));
+    if (ref && typeof ref === 'object' && !Array.isArray(ref) && typeof ref.fact === 'string')
+      add(ref.fact, jsonPath(typeof ref.path === 'string' ? ref.path : undefined));
     [...(node.all ?? []), ...(node.any ?? []), ...(node.not ? [node.not] : [])].forEach(walk);
   };
   for (const rule of rules) {
@@ -236,7 +289,11 @@ function factReads(rules: LoadedRule[]): FactPath[] {
 /** The reads the facts cannot answer, named as the caller would write them. */
 function missingReads(reads: FactPath[], facts: Record<string, unknown>): string[] {
   const missing: string[] = [];
-  const at = (value: unknown, path: string[]) => path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), value);
+  const at = (value: unknown, path: string[]) =>
+    path.reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
   for (const { fact, path } of reads) {
     if (fact === 'product') {
       ((facts.products as unknown[] | undefined) ?? []).forEach((product, i) => {
@@ -247,7 +304,11 @@ function missingReads(reads: FactPath[], facts: Record<string, unknown>): string
   return missing;
 }
 
-function renderEffect(rule: LoadedRule, template: NonNullable<LoadedRule['effects']>[number], facts: Record<string, unknown>): Effect {
+function renderEffect(
+  rule: LoadedRule,
+  template: NonNullable<LoadedRule['effects']>[number],
+  facts: Record<string, unknown>,
+): Effect {
   const effect: Effect = { type: template.type, ruleId: rule.id };
   if (template.code) effect.code = template.code;
   if (template.productId) effect.productId = renderTemplate(template.productId, facts);
@@ -262,7 +323,10 @@ interface EvaluatedCondition extends ConditionNode {
 }
 
 /** The evaluated condition tree of a rule result, flattened in file order. */
-function traceConditions(root: EvaluatedCondition | undefined, fired: boolean): { conditions: ConditionTrace[]; groups: GroupTrace[] } {
+function traceConditions(
+  root: EvaluatedCondition | undefined,
+  fired: boolean,
+): { conditions: ConditionTrace[]; groups: GroupTrace[] } {
   const conditions: ConditionTrace[] = [];
   const groups: GroupTrace[] = [];
   const walk = (node: EvaluatedCondition | undefined, at: string) => {
@@ -285,7 +349,8 @@ function traceConditions(root: EvaluatedCondition | undefined, fired: boolean): 
       if (children === undefined) continue;
       // json-rules-engine records results on nested groups only; the root's result is the rule's.
       groups.push({ at: at || '/', operator, result: node === root ? fired : node.result === true });
-      if (Array.isArray(children)) children.forEach((child, i) => walk(child as EvaluatedCondition, `${at}/${operator}/${i}`));
+      if (Array.isArray(children))
+        children.forEach((child, i) => walk(child as EvaluatedCondition, `${at}/${operator}/${i}`));
       else walk(children as EvaluatedCondition, `${at}/not`);
     }
   };

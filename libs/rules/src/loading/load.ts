@@ -15,6 +15,7 @@ export async function loadRuleSet(dir: string = DEFAULT_POLICIES_DIR): Promise<R
   const verification = await verifyPolicies(dir);
   const problems = verificationProblems(verification);
   if (problems.length > 0) throw new RuleSetError(problems);
-  if (verification.sources.rules.length === 0) throw new RuleSetError([{ file: dir, path: '(root)', problem: 'no rule files (*.rule.json) found' }]);
+  if (verification.sources.rules.length === 0)
+    throw new RuleSetError([{ file: dir, path: '(root)', problem: 'no rule files (*.rule.json) found' }]);
   return verification.ruleSet!;
 }

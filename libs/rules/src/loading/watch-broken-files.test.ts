@@ -24,7 +24,10 @@ describe('watchRules refuses every kind of broken edit', () => {
     watcher = await watchRules(copy.dir, { onError: (e) => errors.push(e), debounceMs: 20 });
     const before = watcher.current();
     // A member adding a queue member: manage-queues denies it and the start rule bills it.
-    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), { actor: { roles: ['member'] }, user: { queueMembershipCount: 0 } }) as Record<string, unknown>;
+    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), {
+      actor: { roles: ['member'] },
+      user: { queueMembershipCount: 0 },
+    }) as Record<string, unknown>;
     const decided = await before.decide('queue_membership', facts);
     expect(decided.violations.map((v) => v.ruleId)).toEqual(['who-may-act.manage-queues']);
 
@@ -38,7 +41,10 @@ describe('watchRules refuses every kind of broken edit', () => {
     const drift = error as RuleDriftError;
     expect(drift.activeVersion).toBe(before.version);
     expect(error.message).toBe(
-      [...problems, `drift: the policies on disk (version ${drift.diskVersion}) are refused; the active rule set (version ${before.version}) keeps deciding until they check`].join('\n'),
+      [
+        ...problems,
+        `drift: the policies on disk (version ${drift.diskVersion}) are refused; the active rule set (version ${before.version}) keeps deciding until they check`,
+      ].join('\n'),
     );
     expect(watcher.current()).toBe(before);
     const after = await watcher.current().decide('queue_membership', facts);

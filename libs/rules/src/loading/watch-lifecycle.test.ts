@@ -18,19 +18,26 @@ afterEach(() => {
   copy?.remove();
 });
 
-
 describe('watchRules life cycle', () => {
   it('recovers with the fixed set after a broken edit is repaired', async () => {
     copy = copyPolicies();
     const errors: RuleSetError[] = [];
     const reloads: RuleSet[] = [];
-    watcher = await watchRules(copy.dir, { onError: (e) => errors.push(e), onReload: (r) => reloads.push(r), debounceMs: 20 });
+    watcher = await watchRules(copy.dir, {
+      onError: (e) => errors.push(e),
+      onReload: (r) => reloads.push(r),
+      debounceMs: 20,
+    });
     const before = watcher.current();
 
     copy.edit('who-may-act/reduce-seats.rule.json', (rule) => void delete rule.owner);
     const error = await until(() => errors[0]);
-    expect(error.message.split('\n')[0]).toBe('who-may-act/reduce-seats.rule.json: (root): missing required metadata "owner"');
-    expect(error.problems).toEqual([{ file: 'who-may-act/reduce-seats.rule.json', path: '(root)', problem: 'missing required metadata "owner"' }]);
+    expect(error.message.split('\n')[0]).toBe(
+      'who-may-act/reduce-seats.rule.json: (root): missing required metadata "owner"',
+    );
+    expect(error.problems).toEqual([
+      { file: 'who-may-act/reduce-seats.rule.json', path: '(root)', problem: 'missing required metadata "owner"' },
+    ]);
     expect(watcher.current()).toBe(before);
 
     copy.edit('who-may-act/reduce-seats.rule.json', (rule) => void (rule.owner = 'someone-else@acme.dev'));
@@ -42,7 +49,11 @@ describe('watchRules life cycle', () => {
   it('stops reloading and calling back once closed', async () => {
     copy = copyPolicies();
     const calls: string[] = [];
-    watcher = await watchRules(copy.dir, { onError: () => calls.push('error'), onReload: () => calls.push('reload'), debounceMs: 20 });
+    watcher = await watchRules(copy.dir, {
+      onError: () => calls.push('error'),
+      onReload: () => calls.push('reload'),
+      debounceMs: 20,
+    });
     const before = watcher.current();
     watcher.close();
 

@@ -34,7 +34,12 @@ describe('the watcher follows files saved by rename', () => {
     const errors: RuleSetError[] = [];
     const reloads: RuleSet[] = [];
     // No poll: file events alone must carry every step.
-    watcher = await watchRules(copy.dir, { onError: (e) => errors.push(e), onReload: (r) => reloads.push(r), debounceMs: 20, pollMs: 0 });
+    watcher = await watchRules(copy.dir, {
+      onError: (e) => errors.push(e),
+      onReload: (r) => reloads.push(r),
+      debounceMs: 20,
+      pollMs: 0,
+    });
     const path = join(copy.dir, RETENTION);
     const retention = JSON.parse(readFileSync(path, 'utf8')) as { days: number };
 
@@ -53,7 +58,9 @@ describe('the watcher follows files saved by rename', () => {
     expect(refused.problems.map(formatProblem)).toEqual(['data/retention.json: /days: must be integer']);
     expect(refused).toBeInstanceOf(RuleDriftError);
     expect((refused as RuleDriftError).activeVersion).toBe(edited.version);
-    expect(refused.message).toContain(`drift: the policies on disk (version ${(refused as RuleDriftError).diskVersion}) are refused; the active rule set (version ${edited.version}) keeps deciding`);
+    expect(refused.message).toContain(
+      `drift: the policies on disk (version ${(refused as RuleDriftError).diskVersion}) are refused; the active rule set (version ${edited.version}) keeps deciding`,
+    );
 
     // A second, different refused content is reported again: the drift stays visible.
     saveByRename(copy.dir, RETENTION, JSON.stringify({ ...retention, days: -1 }));

@@ -15,22 +15,27 @@ afterEach(() => {
   copy?.remove();
 });
 
-
 describe('watchRules', () => {
   it('keeps the previous rule set deciding when an edit is broken, and names the file and problem', async () => {
     copy = copyPolicies();
     const errors: RuleSetError[] = [];
     watcher = await watchRules(copy.dir, { onError: (e) => errors.push(e), debounceMs: 20 });
     const before = watcher.current();
-    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), { actor: { roles: ['member'] } }) as Record<string, unknown>;
+    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), {
+      actor: { roles: ['member'] },
+    }) as Record<string, unknown>;
 
     writeFileSync(join(copy.dir, 'who-may-act/manage-queues.rule.json'), '{ "id": "who-may-act.manage-queues", ');
     const error = await until(() => errors[0]);
 
     expect(error.message).toMatch(/^who-may-act\/manage-queues\.rule\.json: \(root\): invalid JSON/);
-    expect(error.message).toMatch(/\ndrift: the policies on disk \(version \w+\) are refused; the active rule set \(version \w+\) keeps deciding until they check$/);
+    expect(error.message).toMatch(
+      /\ndrift: the policies on disk \(version \w+\) are refused; the active rule set \(version \w+\) keeps deciding until they check$/,
+    );
     expect(watcher.current()).toBe(before);
-    expect((await watcher.current().decide('queue_membership', facts)).violations.map((v) => v.ruleId)).toEqual(['who-may-act.manage-queues']);
+    expect((await watcher.current().decide('queue_membership', facts)).violations.map((v) => v.ruleId)).toEqual([
+      'who-may-act.manage-queues',
+    ]);
   });
 
   it('switches to a fixed edit and reports the new version', async () => {
@@ -43,7 +48,9 @@ describe('watchRules', () => {
     const next = await until(() => reloads[0]);
     expect(next.version).not.toBe(before);
     expect(watcher.current()).toBe(next);
-    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), { actor: { roles: ['supervisor'] } }) as Record<string, unknown>;
+    const facts = mergeFacts(readPolicies(copy.dir).examples.get('queue_membership'), {
+      actor: { roles: ['supervisor'] },
+    }) as Record<string, unknown>;
     expect((await next.decide('queue_membership', facts)).allowed).toBe(true);
   });
 }, 60_000);

@@ -85,7 +85,13 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
 
   const report = (error: unknown) => {
     if (closed) return;
-    options.onError?.(error instanceof RuleSetError ? error : new RuleSetError([{ file: dir, path: '(root)', problem: error instanceof Error ? error.message : String(error) }]));
+    options.onError?.(
+      error instanceof RuleSetError
+        ? error
+        : new RuleSetError([
+            { file: dir, path: '(root)', problem: error instanceof Error ? error.message : String(error) },
+          ]),
+    );
   };
 
   const check = async () => {

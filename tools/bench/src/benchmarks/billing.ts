@@ -17,7 +17,14 @@ const DUPLICATE_EVERY = 10;
 const TARGET = 0.6;
 
 /** What a ledger holds, for comparing two: counts, first and last recording, and checksums of the rows. */
-interface LedgerSummary { events: number; entries: number; first: Date | null; last: Date | null; eventsSum: string; entriesSum: string }
+interface LedgerSummary {
+  events: number;
+  entries: number;
+  first: Date | null;
+  last: Date | null;
+  eventsSum: string;
+  entriesSum: string;
+}
 
 /**
  * Every column of both tables but processed_at (when it was recorded), in key order, through
@@ -36,10 +43,24 @@ async function summarize(url: string): Promise<LedgerSummary> {
   await client.connect();
   try {
     await client.query("set timezone = 'UTC'");
-    type Row = { events: string; entries: string; first: Date | null; last: Date | null; events_sum: string | null; entries_sum: string | null };
+    type Row = {
+      events: string;
+      entries: string;
+      first: Date | null;
+      last: Date | null;
+      events_sum: string | null;
+      entries_sum: string | null;
+    };
     const row = (await client.query<Row>(SUMMARY_SQL)).rows[0]!;
     const { first, last } = row;
-    return { events: Number(row.events), entries: Number(row.entries), first, last, eventsSum: row.events_sum ?? '', entriesSum: row.entries_sum ?? '' };
+    return {
+      events: Number(row.events),
+      entries: Number(row.entries),
+      first,
+      last,
+      eventsSum: row.events_sum ?? '',
+      entriesSum: row.entries_sum ?? '',
+    };
   } finally {
     await client.end();
   }
@@ -54,8 +75,11 @@ async function untilRecorded(url: string, stderr: () => string): Promise<void> {
   await waitFor(async () => client.connect().then(() => true), 'ledger database');
   try {
     const deadline = Date.now() + 300_000;
-    while (Number((await client.query<{ n: string }>('select count(*) as n from processed_event')).rows[0]!.n) < EVENTS) {
-      if (Date.now() > deadline) throw new Error(`the billing consumer did not record ${EVENTS} events within 300 s (${stderr()})`);
+    while (
+      Number((await client.query<{ n: string }>('select count(*) as n from processed_event')).rows[0]!.n) < EVENTS
+    ) {
+      if (Date.now() > deadline)
+        throw new Error(`the billing consumer did not record ${EVENTS} events within 300 s (${stderr()})`);
       await sleep(500);
     }
   } finally {
@@ -73,7 +97,8 @@ async function ledgerDatabase(name: string): Promise<TestDatabase> {
 }
 
 /** Messages per second from the first recording to the last (processed_at is stamped per chunk, before its statement). */
-const rateOf = (summary: LedgerSummary, messages: number) => messages / ((summary.last!.getTime() - summary.first!.getTime()) / 1000);
+const rateOf = (summary: LedgerSummary, messages: number) =>
+  messages / ((summary.last!.getTime() - summary.first!.getTime()) / 1000);
 
 /**
  * Target 4: events per second from the topic to committed ledger rows reach at least 60% of a
@@ -81,7 +106,10 @@ const rateOf = (summary: LedgerSummary, messages: number) => messages / ((summar
  * same run, with dedupe exact; after each run both ledgers must hold the same rows.
  */
 export async function billingBenchmark(runs: number): Promise<BenchmarkSection> {
-  const topics = [{ name: LICENSE_EVENTS_TOPIC, partitions: 12 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }];
+  const topics = [
+    { name: LICENSE_EVENTS_TOPIC, partitions: 12 },
+    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
+  ];
   const kafka = await startMockKafka({ brokers: 3, topics });
   const brokers = kafka.bootstrap.join(',');
   const databases: TestDatabase[] = [];
@@ -90,8 +118,11 @@ export async function billingBenchmark(runs: number): Promise<BenchmarkSection> 
   try {
     const messages = licenseEventMessages(EVENTS, { accounts: 200, prefix: 'bench' });
     const onTopic = messages.flatMap((m, i) => (i % DUPLICATE_EVERY === 0 ? [m, m] : [m]));
-    const publisher = new KafkaPublisher(createKafka({ brokers: kafka.bootstrap, clientId: 'bench-billing', logger: pino({ level: 'silent' }) }));
-    for (let i = 0; i < onTopic.length; i += 2_000) await publisher.publish(LICENSE_EVENTS_TOPIC, onTopic.slice(i, i + 2_000));
+    const publisher = new KafkaPublisher(
+      createKafka({ brokers: kafka.bootstrap, clientId: 'bench-billing', logger: pino({ level: 'silent' }) }),
+    );
+    for (let i = 0; i < onTopic.length; i += 2_000)
+      await publisher.publish(LICENSE_EVENTS_TOPIC, onTopic.slice(i, i + 2_000));
     await publisher.close();
 
     const bare: number[] = [];
@@ -103,8 +134,13 @@ export async function billingBenchmark(runs: number): Promise<BenchmarkSection> 
       const bareDb = await ledgerDatabase('bench_bare_ledger');
       databases.push(bareDb);
       const baseline = await runLoad<{ events: number; ownCpuMicros: number }>('bare-ledger-consumer.ts', {
-        KAFKA_BROKERS: brokers, TOPIC: LICENSE_EVENTS_TOPIC, GROUP: `bare-${run}`, EXPECTED: String(EVENTS), DATABASE_URL: bareDb.url,
-        BATCH_SIZE: String(config.BILLING_BATCH_SIZE), CONCURRENT_PARTITIONS: String(config.BILLING_CONCURRENT_PARTITIONS),
+        KAFKA_BROKERS: brokers,
+        TOPIC: LICENSE_EVENTS_TOPIC,
+        GROUP: `bare-${run}`,
+        EXPECTED: String(EVENTS),
+        DATABASE_URL: bareDb.url,
+        BATCH_SIZE: String(config.BILLING_BATCH_SIZE),
+        CONCURRENT_PARTITIONS: String(config.BILLING_CONCURRENT_PARTITIONS),
         FETCH_MAX_WAIT_MS: String(config.KAFKA_FETCH_MAX_WAIT_MS),
       });
       const bareLedger = await summarize(bareDb.url);
@@ -114,8 +150,12 @@ export async function billingBenchmark(runs: number): Promise<BenchmarkSection> 
       const ledger = await ledgerDatabase('bench_ledger');
       databases.push(ledger);
       const consumer = await startApp('billing-consumer', {
-        KAFKA_BROKERS: brokers, KAFKA_GROUP_ID: `billing-${run}`, BILLING_DATABASE_URL: ledger.url,
-        KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_MS: '500', LOG_LEVEL: 'warn',
+        KAFKA_BROKERS: brokers,
+        KAFKA_GROUP_ID: `billing-${run}`,
+        BILLING_DATABASE_URL: ledger.url,
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+        KAFKA_HEARTBEAT_MS: '500',
+        LOG_LEVEL: 'warn',
       });
       let served: LedgerSummary;
       try {
@@ -126,9 +166,14 @@ export async function billingBenchmark(runs: number): Promise<BenchmarkSection> 
       } finally {
         await consumer.stop();
       }
-      for (const [what, summary] of [['billing consumer', served], ['bare consumer', bareLedger]] as const) {
+      for (const [what, summary] of [
+        ['billing consumer', served],
+        ['bare consumer', bareLedger],
+      ] as const) {
         if (summary.events !== EVENTS || summary.entries !== EVENTS) {
-          throw new Error(`the ${what}'s ledger holds ${summary.events} events and ${summary.entries} entries, expected ${EVENTS} of each`);
+          throw new Error(
+            `the ${what}'s ledger holds ${summary.events} events and ${summary.entries} entries, expected ${EVENTS} of each`,
+          );
         }
       }
       if (served.eventsSum !== bareLedger.eventsSum || served.entriesSum !== bareLedger.entriesSum) {
@@ -167,14 +212,38 @@ export async function billingBenchmark(runs: number): Promise<BenchmarkSection> 
           'rows (md5 over every column but processed_at, of processed_event and of ledger_entry), or the bench fails.',
         ),
         '',
-        table(['consumer', 'messages/s (median)', 'spread', 'ratio to the bare consumer (median of per-run ratios)', 'CPU per message (us, process life)'], [
-          ['bare kafkajs + raw pg, same rows (ceiling)', Math.round(median(bare)), spread(bare).text, '1.00', median(bareCpu).toFixed(0)],
-          ['billing consumer to committed ledger rows', Math.round(median(billing)), spread(billing).text, ratio.toFixed(2), median(billingCpu).toFixed(0)],
-        ]),
+        table(
+          [
+            'consumer',
+            'messages/s (median)',
+            'spread',
+            'ratio to the bare consumer (median of per-run ratios)',
+            'CPU per message (us, process life)',
+          ],
+          [
+            [
+              'bare kafkajs + raw pg, same rows (ceiling)',
+              Math.round(median(bare)),
+              spread(bare).text,
+              '1.00',
+              median(bareCpu).toFixed(0),
+            ],
+            [
+              'billing consumer to committed ledger rows',
+              Math.round(median(billing)),
+              spread(billing).text,
+              ratio.toFixed(2),
+              median(billingCpu).toFixed(0),
+            ],
+          ],
+        ),
         '',
         `Billing consumer peak RSS ${median(peakRss).toFixed(0)} MiB. The two ledgers were identical in every run.`,
         '',
-        verdict(ratio >= TARGET, `billing at ${ratio.toFixed(2)} of the bare consumer writing the same rows (target >= ${TARGET.toFixed(2)})`),
+        verdict(
+          ratio >= TARGET,
+          `billing at ${ratio.toFixed(2)} of the bare consumer writing the same rows (target >= ${TARGET.toFixed(2)})`,
+        ),
       ].join('\n'),
     };
   } finally {

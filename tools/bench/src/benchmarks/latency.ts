@@ -6,7 +6,13 @@ import { histogramQuantile, median, spread } from '../lib/stats.js';
 import { table, verdict, type BenchmarkSection } from '../lib/report.js';
 
 const PLAN = { accounts: 200, usersPerAccount: 500, seats: 1_000_000 };
-interface AssignResult { calls: number; seconds: number; errors: Record<string, number>; p50Ms: number; p99Ms: number }
+interface AssignResult {
+  calls: number;
+  seconds: number;
+  errors: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+}
 
 /**
  * Target 5: under half the maximum write load, the p99 from a change to its ledger row is under
@@ -20,7 +26,13 @@ export async function latencyBenchmark(runs: number): Promise<BenchmarkSection> 
   // The mock broker answers a waiting fetch only when its wait ends (Kafka answers at once).
   const platform = await startPlatform(PLAN, { billingEnv: { KAFKA_FETCH_MAX_WAIT_MS: '20' } });
   try {
-    const common = { CLIENTS: '8', ACCOUNTS: String(PLAN.accounts), USERS: String(PLAN.usersPerAccount), ADDRESS: platform.licensing.address, TOKENS_FILE: platform.tokensFile };
+    const common = {
+      CLIENTS: '8',
+      ACCOUNTS: String(PLAN.accounts),
+      USERS: String(PLAN.usersPerAccount),
+      ADDRESS: platform.licensing.address,
+      TOKENS_FILE: platform.tokensFile,
+    };
     let offset = 0;
     const max = await runLoad<AssignResult>('assign-load.ts', { ...common, SECONDS: '8', OFFSET: '0' });
     offset += max.calls + 100;
@@ -33,11 +45,22 @@ export async function latencyBenchmark(runs: number): Promise<BenchmarkSection> 
     try {
       for (let run = 0; run < runs; run++) {
         const before = await scrapeHistogram(platform.billingMetricsPort, 'billing_event_recording_delay_seconds');
-        const half = await runLoad<AssignResult>('assign-load.ts', { ...common, SECONDS: '15', OFFSET: String(offset), RATE: String(rate) });
+        const half = await runLoad<AssignResult>('assign-load.ts', {
+          ...common,
+          SECONDS: '15',
+          OFFSET: String(offset),
+          RATE: String(rate),
+        });
         offset += half.calls + 100;
         if (Object.keys(half.errors).length > 0) throw new Error(`refusals under load: ${JSON.stringify(half.errors)}`);
         const expected = offset;
-        await waitFor(async () => Number((await ledger.query<{ n: string }>('select count(*) as n from ledger_entry')).rows[0]!.n) >= expected - 100 * (run + 2), 'ledger catching up', 120_000);
+        await waitFor(
+          async () =>
+            Number((await ledger.query<{ n: string }>('select count(*) as n from ledger_entry')).rows[0]!.n) >=
+            expected - 100 * (run + 2),
+          'ledger catching up',
+          120_000,
+        );
         // This run's observations: the cumulative buckets now, less those before it.
         const after = await scrapeHistogram(platform.billingMetricsPort, 'billing_event_recording_delay_seconds');
         const thisRun = after.map((bucket, i) => ({ le: bucket.le, count: bucket.count - (before[i]?.count ?? 0) }));
@@ -56,10 +79,18 @@ export async function latencyBenchmark(runs: number): Promise<BenchmarkSection> 
       body: [
         `Licensing service (PostgreSQL, outbox relay to the mock Kafka broker) and billing consumer (own PostgreSQL ledger) as separate processes. Maximum AssignLicenses rate with 8 callers: ${Math.round(max.calls / max.seconds)}/s; each run then holds ${rate}/s (half) for 15 s. The consumer's fetch wait is 20 ms (KAFKA_FETCH_MAX_WAIT_MS): the mock broker answers a waiting fetch only when the wait ends, where Kafka answers as soon as messages arrive.`,
         '',
-        table(['measure', 'p50 ms (median of runs)', 'p99 ms (median of runs)', 'spread of p99'], [
-          ['AssignLicenses call (client side)', '-', median(rpcP99).toFixed(1), spread(rpcP99).text],
-          ['change to committed ledger row (consumer side)', median(ledgerP50).toFixed(1), median(ledgerP99).toFixed(1), spread(ledgerP99).text],
-        ]),
+        table(
+          ['measure', 'p50 ms (median of runs)', 'p99 ms (median of runs)', 'spread of p99'],
+          [
+            ['AssignLicenses call (client side)', '-', median(rpcP99).toFixed(1), spread(rpcP99).text],
+            [
+              'change to committed ledger row (consumer side)',
+              median(ledgerP50).toFixed(1),
+              median(ledgerP99).toFixed(1),
+              spread(ledgerP99).text,
+            ],
+          ],
+        ),
         '',
         verdict(ratio < 10, `ledger p99 is ${ratio.toFixed(1)}x the call's p99 (target < 10x)`),
       ].join('\n'),

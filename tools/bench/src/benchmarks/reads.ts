@@ -17,10 +17,17 @@ const LOAD = { clients: 4, streams: 16, durationSeconds: 5, warmUpSeconds: 1 };
 export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
   const database = await createTestPostgres('bench_reads');
   const service = await startLicensingProcess({ DATABASE_URL: database.url, SEED_DEMO: 'true' });
-  const empty = startNode('tools/bench/src/servers/empty-server.ts', { PORT: String(service.metricsPort + 1) }, { stdout: 'pipe' });
+  const empty = startNode(
+    'tools/bench/src/servers/empty-server.ts',
+    { PORT: String(service.metricsPort + 1) },
+    { stdout: 'pipe' },
+  );
   try {
     let emptyPort = 0;
-    empty.child.stdout!.on('data', (chunk: Buffer) => (emptyPort = Number(/ready (\d+)/.exec(chunk.toString())?.[1] ?? emptyPort)));
+    empty.child.stdout!.on(
+      'data',
+      (chunk: Buffer) => (emptyPort = Number(/ready (\d+)/.exec(chunk.toString())?.[1] ?? emptyPort)),
+    );
     await waitFor(async () => emptyPort > 0, 'empty server');
     const token = await service.token({ subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto' });
     const auth = { authorization: `Bearer ${token}` };
@@ -32,8 +39,18 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
 
     const targets = {
       empty: { address: `127.0.0.1:${emptyPort}`, path: '/bench.Empty/Call', request: new Uint8Array(), headers: {} },
-      seatUsage: { address: service.address, path: `/${LicensingService.typeName}/GetSeatUsage`, request: toBinary(GetSeatUsageRequestSchema, create(GetSeatUsageRequestSchema, {})), headers: auth },
-      listAssignments: { address: service.address, path: `/${LicensingService.typeName}/ListAssignments`, request: toBinary(ListAssignmentsRequestSchema, create(ListAssignmentsRequestSchema, { pageSize: 50 })), headers: auth },
+      seatUsage: {
+        address: service.address,
+        path: `/${LicensingService.typeName}/GetSeatUsage`,
+        request: toBinary(GetSeatUsageRequestSchema, create(GetSeatUsageRequestSchema, {})),
+        headers: auth,
+      },
+      listAssignments: {
+        address: service.address,
+        path: `/${LicensingService.typeName}/ListAssignments`,
+        request: toBinary(ListAssignmentsRequestSchema, create(ListAssignmentsRequestSchema, { pageSize: 50 })),
+        headers: auth,
+      },
     };
     const rates: Record<keyof typeof targets, number[]> = { empty: [], seatUsage: [], listAssignments: [] };
     const cpuPerCall: Record<'seatUsage' | 'listAssignments', number[]> = { seatUsage: [], listAssignments: [] };
@@ -43,7 +60,11 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
         const result = await h2load({ ...targets[name], ...LOAD });
         if (result.failed > 0) throw new Error(`${name}: ${result.failed} requests failed at the HTTP level`);
         rates[name].push(result.requestsPerSecond);
-        if (name !== 'empty') cpuPerCall[name].push((cpuMicros(service.process.pid) - cpuBefore) / (result.requestsPerSecond * (LOAD.durationSeconds + LOAD.warmUpSeconds)));
+        if (name !== 'empty')
+          cpuPerCall[name].push(
+            (cpuMicros(service.process.pid) - cpuBefore) /
+              (result.requestsPerSecond * (LOAD.durationSeconds + LOAD.warmUpSeconds)),
+          );
       }
     }
     const codes = await service.callsByCode();
@@ -51,8 +72,17 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
     const refused = Object.entries(codes).filter(([code]) => code !== 'OK' && code !== 'CANCELLED');
     if (refused.length > 0) throw new Error(`calls answered other than OK: ${JSON.stringify(codes)}`);
 
-    const ratio = { seatUsage: medianRatio(rates.seatUsage, rates.empty), listAssignments: medianRatio(rates.listAssignments, rates.empty) };
-    const row = (name: keyof typeof targets, what: string) => [what, Math.round(median(rates[name])), spread(rates[name]).text, name === 'empty' ? '1.00' : ratio[name].toFixed(2), name === 'empty' ? '-' : Math.round(median(cpuPerCall[name]))];
+    const ratio = {
+      seatUsage: medianRatio(rates.seatUsage, rates.empty),
+      listAssignments: medianRatio(rates.listAssignments, rates.empty),
+    };
+    const row = (name: keyof typeof targets, what: string) => [
+      what,
+      Math.round(median(rates[name])),
+      spread(rates[name]).text,
+      name === 'empty' ? '1.00' : ratio[name].toFixed(2),
+      name === 'empty' ? '-' : Math.round(median(cpuPerCall[name])),
+    ];
     return {
       id: 'reads',
       title: '1. Reads against the empty-handler ceiling',
@@ -60,15 +90,30 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
       body: [
         `h2load, ${LOAD.clients} connections x ${LOAD.streams} streams, ${LOAD.durationSeconds} s per run after ${LOAD.warmUpSeconds} s warm-up, ${runs} runs alternating the three targets; service on PostgreSQL (demo account: ${usage.products.length} products, ${listed.assignments.length} assignments listed per call), LOG_LEVEL=warn. Every call answered OK (checked on grpc_server_handled_total; ${codes.CANCELLED ?? 0} more were cancelled by h2load at the end of a run).`,
         '',
-        table(['target', 'calls/s (median)', 'spread', 'ratio to empty (median of per-run ratios)', 'service CPU per call (us)'], [
-          row('empty', 'empty grpc-js handler (ceiling)'),
-          row('seatUsage', 'GetSeatUsage'),
-          row('listAssignments', 'ListAssignments (page of 50)'),
-        ]),
+        table(
+          [
+            'target',
+            'calls/s (median)',
+            'spread',
+            'ratio to empty (median of per-run ratios)',
+            'service CPU per call (us)',
+          ],
+          [
+            row('empty', 'empty grpc-js handler (ceiling)'),
+            row('seatUsage', 'GetSeatUsage'),
+            row('listAssignments', 'ListAssignments (page of 50)'),
+          ],
+        ),
         '',
-        verdict(ratio.seatUsage >= 0.5, `GetSeatUsage at ${ratio.seatUsage.toFixed(2)} of the ceiling (target >= 0.50)`),
+        verdict(
+          ratio.seatUsage >= 0.5,
+          `GetSeatUsage at ${ratio.seatUsage.toFixed(2)} of the ceiling (target >= 0.50)`,
+        ),
         '',
-        verdict(ratio.listAssignments >= 0.5, `ListAssignments at ${ratio.listAssignments.toFixed(2)} of the ceiling (target >= 0.50)`),
+        verdict(
+          ratio.listAssignments >= 0.5,
+          `ListAssignments at ${ratio.listAssignments.toFixed(2)} of the ceiling (target >= 0.50)`,
+        ),
       ].join('\n'),
     };
   } finally {

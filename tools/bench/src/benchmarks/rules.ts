@@ -42,7 +42,14 @@ export async function rulesBenchmark(runs: number): Promise<BenchmarkSection> {
       rates.push(count / ((performance.now() - started) / 1000));
     }
     const rules = ruleSet.rules.filter((r) => r.decisionPoints.includes(point)).length;
-    rows.push([point, rules, Math.round(median(rates)), spread(rates).text, Math.round(percentile(latencies, 50)), Math.round(percentile(latencies, 99))]);
+    rows.push([
+      point,
+      rules,
+      Math.round(median(rates)),
+      spread(rates).text,
+      Math.round(percentile(latencies, 50)),
+      Math.round(percentile(latencies, 99)),
+    ]);
   }
 
   const share = await assignProfileShare();
@@ -71,12 +78,24 @@ async function assignProfileShare(): Promise<number> {
     await db.migrate();
     await db.close();
     await seedBenchAccounts(database.url, { accounts: 1000, usersPerAccount: 100, seats: 1_000_000 });
-    const service = await startLicensingProcess({ DATABASE_URL: database.url }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+    const service = await startLicensingProcess(
+      { DATABASE_URL: database.url },
+      { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
+    );
     const tokens: Record<string, string> = {};
-    for (let a = 0; a < 1000; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
+    for (let a = 0; a < 1000; a++)
+      tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
     const tokensFile = join(profileDir, 'tokens.json');
     writeFileSync(tokensFile, JSON.stringify(tokens));
-    await runLoad('assign-load.ts', { CLIENTS: '8', SECONDS: '10', ACCOUNTS: '1000', USERS: '100', OFFSET: '0', ADDRESS: service.address, TOKENS_FILE: tokensFile });
+    await runLoad('assign-load.ts', {
+      CLIENTS: '8',
+      SECONDS: '10',
+      ACCOUNTS: '1000',
+      USERS: '100',
+      OFFSET: '0',
+      ADDRESS: service.address,
+      TOKENS_FILE: tokensFile,
+    });
     await service.stop(); // the profile is written on exit
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('the service wrote no CPU profile');

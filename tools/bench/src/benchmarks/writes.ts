@@ -11,7 +11,13 @@ import type { CpuWindow } from '../lib/machine-cpu.js';
 import { PGBENCH, runPgbench } from '../lib/pgbench.js';
 import { replayScript, replayVariables, type ReplayScript } from '../lib/pgbench-replay.js';
 import { cpuMicros } from '../lib/processes.js';
-import { seatDiscrepancies, seatDiscrepanciesLibsql, seedBenchAccounts, seedBenchAccountsLibsql, type SeedPlan } from '../lib/seed.js';
+import {
+  seatDiscrepancies,
+  seatDiscrepanciesLibsql,
+  seedBenchAccounts,
+  seedBenchAccountsLibsql,
+  type SeedPlan,
+} from '../lib/seed.js';
 import { median, medianRatio, spread } from '../lib/stats.js';
 import { table, verdict, type BenchmarkSection } from '../lib/report.js';
 
@@ -24,8 +30,18 @@ const DISTRIBUTIONS: Record<'spread' | 'hot', SeedPlan> = {
   hot: { accounts: 1, usersPerAccount: 250_000, seats: 1_000_000 },
 };
 
-interface AssignResult extends CpuWindow { calls: number; seconds: number; errors: Record<string, number>; p50Ms: number; p99Ms: number }
-interface RawResult extends CpuWindow { calls: number; seconds: number; errors: number }
+interface AssignResult extends CpuWindow {
+  calls: number;
+  seconds: number;
+  errors: Record<string, number>;
+  p50Ms: number;
+  p99Ms: number;
+}
+interface RawResult extends CpuWindow {
+  calls: number;
+  seconds: number;
+  errors: number;
+}
 
 /**
  * Per-run figures of one comparison (the ceiling against the service); `*Machine` is what one
@@ -45,7 +61,16 @@ interface Series {
   phases: Record<string, number[]>;
 }
 const newSeries = (): Series => ({
-  ceiling: [], service: [], p50: [], p99: [], cpu: [], ceilingMachine: [], serviceMachine: [], ceilingLoad: [], serviceLoad: [], phases: {},
+  ceiling: [],
+  service: [],
+  p50: [],
+  p99: [],
+  cpu: [],
+  ceilingMachine: [],
+  serviceMachine: [],
+  ceilingLoad: [],
+  serviceLoad: [],
+  phases: {},
 });
 
 /** One distribution: the pgbench side's database and the service (on its own database) with its tokens. */
@@ -59,7 +84,10 @@ interface Pairing {
 }
 
 /** What the service's phase histogram (licensing_mutation_phase_seconds) gained between two scrapes: mean ms per phase. */
-function phaseMeans(before: Record<string, { sum: number; count: number }>, after: Record<string, { sum: number; count: number }>): Record<string, number> {
+function phaseMeans(
+  before: Record<string, { sum: number; count: number }>,
+  after: Record<string, { sum: number; count: number }>,
+): Record<string, number> {
   const means: Record<string, number> = {};
   for (const [phase, a] of Object.entries(after)) {
     const b = before[phase] ?? { sum: 0, count: 0 };
@@ -69,13 +97,29 @@ function phaseMeans(before: Record<string, { sum: number; count: number }>, afte
 }
 
 /** One run: pgbench replaying the capture, then AssignLicenses on the service, each for SECONDS; figures go to `into`. */
-async function measureOnce(label: string, pairing: Pairing, capture: AssignCapture, scriptFile: string, workDir: string, into: Series): Promise<void> {
+async function measureOnce(
+  label: string,
+  pairing: Pairing,
+  capture: AssignCapture,
+  scriptFile: string,
+  workDir: string,
+  into: Series,
+): Promise<void> {
   const { plan, offsets, service } = pairing;
   const tables = Object.keys(capture.rowsAdded);
   const before = await rowCounts(pairing.replayDb.url, tables);
   const replay = await runPgbench({
-    databaseUrl: pairing.replayDb.url, scriptFile, clients: CLIENTS, seconds: SECONDS, logDir: workDir,
-    variables: replayVariables({ base: offsets.replay, clients: CLIENTS, accounts: plan.accounts, users: plan.usersPerAccount }),
+    databaseUrl: pairing.replayDb.url,
+    scriptFile,
+    clients: CLIENTS,
+    seconds: SECONDS,
+    logDir: workDir,
+    variables: replayVariables({
+      base: offsets.replay,
+      clients: CLIENTS,
+      accounts: plan.accounts,
+      users: plan.usersPerAccount,
+    }),
   });
   offsets.replay += (Math.max(...replay.perClient) + 2) * CLIENTS;
   const after = await rowCounts(pairing.replayDb.url, tables);
@@ -84,19 +128,27 @@ async function measureOnce(label: string, pairing: Pairing, capture: AssignCaptu
     // A transaction pgbench cut at the end of its time may have committed uncounted: one per client at most.
     if (Math.abs(after[t]! - before[t]! - expected) > CLIENTS * capture.rowsAdded[t]!) {
       const wrote = after[t]! - before[t]!;
-      throw new Error(`pgbench ${label}: ${wrote} rows in ${t} for ${replay.transactions} transactions; one AssignLicenses wrote ${capture.rowsAdded[t]}`);
+      throw new Error(
+        `pgbench ${label}: ${wrote} rows in ${t} for ${replay.transactions} transactions; one AssignLicenses wrote ${capture.rowsAdded[t]}`,
+      );
     }
   }
 
   const cpuBefore = cpuMicros(service.process.pid);
   const phasesBefore = await service.mutationPhases();
   const assigned = await runLoad<AssignResult>('assign-load.ts', {
-    CLIENTS: String(CLIENTS), SECONDS: String(SECONDS), ACCOUNTS: String(plan.accounts), USERS: String(plan.usersPerAccount),
-    ADDRESS: service.address, TOKENS_FILE: pairing.tokensFile, OFFSET: String(offsets.service),
+    CLIENTS: String(CLIENTS),
+    SECONDS: String(SECONDS),
+    ACCOUNTS: String(plan.accounts),
+    USERS: String(plan.usersPerAccount),
+    ADDRESS: service.address,
+    TOKENS_FILE: pairing.tokensFile,
+    OFFSET: String(offsets.service),
   });
   const phasesAfter = await service.mutationPhases();
   offsets.service += assigned.calls + Object.values(assigned.errors).reduce((a, b) => a + b, 0) + CLIENTS;
-  if (Object.keys(assigned.errors).length > 0) throw new Error(`AssignLicenses ${label}: refusals ${JSON.stringify(assigned.errors)}`);
+  if (Object.keys(assigned.errors).length > 0)
+    throw new Error(`AssignLicenses ${label}: refusals ${JSON.stringify(assigned.errors)}`);
   into.ceiling.push(replay.tps);
   into.service.push(assigned.calls / assigned.seconds);
   into.p50.push(assigned.p50Ms);
@@ -110,21 +162,38 @@ async function measureOnce(label: string, pairing: Pairing, capture: AssignCaptu
 }
 
 const TABLE_HEADERS = [
-  'what', 'per second (median)', 'spread', 'ratio to ceiling (median of per-run ratios)', 'p50 / p99 ms',
-  'service CPU per call (us)', 'load process CPU per call (us)', 'machine CPU per call (us)',
+  'what',
+  'per second (median)',
+  'spread',
+  'ratio to ceiling (median of per-run ratios)',
+  'p50 / p99 ms',
+  'service CPU per call (us)',
+  'load process CPU per call (us)',
+  'machine CPU per call (us)',
 ];
 
 /** The two table rows of a comparison: the ceiling, then the service against it. */
 function comparisonRows(ceilingLabel: string, serviceLabel: string, series: Series): (string | number)[][] {
   return [
     [
-      ceilingLabel, Math.round(median(series.ceiling)), spread(series.ceiling).text, '1.00', '-', '-',
-      Math.round(median(series.ceilingLoad)), Math.round(median(series.ceilingMachine)),
+      ceilingLabel,
+      Math.round(median(series.ceiling)),
+      spread(series.ceiling).text,
+      '1.00',
+      '-',
+      '-',
+      Math.round(median(series.ceilingLoad)),
+      Math.round(median(series.ceilingMachine)),
     ],
     [
-      serviceLabel, Math.round(median(series.service)), spread(series.service).text, medianRatio(series.service, series.ceiling).toFixed(2),
-      `${median(series.p50).toFixed(1)} / ${median(series.p99).toFixed(1)}`, Math.round(median(series.cpu)),
-      Math.round(median(series.serviceLoad)), Math.round(median(series.serviceMachine)),
+      serviceLabel,
+      Math.round(median(series.service)),
+      spread(series.service).text,
+      medianRatio(series.service, series.ceiling).toFixed(2),
+      `${median(series.p50).toFixed(1)} / ${median(series.p99).toFixed(1)}`,
+      Math.round(median(series.cpu)),
+      Math.round(median(series.serviceLoad)),
+      Math.round(median(series.serviceMachine)),
     ],
   ];
 }
@@ -142,7 +211,8 @@ async function benchDatabase(name: string, plan: SeedPlan): Promise<TestDatabase
 /** A super admin's token for every bench account, signed for `service`, in a file (under `dir`) for the load process. */
 async function writeTokens(dir: string, service: LicensingProcess, plan: SeedPlan, name: string): Promise<string> {
   const tokens: Record<string, string> = {};
-  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
+  for (let a = 0; a < plan.accounts; a++)
+    tokens[`acct_b${a}`] = await service.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
   const tokensFile = join(dir, `tokens-${name}.json`);
   writeFileSync(tokensFile, JSON.stringify(tokens));
   return tokensFile;
@@ -170,7 +240,10 @@ export const PROFILE_GROUPS: [string, RegExp][] = [
   ['garbage collector', /^\(\(garbage collector\)\)$/],
   ['(program): V8 and native code outside JavaScript functions', /^\(\(program\)\)$/],
   ['our code (the bundle: handlers, rules glue, data access, transport glue)', /\/dist\/licensing-service\.mjs$/],
-  ['node-postgres (pg, pg-protocol, pg-pool, pg-types)', /node_modules\/(.*\/)?(pg|pg-protocol|pg-pool|pg-types|postgres-[a-z]+)\//],
+  [
+    'node-postgres (pg, pg-protocol, pg-pool, pg-types)',
+    /node_modules\/(.*\/)?(pg|pg-protocol|pg-pool|pg-types|postgres-[a-z]+)\//,
+  ],
   ['MikroORM and Kysely', /node_modules\/(@mikro-orm|kysely)\//],
   ['protobuf (@bufbuild)', /node_modules\/@bufbuild\//],
   ['gRPC (@grpc) and Node HTTP/2', /node_modules\/@grpc\/|^node:internal\/http2/],
@@ -185,17 +258,29 @@ export const PROFILE_GROUPS: [string, RegExp][] = [
 ];
 
 /** Profiles a service on the spread database under the same load for SECONDS; shares of its busy CPU by PROFILE_GROUPS. */
-async function profileSpread(pairing: Pairing, databaseUrl: string, workDir: string): Promise<{ rows: (string | number)[][]; busyMsPerCall: number }> {
+async function profileSpread(
+  pairing: Pairing,
+  databaseUrl: string,
+  workDir: string,
+): Promise<{ rows: (string | number)[][]; busyMsPerCall: number }> {
   const profileDir = mkdtempSync(join(workDir, 'profile-'));
-  const service = await startLicensingProcess({ DATABASE_URL: databaseUrl }, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+  const service = await startLicensingProcess(
+    { DATABASE_URL: databaseUrl },
+    { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
+  );
   let calls = 0;
   const window = { from: 0, to: 0 };
   try {
     const tokensFile = await writeTokens(workDir, service, pairing.plan, 'profile');
     window.from = monotonicMicros();
     const load = await runLoad<AssignResult>('assign-load.ts', {
-      CLIENTS: String(CLIENTS), SECONDS: String(SECONDS), ACCOUNTS: String(pairing.plan.accounts), USERS: String(pairing.plan.usersPerAccount),
-      ADDRESS: service.address, TOKENS_FILE: tokensFile, OFFSET: String(pairing.offsets.service),
+      CLIENTS: String(CLIENTS),
+      SECONDS: String(SECONDS),
+      ACCOUNTS: String(pairing.plan.accounts),
+      USERS: String(pairing.plan.usersPerAccount),
+      ADDRESS: service.address,
+      TOKENS_FILE: tokensFile,
+      OFFSET: String(pairing.offsets.service),
     });
     window.to = monotonicMicros();
     pairing.offsets.service += load.calls + CLIENTS;
@@ -207,7 +292,11 @@ async function profileSpread(pairing: Pairing, databaseUrl: string, workDir: str
   if (!file) throw new Error('the service wrote no CPU profile');
   const profile = busyTimeByFile(join(profileDir, file), window);
   if (profile.busyMs === 0) throw new Error('the CPU profile has no samples in the load window');
-  const rows = busyByGroup(profile, PROFILE_GROUPS).map(({ group, ms, share }) => [group, `${(share * 100).toFixed(1)}%`, Math.round((ms * 1000) / calls)]);
+  const rows = busyByGroup(profile, PROFILE_GROUPS).map(({ group, ms, share }) => [
+    group,
+    `${(share * 100).toFixed(1)}%`,
+    Math.round((ms * 1000) / calls),
+  ]);
   return { rows, busyMsPerCall: profile.busyMs / calls };
 }
 
@@ -216,8 +305,15 @@ function statementList(capture: AssignCapture): string {
   const first = capture.statements[0]?.roundTrip ?? 0;
   const rows = capture.statements.map((s) => {
     const text = s.text.replace(/\s+/g, ' ').trim();
-    const sentAs = s.protocol === 'Q' ? 'simple query' : `${s.statementName ? `prepared (${s.statementName})` : 'unnamed'}, ${s.params.length} parameters`;
-    return [s.roundTrip - first + 1, sentAs, `\`${text.slice(0, 90).replaceAll('|', '\\|')}${text.length > 90 ? '...' : ''}\``];
+    const sentAs =
+      s.protocol === 'Q'
+        ? 'simple query'
+        : `${s.statementName ? `prepared (${s.statementName})` : 'unnamed'}, ${s.params.length} parameters`;
+    return [
+      s.roundTrip - first + 1,
+      sentAs,
+      `\`${text.slice(0, 90).replaceAll('|', '\\|')}${text.length > 90 ? '...' : ''}\``,
+    ];
   });
   return table(['round trip', 'sent as', 'statement'], rows);
 }
@@ -254,7 +350,8 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
 
     const results = { spread: newSeries(), hot: newSeries() };
     for (let run = 0; run < runs; run++) {
-      for (const name of ['spread', 'hot'] as const) await measureOnce(name, pairings[name], capture, scriptFile, workDir, results[name]);
+      for (const name of ['spread', 'hot'] as const)
+        await measureOnce(name, pairings[name], capture, scriptFile, workDir, results[name]);
     }
     for (const service of services.splice(0)) await service.stop();
     const profile = await profileSpread(pairings.spread, serviceDbs.spread.url, workDir);
@@ -269,15 +366,25 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
     const libsql = newSeries();
     const libsqlOffsets = { raw: 0, service: 0 };
     for (let run = 0; run < runs; run++) {
-      const common = { CLIENTS: String(CLIENTS), SECONDS: String(SECONDS), ACCOUNTS: String(plan.accounts), USERS: String(plan.usersPerAccount) };
-      const raw = await runLoad<RawResult>('raw-seat-transaction-libsql.ts', { ...common, SQLITE_PATH: rawFile, OFFSET: String(libsqlOffsets.raw) });
+      const common = {
+        CLIENTS: String(CLIENTS),
+        SECONDS: String(SECONDS),
+        ACCOUNTS: String(plan.accounts),
+        USERS: String(plan.usersPerAccount),
+      };
+      const raw = await runLoad<RawResult>('raw-seat-transaction-libsql.ts', {
+        ...common,
+        SQLITE_PATH: rawFile,
+        OFFSET: String(libsqlOffsets.raw),
+      });
       libsqlOffsets.raw += raw.calls + raw.errors + CLIENTS;
       if (raw.errors > 0) throw new Error(`raw libsql: ${raw.errors} transactions failed`);
       const cpuBefore = cpuMicros(embedded.process.pid);
       const target = { ADDRESS: embedded.address, TOKENS_FILE: libsqlTokens, OFFSET: String(libsqlOffsets.service) };
       const assigned = await runLoad<AssignResult>('assign-load.ts', { ...common, ...target });
       libsqlOffsets.service += assigned.calls + CLIENTS;
-      if (Object.keys(assigned.errors).length > 0) throw new Error(`AssignLicenses libsql: refusals ${JSON.stringify(assigned.errors)}`);
+      if (Object.keys(assigned.errors).length > 0)
+        throw new Error(`AssignLicenses libsql: refusals ${JSON.stringify(assigned.errors)}`);
       libsql.ceiling.push(raw.calls / raw.seconds);
       libsql.service.push(assigned.calls / assigned.seconds);
       libsql.p50.push(assigned.p50Ms);
@@ -291,19 +398,27 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
     await embedded.stop();
     services.pop();
 
-    const checks = [...(await Promise.all(databases.map((d) => seatDiscrepancies(d.url)))), ...[rawFile, ownFile].map(seatDiscrepanciesLibsql)];
+    const checks = [
+      ...(await Promise.all(databases.map((d) => seatDiscrepancies(d.url)))),
+      ...[rawFile, ownFile].map(seatDiscrepanciesLibsql),
+    ];
     const overAllocated = checks.reduce((sum, c) => sum + c.overAllocated + c.counterMismatch, 0);
 
     const ratio = (name: 'spread' | 'hot') => medianRatio(results[name].service, results[name].ceiling);
     const rows = (['spread', 'hot'] as const).flatMap((name) => {
       const where = name === 'spread' ? '1,000 accounts' : 'one hot account';
-      return comparisonRows(`pgbench replaying one AssignLicenses, ${where}`, `AssignLicenses over gRPC, ${name}`, results[name]);
+      return comparisonRows(
+        `pgbench replaying one AssignLicenses, ${where}`,
+        `AssignLicenses over gRPC, ${name}`,
+        results[name],
+      );
     });
     const phases = [...new Set([...Object.keys(results.spread.phases), ...Object.keys(results.hot.phases)])];
     const phaseRows = (['spread', 'hot'] as const).map((name) => {
       const { phases: byPhase, service, ceiling } = results[name];
       // Only on the hot row do the calls take turns at one lock, so that 1 / rate is a turn.
-      const turns = name === 'hot' ? [(1000 / median(service)).toFixed(2), (1000 / median(ceiling)).toFixed(2)] : ['-', '-'];
+      const turns =
+        name === 'hot' ? [(1000 / median(service)).toFixed(2), (1000 / median(ceiling)).toFixed(2)] : ['-', '-'];
       return [name, ...phases.map((phase) => (byPhase[phase] ? median(byPhase[phase]).toFixed(2) : '-')), ...turns];
     });
     const libsqlRows = comparisonRows(
@@ -311,8 +426,13 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
       'AssignLicenses over gRPC on libsql, spread',
       libsql,
     );
-    const rowsAdded = Object.entries(capture.rowsAdded).map(([t, n]) => `${n} ${t}`).join(', ');
-    const seats = overAllocated === 0 ? 'no over-allocation, every counter equals its rows' : `${overAllocated} subscriptions over-allocated or mismatched`;
+    const rowsAdded = Object.entries(capture.rowsAdded)
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', ');
+    const seats =
+      overAllocated === 0
+        ? 'no over-allocation, every counter equals its rows'
+        : `${overAllocated} subscriptions over-allocated or mismatched`;
     const paragraph = (...sentences: string[]) => sentences.join(' ');
     return {
       id: 'writes',
@@ -355,7 +475,15 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
                 "account, 1 / rate is a call's turn at the account (last two columns, for the service and for pgbench).",
               ),
               '',
-              table(['distribution', ...phases.map((p) => `${p} ms`), 'AssignLicenses: 1 / rate ms', 'pgbench: 1 / rate ms'], phaseRows),
+              table(
+                [
+                  'distribution',
+                  ...phases.map((p) => `${p} ms`),
+                  'AssignLicenses: 1 / rate ms',
+                  'pgbench: 1 / rate ms',
+                ],
+                phaseRows,
+              ),
               '',
             ]
           : []),
@@ -380,9 +508,15 @@ export async function writesBenchmark(runs: number): Promise<BenchmarkSection> {
         '',
         `Seat counters after all runs (PostgreSQL, pgbench's included, and libsql): ${seats}.`,
         '',
-        verdict(ratio('spread') >= TARGET && overAllocated === 0, `spread at ${ratio('spread').toFixed(2)} of pgbench (target >= ${TARGET.toFixed(2)})`),
+        verdict(
+          ratio('spread') >= TARGET && overAllocated === 0,
+          `spread at ${ratio('spread').toFixed(2)} of pgbench (target >= ${TARGET.toFixed(2)})`,
+        ),
         '',
-        verdict(ratio('hot') >= TARGET && overAllocated === 0, `hot account at ${ratio('hot').toFixed(2)} of pgbench (target >= ${TARGET.toFixed(2)})`),
+        verdict(
+          ratio('hot') >= TARGET && overAllocated === 0,
+          `hot account at ${ratio('hot').toFixed(2)} of pgbench (target >= ${TARGET.toFixed(2)})`,
+        ),
       ].join('\n'),
     };
   } finally {

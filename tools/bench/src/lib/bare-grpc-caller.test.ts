@@ -15,11 +15,17 @@ let server: GrpcServer;
 let caller: BareGrpcCaller;
 
 beforeAll(async () => {
-  server = new GrpcServer({ logger: pino({ level: 'silent' }), maxResponseBytes: 64 * 1024, maxRequestBytes: 64 * 1024, maxCallMs: 5000 });
+  server = new GrpcServer({
+    logger: pino({ level: 'silent' }),
+    maxResponseBytes: 64 * 1024,
+    maxRequestBytes: 64 * 1024,
+    maxCallMs: 5000,
+  });
   server.addService({
     descriptor: LicensingService,
     authenticate: async (metadata: Metadata) => {
-      if (metadata.get('authorization')[0] !== 'Bearer good') throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
+      if (metadata.get('authorization')[0] !== 'Bearer good')
+        throw new AppError('unauthenticated', 'bad token', { reason: 'UNAUTHENTICATED' });
       return { subject: 'usr_test' };
     },
     handlers: {
@@ -28,10 +34,22 @@ beforeAll(async () => {
         if (request.userId === 'usr_full') {
           throw new AppError('resource_exhausted', 'goto_meeting: no seat left', {
             reason: 'SEATS_EXHAUSTED',
-            ruleViolations: [{ type: 'seat-limits.no-assignment-beyond-purchased', subject: 'goto_meeting', description: 'every purchased seat is assigned' }],
+            ruleViolations: [
+              {
+                type: 'seat-limits.no-assignment-beyond-purchased',
+                subject: 'goto_meeting',
+                description: 'every purchased seat is assigned',
+              },
+            ],
           });
         }
-        return { results: request.products.map((p) => create(AssignmentResultSchema, { assignment: { id: `asg_${request.idempotencyKey}`, userId: request.userId, productId: p.productId } })) };
+        return {
+          results: request.products.map((p) =>
+            create(AssignmentResultSchema, {
+              assignment: { id: `asg_${request.idempotencyKey}`, userId: request.userId, productId: p.productId },
+            }),
+          ),
+        };
       },
     },
   });
@@ -43,12 +61,18 @@ afterAll(async () => {
 });
 
 const assign = (userId: string, token = 'good') =>
-  caller.call(LicensingService.method.assignLicenses, { userId, products: [{ productId: 'goto_meeting' }], idempotencyKey: `k-${userId}` }, token);
+  caller.call(
+    LicensingService.method.assignLicenses,
+    { userId, products: [{ productId: 'goto_meeting' }], idempotencyKey: `k-${userId}` },
+    token,
+  );
 
 describe('BareGrpcCaller', () => {
   it('sends the request and decodes the answer, many calls at once on one connection', async () => {
     const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => assign(`usr_${i}`)));
-    expect(responses.map((r) => r.results[0]!.assignment!.id)).toEqual(Array.from({ length: 20 }, (_, i) => `asg_k-usr_${i}`));
+    expect(responses.map((r) => r.results[0]!.assignment!.id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `asg_k-usr_${i}`),
+    );
   });
 
   it('rejects a refusal with its status, reason and details', async () => {
@@ -64,6 +88,9 @@ describe('BareGrpcCaller', () => {
 
   it('rejects a call refused before any handler runs (a trailers-only answer)', async () => {
     const error = await assign('usr_1', 'bad').catch((e: unknown) => e);
-    expect((error as BareGrpcError).status).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED, errorInfo: { reason: 'UNAUTHENTICATED' } });
+    expect((error as BareGrpcError).status).toMatchObject({
+      code: GrpcStatus.UNAUTHENTICATED,
+      errorInfo: { reason: 'UNAUTHENTICATED' },
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { connect, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
-import { create, fromBinary, toBinary, type DescMethodUnary, type MessageInitShape, type MessageShape } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  toBinary,
+  type DescMethodUnary,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import { decodeGrpcError, type DecodedStatus } from '@acme/grpc';
 
 /** A failed call as the caller sees it: the gRPC status with its decoded details. */
@@ -25,7 +32,11 @@ export class BareGrpcCaller {
     this.session.on('error', () => undefined); // surfaced through the calls in flight
   }
 
-  call<I extends DescMethodUnary>(method: I, request: MessageInitShape<I['input']>, token: string): Promise<MessageShape<I['output']>> {
+  call<I extends DescMethodUnary>(
+    method: I,
+    request: MessageInitShape<I['input']>,
+    token: string,
+  ): Promise<MessageShape<I['output']>> {
     const body = toBinary(method.input, create(method.input, request));
     const frame = Buffer.allocUnsafe(5 + body.length);
     frame.writeUInt8(0, 0);
@@ -52,7 +63,9 @@ export class BareGrpcCaller {
         const code = Number(status['grpc-status']);
         if (code !== 0) return reject(new BareGrpcError(decodedStatus(code, status)));
         const message = Buffer.concat(chunks);
-        resolve(fromBinary(method.output, message.subarray(5, 5 + message.readUInt32BE(1))) as MessageShape<I['output']>);
+        resolve(
+          fromBinary(method.output, message.subarray(5, 5 + message.readUInt32BE(1))) as MessageShape<I['output']>,
+        );
       });
       stream.end(frame);
     });

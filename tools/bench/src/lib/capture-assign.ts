@@ -44,7 +44,10 @@ export async function captureAssignLicenses(): Promise<AssignCapture> {
   const database = await createTestPostgres('bench_capture');
   const recorder = new PgProtocolRecorder();
   const server = new URL(database.url);
-  const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) }, { onData: recorder.onData });
+  const proxy = await startTcpProxy(
+    { host: server.hostname, port: Number(server.port || 5432) },
+    { onData: recorder.onData },
+  );
   const direct = new pg.Client({ connectionString: database.url });
   let service: Awaited<ReturnType<typeof startLicensingProcess>> | null = null;
   let caller: BareGrpcCaller | null = null;
@@ -54,25 +57,39 @@ export async function captureAssignLicenses(): Promise<AssignCapture> {
     await db.close();
     await seedBenchAccounts(database.url, { accounts: 10, usersPerAccount: 20, seats: 1_000 });
     await direct.connect();
-    await direct.query('update account set event_sequence = $1 where id = $2', [CAPTURE_SEQUENCE_BASE, `acct_b${ACCOUNT}`]);
+    await direct.query('update account set event_sequence = $1 where id = $2', [
+      CAPTURE_SEQUENCE_BASE,
+      `acct_b${ACCOUNT}`,
+    ]);
     service = await startLicensingProcess({ DATABASE_URL: proxy.url(database.url) });
     const token = await service.token({ subject: `usr_b${ACCOUNT}_admin`, accountId: `acct_b${ACCOUNT}` });
     caller = new BareGrpcCaller(service.address);
     const run = caller;
     const tag = randomBytes(4).toString('hex');
     const assign = async (user: number) => {
-      const request = { userId: `usr_b${ACCOUNT}_${user}`, products: [{ productId: 'goto_meeting' }], idempotencyKey: `capture-${tag}-${user}` };
+      const request = {
+        userId: `usr_b${ACCOUNT}_${user}`,
+        products: [{ productId: 'goto_meeting' }],
+        idempotencyKey: `capture-${tag}-${user}`,
+      };
       const answer = await run.call(LicensingService.method.assignLicenses, request, token).catch((error: unknown) => {
-        throw new Error(`the captured AssignLicenses for ${request.userId} failed (${(error as Error).message}); the service said:\n${service?.process.stderr()}`);
+        throw new Error(
+          `the captured AssignLicenses for ${request.userId} failed (${(error as Error).message}); the service said:\n${service?.process.stderr()}`,
+        );
       });
-      if (!answer.results[0]?.assignment) throw new Error(`the captured AssignLicenses for ${request.userId} was answered without its assignment`);
+      if (!answer.results[0]?.assignment)
+        throw new Error(`the captured AssignLicenses for ${request.userId} was answered without its assignment`);
       return request;
     };
     for (let user = 0; user < WARM_UP_CALLS; user++) await assign(user);
 
     const tables = (await direct.query<{ name: string }>(TABLES_SQL)).rows.map((r) => r.name);
     const counts = () => rowCounts(database.url, tables);
-    const captures: { statements: RecordedStatement[]; request: { userId: string; idempotencyKey: string }; rowsAdded: Record<string, number> }[] = [];
+    const captures: {
+      statements: RecordedStatement[];
+      request: { userId: string; idempotencyKey: string };
+      rowsAdded: Record<string, number>;
+    }[] = [];
     for (let user = WARM_UP_CALLS; user < WARM_UP_CALLS + 5; user++) {
       const before = await counts();
       recorder.start();
@@ -80,15 +97,20 @@ export async function captureAssignLicenses(): Promise<AssignCapture> {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const statements = recorder.stop();
       const after = await counts();
-      const rowsAdded = Object.fromEntries(tables.filter((t) => after[t] !== before[t]).map((t) => [t, after[t]! - before[t]!]));
+      const rowsAdded = Object.fromEntries(
+        tables.filter((t) => after[t] !== before[t]).map((t) => [t, after[t]! - before[t]!]),
+      );
       captures.push({ statements, request, rowsAdded });
       const twin = captures.find((c) => c !== captures.at(-1) && shapeOf(c.statements) === shapeOf(statements));
       if (twin) {
         return {
           statements: twin.statements,
           call: {
-            account: `acct_b${ACCOUNT}`, user: twin.request.userId, admin: `usr_b${ACCOUNT}_admin`,
-            idempotencyKey: twin.request.idempotencyKey, sequenceBase: CAPTURE_SEQUENCE_BASE,
+            account: `acct_b${ACCOUNT}`,
+            user: twin.request.userId,
+            admin: `usr_b${ACCOUNT}_admin`,
+            idempotencyKey: twin.request.idempotencyKey,
+            sequenceBase: CAPTURE_SEQUENCE_BASE,
           },
           rowsAdded: twin.rowsAdded,
           warmUpCalls: WARM_UP_CALLS,
@@ -107,7 +129,8 @@ export async function captureAssignLicenses(): Promise<AssignCapture> {
   }
 }
 
-const TABLES_SQL = "select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'mikro_orm%' order by 1";
+const TABLES_SQL =
+  "select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'mikro_orm%' order by 1";
 
 /** Rows in each of `tables` (to check that a replay wrote, per transaction, what the call wrote). */
 export async function rowCounts(url: string, tables: string[]): Promise<Record<string, number>> {
@@ -115,7 +138,8 @@ export async function rowCounts(url: string, tables: string[]): Promise<Record<s
   await client.connect();
   try {
     const counts: Record<string, number> = {};
-    for (const t of tables) counts[t] = Number((await client.query<{ n: string }>(`select count(*) as n from "${t}"`)).rows[0]!.n);
+    for (const t of tables)
+      counts[t] = Number((await client.query<{ n: string }>(`select count(*) as n from "${t}"`)).rows[0]!.n);
     return counts;
   } finally {
     await client.end();
@@ -125,5 +149,10 @@ export async function rowCounts(url: string, tables: string[]): Promise<Record<s
 /** The statements' texts, protocols and round trips (numbered from the call's first), one line each. */
 export function shapeOf(statements: RecordedStatement[]): string {
   const first = statements[0]?.roundTrip ?? 0;
-  return statements.map((s) => `${s.roundTrip - first} ${s.protocol}${s.statementName ? ' named' : ''} ${s.text.replace(/\s+/g, ' ').trim()}`).join('\n');
+  return statements
+    .map(
+      (s) =>
+        `${s.roundTrip - first} ${s.protocol}${s.statementName ? ' named' : ''} ${s.text.replace(/\s+/g, ' ').trim()}`,
+    )
+    .join('\n');
 }

@@ -20,7 +20,10 @@ export function monotonicMicros(): number {
  * Where a V8 CPU profile (node --cpu-prof) spent its busy time, by the file each sample was in;
  * with `window` (monotonicMicros() of another process on this machine), only the samples taken in it.
  */
-export function busyTimeByFile(path: string, window?: { from: number; to: number }): { busyMs: number; byFile: Map<string, number> } {
+export function busyTimeByFile(
+  path: string,
+  window?: { from: number; to: number },
+): { busyMs: number; byFile: Map<string, number> } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const byFile = new Map<string, number>();

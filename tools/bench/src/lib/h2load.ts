@@ -38,8 +38,12 @@ export async function h2load(options: H2loadOptions): Promise<H2loadResult> {
   writeFileSync(body, grpcFrame(options.request));
   const headers = { 'content-type': 'application/grpc', te: 'trailers', ...options.headers };
   const args = [
-    `--clients=${options.clients}`, `--max-concurrent-streams=${options.streams}`, '--threads=1',
-    `--duration=${options.durationSeconds}`, `--warm-up-time=${options.warmUpSeconds}`, `--data=${body}`,
+    `--clients=${options.clients}`,
+    `--max-concurrent-streams=${options.streams}`,
+    '--threads=1',
+    `--duration=${options.durationSeconds}`,
+    `--warm-up-time=${options.warmUpSeconds}`,
+    `--data=${body}`,
     ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     `http://${options.address}${options.path}`,
   ];

@@ -24,18 +24,33 @@ export interface LicensingProcess {
  * given database, with fresh signing keys, metrics on, and per-call logs off (LOG_LEVEL=warn: a
  * JSON line per call is I/O the benchmark would otherwise measure).
  */
-export async function startLicensingProcess(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<LicensingProcess> {
+export async function startLicensingProcess(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[] } = {},
+): Promise<LicensingProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-licensing-'));
   const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify(keys.publicJwks));
   const [grpcPort, metricsPort] = [await freePort(), await freePort()];
-  const process_ = await startApp('licensing-service', {
-    GRPC_PORT: String(grpcPort), METRICS_PORT: String(metricsPort), JWT_JWKS_FILE: join(dir, 'jwks.json'), LOG_LEVEL: 'warn', ...env,
-  }, options);
+  const process_ = await startApp(
+    'licensing-service',
+    {
+      GRPC_PORT: String(grpcPort),
+      METRICS_PORT: String(metricsPort),
+      JWT_JWKS_FILE: join(dir, 'jwks.json'),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    options,
+  );
   const address = `127.0.0.1:${grpcPort}`;
   const metricsText = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   try {
-    await waitFor(async () => (await checkHealth(address)) === 'SERVING', `licensing service (${process_.stderr()})`, 120_000);
+    await waitFor(
+      async () => (await checkHealth(address)) === 'SERVING',
+      `licensing service (${process_.stderr()})`,
+      120_000,
+    );
   } catch (error) {
     await process_.stop('SIGKILL');
     throw error;
@@ -44,17 +59,21 @@ export async function startLicensingProcess(env: Record<string, string>, options
     address,
     metricsPort,
     process: process_,
-    token: (claims) => signToken(keys.privateJwk, { issuer: 'acme-dev', audience: 'licensing', expiresIn: '2h', ...claims }),
+    token: (claims) =>
+      signToken(keys.privateJwk, { issuer: 'acme-dev', audience: 'licensing', expiresIn: '2h', ...claims }),
     async callsByCode() {
       const text = await metricsText();
       const byCode: Record<string, number> = {};
-      for (const [, code, value] of text.matchAll(/^grpc_server_handled_total\{[^}]*grpc_code="(\w+)"[^}]*\} (\d+)/gm)) byCode[code!] = (byCode[code!] ?? 0) + Number(value);
+      for (const [, code, value] of text.matchAll(/^grpc_server_handled_total\{[^}]*grpc_code="(\w+)"[^}]*\} (\d+)/gm))
+        byCode[code!] = (byCode[code!] ?? 0) + Number(value);
       return byCode;
     },
     async mutationPhases() {
       const text = await metricsText();
       const phases: Record<string, { sum: number; count: number }> = {};
-      for (const [, kind, phase, value] of text.matchAll(/^licensing_mutation_phase_seconds_(sum|count)\{phase="(\w+)"\} (\S+)$/gm)) {
+      for (const [, kind, phase, value] of text.matchAll(
+        /^licensing_mutation_phase_seconds_(sum|count)\{phase="(\w+)"\} (\S+)$/gm,
+      )) {
         (phases[phase!] ??= { sum: 0, count: 0 })[kind as 'sum' | 'count'] = Number(value);
       }
       return phases;

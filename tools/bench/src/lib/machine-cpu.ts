@@ -7,13 +7,21 @@ import { readFileSync } from 'node:fs';
  * one operation cost every process on the machine together (service, database, load generator).
  */
 export function machineBusyMicros(): number {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   // /proc/stat counts in USER_HZ ticks, 100 per second on Linux.
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10_000;
 }
 
 /** What a load process's measured window cost: the whole machine's busy CPU, and its own. */
-export interface CpuWindow { machineBusyMicros: number; ownCpuMicros: number }
+export interface CpuWindow {
+  machineBusyMicros: number;
+  ownCpuMicros: number;
+}
 
 /**
  * Starts a measured window; the function returned gives what the machine and this process spent

@@ -1,7 +1,13 @@
 import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPostgres, skipWithoutPostgres, startTcpProxy, type TcpProxy, type TestDatabase } from '@acme/testing';
+import {
+  createTestPostgres,
+  skipWithoutPostgres,
+  startTcpProxy,
+  type TcpProxy,
+  type TestDatabase,
+} from '@acme/testing';
 import { PgProtocolRecorder } from './pg-protocol-recorder.js';
 
 const skip = await skipWithoutPostgres();

@@ -57,8 +57,14 @@ export class PgProtocolRecorder {
     let state = this.connections.get(connection);
     if (!state) {
       state = {
-        client: Buffer.alloc(0), server: Buffer.alloc(0), clientStartup: true, serverSingleByte: 0,
-        prepared: new Map(), portals: new Map(), pending: 0, roundTrip: 0,
+        client: Buffer.alloc(0),
+        server: Buffer.alloc(0),
+        clientStartup: true,
+        serverSingleByte: 0,
+        prepared: new Map(),
+        portals: new Map(),
+        pending: 0,
+        roundTrip: 0,
       };
       this.connections.set(connection, state);
     }
@@ -129,7 +135,16 @@ export class PgProtocolRecorder {
         const text = reader.cstring();
         if (!this.recording) return;
         const { roundTrip } = state;
-        this.recorded.push({ connection: id, roundTrip, text, protocol: 'Q', statementName: '', paramTypes: [], params: [], paramFormats: [] });
+        this.recorded.push({
+          connection: id,
+          roundTrip,
+          text,
+          protocol: 'Q',
+          statementName: '',
+          paramTypes: [],
+          params: [],
+          paramFormats: [],
+        });
         return;
       }
       case 'P': {
@@ -148,7 +163,9 @@ export class PgProtocolRecorder {
           return length < 0 ? null : reader.bytes(length);
         });
         // No codes: all text; one code: all alike; otherwise one per parameter.
-        const formats = params.map((_, i) => (formatCodes.length === 0 ? 0 : formatCodes.length === 1 ? formatCodes[0]! : formatCodes[i]!));
+        const formats = params.map((_, i) =>
+          formatCodes.length === 0 ? 0 : formatCodes.length === 1 ? formatCodes[0]! : formatCodes[i]!,
+        );
         state.portals.set(portal, { statement, params, formats });
         return;
       }
@@ -156,10 +173,19 @@ export class PgProtocolRecorder {
         const portal = state.portals.get(reader.cstring());
         if (!portal || !this.recording) return;
         const prepared = state.prepared.get(portal.statement);
-        if (!prepared) throw new Error(`connection ${id} executed statement "${portal.statement}", which it never prepared while recorded`);
+        if (!prepared)
+          throw new Error(
+            `connection ${id} executed statement "${portal.statement}", which it never prepared while recorded`,
+          );
         this.recorded.push({
-          connection: id, roundTrip: state.roundTrip, text: prepared.text, protocol: 'E', statementName: portal.statement,
-          paramTypes: prepared.types, params: portal.params, paramFormats: portal.formats,
+          connection: id,
+          roundTrip: state.roundTrip,
+          text: prepared.text,
+          protocol: 'E',
+          statementName: portal.statement,
+          paramTypes: prepared.types,
+          params: portal.params,
+          paramFormats: portal.formats,
         });
         return;
       }

@@ -11,7 +11,15 @@ import { replayScript, replayVariables } from './pgbench-replay.js';
 
 const BASE = 1_000_000_000;
 const statement = (roundTrip: number, text: string, options: Partial<RecordedStatement> = {}): RecordedStatement => ({
-  connection: 1, roundTrip, text, protocol: 'Q', statementName: '', paramTypes: [], params: [], paramFormats: [], ...options,
+  connection: 1,
+  roundTrip,
+  text,
+  protocol: 'Q',
+  statementName: '',
+  paramTypes: [],
+  params: [],
+  paramFormats: [],
+  ...options,
 });
 const bound = (values: (string | null)[]) => ({
   protocol: 'E' as const,
@@ -21,7 +29,13 @@ const bound = (values: (string | null)[]) => ({
 
 /** A call as the service sends one: a lookup with the caller inlined, BEGIN with a prepared read, a write with COMMIT. */
 const capture: AssignCapture = {
-  call: { account: 'acct_b7', user: 'usr_b7_3', admin: 'usr_b7_admin', idempotencyKey: 'capture-ab12-3', sequenceBase: BASE },
+  call: {
+    account: 'acct_b7',
+    user: 'usr_b7_3',
+    admin: 'usr_b7_admin',
+    idempotencyKey: 'capture-ab12-3',
+    sequenceBase: BASE,
+  },
   rowsAdded: { item: 1 },
   warmUpCalls: 3,
   callsCaptured: 2,
@@ -32,14 +46,21 @@ const capture: AssignCapture = {
       statementName: 'acme_prepared_1',
       ...bound(['acct_b7', 'acct_b7:usr_b7_admin|capture-ab12-3']),
     }),
-    statement(12, 'insert into item (id, account_id, user_id, seq, body, note)\nvalues ($1, $2, $3, $4::int, $5::json, $6) -- commits', {
-      ...bound([
-        'asg_01m96n6432cnk2s8x2sv6mg3gc', 'acct_b7', 'usr_b7_3', String(BASE + 4),
-        `{"id":"asg_01m96n6432cnk2s8x2sv6mg3gc","causation":"dddca547-8fe1-4b42-9adf-f6812a8093ae",` +
-          `"sequence":${BASE + 4},"at":"2026-12-06T21:46:58.999Z","it's":true}`,
-        null,
-      ]),
-    }),
+    statement(
+      12,
+      'insert into item (id, account_id, user_id, seq, body, note)\nvalues ($1, $2, $3, $4::int, $5::json, $6) -- commits',
+      {
+        ...bound([
+          'asg_01m96n6432cnk2s8x2sv6mg3gc',
+          'acct_b7',
+          'usr_b7_3',
+          String(BASE + 4),
+          `{"id":"asg_01m96n6432cnk2s8x2sv6mg3gc","causation":"dddca547-8fe1-4b42-9adf-f6812a8093ae",` +
+            `"sequence":${BASE + 4},"at":"2026-12-06T21:46:58.999Z","it's":true}`,
+          null,
+        ]),
+      },
+    ),
     statement(12, 'commit'),
   ],
 };
@@ -55,17 +76,29 @@ describe('replayScript', () => {
   });
 
   it('prepares what the service prepared, once per connection, with its own text', () => {
-    expect(script).toContain('\\if :pgb_n = 1\nPREPARE "acme_prepared_1" AS select $1::text as account, $2::text as who\n;\n\\endif');
+    expect(script).toContain(
+      '\\if :pgb_n = 1\nPREPARE "acme_prepared_1" AS select $1::text as account, $2::text as who\n;\n\\endif',
+    );
   });
 
   it('replaces every per-call value, inside literals and parameters, by pgbench variables in string constants of their own', () => {
-    const expected = ["account's admin (the caller)", 'account', 'event sequence numbers', 'generated ids', 'idempotency key', 'user', 'uuids'];
+    const expected = [
+      "account's admin (the caller)",
+      'account',
+      'event sequence numbers',
+      'generated ids',
+      'idempotency key',
+      'user',
+      'uuids',
+    ];
     expect(substituted.sort()).toEqual(expected.sort());
     expect(script).not.toMatch(/acct_b7|usr_b7|capture-ab12|01m96n6432|dddca547|1000000004/);
     expect(script).toContain("where id = 'usr_b'\n':pgb_a'\n'_admin' and account_id = 'acct_b'\n':pgb_a' limit 1");
     expect(script).toContain("'acct_b'\n':pgb_a'\n':usr_b'\n':pgb_a'\n'_admin|pgb-'\n':pgb_gid'");
     expect(script).toContain("values ('asg_p'\n':pgb_gid'\n'0000000000000', ");
-    expect(script).toContain("'\",\"sequence\":'\n':pgb_s4'\n',\"at\":\"2026-12-06T21:46:58.999Z\",\"it''s\":true}'::json, NULL) -- commits\n\\; commit\n;");
+    expect(script).toContain(
+      '\'","sequence":\'\n\':pgb_s4\'\n\',"at":"2026-12-06T21:46:58.999Z","it\'\'s":true}\'::json, NULL) -- commits\n\\; commit\n;',
+    );
     expect(script).toContain('\\set pgb_s4 :pgb_g * 1 + 1');
   });
 });
@@ -89,7 +122,14 @@ describe.skipIf(skip)('the replay under pgbench', () => {
       let transactions = 0;
       for (let run = 0; run < 2; run++) {
         const variables = replayVariables({ base, clients: 2, accounts: 3, users: 100_000 });
-        const result = await runPgbench({ databaseUrl: database.url, scriptFile: file, clients: 2, seconds: 1, logDir: dir, variables });
+        const result = await runPgbench({
+          databaseUrl: database.url,
+          scriptFile: file,
+          clients: 2,
+          seconds: 1,
+          logDir: dir,
+          variables,
+        });
         expect(result.perClient.reduce((a, b) => a + b, 0)).toBe(result.transactions);
         base += (Math.max(...result.perClient) + 2) * 2;
         transactions += result.transactions;
@@ -103,7 +143,8 @@ describe.skipIf(skip)('the replay under pgbench', () => {
       expect(Number(rows[0]!.users)).toBe(transactions);
       expect(Number(rows[0]!.ids)).toBe(transactions);
       expect(Number(rows[0]!.accounts)).toBe(Math.min(3, transactions));
-      const sample = /^\{"id":"asg_p1\d{11}0{13}","causation":"00000000-0000-4000-8000-1\d{11}","sequence":\d+,"at":"2026-12-06T21:46:58.999Z","it's":true\}$/;
+      const sample =
+        /^\{"id":"asg_p1\d{11}0{13}","causation":"00000000-0000-4000-8000-1\d{11}","sequence":\d+,"at":"2026-12-06T21:46:58.999Z","it's":true\}$/;
       expect(rows[0]!.sample).toMatch(sample);
     } finally {
       await client.end();

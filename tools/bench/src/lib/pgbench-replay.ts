@@ -46,9 +46,20 @@ const HEADER = [
 ];
 
 /** The variables pgbench must be given (-D): the first run's base, the clients, the accounts and users of the seed. */
-export function replayVariables(options: { base: number; clients: number; accounts: number; users: number }): Record<string, string> {
+export function replayVariables(options: {
+  base: number;
+  clients: number;
+  accounts: number;
+  users: number;
+}): Record<string, string> {
   const { base, clients, accounts, users } = options;
-  return { pgb_n: '0', pgb_base: String(base), pgb_clients: String(clients), pgb_accounts: String(accounts), pgb_users: String(users) };
+  return {
+    pgb_n: '0',
+    pgb_base: String(base),
+    pgb_clients: String(clients),
+    pgb_accounts: String(accounts),
+    pgb_users: String(users),
+  };
 }
 
 export function replayScript(capture: AssignCapture): ReplayScript {
@@ -61,14 +72,26 @@ export function replayScript(capture: AssignCapture): ReplayScript {
 
   // Per-call values, in the order they are tried at each position of a value.
   const rules: { pattern: RegExp; parts: (match: RegExpExecArray) => Part[]; what: string }[] = [
-    { pattern: new RegExp(escape(call.idempotencyKey), 'y'), parts: () => ['pgb-', { variable: 'pgb_gid' }], what: 'idempotency key' },
+    {
+      pattern: new RegExp(escape(call.idempotencyKey), 'y'),
+      parts: () => ['pgb-', { variable: 'pgb_gid' }],
+      what: 'idempotency key',
+    },
     {
       pattern: new RegExp(`${escape(call.admin)}(?![A-Za-z0-9_])`, 'y'),
       parts: () => ['usr_b', { variable: 'pgb_a' }, '_admin'],
       what: "account's admin (the caller)",
     },
-    { pattern: new RegExp(`${escape(call.user)}(?![0-9])`, 'y'), parts: () => ['usr_b', { variable: 'pgb_a' }, '_', { variable: 'pgb_u' }], what: 'user' },
-    { pattern: new RegExp(`${escape(call.account)}(?![0-9])`, 'y'), parts: () => ['acct_b', { variable: 'pgb_a' }], what: 'account' },
+    {
+      pattern: new RegExp(`${escape(call.user)}(?![0-9])`, 'y'),
+      parts: () => ['usr_b', { variable: 'pgb_a' }, '_', { variable: 'pgb_u' }],
+      what: 'user',
+    },
+    {
+      pattern: new RegExp(`${escape(call.account)}(?![0-9])`, 'y'),
+      parts: () => ['acct_b', { variable: 'pgb_a' }],
+      what: 'account',
+    },
     {
       pattern: new RegExp(`${escape(call.account.replace(/^acct_/, 'sub_'))}(?![0-9])`, 'y'),
       parts: () => ['sub_b', { variable: 'pgb_a' }],
@@ -85,7 +108,12 @@ export function replayScript(capture: AssignCapture): ReplayScript {
     },
     {
       pattern: /(?<![0-9a-fA-F-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-fA-F-])/y,
-      parts: (m) => ['00000000-0000-4000-8', String(indexOf(uuids, m[0])).padStart(3, '0'), '-', { variable: 'pgb_gid' }],
+      parts: (m) => [
+        '00000000-0000-4000-8',
+        String(indexOf(uuids, m[0])).padStart(3, '0'),
+        '-',
+        { variable: 'pgb_gid' },
+      ],
       what: 'uuids',
     },
     {
@@ -105,7 +133,7 @@ export function replayScript(capture: AssignCapture): ReplayScript {
   const template = (value: string): Part[] => {
     const parts: Part[] = [];
     let text = '';
-    for (let i = 0; i < value.length; ) {
+    for (let i = 0; i < value.length;) {
       let matched = false;
       for (const rule of rules) {
         rule.pattern.lastIndex = i;
@@ -154,9 +182,15 @@ export function replayScript(capture: AssignCapture): ReplayScript {
   const header = [...HEADER];
   const first = Math.min(...sequences);
   const span = sequences.size === 0 ? 0 : Math.max(...sequences) - first + 1;
-  for (const value of [...sequences].sort((a, b) => a - b)) header.push(`\\set pgb_s${value - call.sequenceBase} :pgb_g * ${span} + ${value - first + 1}`);
+  for (const value of [...sequences].sort((a, b) => a - b))
+    header.push(`\\set pgb_s${value - call.sequenceBase} :pgb_g * ${span} + ${value - first + 1}`);
   const prepares = [...named].map(([name, text]) => `PREPARE ${name} AS ${text}\n;`);
-  const script = [...header, ...(prepares.length > 0 ? ['\\if :pgb_n = 1', ...prepares, '\\endif'] : []), ...lines, ''].join('\n');
+  const script = [
+    ...header,
+    ...(prepares.length > 0 ? ['\\if :pgb_n = 1', ...prepares, '\\endif'] : []),
+    ...lines,
+    '',
+  ].join('\n');
   for (const reserved of ['client_id', 'scale', 'random_seed', 'default_seed']) {
     if (lines.some((l) => new RegExp(`(?<!:):${reserved}(?![A-Za-z0-9_])`).test(l))) {
       throw new Error(`a captured statement carries ":${reserved}", which pgbench would replace`);
@@ -186,12 +220,16 @@ function argument(value: Buffer | null, format: number, type: number, template: 
   if (value === null) return 'NULL';
   if (format === 0) return literal(template(value.toString('utf8')));
   // Binary parameters: only bytea (node-postgres sends Buffers so) has a text form we can write.
-  if (type !== 0 && type !== 17) throw new Error(`a captured statement bound a binary parameter of type OID ${type}, which the replay cannot write as text`);
+  if (type !== 0 && type !== 17)
+    throw new Error(
+      `a captured statement bound a binary parameter of type OID ${type}, which the replay cannot write as text`,
+    );
   return `'\\x${value.toString('hex')}'`;
 }
 
 /** Tokens of SQL text: string constants, quoted identifiers, comments, dollar-quoted bodies, parameters. */
-const SQL_TOKENS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$|\$(\d+)/g;
+const SQL_TOKENS =
+  /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$|\$(\d+)/g;
 
 /** The text with each `$n` outside quotes and comments replaced by its argument. */
 function withParameters(text: string, args: string[]): string {

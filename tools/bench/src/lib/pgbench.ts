@@ -35,9 +35,25 @@ export async function runPgbench(options: {
   const url = new URL(options.databaseUrl);
   const logPrefix = join(options.logDir, `pgbench-${Date.now()}`);
   const args = [
-    '-n', '-M', 'simple', '-c', String(options.clients), '-j', '1', '-T', String(options.seconds),
-    '-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'),
-    '-l', `--log-prefix=${logPrefix}`, '-f', options.scriptFile,
+    '-n',
+    '-M',
+    'simple',
+    '-c',
+    String(options.clients),
+    '-j',
+    '1',
+    '-T',
+    String(options.seconds),
+    '-h',
+    url.hostname,
+    '-p',
+    url.port || '5432',
+    '-U',
+    decodeURIComponent(url.username || 'postgres'),
+    '-l',
+    `--log-prefix=${logPrefix}`,
+    '-f',
+    options.scriptFile,
     ...Object.entries(options.variables).map(([name, value]) => `-D${name}=${value}`),
     url.pathname.slice(1),
   ];
@@ -65,10 +81,18 @@ export async function runPgbench(options: {
         if (line && Number.isInteger(client)) perClient[client] = (perClient[client] ?? 0) + 1;
       }
     }
-    if (!Number.isFinite(transactions) || !Number.isFinite(tps)) throw new Error(`pgbench's report was not understood:\n${stdout}`);
-    return { transactions, tps, perClient, ownCpuMicros: ((times[0] ?? 0) + (times[1] ?? 0)) * 1e6, machineBusyMicros: machine };
+    if (!Number.isFinite(transactions) || !Number.isFinite(tps))
+      throw new Error(`pgbench's report was not understood:\n${stdout}`);
+    return {
+      transactions,
+      tps,
+      perClient,
+      ownCpuMicros: ((times[0] ?? 0) + (times[1] ?? 0)) * 1e6,
+      machineBusyMicros: machine,
+    };
   } finally {
-    for (const file of readdirSync(options.logDir).filter((f) => join(options.logDir, f).startsWith(logPrefix))) rmSync(join(options.logDir, file));
+    for (const file of readdirSync(options.logDir).filter((f) => join(options.logDir, f).startsWith(logPrefix)))
+      rmSync(join(options.logDir, file));
   }
 }
 

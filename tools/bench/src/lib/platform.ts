@@ -26,8 +26,17 @@ export interface Platform {
  * PostgreSQL relaying to Kafka (the mock broker), and the billing consumer on its own ledger
  * database, with bench accounts seeded.
  */
-export async function startPlatform(plan: SeedPlan, options: { billingEnv?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Platform> {
-  const kafka = await startMockKafka({ brokers: 3, topics: [{ name: LICENSE_EVENTS_TOPIC, partitions: 12 }, { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 }] });
+export async function startPlatform(
+  plan: SeedPlan,
+  options: { billingEnv?: Record<string, string>; nodeArgs?: string[] } = {},
+): Promise<Platform> {
+  const kafka = await startMockKafka({
+    brokers: 3,
+    topics: [
+      { name: LICENSE_EVENTS_TOPIC, partitions: 12 },
+      { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
+    ],
+  });
   const licensingDb = await createTestPostgres('bench_platform');
   const ledgerDb = await createTestPostgres('bench_platform_ledger');
   const db = await openDatabase({ databaseUrl: licensingDb.url });
@@ -35,17 +44,35 @@ export async function startPlatform(plan: SeedPlan, options: { billingEnv?: Reco
   await db.close();
   await seedBenchAccounts(licensingDb.url, plan);
   const brokers = kafka.bootstrap.join(',');
-  const licensing = await startLicensingProcess({ DATABASE_URL: licensingDb.url, KAFKA_BROKERS: brokers }, options.nodeArgs ? { nodeArgs: options.nodeArgs } : {});
+  const licensing = await startLicensingProcess(
+    { DATABASE_URL: licensingDb.url, KAFKA_BROKERS: brokers },
+    options.nodeArgs ? { nodeArgs: options.nodeArgs } : {},
+  );
   const billingMetricsPort = await freePort();
-  const billing = await startApp('billing-consumer', {
-    KAFKA_BROKERS: brokers, BILLING_DATABASE_URL: ledgerDb.url, METRICS_PORT: String(billingMetricsPort), LOG_LEVEL: 'warn', ...options.billingEnv,
-  }, options.nodeArgs ? { nodeArgs: options.nodeArgs } : {});
+  const billing = await startApp(
+    'billing-consumer',
+    {
+      KAFKA_BROKERS: brokers,
+      BILLING_DATABASE_URL: ledgerDb.url,
+      METRICS_PORT: String(billingMetricsPort),
+      LOG_LEVEL: 'warn',
+      ...options.billingEnv,
+    },
+    options.nodeArgs ? { nodeArgs: options.nodeArgs } : {},
+  );
   const tokens: Record<string, string> = {};
-  for (let a = 0; a < plan.accounts; a++) tokens[`acct_b${a}`] = await licensing.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
+  for (let a = 0; a < plan.accounts; a++)
+    tokens[`acct_b${a}`] = await licensing.token({ subject: `usr_b${a}_admin`, accountId: `acct_b${a}` });
   const tokensFile = join(tmpdir(), `bench-platform-tokens-${process.pid}.json`);
   writeFileSync(tokensFile, JSON.stringify(tokens));
   return {
-    kafka, licensingDb, ledgerDb, licensing, billing, billingMetricsPort, tokensFile,
+    kafka,
+    licensingDb,
+    ledgerDb,
+    licensing,
+    billing,
+    billingMetricsPort,
+    tokensFile,
     async stop() {
       await billing.stop();
       await licensing.stop();
@@ -59,5 +86,8 @@ export async function startPlatform(plan: SeedPlan, options: { billingEnv?: Reco
 /** The cumulative buckets of a Prometheus histogram, read from a text endpoint. */
 export async function scrapeHistogram(port: number, name: string): Promise<{ le: number; count: number }[]> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map(([, le, count]) => ({ le: le === '+Inf' ? Infinity : Number(le), count: Number(count) }));
+  return [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))].map(([, le, count]) => ({
+    le: le === '+Inf' ? Infinity : Number(le),
+    count: Number(count),
+  }));
 }

@@ -6,7 +6,10 @@ describe('the apps node flags', () => {
   it('are the ones the README deployment section gives each app, so the figures are of what it tells people to run', () => {
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
     const documented = Object.fromEntries(
-      [...readme.matchAll(/^node ((?:--[\w-]+=\S+ )*)dist\/([\w-]+)\.mjs/gm)].map(([, flags, app]) => [app, flags!.trim().split(' ')]),
+      [...readme.matchAll(/^node ((?:--[\w-]+=\S+ )*)dist\/([\w-]+)\.mjs/gm)].map(([, flags, app]) => [
+        app,
+        flags!.trim().split(' '),
+      ]),
     );
     expect(documented).toEqual(APP_NODE_FLAGS);
   });

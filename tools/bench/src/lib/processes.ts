@@ -18,12 +18,28 @@ export interface NodeProcess {
  * Starts a TypeScript entry point as its own Node process (node with the tsx loader: the tsx
  * command would be a wrapper process, and CPU and memory figures must be the real process's).
  */
-export function startNode(entry: string, env: Record<string, string>, options: { stdout?: 'ignore' | 'inherit' | 'pipe'; nodeArgs?: string[]; args?: string[] } = {}): NodeProcess {
-  return spawnNode([...(options.nodeArgs ?? []), '--import', 'tsx', entry, ...(options.args ?? [])], env, options.stdout);
+export function startNode(
+  entry: string,
+  env: Record<string, string>,
+  options: { stdout?: 'ignore' | 'inherit' | 'pipe'; nodeArgs?: string[]; args?: string[] } = {},
+): NodeProcess {
+  return spawnNode(
+    [...(options.nodeArgs ?? []), '--import', 'tsx', entry, ...(options.args ?? [])],
+    env,
+    options.stdout,
+  );
 }
 
-function spawnNode(args: string[], env: Record<string, string>, stdout: 'ignore' | 'inherit' | 'pipe' = 'ignore'): NodeProcess {
-  const child = spawn(NODE, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', stdout, 'pipe'] });
+function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  stdout: 'ignore' | 'inherit' | 'pipe' = 'ignore',
+): NodeProcess {
+  const child = spawn(NODE, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', stdout, 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -75,9 +91,17 @@ export function appNodeFlags(name: App): string[] {
 }
 
 /** Starts a built app (dist/<name>.mjs) as its own process, with its node flags (appNodeFlags). */
-export async function startApp(name: App, env: Record<string, string>, options: { stdout?: 'ignore' | 'inherit' | 'pipe'; nodeArgs?: string[]; args?: string[] } = {}): Promise<NodeProcess> {
+export async function startApp(
+  name: App,
+  env: Record<string, string>,
+  options: { stdout?: 'ignore' | 'inherit' | 'pipe'; nodeArgs?: string[]; args?: string[] } = {},
+): Promise<NodeProcess> {
   await ensureBuilt();
-  return spawnNode([...appNodeFlags(name), ...(options.nodeArgs ?? []), `dist/${name}.mjs`, ...(options.args ?? [])], env, options.stdout);
+  return spawnNode(
+    [...appNodeFlags(name), ...(options.nodeArgs ?? []), `dist/${name}.mjs`, ...(options.args ?? [])],
+    env,
+    options.stdout,
+  );
 }
 
 /** User plus system CPU time a process has used so far, in microseconds (Linux /proc). */

@@ -29,7 +29,9 @@ describe('writeSection', () => {
     } finally {
       delete process.env.BENCH_NODE_FLAGS_LICENSING_SERVICE;
     }
-    expect(readFileSync(path, 'utf8')).toContain('BENCH_NODE_FLAGS_LICENSING_SERVICE="--heap-growing-percent=40" npm run bench -- soak\n');
+    expect(readFileSync(path, 'utf8')).toContain(
+      'BENCH_NODE_FLAGS_LICENSING_SERVICE="--heap-growing-percent=40" npm run bench -- soak\n',
+    );
   });
 
   it('renders markdown tables', () => {

@@ -31,7 +31,12 @@ export function writeSection(section: BenchmarkSection, path = BENCHMARKS_DOC): 
     '',
     '```sh',
     // Node flags other than the deployment ones are part of the command that produced the figures.
-    [...Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_NODE_FLAGS_')).map(([name, value]) => `${name}="${value}"`), section.command].join(' '),
+    [
+      ...Object.entries(process.env)
+        .filter(([name]) => name.startsWith('BENCH_NODE_FLAGS_'))
+        .map(([name, value]) => `${name}="${value}"`),
+      section.command,
+    ].join(' '),
     '```',
     '',
     section.body.trim(),
@@ -40,7 +45,10 @@ export function writeSection(section: BenchmarkSection, path = BENCHMARKS_DOC): 
   const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}` : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from
+      ? `${current.slice(0, from)}${block}${current.slice(to + end.length)}`
+      : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, next);
 }
 

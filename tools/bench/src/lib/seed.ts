@@ -56,7 +56,9 @@ const SEAT_DISCREPANCIES_SQL = `select count(*) filter (where s.assigned_seats >
   from subscription s`;
 
 /** Seat counters against the rows they count: no over-allocation means every check is 0. */
-export async function seatDiscrepancies(databaseUrl: string): Promise<{ overAllocated: number; counterMismatch: number }> {
+export async function seatDiscrepancies(
+  databaseUrl: string,
+): Promise<{ overAllocated: number; counterMismatch: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -21,10 +21,23 @@ describe('stats', () => {
 
 describe('histogramQuantile', () => {
   it('interpolates inside the bucket the rank falls in, as Prometheus does', () => {
-    const buckets = [{ le: 0.1, count: 50 }, { le: 0.2, count: 90 }, { le: 0.5, count: 100 }, { le: Infinity, count: 100 }];
+    const buckets = [
+      { le: 0.1, count: 50 },
+      { le: 0.2, count: 90 },
+      { le: 0.5, count: 100 },
+      { le: Infinity, count: 100 },
+    ];
     expect(histogramQuantile(buckets, 0.5)).toBeCloseTo(0.1);
     expect(histogramQuantile(buckets, 0.7)).toBeCloseTo(0.15);
     expect(histogramQuantile(buckets, 0.99)).toBeCloseTo(0.47);
-    expect(histogramQuantile([{ le: 1, count: 0 }, { le: Infinity, count: 0 }], 0.5)).toBeNaN();
+    expect(
+      histogramQuantile(
+        [
+          { le: 1, count: 0 },
+          { le: Infinity, count: 0 },
+        ],
+        0.5,
+      ),
+    ).toBeNaN();
   });
 });

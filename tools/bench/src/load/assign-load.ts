@@ -32,14 +32,21 @@ async function worker(index: number): Promise<void> {
     try {
       const response = await caller.call(
         LicensingService.method.assignLicenses,
-        { userId: `usr_b${account}_${user}`, products: [{ productId: 'goto_meeting' }], idempotencyKey: `bench-${process.pid}-${n}` },
+        {
+          userId: `usr_b${account}_${user}`,
+          products: [{ productId: 'goto_meeting' }],
+          idempotencyKey: `bench-${process.pid}-${n}`,
+        },
         tokens[`acct_b${account}`]!,
       );
       if (!response.results[0]?.assignment) throw new Error('answered without the assignment');
       latencies.push(performance.now() - started);
       calls++;
     } catch (error) {
-      const code = error instanceof BareGrpcError ? (error.status.errorInfo?.reason ?? String(error.status.code)) : (error as Error).message;
+      const code =
+        error instanceof BareGrpcError
+          ? (error.status.errorInfo?.reason ?? String(error.status.code))
+          : (error as Error).message;
       errors[code] = (errors[code] ?? 0) + 1;
     }
   }
@@ -49,6 +56,9 @@ const started = Date.now();
 const cpu = cpuWindow();
 await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
 latencies.sort((a, b) => a - b);
-const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
-process.stdout.write(`${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, ...cpu(), p50Ms: at(50), p99Ms: at(99) })}\n`);
+const at = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? Number.NaN;
+process.stdout.write(
+  `${JSON.stringify({ calls, errors, seconds: (Date.now() - started) / 1000, ...cpu(), p50Ms: at(50), p99Ms: at(99) })}\n`,
+);
 caller.close();

@@ -24,8 +24,11 @@ const refusals: Record<string, number> = {};
 const latencies: Record<string, number[]> = {};
 const rss: [number, number][] = [];
 
-const rssMiB = (pid: number) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
-const sampler = samplePid ? setInterval(() => rss.push([Math.round((Date.now() - started) / 1000), rssMiB(samplePid)]), sampleEvery) : null;
+const rssMiB = (pid: number) =>
+  Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+const sampler = samplePid
+  ? setInterval(() => rss.push([Math.round((Date.now() - started) / 1000), rssMiB(samplePid)]), sampleEvery)
+  : null;
 
 type Kind = 'GetSeatUsage' | 'ListAssignments' | 'AssignLicenses' | 'UnassignLicenses';
 
@@ -46,12 +49,22 @@ async function operation(kind: Kind): Promise<void> {
   if (kind === 'AssignLicenses') {
     const n = next++;
     const target = { account: n % accounts, user: Math.floor(n / accounts) % users };
-    await client.assignLicenses({ userId: `usr_b${target.account}_${target.user}`, products: [{ productId: 'goto_meeting' }], idempotencyKey: `mixed-${process.pid}-${n}` }, token(target.account));
+    await client.assignLicenses(
+      {
+        userId: `usr_b${target.account}_${target.user}`,
+        products: [{ productId: 'goto_meeting' }],
+        idempotencyKey: `mixed-${process.pid}-${n}`,
+      },
+      token(target.account),
+    );
     given.push(target);
     return;
   }
   const seat = given.splice(Math.floor(Math.random() * given.length), 1)[0]!;
-  await client.unassignLicenses({ userId: `usr_b${seat.account}_${seat.user}`, productIds: ['goto_meeting'] }, token(seat.account));
+  await client.unassignLicenses(
+    { userId: `usr_b${seat.account}_${seat.user}`, productIds: ['goto_meeting'] },
+    token(seat.account),
+  );
 }
 
 async function worker(index: number): Promise<void> {
@@ -74,7 +87,14 @@ async function worker(index: number): Promise<void> {
 await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
 if (sampler) clearInterval(sampler);
 if (samplePid) rss.push([Math.round((Date.now() - started) / 1000), rssMiB(samplePid)]);
-const p99 = Object.fromEntries(Object.entries(latencies).map(([kind, values]) => [kind, values.sort((a, b) => a - b)[Math.floor(values.length * 0.99)] ?? 0]));
+const p99 = Object.fromEntries(
+  Object.entries(latencies).map(([kind, values]) => [
+    kind,
+    values.sort((a, b) => a - b)[Math.floor(values.length * 0.99)] ?? 0,
+  ]),
+);
 const ops = Object.values(byKind).reduce((a, b) => a + b, 0);
-process.stdout.write(`${JSON.stringify({ ops, seconds: (Date.now() - started) / 1000, byKind, refusals, p99Ms: p99, rss })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ops, seconds: (Date.now() - started) / 1000, byKind, refusals, p99Ms: p99, rss })}\n`,
+);
 client.close();

@@ -16,8 +16,12 @@ const db = new Database(required('SQLITE_PATH'));
 // What MikroORM sets on every libsql connection.
 db.exec('pragma foreign_keys = on');
 const read = db.prepare('select purchased_seats, assigned_seats from subscription where id = ?');
-const insert = db.prepare("insert into assignment (id, account_id, user_id, product_id, features, created_at) values (?, ?, ?, 'goto_meeting', '{}', ?)");
-const update = db.prepare('update subscription set assigned_seats = assigned_seats + 1 where id = ? and assigned_seats + 1 <= purchased_seats');
+const insert = db.prepare(
+  "insert into assignment (id, account_id, user_id, product_id, features, created_at) values (?, ?, ?, 'goto_meeting', '{}', ?)",
+);
+const update = db.prepare(
+  'update subscription set assigned_seats = assigned_seats + 1 where id = ? and assigned_seats + 1 <= purchased_seats',
+);
 const started = Date.now();
 const cpu = cpuWindow();
 const deadline = started + seconds * 1000;

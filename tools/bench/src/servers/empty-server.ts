@@ -18,7 +18,9 @@ server.addService(
       responseDeserialize: passthrough,
     },
   },
-  { call: (_call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => callback(null, Buffer.alloc(0)) },
+  {
+    call: (_call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => callback(null, Buffer.alloc(0)),
+  },
 );
 server.bindAsync(`127.0.0.1:${process.env.PORT ?? '0'}`, ServerCredentials.createInsecure(), (error, port) => {
   if (error) throw error;

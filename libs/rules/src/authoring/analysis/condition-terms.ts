@@ -32,7 +32,11 @@ export const MAX_TERMS = 64;
  * `not` is pushed down to the leaves (De Morgan), so every literal carries its own negation.
  * Returns null when the form would exceed MAX_TERMS terms.
  */
-export function toTerms(conditions: ConditionNode, params: Record<string, unknown>, at = '/rule/conditions'): Term[] | null {
+export function toTerms(
+  conditions: ConditionNode,
+  params: Record<string, unknown>,
+  at = '/rule/conditions',
+): Term[] | null {
   try {
     return expand(conditions, at, params, false);
   } catch (error) {
@@ -45,7 +49,8 @@ class TooManyTerms extends Error {}
 
 function expand(node: ConditionNode, at: string, params: Record<string, unknown>, negated: boolean): Term[] {
   if (node.fact !== undefined) return [[literal(node, at, params, negated)]];
-  const children = (key: 'all' | 'any') => (node[key] ?? []).map((child, i) => expand(child, `${at}/${key}/${i}`, params, negated));
+  const children = (key: 'all' | 'any') =>
+    (node[key] ?? []).map((child, i) => expand(child, `${at}/${key}/${i}`, params, negated));
   if (node.not) return expand(node.not, `${at}/not`, params, !negated);
   // all under an even number of nots is a conjunction; under an odd number it is a disjunction.
   if (node.all) return negated ? union(children('all')) : product(children('all'));
@@ -56,7 +61,10 @@ function expand(node: ConditionNode, at: string, params: Record<string, unknown>
 const union = (alternatives: Term[][]): Term[] => check(alternatives.flat());
 
 function product(factors: Term[][]): Term[] {
-  return factors.reduce<Term[]>((terms, factor) => check(terms.flatMap((left) => factor.map((right) => [...left, ...right]))), [[]]);
+  return factors.reduce<Term[]>(
+    (terms, factor) => check(terms.flatMap((left) => factor.map((right) => [...left, ...right]))),
+    [[]],
+  );
 }
 
 function check(terms: Term[]): Term[] {
@@ -86,4 +94,5 @@ export function describeLiteral(l: Literal): string {
 }
 
 /** The fact value a literal reads, as authors write it in placeholders: `user.queueMembershipCount`. */
-export const readsOf = (l: Pick<Literal, 'fact' | 'path'>): string => [l.fact, l.path.replace(/^\$\.?/, '')].filter(Boolean).join('.');
+export const readsOf = (l: Pick<Literal, 'fact' | 'path'>): string =>
+  [l.fact, l.path.replace(/^\$\.?/, '')].filter(Boolean).join('.');

@@ -9,7 +9,9 @@ import { selfContradictions } from './self-contradictions.js';
  * conditions of one rule that can never hold together, a rule declaring two effects that undo
  * each other, and two rules whose opposite effects can come out of one allowed decision.
  */
-export async function checkContradictions(sources: Pick<PolicySources, 'rules' | 'params' | 'examples'>): Promise<RuleProblem[]> {
+export async function checkContradictions(
+  sources: Pick<PolicySources, 'rules' | 'params' | 'examples'>,
+): Promise<RuleProblem[]> {
   const problems: RuleProblem[] = [];
   for (const rule of sources.rules) {
     const own = selfContradictions(rule, sources.params);

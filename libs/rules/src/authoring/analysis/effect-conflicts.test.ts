@@ -17,7 +17,13 @@ afterEach(() => copy?.remove());
 
 /** The stop rule stops asking for a removal, so it can fire together with the start rule. */
 const looseStop = (c: ReturnType<typeof copyPolicies>) =>
-  c.edit(STOP, (r) => void (conditionsOf(r).all = conditionsOf(r).all.filter((x) => x.path !== '$.change' && x.path !== '$.queueMembershipCount')));
+  c.edit(
+    STOP,
+    (r) =>
+      void (conditionsOf(r).all = conditionsOf(r).all.filter(
+        (x) => x.path !== '$.change' && x.path !== '$.queueMembershipCount',
+      )),
+  );
 
 describe('opposite effects of two rules', () => {
   it('is reported with the facts at which both fire', async () => {
@@ -25,7 +31,9 @@ describe('opposite effects of two rules', () => {
     looseStop(copy);
     const problems = (await checkRules(copy.dir)).map(formatProblem);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^contact-center\/billing-starts-with-first-queue\.rule\.json: \/effects\/0: billing_start contradicts billing_stop of contact-center\/billing-stops-with-last-queue\.rule\.json/);
+    expect(problems[0]).toMatch(
+      /^contact-center\/billing-starts-with-first-queue\.rule\.json: \/effects\/0: billing_start contradicts billing_stop of contact-center\/billing-stops-with-last-queue\.rule\.json/,
+    );
   });
 
   it('is not reported when every such decision is denied anyway (the effects never apply)', async () => {
@@ -33,15 +41,28 @@ describe('opposite effects of two rules', () => {
     looseStop(copy);
     // Only callers whom manage-queues refuses could now start billing.
     copy.edit(START, (r) => {
-      conditionsOf(r).all.push({ fact: 'actor', path: '$.roles', operator: 'containsNone', value: { fact: 'params', path: '$.roles.queueManagers' } });
-      conditionsOf(r).all.push({ fact: 'actor', path: '$.permissions', operator: 'doesNotContain', value: { fact: 'params', path: '$.roles.queueManagerPermission' } });
+      conditionsOf(r).all.push({
+        fact: 'actor',
+        path: '$.roles',
+        operator: 'containsNone',
+        value: { fact: 'params', path: '$.roles.queueManagers' },
+      });
+      conditionsOf(r).all.push({
+        fact: 'actor',
+        path: '$.permissions',
+        operator: 'doesNotContain',
+        value: { fact: 'params', path: '$.roles.queueManagerPermission' },
+      });
     });
     expect(await checkRules(copy.dir)).toEqual([]);
   });
 
   it('is not reported when the conditions exclude each other (as shipped)', async () => {
     copy = copyPolicies();
-    copy.edit(STOP, (r) => void (conditionsOf(r).all = conditionsOf(r).all.filter((x) => x.path !== '$.queueMembershipCount')));
+    copy.edit(
+      STOP,
+      (r) => void (conditionsOf(r).all = conditionsOf(r).all.filter((x) => x.path !== '$.queueMembershipCount')),
+    );
     expect(await checkRules(copy.dir)).toEqual([]);
   });
 });

@@ -21,9 +21,15 @@ export function ownOppositeEffects(rule: LoadedRule): RuleProblem[] {
   const effects = rule.effects ?? [];
   const problems: RuleProblem[] = [];
   effects.forEach((effect, j) => {
-    const i = effects.findIndex((other, k) => k < j && OPPOSITE[other.type] === effect.type && sameTarget(other, effect));
+    const i = effects.findIndex(
+      (other, k) => k < j && OPPOSITE[other.type] === effect.type && sameTarget(other, effect),
+    );
     if (i >= 0) {
-      problems.push({ file: rule.file, path: `/effects/${j}`, problem: `${effect.type} contradicts ${effects[i]!.type} at /effects/${i}: whenever the rule fires it would do both for the same product and user` });
+      problems.push({
+        file: rule.file,
+        path: `/effects/${j}`,
+        problem: `${effect.type} contradicts ${effects[i]!.type} at /effects/${i}: whenever the rule fires it would do both for the same product and user`,
+      });
     }
   });
   return problems;
@@ -36,7 +42,11 @@ export function ownOppositeEffects(rule: LoadedRule): RuleProblem[] {
  * which the whole rule set allows the change and its decision holds both effects for the same
  * product and user. Pairs the checker cannot build such facts for are not reported.
  */
-export async function opposingEffectRules(rules: LoadedRule[], params: Record<string, unknown>, examples: Map<string, Record<string, unknown>>): Promise<RuleProblem[]> {
+export async function opposingEffectRules(
+  rules: LoadedRule[],
+  params: Record<string, unknown>,
+  examples: Map<string, Record<string, unknown>>,
+): Promise<RuleProblem[]> {
   const problems: RuleProblem[] = [];
   let ruleSet: RuleSet | undefined;
   const withEffects = rules.filter((r) => r.effects?.some((e) => OPPOSITE[e.type]));
@@ -53,7 +63,14 @@ export async function opposingEffectRules(rules: LoadedRule[], params: Record<st
   return problems;
 }
 
-async function findProof(ruleSet: RuleSet, a: LoadedRule, b: LoadedRule, points: DecisionPoint[], params: Record<string, unknown>, examples: Map<string, Record<string, unknown>>): Promise<RuleProblem | undefined> {
+async function findProof(
+  ruleSet: RuleSet,
+  a: LoadedRule,
+  b: LoadedRule,
+  points: DecisionPoint[],
+  params: Record<string, unknown>,
+  examples: Map<string, Record<string, unknown>>,
+): Promise<RuleProblem | undefined> {
   const termsA = toTerms(a.rule.conditions, params) ?? [];
   const termsB = toTerms(b.rule.conditions, params) ?? [];
   for (const point of points) {
@@ -85,13 +102,22 @@ function witnessFacts(term: Term, example: Record<string, unknown>, params: Reco
   const described: string[] = [];
   for (const group of groupsOf(term).values()) {
     if (knownValue(group, params)) continue; // params conditions are fixed; termIsDead checked them
-    const keys = group[0]!.path.replace(/^\$\.?/, '').split('.').filter(Boolean);
+    const keys = group[0]!.path
+      .replace(/^\$\.?/, '')
+      .split('.')
+      .filter(Boolean);
     if (keys.some((k) => k.endsWith('[*]'))) return undefined;
-    const holder = group[0]!.fact === 'product' ? (facts.products as Record<string, unknown>[] | undefined)?.[0] : facts;
+    const holder =
+      group[0]!.fact === 'product' ? (facts.products as Record<string, unknown>[] | undefined)?.[0] : facts;
     const root = group[0]!.fact === 'product' ? [] : [group[0]!.fact];
     const where = [...root, ...keys];
     if (!holder || where.length === 0) return undefined;
-    const parent = where.slice(0, -1).reduce<Record<string, unknown> | undefined>((node, key) => (node?.[key] as Record<string, unknown> | undefined), holder);
+    const parent = where
+      .slice(0, -1)
+      .reduce<Record<string, unknown> | undefined>(
+        (node, key) => node?.[key] as Record<string, unknown> | undefined,
+        holder,
+      );
     if (!parent || typeof parent !== 'object') return undefined;
     const found = witnessValue(group, parent[where.at(-1)!]);
     if (!found) return undefined;
@@ -102,7 +128,13 @@ function witnessFacts(term: Term, example: Record<string, unknown>, params: Reco
 }
 
 /** Runs the whole rule set on the facts; the opposite effects of a and b if the allowed decision has both. */
-async function opposingEffects(ruleSet: RuleSet, point: DecisionPoint, facts: Record<string, unknown>, a: LoadedRule, b: LoadedRule): Promise<{ a: Effect; b: Effect } | undefined> {
+async function opposingEffects(
+  ruleSet: RuleSet,
+  point: DecisionPoint,
+  facts: Record<string, unknown>,
+  a: LoadedRule,
+  b: LoadedRule,
+): Promise<{ a: Effect; b: Effect } | undefined> {
   let decision: Decision;
   try {
     // Far in the future, so rules not yet in force are judged as they will be.

@@ -81,9 +81,14 @@ const inverse: Record<string, string> = { equal: 'notEqual', in: 'notIn' };
  * then (not (x < 5) also holds for "abc", so alone it constrains nothing).
  */
 function emptyInterval(literals: Literal[]): boolean {
-  const bounds = literals.filter((l) => NUMERIC.has(l.operator) && typeof l.value === 'number' && Number.isFinite(l.value));
+  const bounds = literals.filter(
+    (l) => NUMERIC.has(l.operator) && typeof l.value === 'number' && Number.isFinite(l.value),
+  );
   if (!bounds.some((l) => !l.negated)) return false;
-  let low = -Infinity, lowOpen = false, high = Infinity, highOpen = false;
+  let low = -Infinity,
+    lowOpen = false,
+    high = Infinity,
+    highOpen = false;
   for (const l of bounds) {
     const v = l.value as number;
     const op = l.negated ? FLIP[l.operator]! : l.operator;
@@ -98,7 +103,12 @@ function emptyInterval(literals: Literal[]): boolean {
   return low > high || (low === high && (lowOpen || highOpen));
 }
 
-const FLIP: Record<string, string> = { lessThan: 'greaterThanInclusive', lessThanInclusive: 'greaterThan', greaterThan: 'lessThanInclusive', greaterThanInclusive: 'lessThan' };
+const FLIP: Record<string, string> = {
+  lessThan: 'greaterThanInclusive',
+  lessThanInclusive: 'greaterThan',
+  greaterThan: 'lessThanInclusive',
+  greaterThanInclusive: 'lessThan',
+};
 
 /**
  * List membership on the elements of the fact (contains and doesNotContain also need a list):
@@ -121,7 +131,12 @@ function listConflict(literals: Literal[]): boolean {
   return mustHave.some((v) => mustLack.includes(v)) || someOf.some((list) => list.every((v) => mustLack.includes(v)));
 }
 
-const LIST_NEGATION: Record<string, string> = { contains: 'doesNotContain', doesNotContain: 'contains', containsAny: 'containsNone', containsNone: 'containsAny' };
+const LIST_NEGATION: Record<string, string> = {
+  contains: 'doesNotContain',
+  doesNotContain: 'contains',
+  containsAny: 'containsNone',
+  containsNone: 'containsAny',
+};
 
 /**
  * A value for which every literal holds, tried from the preferred value (the example facts'),
@@ -142,6 +157,7 @@ function candidates(literals: Literal[], preferred: unknown): unknown[] {
   out.push(0, '', 'witness', true, false, null);
   // Lists: empty, every constant, each constant alone, the preferred list plus or minus one.
   out.push([], scalars, ...scalars.map((v) => [v]));
-  if (Array.isArray(preferred)) out.push(...scalars.map((v) => [...preferred, v]), ...scalars.map((v) => preferred.filter((p) => p !== v)));
+  if (Array.isArray(preferred))
+    out.push(...scalars.map((v) => [...preferred, v]), ...scalars.map((v) => preferred.filter((p) => p !== v)));
   return out;
 }
