@@ -173,16 +173,14 @@ export async function listAssignments(
     },
     { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
   );
-  const assignments = rows
-    .slice(0, page.pageSize)
-    .map((a) => ({
-      id: a.id,
-      accountId,
-      userId: a.user.id,
-      productId: a.product.id,
-      features: a.features,
-      createdAt: a.createdAt,
-    }));
+  const assignments = rows.slice(0, page.pageSize).map((a) => ({
+    id: a.id,
+    accountId,
+    userId: a.user.id,
+    productId: a.product.id,
+    features: a.features,
+    createdAt: a.createdAt,
+  }));
   return {
     assignments,
     nextPageToken: rows.length > page.pageSize ? encodeToken(assignments[assignments.length - 1]!.id) : null,
@@ -241,19 +239,17 @@ export async function listAudit(
     },
     { orderBy: { occurredAt: 'desc', id: 'desc' }, limit: page.pageSize + 1 },
   );
-  const events = rows
-    .slice(0, page.pageSize)
-    .map((r) => ({
-      id: r.id,
-      actor: r.actor,
-      action: r.action,
-      resourceType: r.resourceType,
-      resourceId: r.resourceId,
-      before: r.before ?? null,
-      after: r.after ?? null,
-      causationId: r.causationId,
-      occurredAt: r.occurredAt,
-    }));
+  const events = rows.slice(0, page.pageSize).map((r) => ({
+    id: r.id,
+    actor: r.actor,
+    action: r.action,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    causationId: r.causationId,
+    occurredAt: r.occurredAt,
+  }));
   const last = events[events.length - 1];
   return {
     events,
