@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { ensureMockBroker } from './build.js';
 import { startMockKafka, type MockKafka } from './mock-cluster.js';
-import { accepts, isRunning, waitUntilGone } from './test-support.js';
+import { accepts, isRunning, waitUntilGone } from '../test/test-support.js';
 
 async function withCluster(run: (kafka: MockKafka) => Promise<void>): Promise<void> {
   const kafka = await startMockKafka({ brokers: 3, topics: [{ name: 'events', partitions: 3 }] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MockKafkaCommandError } from './mock-cluster.js';
-import { accepts } from './test-support.js';
+import { accepts } from '../test/test-support.js';
 import { withMockKafka } from './with-mock-kafka.js';
 
 const mock = withMockKafka({ brokers: 2, topics: [{ name: 'orders', partitions: 2, replication: 2 }] });

@@ -11,7 +11,7 @@ import {
   seatOpened,
   seatsAdded,
   seatsLine,
-} from './ledger-fixtures.js';
+} from '../../test/ledger-fixtures.js';
 import { CONTACT_CENTER_SEATS_NOTE } from './seat-lines.js';
 
 // prod_connect is GoTo Connect Standard (USD 27.00/month), prod_cc GoTo Contact Center (USD 90.00/month).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatInvoice } from './format-invoice.js';
 import { formatMoneyMinor } from './format-money.js';
 import { previewInvoice } from './invoice.js';
-import { ccStarted, ccStopped, NOVEMBER_2026, price, seatOpened, seatsAdded } from './ledger-fixtures.js';
+import { ccStarted, ccStopped, NOVEMBER_2026, price, seatOpened, seatsAdded } from '../../test/ledger-fixtures.js';
 
 describe('formatMoneyMinor', () => {
   it.each([

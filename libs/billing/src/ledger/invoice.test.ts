@@ -10,7 +10,7 @@ import {
   seatsAdded,
   seatsRemoved,
   seatsLine,
-} from './ledger-fixtures.js';
+} from '../../test/ledger-fixtures.js';
 
 // November 2026 has 30 days: a month price P costs P/30 a seat-day.
 const USD_2700 = price(2700);

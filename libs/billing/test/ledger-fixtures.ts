@@ -1,6 +1,6 @@
 // Test fixtures for the ledger projections (used by the *.test.ts files here; not exported).
-import type { InvoiceLine } from './invoice-types.js';
-import type { BillingPeriod, LedgerEntry, LedgerEntryKind } from './ledger-entry.js';
+import type { InvoiceLine } from '../src/ledger/invoice-types.js';
+import type { BillingPeriod, LedgerEntry, LedgerEntryKind } from '../src/ledger/ledger-entry.js';
 
 export const ACCOUNT = 'acct_1';
 
