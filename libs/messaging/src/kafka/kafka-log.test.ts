@@ -153,6 +153,32 @@ describe('KafkaLog', () => {
     ]);
   });
 
+  it("tells the group's rejoin answers at debug around an outage, and as warnings outside one", async () => {
+    const { lines, entry, log, clock } = capture();
+    const rejoin = [
+      'Connection',
+      'Response SyncGroup(key: 14, version: 3)',
+      { error: 'The group is rebalancing, so a rejoin is needed' },
+    ] as const;
+    entry(logLevel.ERROR, rejoin[0], rejoin[1], rejoin[2]);
+    expect(lines.at(-1)).toMatchObject({ level: LEVEL.warn, msg: rejoin[1] });
+    const answering = await broker('hello');
+    entry(logLevel.ERROR, 'Connection', OUTAGE[0]![1]);
+    entry(logLevel.ERROR, rejoin[0], rejoin[1], rejoin[2]);
+    expect(lines.at(-1)).toMatchObject({ level: LEVEL.debug, msg: rejoin[1] });
+    await connect(log, answering.port);
+    await eventually(() => lines.some((l) => l.msg === 'Kafka brokers answer again'), {
+      what: 'the end of the outage',
+    });
+    // The group forms again after the outage: still part of it.
+    entry(logLevel.ERROR, rejoin[0], rejoin[1], rejoin[2]);
+    expect(lines.at(-1)).toMatchObject({ level: LEVEL.debug, msg: rejoin[1] });
+    clock.now += 61_000;
+    entry(logLevel.ERROR, rejoin[0], rejoin[1], rejoin[2]);
+    expect(lines.at(-1)).toMatchObject({ level: LEVEL.warn, msg: rejoin[1] });
+    expect(lines.filter((l) => l.level >= LEVEL.error)).toEqual([]);
+  });
+
   it('leaves a consumer restart outside an outage at its level', () => {
     const { levels, entry } = capture();
     entry(logLevel.ERROR, 'Consumer', 'Restarting the consumer in 100ms');

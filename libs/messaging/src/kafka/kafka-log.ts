@@ -22,6 +22,16 @@ const UNREACHABLE =
 /** kafkajs' notice that it restarts a consumer that crashed: during an outage, part of it. */
 const RESTARTING = /^Restarting the consumer/;
 
+/**
+ * A broker's answer that kafkajs recovers from by itself, by retrying or by rejoining its group:
+ * the group rebalancing under it, a member or generation the coordinator no longer knows, a
+ * coordinator still loading. Around an outage every consumer meets them while the group forms
+ * again (kafkajs logs each `Response SyncGroup(...)` so at ERROR); they are part of the outage, and
+ * outside one they are warnings, not errors.
+ */
+const REJOINING =
+  /group is rebalancing|coordinator is not aware of this member|group generation id is not valid|coordinator is loading|member needs to have a valid member id/i;
+
 /** Whether a kafkajs error (or log text) says that brokers cannot be reached: an outage, not a fault of ours. */
 export function describesUnreachableBroker(text: string): boolean {
   return UNREACHABLE.test(text);
@@ -64,6 +74,7 @@ interface Outage {
 export class KafkaLog {
   private readonly logger: Logger;
   private outage: Outage | null = null;
+  private lastOutageEnd = Number.NEGATIVE_INFINITY;
   private generation = 0;
 
   constructor(
@@ -108,6 +119,10 @@ export class KafkaLog {
         this.unreachable(namespace, fields, message);
         return;
       }
+      if (REJOINING.test(text)) {
+        this.logger[this.nearOutage() ? 'debug' : 'warn']({ namespace, ...fields }, message);
+        return;
+      }
     }
     this.logger[mapped]({ namespace, ...fields }, message);
   }
@@ -128,11 +143,17 @@ export class KafkaLog {
     );
   }
 
+  /** During an outage, or within QUIET_MS of its end: when groups form again. */
+  private nearOutage(): boolean {
+    return this.outage !== null || this.now() - this.lastOutageEnd < QUIET_MS;
+  }
+
   /** A broker answered on a connection opened in generation `born`. */
   private answered(born: number): void {
     const outage = this.outage;
     if (!outage || born < outage.generation) return;
     this.outage = null;
+    this.lastOutageEnd = this.now();
     this.logger.info(
       { repeats: outage.repeats, unreachableForMs: this.now() - outage.startedAt },
       'Kafka brokers answer again',
