@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,7 +47,9 @@ export async function h2load(options: H2loadOptions): Promise<H2loadResult> {
     ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     `http://${options.address}${options.path}`,
   ];
-  const { stdout } = await run('h2load', args, { maxBuffer: 10 * 1024 * 1024 });
+  const { stdout } = await run('h2load', args, { maxBuffer: 10 * 1024 * 1024 }).finally(() =>
+    rmSync(body, { force: true }),
+  );
   const rps = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(stdout);
   const requests = /requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed/.exec(stdout);
   if (!rps || !requests) throw new Error(`unexpected h2load output:\n${stdout}`);

@@ -1,0 +1,133 @@
+/**
+ * A/B of a performance mechanism, in one sitting: this checkout against variants of it without
+ * the mechanism, each variant a checkout of HEAD with patches from tools/bench/ab/ applied.
+ *
+ *   npm run bench:ab -- writes no-mutation-chains no-mutation-chains+no-batched-statements [--rounds 3]
+ *
+ * Each round runs `npm run bench -- <name> --runs 1 --no-write` once in every checkout, in turn,
+ * so that the machine's drift is shared; every run measures its own ceiling, so the ratios
+ * compare across checkouts. Printed: per table row of the benchmark, the median ratio and service
+ * CPU per call of each checkout, and each variant's ratio relative to this checkout's.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { tableRows } from './lib/ab-table.js';
+import { ROOT } from './lib/processes.js';
+import { median } from './lib/stats.js';
+
+const PATCHES = join(ROOT, 'tools/bench/ab');
+
+interface Checkout {
+  name: string;
+  dir: string;
+  /** Per table row (its first cell): the ratio and the service's CPU per call of each round. */
+  rows: Map<string, { ratio: number[]; cpu: number[] }>;
+}
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
+
+/** A checkout of HEAD with the variant's patches applied ("a+b" applies a.patch, then b.patch). */
+function variantCheckout(variant: string): Checkout {
+  const dir = mkdtempSync(join(tmpdir(), `bench-ab-${variant.replaceAll('+', '-')}-`));
+  git(ROOT, 'worktree', 'add', '--detach', '--force', dir, 'HEAD');
+  for (const patch of variant.split('+')) git(dir, 'apply', join(PATCHES, `${patch}.patch`));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return { name: variant, dir, rows: new Map() };
+}
+
+function runBench(checkout: Checkout, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'tools/bench/src/cli.ts', name, '--runs', '1', '--no-write'],
+      {
+        cwd: checkout.dir,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${checkout.name}: bench ${name} exited ${code}`)),
+    );
+  });
+}
+
+const roundsOption = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+const program = new Command()
+  .name('bench:ab')
+  .argument('<bench>', 'the benchmark to run (reads, writes, ...)')
+  .argument('<variants...>', 'patch names from tools/bench/ab/, "+" to stack them')
+  .option('--rounds <n>', 'runs of each checkout, alternating', roundsOption, 3)
+  .action(async (bench: string, variants: string[], options: { rounds: number }) => {
+    if (git(ROOT, 'status', '--porcelain', '--', 'apps', 'libs').trim())
+      throw new Error('apps/ or libs/ have uncommitted changes: the variants are made from HEAD, and so must be A');
+    const checkouts: Checkout[] = [{ name: 'HEAD', dir: ROOT, rows: new Map() }];
+    try {
+      for (const variant of variants) checkouts.push(variantCheckout(variant));
+      for (let round = 1; round <= options.rounds; round++) {
+        for (const checkout of checkouts) {
+          process.stderr.write(`round ${round}/${options.rounds}: ${checkout.name}\n`);
+          for (const { row, ratio, cpu } of tableRows(await runBench(checkout, bench))) {
+            const entry = checkout.rows.get(row) ?? { ratio: [], cpu: [] };
+            entry.ratio.push(ratio);
+            entry.cpu.push(cpu);
+            checkout.rows.set(row, entry);
+          }
+        }
+      }
+      process.stdout.write(report(bench, checkouts, options.rounds));
+    } finally {
+      for (const checkout of checkouts.slice(1)) {
+        git(ROOT, 'worktree', 'remove', '--force', checkout.dir);
+        rmSync(checkout.dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+/**
+ * The variant's base: for "a+b", the checkout "a" when it is measured too (what b adds on top of
+ * it), otherwise HEAD.
+ */
+function baseOf(variant: Checkout, checkouts: Checkout[]): Checkout {
+  const stacked = variant.name.slice(0, Math.max(0, variant.name.lastIndexOf('+')));
+  return checkouts.find((c) => c.name === stacked) ?? checkouts[0]!;
+}
+
+function report(bench: string, checkouts: Checkout[], rounds: number): string {
+  const variants = checkouts.slice(1);
+  const ratio = (c: Checkout, row: string) => {
+    const entry = c.rows.get(row);
+    return entry ? median(entry.ratio) : Number.NaN;
+  };
+  const commit = git(ROOT, 'rev-parse', '--short', 'HEAD').trim();
+  const lines = [
+    `A/B of \`npm run bench -- ${bench} --runs 1\`, ${rounds} rounds alternating HEAD (${commit}) and ${variants.map((v) => v.name).join(', ')}: the median ratio to the ceiling with the service's CPU per call, and how much faster the base of each variant is (HEAD, or for "a+b" the variant "a").`,
+    '',
+    `| row | ${checkouts.map((c) => c.name).join(' | ')} | ${variants.map((v) => `${baseOf(v, checkouts).name} / ${v.name}`).join(' | ')} |`,
+    `| --- |${' --- |'.repeat(checkouts.length + variants.length)}`,
+  ];
+  for (const [row, head] of checkouts[0]!.rows) {
+    if (head.ratio.every((r) => r === 1)) continue; // a ceiling row
+    const cells = checkouts.map((c) => {
+      const entry = c.rows.get(row);
+      return entry ? `${median(entry.ratio).toFixed(2)} (${Math.round(median(entry.cpu))} us)` : '-';
+    });
+    const gains = variants.map((v) => `${(ratio(baseOf(v, checkouts), row) / ratio(v, row)).toFixed(2)}x`);
+    lines.push(`| ${row} | ${cells.join(' | ')} | ${gains.join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+await program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
