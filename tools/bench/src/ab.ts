@@ -6,8 +6,10 @@
  *
  * Each round runs `npm run bench -- <name> --runs 1 --no-write` once in every checkout, in turn,
  * so that the machine's drift is shared; every run measures its own ceiling, so the ratios
- * compare across checkouts. Printed: per table row of the benchmark, the median ratio and service
- * CPU per call of each checkout, and each variant's ratio relative to this checkout's.
+ * compare across checkouts. Printed: per table row of the benchmark, the median rate, ratio and
+ * service CPU per call of each checkout, and each variant's rate relative to its base. The gain is
+ * taken on the rate users see, not on the ratio: a variant may send other statements, and the
+ * writes ceiling replays whatever its checkout sends.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -23,8 +25,8 @@ const PATCHES = join(ROOT, 'tools/bench/ab');
 interface Checkout {
   name: string;
   dir: string;
-  /** Per table row (its first cell): the ratio and the service's CPU per call of each round. */
-  rows: Map<string, { ratio: number[]; cpu: number[] }>;
+  /** Per table row (its first cell): what each round measured. */
+  rows: Map<string, { rate: number[]; ratio: number[]; cpu: number[] }>;
 }
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -76,8 +78,9 @@ const program = new Command()
       for (let round = 1; round <= options.rounds; round++) {
         for (const checkout of checkouts) {
           process.stderr.write(`round ${round}/${options.rounds}: ${checkout.name}\n`);
-          for (const { row, ratio, cpu } of tableRows(await runBench(checkout, bench))) {
-            const entry = checkout.rows.get(row) ?? { ratio: [], cpu: [] };
+          for (const { row, rate, ratio, cpu } of tableRows(await runBench(checkout, bench))) {
+            const entry = checkout.rows.get(row) ?? { rate: [], ratio: [], cpu: [] };
+            entry.rate.push(rate);
             entry.ratio.push(ratio);
             entry.cpu.push(cpu);
             checkout.rows.set(row, entry);
@@ -104,24 +107,25 @@ function baseOf(variant: Checkout, checkouts: Checkout[]): Checkout {
 
 function report(bench: string, checkouts: Checkout[], rounds: number): string {
   const variants = checkouts.slice(1);
-  const ratio = (c: Checkout, row: string) => {
+  const rate = (c: Checkout, row: string) => {
     const entry = c.rows.get(row);
-    return entry ? median(entry.ratio) : Number.NaN;
+    return entry ? median(entry.rate) : Number.NaN;
   };
   const commit = git(ROOT, 'rev-parse', '--short', 'HEAD').trim();
   const lines = [
-    `A/B of \`npm run bench -- ${bench} --runs 1\`, ${rounds} rounds alternating HEAD (${commit}) and ${variants.map((v) => v.name).join(', ')}: the median ratio to the ceiling with the service's CPU per call, and how much faster the base of each variant is (HEAD, or for "a+b" the variant "a").`,
+    `A/B of \`npm run bench -- ${bench} --runs 1\`, ${rounds} rounds alternating HEAD (${commit}) and ${variants.map((v) => v.name).join(', ')}. Each cell: the median rate, its ratio to the ceiling of the same run, the service's CPU per call in us. The last columns: the rate of each variant's base (HEAD, or for "a+b" the variant "a") over the variant's, the gain the mechanism brings.`,
     '',
     `| row | ${checkouts.map((c) => c.name).join(' | ')} | ${variants.map((v) => `${baseOf(v, checkouts).name} / ${v.name}`).join(' | ')} |`,
     `| --- |${' --- |'.repeat(checkouts.length + variants.length)}`,
   ];
-  for (const [row, head] of checkouts[0]!.rows) {
-    if (head.ratio.every((r) => r === 1)) continue; // a ceiling row
+  for (const row of checkouts[0]!.rows.keys()) {
     const cells = checkouts.map((c) => {
       const entry = c.rows.get(row);
-      return entry ? `${median(entry.ratio).toFixed(2)} (${Math.round(median(entry.cpu))} us)` : '-';
+      if (!entry) return '-';
+      const cpu = median(entry.cpu);
+      return `${Math.round(median(entry.rate))}/s, ${median(entry.ratio).toFixed(2)}${Number.isFinite(cpu) ? `, ${Math.round(cpu)} us` : ''}`;
     });
-    const gains = variants.map((v) => `${(ratio(baseOf(v, checkouts), row) / ratio(v, row)).toFixed(2)}x`);
+    const gains = variants.map((v) => `${(rate(baseOf(v, checkouts), row) / rate(v, row)).toFixed(2)}x`);
     lines.push(`| ${row} | ${cells.join(' | ')} | ${gains.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
