@@ -2,7 +2,7 @@
  * A/B of a performance mechanism, in one sitting: this checkout against variants of it without
  * the mechanism, each variant a checkout of HEAD with patches from tools/bench/ab/ applied.
  *
- *   npm run bench:ab -- writes no-mutation-chains no-mutation-chains+no-batched-statements [--rounds 3]
+ *   npm run bench:ab -- reads no-read-cache no-token-cache [--rounds 3]
  *
  * Each round runs `npm run bench -- <name> --runs 1 --no-write` once in every checkout, in turn,
  * so that the machine's drift is shared; every run measures its own ceiling, so the ratios
@@ -12,7 +12,7 @@
  * writes ceiling replays whatever its checkout sends.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -36,8 +36,42 @@ function variantCheckout(variant: string): Checkout {
   const dir = mkdtempSync(join(tmpdir(), `bench-ab-${variant.replaceAll('+', '-')}-`));
   git(ROOT, 'worktree', 'add', '--detach', '--force', dir, 'HEAD');
   for (const patch of variant.split('+')) git(dir, 'apply', join(PATCHES, `${patch}.patch`));
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  linkDependencies(dir);
   return { name: variant, dir, rows: new Map() };
+}
+
+/**
+ * The checkout's node_modules: every package of this checkout's, except our own workspace packages
+ * (`@acme/*`), which must resolve to the checkout's sources. Symlinking the whole directory would
+ * build the variant from this checkout's libs, through node_modules/@acme, without its patches.
+ */
+function linkDependencies(dir: string): void {
+  const modules = join(dir, 'node_modules');
+  mkdirSync(join(modules, '@acme'), { recursive: true });
+  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
+    if (entry !== '@acme') symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry));
+  }
+  for (const entry of readdirSync(join(ROOT, 'node_modules/@acme'))) {
+    // Relative links (../../libs/auth): the same link in the checkout names the checkout's lib.
+    symlinkSync(readlinkSync(join(ROOT, 'node_modules/@acme', entry)), join(modules, '@acme', entry));
+  }
+}
+
+/** The bundled apps of a checkout, with its own path replaced by this checkout's (import.meta.url names it). */
+function bundles(dir: string): string {
+  execFileSync(process.execPath, ['tools/scripts/build-apps.mjs'], { cwd: dir, stdio: 'ignore' });
+  return ['licensing-service', 'billing-consumer', 'billing-cli']
+    .map((app) => readFileSync(join(dir, 'dist', `${app}.mjs`), 'utf8').replaceAll(dir, ROOT.replace(/\/$/, '')))
+    .join('\n');
+}
+
+/** A variant that builds to the same apps as HEAD would measure nothing: refuse it. */
+function assertVariantsDiffer(checkouts: Checkout[]): void {
+  const head = bundles(checkouts[0]!.dir);
+  for (const variant of checkouts.slice(1)) {
+    if (bundles(variant.dir) === head)
+      throw new Error(`${variant.name}: builds the same apps as HEAD; its patches change nothing that runs`);
+  }
 }
 
 function runBench(checkout: Checkout, name: string): Promise<string> {
@@ -75,6 +109,7 @@ const program = new Command()
     const checkouts: Checkout[] = [{ name: 'HEAD', dir: ROOT, rows: new Map() }];
     try {
       for (const variant of variants) checkouts.push(variantCheckout(variant));
+      assertVariantsDiffer(checkouts);
       for (let round = 1; round <= options.rounds; round++) {
         for (const checkout of checkouts) {
           process.stderr.write(`round ${round}/${options.rounds}: ${checkout.name}\n`);
