@@ -27,6 +27,8 @@ interface Checkout {
   dir: string;
   /** Per table row (its first cell): what each round measured. */
   rows: Map<string, { rate: number[]; ratio: number[]; cpu: number[] }>;
+  /** Why its bench failed, if it did: it is left out of later rounds. */
+  failed?: string;
 }
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -112,8 +114,14 @@ const program = new Command()
       assertVariantsDiffer(checkouts);
       for (let round = 1; round <= options.rounds; round++) {
         for (const checkout of checkouts) {
+          if (checkout.failed) continue;
           process.stderr.write(`round ${round}/${options.rounds}: ${checkout.name}\n`);
-          for (const { row, rate, ratio, cpu } of tableRows(await runBench(checkout, bench))) {
+          const output = await runBench(checkout, bench).catch((error: unknown) => {
+            // One checkout that cannot be measured leaves the others' A/B standing.
+            checkout.failed = error instanceof Error ? error.message : String(error);
+            return '';
+          });
+          for (const { row, rate, ratio, cpu } of tableRows(output)) {
             const entry = checkout.rows.get(row) ?? { rate: [], ratio: [], cpu: [] };
             entry.rate.push(rate);
             entry.ratio.push(ratio);
@@ -163,6 +171,7 @@ function report(bench: string, checkouts: Checkout[], rounds: number): string {
     const gains = variants.map((v) => `${(rate(baseOf(v, checkouts), row) / rate(v, row)).toFixed(2)}x`);
     lines.push(`| ${row} | ${cells.join(' | ')} | ${gains.join(' | ')} |`);
   }
+  for (const c of checkouts) if (c.failed) lines.push('', `${c.name} could not be measured: ${c.failed}`);
   return `${lines.join('\n')}\n`;
 }
 
