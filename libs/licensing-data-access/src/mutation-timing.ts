@@ -12,10 +12,7 @@ export interface MutationTiming {
    * included, and any statement the mutation runs in between (most run none).
    */
   decideMs: number;
-  /**
-   * From the write statement going out to the answer of the COMMIT. A mutation chained before
-   * others in one transaction (see runMutationChain) waits for the chain's COMMIT.
-   */
+  /** From the write statement going out to the answer of the COMMIT. */
   commitMs: number;
 }
 

@@ -68,12 +68,6 @@ export class OrmLicenseBook implements LicenseBook {
   transactionId: string | null = null;
   /** When the prefetch and the committing write went out and were answered (see MutationTiming). */
   readonly clock = new MutationClock();
-  /**
-   * Whether this mutation has sent the database anything that changes rows (or created entities
-   * for the entity manager to flush). Until it has, a refusal leaves the transaction exactly as the
-   * mutation found it, so the mutations chained before it in the transaction still stand.
-   */
-  wroteToDatabase = false;
 
   constructor(
     private readonly em: Em,
@@ -107,12 +101,10 @@ export class OrmLicenseBook implements LicenseBook {
   /**
    * Ends this mutation's work: writes what the ORM holds, then (PostgreSQL) the held rows and the
    * change notifications in one statement. Nothing of this mutation may run after it: what follows
-   * is the COMMIT, or, in a chain of mutations sharing the transaction (see runMutationChain), the
-   * next mutation, which reads what this one wrote. Returns PostgreSQL's transaction id, which a
-   * COMMIT whose answer was lost is resolved by.
+   * is the COMMIT. Returns PostgreSQL's transaction id, which a COMMIT whose answer was lost is
+   * resolved by.
    */
   async finish(): Promise<string | null> {
-    this.wroteToDatabase = true;
     await this.em.flush();
     if (!this.options.batch) return null;
     this.clock.markWriteSent();
@@ -176,18 +168,6 @@ export class OrmLicenseBook implements LicenseBook {
     this.memo.clear();
   }
 
-  /** A write that reaches the database now (or at the entity manager's next flush). */
-  private writing(): void {
-    this.changing();
-    this.wroteToDatabase = true;
-  }
-
-  /** A write held for the transaction's write statement on PostgreSQL (see WriteBatch); elsewhere it is an entity to flush. */
-  private buffering(): void {
-    if (this.options.batch) this.changing();
-    else this.writing();
-  }
-
   /**
    * Takes `count` seats if they are free, and throws `onShortage()` otherwise (the transaction
    * then rolls back whole). On PostgreSQL the guarded update travels with the transaction's
@@ -195,7 +175,7 @@ export class OrmLicenseBook implements LicenseBook {
    * read, at the latest when the transaction finishes.
    */
   async reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): Promise<void> {
-    this.buffering();
+    this.changing();
     if (this.options.batch) return this.options.batch.reserveSeats(accountId, productId, count, onShortage);
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
@@ -213,13 +193,12 @@ export class OrmLicenseBook implements LicenseBook {
    */
   async writeHeld(): Promise<void> {
     if (!this.options.batch || this.options.batch.isEmpty) return;
-    this.wroteToDatabase = true;
     await this.em.flush();
     this.transactionId = await this.options.batch.write(this.em, []);
   }
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
-    this.writing();
+    this.changing();
     await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
@@ -231,7 +210,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord {
-    this.writing();
+    this.changing();
     const record = { ...input, id: input.id ?? newId('usr') };
     this.em.create(User, {
       id: record.id,
@@ -246,7 +225,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord {
-    this.buffering();
+    this.changing();
     const record = { ...input, id: newId('asg') };
     if (this.options.batch)
       this.options.batch.assignments.push({
@@ -270,7 +249,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   async updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void> {
-    this.writing();
+    this.changing();
     await this.writeHeld();
     await this.em.nativeUpdate(Assignment, { id: assignmentId }, { features });
   }
@@ -306,7 +285,7 @@ export class OrmLicenseBook implements LicenseBook {
     unitPriceMinor: number,
     currency: string,
   ): Promise<void> {
-    this.writing();
+    this.changing();
     await this.writeHeld();
     if (await this.em.findOne(Subscription, { account: accountId, product: productId })) return;
     this.em.create(Subscription, {
@@ -326,7 +305,7 @@ export class OrmLicenseBook implements LicenseBook {
    * assignment wins and this returns false).
    */
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
-    this.writing();
+    this.changing();
     await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',
@@ -337,7 +316,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
-    this.writing();
+    this.changing();
     const record: SalesOrderRecord = {
       ...input,
       id: newId('so'),
@@ -370,7 +349,7 @@ export class OrmLicenseBook implements LicenseBook {
 
   /** Completes a pending order exactly once; false when it was already completed. */
   async completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
-    this.writing();
+    this.changing();
     const changed = await this.em.nativeUpdate(
       SalesOrder,
       { id: orderId, state: 'pending' },
@@ -380,7 +359,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {
-    this.writing();
+    this.changing();
     const record = { ...input, id: newId('q') };
     this.em.create(Queue, {
       id: record.id,
@@ -420,7 +399,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   async insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
-    this.writing();
+    this.changing();
     this.em.create(QueueMember, {
       id: newId('qm'),
       account: accountId,
@@ -433,7 +412,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
-    this.writing();
+    this.changing();
     return this.em.nativeDelete(QueueMember, {
       account: accountId,
       user: userId,
@@ -455,7 +434,7 @@ export class OrmLicenseBook implements LicenseBook {
     accountId: string,
     config: Omit<PhoneConfigurationRecord, 'retainedUntil'>,
   ): Promise<void> {
-    this.writing();
+    this.changing();
     const existing = await this.em.findOne(PhoneConfiguration, { user: config.userId });
     if (existing)
       this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
@@ -472,13 +451,13 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   async setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
-    this.writing();
+    this.changing();
     await this.em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
   }
 
   /** Deletes retained configurations whose window ended at or before `now`; returns them. */
   async purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
-    this.writing();
+    this.changing();
     const expired = await this.em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
     if (expired.length > 0) await this.em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
     return expired.map((c) => ({
@@ -496,14 +475,14 @@ export class OrmLicenseBook implements LicenseBook {
    * than give it back twice.
    */
   async deleteAssignment(assignmentId: string): Promise<void> {
-    this.writing();
+    this.changing();
     await this.writeHeld();
     if ((await this.em.nativeDelete(Assignment, { id: assignmentId })) !== 1)
       throw new ConcurrentChangeError(`assignment ${assignmentId} changed concurrently`);
   }
 
   appendAudit(entries: AuditInput[]): void {
-    this.buffering();
+    this.changing();
     for (const e of entries) {
       this.changedAccounts.add(e.accountId);
       if (this.options.batch) {
@@ -542,7 +521,7 @@ export class OrmLicenseBook implements LicenseBook {
    */
   async appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]> {
     if (events.length === 0) return [];
-    this.buffering();
+    this.changing();
     const last = await this.advanceSequence(accountId, events.length);
     const first = last - events.length + 1;
     const relayShard = relayShardOf(accountId);
@@ -590,7 +569,6 @@ export class OrmLicenseBook implements LicenseBook {
       this.options.batch.advanceSequence(accountId, locked + count);
       return locked + count;
     }
-    this.wroteToDatabase = true;
     const rows = (await this.em.execute(
       'update account set event_sequence = event_sequence + ? where id = ? returning event_sequence',
       [count, accountId],
@@ -609,7 +587,7 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void {
-    this.buffering();
+    this.changing();
     if (this.options.batch) {
       this.options.batch.idempotency.push({
         id: `${accountId}:${key}`,

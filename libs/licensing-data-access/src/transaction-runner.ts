@@ -2,13 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { AppError } from '@acme/util';
 import { commitOutcome, isConnectionLost } from '@acme/persistence';
-import { AccountLanes } from './account-lanes.js';
 import type { CatalogCache } from './catalog-cache.js';
 import type { CommittedChange } from './change-feed.js';
 import { OrmLicenseBook, RollbackSignal } from './orm-license-book.js';
 import type { LicenseBook } from './license-book.js';
 import { commitOutcomeUnknown, databaseUnavailable, isRetryable } from './transaction-errors.js';
-import { runMutationChain, type MutationWork } from './mutation-chain.js';
 import type { MutationClock } from './mutation-timing.js';
 import { WriteBatch } from './tx-write-batch.js';
 
@@ -36,11 +34,6 @@ export interface TransactionRunnerDeps {
  * again), or unknown when it cannot be asked (`unavailable` with `commit_outcome: unknown`: the
  * caller cannot tell whether the change was applied; retrying with the same idempotency key is how
  * to find out safely).
- *
- * With `account` (PostgreSQL, not a dry run), `work` is one mutation of that account, which
- * prefetches it first: it waits in the account's lane behind the account's earlier mutations in
- * this process, and may share a transaction with the others waiting there (see runMutationChain).
- * It is answered as if it had run alone, after those before it.
  */
 export function createTransactionRunner(deps: TransactionRunnerDeps) {
   const { em, dialect, catalog, notifyCommitted } = deps;
@@ -48,8 +41,10 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
     notifyCommitted(commit.change, commit.clock ? [commit.clock] : []);
     return commit.value;
   };
-  /** One transaction for `work` alone, with the retries `transaction` describes. */
-  async function runAlone<T>(work: (tx: OrmLicenseBook) => Promise<T>, options: { dryRun?: boolean } = {}): Promise<T> {
+  return async function transaction<T>(
+    work: (book: LicenseBook) => Promise<T>,
+    options: { dryRun?: boolean } = {},
+  ): Promise<T> {
     // A deadlock, or a row this transaction read being changed under it, rolls it back whole;
     // running it again is safe because `work` reads everything it decides on inside it.
     for (let attempt = 1; ; attempt++) {
@@ -111,17 +106,5 @@ export function createTransactionRunner(deps: TransactionRunnerDeps) {
         await sleep(Math.random() * 20 * attempt);
       }
     }
-  }
-  const lanes = new AccountLanes<MutationWork>((_account, take, waiting) =>
-    runMutationChain({ em, catalog, runAlone, committed: notifyCommitted }, take, waiting),
-  );
-
-  return function transaction<T>(
-    work: (book: LicenseBook) => Promise<T>,
-    options: { dryRun?: boolean; account?: string } = {},
-  ): Promise<T> {
-    if (options.account !== undefined && !options.dryRun && dialect === 'postgres')
-      return lanes.submit<T>(options.account, work);
-    return runAlone(work, options);
   };
 }

@@ -86,6 +86,6 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
         remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
       return response;
     },
-    { dryRun: request.validateOnly, account: accountId },
+    { dryRun: request.validateOnly },
   );
 }
