@@ -28,28 +28,19 @@ export function toServiceDefinition(
   return definition as ServiceDefinition;
 }
 
-/**
- * Serialized bytes of frozen responses. A frozen message cannot change, so a response a handler
- * keeps and returns again (a cached read) is encoded once, not on every call.
- */
-const encodedFrozen = new WeakMap<object, Buffer>();
-
 function serializeResponse(schema: DescMessage, message: object): Buffer {
-  if (!Object.isFrozen(message)) return Buffer.from(toBinary(schema, message as never));
-  let bytes = encodedFrozen.get(message);
-  if (!bytes) encodedFrozen.set(message, (bytes = Buffer.from(toBinary(schema, message as never))));
-  return bytes;
+  return Buffer.from(toBinary(schema, message as never));
 }
 
 /**
- * Freezes a response and encodes it now, as the transport will send it (encoded once, see
- * above); returns its size in bytes, so that whoever keeps it can bound what it keeps.
+ * Freezes a response a handler keeps to answer again (a cached read: no call may change it) and
+ * returns its encoded size, so that whoever keeps it can bound what it keeps.
  */
-export function freezeEncoded(schema: DescMessage, message: object): number {
-  return serializeResponse(schema, deepFreeze(message)).length;
+export function frozenSize(schema: DescMessage, message: object): number {
+  return toBinary(schema, deepFreeze(message) as never).length;
 }
 
-/** Freezes a message and everything in it, so the transport may encode it once (see above). */
+/** Freezes a message and everything in it. */
 export function deepFreeze<T extends object>(message: T): T {
   for (const value of Object.values(message)) {
     // Byte fields (Uint8Array) cannot be frozen; nothing here writes to them.

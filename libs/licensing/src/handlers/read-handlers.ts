@@ -8,7 +8,7 @@ import {
   type LicensingService,
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import { freezeEncoded, type ServiceHandlers } from '@acme/grpc';
+import { frozenSize, type ServiceHandlers } from '@acme/grpc';
 import { FIELD_LIMITS } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
@@ -37,7 +37,7 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
     accountId: string,
     key: string,
     load: () => Promise<T>,
-  ): Promise<T> => (cache ? cache.get(accountId, key, load, (answer) => freezeEncoded(schema, answer)) : load());
+  ): Promise<T> => (cache ? cache.get(accountId, key, load, (answer) => frozenSize(schema, answer)) : load());
   return {
     async listProducts() {
       const [products, suites] = await Promise.all([store.catalog.listProducts(), store.catalog.listSuites()]);
