@@ -6,6 +6,7 @@ import { createTestPostgres, startTcpProxy } from '@acme/testing';
 import { BareGrpcCaller } from './bare-grpc-caller.js';
 import { startLicensingProcess } from './licensing-process.js';
 import { PgProtocolRecorder, type RecordedStatement } from './pg-protocol-recorder.js';
+import { withoutLiterals } from './pgbench-replay.js';
 import { seedBenchAccounts } from './seed.js';
 
 /**
@@ -146,13 +147,13 @@ export async function rowCounts(url: string, tables: string[]): Promise<Record<s
   }
 }
 
-/** The statements' texts, protocols and round trips (numbered from the call's first), one line each. */
+/** The statements' texts (literals as `?`), protocols and round trips (numbered from the call's first), one line each. */
 export function shapeOf(statements: RecordedStatement[]): string {
   const first = statements[0]?.roundTrip ?? 0;
   return statements
     .map(
       (s) =>
-        `${s.roundTrip - first} ${s.protocol}${s.statementName ? ' named' : ''} ${s.text.replace(/\s+/g, ' ').trim()}`,
+        `${s.roundTrip - first} ${s.protocol}${s.statementName ? ' named' : ''} ${withoutLiterals(s.text).replace(/\s+/g, ' ').trim()}`,
     )
     .join('\n');
 }

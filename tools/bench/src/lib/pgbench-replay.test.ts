@@ -7,7 +7,7 @@ import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
 import type { AssignCapture } from './capture-assign.js';
 import type { RecordedStatement } from './pg-protocol-recorder.js';
 import { PGBENCH, runPgbench } from './pgbench.js';
-import { replayScript, replayVariables } from './pgbench-replay.js';
+import { replayScript, replayVariables, withoutLiterals } from './pgbench-replay.js';
 
 const BASE = 1_000_000_000;
 const statement = (roundTrip: number, text: string, options: Partial<RecordedStatement> = {}): RecordedStatement => ({
@@ -100,6 +100,30 @@ describe('replayScript', () => {
       '\'","sequence":\'\n\':pgb_s4\'\n\',"at":"2026-12-06T21:46:58.999Z","it\'\'s":true}\'::json, NULL) -- commits\n\\; commit\n;',
     );
     expect(script).toContain('\\set pgb_s4 :pgb_g * 1 + 1');
+  });
+});
+
+describe('values MikroORM wrote into the text', () => {
+  const inlined = `insert into item (id, account_id, seq, note) values ('asg_01m96n6432cnk2s8x2sv6mg3gc', 'acct_b7', ${BASE + 4}, 'it''s'), ('asg_01m96n6432cnk2s8x2sv6mg3gd', 'acct_b7', 12, NULL)`;
+
+  it('are replayed per call in an unnamed statement, as in a simple query', () => {
+    const { script, substituted } = replayScript({
+      ...capture,
+      statements: [statement(1, inlined, bound([]))],
+    });
+    expect(substituted.sort()).toEqual(['account', 'event sequence numbers', 'generated ids']);
+    expect(script).toContain(
+      "values ('asg_p'\n':pgb_gid'\n'0000000000000', 'acct_b'\n':pgb_a', :pgb_s4, 'it''s'), ('asg_p'\n':pgb_gid'\n'0100000000000', 'acct_b'\n':pgb_a', 12, NULL)",
+    );
+  });
+
+  it('leave the shape of a statement alone: literals become ?, identifiers, parameters and comments stay', () => {
+    expect(withoutLiterals(inlined)).toBe(
+      'insert into item (id, account_id, seq, note) values (?, ?, ?, ?), (?, ?, ?, NULL)',
+    );
+    expect(withoutLiterals('select t1.a2 from "t 3" t1 where x = $1 -- 4\nlimit 5')).toBe(
+      'select t1.a2 from "t 3" t1 where x = $1 -- 4\nlimit ?',
+    );
   });
 });
 

@@ -169,7 +169,8 @@ export function replayScript(capture: AssignCapture): ReplayScript {
     const commands = group.map((s) => {
       if (s.protocol === 'Q') return withLiterals(s.text, template);
       const args = s.params.map((p, i) => argument(p, s.paramFormats[i] ?? 0, s.paramTypes[i] ?? 0, template));
-      if (s.statementName === '') return withParameters(s.text, args);
+      // An unnamed statement may carry values in its text too (MikroORM writes inserts' values in).
+      if (s.statementName === '') return withParameters(withLiterals(s.text, template), args);
       const name = `"${s.statementName.replaceAll('"', '""')}"`;
       named.set(name, s.text);
       return `EXECUTE ${name}(${args.join(', ')})`;
@@ -241,11 +242,29 @@ function withParameters(text: string, args: string[]): string {
   });
 }
 
-/** A simple query's text with the per-call values inside its string constants replaced. */
+/** String constants and bare numbers of SQL text (the numbers outside identifiers and parameters). */
+const SQL_LITERALS = new RegExp(`${SQL_TOKENS.source}|(?<![A-Za-z0-9_$.])\\d+(?![A-Za-z0-9_.])`, 'g');
+
+/**
+ * A statement's text with the per-call values in its literals replaced: inside string constants,
+ * and bare numbers (an event sequence number written in) by the variable alone.
+ */
 function withLiterals(text: string, template: (value: string) => Part[]): string {
-  return text.replace(SQL_TOKENS, (token) => {
+  return text.replace(SQL_LITERALS, (token) => {
+    if (/^\d/.test(token)) {
+      const parts = template(token);
+      return parts.length === 1 && typeof parts[0] !== 'string' ? `:${parts[0]!.variable}` : token;
+    }
     if (!token.startsWith("'")) return token;
     const parts = template(token.slice(1, -1).replaceAll("''", "'"));
     return parts.some((p) => typeof p !== 'string') ? literal(parts) : token;
   });
+}
+
+/**
+ * The text with its literals (string constants, bare numbers) replaced by `?`: two calls that
+ * differ only in the values MikroORM wrote into the text have the same shape.
+ */
+export function withoutLiterals(text: string): string {
+  return text.replace(SQL_LITERALS, (token) => (/^\d/.test(token) || token.startsWith("'") ? '?' : token));
 }
