@@ -9,23 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-access';
-import {
-  createKafka,
-  KafkaPublisher,
-  LICENSE_EVENTS_DLQ_TOPIC,
-  LICENSE_EVENTS_TOPIC,
-  TopicAdmin,
-} from '@acme/messaging';
+import { createKafka, KafkaPublisher, LICENSE_EVENTS_TOPIC, TopicAdmin, licenseTopics } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, licenseEventMessages, withPostgresDatabase } from '@acme/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const pg = await withPostgresDatabase('killrestart');
 const logger = pino({ level: 'silent' });

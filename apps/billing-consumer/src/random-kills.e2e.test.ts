@@ -13,13 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayAndCompare } from '@acme/billing';
 import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-access';
-import {
-  createKafka,
-  KafkaPublisher,
-  LICENSE_EVENTS_DLQ_TOPIC,
-  LICENSE_EVENTS_TOPIC,
-  TopicAdmin,
-} from '@acme/messaging';
+import { createKafka, KafkaPublisher, LICENSE_EVENTS_TOPIC, TopicAdmin, licenseTopics } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import {
   eventually,
@@ -32,10 +26,7 @@ import {
 
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const pg = await withPostgresDatabase('randomkills');
 const RUNS = Number(process.env.RELIABILITY_RUNS ?? 3);

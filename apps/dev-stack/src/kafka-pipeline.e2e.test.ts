@@ -23,16 +23,13 @@ import {
   type RunningBillingService,
 } from '@acme/billing';
 import { openLedgerDatabase } from '@acme/billing-data-access';
-import { createKafka, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
+import { createKafka, licenseTopics } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const licensingPg = await withPostgresDatabase('pipeline_licensing');
 const billingPg = await withPostgresDatabase('pipeline_billing');

@@ -12,3 +12,14 @@ export type { Kafka } from 'kafkajs';
 export const LICENSE_EVENTS_TOPIC = 'license-events';
 /** Where consumers put license events they cannot handle, with the reason in a header. */
 export const LICENSE_EVENTS_DLQ_TOPIC = 'license-events.dlq';
+
+/**
+ * The topics a deployment of ours needs, for a broker (or the test broker) to create: the events'
+ * topic with `partitions` (accounts spread over them by key) and the dead-letter topic.
+ */
+export function licenseTopics(partitions: number): { name: string; partitions: number }[] {
+  return [
+    { name: LICENSE_EVENTS_TOPIC, partitions },
+    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
+  ];
+}

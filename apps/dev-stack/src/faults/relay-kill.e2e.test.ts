@@ -16,16 +16,13 @@ import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient } from '@acme/grpc';
 import { loadBillingConfig, startBillingService, type RunningBillingService } from '@acme/billing';
-import { createKafka, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC, TopicAdmin } from '@acme/messaging';
+import { createKafka, LICENSE_EVENTS_TOPIC, TopicAdmin, licenseTopics } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, startNodeProcess, withPostgresDatabase, type NodeProcess } from '@acme/testing';
 
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const licensingPg = await withPostgresDatabase('relaykill_licensing');
 const billingPg = await withPostgresDatabase('relaykill_billing');

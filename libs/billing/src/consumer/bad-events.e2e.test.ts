@@ -18,6 +18,7 @@ import {
   LICENSE_EVENTS_TOPIC,
   TopicAdmin,
   type ConsumedMessage,
+  licenseTopics,
 } from '@acme/messaging';
 import { eventually, withPostgresDatabase } from '@acme/testing';
 import { contradictions, expectedLedger, Tally } from '../../test/bad-events/oracle.js';
@@ -28,10 +29,7 @@ import { DEAD_LETTER_HEADERS } from './dead-letter.js';
 
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const pg = await withPostgresDatabase('badevents');
 const RUNS = Number(process.env.BAD_EVENTS_E2E_RUNS ?? 20);

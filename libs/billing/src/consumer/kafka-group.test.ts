@@ -13,6 +13,7 @@ import {
   LICENSE_EVENTS_TOPIC,
   readTopicSnapshot,
   type ConsumedMessage,
+  licenseTopics,
 } from '@acme/messaging';
 import { eventually, licenseEventMessages, withPostgresDatabase } from '@acme/testing';
 import { loadBillingConfig } from '../config.js';
@@ -21,10 +22,7 @@ import { DEAD_LETTER_HEADERS } from './dead-letter.js';
 
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const pg = await withPostgresDatabase('billinggroup');
 const logger = pino({ level: 'silent' });

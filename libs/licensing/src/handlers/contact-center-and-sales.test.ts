@@ -17,9 +17,8 @@ import {
   UnassignLicensesRequestSchema,
   events,
 } from '@acme/contracts';
-import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
+import { DRIVERS, callContext, caller, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
 import { createAssignmentHandlers } from './assignment-handlers.js';
 import { createQueueHandlers } from './queue-handlers.js';
@@ -28,25 +27,15 @@ import { createSalesHandlers } from './sales-handlers.js';
 const rules = await loadRuleSet();
 const NOW = new Date('2026-11-23T10:00:00Z');
 const ACCOUNT = 'acct_demo_goto';
-const admin: Principal = {
-  subject: 'usr_demo_goto_admin',
-  kind: 'user',
-  accountId: ACCOUNT,
-  roles: ['super_admin'],
-  permissions: [],
-  scopes: [],
-  tokenId: null,
-};
-const member: Principal = { ...admin, subject: 'usr_demo_goto_agent', roles: ['member'] };
-const salesTooling: Principal = {
+const admin = caller();
+const member = caller({ subject: 'usr_demo_goto_agent', roles: ['member'] });
+const salesTooling = caller({
   subject: 'svc:sales-tooling',
   kind: 'service',
   accountId: null,
   roles: [],
-  permissions: [],
   scopes: ['sales_orders:complete'],
-  tokenId: null,
-};
+});
 
 describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
   let db: Database;

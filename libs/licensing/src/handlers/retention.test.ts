@@ -7,9 +7,8 @@ import { create, fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignLicensesRequestSchema, UnassignLicensesRequestSchema, events } from '@acme/contracts';
-import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, openSeededDatabase } from '../../test/handler-harness.js';
+import { DRIVERS, callContext, caller, openSeededDatabase } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
 import { purgeRetainedConfigurations } from '../use-cases/purge-retained-configurations.js';
 import { createAssignmentHandlers } from './assignment-handlers.js';
@@ -18,15 +17,7 @@ const rules = await loadRuleSet();
 const DAY = 86_400_000;
 const START = new Date('2026-11-23T10:00:00Z');
 const ACCOUNT = 'acct_demo_goto';
-const admin: Principal = {
-  subject: 'usr_demo_goto_admin',
-  kind: 'user',
-  accountId: ACCOUNT,
-  roles: ['super_admin'],
-  permissions: [],
-  scopes: [],
-  tokenId: null,
-};
+const admin = caller();
 const context = callContext(admin);
 
 describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => {

@@ -6,33 +6,20 @@
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DowngradeOrder, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema, events } from '@acme/contracts';
-import type { Principal } from '@acme/auth';
 import type { Database } from '@acme/licensing-data-access';
-import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
+import { DRIVERS, callContext, caller, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
 import { createSeatHandlers } from './seat-handlers.js';
 
 const rules = await loadRuleSet();
 const NOW = new Date('2026-11-23T10:00:00Z');
-const gotoAdmin: Principal = {
-  subject: 'usr_demo_goto_admin',
-  kind: 'user',
-  accountId: 'acct_demo_goto',
-  roles: ['super_admin'],
-  permissions: [],
-  scopes: [],
-  tokenId: null,
-};
-const zendeskOwner: Principal = {
+const gotoAdmin = caller();
+const zendeskOwner = caller({
   subject: 'usr_demo_zendesk_owner',
-  kind: 'user',
   accountId: 'acct_demo_zendesk',
   roles: ['owner', 'admin'],
-  permissions: [],
-  scopes: [],
-  tokenId: null,
-};
-const zendeskAdmin: Principal = { ...zendeskOwner, subject: 'usr_demo_zendesk_agent1', roles: ['admin'] };
+});
+const zendeskAdmin = caller({ ...zendeskOwner, subject: 'usr_demo_zendesk_agent1', roles: ['admin'] });
 
 describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   let db: Database;

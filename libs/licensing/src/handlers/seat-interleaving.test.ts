@@ -7,25 +7,16 @@ import { create } from '@bufbuild/protobuf';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignLicensesRequestSchema, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema } from '@acme/contracts';
-import type { Principal } from '@acme/auth';
 import { openDatabase, type Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
 import { createTestPostgres, skipWithoutPostgres, untilAnotherSessionWaitsForLock } from '@acme/testing';
 import { createAssignmentHandlers } from './assignment-handlers.js';
-import { callContext } from '../../test/handler-harness.js';
+import { callContext, caller } from '../../test/handler-harness.js';
 import { createSeatHandlers } from './seat-handlers.js';
 
 const skip = await skipWithoutPostgres();
 const ACCOUNT = 'acct_demo_goto';
-const admin: Principal = {
-  subject: 'usr_demo_goto_admin',
-  kind: 'user',
-  accountId: ACCOUNT,
-  roles: ['super_admin'],
-  permissions: [],
-  scopes: [],
-  tokenId: null,
-};
+const admin = caller();
 const context = callContext(admin);
 let db: Database;
 let url = '';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { loadBillingConfig } from '@acme/billing';
 import { openLedgerDatabase } from '@acme/billing-data-access';
 import { startMockKafka } from '@acme/kafka-mock';
-import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
+import { createKafka, KafkaPublisher, LICENSE_EVENTS_TOPIC, licenseTopics } from '@acme/messaging';
 import { createTestPostgres, licenseEventMessages, type TestDatabase } from '@acme/testing';
 import { runLoad } from '../lib/load-process.js';
 import { cpuMicros, memoryMiB, startApp, waitFor } from '../lib/processes.js';
@@ -106,10 +106,7 @@ const rateOf = (summary: LedgerSummary, messages: number) =>
  * same run, with dedupe exact; after each run both ledgers must hold the same rows.
  */
 export async function billingBenchmark(runs: number): Promise<BenchmarkSection> {
-  const topics = [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 12 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ];
+  const topics = licenseTopics(12);
   const kafka = await startMockKafka({ brokers: 3, topics });
   const brokers = kafka.bootstrap.join(',');
   const databases: TestDatabase[] = [];

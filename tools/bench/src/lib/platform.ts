@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockKafka, type MockKafka } from '@acme/kafka-mock';
 import { openDatabase } from '@acme/licensing-data-access';
-import { LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
+import { licenseTopics } from '@acme/messaging';
 import { createTestPostgres, freePort, type TestDatabase } from '@acme/testing';
 import { startLicensingProcess, type LicensingProcess } from './licensing-process.js';
 import { startApp, type NodeProcess } from './processes.js';
@@ -32,10 +32,7 @@ export async function startPlatform(
 ): Promise<Platform> {
   const kafka = await startMockKafka({
     brokers: 3,
-    topics: [
-      { name: LICENSE_EVENTS_TOPIC, partitions: 12 },
-      { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-    ],
+    topics: licenseTopics(12),
   });
   const licensingDb = await createTestPostgres('bench_platform');
   const ledgerDb = await createTestPostgres('bench_platform_ledger');
