@@ -61,7 +61,8 @@ export async function runReplay(options: { into?: string; wait: number }): Promi
     });
     const lines = [
       `read ${report.messages} message(s) of ${LICENSE_EVENTS_TOPIC} up to ${JSON.stringify(report.endOffsets)} (${report.deadLetters} would be dead-lettered)`,
-      `live ledger: ${report.liveEvents} event(s), ${report.liveEntries} entr(ies); rebuilt: ${report.rebuiltEvents} event(s), ${report.rebuiltEntries} entr(ies)`,
+      `live ledger: ${report.liveEvents} event(s), ${report.liveEntries} entr(ies); rebuilt: ` +
+        `${report.rebuiltEvents} event(s), ${report.rebuiltEntries} entr(ies)`,
       report.identical ? 'identical' : 'DIFFERENT',
       ...report.differences.map((d) => `  ${d}`),
     ];

@@ -63,7 +63,8 @@ export async function startDevStack(options: {
   const banner = [
     '',
     `licensing service listening on ${licensing.address} (gRPC, plaintext; health and reflection enabled)`,
-    `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `libsql file ${config.SQLITE_PATH}`}; events: in-process to the billing consumer (ledger: ${billingConfig.BILLING_SQLITE_PATH})`,
+    `database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `libsql file ${config.SQLITE_PATH}`}` +
+      `; events: in-process to the billing consumer (ledger: ${billingConfig.BILLING_SQLITE_PATH})`,
     `rule set version: ${licensing.rulesVersion}`,
     '',
     `development token (super admin of ${DEV_DEFAULTS.accountId}, valid 12h):`,
@@ -75,7 +76,8 @@ export async function startDevStack(options: {
     `  grpcurl -plaintext -H "authorization: Bearer $TOKEN" ${licensing.address} acme.licensing.v1.LicensingService/ListProducts`,
     '',
     'what billing made of it (invoice preview from the ledger):',
-    `  BILLING_SQLITE_PATH=${billingConfig.BILLING_SQLITE_PATH} npm run billing -- invoice --account ${DEV_DEFAULTS.accountId} --from ${monthStart(0)} --to ${monthStart(1)}`,
+    `  BILLING_SQLITE_PATH=${billingConfig.BILLING_SQLITE_PATH} npm run billing -- invoice --account ` +
+      `${DEV_DEFAULTS.accountId} --from ${monthStart(0)} --to ${monthStart(1)}`,
     '',
     'Ctrl-C stops it.',
     '',

@@ -179,7 +179,8 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
   return { recorded, duplicates: events.length - recorded };
 }
 
-const RECORD_BATCH_SQL = `
+const RECORD_BATCH_SQL =
+  `
 with fresh as (
   insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, processed_at)
   select e.*, $1::timestamptz
@@ -188,10 +189,14 @@ with fresh as (
   on conflict (event_id) do nothing
   returning event_id
 ), entries as (
-  insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
+  insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, ` +
+  `assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
   select x.*
-  from unnest($10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::bigint[], $20::text[], $21::text[], $22::timestamptz[], $23::text[])
-    as x(id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
+  from unnest($10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], ` +
+  `$16::text[], $17::text[], $18::int[], $19::bigint[], $20::text[], $21::text[], $22::timestamptz[], ` +
+  `$23::text[])
+    as x(id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, ` +
+  `unit_price_minor, currency, billing_period, effective_at, reason)
   where x.event_id in (select event_id from fresh)
   returning 1
 )

@@ -55,7 +55,8 @@ describe.skipIf(skip)('key lookups of the mutation statements', () => {
       const literal = (value: unknown) =>
         client.escapeLiteral(typeof value === 'string' ? value : JSON.stringify(value));
       const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
-        `explain (format json) execute flush_plan(${literal(ACCOUNT)}, 7, '[]', '[]', '[]', '[]', ${literal([ACCOUNT])}, ${literal([{ product_id: 'goto_meeting', count: 1 }])}, 1)`,
+        `explain (format json) execute flush_plan(${literal(ACCOUNT)}, 7, '[]', '[]', '[]', '[]', ` +
+          `${literal([ACCOUNT])}, ${literal([{ product_id: 'goto_meeting', count: 1 }])}, 1)`,
       );
       expect(scannedTables(rows[0]!['QUERY PLAN'][0].Plan)).toEqual([]);
     } finally {

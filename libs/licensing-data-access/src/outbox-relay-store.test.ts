@@ -155,7 +155,8 @@ describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip
       await orm.migrator.up({ to: MIGRATIONS[shardMigration - 1]!.name });
       const em = orm.em.fork();
       await em.execute(
-        "insert into account (id, name, kind, style, legacy_plan, card_on_file, created_at, event_sequence) values ('acct_old', 'Old', 'self_service', 'goto', false, false, ?, 1)",
+        'insert into account (id, name, kind, style, legacy_plan, card_on_file, created_at, event_sequence) ' +
+          "values ('acct_old', 'Old', 'self_service', 'goto', false, false, ?, 1)",
         [new Date()],
       );
       await em.execute(

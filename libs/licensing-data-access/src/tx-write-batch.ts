@@ -148,7 +148,8 @@ function seatShortage(error: unknown, reservations: Reservation[]): Error | null
   return (reservations.find((r) => !reserved.has(r.row.product_id)) ?? reservations[0])?.onShortage() ?? null;
 }
 
-const FLUSH_TEXT = `
+const FLUSH_TEXT =
+  `
 with sequence as (
   update account set event_sequence = $2::int where id = $1::text and $2::int is not null
   returning 1
@@ -160,7 +161,9 @@ with sequence as (
 ), audit as (
   insert into audit_entry (id, account_id, actor, action, resource_type, resource_id, before, after, causation_id, occurred_at)
   select id, account_id, actor, action, resource_type, resource_id, before, after, causation_id, occurred_at
-  from json_to_recordset($4::json) as r(id text, account_id text, actor text, action text, resource_type text, resource_id text, before jsonb, after jsonb, causation_id text, occurred_at timestamptz)
+  from json_to_recordset($4::json) as r(id text, account_id text, actor text, action text, ` +
+  `resource_type text, resource_id text, before jsonb, after jsonb, causation_id text, occurred_at ` +
+  `timestamptz)
   returning 1
 ), outbox as (
   insert into outbox_event (id, account_id, sequence, relay_shard, event_type, payload, occurred_at, published_at)

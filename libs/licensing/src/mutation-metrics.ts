@@ -13,7 +13,10 @@ const BUCKETS_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
 export function registerMutationMetrics(registry: Registry, database: Pick<Database, 'onMutationTimed'>): () => void {
   const phases = new Histogram({
     name: 'licensing_mutation_phase_seconds',
-    help: 'Phases of committed mutations on PostgreSQL: prefetch (waiting for the account lock, then reading), decide (from the prefetch answer to the write statement, the account locked: the service work and any statement in between), commit (the write statement with its COMMIT)',
+    help:
+      'Phases of committed mutations on PostgreSQL: prefetch (waiting for the account lock, then reading), ' +
+      'decide (from the prefetch answer to the write statement, the account locked: the service work and ' +
+      'any statement in between), commit (the write statement with its COMMIT)',
     labelNames: ['phase'],
     buckets: BUCKETS_SECONDS,
     registers: [registry],

@@ -65,7 +65,8 @@ async function sleepingInTransaction(): Promise<number> {
   await admin.connect();
   try {
     const { rows } = await admin.query<{ n: string }>(
-      "select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active' and xact_start is not null and query like '%pg_sleep%'",
+      'select count(*) as n from pg_stat_activity where datname = current_database() and pid <> ' +
+        "pg_backend_pid() and state = 'active' and xact_start is not null and query like '%pg_sleep%'",
     );
     return Number(rows[0]!.n);
   } finally {

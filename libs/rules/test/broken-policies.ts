@@ -86,12 +86,16 @@ export const BROKEN_EDITS: BrokenEdit[] = [
           }),
       ),
     problems: [
-      `${STOP}: /rule/conditions/all/1: contradictory conditions: user.queueMembershipCount greaterThan 0 (/rule/conditions/all/1) and user.queueMembershipCount lessThan 0 (/rule/conditions/all/3) can never hold together, so the rule can never fire`,
+      `${STOP}: /rule/conditions/all/1: contradictory conditions: user.queueMembershipCount greaterThan 0 ` +
+        `(/rule/conditions/all/1) and user.queueMembershipCount lessThan 0 (/rule/conditions/all/3) can ` +
+        `never hold together, so the rule can never fire`,
     ],
     failingCases: [
-      'contact-center/billing-stops-with-last-queue.cases.json: /cases/0: case "leaving the last queue stops billing" fails: expected the rule to fire, it did not; ' +
+      'contact-center/billing-stops-with-last-queue.cases.json: /cases/0: case "leaving the last queue ' +
+        'stops billing" fails: expected the rule to fire, it did not; ' +
         'expected effect {"type":"billing_stop","productId":"goto_contact_center","userId":"usr_1"}, got []',
-      'contact-center/billing-stops-with-last-queue.cases.json: /cases/1: case "removal from every queue at once stops billing" fails: expected the rule to fire, it did not',
+      'contact-center/billing-stops-with-last-queue.cases.json: /cases/1: case "removal from every queue ' +
+        'at once stops billing" fails: expected the rule to fire, it did not',
     ],
   },
   {
@@ -104,7 +108,8 @@ export const BROKEN_EDITS: BrokenEdit[] = [
         );
       }),
     problems: [
-      `${START}: /effects/0: billing_start contradicts billing_stop of ${STOP} (/effects/0): at queue_membership both rules fire when request.change = "add", ` +
+      `${START}: /effects/0: billing_start contradicts billing_stop of ${STOP} (/effects/0): at ` +
+        `queue_membership both rules fire when request.change = "add", ` +
         'request.queueKind = "call", request.role = "agent", user.queueMembershipCount = 0, user.queueMembershipCountAfter = 0 ' +
         '(other facts as in examples/queue_membership.json), and the change is allowed with both effects for product goto_contact_center and user usr_1',
     ],
@@ -150,7 +155,8 @@ export const BROKEN_EDITS: BrokenEdit[] = [
         (r) => void (r.message = 'Every {{product.id}} seat is now in use ({{product.availabel}} left)'),
       ),
     problems: [
-      'seat-limits/last-seat-notice.rule.json: /message: placeholder {{product.availabel}}: unknown path "$.availabel" in fact "product": did you mean "$.available"?',
+      'seat-limits/last-seat-notice.rule.json: /message: placeholder {{product.availabel}}: unknown path ' +
+        '"$.availabel" in fact "product": did you mean "$.available"?',
     ],
   },
   {
@@ -190,7 +196,8 @@ export const BROKEN_EDITS: BrokenEdit[] = [
           }),
       ),
     problems: [
-      `${QUEUES}: /rule/conditions/all/2/fact: who-may-act rules decide before the account's data is read: they may use only the actor, account, params facts, not "user"`,
+      `${QUEUES}: /rule/conditions/all/2/fact: who-may-act rules decide before the account's data is read: ` +
+        `they may use only the actor, account, params facts, not "user"`,
     ],
   },
   {

@@ -156,7 +156,10 @@ function report(bench: string, checkouts: Checkout[], rounds: number): string {
   };
   const commit = git(ROOT, 'rev-parse', '--short', 'HEAD').trim();
   const lines = [
-    `A/B of \`npm run bench -- ${bench} --runs 1\`, ${rounds} rounds alternating HEAD (${commit}) and ${variants.map((v) => v.name).join(', ')}. Each cell: the median rate, its ratio to the ceiling of the same run, the service's CPU per call in us. The last columns: the rate of each variant's base (HEAD, or for "a+b" the variant "a") over the variant's, the gain the mechanism brings.`,
+    `A/B of \`npm run bench -- ${bench} --runs 1\`, ${rounds} rounds alternating HEAD (${commit}) and ` +
+      `${variants.map((v) => v.name).join(', ')}. Each cell: the median rate, its ratio to the ceiling of ` +
+      `the same run, the service's CPU per call in us. The last columns: the rate of each variant's base ` +
+      `(HEAD, or for "a+b" the variant "a") over the variant's, the gain the mechanism brings.`,
     '',
     `| row | ${checkouts.map((c) => c.name).join(' | ')} | ${variants.map((v) => `${baseOf(v, checkouts).name} / ${v.name}`).join(' | ')} |`,
     `| --- |${' --- |'.repeat(checkouts.length + variants.length)}`,

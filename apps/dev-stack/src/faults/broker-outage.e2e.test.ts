@@ -21,16 +21,14 @@ import {
   LICENSE_EVENTS_TOPIC,
   TopicAdmin,
   type EventMessage,
+  licenseTopics,
 } from '@acme/messaging';
 import { withMockKafka } from '@acme/kafka-mock';
 import { eventually, licenseEventMessages, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 
 const mock = withMockKafka({
   brokers: 3,
-  topics: [
-    { name: LICENSE_EVENTS_TOPIC, partitions: 6 },
-    { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-  ],
+  topics: licenseTopics(6),
 });
 const pg = await withPostgresDatabase('brokeroutage');
 const GROUP = 'broker-outage-test';
@@ -176,7 +174,9 @@ describe.skipIf(pg.skip)('brokers down and up while publishing and consuming', (
         `${name}: ${lines.filter((l) => l.level === 40).length} warn, ${lines.filter((l) => l.level >= 50).length} error`,
     );
     console.info(
-      `broker outage: ${outages.join('; ')}; ${publishFailures} failed publishes retried; ${onTopic} messages on the topic for ${messages.length}; ${JSON.stringify(billing.stats())}; log lines: ${tally.join('; ')}`,
+      `broker outage: ${outages.join('; ')}; ${publishFailures} failed publishes retried; ${onTopic} ` +
+        `messages on the topic for ${messages.length}; ${JSON.stringify(billing.stats())}; log lines: ` +
+        `${tally.join('; ')}`,
     );
     for (const { name, lines } of perOutage) {
       expect(

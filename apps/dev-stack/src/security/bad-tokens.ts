@@ -41,18 +41,32 @@ export async function badAuthorizations(
     'wrong signature (another key, same kid)': `Bearer ${await signed({ ...otherKey, kid: privateJwk.kid! }, {})}`,
     'unknown key id': `Bearer ${await signed({ ...otherKey, kid: 'attacker-key' }, {})}`,
     'alg none (unsigned)': `Bearer ${encode({ alg: 'none', typ: 'JWT' })}.${encode({ ...memberClaims, ...CLAIMS })}.`,
-    'HS256 keyed with the public key': `Bearer ${await new SignJWT({ ...memberClaims, ...CLAIMS }).setProtectedHeader({ alg: 'HS256', kid: privateJwk.kid! }).sign(new TextEncoder().encode(publicX))}`,
+    'HS256 keyed with the public key':
+      'Bearer ' +
+      (await new SignJWT({ ...memberClaims, ...CLAIMS })
+        .setProtectedHeader({ alg: 'HS256', kid: privateJwk.kid! })
+        .sign(new TextEncoder().encode(publicX))),
     'wrong audience': `Bearer ${await signed(privateJwk, { aud: 'billing' })}`,
     'wrong issuer': `Bearer ${await signed(privateJwk, { iss: 'attacker' })}`,
     'tampered subject (member made the super admin after signing)': `Bearer ${header}.${encode({ ...memberClaims, sub: SUPER_ADMIN })}.${signature}`,
-    'tampered roles (super_admin added to a member token after signing)': `Bearer ${header}.${encode({ ...memberClaims, roles: ['super_admin'] })}.${signature}`,
+    'tampered roles (super_admin added to a member token after signing)':
+      `Bearer ${header}.` + `${encode({ ...memberClaims, roles: ['super_admin'] })}.${signature}`,
     'tampered account (acct changed after signing)': `Bearer ${header}.${encode({ ...memberClaims, acct: 'acct_demo_zendesk' })}.${signature}`,
     'signature stripped': `Bearer ${header}.${parts(validMemberToken)[1]}.`,
     'user token without an account': `Bearer ${await signed(privateJwk, { acct: undefined })}`,
-    'service token carrying roles (super admin of every account)': `Bearer ${await signed(privateJwk, { sub: 'svc:billing', kind: 'service', acct: undefined, roles: ['super_admin'], scope: 'licenses:write' })}`,
+    'service token carrying roles (super admin of every account)':
+      'Bearer ' +
+      (await signed(privateJwk, {
+        sub: 'svc:billing',
+        kind: 'service',
+        acct: undefined,
+        roles: ['super_admin'],
+        scope: 'licenses:write',
+      })),
     // Validly signed by the issuer, and still no one the service knows as that account's super admin:
     'user token carrying roles (a member claiming super_admin)': `Bearer ${await signed(privateJwk, { sub: 'usr_demo_goto_agent', roles: ['super_admin'] })}`,
-    'user token carrying permissions (a member claiming manage_users)': `Bearer ${await signed(privateJwk, { sub: 'usr_demo_goto_agent', perms: ['manage_users'] })}`,
+    'user token carrying permissions (a member claiming manage_users)':
+      'Bearer ' + (await signed(privateJwk, { sub: 'usr_demo_goto_agent', perms: ['manage_users'] })),
     "another account's user (the Zendesk owner's subject on the GoTo account)": `Bearer ${await signed(privateJwk, { sub: 'usr_demo_zendesk_owner' })}`,
     'a subject that is no user at all': `Bearer ${await signed(privateJwk, { sub: 'usr_demo_goto_nobody' })}`,
     'unknown kind of caller': `Bearer ${await signed(privateJwk, { kind: 'robot' })}`,

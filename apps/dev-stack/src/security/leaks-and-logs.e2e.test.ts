@@ -17,8 +17,24 @@ import { bearer, GOTO, startSecurityStack, type Outcome, type SecurityStack } fr
 const postgres = await withPostgresDatabase('leaks');
 const INTERNAL_MESSAGE = 'internal error; quote the request id when reporting it';
 /** What must never reach a caller: SQL, driver and database words, stack frames, source paths, tokens. */
-const LEAK =
-  /\b(select|insert|update|delete)\b|\bfrom "|no such table|sqlite|libsql|postgres|relation "|terminating connection|\n\s+at |\.ts:\d|node_modules|eyJ|Bearer /i;
+const LEAK = new RegExp(
+  [
+    String.raw`\b(select|insert|update|delete)\b`,
+    String.raw`\bfrom "`,
+    'no such table',
+    'sqlite',
+    'libsql',
+    'postgres',
+    'relation "',
+    'terminating connection',
+    String.raw`\n\s+at `,
+    String.raw`\.ts:\d`,
+    'node_modules',
+    'eyJ',
+    'Bearer ',
+  ].join('|'),
+  'i',
+);
 
 interface Variant {
   name: string;

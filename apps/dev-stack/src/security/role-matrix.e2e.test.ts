@@ -82,7 +82,9 @@ describe('RPC x role table', () => {
     const expected = withBlock(doc, block);
     expect(
       doc,
-      `docs/security.md differs from what the service does; regenerate: UPDATE_SECURITY_MATRIX=1 npx vitest run src/security/role-matrix.e2e.test.ts (in apps/dev-stack), between ${MARKERS.start} and ${MARKERS.end}`,
+      `docs/security.md differs from what the service does; regenerate: UPDATE_SECURITY_MATRIX=1 npx ` +
+        `vitest run src/security/role-matrix.e2e.test.ts (in apps/dev-stack), between ${MARKERS.start} and ` +
+        `${MARKERS.end}`,
     ).toBe(expected);
   });
 });

@@ -113,7 +113,8 @@ export async function startSecurityStack(
   if (!config.DATABASE_URL) {
     writeBehindService(
       `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
-       select ?, account_id, 'root@demo-zendesk.test', 'Zendesk Super Admin (security tests)', '["super_admin"]', '[]', created_at from app_user where id = 'usr_demo_zendesk_owner'`,
+       select ?, account_id, 'root@demo-zendesk.test', 'Zendesk Super Admin (security tests)', ` +
+        `'["super_admin"]', '[]', created_at from app_user where id = 'usr_demo_zendesk_owner'`,
       ZENDESK_SUPER_ADMIN,
     );
   }

@@ -99,7 +99,8 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
     expect(invoice.lines).toEqual([ccLine('usr_1', 30, 9000)]);
     expect(invoice.warnings).toEqual([
       `entry ${orphanStop.id}: cc_billing_stopped for product "prod_cc" user "usr_5" without an open interval; ignored`,
-      `entry ${secondStart.id}: cc_billing_started for product "prod_cc" user "usr_1" while already open since 2026-10-05T11:00:00.000Z; ignored (the first price stays)`,
+      `entry ${secondStart.id}: cc_billing_started for product "prod_cc" user "usr_1" while already open ` +
+        `since 2026-10-05T11:00:00.000Z; ignored (the first price stays)`,
     ]);
   });
 

@@ -30,8 +30,12 @@ const POSTGRES_BEFORE = [
 // SQLite cannot add a NOT NULL column without a default, nor drop a default later: rebuild the
 // table (nothing references outbox_event, so dropping it inside the transaction is safe).
 const LIBSQL_BEFORE = [
-  'create table `outbox_event__temp_alter` (`id` text not null primary key, `account_id` text not null, `sequence` integer not null, `relay_shard` integer not null, `event_type` text not null, `payload` blob not null, `occurred_at` datetime not null, `published_at` datetime null, constraint `outbox_event_account_id_foreign` foreign key (`account_id`) references `account` (`id`));',
-  'insert into `outbox_event__temp_alter` select `id`, `account_id`, `sequence`, 0, `event_type`, `payload`, `occurred_at`, `published_at` from `outbox_event`;',
+  'create table `outbox_event__temp_alter` (`id` text not null primary key, `account_id` text not ' +
+    'null, `sequence` integer not null, `relay_shard` integer not null, `event_type` text not null, ' +
+    '`payload` blob not null, `occurred_at` datetime not null, `published_at` datetime null, constraint ' +
+    '`outbox_event_account_id_foreign` foreign key (`account_id`) references `account` (`id`));',
+  'insert into `outbox_event__temp_alter` select `id`, `account_id`, `sequence`, 0, `event_type`, ' +
+    '`payload`, `occurred_at`, `published_at` from `outbox_event`;',
   'drop table `outbox_event`;',
   'alter table `outbox_event__temp_alter` rename to `outbox_event`;',
   'create index `outbox_event_account_id_index` on `outbox_event` (`account_id`);',

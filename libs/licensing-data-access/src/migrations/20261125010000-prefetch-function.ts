@@ -26,7 +26,8 @@ export class Migration20261125010000PrefetchFunction extends Migration {
 }
 
 /** The function's body as this migration creates it (the ORM's declaration checks it exists). */
-export const PREFETCH_FUNCTION_BODY = `declare
+export const PREFETCH_FUNCTION_BODY =
+  `declare
   locked json;
 begin
   select row_to_json(a) into locked from account a where a.id = p_account for update;
@@ -37,6 +38,7 @@ begin
     'memberships', (select coalesce(json_agg(json_build_object('queue_id', m.queue_id, 'kind', q.kind, 'role', m.role) order by m.queue_id), '[]'::json)
        from cc_queue_member m join cc_queue q on q.id = m.queue_id where m.account_id = p_account and m.user_id = p_user),
     'phone', (select row_to_json(p) from phone_configuration p where p.user_id = p_user),
-    'idempotency', (select json_build_object('method', i.method, 'request_hash', i.request_hash, 'response', encode(i.response, 'base64')) from idempotency_record i where i.id = p_idempotency),
+    'idempotency', (select json_build_object('method', i.method, 'request_hash', i.request_hash, ` +
+  `'response', encode(i.response, 'base64')) from idempotency_record i where i.id = p_idempotency),
     'subscriptions', (select coalesce(json_agg(s), '[]'::json) from subscription s where s.account_id = p_account and s.product_id = any(p_products)));
 end`;

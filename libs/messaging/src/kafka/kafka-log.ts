@@ -16,8 +16,31 @@ const LEVELS: Record<number, 'error' | 'warn' | 'debug' | 'trace'> = {
  * answers only that it cannot serve yet because a leader or coordinator moves after a broker went
  * away. Every retry of every connection says it again.
  */
-const UNREACHABLE =
-  /Connection error|Connection timeout|Closed connection|Failed to connect|No broker available|Broker \S+ not found|not connected|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|ENOTFOUND|EAI_AGAIN|Request .* timed out|coordinator is not available|not the correct coordinator|not the leader for|no leader for this topic-partition/i;
+const UNREACHABLE = new RegExp(
+  [
+    'Connection error',
+    'Connection timeout',
+    'Closed connection',
+    'Failed to connect',
+    'No broker available',
+    'Broker \\S+ not found',
+    'not connected',
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'EPIPE',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'Request .* timed out',
+    'coordinator is not available',
+    'not the correct coordinator',
+    'not the leader for',
+    'no leader for this topic-partition',
+  ].join('|'),
+  'i',
+);
 
 /** kafkajs' notice that it restarts a consumer that crashed: during an outage, part of it. */
 const RESTARTING = /^Restarting the consumer/;
@@ -29,8 +52,16 @@ const RESTARTING = /^Restarting the consumer/;
  * again (kafkajs logs each `Response SyncGroup(...)` so at ERROR); they are part of the outage, and
  * outside one they are warnings, not errors.
  */
-const REJOINING =
-  /group is rebalancing|coordinator is not aware of this member|group generation id is not valid|coordinator is loading|member needs to have a valid member id/i;
+const REJOINING = new RegExp(
+  [
+    'group is rebalancing',
+    'coordinator is not aware of this member',
+    'group generation id is not valid',
+    'coordinator is loading',
+    'member needs to have a valid member id',
+  ].join('|'),
+  'i',
+);
 
 /** Whether a kafkajs error (or log text) says that brokers cannot be reached: an outage, not a fault of ours. */
 export function describesUnreachableBroker(text: string): boolean {

@@ -46,10 +46,12 @@ describe('rule checker', () => {
       );
     });
     expect(problems).toContain(
-      'seat-limits/last-seat-notice.rule.json: /id: id "seat-limits.no-assignment-beyond-purchased" must match the file\'s place: "seat-limits.last-seat-notice"',
+      'seat-limits/last-seat-notice.rule.json: /id: id "seat-limits.no-assignment-beyond-purchased" must ' +
+        'match the file\'s place: "seat-limits.last-seat-notice"',
     );
     expect(problems).toContain(
-      `seat-limits/no-assignment-beyond-purchased.rule.json: /id: duplicate id "seat-limits.no-assignment-beyond-purchased" (also in seat-limits/last-seat-notice.rule.json)`,
+      `seat-limits/no-assignment-beyond-purchased.rule.json: /id: duplicate id ` +
+        `"seat-limits.no-assignment-beyond-purchased" (also in seat-limits/last-seat-notice.rule.json)`,
     );
   });
 
@@ -120,7 +122,8 @@ describe('rule checker', () => {
       ),
     );
     expect(problems).toEqual([
-      'who-may-act/manage-queues.rule.json: /rule/conditions/all/0/value/path: unknown parameter "params.roles.queueManagerz" (no such value in policies/data/roles.json)',
+      'who-may-act/manage-queues.rule.json: /rule/conditions/all/0/value/path: unknown parameter ' +
+        '"params.roles.queueManagerz" (no such value in policies/data/roles.json)',
     ]);
   });
 

@@ -178,7 +178,9 @@ function checkData(file: string, json: unknown): RuleProblem[] {
       {
         file,
         path: '(root)',
-        problem: `no schema for this data file${guess ? ` (did you mean data/${guess}.json?)` : ''}: add libs/rules/schema/data/${name}.schema.json and list it in src/authoring/data-schemas.ts`,
+        problem:
+          `no schema for this data file${guess ? ` (did you mean data/${guess}.json?)` : ''}: add ` +
+          `libs/rules/schema/data/${name}.schema.json and list it in src/authoring/data-schemas.ts`,
       },
     ];
   }

@@ -103,7 +103,9 @@ export function shapeAtPath(root: FactShape, path: string | undefined, fact: str
     if (current.type === 'unknown') return { shape: current };
     if (current.type === 'list') {
       return {
-        problem: `path "${path}" in fact "${fact}": ${walked} is a list, so name the field of its elements as "${walked}[*].${[key, ...segments.slice(i + 1)].join('.')}"`,
+        problem:
+          `path "${path}" in fact "${fact}": ${walked} is a list, so name the field of its elements as ` +
+          `"${walked}[*].${[key, ...segments.slice(i + 1)].join('.')}"`,
       };
     }
     const next =

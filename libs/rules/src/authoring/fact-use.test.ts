@@ -65,7 +65,8 @@ describe('condition paths', () => {
       ]),
     );
     expect(problems).toEqual([
-      `${DOWNGRADE}: /rule/conditions/all/0/path: path "$.holders.userId" in fact "product": $.holders is a list, so name the field of its elements as "$.holders[*].userId"`,
+      `${DOWNGRADE}: /rule/conditions/all/0/path: path "$.holders.userId" in fact "product": $.holders is ` +
+        `a list, so name the field of its elements as "$.holders[*].userId"`,
       `${DOWNGRADE}: /rule/conditions/all/1/path: path "$.excess[*]" in fact "product": $.excess is a number, not a list, so it takes no [*]`,
     ]);
   });
@@ -185,7 +186,8 @@ describe('data files', () => {
   it('refuses a data file without a schema, suggesting a close name', async () => {
     const problems = await problemsAfter((c) => writeFileSync(join(c.dir, 'data/role.json'), '{}'));
     expect(problems).toEqual([
-      'data/role.json: (root): no schema for this data file (did you mean data/roles.json?): add libs/rules/schema/data/role.schema.json and list it in src/authoring/data-schemas.ts',
+      'data/role.json: (root): no schema for this data file (did you mean data/roles.json?): add ' +
+        'libs/rules/schema/data/role.schema.json and list it in src/authoring/data-schemas.ts',
     ]);
   });
 });

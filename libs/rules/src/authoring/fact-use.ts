@@ -88,7 +88,9 @@ function problemsAt(
       ) {
         problems.push({
           path: at,
-          problem: `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}, which shows as "[object Object]": name one of its values`,
+          problem:
+            `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}` +
+            `, which shows as "[object Object]": name one of its values`,
         });
       }
     }

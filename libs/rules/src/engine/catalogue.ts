@@ -97,7 +97,12 @@ export const FACTS: Record<string, FactDescription> = {
   },
   request: {
     description:
-      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: {productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}. Not at complete_sales_order.',
+      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, ' +
+      'features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: ' +
+      '{productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", ' +
+      'explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", ' +
+      'queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}. Not at ' +
+      'complete_sales_order.',
     points: REQUEST_POINTS,
     shape: {
       assign: PRODUCT_IDS,
@@ -117,7 +122,11 @@ export const FACTS: Record<string, FactDescription> = {
   },
   products: {
     description:
-      'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: string|null, purchased, assigned, available, requested (seats this request takes: +1 per assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, assignedAt (ISO time)}], from whom the service selects the downgraded users.',
+      'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: ' +
+      'string|null, purchased, assigned, available, requested (seats this request takes: +1 per ' +
+      'assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On ' +
+      'reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, ' +
+      'assignedAt (ISO time)}], from whom the service selects the downgraded users.',
     points: PRODUCT_POINTS,
     shape: perProductPoint((point) => list(productAt(point))),
   },
@@ -129,7 +138,10 @@ export const FACTS: Record<string, FactDescription> = {
   },
   user: {
     description:
-      'The user whose licenses or queues change: {id, productIds: string[] (held before the change), queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean (an active phone configuration), hasRetainedConfiguration: boolean (one kept after a removal, inside the retention window)}.',
+      'The user whose licenses or queues change: {id, productIds: string[] (held before the change), ' +
+      'queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean (an active ' +
+      'phone configuration), hasRetainedConfiguration: boolean (one kept after a removal, inside the ' +
+      'retention window)}.',
     points: ['assign', 'unassign', 'set_features', 'create_user', 'queue_membership'],
     shape: object({
       id: string,
@@ -142,7 +154,10 @@ export const FACTS: Record<string, FactDescription> = {
   },
   suite: {
     description:
-      'The suite of the product whose seats change: {id: string|null, parityRequired: boolean (the catalog: every product of the suite keeps the same seat count; false outside suites), seatCountsAfter: number[] (purchased seats of every product that moves with this one, after the change)}.',
+      'The suite of the product whose seats change: {id: string|null, parityRequired: boolean (the ' +
+      'catalog: every product of the suite keeps the same seat count; false outside suites), ' +
+      'seatCountsAfter: number[] (purchased seats of every product that moves with this one, after the ' +
+      'change)}.',
     points: ['purchase_seats', 'reduce_seats'],
     shape: object({ id: nullableString, parityRequired: boolean, seatCountsAfter: list(number) }),
   },
@@ -182,7 +197,8 @@ export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
   containsNone: { description: 'fact (a list) shares no element with value (a list)' },
   someNotIn: {
     description:
-      'fact (a list) has an element that is not in value (a list), e.g. a named user who holds no seat: value { "fact": "product", "path": "$.holders[*].userId" }',
+      'fact (a list) has an element that is not in value (a list), e.g. a named user who holds no seat: ' +
+      'value { "fact": "product", "path": "$.holders[*].userId" }',
   },
   notAllEqual: { description: 'value true: the numbers in fact (a list) are not all the same; value false: they are' },
   lengthGreaterThan: { description: 'fact (a list) has more than value elements' },
@@ -193,7 +209,8 @@ export const CUSTOM_OPERATORS: Record<string, OperatorDescription> = {
 export const EFFECT_TYPES: Record<string, string> = {
   notice: 'tell the account something (e.g. code seats_exhausted: the last seat of a product is used)',
   downgrade:
-    'users lose the seat of product.id on a reduction below usage; the licensing service selects them, in the order the request names or params.downgrade.defaultOrder',
+    'users lose the seat of product.id on a reduction below usage; the licensing service selects them, ' +
+    'in the order the request names or params.downgrade.defaultOrder',
   billing_start: 'the user becomes billable for the product in params (Contact Center)',
   billing_stop: 'the user stops being billable for it',
   configuration_retained: 'a phone configuration is kept for params.retention.days days',

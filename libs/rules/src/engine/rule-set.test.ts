@@ -106,7 +106,8 @@ describe('decide', () => {
   it('refuses an unknown decision point and missing facts precisely', async () => {
     await expect(ruleSet.decide('buy', {})).rejects.toThrow(
       new FactsError(
-        'unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, request_seats_from_sales, complete_sales_order, reduce_seats, queue_membership)',
+        'unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, ' +
+          'request_seats_from_sales, complete_sales_order, reduce_seats, queue_membership)',
       ),
     );
     await expect(ruleSet.decide('assign', { actor: {} })).rejects.toThrow(

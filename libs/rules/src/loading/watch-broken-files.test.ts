@@ -43,7 +43,8 @@ describe('watchRules refuses every kind of broken edit', () => {
     expect(error.message).toBe(
       [
         ...problems,
-        `drift: the policies on disk (version ${drift.diskVersion}) are refused; the active rule set (version ${before.version}) keeps deciding until they check`,
+        `drift: the policies on disk (version ${drift.diskVersion}) are refused; the active rule set ` +
+          `(version ${before.version}) keeps deciding until they check`,
       ].join('\n'),
     );
     expect(watcher.current()).toBe(before);

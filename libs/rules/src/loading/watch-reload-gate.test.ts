@@ -61,8 +61,10 @@ describe('reload runs the cases before it switches', () => {
       ),
     );
     expect(error.problems.map(formatProblem)[0]).toBe(
-      'who-may-act/assign-and-unassign.cases.json: /cases/0: case "a member without manage_users may not assign" fails: expected the rule to fire, it did not; ' +
-        'expected allowed=false, got true (violations: none); expected message "Assigning or removing licenses needs the super admin or admin role or the manage_users permission", got []',
+      'who-may-act/assign-and-unassign.cases.json: /cases/0: case "a member without manage_users may not ' +
+        'assign" fails: expected the rule to fire, it did not; ' +
+        'expected allowed=false, got true (violations: none); expected message "Assigning or removing ' +
+        'licenses needs the super admin or admin role or the manage_users permission", got []',
     );
     expect(error).toBeInstanceOf(RuleDriftError);
     expect(reloads).toEqual([]);

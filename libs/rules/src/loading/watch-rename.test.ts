@@ -59,7 +59,8 @@ describe('the watcher follows files saved by rename', () => {
     expect(refused).toBeInstanceOf(RuleDriftError);
     expect((refused as RuleDriftError).activeVersion).toBe(edited.version);
     expect(refused.message).toContain(
-      `drift: the policies on disk (version ${(refused as RuleDriftError).diskVersion}) are refused; the active rule set (version ${edited.version}) keeps deciding`,
+      `drift: the policies on disk (version ${(refused as RuleDriftError).diskVersion}) are refused; the ` +
+        `active rule set (version ${edited.version}) keeps deciding`,
     );
 
     // A second, different refused content is reported again: the drift stays visible.

@@ -37,7 +37,9 @@ export class RuleDriftError extends RuleSetError {
     this.name = 'RuleDriftError';
     this.activeVersion = activeVersion;
     this.diskVersion = diskVersion;
-    this.message += `\ndrift: the policies on disk (version ${diskVersion}) are refused; the active rule set (version ${activeVersion}) keeps deciding until they check`;
+    this.message +=
+      `\ndrift: the policies on disk (version ${diskVersion}) are refused; the active rule set (version ` +
+      `${activeVersion}) keeps deciding until they check`;
   }
 }
 

@@ -77,7 +77,11 @@ export async function latencyBenchmark(runs: number): Promise<BenchmarkSection> 
       title: '5. Latency from an assignment to its ledger row',
       command: `npm run bench -- latency --runs ${runs}`,
       body: [
-        `Licensing service (PostgreSQL, outbox relay to the mock Kafka broker) and billing consumer (own PostgreSQL ledger) as separate processes. Maximum AssignLicenses rate with 8 callers: ${Math.round(max.calls / max.seconds)}/s; each run then holds ${rate}/s (half) for 15 s. The consumer's fetch wait is 20 ms (KAFKA_FETCH_MAX_WAIT_MS): the mock broker answers a waiting fetch only when the wait ends, where Kafka answers as soon as messages arrive.`,
+        `Licensing service (PostgreSQL, outbox relay to the mock Kafka broker) and billing consumer (own ` +
+          `PostgreSQL ledger) as separate processes. Maximum AssignLicenses rate with 8 callers: ` +
+          `${Math.round(max.calls / max.seconds)}/s; each run then holds ${rate}/s (half) for 15 s. The ` +
+          `consumer's fetch wait is 20 ms (KAFKA_FETCH_MAX_WAIT_MS): the mock broker answers a waiting fetch ` +
+          `only when the wait ends, where Kafka answers as soon as messages arrive.`,
         '',
         table(
           ['measure', 'p50 ms (median of runs)', 'p99 ms (median of runs)', 'spread of p99'],

@@ -88,7 +88,12 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
       title: '1. Reads against the empty-handler ceiling',
       command: `npm run bench -- reads --runs ${runs}`,
       body: [
-        `h2load, ${LOAD.clients} connections x ${LOAD.streams} streams, ${LOAD.durationSeconds} s per run after ${LOAD.warmUpSeconds} s warm-up, ${runs} runs alternating the three targets; service on PostgreSQL (demo account: ${usage.products.length} products, ${listed.assignments.length} assignments listed per call), LOG_LEVEL=warn. Every call answered OK (checked on grpc_server_handled_total; ${codes.CANCELLED ?? 0} more were cancelled by h2load at the end of a run).`,
+        `h2load, ${LOAD.clients} connections x ${LOAD.streams} streams, ${LOAD.durationSeconds} s per run ` +
+          `after ${LOAD.warmUpSeconds} s warm-up, ${runs} runs alternating the three targets; service on ` +
+          `PostgreSQL (demo account: ${usage.products.length} products, ${listed.assignments.length} ` +
+          `assignments listed per call), LOG_LEVEL=warn. Every call answered OK (checked on ` +
+          `grpc_server_handled_total; ${codes.CANCELLED ?? 0} more were cancelled by h2load at the end of a ` +
+          `run).`,
         '',
         table(
           [

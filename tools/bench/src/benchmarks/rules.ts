@@ -58,11 +58,15 @@ export async function rulesBenchmark(runs: number): Promise<BenchmarkSection> {
     title: '3. Rules: decisions per decision point, and their share of an RPC',
     command: `npm run bench -- rules --runs ${runs}`,
     body: [
-      `All ${ruleSet.rules.length} rules of libs/rules/policies loaded; each decision point decides its example facts (policies/examples/<point>.json) sequentially for ${RUN_MS} ms per run after a warm-up, ${runs} runs; one core.`,
+      `All ${ruleSet.rules.length} rules of libs/rules/policies loaded; each decision point decides its ` +
+        `example facts (policies/examples/<point>.json) sequentially for ${RUN_MS} ms per run after a ` +
+        `warm-up, ${runs} runs; one core.`,
       '',
       table(['decision point', 'rules', 'decisions/s (median)', 'spread', 'p50 us', 'p99 us'], rows),
       '',
-      `Share of the licensing service's busy CPU spent in the rules engine (libs/rules, json-rules-engine, jsonpath-plus, clone, hash-it, eventemitter2) while serving AssignLicenses (8 callers, 1,000 accounts, CPU profile of the service process): ${(share * 100).toFixed(1)}%.`,
+      `Share of the licensing service's busy CPU spent in the rules engine (libs/rules, json-rules-engine, ` +
+        `jsonpath-plus, clone, hash-it, eventemitter2) while serving AssignLicenses (8 callers, 1,000 ` +
+        `accounts, CPU profile of the service process): ${(share * 100).toFixed(1)}%.`,
       '',
       verdict(share < 0.1, `the assign decision takes ${(share * 100).toFixed(1)}% of the RPC's CPU (target < 10%)`),
     ].join('\n'),

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { startMockKafka } from '@acme/kafka-mock';
 import { openDatabase, type Database } from '@acme/licensing-data-access';
-import { createKafka, KafkaPublisher, LICENSE_EVENTS_DLQ_TOPIC, LICENSE_EVENTS_TOPIC } from '@acme/messaging';
+import { createKafka, KafkaPublisher, LICENSE_EVENTS_TOPIC, licenseTopics } from '@acme/messaging';
 import { createTestPostgres, licenseEventMessages, type TestDatabase } from '@acme/testing';
 import { memoryMiB, startApp, waitFor } from '../lib/processes.js';
 import { median } from '../lib/stats.js';
@@ -31,19 +31,26 @@ async function seedLargeAccount(url: string, accountId: string, users: number): 
   await client.connect();
   try {
     await client.query(
-      `insert into account (id, name, kind, style, legacy_plan, card_on_file, owner_user_id, created_at, event_sequence) values ($1, 'Scale', 'self_service', 'goto', false, true, null, now(), 0)`,
+      `insert into account (id, name, kind, style, legacy_plan, card_on_file, owner_user_id, created_at, ` +
+        `event_sequence) values ($1, 'Scale', 'self_service', 'goto', false, true, null, now(), 0)`,
       [accountId],
     );
     await client.query(
-      `insert into subscription (id, account_id, product_id, purchased_seats, assigned_seats, unit_price_minor, currency) select 'sub_' || $1 || '_' || p, $1, p, $2::int, $2::int, 1000, 'USD' from unnest($3::text[]) p`,
+      `insert into subscription (id, account_id, product_id, purchased_seats, assigned_seats, ` +
+        `unit_price_minor, currency) select 'sub_' || $1 || '_' || p, $1, p, $2::int, $2::int, 1000, 'USD' ` +
+        `from unnest($3::text[]) p`,
       [accountId, users, PRODUCTS],
     );
     await client.query(
-      `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at) select 'usr_' || $1 || '_' || lpad(u::text, 7, '0'), $1, 'u' || u || '@' || $1 || '.test', 'User ' || u, '["member"]'::jsonb, '[]'::jsonb, now() from generate_series(1, $2::int) u`,
+      `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at) select ` +
+        `'usr_' || $1 || '_' || lpad(u::text, 7, '0'), $1, 'u' || u || '@' || $1 || '.test', 'User ' || u, ` +
+        `'["member"]'::jsonb, '[]'::jsonb, now() from generate_series(1, $2::int) u`,
       [accountId, users],
     );
     await client.query(
-      `insert into assignment (id, account_id, user_id, product_id, features, created_at) select 'asg_' || $1 || '_' || lpad(u::text, 7, '0') || '_' || p, $1, 'usr_' || $1 || '_' || lpad(u::text, 7, '0'), p, '{}'::jsonb, now() from generate_series(1, $2::int) u, unnest($3::text[]) p`,
+      `insert into assignment (id, account_id, user_id, product_id, features, created_at) select 'asg_' || ` +
+        `$1 || '_' || lpad(u::text, 7, '0') || '_' || p, $1, 'usr_' || $1 || '_' || lpad(u::text, 7, '0'), ` +
+        `p, '{}'::jsonb, now() from generate_series(1, $2::int) u, unnest($3::text[]) p`,
       [accountId, users, PRODUCTS],
     );
     await client.query('analyze');
@@ -117,7 +124,10 @@ export async function scaleBenchmark(): Promise<BenchmarkSection> {
       title: '6. Scale: 100k users and 1M assignments; replaying 1M events',
       command: 'npm run bench -- scale',
       body: [
-        'Reads through the data-access lib (the database work behind GetSeatUsage, ListAssignments and ListUsers, without the read cache) on PostgreSQL: an account of 1,000 users with 10 products each (10,000 assignments) against an account of 100,000 users with 10 products each (1,000,000 assignments). Median of 50 calls each.',
+        'Reads through the data-access lib (the database work behind GetSeatUsage, ListAssignments and ' +
+          'ListUsers, without the read cache) on PostgreSQL: an account of 1,000 users with 10 products each ' +
+          '(10,000 assignments) against an account of 100,000 users with 10 products each (1,000,000 ' +
+          'assignments). Median of 50 calls each.',
         '',
         table(['read', 'ms at 1k users', 'ms at 100k users', 'ratio'], rows),
         '',
@@ -126,7 +136,12 @@ export async function scaleBenchmark(): Promise<BenchmarkSection> {
           `the slowest-growing read takes ${worst.toFixed(2)}x its time at 1k users (target <= 1.5x)`,
         ),
         '',
-        `Replay of ${EVENTS.toLocaleString('en')} events (the built billing CLI's \`replay\`, run as the README's deployment section says, 64 partitions on the mock broker, rebuilt into a fresh PostgreSQL database, live ledger on another): the replay process peaked at ${replay.replayPeak.toFixed(0)} MiB RSS, the live consumer that recorded them at ${replay.consumerPeak.toFixed(0)} MiB; ${replay.identical ? 'the rebuilt ledger was identical' : 'the ledgers DIFFERED'} (${replay.seconds.toFixed(0)} s).`,
+        `Replay of ${EVENTS.toLocaleString('en')} events (the built billing CLI's \`replay\`, run as the ` +
+          `README's deployment section says, 64 partitions on the mock broker, rebuilt into a fresh PostgreSQL ` +
+          `database, live ledger on another): the replay process peaked at ${replay.replayPeak.toFixed(0)} MiB ` +
+          `RSS, the live consumer that recorded them at ${replay.consumerPeak.toFixed(0)} MiB; ` +
+          `${replay.identical ? 'the rebuilt ledger was identical' : 'the ledgers DIFFERED'} ` +
+          `(${replay.seconds.toFixed(0)} s).`,
         '',
         verdict(
           replay.replayPeak < 256 && replay.consumerPeak < 256 && replay.identical,
@@ -147,10 +162,7 @@ export async function replayPeakRss(
 ): Promise<{ replayPeak: number; consumerPeak: number; identical: boolean; seconds: number }> {
   const kafka = await startMockKafka({
     brokers: 3,
-    topics: [
-      { name: LICENSE_EVENTS_TOPIC, partitions: 64 },
-      { name: LICENSE_EVENTS_DLQ_TOPIC, partitions: 1 },
-    ],
+    topics: licenseTopics(64),
   });
   const databases: TestDatabase[] = [
     await createTestPostgres('bench_replay_live'),

@@ -80,20 +80,29 @@ export async function soakBenchmark(minutes: number): Promise<BenchmarkSection> 
       title: '7. Memory under a long mixed load (and the soak of the reliability issue)',
       command: `npm run bench -- soak --minutes ${minutes}`,
       body: [
-        `Whole platform as separate processes (licensing service on PostgreSQL relaying to the mock Kafka broker, billing consumer on its own ledger database), ${PLAN.accounts} accounts x ${PLAN.usersPerAccount} users. Mix: 40% GetSeatUsage, 30% ListAssignments, 20% AssignLicenses, 10% UnassignLicenses, 8 callers. Capacity (20 s, unthrottled): ${Math.round(maxRate)} operations/s; soak at 70%: ${rate}/s for ${minutes} minutes.`,
+        `Whole platform as separate processes (licensing service on PostgreSQL relaying to the mock Kafka ` +
+          `broker, billing consumer on its own ledger database), ${PLAN.accounts} accounts x ` +
+          `${PLAN.usersPerAccount} users. Mix: 40% GetSeatUsage, 30% ListAssignments, 20% AssignLicenses, 10% ` +
+          `UnassignLicenses, 8 callers. Capacity (20 s, unthrottled): ${Math.round(maxRate)} operations/s; ` +
+          `soak at 70%: ${rate}/s for ${minutes} minutes.`,
         '',
         table(
           ['operation', 'calls', 'p99 ms'],
           Object.entries(soak.byKind).map(([kind, n]) => [kind, n, (soak.p99Ms[kind] ?? 0).toFixed(1)]),
         ),
         '',
-        `Refusals: ${refused.length === 0 ? 'none' : refused.map(([r, n]) => `${r}: ${n}`).join(', ')}. Seat counters: ${seats.overAllocated + seats.counterMismatch === 0 ? 'no over-allocation, every counter equals its rows' : `${seats.overAllocated} over-allocated, ${seats.counterMismatch} mismatched`}. Events: ${events.outbox} in the outbox, all published, ${events.ledger} in the ledger.`,
+        `Refusals: ${refused.length === 0 ? 'none' : refused.map(([r, n]) => `${r}: ${n}`).join(', ')}. Seat counters: ` +
+          (seats.overAllocated + seats.counterMismatch === 0
+            ? 'no over-allocation, every counter equals its rows'
+            : `${seats.overAllocated} over-allocated, ${seats.counterMismatch} mismatched`) +
+          `. Events: ${events.outbox} in the outbox, all published, ${events.ledger} in the ledger.`,
         '',
         `Licensing service RSS (MiB) every 10 s: ${soak.rss.map(([s, m]) => `${s}s ${m.toFixed(0)}`).join(', ')}.`,
         '',
         verdict(
           Math.abs(growth) <= 0.2,
-          `RSS after ${minutes} min is ${rssEnd.toFixed(0)} MiB, ${(growth * 100).toFixed(1)}% from ${rssOneMinute.toFixed(0)} MiB after 1 min (target within 20%)`,
+          `RSS after ${minutes} min is ${rssEnd.toFixed(0)} MiB, ${(growth * 100).toFixed(1)}% from ` +
+            `${rssOneMinute.toFixed(0)} MiB after 1 min (target within 20%)`,
         ),
         '',
         verdict(

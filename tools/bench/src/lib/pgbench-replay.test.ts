@@ -104,7 +104,9 @@ describe('replayScript', () => {
 });
 
 describe('values MikroORM wrote into the text', () => {
-  const inlined = `insert into item (id, account_id, seq, note) values ('asg_01m96n6432cnk2s8x2sv6mg3gc', 'acct_b7', ${BASE + 4}, 'it''s'), ('asg_01m96n6432cnk2s8x2sv6mg3gd', 'acct_b7', 12, NULL)`;
+  const inlined =
+    'insert into item (id, account_id, seq, note) values ' +
+    `('asg_01m96n6432cnk2s8x2sv6mg3gc', 'acct_b7', ${BASE + 4}, 'it''s'), ('asg_01m96n6432cnk2s8x2sv6mg3gd', 'acct_b7', 12, NULL)`;
 
   it('are replayed per call in an unnamed statement, as in a simple query', () => {
     const { script, substituted } = replayScript({
@@ -113,7 +115,8 @@ describe('values MikroORM wrote into the text', () => {
     });
     expect(substituted.sort()).toEqual(['account', 'event sequence numbers', 'generated ids']);
     expect(script).toContain(
-      "values ('asg_p'\n':pgb_gid'\n'0000000000000', 'acct_b'\n':pgb_a', :pgb_s4, 'it''s'), ('asg_p'\n':pgb_gid'\n'0100000000000', 'acct_b'\n':pgb_a', 12, NULL)",
+      "values ('asg_p'\n':pgb_gid'\n'0000000000000', 'acct_b'\n':pgb_a', :pgb_s4, 'it''s'), " +
+        "('asg_p'\n':pgb_gid'\n'0100000000000', 'acct_b'\n':pgb_a', 12, NULL)",
     );
   });
 

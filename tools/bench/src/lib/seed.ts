@@ -51,8 +51,10 @@ export async function seedBenchAccounts(databaseUrl: string, plan: SeedPlan): Pr
 }
 
 /** Both dialects: subscriptions over-allocated, and counters that differ from their rows. */
-const SEAT_DISCREPANCIES_SQL = `select count(*) filter (where s.assigned_seats > s.purchased_seats) as over,
-    count(*) filter (where s.assigned_seats <> (select count(*) from assignment x where x.account_id = s.account_id and x.product_id = s.product_id)) as mismatch
+const SEAT_DISCREPANCIES_SQL =
+  `select count(*) filter (where s.assigned_seats > s.purchased_seats) as over,
+    count(*) filter (where s.assigned_seats <> (select count(*) from assignment x where ` +
+  `x.account_id = s.account_id and x.product_id = s.product_id)) as mismatch
   from subscription s`;
 
 /** Seat counters against the rows they count: no over-allocation means every check is 0. */

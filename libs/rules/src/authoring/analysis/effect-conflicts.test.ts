@@ -32,7 +32,10 @@ describe('opposite effects of two rules', () => {
     const problems = (await checkRules(copy.dir)).map(formatProblem);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /^contact-center\/billing-starts-with-first-queue\.rule\.json: \/effects\/0: billing_start contradicts billing_stop of contact-center\/billing-stops-with-last-queue\.rule\.json/,
+      new RegExp(
+        String.raw`^contact-center/billing-starts-with-first-queue\.rule\.json: /effects/0: ` +
+          String.raw`billing_start contradicts billing_stop of contact-center/billing-stops-with-last-queue\.rule\.json`,
+      ),
     );
   });
 

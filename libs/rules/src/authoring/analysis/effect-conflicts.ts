@@ -89,7 +89,8 @@ async function findProof(
         path: `/effects/${ja}`,
         problem:
           `${clash.a.type} contradicts ${clash.b.type} of ${b.file} (/effects/${jb}): at ${point} both rules fire when ${witness.described} ` +
-          `(other facts as in examples/${point}.json), and the change is allowed with both effects for product ${clash.a.productId ?? '-'} and user ${clash.a.userId ?? '-'}`,
+          `(other facts as in examples/${point}.json), and the change is allowed with both effects for product ` +
+          `${clash.a.productId ?? '-'} and user ${clash.a.userId ?? '-'}`,
       };
     }
   }

@@ -32,7 +32,9 @@ const COUNT = '$.queueMembershipCount';
 describe('contradictory conditions of one rule', () => {
   it('numeric bounds that leave no number', () => {
     expect(problemsOf({ all: [c('user', COUNT, 'greaterThan', 5), c('user', COUNT, 'lessThan', 3)] })).toEqual([
-      '/rule/conditions/all/0: contradictory conditions: user.queueMembershipCount greaterThan 5 (/rule/conditions/all/0) and user.queueMembershipCount lessThan 3 (/rule/conditions/all/1) can never hold together, so the rule can never fire',
+      '/rule/conditions/all/0: contradictory conditions: user.queueMembershipCount greaterThan 5 ' +
+        '(/rule/conditions/all/0) and user.queueMembershipCount lessThan 3 (/rule/conditions/all/1) can ' +
+        'never hold together, so the rule can never fire',
     ]);
     expect(
       problemsOf({ all: [c('user', COUNT, 'greaterThanInclusive', 5), c('user', COUNT, 'lessThan', 5)] }),
@@ -50,7 +52,9 @@ describe('contradictory conditions of one rule', () => {
         all: [c('request', '$.change', 'equal', 'add'), { not: c('request', '$.change', 'equal', 'add') }],
       }),
     ).toEqual([
-      '/rule/conditions/all/0: contradictory conditions: request.change equal "add" (/rule/conditions/all/0) and not (request.change equal "add") (/rule/conditions/all/1/not) can never hold together, so the rule can never fire',
+      '/rule/conditions/all/0: contradictory conditions: request.change equal "add" ' +
+        '(/rule/conditions/all/0) and not (request.change equal "add") (/rule/conditions/all/1/not) can ' +
+        'never hold together, so the rule can never fire',
     ]);
   });
 
@@ -68,7 +72,10 @@ describe('contradictory conditions of one rule', () => {
         ],
       }),
     ).toEqual([
-      '/rule/conditions/all/0: contradictory conditions: actor.roles containsAny ["admin"] (/rule/conditions/all/0) and actor.roles containsNone params.roles.managers (["super_admin","admin"]) (/rule/conditions/all/1) can never hold together, so the rule can never fire',
+      '/rule/conditions/all/0: contradictory conditions: actor.roles containsAny ["admin"] ' +
+        '(/rule/conditions/all/0) and actor.roles containsNone params.roles.managers ' +
+        '(["super_admin","admin"]) (/rule/conditions/all/1) can never hold together, so the rule can never ' +
+        'fire',
     ]);
   });
 
@@ -80,7 +87,9 @@ describe('contradictory conditions of one rule', () => {
       ],
     };
     expect(problemsOf(conditions)).toEqual([
-      '/rule/conditions/any/1/all/0: contradictory conditions: actor.kind equal "user" (/rule/conditions/any/1/all/0) and actor.kind equal "service" (/rule/conditions/any/1/all/1) can never hold together, so the branch of "any" that needs them never fires',
+      '/rule/conditions/any/1/all/0: contradictory conditions: actor.kind equal "user" ' +
+        '(/rule/conditions/any/1/all/0) and actor.kind equal "service" (/rule/conditions/any/1/all/1) can ' +
+        'never hold together, so the branch of "any" that needs them never fires',
     ]);
   });
 
