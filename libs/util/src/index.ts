@@ -7,3 +7,4 @@ export { stopOnSignals } from './shutdown.js';
 export { backoffDelay } from './backoff.js';
 export { startMetricsServer } from './metrics-server.js';
 export type { MetricsServer } from './metrics-server.js';
+export { formatMoneyMinor } from './format-money.js';

@@ -1,4 +1,4 @@
-import { formatMoneyMinor } from './format-money.js';
+import { formatMoneyMinor } from '@acme/util';
 import type { Invoice } from './invoice-types.js';
 import { DAY_MS } from './proration.js';
 
