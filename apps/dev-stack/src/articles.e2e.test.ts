@@ -85,6 +85,11 @@ describe('GoTo Admin: add, assign and remove licenses', () => {
       }),
     );
     expect(wrongPrice).toMatchObject({ code: GrpcStatus.FAILED_PRECONDITION, errorInfo: { reason: 'PRICE_MISMATCH' } });
+    // Money as money: USD 25.00, not "2500 USD".
+    expect(wrongPrice.message).toBe(
+      "the price shown (USD 25.00 per seat) differs from this account's rate for product goto_connect_standard: " +
+        'USD 27.00 per seat; contact support before buying',
+    );
     const bought = await goto.purchaseSeats({
       productId: 'goto_connect_standard',
       quantity: 2,
@@ -133,32 +138,85 @@ describe('GoTo Admin: add, assign and remove licenses', () => {
   });
 });
 
+describe('dry runs (validate_only)', () => {
+  // Found by a user: a dry-run assign answered with an assignment id that never existed.
+  it('answer what they would create without an id that names nothing, and create nothing', async () => {
+    const user = await goto.createUser({ email: 'dry@demo-goto.test', displayName: 'Dry Run', validateOnly: true });
+    expect(user.user).toMatchObject({ id: '', email: 'dry@demo-goto.test' });
+    const real = (await goto.createUser({ email: 'wet@demo-goto.test', displayName: 'Wet Run' })).user!;
+    const assign = await goto.assignLicenses({
+      userId: real.id,
+      products: [{ productId: 'goto_meeting' }],
+      validateOnly: true,
+    });
+    expect(assign.decision?.validateOnly).toBe(true);
+    expect(assign.results[0]?.assignment).toMatchObject({ id: '', userId: real.id, productId: 'goto_meeting' });
+    expect((await goto.listAssignments({ userId: real.id })).assignments).toEqual([]);
+    const order = await gotoAdmin.requestSeatsFromSales({ productId: 'goto_meeting', quantity: 1, validateOnly: true });
+    expect(order.order).toMatchObject({ id: '', productId: 'goto_meeting', quantity: 1 });
+    const queue = await goto.createQueue({ kind: QueueKind.CALL, name: 'Dry queue', validateOnly: true });
+    expect(queue.queue).toMatchObject({ id: '', name: 'Dry queue' });
+    expect((await goto.listQueues({})).queues.map((q) => q.name)).not.toContain('Dry queue');
+  });
+});
+
 describe('Zendesk: agent licenses', () => {
-  it('only the owner buys seats, and the whole Support Suite moves together', async () => {
-    const asAdmin = await refused(
-      zendeskAdmin.purchaseSeats({
-        productId: 'zendesk_support',
-        quantity: 1,
-        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
-      }),
-    );
+  it('only the owner buys seats; the Support Suite is bought as a suite, at the price of every product', async () => {
+    const supportSuite = (amountMinor: bigint) => ({
+      suiteId: 'zendesk_support_suite',
+      quantity: 2,
+      expectedUnitPrice: { currencyCode: 'USD', amountMinor },
+    });
+    const asAdmin = await refused(zendeskAdmin.purchaseSeats(supportSuite(11_200n)));
     expect(asAdmin.preconditionFailure?.violations.map((v) => v.type)).toEqual([
       'who-may-act.zendesk-purchase-owner-only',
     ]);
-    const bought = await zendeskOwner.purchaseSeats({
-      productId: 'zendesk_support',
-      quantity: 1,
-      expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
-    });
+    // Found by a user: naming Support alone at its own price raised all five products and charged 22,400.
+    const supportAlone = await refused(
+      zendeskOwner.purchaseSeats({
+        productId: 'zendesk_support',
+        quantity: 2,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+      }),
+    );
+    expect(supportAlone.code).toBe(GrpcStatus.FAILED_PRECONDITION);
+    expect(supportAlone.preconditionFailure?.violations).toMatchObject([
+      {
+        type: 'suite-parity.same-seat-count',
+        description: expect.stringContaining(
+          '(zendesk_chat, zendesk_explore, zendesk_guide, zendesk_support, zendesk_talk)',
+        ),
+      },
+    ]);
+    const shownSupportOnly = await refused(zendeskOwner.purchaseSeats(supportSuite(5500n)));
+    expect(shownSupportOnly).toMatchObject({ errorInfo: { reason: 'PRICE_MISMATCH' } });
+    expect(shownSupportOnly.message).toContain('USD 55.00 per seat');
+    expect(shownSupportOnly.message).toContain('USD 112.00 per seat');
+    const unchanged = await zendeskOwner.getSeatUsage({});
+    expect(new Set(unchanged.products.map((p) => p.purchased))).toEqual(new Set([5]));
+
+    const bought = await zendeskOwner.purchaseSeats(supportSuite(11_200n));
     expect(bought.changes).toHaveLength(5);
+    expect(bought.charged).toMatchObject({ currencyCode: 'USD', amountMinor: 22_400n });
+    expect(bought.lines.map((l) => [l.productId, l.amount?.amountMinor])).toEqual([
+      ['zendesk_chat', 2_800n],
+      ['zendesk_explore', 1_800n],
+      ['zendesk_guide', 3_000n],
+      ['zendesk_support', 11_000n],
+      ['zendesk_talk', 3_800n],
+    ]);
     const usage = await zendeskOwner.getSeatUsage({});
-    expect(new Set(usage.products.map((p) => p.purchased))).toEqual(new Set([6]));
+    expect(new Set(usage.products.map((p) => p.purchased))).toEqual(new Set([7]));
   });
 
   it('removing seats in use downgrades the most recently added agents; a dry run shows them first', async () => {
-    const dry = await zendeskOwner.reduceSeats({ productId: 'zendesk_support', newTotal: 2, validateOnly: true });
+    const dry = await zendeskOwner.reduceSeats({
+      suiteId: 'zendesk_support_suite',
+      newTotal: 2,
+      validateOnly: true,
+    });
     expect(dry.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
-    const done = await zendeskOwner.reduceSeats({ productId: 'zendesk_support', newTotal: 2 });
+    const done = await zendeskOwner.reduceSeats({ suiteId: 'zendesk_support_suite', newTotal: 2 });
     expect(done.downgradedUserIds).toEqual(dry.downgradedUserIds);
     const holders = await zendeskOwner.listAssignments({ productId: 'zendesk_support' });
     expect(holders.assignments.map((a) => a.userId).sort()).toEqual([

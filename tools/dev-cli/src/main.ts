@@ -7,11 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { fromJson, toJsonString, type JsonValue } from '@bufbuild/protobuf';
+import { fromJson, type JsonValue } from '@bufbuild/protobuf';
 import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { DEV_DEFAULTS } from '@acme/licensing';
+import { answerJson } from './answer-json.js';
 
 const program = new Command().name('dev-cli').description('Development helpers for the licensing service');
 const list = (value: string) =>
@@ -89,7 +90,7 @@ program
     try {
       const call = (client as unknown as Record<string, (r: unknown) => Promise<never>>)[method.localName]!;
       const response = await call(fromJson(method.input, body));
-      process.stdout.write(`${toJsonString(method.output, response, { prettySpaces: 2 })}\n`);
+      process.stdout.write(`${answerJson(method.output, response)}\n`);
     } catch (error) {
       const status = decodeGrpcError(error as never);
       process.stderr.write(`${GrpcStatus[status.code]}: ${status.message}\n`);

@@ -248,6 +248,7 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     PurchaseSeats: merge(
       accountId,
       productIdFor('productId'),
+      field('suiteId', fc.constant(''), hostileText),
       field('quantity', fc.integer({ min: 1, max: 5 }), int32),
       field(
         'expectedUnitPrice',
@@ -271,6 +272,7 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     ReduceSeats: merge(
       accountId,
       productIdFor('productId'),
+      field('suiteId', fc.constant(''), hostileText),
       field('newTotal', fc.integer({ min: 0, max: 12 }), int32),
       field('downgradeOrder', fc.integer({ min: 0, max: 2 }), enumOf(DowngradeOrder)),
       field('explicitUserIds', fc.constant([]), userIds),

@@ -14,8 +14,11 @@ export interface AccountPlan {
   assign: string;
   unassign: string;
   feature: { productId: string; name: string };
-  purchase: { productId: string; amountMinor: bigint };
-  reduce: { productId: string; newTotal: number };
+  /** What is bought (a product, or a suite whose products keep one seat count) and its price per seat. */
+  purchase: { productId: string; suiteId: string; amountMinor: bigint };
+  reduce: { productId: string; suiteId: string; newTotal: number };
+  /** A product for a request to sales. */
+  salesProduct: string;
   /** A product no caller holds, for "assign to myself". */
   selfProduct: string;
   owner: string | null;
@@ -31,8 +34,9 @@ export const PLANS: Record<string, AccountPlan> = {
     assign: 'goto_meeting',
     unassign: 'goto_connect_standard',
     feature: { productId: 'goto_connect_standard', name: 'voicemail' },
-    purchase: { productId: 'goto_meeting', amountMinor: 1400n },
-    reduce: { productId: 'goto_meeting', newTotal: 9 },
+    purchase: { productId: 'goto_meeting', suiteId: '', amountMinor: 1400n },
+    reduce: { productId: 'goto_meeting', suiteId: '', newTotal: 9 },
+    salesProduct: 'goto_meeting',
     selfProduct: 'goto_meeting',
     owner: null,
     superAdmin: 'usr_demo_goto_admin',
@@ -44,8 +48,9 @@ export const PLANS: Record<string, AccountPlan> = {
     assign: 'zendesk_talk',
     unassign: 'zendesk_chat',
     feature: { productId: 'zendesk_chat', name: 'chat_triggers' },
-    purchase: { productId: 'zendesk_support', amountMinor: 5500n },
-    reduce: { productId: 'zendesk_support', newTotal: 4 },
+    purchase: { productId: '', suiteId: 'zendesk_support_suite', amountMinor: 11_200n },
+    reduce: { productId: '', suiteId: 'zendesk_support_suite', newTotal: 4 },
+    salesProduct: 'zendesk_support',
     selfProduct: 'zendesk_guide',
     owner: 'usr_demo_zendesk_owner',
     superAdmin: ZENDESK_SUPER_ADMIN,
@@ -67,7 +72,7 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
   };
   const queueId = (await must('CreateQueue', { kind: QueueKind.CALL, name: 'Security matrix' })).queue!.id!;
   await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
-  const orderId = (await must('RequestSeatsFromSales', { productId: plan.purchase.productId, quantity: 1 })).order!.id!;
+  const orderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
   return { queueId, orderId };
 }
 
@@ -126,18 +131,20 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
     fixed('PurchaseSeats', 'PurchaseSeats', {
       ...change,
       productId: plan.purchase.productId,
+      suiteId: plan.purchase.suiteId,
       quantity: 1,
       expectedUnitPrice: { currencyCode: 'USD', amountMinor: plan.purchase.amountMinor },
     }),
     fixed('RequestSeatsFromSales', 'RequestSeatsFromSales', {
       ...change,
-      productId: plan.purchase.productId,
+      productId: plan.salesProduct,
       quantity: 1,
     }),
     fixed('CompleteSalesOrder', 'CompleteSalesOrder', { ...change, orderId: fixtures.orderId }),
     fixed('ReduceSeats', 'ReduceSeats', {
       ...change,
       productId: plan.reduce.productId,
+      suiteId: plan.reduce.suiteId,
       newTotal: plan.reduce.newTotal,
     }),
     fixed('CreateQueue', 'CreateQueue', { ...change, kind: QueueKind.INBOUND, name: 'Matrix queue' }),

@@ -40,10 +40,10 @@ async function zendeskState(): Promise<string> {
 const purchase = (accountId: string, quantity = 1, validateOnly = false) =>
   accountId === ZENDESK
     ? {
-        productId: 'zendesk_support',
+        suiteId: 'zendesk_support_suite',
         quantity,
         validateOnly,
-        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
       }
     : {
         productId: 'goto_meeting',

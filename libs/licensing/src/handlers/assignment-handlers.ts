@@ -13,7 +13,7 @@ import type { ServiceHandlers } from '@acme/grpc';
 import { assignLicenses } from '../use-cases/assign-licenses.js';
 import { unassignLicenses } from '../use-cases/unassign-licenses.js';
 import { updateFeatures } from '../use-cases/update-features.js';
-import { decisionSummary, toAssignment } from './mappers.js';
+import { createdId, decisionSummary, toAssignment } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
@@ -64,7 +64,10 @@ export function createAssignmentHandlers(
           notifyUser: request.notifyUser,
         });
         return create(AssignLicensesResponseSchema, {
-          results: created.map((a) => ({ productId: a.productId, assignment: toAssignment(a) })),
+          results: created.map((a) => ({
+            productId: a.productId,
+            assignment: createdId(toAssignment(a), request.validateOnly),
+          })),
           decision: decisionSummary(decision, request.validateOnly),
         });
       });

@@ -67,6 +67,15 @@ export const toUser = (u: UserRecord): User =>
     createTime: timestampFromDate(u.createdAt),
   });
 
+/**
+ * A dry run creates nothing: an id it generated names no row, and would mislead a caller who used
+ * it, so a dry run's answer leaves the ids of what it would create empty.
+ */
+export function createdId<T extends { id: string }>(message: T, validateOnly: boolean): T {
+  if (validateOnly) message.id = '';
+  return message;
+}
+
 export const toAssignment = (a: AssignmentRecord): Assignment =>
   create(AssignmentSchema, {
     id: a.id,

@@ -21,7 +21,7 @@ import type { MembershipRecord, QueueRecord } from '@acme/licensing-data-access'
 import { resolveAccountId } from '../account-scope.js';
 import { addQueueMember, createQueue, removeQueueMember, type QueueMembers } from '../use-cases/queue-membership.js';
 import { removeFromAllQueues } from '../use-cases/remove-from-all-queues.js';
-import { decisionSummary } from './mappers.js';
+import { createdId, decisionSummary } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
@@ -83,7 +83,7 @@ export function createQueueHandlers(
       return runMutation(deps, spec, async (ctx) => {
         const { queue, decision } = await createQueue(ctx, { kind: kind!, name: request.name.trim() });
         return create(CreateQueueResponseSchema, {
-          queue: toQueue(queue, []),
+          queue: createdId(toQueue(queue, []), request.validateOnly),
           decision: decisionSummary(decision, request.validateOnly),
         });
       });

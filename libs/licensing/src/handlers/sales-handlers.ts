@@ -15,7 +15,7 @@ import type { ServiceHandlers } from '@acme/grpc';
 import { FIELD_LIMITS, type SalesOrderRecord } from '@acme/licensing-data-access';
 import { completeSalesOrder } from '../use-cases/complete-sales-order.js';
 import { requestSeatsFromSales } from '../use-cases/request-seats-from-sales.js';
-import { decisionSummary } from './mappers.js';
+import { createdId, decisionSummary } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
@@ -58,7 +58,7 @@ export function createSalesHandlers(
           note: request.note,
         });
         return create(RequestSeatsFromSalesResponseSchema, {
-          order: toSalesOrder(order),
+          order: createdId(toSalesOrder(order), request.validateOnly),
           decision: decisionSummary(decision, request.validateOnly),
         });
       });

@@ -48,6 +48,9 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     );
     expect(response.changes).toMatchObject([{ productId: 'goto_meeting', purchasedBefore: 10, purchasedAfter: 13 }]);
     expect(response.charged).toMatchObject({ currencyCode: 'USD', amountMinor: 4200n });
+    expect(response.lines).toMatchObject([
+      { productId: 'goto_meeting', quantity: 3, unitPrice: { amountMinor: 1400n }, amount: { amountMinor: 4200n } },
+    ]);
     expect((await purchased('acct_demo_goto')).goto_meeting).toBe(13);
     const event = fromBinary(events.EventEnvelopeSchema, (await db.outbox.list('acct_demo_goto')).at(-1)!.payload);
     expect(event.payload.case === 'seatsPurchased' && event.payload.value.quantity).toBe(3);
@@ -65,7 +68,11 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
       ),
     );
     expect(error).toMatchObject({ type: 'failed_precondition', reason: 'PRICE_MISMATCH' });
-    expect(error.message).toContain('contact support');
+    expect(error.message).toBe(
+      "the price shown (USD 9.99 per seat) differs from this account's rate for product goto_meeting: " +
+        'USD 14.00 per seat; contact support before buying',
+    );
+    expect((await purchased('acct_demo_goto')).goto_meeting).toBe(13);
   });
 
   it.skipIf(skip)('a GoTo admin (not super admin) is refused and told to go through sales', async () => {
@@ -85,26 +92,26 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     expect(error.message).toContain('request the seats from sales');
   });
 
-  it.skipIf(skip)('on Zendesk only the owner buys, and the whole suite moves together', async () => {
-    const notOwner = await refusal(
-      seats.purchaseSeats(
-        create(PurchaseSeatsRequestSchema, {
-          productId: 'zendesk_support',
-          quantity: 2,
-          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
-        }),
-        callContext(zendeskAdmin),
-      ),
-    );
-    expect(notOwner.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.zendesk-purchase-owner-only']);
-    const response = await seats.purchaseSeats(
+  it.skipIf(skip)('on Zendesk only the owner buys, and a suite is bought by naming it, at its price', async () => {
+    const suite = (expected: bigint, quantity = 2) =>
       create(PurchaseSeatsRequestSchema, {
-        productId: 'zendesk_support',
-        quantity: 2,
-        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
-      }),
-      callContext(zendeskOwner),
+        suiteId: 'zendesk_support_suite',
+        quantity,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: expected },
+      });
+    const notOwner = await refusal(seats.purchaseSeats(suite(11_200n), callContext(zendeskAdmin)));
+    expect(notOwner.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.zendesk-purchase-owner-only']);
+    // The price of Support alone, shown for the suite: refused with every product's rate, nothing bought.
+    const partPrice = await refusal(seats.purchaseSeats(suite(5_500n), callContext(zendeskOwner)));
+    expect(partPrice).toMatchObject({ type: 'failed_precondition', reason: 'PRICE_MISMATCH' });
+    expect(partPrice.message).toBe(
+      "the price shown (USD 55.00 per seat) differs from this account's rate for suite zendesk_support_suite: " +
+        'USD 112.00 per seat (zendesk_chat USD 14.00, zendesk_explore USD 9.00, zendesk_guide USD 15.00, ' +
+        'zendesk_support USD 55.00, zendesk_talk USD 19.00); contact support before buying',
     );
+    expect(new Set(Object.values(await purchased('acct_demo_zendesk')))).toEqual(new Set([5]));
+
+    const response = await seats.purchaseSeats(suite(11_200n), callContext(zendeskOwner));
     expect(response.changes!.map((c) => c.productId)).toEqual([
       'zendesk_chat',
       'zendesk_explore',
@@ -112,7 +119,72 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
       'zendesk_support',
       'zendesk_talk',
     ]);
+    expect(
+      response.lines!.map((l) => [l.productId, l.quantity, l.unitPrice?.amountMinor, l.amount?.amountMinor]),
+    ).toEqual([
+      ['zendesk_chat', 2, 1_400n, 2_800n],
+      ['zendesk_explore', 2, 900n, 1_800n],
+      ['zendesk_guide', 2, 1_500n, 3_000n],
+      ['zendesk_support', 2, 5_500n, 11_000n],
+      ['zendesk_talk', 2, 1_900n, 3_800n],
+    ]);
+    expect(response.charged).toMatchObject({ currencyCode: 'USD', amountMinor: 22_400n });
+    expect(response.lines!.reduce((sum, l) => sum + (l.amount?.amountMinor ?? 0n), 0n)).toBe(
+      response.charged!.amountMinor,
+    );
     expect(new Set(Object.values(await purchased('acct_demo_zendesk')))).toEqual(new Set([7]));
+  });
+
+  it.skipIf(skip)('a product of a parity suite named alone is refused, naming every product of the suite', async () => {
+    const before = await purchased('acct_demo_zendesk');
+    const error = await refusal(
+      seats.purchaseSeats(
+        create(PurchaseSeatsRequestSchema, {
+          productId: 'zendesk_support',
+          quantity: 2,
+          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
+        }),
+        callContext(zendeskOwner),
+      ),
+    );
+    expect(error.ruleViolations.map((v) => v.type)).toEqual(['suite-parity.same-seat-count']);
+    expect(error.ruleViolations[0]!.description).toBe(
+      'Every product of suite zendesk_support_suite (zendesk_chat, zendesk_explore, zendesk_guide, zendesk_support, ' +
+        'zendesk_talk) must keep the same number of seats (after this change: 7, 7, 7, 9, 7); name the suite to ' +
+        'change them all',
+    );
+    const reduce = await refusal(
+      seats.reduceSeats(
+        create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 6 }),
+        callContext(zendeskOwner),
+      ),
+    );
+    expect(reduce.ruleViolations.map((v) => v.type)).toEqual(['suite-parity.same-seat-count']);
+    expect(await purchased('acct_demo_zendesk')).toEqual(before);
+  });
+
+  it.skipIf(skip)('names a product or a suite, not both, nor an unknown suite', async () => {
+    const both = await refusal(
+      seats.purchaseSeats(
+        create(PurchaseSeatsRequestSchema, {
+          productId: 'zendesk_support',
+          suiteId: 'zendesk_support_suite',
+          quantity: 1,
+          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
+        }),
+        callContext(zendeskOwner),
+      ),
+    );
+    expect(both.fieldViolations).toEqual([{ field: 'suite_id', description: 'name a product or a suite, not both' }]);
+    const unknown = await refusal(
+      seats.reduceSeats(
+        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_nothing_suite', newTotal: 1 }),
+        callContext(zendeskOwner),
+      ),
+    );
+    expect(unknown.fieldViolations).toEqual([
+      { field: 'suite_id', description: 'unknown suite zendesk_nothing_suite' },
+    ]);
   });
 
   it.skipIf(skip)(
@@ -120,7 +192,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     async () => {
       const before = await purchased('acct_demo_zendesk');
       const dry = await seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2, validateOnly: true }),
+        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_support_suite', newTotal: 2, validateOnly: true }),
         callContext(zendeskOwner),
       );
       expect(dry.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
@@ -133,7 +205,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     'a reduction below usage downgrades those agents, keeps parity and the counters consistent',
     async () => {
       const response = await seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2 }),
+        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_support_suite', newTotal: 2 }),
         callContext(zendeskOwner),
       );
       expect(response.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
@@ -149,7 +221,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     const error = await refusal(
       seats.reduceSeats(
         create(ReduceSeatsRequestSchema, {
-          productId: 'zendesk_support',
+          suiteId: 'zendesk_support_suite',
           newTotal: 0,
           downgradeOrder: DowngradeOrder.EXPLICIT,
           explicitUserIds: ['usr_demo_zendesk_owner'],
@@ -179,7 +251,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   it.skipIf(skip)('says why an enormous new total is refused', async () => {
     const error = await refusal(
       seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 2_147_483_647 }),
+        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_support_suite', newTotal: 2_147_483_647 }),
         callContext(zendeskOwner),
       ),
     );

@@ -29,7 +29,7 @@ const ORDER_NAMES: Record<DowngradeOrder, string> = {
 export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchaseSeats' | 'reduceSeats'> {
   return {
     async purchaseSeats(request, { principal, requestId }) {
-      const problems = new RequestProblems().slug('product_id', request.productId);
+      const problems = new RequestProblems().productOrSuite(request.productId, request.suiteId);
       if (request.quantity < 1 || request.quantity > MAX_SEATS)
         problems.add('quantity', `must be from 1 to ${MAX_SEATS}`);
       const shown = request.expectedUnitPrice;
@@ -47,13 +47,15 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
         authorizeAt: 'purchase_seats' as const,
       };
       return runMutation(deps, spec, async (ctx) => {
-        const { changes, charged, decision } = await purchaseSeats(ctx, {
+        const { changes, lines, charged, decision } = await purchaseSeats(ctx, {
           productId: request.productId,
+          suiteId: request.suiteId,
           quantity: request.quantity,
           expectedUnitPrice: shown!,
         });
         return create(PurchaseSeatsResponseSchema, {
           changes,
+          lines,
           charged,
           decision: decisionSummary(decision, request.validateOnly),
         });
@@ -61,7 +63,7 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
     },
 
     async reduceSeats(request, { principal, requestId }) {
-      const problems = new RequestProblems().slug('product_id', request.productId);
+      const problems = new RequestProblems().productOrSuite(request.productId, request.suiteId);
       if (request.newTotal < 0) problems.add('new_total', 'must be 0 or more');
       else if (request.newTotal > MAX_SEATS * 100)
         problems.add('new_total', 'must be below the current number of purchased seats (use PurchaseSeats to add)');
@@ -83,6 +85,7 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
       return runMutation(deps, spec, async (ctx) => {
         const command = {
           productId: request.productId,
+          suiteId: request.suiteId,
           newTotal: request.newTotal,
           downgradeOrder: ORDER_NAMES[request.downgradeOrder],
           explicitUserIds: request.explicitUserIds,

@@ -5,7 +5,7 @@ import type { ServiceHandlers } from '@acme/grpc';
 import { FIELD_LIMITS } from '@acme/licensing-data-access';
 import { createUser, PERMISSIONS, ROLES } from '../use-cases/create-user.js';
 import { checkProductList } from './assignment-handlers.js';
-import { decisionSummary, toAssignment, toUser } from './mappers.js';
+import { createdId, decisionSummary, toAssignment, toUser } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
@@ -59,8 +59,12 @@ export function createUserHandlers(deps: MutationDeps): Pick<Handlers, 'createUs
         };
         const { user, created, decision } = await createUser(ctx, command);
         return create(CreateUserResponseSchema, {
-          user: toUser(user),
-          assignments: created.map(toAssignment),
+          user: createdId(toUser(user), request.validateOnly),
+          assignments: created.map((a) => {
+            const assignment = createdId(toAssignment(a), request.validateOnly);
+            if (request.validateOnly) assignment.userId = '';
+            return assignment;
+          }),
           decision: decisionSummary(decision, request.validateOnly),
         });
       });

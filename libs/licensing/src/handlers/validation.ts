@@ -26,11 +26,18 @@ export class RequestProblems {
     return this;
   }
 
-  slug(field: string, value: string): this {
+  slug(field: string, value: string, example = 'a product id such as goto_meeting'): this {
     if (value === '') return this.add(field, 'required');
-    if (!/^[a-z][a-z0-9_]+$/.test(value) || value.length > FIELD_LIMITS.id)
-      this.add(field, 'must be a product id such as goto_meeting');
+    if (!/^[a-z][a-z0-9_]+$/.test(value) || value.length > FIELD_LIMITS.id) this.add(field, `must be ${example}`);
     return this;
+  }
+
+  /** A seat change names a product or a whole suite: exactly one of `product_id` and `suite_id`. */
+  productOrSuite(productId: string, suiteId: string): this {
+    if (productId !== '' && suiteId !== '') return this.add('suite_id', 'name a product or a suite, not both');
+    if (suiteId !== '') return this.slug('suite_id', suiteId, 'a suite id such as zendesk_support_suite');
+    if (productId === '') return this.add('product_id', 'required: a product, or a suite in suite_id');
+    return this.slug('product_id', productId);
   }
 
   throwIfAny(): void {

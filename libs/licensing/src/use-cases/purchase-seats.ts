@@ -1,10 +1,10 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Decision } from '@acme/rules';
-import { AppError } from '@acme/util';
+import { AppError, formatMoneyMinor } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
 import { money, priceOf } from '../domain/price.js';
-import { seatGroup } from '../domain/suites.js';
+import { seatTarget, suiteFacts, type SeatTargetName } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
 export interface SeatChange {
@@ -13,49 +13,69 @@ export interface SeatChange {
   purchasedAfter: number;
 }
 
+/** One product's part of a charge: what the buyer pays for the seats added to it. */
+export interface ChargeLine {
+  productId: string;
+  quantity: number;
+  unitPrice: ReturnType<typeof money>;
+  amount: ReturnType<typeof money>;
+}
+
 /**
- * PurchaseSeats: adds seats of a product, and of every other product of its suite (suite parity),
- * at the account's rate. The price the buyer was shown must be that rate: a different figure is
- * refused (PRICE_MISMATCH), never charged silently.
+ * PurchaseSeats: adds seats of the product named, or of every product of the suite named, at the
+ * account's rates. The price of one seat the buyer was shown must be what one seat costs (for a
+ * suite, the sum of its products' rates): a different figure is refused (PRICE_MISMATCH), never
+ * charged silently. A product of a suite whose products keep one seat count, named alone, is
+ * refused by the suite-parity rule.
  */
 export async function purchaseSeats(
   ctx: UseCaseContext,
-  command: { productId: string; quantity: number; expectedUnitPrice: { currencyCode: string; amountMinor: bigint } },
-): Promise<{ changes: SeatChange[]; charged: ReturnType<typeof money>; decision: Decision }> {
+  command: SeatTargetName & {
+    quantity: number;
+    expectedUnitPrice: { currencyCode: string; amountMinor: bigint };
+  },
+): Promise<{ changes: SeatChange[]; lines: ChargeLine[]; charged: ReturnType<typeof money>; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const { product, group, parityRequired } = await seatGroup(tx, command.productId);
-  for (const p of group) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
+  const { products, suite } = await seatTarget(tx, command);
+  for (const p of products) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
+  const inSuite = suite?.products ?? products;
   const subscriptions = new Map(
     (
       await tx.subscriptions(
         account.id,
-        group.map((p) => p.id),
+        inSuite.map((p) => p.id),
       )
     ).map((s) => [s.productId, s]),
   );
-  const rate = subscriptions.get(product.id)!;
-  const shown = command.expectedUnitPrice;
-  if (shown.currencyCode !== rate.currency || shown.amountMinor !== BigInt(rate.unitPriceMinor)) {
-    throw new AppError(
-      'failed_precondition',
-      `the price shown (${shown.amountMinor} ${shown.currencyCode}) differs from this account's rate; contact support before buying`,
-      {
-        reason: 'PRICE_MISMATCH',
-        metadata: { product_id: product.id },
-      },
-    );
-  }
-  const facts = group.map((p) =>
-    seatCountFacts(p.id, p.suiteId, subscriptions.get(p.id)!, subscriptions.get(p.id)!.purchased + command.quantity),
-  );
+  const lines: ChargeLine[] = products.map((p) => {
+    const { unitPriceMinor, currency } = subscriptions.get(p.id)!;
+    return {
+      productId: p.id,
+      quantity: command.quantity,
+      unitPrice: money(unitPriceMinor, currency),
+      amount: money(unitPriceMinor * command.quantity, currency),
+    };
+  });
+  const perSeat = oneSeatPrice(lines);
+  requireShownPrice(command, perSeat, lines);
+  const facts = products.map((p) => {
+    const s = subscriptions.get(p.id)!;
+    return seatCountFacts(p.id, p.suiteId, s, s.purchased + command.quantity);
+  });
 
   // Decide
   const decision = await decide(ctx, 'purchase_seats', {
     ...actorFacts(ctx.principal, account),
-    request: { productId: product.id, quantity: command.quantity },
+    request: { productId: command.productId, suiteId: command.suiteId, quantity: command.quantity },
     products: facts,
-    suite: { id: product.suiteId, parityRequired, seatCountsAfter: facts.map((f) => f.purchasedAfter) },
+    suite: suiteFacts(
+      suite,
+      inSuite.map((p) => ({
+        id: p.id,
+        purchasedAfter: facts.find((f) => f.id === p.id)?.purchasedAfter ?? subscriptions.get(p.id)?.purchased ?? 0,
+      })),
+    ),
   });
 
   // Apply, audit, events
@@ -72,7 +92,7 @@ export async function purchaseSeats(
         { purchased: f.purchasedAfter },
       ),
     ),
-    group.map((p) => {
+    products.map((p) => {
       const f = facts.find((x) => x.id === p.id)!;
       return {
         case: 'seatsPurchased',
@@ -86,10 +106,49 @@ export async function purchaseSeats(
       };
     }),
   );
-  const charged = facts.reduce((sum, f) => sum + subscriptions.get(f.id)!.unitPriceMinor * command.quantity, 0);
   return {
     changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: f.purchasedAfter })),
-    charged: money(charged, rate.currency),
+    lines,
+    charged: money(Number(perSeat.amountMinor) * command.quantity, perSeat.currencyCode),
     decision,
   };
+}
+
+/** One seat of what is bought: the sum of the lines' unit prices, which share one currency. */
+function oneSeatPrice(lines: ChargeLine[]): ReturnType<typeof money> {
+  const currency = lines[0]!.unitPrice.currencyCode;
+  if (lines.some((l) => l.unitPrice.currencyCode !== currency))
+    throw new AppError('failed_precondition', "this account's rates for these products are in different currencies", {
+      reason: 'MIXED_CURRENCIES',
+    });
+  return money(
+    lines.reduce((sum, l) => sum + Number(l.unitPrice.amountMinor), 0),
+    currency,
+  );
+}
+
+/** The price shown must be the price of one seat; the refusal says both, as money, and each line's rate. */
+function requireShownPrice(
+  command: SeatTargetName & { expectedUnitPrice: { currencyCode: string; amountMinor: bigint } },
+  perSeat: ReturnType<typeof money>,
+  lines: ChargeLine[],
+): void {
+  const shown = command.expectedUnitPrice;
+  if (shown.currencyCode === perSeat.currencyCode && shown.amountMinor === perSeat.amountMinor) return;
+  const text = (m: ReturnType<typeof money>) => formatMoneyMinor(Number(m.amountMinor), m.currencyCode);
+  const what = command.suiteId ? `suite ${command.suiteId}` : `product ${command.productId}`;
+  const parts = lines.length > 1 ? ` (${lines.map((l) => `${l.productId} ${text(l.unitPrice)}`).join(', ')})` : '';
+  throw new AppError(
+    'failed_precondition',
+    `the price shown (${text(shown)} per seat) differs from this account's rate for ${what}: ` +
+      `${text(perSeat)} per seat${parts}; contact support before buying`,
+    {
+      reason: 'PRICE_MISMATCH',
+      metadata: {
+        ...(command.suiteId ? { suite_id: command.suiteId } : { product_id: command.productId }),
+        expected_unit_price: text(shown),
+        unit_price: text(perSeat),
+      },
+    },
+  );
 }

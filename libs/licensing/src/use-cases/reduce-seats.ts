@@ -6,12 +6,11 @@ import type { EventPayload } from '../domain/events.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
 import { downgradeOrder, selectDowngrades, type SeatHolder } from '../domain/downgrade.js';
-import { seatGroup } from '../domain/suites.js';
+import { seatTarget, suiteFacts, type SeatTargetName } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 import type { SeatChange } from './purchase-seats.js';
 
-export interface SeatReduction {
-  productId: string;
+export interface SeatReduction extends SeatTargetName {
   newTotal: number;
   /** `most_recent_first`, `alphabetical`, `explicit`, or '' for the rules' default order. */
   downgradeOrder: string;
@@ -20,7 +19,8 @@ export interface SeatReduction {
 }
 
 /**
- * ReduceSeats: lowers the purchased seats of a product and of the rest of its suite. When seats
+ * ReduceSeats: lowers the purchased seats of the product named, or of every product of the suite
+ * named (a suite product named alone meets the suite-parity rule, as in a purchase). When seats
  * fall below usage, the rules ask for downgrades, and the most recently added users (by default;
  * alphabetical or an explicit list on request) lose the product.
  */
@@ -30,33 +30,34 @@ export async function reduceSeats(
 ): Promise<{ changes: SeatChange[]; downgradedUserIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const { product, group, parityRequired } = await seatGroup(tx, command.productId);
+  const { products, suite } = await seatTarget(tx, command);
+  const inSuite = suite?.products ?? products;
   const subscriptions = new Map(
     (
       await tx.subscriptions(
         account.id,
-        group.map((p) => p.id),
+        inSuite.map((p) => p.id),
       )
     ).map((s) => [s.productId, s]),
   );
-  const current = subscriptions.get(product.id);
-  if (!current)
-    throw AppError.invalidArgument([
-      { field: 'product_id', description: `this account has no seats of ${product.id}` },
-    ]);
-  if (command.newTotal >= current.purchased)
-    throw AppError.invalidArgument([
-      {
-        field: 'new_total',
-        description: `must be below the current ${current.purchased} seats (use PurchaseSeats to add)`,
-      },
-    ]);
+  for (const p of products) {
+    const current = subscriptions.get(p.id);
+    const field = command.suiteId ? 'suite_id' : 'product_id';
+    if (!current) throw AppError.invalidArgument([{ field, description: `this account has no seats of ${p.id}` }]);
+    if (command.newTotal >= current.purchased)
+      throw AppError.invalidArgument([
+        {
+          field: 'new_total',
+          description: `must be below the current ${current.purchased} seats of ${p.id} (use PurchaseSeats to add)`,
+        },
+      ]);
+  }
   const facts: (ReturnType<typeof seatCountFacts> & {
     excess: number;
     holders: (SeatHolder & { assignmentId: string })[];
   })[] = [];
-  for (const p of group) {
-    const s = subscriptions.get(p.id) ?? { purchased: 0, assigned: 0 };
+  for (const p of products) {
+    const s = subscriptions.get(p.id)!;
     const holders = await tx.holders(account.id, p.id);
     facts.push({
       ...seatCountFacts(p.id, p.suiteId, s, command.newTotal),
@@ -74,13 +75,22 @@ export async function reduceSeats(
   const decision = await decide(ctx, 'reduce_seats', {
     ...actorFacts(ctx.principal, account),
     request: {
-      productId: product.id,
+      productId: command.productId,
+      suiteId: command.suiteId,
       newTotal: command.newTotal,
       downgradeOrder: command.downgradeOrder,
       explicitUserIds: [...command.explicitUserIds],
     },
     products: facts,
-    suite: { id: product.suiteId, parityRequired, seatCountsAfter: facts.map(() => command.newTotal) },
+    suite: suiteFacts(
+      suite,
+      inSuite.map((p) => ({
+        id: p.id,
+        purchasedAfter: products.some((x) => x.id === p.id)
+          ? command.newTotal
+          : (subscriptions.get(p.id)?.purchased ?? 0),
+      })),
+    ),
   });
 
   // Who is downgraded: the rules say that seats of a product fall below usage; the order chosen
@@ -143,7 +153,7 @@ export async function reduceSeats(
         { purchased: command.newTotal },
       ),
     ]);
-    const p = group.find((g) => g.id === f.id)!;
+    const p = products.find((g) => g.id === f.id)!;
     events.push({
       case: 'seatsReduced',
       value: {

@@ -56,7 +56,9 @@ describe('rules CLI', () => {
     expect(result.stdout).toMatch(
       /^ {6}paths: \$\.kind \(string\), \$\.style \(string\), \$\.cardOnFile \(boolean\), \$\.legacyPlan \(boolean\)$/m,
     );
-    expect(result.stdout).toMatch(/^ {6}at reduce_seats: \$\.productId \(string\), \$\.newTotal \(number\), /m);
+    expect(result.stdout).toMatch(
+      /^ {6}at reduce_seats: \$\.productId \(string\), \$\.suiteId \(string\), \$\.newTotal \(number\), /m,
+    );
   });
 
   it('explain: shows how any / all groups combine', () => {

@@ -53,7 +53,8 @@ describe('condition paths', () => {
       withConditions(PARITY, [{ fact: 'request', path: '$.newTotal', operator: 'lessThan', value: 1 }]),
     );
     expect(problems).toEqual([
-      `${PARITY}: /rule/conditions/all/0/path: unknown path "$.newTotal" in fact "request" (known: $.productId, $.quantity) (at decision point purchase_seats)`,
+      `${PARITY}: /rule/conditions/all/0/path: unknown path "$.newTotal" in fact "request" ` +
+        '(known: $.productId, $.suiteId, $.quantity) (at decision point purchase_seats)',
     ]);
   });
 

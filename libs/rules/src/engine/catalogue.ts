@@ -98,8 +98,9 @@ export const FACTS: Record<string, FactDescription> = {
   request: {
     description:
       'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, ' +
-      'features: string[]}; purchase_seats/request_seats_from_sales: {productId, quantity}; reduce_seats: ' +
-      '{productId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", ' +
+      'features: string[]}; purchase_seats: {productId, suiteId, quantity} (one of productId and suiteId is ' +
+      '""); request_seats_from_sales: {productId, quantity}; reduce_seats: ' +
+      '{productId, suiteId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", ' +
       'explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", ' +
       'queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}. Not at ' +
       'complete_sales_order.',
@@ -109,10 +110,11 @@ export const FACTS: Record<string, FactDescription> = {
       unassign: PRODUCT_IDS,
       create_user: PRODUCT_IDS,
       set_features: object({ productId: string, features: list(string) }),
-      purchase_seats: SEAT_ORDER,
+      purchase_seats: object({ productId: string, suiteId: string, quantity: number }),
       request_seats_from_sales: SEAT_ORDER,
       reduce_seats: object({
         productId: string,
+        suiteId: string,
         newTotal: number,
         downgradeOrder: string,
         explicitUserIds: list(string),
@@ -122,7 +124,7 @@ export const FACTS: Record<string, FactDescription> = {
   },
   products: {
     description:
-      'One entry per product the request changes (for a suite: every product of the suite): {id, suiteId: ' +
+      'One entry per product the request changes (a suite named: every product of it): {id, suiteId: ' +
       'string|null, purchased, assigned, available, requested (seats this request takes: +1 per ' +
       'assignment, -1 per removal, or the seats bought/removed), availableAfter, purchasedAfter}. On ' +
       'reduce_seats also excess (seats in use beyond the new total) and holders: [{userId, displayName, ' +
@@ -154,12 +156,18 @@ export const FACTS: Record<string, FactDescription> = {
   },
   suite: {
     description:
-      'The suite of the product whose seats change: {id: string|null, parityRequired: boolean (the ' +
+      'The suite of the products whose seats change: {id: string|null, parityRequired: boolean (the ' +
       'catalog: every product of the suite keeps the same seat count; false outside suites), ' +
-      'seatCountsAfter: number[] (purchased seats of every product that moves with this one, after the ' +
-      'change)}.',
+      'productIds: string[] (every product of the suite, or the product alone outside suites), ' +
+      'seatCountsAfter: number[] (the purchased seats of each of productIds after the change, changed or ' +
+      'not)}.',
     points: ['purchase_seats', 'reduce_seats'],
-    shape: object({ id: nullableString, parityRequired: boolean, seatCountsAfter: list(number) }),
+    shape: object({
+      id: nullableString,
+      parityRequired: boolean,
+      productIds: list(string),
+      seatCountsAfter: list(number),
+    }),
   },
 };
 

@@ -23,7 +23,7 @@ export const file_acme_licensing_v1_assignment: GenFile = /*@__PURE__*/
  */
 export type Assignment = Message<"acme.licensing.v1.Assignment"> & {
   /**
-   * Assignment id, prefix "asg_".
+   * Assignment id, prefix "asg_"; empty in a dry run's answer (validate_only: nothing was created).
    *
    * @generated from field: string id = 1;
    */

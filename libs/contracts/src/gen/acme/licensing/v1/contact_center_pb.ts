@@ -23,7 +23,7 @@ export const file_acme_licensing_v1_contact_center: GenFile = /*@__PURE__*/
  */
 export type Queue = Message<"acme.licensing.v1.Queue"> & {
   /**
-   * Queue id, prefix "q_".
+   * Queue id, prefix "q_"; empty in a dry run's answer (validate_only: nothing was created).
    *
    * @generated from field: string id = 1;
    */

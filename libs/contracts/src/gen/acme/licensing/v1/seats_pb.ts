@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/seats.proto.
  */
 export const file_acme_licensing_v1_seats: GenFile = /*@__PURE__*/
-  fileDesc("Ch1hY21lL2xpY2Vuc2luZy92MS9zZWF0cy5wcm90bxIRYWNtZS5saWNlbnNpbmcudjEi6QEKClNhbGVzT3JkZXISCgoCaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEjEKBXN0YXRlGAUgASgOMiIuYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlclN0YXRlEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK3AQoUUHVyY2hhc2VTZWF0c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjUKE2V4cGVjdGVkX3VuaXRfcHJpY2UYBCABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCSK0AQoVUHVyY2hhc2VTZWF0c1Jlc3BvbnNlEjoKB2NoYW5nZXMYASADKAsyKS5hY21lLmxpY2Vuc2luZy52MS5Qcm9kdWN0U2VhdFVzYWdlQ2hhbmdlEikKB2NoYXJnZWQYAiABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSJfChZQcm9kdWN0U2VhdFVzYWdlQ2hhbmdlEhIKCnByb2R1Y3RfaWQYASABKAkSGAoQcHVyY2hhc2VkX2JlZm9yZRgCIAEoBRIXCg9wdXJjaGFzZWRfYWZ0ZXIYAyABKAUilgEKHFJlcXVlc3RTZWF0c0Zyb21TYWxlc1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEgwKBG5vdGUYBCABKAkSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkigwEKHVJlcXVlc3RTZWF0c0Zyb21TYWxlc1Jlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlchI0CghkZWNpc2lvbhgCIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSJxChlDb21wbGV0ZVNhbGVzT3JkZXJSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkivAEKGkNvbXBsZXRlU2FsZXNPcmRlclJlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlchI6CgdjaGFuZ2VzGAIgAygLMikuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSLWAQoSUmVkdWNlU2VhdHNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCgluZXdfdG90YWwYAyABKAUSOgoPZG93bmdyYWRlX29yZGVyGAQgASgOMiEuYWNtZS5saWNlbnNpbmcudjEuRG93bmdyYWRlT3JkZXISGQoRZXhwbGljaXRfdXNlcl9pZHMYBSADKAkSFQoNdmFsaWRhdGVfb25seRgGIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkipAEKE1JlZHVjZVNlYXRzUmVzcG9uc2USOgoHY2hhbmdlcxgBIAMoCzIpLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3RTZWF0VXNhZ2VDaGFuZ2USGwoTZG93bmdyYWRlZF91c2VyX2lkcxgCIAMoCRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSp0Cg9TYWxlc09yZGVyU3RhdGUSIQodU0FMRVNfT1JERVJfU1RBVEVfVU5TUEVDSUZJRUQQABIdChlTQUxFU19PUkRFUl9TVEFURV9QRU5ESU5HEAESHwobU0FMRVNfT1JERVJfU1RBVEVfQ09NUExFVEVEEAIqmAEKDkRvd25ncmFkZU9yZGVyEh8KG0RPV05HUkFERV9PUkRFUl9VTlNQRUNJRklFRBAAEiUKIURPV05HUkFERV9PUkRFUl9NT1NUX1JFQ0VOVF9GSVJTVBABEiAKHERPV05HUkFERV9PUkRFUl9BTFBIQUJFVElDQUwQAhIcChhET1dOR1JBREVfT1JERVJfRVhQTElDSVQQA2IGcHJvdG8z", [file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("Ch1hY21lL2xpY2Vuc2luZy92MS9zZWF0cy5wcm90bxIRYWNtZS5saWNlbnNpbmcudjEi6QEKClNhbGVzT3JkZXISCgoCaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEjEKBXN0YXRlGAUgASgOMiIuYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlclN0YXRlEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLJAQoUUHVyY2hhc2VTZWF0c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjUKE2V4cGVjdGVkX3VuaXRfcHJpY2UYBCABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRIQCghzdWl0ZV9pZBgHIAEoCSLiAQoVUHVyY2hhc2VTZWF0c1Jlc3BvbnNlEjoKB2NoYW5nZXMYASADKAsyKS5hY21lLmxpY2Vuc2luZy52MS5Qcm9kdWN0U2VhdFVzYWdlQ2hhbmdlEikKB2NoYXJnZWQYAiABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeRIsCgVsaW5lcxgEIAMoCzIdLmFjbWUubGljZW5zaW5nLnYxLkNoYXJnZUxpbmUiigEKCkNoYXJnZUxpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghxdWFudGl0eRgCIAEoBRIsCgp1bml0X3ByaWNlGAMgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSKAoGYW1vdW50GAQgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkiXwoWUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRISCgpwcm9kdWN0X2lkGAEgASgJEhgKEHB1cmNoYXNlZF9iZWZvcmUYAiABKAUSFwoPcHVyY2hhc2VkX2FmdGVyGAMgASgFIpYBChxSZXF1ZXN0U2VhdHNGcm9tU2FsZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIMCgRub3RlGAQgASgJEhUKDXZhbGlkYXRlX29ubHkYBSABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAYgASgJIoMBCh1SZXF1ZXN0U2VhdHNGcm9tU2FsZXNSZXNwb25zZRIsCgVvcmRlchgBIAEoCzIdLmFjbWUubGljZW5zaW5nLnYxLlNhbGVzT3JkZXISNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkicQoZQ29tcGxldGVTYWxlc09yZGVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhUKDXZhbGlkYXRlX29ubHkYAyABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAQgASgJIrwBChpDb21wbGV0ZVNhbGVzT3JkZXJSZXNwb25zZRIsCgVvcmRlchgBIAEoCzIdLmFjbWUubGljZW5zaW5nLnYxLlNhbGVzT3JkZXISOgoHY2hhbmdlcxgCIAMoCzIpLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3RTZWF0VXNhZ2VDaGFuZ2USNAoIZGVjaXNpb24YAyABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnki6AEKElJlZHVjZVNlYXRzUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEQoJbmV3X3RvdGFsGAMgASgFEjoKD2Rvd25ncmFkZV9vcmRlchgEIAEoDjIhLmFjbWUubGljZW5zaW5nLnYxLkRvd25ncmFkZU9yZGVyEhkKEWV4cGxpY2l0X3VzZXJfaWRzGAUgAygJEhUKDXZhbGlkYXRlX29ubHkYBiABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAcgASgJEhAKCHN1aXRlX2lkGAggASgJIqQBChNSZWR1Y2VTZWF0c1Jlc3BvbnNlEjoKB2NoYW5nZXMYASADKAsyKS5hY21lLmxpY2Vuc2luZy52MS5Qcm9kdWN0U2VhdFVzYWdlQ2hhbmdlEhsKE2Rvd25ncmFkZWRfdXNlcl9pZHMYAiADKAkSNAoIZGVjaXNpb24YAyABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkqdAoPU2FsZXNPcmRlclN0YXRlEiEKHVNBTEVTX09SREVSX1NUQVRFX1VOU1BFQ0lGSUVEEAASHQoZU0FMRVNfT1JERVJfU1RBVEVfUEVORElORxABEh8KG1NBTEVTX09SREVSX1NUQVRFX0NPTVBMRVRFRBACKpgBCg5Eb3duZ3JhZGVPcmRlchIfChtET1dOR1JBREVfT1JERVJfVU5TUEVDSUZJRUQQABIlCiFET1dOR1JBREVfT1JERVJfTU9TVF9SRUNFTlRfRklSU1QQARIgChxET1dOR1JBREVfT1JERVJfQUxQSEFCRVRJQ0FMEAISHAoYRE9XTkdSQURFX09SREVSX0VYUExJQ0lUEANiBnByb3RvMw", [file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * A request for seats that sales completes later.
@@ -23,7 +23,7 @@ export const file_acme_licensing_v1_seats: GenFile = /*@__PURE__*/
  */
 export type SalesOrder = Message<"acme.licensing.v1.SalesOrder"> & {
   /**
-   * Order id, prefix "so_".
+   * Order id, prefix "so_"; empty in a dry run's answer (validate_only: nothing was created).
    *
    * @generated from field: string id = 1;
    */
@@ -93,21 +93,24 @@ export type PurchaseSeatsRequest = Message<"acme.licensing.v1.PurchaseSeatsReque
   accountId: string;
 
   /**
-   * Product to buy seats of.
+   * Product to buy seats of. Exactly one of product_id and suite_id. A product of a suite whose
+   * products keep the same seat count cannot be bought alone (suite parity): name the suite.
    *
    * @generated from field: string product_id = 2;
    */
   productId: string;
 
   /**
-   * Seats to add (1-10000).
+   * Seats to add (1-10000), to the product or to every product of the suite.
    *
    * @generated from field: int32 quantity = 3;
    */
   quantity: number;
 
   /**
-   * Unit price the caller was shown; refused with PRICE_MISMATCH when it differs from the account's rate.
+   * Price of one seat of what is bought, as the buyer was shown it: the product's rate, or for a
+   * suite the sum of its products' rates. Refused with PRICE_MISMATCH when it differs; never
+   * charged silently.
    *
    * @generated from field: acme.licensing.v1.Money expected_unit_price = 4;
    */
@@ -126,6 +129,14 @@ export type PurchaseSeatsRequest = Message<"acme.licensing.v1.PurchaseSeatsReque
    * @generated from field: string idempotency_key = 6;
    */
   idempotencyKey: string;
+
+  /**
+   * Suite to buy seats of: every product of it gets `quantity` seats. Exactly one of product_id
+   * and suite_id.
+   *
+   * @generated from field: string suite_id = 7;
+   */
+  suiteId: string;
 };
 
 /**
@@ -149,7 +160,7 @@ export type PurchaseSeatsResponse = Message<"acme.licensing.v1.PurchaseSeatsResp
   changes: ProductSeatUsageChange[];
 
   /**
-   * Total charged for the added seats for one period.
+   * Total charged for the added seats for one period: the sum of `lines`.
    *
    * @generated from field: acme.licensing.v1.Money charged = 2;
    */
@@ -161,6 +172,13 @@ export type PurchaseSeatsResponse = Message<"acme.licensing.v1.PurchaseSeatsResp
    * @generated from field: acme.licensing.v1.DecisionSummary decision = 3;
    */
   decision?: DecisionSummary | undefined;
+
+  /**
+   * What is charged, one line per product whose seats were added.
+   *
+   * @generated from field: repeated acme.licensing.v1.ChargeLine lines = 4;
+   */
+  lines: ChargeLine[];
 };
 
 /**
@@ -169,6 +187,48 @@ export type PurchaseSeatsResponse = Message<"acme.licensing.v1.PurchaseSeatsResp
  */
 export const PurchaseSeatsResponseSchema: GenMessage<PurchaseSeatsResponse> = /*@__PURE__*/
   messageDesc(file_acme_licensing_v1_seats, 2);
+
+/**
+ * One product's part of a charge.
+ *
+ * @generated from message acme.licensing.v1.ChargeLine
+ */
+export type ChargeLine = Message<"acme.licensing.v1.ChargeLine"> & {
+  /**
+   * Product id.
+   *
+   * @generated from field: string product_id = 1;
+   */
+  productId: string;
+
+  /**
+   * Seats added.
+   *
+   * @generated from field: int32 quantity = 2;
+   */
+  quantity: number;
+
+  /**
+   * The account's rate for one seat of the product, per billing period.
+   *
+   * @generated from field: acme.licensing.v1.Money unit_price = 3;
+   */
+  unitPrice?: Money | undefined;
+
+  /**
+   * quantity x unit_price.
+   *
+   * @generated from field: acme.licensing.v1.Money amount = 4;
+   */
+  amount?: Money | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ChargeLine.
+ * Use `create(ChargeLineSchema)` to create a new message.
+ */
+export const ChargeLineSchema: GenMessage<ChargeLine> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 3);
 
 /**
  * Purchased seats of one product before and after a change.
@@ -203,7 +263,7 @@ export type ProductSeatUsageChange = Message<"acme.licensing.v1.ProductSeatUsage
  * Use `create(ProductSeatUsageChangeSchema)` to create a new message.
  */
 export const ProductSeatUsageChangeSchema: GenMessage<ProductSeatUsageChange> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 3);
+  messageDesc(file_acme_licensing_v1_seats, 4);
 
 /**
  * Request of RequestSeatsFromSales.
@@ -259,7 +319,7 @@ export type RequestSeatsFromSalesRequest = Message<"acme.licensing.v1.RequestSea
  * Use `create(RequestSeatsFromSalesRequestSchema)` to create a new message.
  */
 export const RequestSeatsFromSalesRequestSchema: GenMessage<RequestSeatsFromSalesRequest> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 4);
+  messageDesc(file_acme_licensing_v1_seats, 5);
 
 /**
  * Response of RequestSeatsFromSales.
@@ -287,7 +347,7 @@ export type RequestSeatsFromSalesResponse = Message<"acme.licensing.v1.RequestSe
  * Use `create(RequestSeatsFromSalesResponseSchema)` to create a new message.
  */
 export const RequestSeatsFromSalesResponseSchema: GenMessage<RequestSeatsFromSalesResponse> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 5);
+  messageDesc(file_acme_licensing_v1_seats, 6);
 
 /**
  * Request of CompleteSalesOrder (back-office identities with scope "sales_orders:complete").
@@ -329,7 +389,7 @@ export type CompleteSalesOrderRequest = Message<"acme.licensing.v1.CompleteSales
  * Use `create(CompleteSalesOrderRequestSchema)` to create a new message.
  */
 export const CompleteSalesOrderRequestSchema: GenMessage<CompleteSalesOrderRequest> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 6);
+  messageDesc(file_acme_licensing_v1_seats, 7);
 
 /**
  * Response of CompleteSalesOrder.
@@ -364,7 +424,7 @@ export type CompleteSalesOrderResponse = Message<"acme.licensing.v1.CompleteSale
  * Use `create(CompleteSalesOrderResponseSchema)` to create a new message.
  */
 export const CompleteSalesOrderResponseSchema: GenMessage<CompleteSalesOrderResponse> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 7);
+  messageDesc(file_acme_licensing_v1_seats, 8);
 
 /**
  * Request of ReduceSeats.
@@ -380,7 +440,8 @@ export type ReduceSeatsRequest = Message<"acme.licensing.v1.ReduceSeatsRequest">
   accountId: string;
 
   /**
-   * Product to reduce (suite products move together).
+   * Product to reduce. Exactly one of product_id and suite_id; a product of a suite whose products
+   * keep the same seat count cannot be reduced alone (suite parity): name the suite.
    *
    * @generated from field: string product_id = 2;
    */
@@ -420,6 +481,13 @@ export type ReduceSeatsRequest = Message<"acme.licensing.v1.ReduceSeatsRequest">
    * @generated from field: string idempotency_key = 7;
    */
   idempotencyKey: string;
+
+  /**
+   * Suite to reduce: every product of it goes to new_total. Exactly one of product_id and suite_id.
+   *
+   * @generated from field: string suite_id = 8;
+   */
+  suiteId: string;
 };
 
 /**
@@ -427,7 +495,7 @@ export type ReduceSeatsRequest = Message<"acme.licensing.v1.ReduceSeatsRequest">
  * Use `create(ReduceSeatsRequestSchema)` to create a new message.
  */
 export const ReduceSeatsRequestSchema: GenMessage<ReduceSeatsRequest> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 8);
+  messageDesc(file_acme_licensing_v1_seats, 9);
 
 /**
  * Response of ReduceSeats.
@@ -462,7 +530,7 @@ export type ReduceSeatsResponse = Message<"acme.licensing.v1.ReduceSeatsResponse
  * Use `create(ReduceSeatsResponseSchema)` to create a new message.
  */
 export const ReduceSeatsResponseSchema: GenMessage<ReduceSeatsResponse> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 9);
+  messageDesc(file_acme_licensing_v1_seats, 10);
 
 /**
  * State of a seat request to sales.

@@ -25,7 +25,7 @@ export const file_acme_licensing_v1_user: GenFile = /*@__PURE__*/
  */
 export type User = Message<"acme.licensing.v1.User"> & {
   /**
-   * User id, prefix "usr_".
+   * User id, prefix "usr_"; empty in a dry run's answer (validate_only: nothing was created).
    *
    * @generated from field: string id = 1;
    */
