@@ -2,9 +2,10 @@ import type { CatalogProduct, CatalogSuite, LicenseBook } from '@acme/licensing-
 import { AppError } from '@acme/util';
 
 /**
- * The products whose seats move together when `productId`'s seats change: every product of its
- * suite when the suite requires the same seat count for all (the catalog says which), or the
- * product alone. `parityRequired` is the rules' `suite.parityRequired` fact.
+ * The products a completed sales order adds seats to: every product of its product's suite when the
+ * suite requires the same seat count for all (the catalog says which), or the product alone. Sales
+ * agreed the order with the customer; a purchase or a reduction names what it changes instead
+ * (`seatTarget`).
  */
 export async function seatGroup(
   tx: LicenseBook,

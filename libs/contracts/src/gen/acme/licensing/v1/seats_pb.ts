@@ -153,7 +153,7 @@ export const PurchaseSeatsRequestSchema: GenMessage<PurchaseSeatsRequest> = /*@_
  */
 export type PurchaseSeatsResponse = Message<"acme.licensing.v1.PurchaseSeatsResponse"> & {
   /**
-   * Seat counts of every product changed (suite products move together).
+   * Seat counts of every product changed (every product of the suite, when a suite was named).
    *
    * @generated from field: repeated acme.licensing.v1.ProductSeatUsageChange changes = 1;
    */
