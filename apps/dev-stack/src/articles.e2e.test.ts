@@ -138,6 +138,30 @@ describe('GoTo Admin: add, assign and remove licenses', () => {
   });
 });
 
+describe('offerings: an account buys what it is offered', () => {
+  // Found by a user: a dry run of zendesk_support on the GoTo account answered OK and would charge 11,200.
+  it("refuses another vendor's products on the GoTo account, for a purchase and for a request to sales", async () => {
+    expect((await goto.getAccount({})).account?.offeringId).toBe('goto_business');
+    const bought = await refused(
+      goto.purchaseSeats({
+        suiteId: 'zendesk_support_suite',
+        quantity: 1,
+        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
+        validateOnly: true,
+      }),
+    );
+    expect(bought).toMatchObject({
+      code: GrpcStatus.FAILED_PRECONDITION,
+      errorInfo: { reason: 'NOT_OFFERED', metadata: { offering_id: 'goto_business' } },
+    });
+    const requested = await refused(gotoAdmin.requestSeatsFromSales({ productId: 'zendesk_support', quantity: 1 }));
+    expect(requested).toMatchObject({ errorInfo: { reason: 'NOT_OFFERED' } });
+    expect(requested.message).toBe('not offered to this account (its offering is goto_business): zendesk_support');
+    const usage = await goto.getSeatUsage({});
+    expect(usage.products.map((p) => p.productId)).not.toContain('zendesk_support');
+  });
+});
+
 describe('dry runs (validate_only)', () => {
   // Found by a user: a dry-run assign answered with an assignment id that never existed.
   it('answer what they would create without an id that names nothing, and create nothing', async () => {

@@ -1,17 +1,21 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { Product } from './models/index.js';
-import { listSuites, toCatalogProduct } from './queries.js';
-import type { CatalogProduct, CatalogSuite } from './records.js';
+import { listOfferings, listSuites, toCatalogProduct } from './queries.js';
+import type { CatalogProduct, CatalogSuite, OfferingRecord } from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
 /**
- * The product catalog in memory. It changes only when `migrate()` loads the catalog file (at
+ * The product catalog (products, suites, offerings) in memory. It changes only when `migrate()` loads the catalog file (at
  * start: "edit the file, restart"), so mutations read products from here instead of asking the
  * database on every call.
  */
 export class CatalogCache {
-  private loaded: Promise<{ products: Map<string, CatalogProduct>; suites: Map<string, CatalogSuite> }> | null = null;
+  private loaded: Promise<{
+    products: Map<string, CatalogProduct>;
+    suites: Map<string, CatalogSuite>;
+    offerings: Map<string, OfferingRecord>;
+  }> | null = null;
 
   /**
    * Products by id, in id order; unknown ids are left out. `em` loads the catalog the first time:
@@ -27,6 +31,10 @@ export class CatalogCache {
     return (await this.all(em)).suites.get(suiteId) ?? null;
   }
 
+  async offering(offeringId: string, em: Em): Promise<OfferingRecord | null> {
+    return (await this.all(em)).offerings.get(offeringId) ?? null;
+  }
+
   /** The catalog file was (re)loaded: read it again on next use. */
   reload(): void {
     this.loaded = null;
@@ -37,9 +45,11 @@ export class CatalogCache {
     this.loaded ??= (async () => {
       const products = await em.find(Product, {}, { orderBy: { id: 'asc' } });
       const suites = await listSuites(em);
+      const offerings = await listOfferings(em);
       return {
         products: new Map(products.map((p) => [p.id, toCatalogProduct(p)])),
         suites: new Map(suites.map((s) => [s.id, s])),
+        offerings: new Map(offerings.map((o) => [o.id, o])),
       };
     })().catch((error: unknown) => {
       this.loaded = null;

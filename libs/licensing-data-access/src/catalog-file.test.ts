@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatalog, readCatalogFile } from './catalog-file.js';
+import { offeringPrices, parseCatalog, readCatalogFile } from './catalog-file.js';
 
 describe('catalog file', () => {
   it('ships a valid catalog with GoTo and Zendesk products', () => {
@@ -43,8 +43,38 @@ describe('catalog file', () => {
       currency: 'USD',
       billingPeriod: 'month',
     };
-    expect(() => parseCatalog({ suites: [], products: [product, product] })).toThrow(
+    expect(() => parseCatalog({ suites: [], products: [product, product], offerings: [] })).toThrow(
       /duplicate product id p_one[\s\S]*|unknown suite ghost/,
     );
+  });
+
+  it('checks offerings: known products, a price with its currency or neither, list prices filled in', () => {
+    const catalog = readCatalogFile();
+    const offering = (products: unknown[]) => ({ ...catalog, offerings: [{ id: 'o_one', name: 'x', products }] });
+    expect(() =>
+      parseCatalog(offering([{ productId: 'ghost' }, { productId: 'goto_meeting', unitPriceMinor: 1200 }]), 'c.json'),
+    ).toThrow(
+      /c\.json: offerings\.0\.products\.1: give unitPriceMinor and currency together[\s\S]*offerings\.0\.products\.0\.productId: unknown product ghost/,
+    );
+    const parsed = parseCatalog(
+      offering([
+        { productId: 'goto_meeting' },
+        { productId: 'goto_contact_center', unitPriceMinor: 6000, currency: 'USD' },
+      ]),
+    );
+    expect(offeringPrices(parsed, parsed.offerings[0]!)).toEqual([
+      { productId: 'goto_meeting', unitPriceMinor: 1400, currency: 'USD' },
+      { productId: 'goto_contact_center', unitPriceMinor: 6000, currency: 'USD' },
+    ]);
+  });
+
+  it('ships an offering per vendor that offers every product of it', () => {
+    const catalog = readCatalogFile();
+    for (const vendor of ['goto', 'zendesk'] as const) {
+      const products = catalog.products.filter((p) => p.vendor === vendor).map((p) => p.id);
+      expect(catalog.offerings.some((o) => products.every((id) => o.products.some((l) => l.productId === id)))).toBe(
+        true,
+      );
+    }
   });
 });

@@ -25,6 +25,31 @@ const catalogSchema = z
         })
         .strict(),
     ),
+    // What an account may buy, and at which rate: a product's list price unless the offering names
+    // one (unitPriceMinor with its currency).
+    offerings: z.array(
+      z
+        .object({
+          id: slug,
+          name: z.string().min(1).max(200),
+          products: z.array(
+            z
+              .object({
+                productId: slug,
+                unitPriceMinor: z.number().int().nonnegative().optional(),
+                currency: z
+                  .string()
+                  .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code such as USD' })
+                  .optional(),
+              })
+              .strict()
+              .refine((line) => (line.unitPriceMinor === undefined) === (line.currency === undefined), {
+                error: 'give unitPriceMinor and currency together, or neither (the list price)',
+              }),
+          ),
+        })
+        .strict(),
+    ),
   })
   .strict()
   .superRefine((catalog, ctx) => {
@@ -46,9 +71,42 @@ const catalogSchema = z
         });
       }
     });
+    const offerings = new Set<string>();
+    catalog.offerings.forEach((offering, index) => {
+      if (offerings.has(offering.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['offerings', index, 'id'],
+          message: `duplicate offering id ${offering.id}`,
+        });
+      offerings.add(offering.id);
+      offering.products.forEach((line, at) => {
+        if (!seen.has(line.productId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['offerings', index, 'products', at, 'productId'],
+            message: `unknown product ${line.productId}`,
+          });
+      });
+    });
   });
 
 export type CatalogFile = z.infer<typeof catalogSchema>;
+
+/** An offering's lines with the list price filled in where the offering names none. */
+export function offeringPrices(
+  catalog: CatalogFile,
+  offering: CatalogFile['offerings'][number],
+): { productId: string; unitPriceMinor: number; currency: string }[] {
+  return offering.products.map((line) => {
+    const product = catalog.products.find((p) => p.id === line.productId)!;
+    return {
+      productId: line.productId,
+      unitPriceMinor: line.unitPriceMinor ?? product.unitPriceMinor,
+      currency: line.currency ?? product.currency,
+    };
+  });
+}
 
 export const DEFAULT_CATALOG_PATH = fileURLToPath(new URL('../catalog/catalog.json', import.meta.url));
 

@@ -4,6 +4,7 @@ import type {
   AuditInput,
   CatalogProduct,
   CatalogSuite,
+  OfferingRecord,
   IdempotencyHit,
   MembershipRecord,
   OutboxInput,
@@ -44,6 +45,8 @@ export interface LicenseBook {
   products(productIds: string[]): Promise<CatalogProduct[]>;
   /** The suite, with its products' ids and whether they keep the same seat count. */
   suite(suiteId: string): Promise<CatalogSuite | null>;
+  /** What an account with this offering may buy, and at which rates. */
+  offering(offeringId: string): Promise<OfferingRecord | null>;
 
   subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]>;
   /** Opens the product's subscription at `unitPriceMinor` in `currency` if the account has none. */

@@ -26,6 +26,7 @@ import type {
   CatalogSuite,
   IdempotencyHit,
   MembershipRecord,
+  OfferingRecord,
   OutboxInput,
   PhoneConfigurationRecord,
   QueueRecord,
@@ -33,7 +34,7 @@ import type {
   SubscriptionRecord,
   UserRecord,
 } from './records.js';
-import { getAccount, listProducts, listSuites, toUserRecord } from './queries.js';
+import { getAccount, listOfferings, listProducts, listSuites, toUserRecord } from './queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -132,6 +133,11 @@ export class OrmLicenseBook implements LicenseBook {
   async suite(suiteId: string): Promise<CatalogSuite | null> {
     if (this.options.catalog) return this.options.catalog.suite(suiteId, this.em);
     return (await listSuites(this.em)).find((s) => s.id === suiteId) ?? null;
+  }
+
+  async offering(offeringId: string): Promise<OfferingRecord | null> {
+    if (this.options.catalog) return this.options.catalog.offering(offeringId, this.em);
+    return (await listOfferings(this.em)).find((o) => o.id === offeringId) ?? null;
   }
 
   subscriptions(accountId: string, productIds: string[]): Promise<SubscriptionRecord[]> {

@@ -3,10 +3,11 @@
  * successful publish, and exclusive per shard across instances on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPostgres, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 import { createOrm, type OrmOptions } from './orm.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { FRESH_DATABASES } from '../test/fresh-databases.js';
 import { relayShardOf } from './relay-shard.js';
 import type { PendingOutboxEvent } from './outbox-relay-store.js';
 
@@ -129,24 +130,7 @@ describe.each([
   });
 });
 
-/** A fresh, empty database of each kind, for migrating step by step. */
-const freshDatabases = [
-  [
-    'libsql',
-    async () => ({ options: { sqlitePath: `${sqlite.path}.migration` } as OrmOptions, drop: async () => {} }),
-    false,
-  ],
-  [
-    'postgresql',
-    async () => {
-      const database = await createTestPostgres('relaymig');
-      return { options: { databaseUrl: database.url } as OrmOptions, drop: database.drop };
-    },
-    pg.skip,
-  ],
-] as const;
-
-describe.each(freshDatabases)('relay shard migration on %s', (_name, fresh, skip) => {
+describe.each(FRESH_DATABASES)('relay shard migration on %s', (_name, fresh, skip) => {
   it.skipIf(skip)("gives the events already in the outbox their account's shard", async () => {
     const { options, drop } = await fresh();
     const orm = await createOrm(options);

@@ -3,6 +3,7 @@ import {
   Account,
   Assignment,
   AuditEntry,
+  Offering,
   OutboxEvent,
   Product,
   Queue,
@@ -19,6 +20,7 @@ import type {
   CatalogProduct,
   CatalogSuite,
   MembershipRecord,
+  OfferingRecord,
   OutboxRecord,
   QueueRecord,
   SeatUsageRecord,
@@ -65,6 +67,12 @@ export async function listSuites(em: Em): Promise<CatalogSuite[]> {
   }));
 }
 
+/** Every offering of the catalog, with its prices. */
+export async function listOfferings(em: Em): Promise<OfferingRecord[]> {
+  const offerings = await em.find(Offering, {}, { orderBy: { id: 'asc' } });
+  return offerings.map((o) => ({ id: o.id, name: o.name, prices: o.prices }));
+}
+
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {
   const a = await em.findOne(Account, { id: accountId });
   return a
@@ -76,6 +84,7 @@ export async function getAccount(em: Em, accountId: string): Promise<AccountReco
         legacyPlan: a.legacyPlan,
         cardOnFile: a.cardOnFile,
         ownerUserId: a.ownerUserId ?? null,
+        offeringId: a.offeringId ?? null,
         createdAt: a.createdAt,
       }
     : null;

@@ -26,7 +26,16 @@ export interface AccountRecord {
   legacyPlan: boolean;
   cardOnFile: boolean;
   ownerUserId: string | null;
+  /** What the account may buy and at which rates; null: nothing (see OfferingRecord). */
+  offeringId: string | null;
   createdAt: Date;
+}
+
+/** What an account may buy, and the rate of each product (catalog/catalog.json's offerings). */
+export interface OfferingRecord {
+  id: string;
+  name: string;
+  prices: { productId: string; unitPriceMinor: number; currency: string }[];
 }
 
 export interface SeatUsageRecord {

@@ -1,14 +1,16 @@
 import type { SqlEntityManager, AbstractSqlDriver } from '@mikro-orm/sql';
-import { Account, Assignment, Product, Subscription, Suite, User } from './models/index.js';
-import type { CatalogFile } from './catalog-file.js';
+import { Account, Assignment, Offering, Product, Subscription, Suite, User } from './models/index.js';
+import { offeringPrices, type CatalogFile } from './catalog-file.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
-/** Inserts or updates every suite and product of the catalog file; safe to run at every start. */
+/** Inserts or updates every suite, product and offering of the catalog file; safe to run at every start. */
 export async function seedCatalog(em: Em, catalog: CatalogFile): Promise<void> {
   await em.transactional(async (tx) => {
     for (const suite of catalog.suites) await tx.upsert(Suite, suite);
     for (const { suiteId, ...product } of catalog.products) await tx.upsert(Product, { ...product, suite: suiteId });
+    for (const offering of catalog.offerings)
+      await tx.upsert(Offering, { id: offering.id, name: offering.name, prices: offeringPrices(catalog, offering) });
   });
 }
 
@@ -28,6 +30,8 @@ interface DemoAccount {
   name: string;
   kind: 'self_service' | 'sales_managed';
   style: 'goto' | 'zendesk';
+  /** What it may buy (an offering of the catalog file). */
+  offeringId: string;
   cardOnFile: boolean;
   ownerUserId: string | null;
   seats: Record<string, number>;
@@ -41,6 +45,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     name: 'Demo GoTo Co.',
     kind: 'self_service',
     style: 'goto',
+    offeringId: 'goto_business',
     cardOnFile: true,
     ownerUserId: null,
     seats: { goto_connect_standard: 10, goto_contact_center: 5, goto_meeting: 10 },
@@ -77,6 +82,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     name: 'Demo Zendesk Inc.',
     kind: 'self_service',
     style: 'zendesk',
+    offeringId: 'zendesk_suites',
     cardOnFile: true,
     ownerUserId: 'usr_demo_zendesk_owner',
     seats: { zendesk_support: 5, zendesk_guide: 5, zendesk_chat: 5, zendesk_talk: 5, zendesk_explore: 5 },
@@ -133,6 +139,7 @@ export async function seedDemo(em: Em): Promise<void> {
         name: demo.name,
         kind: demo.kind,
         style: demo.style,
+        offeringId: demo.offeringId,
         legacyPlan: false,
         cardOnFile: demo.cardOnFile,
         ownerUserId: demo.ownerUserId,

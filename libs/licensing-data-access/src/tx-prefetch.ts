@@ -69,6 +69,7 @@ function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Pref
           legacyPlan: account.legacy_plan as boolean,
           cardOnFile: account.card_on_file as boolean,
           ownerUserId: (account.owner_user_id as string | null) ?? null,
+          offeringId: (account.offering_id as string | null) ?? null,
           createdAt: new Date(account.created_at as string),
         }
       : null,

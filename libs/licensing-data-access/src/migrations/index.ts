@@ -7,6 +7,7 @@ import { Migration20261125010000PrefetchFunction } from './20261125010000-prefet
 import { Migration20261204000000SeatShortageFunction } from './20261204000000-seat-shortage-function.js';
 import { Migration20261206000000IdempotencyKeyPerCaller } from './20261206000000-idempotency-key-per-caller.js';
 import { Migration20261206010000SuiteParity } from './20261206010000-suite-parity.js';
+import { Migration20261207000000Offerings } from './20261207000000-offerings.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261204000000SeatShortageFunction', class: Migration20261204000000SeatShortageFunction },
   { name: 'Migration20261206000000IdempotencyKeyPerCaller', class: Migration20261206000000IdempotencyKeyPerCaller },
   { name: 'Migration20261206010000SuiteParity', class: Migration20261206010000SuiteParity },
+  { name: 'Migration20261207000000Offerings', class: Migration20261207000000Offerings },
 ];

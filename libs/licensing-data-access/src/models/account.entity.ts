@@ -13,6 +13,8 @@ export const AccountSchema = defineEntity({
     legacyPlan: p.boolean().default(false),
     cardOnFile: p.boolean().default(false),
     ownerUserId: p.string().length(FIELD_LIMITS.id).nullable(),
+    /** What the account may buy and at which rates (an offering of the catalog file); null: nothing. */
+    offeringId: p.string().length(FIELD_LIMITS.id).nullable(),
     createdAt: p.datetime(),
     /** Last per-account event sequence handed out; bumped under the row lock, so events are gap-free and ordered. */
     eventSequence: p.integer().default(0),

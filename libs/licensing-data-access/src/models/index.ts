@@ -11,6 +11,7 @@ export { SalesOrder } from './sales-order.entity.js';
 export { Queue } from './queue.entity.js';
 export { QueueMember } from './queue-member.entity.js';
 export { PhoneConfiguration } from './phone-configuration.entity.js';
+export { Offering } from './offering.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -25,6 +26,7 @@ import { SalesOrder } from './sales-order.entity.js';
 import { Queue } from './queue.entity.js';
 import { QueueMember } from './queue-member.entity.js';
 import { PhoneConfiguration } from './phone-configuration.entity.js';
+import { Offering } from './offering.entity.js';
 
 export const ENTITIES = [
   Suite,
@@ -40,4 +42,5 @@ export const ENTITIES = [
   Queue,
   QueueMember,
   PhoneConfiguration,
+  Offering,
 ];

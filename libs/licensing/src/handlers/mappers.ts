@@ -51,6 +51,7 @@ export const toAccount = (a: AccountRecord): Account =>
     legacyPlan: a.legacyPlan,
     cardOnFile: a.cardOnFile,
     ownerUserId: a.ownerUserId ?? '',
+    offeringId: a.offeringId ?? '',
     createTime: timestampFromDate(a.createdAt),
   });
 

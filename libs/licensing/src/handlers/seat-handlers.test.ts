@@ -163,6 +163,35 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     expect(await purchased('acct_demo_zendesk')).toEqual(before);
   });
 
+  it.skipIf(skip)('an account buys only what its offering offers, at its rates, even in a dry run', async () => {
+    const before = await purchased('acct_demo_goto');
+    const error = await refusal(
+      seats.purchaseSeats(
+        create(PurchaseSeatsRequestSchema, {
+          suiteId: 'zendesk_support_suite',
+          quantity: 1,
+          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
+          validateOnly: true,
+        }),
+        callContext(gotoAdmin),
+      ),
+    );
+    expect(error).toMatchObject({
+      type: 'failed_precondition',
+      reason: 'NOT_OFFERED',
+      metadata: {
+        offering_id: 'goto_business',
+        product_ids: 'zendesk_chat,zendesk_explore,zendesk_guide,zendesk_support,zendesk_talk',
+      },
+    });
+    expect(error.message).toBe(
+      'not offered to this account (its offering is goto_business): ' +
+        'zendesk_chat, zendesk_explore, zendesk_guide, zendesk_support, zendesk_talk',
+    );
+    expect(await purchased('acct_demo_goto')).toEqual(before);
+    expect(before).not.toHaveProperty('zendesk_support');
+  });
+
   it.skipIf(skip)('names a product or a suite, not both, nor an unknown suite', async () => {
     const both = await refusal(
       seats.purchaseSeats(

@@ -6,6 +6,7 @@ import { actorFacts } from '../domain/facts.js';
 import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { priceOf } from '../domain/price.js';
+import { offeredRates } from '../domain/offering.js';
 import { seatGroup } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 import type { SeatChange } from './purchase-seats.js';
@@ -30,7 +31,12 @@ export async function completeSalesOrder(
   const { group } = await seatGroup(tx, order.productId);
 
   // Apply
-  for (const p of group) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
+  // At the account's rates; an order for what the account is no longer offered is refused.
+  const rates = await offeredRates(tx, account, group);
+  for (const p of group) {
+    const rate = rates.get(p.id)!;
+    await tx.ensureSubscription(account.id, p.id, rate.unitPriceMinor, rate.currency);
+  }
   const subscriptions = await tx.subscriptions(
     account.id,
     group.map((p) => p.id),

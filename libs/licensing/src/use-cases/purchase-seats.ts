@@ -3,6 +3,7 @@ import type { Decision } from '@acme/rules';
 import { AppError, formatMoneyMinor } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
+import { offeredRates } from '../domain/offering.js';
 import { money, priceOf } from '../domain/price.js';
 import { seatTarget, suiteFacts, type SeatTargetName } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
@@ -23,7 +24,7 @@ export interface ChargeLine {
 
 /**
  * PurchaseSeats: adds seats of the product named, or of every product of the suite named, at the
- * account's rates. The price of one seat the buyer was shown must be what one seat costs (for a
+ * account's rates (a product outside the account's offering is refused, NOT_OFFERED). The price of one seat the buyer was shown must be what one seat costs (for a
  * suite, the sum of its products' rates): a different figure is refused (PRICE_MISMATCH), never
  * charged silently. A product of a suite whose products keep one seat count, named alone, is
  * refused by the suite-parity rule.
@@ -38,7 +39,11 @@ export async function purchaseSeats(
   const { tx, account, now } = ctx;
   // Load
   const { products, suite } = await seatTarget(tx, command);
-  for (const p of products) await tx.ensureSubscription(account.id, p.id, p.unitPriceMinor, p.currency);
+  const rates = await offeredRates(tx, account, products);
+  for (const p of products) {
+    const rate = rates.get(p.id)!;
+    await tx.ensureSubscription(account.id, p.id, rate.unitPriceMinor, rate.currency);
+  }
   const inSuite = suite?.products ?? products;
   const subscriptions = new Map(
     (

@@ -3,6 +3,7 @@ import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { actorFacts, seatFacts } from '../domain/facts.js';
+import { offeredRates } from '../domain/offering.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
 /** RequestSeatsFromSales: a pending sales order for seats, completed later by the back office (up to 48 hours). */
@@ -15,6 +16,7 @@ export async function requestSeatsFromSales(
   const [product] = await tx.products([command.productId]);
   if (!product)
     throw AppError.invalidArgument([{ field: 'product_id', description: `unknown product ${command.productId}` }]);
+  await offeredRates(tx, account, [product]);
   const [subscription] = await tx.subscriptions(account.id, [product.id]);
 
   // Decide: nothing is taken until the order is completed, so seats available stay as they are.
