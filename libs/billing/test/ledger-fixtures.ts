@@ -1,4 +1,5 @@
 // Test fixtures for the ledger projections (used by the *.test.ts files here; not exported).
+import { expect } from 'vitest';
 import type { InvoiceLine } from '../src/ledger/invoice-types.js';
 import type { BillingPeriod, LedgerEntry, LedgerEntryKind } from '../src/ledger/ledger-entry.js';
 
@@ -62,7 +63,11 @@ export const ccStopped = (productId: string, userId: string, at: string) =>
 export const period = (from: string, to: string) => ({ accountId: ACCOUNT, from: new Date(from), to: new Date(to) });
 export const NOVEMBER_2026 = period('2026-11-01T00:00:00Z', '2026-12-01T00:00:00Z');
 
-/** An expected `seats` line: USD per month, charged, nothing held; tests override what matters. */
+/**
+ * An expected `seats` line: USD per month, charged, nothing held; tests override what matters. Its
+ * intervals are checked where a test is about them (invoice-intervals.test.ts); elsewhere any list
+ * stands in for them.
+ */
 export const seatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => ({
   kind: 'seats',
   productId: 'prod_a',
@@ -71,6 +76,8 @@ export const seatsLine = (fields: Partial<InvoiceLine>): InvoiceLine => ({
   currency: 'USD',
   billingPeriod: 'month',
   quantityDays: 0,
+  intervals: expect.any(Array) as InvoiceLine['intervals'],
+  basis: 'purchased_seats',
   charged: true,
   amountMinor: 0,
   note: '',

@@ -22,7 +22,7 @@ const CC = price(9000);
 const ccSeatsLine = (fields: Partial<InvoiceLine>): InvoiceLine =>
   seatsLine({ productId: 'prod_cc', unitPriceMinor: 9000, ...fields });
 const ccLine = (userId: string, quantityDays: number, amountMinor: number): InvoiceLine =>
-  ccSeatsLine({ kind: 'contact_center', userId, quantityDays, amountMinor });
+  ccSeatsLine({ kind: 'contact_center', basis: 'contact_center_member', userId, quantityDays, amountMinor });
 
 describe('previewInvoice: Contact Center (the GoTo rule)', () => {
   const ledger = [

@@ -1,7 +1,13 @@
 import { pairIntervals } from './intervals.js';
 import type { InvoiceLine } from './invoice-types.js';
 import type { BillingPeriod, LedgerEntry } from './ledger-entry.js';
-import { chargedDays, proratedAmountMinor, type DayQuantity, type InvoicePeriod } from './proration.js';
+import {
+  chargedDays,
+  chargedIntervals,
+  proratedAmountMinor,
+  type DayQuantity,
+  type InvoicePeriod,
+} from './proration.js';
 
 /** Products with any Contact Center entry for the account: billed per queue member, not per seat. */
 export function contactCenterProducts(entries: readonly LedgerEntry[]): Set<string> {
@@ -71,6 +77,8 @@ export function contactCenterLines(
     currency: line.currency,
     billingPeriod: line.billingPeriod,
     quantityDays: line.days.length,
+    intervals: chargedIntervals(line.days),
+    basis: 'contact_center_member',
     charged: true,
     amountMinor: proratedAmountMinor(line.unitPriceMinor, line.billingPeriod, line.days),
     note: '',

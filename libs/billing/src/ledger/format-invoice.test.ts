@@ -10,9 +10,9 @@ describe('formatInvoice', () => {
       [
         'Invoice preview for acct_1: 2026-11-01 to 2026-11-30 (30 days)',
         '',
-        'Kind   Product  User  Unit price         Days     Amount  Note',
-        '-----  -------  ----  -----------------  ----  ---------  ----',
-        'seats  prod_a   -     USD 27.00 / month    30  USD 27.00',
+        'Kind   Product  User  Unit price         Days     Amount  Note  Charged days',
+        '-----  -------  ----  -----------------  ----  ---------  ----  -------------------------------',
+        'seats  prod_a   -     USD 27.00 / month    30  USD 27.00        2026-11-01..2026-11-30 (1 seat)',
         '',
         'Total USD 27.00',
         '',
@@ -35,7 +35,11 @@ describe('formatInvoice', () => {
     );
     expect(text).toContain('not charged  billed per contact-center queue member');
     // The amount column is as wide as 'not charged' (11), amounts right-aligned in it.
-    expect(text).toContain('contact_center  prod_cc  usr_1  USD 90.00 / month    30    USD 90.00\n');
+    expect(text).toContain(
+      'contact_center  prod_cc  usr_1  USD 90.00 / month    30    USD 90.00' +
+        `${' '.repeat(42)}2026-11-01..2026-11-30\n`,
+    );
+    expect(text).toContain('billed per contact-center queue member  2026-11-01..2026-11-30 (2 seats)\n');
     expect(text).toContain('Total USD 90.00');
     expect(text).toContain('Seat usage (not charged)');
     expect(text).toContain('prod_connect  usr_1  asg_1       2026-11-03T10:00:00.000Z  open    28');

@@ -1,5 +1,5 @@
 import { formatMoneyMinor } from '@acme/util';
-import type { Invoice } from './invoice-types.js';
+import type { Invoice, InvoiceLine } from './invoice-types.js';
 import { DAY_MS } from './proration.js';
 
 /** A plain-text rendering of an invoice preview for a terminal: lines, totals, usage, warnings. */
@@ -15,7 +15,7 @@ export function formatInvoice(invoice: Invoice): string {
   else {
     out.push(
       ...table(
-        ['Kind', 'Product', 'User', 'Unit price', 'Days', 'Amount', 'Note'],
+        ['Kind', 'Product', 'User', 'Unit price', 'Days', 'Amount', 'Note', 'Charged days'],
         invoice.lines.map((l) => [
           l.kind,
           l.productId,
@@ -24,6 +24,7 @@ export function formatInvoice(invoice: Invoice): string {
           String(l.quantityDays),
           l.charged ? formatMoneyMinor(l.amountMinor, l.currency) : 'not charged',
           l.note,
+          chargedDaysText(l),
         ]),
         new Set([4, 5]),
       ),
@@ -50,6 +51,16 @@ export function formatInvoice(invoice: Invoice): string {
   }
   if (invoice.warnings.length > 0) out.push('', 'Warnings', ...invoice.warnings.map((w) => `- ${w}`));
   return `${out.join('\n')}\n`;
+}
+
+/** `2026-11-01..2026-11-09 (2 seats), ...`: each interval's first and last day (inclusive). */
+function chargedDaysText(line: InvoiceLine): string {
+  return line.intervals
+    .map((i) => {
+      const days = `${isoDay(i.from)}..${isoDay(new Date(i.to.getTime() - DAY_MS))}`;
+      return line.kind === 'seats' ? `${days} (${i.quantity} seat${i.quantity === 1 ? '' : 's'})` : days;
+    })
+    .join(', ');
 }
 
 function isoDay(date: Date): string {

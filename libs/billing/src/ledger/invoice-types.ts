@@ -1,4 +1,5 @@
 import type { BillingPeriod } from './ledger-entry.js';
+import type { ChargedInterval } from './proration.js';
 
 /** An invoice preview for one account and one period [from, to): a projection of ledger entries. */
 export interface Invoice {
@@ -26,6 +27,10 @@ export interface InvoiceLine {
   billingPeriod: BillingPeriod;
   /** Seat-days (seats lines) or billable days (contact_center lines) charged in the period. */
   quantityDays: number;
+  /** When in the period, and how many seats (or 1 user), from midnight to midnight. */
+  intervals: ChargedInterval[];
+  /** Why it is charged: purchased seats, or a user active in Contact Center queues. */
+  basis: 'purchased_seats' | 'contact_center_member';
   /** False when the product is billed per Contact Center user instead (amountMinor is then 0). */
   charged: boolean;
   amountMinor: number;

@@ -90,3 +90,28 @@ function gcd(a: bigint, b: bigint): bigint {
   while (y !== 0n) [x, y] = [y, x % y];
   return x === 0n ? 1n : x;
 }
+
+/** Days charged at one quantity without a break: [from, to), both midnights. */
+export interface ChargedInterval {
+  from: Date;
+  to: Date;
+  quantity: number;
+}
+
+/**
+ * The charged days as intervals: runs of consecutive days at the same quantity above zero (a day
+ * listed twice counts once, at its larger quantity). What a reader needs to answer "charged for
+ * what, from when to when" without the per-day list.
+ */
+export function chargedIntervals(days: Iterable<DayQuantity>): ChargedInterval[] {
+  const byDay = new Map<number, number>();
+  for (const { day, quantity } of days)
+    if (quantity > 0) byDay.set(day.getTime(), Math.max(quantity, byDay.get(day.getTime()) ?? 0));
+  const intervals: ChargedInterval[] = [];
+  for (const [day, quantity] of [...byDay].sort(([a], [b]) => a - b)) {
+    const last = intervals.at(-1);
+    if (last && last.to.getTime() === day && last.quantity === quantity) last.to = new Date(day + DAY_MS);
+    else intervals.push({ from: new Date(day), to: new Date(day + DAY_MS), quantity });
+  }
+  return intervals;
+}

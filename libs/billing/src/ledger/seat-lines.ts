@@ -1,7 +1,14 @@
 import { compareStrings } from './entry-order.js';
 import type { InvoiceLine } from './invoice-types.js';
 import type { BillingPeriod, LedgerEntry } from './ledger-entry.js';
-import { DAY_MS, periodDays, proratedAmountMinor, type DayQuantity, type InvoicePeriod } from './proration.js';
+import {
+  chargedIntervals,
+  DAY_MS,
+  periodDays,
+  proratedAmountMinor,
+  type DayQuantity,
+  type InvoicePeriod,
+} from './proration.js';
 
 /** Note on a seats line whose product is billed per Contact Center user instead. */
 export const CONTACT_CENTER_SEATS_NOTE = 'billed per contact-center queue member';
@@ -41,6 +48,8 @@ export function purchasedSeatLines(
       currency: group.currency,
       billingPeriod: group.billingPeriod,
       quantityDays,
+      intervals: chargedIntervals(days),
+      basis: 'purchased_seats',
       charged,
       amountMinor: charged ? proratedAmountMinor(group.unitPriceMinor, group.billingPeriod, days) : 0,
       note: charged ? '' : CONTACT_CENTER_SEATS_NOTE,
