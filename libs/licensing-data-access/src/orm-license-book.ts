@@ -1,16 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import {
-  Assignment,
-  AuditEntry,
-  IdempotencyRecord,
-  OutboxEvent,
-  PhoneConfiguration,
-  Queue,
-  QueueMember,
-  SalesOrder,
-  Subscription,
-  User,
-} from './models/index.js';
+import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
@@ -35,6 +24,7 @@ import type {
   UserRecord,
 } from './records.js';
 import { getAccount, listOfferings, listProducts, listSuites, toUserRecord } from './queries.js';
+import * as rows from './sales-and-contact-center-rows.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -233,24 +223,16 @@ export class OrmLicenseBook implements LicenseBook {
   insertAssignment(input: Omit<AssignmentRecord, 'id'>): AssignmentRecord {
     this.changing();
     const record = { ...input, id: newId('asg') };
-    if (this.options.batch)
-      this.options.batch.assignments.push({
-        id: record.id,
-        account_id: input.accountId,
-        user_id: input.userId,
-        product_id: input.productId,
-        features: input.features,
-        created_at: input.createdAt.toISOString(),
-      });
-    else
-      this.em.create(Assignment, {
-        id: record.id,
-        account: input.accountId,
-        user: input.userId,
-        product: input.productId,
-        features: input.features,
-        createdAt: input.createdAt,
-      });
+    const row = {
+      id: record.id,
+      account: input.accountId,
+      user: input.userId,
+      product: input.productId,
+      features: input.features,
+      createdAt: input.createdAt,
+    };
+    if (this.options.batch) this.options.batch.addAssignment(row);
+    else this.em.create(Assignment, row);
     return record;
   }
 
@@ -323,156 +305,70 @@ export class OrmLicenseBook implements LicenseBook {
 
   insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
     this.changing();
-    const record: SalesOrderRecord = {
-      ...input,
-      id: newId('so'),
-      state: 'pending',
-      completedAt: null,
-      completedBy: null,
-    };
-    const { accountId, productId, ...rest } = record;
-    this.em.create(SalesOrder, { ...rest, account: accountId, product: productId });
-    return record;
+    return rows.insertSalesOrder(this.em, input);
   }
 
-  async salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null> {
-    const o = await this.em.findOne(SalesOrder, { id: orderId, account: accountId });
-    return o
-      ? {
-          id: o.id,
-          accountId,
-          productId: o.product.id,
-          quantity: o.quantity,
-          state: o.state,
-          note: o.note,
-          requestedBy: o.requestedBy,
-          createdAt: o.createdAt,
-          completedAt: o.completedAt ?? null,
-          completedBy: o.completedBy ?? null,
-        }
-      : null;
+  salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null> {
+    return rows.findSalesOrder(this.em, accountId, orderId);
   }
 
   /** Completes a pending order exactly once; false when it was already completed. */
-  async completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
+  completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
     this.changing();
-    const changed = await this.em.nativeUpdate(
-      SalesOrder,
-      { id: orderId, state: 'pending' },
-      { state: 'completed', completedBy, completedAt: at },
-    );
-    return changed === 1;
+    return rows.completeSalesOrder(this.em, orderId, completedBy, at);
   }
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {
     this.changing();
-    const record = { ...input, id: newId('q') };
-    this.em.create(Queue, {
-      id: record.id,
-      account: input.accountId,
-      kind: input.kind,
-      name: input.name,
-      createdAt: input.createdAt,
-    });
-    return record;
+    return rows.insertQueue(this.em, input);
   }
 
-  async queue(accountId: string, queueId: string): Promise<QueueRecord | null> {
-    const q = await this.em.findOne(Queue, { id: queueId, account: accountId });
-    return q ? { id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt } : null;
+  queue(accountId: string, queueId: string): Promise<QueueRecord | null> {
+    return rows.findQueue(this.em, accountId, { id: queueId });
   }
 
-  async queueByName(accountId: string, kind: QueueRecord['kind'], name: string): Promise<QueueRecord | null> {
-    const q = await this.em.findOne(Queue, { account: accountId, kind, name });
-    return q ? { id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt } : null;
+  queueByName(accountId: string, kind: QueueRecord['kind'], name: string): Promise<QueueRecord | null> {
+    return rows.findQueue(this.em, accountId, { kind, name });
   }
 
   /** Every queue membership of a user, across call, inbound and outbound queues. */
   membershipsOfUser(accountId: string, userId: string): Promise<MembershipRecord[]> {
-    return this.read(memoKey.memberships(accountId, userId), async () => {
-      const rows = await this.em.find(
-        QueueMember,
-        { account: accountId, user: userId },
-        { populate: ['queue'], orderBy: { queue: 'asc' } },
-      );
-      return rows.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
-    });
+    return this.read(memoKey.memberships(accountId, userId), () => rows.membershipsOfUser(this.em, accountId, userId));
   }
 
-  async membersOfQueue(queueId: string): Promise<MembershipRecord[]> {
-    const rows = await this.em.find(QueueMember, { queue: queueId }, { populate: ['queue'], orderBy: { user: 'asc' } });
-    return rows.map((m) => ({ queueId, queueKind: m.queue.kind, userId: m.user.id, role: m.role }));
+  membersOfQueue(queueId: string): Promise<MembershipRecord[]> {
+    return rows.membersOfQueue(this.em, queueId);
   }
 
-  async insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
+  insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void> {
     this.changing();
-    this.em.create(QueueMember, {
-      id: newId('qm'),
-      account: accountId,
-      queue: membership.queueId,
-      user: membership.userId,
-      role: membership.role,
-      createdAt: at,
-    });
-    await this.em.flush();
+    return rows.insertMembership(this.em, accountId, membership, at);
   }
 
-  async deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
+  deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
     this.changing();
-    return this.em.nativeDelete(QueueMember, {
-      account: accountId,
-      user: userId,
-      ...(queueId ? { queue: queueId } : {}),
-    });
+    return rows.deleteMemberships(this.em, accountId, userId, queueId);
   }
 
   phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {
-    return this.read(memoKey.phone(userId), async () => {
-      const c = await this.em.findOne(PhoneConfiguration, { user: userId });
-      return c
-        ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null }
-        : null;
-    });
+    return this.read(memoKey.phone(userId), () => rows.findPhoneConfiguration(this.em, userId));
   }
 
   /** Creates or replaces the user's phone configuration (active, not retained). */
-  async savePhoneConfiguration(
-    accountId: string,
-    config: Omit<PhoneConfigurationRecord, 'retainedUntil'>,
-  ): Promise<void> {
+  savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void> {
     this.changing();
-    const existing = await this.em.findOne(PhoneConfiguration, { user: config.userId });
-    if (existing)
-      this.em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
-    else
-      this.em.create(PhoneConfiguration, {
-        id: `pc_${config.userId.slice(4)}`,
-        account: accountId,
-        user: config.userId,
-        productId: config.productId,
-        settings: config.settings,
-        retainedUntil: null,
-      });
-    await this.em.flush();
+    return rows.savePhoneConfiguration(this.em, accountId, config);
   }
 
-  async setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
+  setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
     this.changing();
-    await this.em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
+    return rows.setPhoneConfigurationRetention(this.em, userId, retainedUntil);
   }
 
   /** Deletes retained configurations whose window ended at or before `now`; returns them. */
-  async purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
+  purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
     this.changing();
-    const expired = await this.em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
-    if (expired.length > 0) await this.em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
-    return expired.map((c) => ({
-      accountId: c.account.id,
-      userId: c.user.id,
-      productId: c.productId,
-      settings: c.settings,
-      retainedUntil: c.retainedUntil ?? null,
-    }));
+    return rows.purgeExpiredPhoneConfigurations(this.em, now);
   }
 
   /**
@@ -491,22 +387,7 @@ export class OrmLicenseBook implements LicenseBook {
     this.changing();
     for (const e of entries) {
       this.changedAccounts.add(e.accountId);
-      if (this.options.batch) {
-        this.options.batch.audit.push({
-          id: newId('aud'),
-          account_id: e.accountId,
-          actor: e.actor,
-          action: e.action,
-          resource_type: e.resourceType,
-          resource_id: e.resourceId,
-          before: e.before,
-          after: e.after,
-          causation_id: e.causationId,
-          occurred_at: e.occurredAt.toISOString(),
-        });
-        continue;
-      }
-      this.em.create(AuditEntry, {
+      const row = {
         id: newId('aud'),
         account: e.accountId,
         actor: e.actor,
@@ -517,7 +398,9 @@ export class OrmLicenseBook implements LicenseBook {
         after: e.after,
         causationId: e.causationId,
         occurredAt: e.occurredAt,
-      });
+      };
+      if (this.options.batch) this.options.batch.addAudit(row);
+      else this.em.create(AuditEntry, row);
     }
   }
 
@@ -535,29 +418,18 @@ export class OrmLicenseBook implements LicenseBook {
     this.changedAccounts.add(accountId);
     return events.map((event, i) => {
       const sequence = first + i;
-      const payload = event.payload(sequence);
-      if (this.options.batch) {
-        this.options.batch.outbox.push({
-          id: event.eventId,
-          account_id: accountId,
-          sequence,
-          relay_shard: relayShard,
-          event_type: event.eventType,
-          payload: Buffer.from(payload).toString('base64'),
-          occurred_at: event.occurredAt.toISOString(),
-        });
-      } else {
-        this.em.create(OutboxEvent, {
-          id: event.eventId,
-          account: accountId,
-          sequence,
-          relayShard,
-          eventType: event.eventType,
-          payload: Buffer.from(payload),
-          occurredAt: event.occurredAt,
-          publishedAt: null,
-        });
-      }
+      const row = {
+        id: event.eventId,
+        account: accountId,
+        sequence,
+        relayShard,
+        eventType: event.eventType,
+        payload: Buffer.from(event.payload(sequence)),
+        occurredAt: event.occurredAt,
+        publishedAt: null,
+      };
+      if (this.options.batch) this.options.batch.addOutboxEvent(row);
+      else this.em.create(OutboxEvent, row);
       return sequence;
     });
   }
@@ -594,23 +466,15 @@ export class OrmLicenseBook implements LicenseBook {
 
   saveIdempotency(accountId: string, key: string, hit: IdempotencyHit, createdAt: Date): void {
     this.changing();
-    if (this.options.batch) {
-      this.options.batch.idempotency.push({
-        id: `${accountId}:${key}`,
-        method: hit.method,
-        request_hash: hit.requestHash,
-        response: Buffer.from(hit.response).toString('base64'),
-        created_at: createdAt.toISOString(),
-      });
-      return;
-    }
-    this.em.create(IdempotencyRecord, {
+    const row = {
       id: `${accountId}:${key}`,
       method: hit.method,
       requestHash: hit.requestHash,
       response: Buffer.from(hit.response),
       createdAt,
-    });
+    };
+    if (this.options.batch) this.options.batch.addIdempotency(row);
+    else this.em.create(IdempotencyRecord, row);
   }
 }
 

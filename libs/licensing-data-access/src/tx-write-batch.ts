@@ -63,16 +63,91 @@ interface Reservation {
  * PostgreSQL cannot know when it plans, the updates scanned every account and subscription.
  */
 export class WriteBatch {
-  readonly assignments: AssignmentRow[] = [];
-  readonly audit: AuditRow[] = [];
-  readonly outbox: OutboxRow[] = [];
-  readonly idempotency: IdempotencyRow[] = [];
+  private readonly assignments: AssignmentRow[] = [];
+  private readonly audit: AuditRow[] = [];
+  private readonly outbox: OutboxRow[] = [];
+  private readonly idempotency: IdempotencyRow[] = [];
   /** The account whose counters this batch moves (the one the transaction locked). */
   private account: string | null = null;
   /** The account's new last event sequence, when it moved on. */
   private sequence: number | null = null;
   /** Guarded seat updates of the account, by product (taken when the rows are written). */
   private readonly reservations = new Map<string, Reservation>();
+
+  /* The rows come as the entities' fields (what em.create takes on libsql); held as the columns. */
+  addAssignment(a: {
+    id: string;
+    account: string;
+    user: string;
+    product: string;
+    features: Record<string, boolean>;
+    createdAt: Date;
+  }): void {
+    this.assignments.push({
+      id: a.id,
+      account_id: a.account,
+      user_id: a.user,
+      product_id: a.product,
+      features: a.features,
+      created_at: a.createdAt.toISOString(),
+    });
+  }
+
+  addAudit(e: {
+    id: string;
+    account: string;
+    actor: string;
+    action: string;
+    resourceType: string;
+    resourceId: string;
+    before: unknown;
+    after: unknown;
+    causationId: string;
+    occurredAt: Date;
+  }): void {
+    this.audit.push({
+      id: e.id,
+      account_id: e.account,
+      actor: e.actor,
+      action: e.action,
+      resource_type: e.resourceType,
+      resource_id: e.resourceId,
+      before: e.before,
+      after: e.after,
+      causation_id: e.causationId,
+      occurred_at: e.occurredAt.toISOString(),
+    });
+  }
+
+  addOutboxEvent(e: {
+    id: string;
+    account: string;
+    sequence: number;
+    relayShard: number;
+    eventType: string;
+    payload: Buffer;
+    occurredAt: Date;
+  }): void {
+    this.outbox.push({
+      id: e.id,
+      account_id: e.account,
+      sequence: e.sequence,
+      relay_shard: e.relayShard,
+      event_type: e.eventType,
+      payload: e.payload.toString('base64'),
+      occurred_at: e.occurredAt.toISOString(),
+    });
+  }
+
+  addIdempotency(r: { id: string; method: string; requestHash: string; response: Buffer; createdAt: Date }): void {
+    this.idempotency.push({
+      id: r.id,
+      method: r.method,
+      request_hash: r.requestHash,
+      response: r.response.toString('base64'),
+      created_at: r.createdAt.toISOString(),
+    });
+  }
 
   get isEmpty(): boolean {
     return (

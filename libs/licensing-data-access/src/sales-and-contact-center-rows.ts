@@ -1,0 +1,162 @@
+import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { newId } from './ids.js';
+import { PhoneConfiguration, Queue, QueueMember, SalesOrder } from './models/index.js';
+import type { MembershipRecord, PhoneConfigurationRecord, QueueRecord, SalesOrderRecord } from './records.js';
+
+type Em = SqlEntityManager<AbstractSqlDriver>;
+
+/*
+ * The rows of sales orders, contact-center queues and phone configurations, as the license book
+ * reads and writes them on MikroORM (the same on both backends). The book keeps what is
+ * transactional around them (its memo of reads, the held rows); these only map rows to records.
+ */
+
+export function insertSalesOrder(
+  em: Em,
+  input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>,
+): SalesOrderRecord {
+  const record: SalesOrderRecord = {
+    ...input,
+    id: newId('so'),
+    state: 'pending',
+    completedAt: null,
+    completedBy: null,
+  };
+  const { accountId, productId, ...rest } = record;
+  em.create(SalesOrder, { ...rest, account: accountId, product: productId });
+  return record;
+}
+
+export async function findSalesOrder(em: Em, accountId: string, orderId: string): Promise<SalesOrderRecord | null> {
+  const o = await em.findOne(SalesOrder, { id: orderId, account: accountId });
+  return o
+    ? {
+        id: o.id,
+        accountId,
+        productId: o.product.id,
+        quantity: o.quantity,
+        state: o.state,
+        note: o.note,
+        requestedBy: o.requestedBy,
+        createdAt: o.createdAt,
+        completedAt: o.completedAt ?? null,
+        completedBy: o.completedBy ?? null,
+      }
+    : null;
+}
+
+/** Completes a pending order exactly once; false when it was already completed. */
+export async function completeSalesOrder(em: Em, orderId: string, completedBy: string, at: Date): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    SalesOrder,
+    { id: orderId, state: 'pending' },
+    { state: 'completed', completedBy, completedAt: at },
+  );
+  return changed === 1;
+}
+
+export function insertQueue(em: Em, input: Omit<QueueRecord, 'id'>): QueueRecord {
+  const record = { ...input, id: newId('q') };
+  em.create(Queue, {
+    id: record.id,
+    account: input.accountId,
+    kind: input.kind,
+    name: input.name,
+    createdAt: input.createdAt,
+  });
+  return record;
+}
+
+/** A queue of the account, by id or by kind and name. */
+export async function findQueue(
+  em: Em,
+  accountId: string,
+  where: { id: string } | { kind: QueueRecord['kind']; name: string },
+): Promise<QueueRecord | null> {
+  const q = await em.findOne(Queue, { ...where, account: accountId });
+  return q ? { id: q.id, accountId, kind: q.kind, name: q.name, createdAt: q.createdAt } : null;
+}
+
+export async function membershipsOfUser(em: Em, accountId: string, userId: string): Promise<MembershipRecord[]> {
+  const members = await em.find(
+    QueueMember,
+    { account: accountId, user: userId },
+    { populate: ['queue'], orderBy: { queue: 'asc' } },
+  );
+  return members.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
+}
+
+export async function membersOfQueue(em: Em, queueId: string): Promise<MembershipRecord[]> {
+  const members = await em.find(QueueMember, { queue: queueId }, { populate: ['queue'], orderBy: { user: 'asc' } });
+  return members.map((m) => ({ queueId, queueKind: m.queue.kind, userId: m.user.id, role: m.role }));
+}
+
+export async function insertMembership(
+  em: Em,
+  accountId: string,
+  membership: Omit<MembershipRecord, 'queueKind'>,
+  at: Date,
+): Promise<void> {
+  em.create(QueueMember, {
+    id: newId('qm'),
+    account: accountId,
+    queue: membership.queueId,
+    user: membership.userId,
+    role: membership.role,
+    createdAt: at,
+  });
+  await em.flush();
+}
+
+export function deleteMemberships(em: Em, accountId: string, userId: string, queueId?: string): Promise<number> {
+  return em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
+}
+
+export async function findPhoneConfiguration(em: Em, userId: string): Promise<PhoneConfigurationRecord | null> {
+  const c = await em.findOne(PhoneConfiguration, { user: userId });
+  return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
+}
+
+/** Creates or replaces the user's phone configuration (active, not retained). */
+export async function savePhoneConfiguration(
+  em: Em,
+  accountId: string,
+  config: Omit<PhoneConfigurationRecord, 'retainedUntil'>,
+): Promise<void> {
+  const existing = await em.findOne(PhoneConfiguration, { user: config.userId });
+  if (existing) em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
+  else
+    em.create(PhoneConfiguration, {
+      id: `pc_${config.userId.slice(4)}`,
+      account: accountId,
+      user: config.userId,
+      productId: config.productId,
+      settings: config.settings,
+      retainedUntil: null,
+    });
+  await em.flush();
+}
+
+export async function setPhoneConfigurationRetention(
+  em: Em,
+  userId: string,
+  retainedUntil: Date | null,
+): Promise<void> {
+  await em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
+}
+
+/** Deletes retained configurations whose window ended at or before `now`; returns them. */
+export async function purgeExpiredPhoneConfigurations(
+  em: Em,
+  now: Date,
+): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
+  const expired = await em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
+  if (expired.length > 0) await em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
+  return expired.map((c) => ({
+    accountId: c.account.id,
+    userId: c.user.id,
+    productId: c.productId,
+    settings: c.settings,
+    retainedUntil: c.retainedUntil ?? null,
+  }));
+}
