@@ -11,6 +11,8 @@ import { LicensingService } from '@acme/contracts';
 import { checkHealth, createClient, decodeGrpcError, GrpcStatus, listServicesByReflection } from '@acme/grpc';
 import { loadLicensingConfig } from '@acme/licensing';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
+import { previewInvoice } from '@acme/billing';
+import { eventually } from '@acme/testing';
 import { startDevStack, type DevStack } from './dev-stack.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dev-stack-'));
@@ -74,6 +76,33 @@ describe('dev stack over the socket', () => {
     client.close();
     expect(foreign).toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, errorInfo: { reason: 'PERMISSION_DENIED' } });
     expect(anonymous).toMatchObject({ code: GrpcStatus.UNAUTHENTICATED });
+  });
+
+  // Found by a user: a fresh `npm start` invoiced "No charges." for an account with 25 purchased seats.
+  it('bills the seeded seats and assignments: the ledger starts from what licensing shows', async () => {
+    const client = createClient(LicensingService, stack.address, { token: stack.token });
+    const { products } = await client.getSeatUsage({});
+    client.close();
+    const purchased = Object.fromEntries(products.map((p) => [p.productId, p.purchased]));
+    const assigned = products.reduce((sum, p) => sum + p.assigned, 0);
+    const ledger = async () => {
+      const entries = await stack.billing.ledger.entries('acct_demo_goto');
+      const seats: Record<string, number> = {};
+      for (const e of entries.filter((x) => x.kind === 'seats_added'))
+        seats[e.productId] = (seats[e.productId] ?? 0) + e.quantity;
+      return { seats, opened: entries.filter((x) => x.kind === 'seat_opened').length, entries };
+    };
+    await eventually(async () => (await ledger()).opened === assigned, { what: 'the opening balances in the ledger' });
+    const { seats, opened, entries } = await ledger();
+    expect(seats).toEqual(purchased);
+    expect(opened).toBe(assigned);
+    const invoice = previewInvoice(entries, {
+      accountId: 'acct_demo_goto',
+      from: new Date('2026-11-01T00:00:00Z'),
+      to: new Date('2026-12-01T00:00:00Z'),
+    });
+    // 10 Connect at 27.00, 10 Meeting at 14.00; Contact Center's 5 seats at 70.00 while nobody is queued.
+    expect(invoice.totals).toEqual([{ currency: 'USD', amountMinor: 10 * 2700 + 10 * 1400 + 5 * 7000 }]);
   });
 
   it('assigns a license over the socket; usage follows; a denial lists every violated rule', async () => {

@@ -89,7 +89,7 @@ export async function openDatabase(options: DatabaseOptions) {
      */
     watchChanges: (handlers: ChangeFeedHandlers) =>
       dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers) : null,
-    /** Creates the demo accounts if they do not exist yet. */
+    /** Creates the demo accounts that do not exist yet; returns the ids of those it created. */
     seedDemo: () => seedDemo(em()),
     /** SQL that would bring the schema in line with the entities; empty when migrations match. */
     pendingSchemaChanges: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),

@@ -127,13 +127,16 @@ const DEMO_EPOCH = new Date('2026-01-05T09:00:00Z');
 
 /**
  * Creates the demo accounts once (an account that exists is left alone, so a developer's changes
- * survive restarts). Subscriptions are charged at the catalog price; assignedSeats equals the
- * number of assignments, as everywhere.
+ * survive restarts) and returns the ids of those it created: their seats and assignments are rows
+ * only, and reach billing when the caller records their opening balances. Subscriptions are
+ * charged at the catalog price; assignedSeats equals the number of assignments, as everywhere.
  */
-export async function seedDemo(em: Em): Promise<void> {
+export async function seedDemo(em: Em): Promise<string[]> {
+  const created: string[] = [];
   await em.transactional(async (tx) => {
     for (const demo of DEMO_ACCOUNTS) {
       if (await tx.findOne(Account, { id: demo.id })) continue;
+      created.push(demo.id);
       tx.create(Account, {
         id: demo.id,
         name: demo.name,
@@ -184,4 +187,5 @@ export async function seedDemo(em: Em): Promise<void> {
       }
     }
   });
+  return created;
 }

@@ -18,6 +18,7 @@ import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
+import { recordOpeningBalances } from './use-cases/record-opening-balances.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
 import { registerMutationMetrics } from './mutation-metrics.js';
@@ -63,7 +64,10 @@ export async function startLicensingService(options: LicensingServiceOptions): P
   );
   try {
     await database.migrate();
-    if (config.SEED_DEMO) await database.seedDemo();
+    if (config.SEED_DEMO) {
+      // The demo's seats and assignments reach billing as opening balances, like an import's.
+      for (const accountId of await database.seedDemo()) await recordOpeningBalances(database, accountId, new Date());
+    }
     const rules = await watchRules(config.RULES_DIR, {
       onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),
       onError: (error) =>

@@ -14,7 +14,14 @@ export const REASONS_BY_CODE: Partial<Record<GrpcStatus, readonly string[]>> = {
   [GrpcStatus.NOT_FOUND]: ['NOT_FOUND'],
   // A who-may-act rule denies as PERMISSION_DENIED with reason POLICY_DENIED (decision-outcome.ts).
   [GrpcStatus.PERMISSION_DENIED]: ['PERMISSION_DENIED', 'POLICY_DENIED'],
-  [GrpcStatus.FAILED_PRECONDITION]: ['POLICY_DENIED', 'PRICE_MISMATCH', 'IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
+  [GrpcStatus.FAILED_PRECONDITION]: [
+    'POLICY_DENIED',
+    'PRICE_MISMATCH',
+    'NOT_OFFERED',
+    'MIXED_CURRENCIES',
+    'IDEMPOTENCY_KEY_REUSED',
+    'CONFLICT',
+  ],
   [GrpcStatus.RESOURCE_EXHAUSTED]: ['SEATS_EXHAUSTED', 'REQUEST_TOO_LARGE'],
   [GrpcStatus.ALREADY_EXISTS]: ['ALREADY_EXISTS'],
   [GrpcStatus.ABORTED]: ['CONFLICT'],

@@ -20,3 +20,6 @@ export function originOf(
 
 /** The actor of changes the platform makes by itself (the retention sweep). */
 export const RETENTION_ACTOR = { subject: 'system:retention', kind: 'system' } as const;
+
+/** The actor of opening balances: state an account brought with it (the demo seed, an import). */
+export const OPENING_BALANCE_ACTOR = { subject: 'system:opening-balance', kind: 'system' } as const;
