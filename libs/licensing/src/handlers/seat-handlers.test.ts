@@ -3,7 +3,7 @@
  * GoTo purchase rules (super admin + card, price shown = price charged), Zendesk owner-only
  * purchases, suite parity, and reductions that downgrade the most recently added agents.
  */
-import { create, fromBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DowngradeOrder, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema, events } from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
@@ -28,6 +28,20 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   const purchased = async (account: string) =>
     Object.fromEntries((await db.accounts.seatUsage(account)).map((u) => [u.productId, u.purchased]));
 
+  /** PurchaseSeats as `who`, at the price per seat shown in USD (`usd`, minor units). */
+  const buy = (
+    who: Parameters<typeof callContext>[0],
+    request: { productId?: string; suiteId?: string; quantity: number; usd: bigint; validateOnly?: boolean },
+  ) => {
+    const { usd, ...rest } = request;
+    return seats.purchaseSeats(
+      create(PurchaseSeatsRequestSchema, { ...rest, expectedUnitPrice: { currencyCode: 'USD', amountMinor: usd } }),
+      callContext(who),
+    );
+  };
+  const reduce = (who: Parameters<typeof callContext>[0], request: MessageInitShape<typeof ReduceSeatsRequestSchema>) =>
+    seats.reduceSeats(create(ReduceSeatsRequestSchema, request), callContext(who));
+
   beforeAll(async () => {
     if (skip) return;
     ({ db, cleanup } = await openSeededDatabase(driver, 'seats'));
@@ -38,14 +52,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   });
 
   it.skipIf(skip)('a GoTo super admin with a card buys seats at the price shown', async () => {
-    const response = await seats.purchaseSeats(
-      create(PurchaseSeatsRequestSchema, {
-        productId: 'goto_meeting',
-        quantity: 3,
-        expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n },
-      }),
-      callContext(gotoAdmin),
-    );
+    const response = await buy(gotoAdmin, { productId: 'goto_meeting', quantity: 3, usd: 1400n });
     expect(response.changes).toMatchObject([{ productId: 'goto_meeting', purchasedBefore: 10, purchasedAfter: 13 }]);
     expect(response.charged).toMatchObject({ currencyCode: 'USD', amountMinor: 4200n });
     expect(response.lines).toMatchObject([
@@ -57,16 +64,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   });
 
   it.skipIf(skip)('refuses a price that differs from the account rate, with a reason to contact support', async () => {
-    const error = await refusal(
-      seats.purchaseSeats(
-        create(PurchaseSeatsRequestSchema, {
-          productId: 'goto_meeting',
-          quantity: 1,
-          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 999n },
-        }),
-        callContext(gotoAdmin),
-      ),
-    );
+    const error = await refusal(buy(gotoAdmin, { productId: 'goto_meeting', quantity: 1, usd: 999n }));
     expect(error).toMatchObject({ type: 'failed_precondition', reason: 'PRICE_MISMATCH' });
     expect(error.message).toBe(
       "the price shown (USD 9.99 per seat) differs from this account's rate for product goto_meeting: " +
@@ -77,14 +75,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
 
   it.skipIf(skip)('a GoTo admin (not super admin) is refused and told to go through sales', async () => {
     const error = await refusal(
-      seats.purchaseSeats(
-        create(PurchaseSeatsRequestSchema, {
-          productId: 'goto_meeting',
-          quantity: 1,
-          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n },
-        }),
-        callContext({ ...gotoAdmin, roles: ['admin'] }),
-      ),
+      buy({ ...gotoAdmin, roles: ['admin'] }, { productId: 'goto_meeting', quantity: 1, usd: 1400n }),
     );
     expect(error.ruleViolations.map((v) => v.type)).toEqual([
       'who-may-act.goto-purchase-requires-super-admin-and-card',
@@ -93,16 +84,11 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   });
 
   it.skipIf(skip)('on Zendesk only the owner buys, and a suite is bought by naming it, at its price', async () => {
-    const suite = (expected: bigint, quantity = 2) =>
-      create(PurchaseSeatsRequestSchema, {
-        suiteId: 'zendesk_support_suite',
-        quantity,
-        expectedUnitPrice: { currencyCode: 'USD', amountMinor: expected },
-      });
-    const notOwner = await refusal(seats.purchaseSeats(suite(11_200n), callContext(zendeskAdmin)));
+    const suite = (usd: bigint) => ({ suiteId: 'zendesk_support_suite', quantity: 2, usd });
+    const notOwner = await refusal(buy(zendeskAdmin, suite(11_200n)));
     expect(notOwner.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.zendesk-purchase-owner-only']);
     // The price of Support alone, shown for the suite: refused with every product's rate, nothing bought.
-    const partPrice = await refusal(seats.purchaseSeats(suite(5_500n), callContext(zendeskOwner)));
+    const partPrice = await refusal(buy(zendeskOwner, suite(5_500n)));
     expect(partPrice).toMatchObject({ type: 'failed_precondition', reason: 'PRICE_MISMATCH' });
     expect(partPrice.message).toBe(
       "the price shown (USD 55.00 per seat) differs from this account's rate for suite zendesk_support_suite: " +
@@ -111,7 +97,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     );
     expect(new Set(Object.values(await purchased('acct_demo_zendesk')))).toEqual(new Set([5]));
 
-    const response = await seats.purchaseSeats(suite(11_200n), callContext(zendeskOwner));
+    const response = await buy(zendeskOwner, suite(11_200n));
     expect(response.changes!.map((c) => c.productId)).toEqual([
       'zendesk_chat',
       'zendesk_explore',
@@ -137,44 +123,22 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
 
   it.skipIf(skip)('a product of a parity suite named alone is refused, naming every product of the suite', async () => {
     const before = await purchased('acct_demo_zendesk');
-    const error = await refusal(
-      seats.purchaseSeats(
-        create(PurchaseSeatsRequestSchema, {
-          productId: 'zendesk_support',
-          quantity: 2,
-          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 5500n },
-        }),
-        callContext(zendeskOwner),
-      ),
-    );
+    const error = await refusal(buy(zendeskOwner, { productId: 'zendesk_support', quantity: 2, usd: 5500n }));
     expect(error.ruleViolations.map((v) => v.type)).toEqual(['suite-parity.same-seat-count']);
     expect(error.ruleViolations[0]!.description).toBe(
       'Every product of suite zendesk_support_suite (zendesk_chat, zendesk_explore, zendesk_guide, zendesk_support, ' +
         'zendesk_talk) must keep the same number of seats (after this change: 7, 7, 7, 9, 7); name the suite to ' +
         'change them all',
     );
-    const reduce = await refusal(
-      seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { productId: 'zendesk_support', newTotal: 6 }),
-        callContext(zendeskOwner),
-      ),
-    );
-    expect(reduce.ruleViolations.map((v) => v.type)).toEqual(['suite-parity.same-seat-count']);
+    const reduction = await refusal(reduce(zendeskOwner, { productId: 'zendesk_support', newTotal: 6 }));
+    expect(reduction.ruleViolations.map((v) => v.type)).toEqual(['suite-parity.same-seat-count']);
     expect(await purchased('acct_demo_zendesk')).toEqual(before);
   });
 
   it.skipIf(skip)('an account buys only what its offering offers, at its rates, even in a dry run', async () => {
     const before = await purchased('acct_demo_goto');
     const error = await refusal(
-      seats.purchaseSeats(
-        create(PurchaseSeatsRequestSchema, {
-          suiteId: 'zendesk_support_suite',
-          quantity: 1,
-          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
-          validateOnly: true,
-        }),
-        callContext(gotoAdmin),
-      ),
+      buy(gotoAdmin, { suiteId: 'zendesk_support_suite', quantity: 1, usd: 11_200n, validateOnly: true }),
     );
     expect(error).toMatchObject({
       type: 'failed_precondition',
@@ -194,23 +158,10 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
 
   it.skipIf(skip)('names a product or a suite, not both, nor an unknown suite', async () => {
     const both = await refusal(
-      seats.purchaseSeats(
-        create(PurchaseSeatsRequestSchema, {
-          productId: 'zendesk_support',
-          suiteId: 'zendesk_support_suite',
-          quantity: 1,
-          expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
-        }),
-        callContext(zendeskOwner),
-      ),
+      buy(zendeskOwner, { productId: 'zendesk_support', suiteId: 'zendesk_support_suite', quantity: 1, usd: 11_200n }),
     );
     expect(both.fieldViolations).toEqual([{ field: 'suite_id', description: 'name a product or a suite, not both' }]);
-    const unknown = await refusal(
-      seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_nothing_suite', newTotal: 1 }),
-        callContext(zendeskOwner),
-      ),
-    );
+    const unknown = await refusal(reduce(zendeskOwner, { suiteId: 'zendesk_nothing_suite', newTotal: 1 }));
     expect(unknown.fieldViolations).toEqual([
       { field: 'suite_id', description: 'unknown suite zendesk_nothing_suite' },
     ]);
@@ -220,10 +171,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     'a dry-run reduction below usage shows who would be downgraded: the most recently added first',
     async () => {
       const before = await purchased('acct_demo_zendesk');
-      const dry = await seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_support_suite', newTotal: 2, validateOnly: true }),
-        callContext(zendeskOwner),
-      );
+      const dry = await reduce(zendeskOwner, { suiteId: 'zendesk_support_suite', newTotal: 2, validateOnly: true });
       expect(dry.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
       expect(dry.decision?.validateOnly).toBe(true);
       expect(await purchased('acct_demo_zendesk')).toEqual(before);
@@ -233,10 +181,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
   it.skipIf(skip)(
     'a reduction below usage downgrades those agents, keeps parity and the counters consistent',
     async () => {
-      const response = await seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_support_suite', newTotal: 2 }),
-        callContext(zendeskOwner),
-      );
+      const response = await reduce(zendeskOwner, { suiteId: 'zendesk_support_suite', newTotal: 2 });
       expect(response.downgradedUserIds).toEqual(['usr_demo_zendesk_agent3', 'usr_demo_zendesk_agent2']);
       const usage = await db.accounts.seatUsage('acct_demo_zendesk');
       expect(usage.every((u) => u.purchased === 2 && u.assigned <= u.purchased)).toBe(true);
@@ -248,26 +193,18 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
 
   it.skipIf(skip)('an explicit downgrade list must name exactly the excess', async () => {
     const error = await refusal(
-      seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, {
-          suiteId: 'zendesk_support_suite',
-          newTotal: 0,
-          downgradeOrder: DowngradeOrder.EXPLICIT,
-          explicitUserIds: ['usr_demo_zendesk_owner'],
-        }),
-        callContext(zendeskOwner),
-      ),
+      reduce(zendeskOwner, {
+        suiteId: 'zendesk_support_suite',
+        newTotal: 0,
+        downgradeOrder: DowngradeOrder.EXPLICIT,
+        explicitUserIds: ['usr_demo_zendesk_owner'],
+      }),
     );
     expect(error.ruleViolations.map((v) => v.type)).toContain('seat-limits.explicit-downgrade-names-the-excess');
   });
 
   it.skipIf(skip)('refuses bad input field by field', async () => {
-    const error = await refusal(
-      seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { productId: 'X', newTotal: -1, explicitUserIds: ['nobody'] }),
-        callContext(zendeskOwner),
-      ),
-    );
+    const error = await refusal(reduce(zendeskOwner, { productId: 'X', newTotal: -1, explicitUserIds: ['nobody'] }));
     expect(error.fieldViolations.map((v) => v.field)).toEqual([
       'product_id',
       'new_total',
@@ -278,12 +215,7 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
 
   // Seen among the bad-input suite's refusals: an enormous new_total was refused as "must be 0 or more".
   it.skipIf(skip)('says why an enormous new total is refused', async () => {
-    const error = await refusal(
-      seats.reduceSeats(
-        create(ReduceSeatsRequestSchema, { suiteId: 'zendesk_support_suite', newTotal: 2_147_483_647 }),
-        callContext(zendeskOwner),
-      ),
-    );
+    const error = await refusal(reduce(zendeskOwner, { suiteId: 'zendesk_support_suite', newTotal: 2_147_483_647 }));
     expect(error.fieldViolations).toEqual([
       {
         field: 'new_total',
