@@ -6,9 +6,9 @@ import type { CatalogProduct, CatalogSuite, OfferingRecord } from './records.js'
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
 /**
- * The product catalog (products, suites, offerings) in memory. It changes only when `migrate()` loads the catalog file (at
- * start: "edit the file, restart"), so mutations read products from here instead of asking the
- * database on every call.
+ * The product catalog (products, suites, offerings) in memory. It changes only when `migrate()`
+ * loads the catalog file (at start: "edit the file, restart"), so mutations read products from here
+ * instead of asking the database on every call.
  */
 export class CatalogCache {
   private loaded: Promise<{

@@ -53,42 +53,29 @@ const catalogSchema = z
   })
   .strict()
   .superRefine((catalog, ctx) => {
-    const suites = new Set(catalog.suites.map((s) => s.id));
-    const seen = new Set<string>();
-    catalog.products.forEach((product, index) => {
-      if (seen.has(product.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['products', index, 'id'],
-          message: `duplicate product id ${product.id}`,
-        });
-      seen.add(product.id);
-      if (product.suiteId && !suites.has(product.suiteId)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['products', index, 'suiteId'],
-          message: `unknown suite ${product.suiteId}`,
-        });
-      }
-    });
-    const offerings = new Set<string>();
-    catalog.offerings.forEach((offering, index) => {
-      if (offerings.has(offering.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['offerings', index, 'id'],
-          message: `duplicate offering id ${offering.id}`,
-        });
-      offerings.add(offering.id);
-      offering.products.forEach((line, at) => {
-        if (!seen.has(line.productId))
-          ctx.addIssue({
-            code: 'custom',
-            path: ['offerings', index, 'products', at, 'productId'],
-            message: `unknown product ${line.productId}`,
-          });
+    const problem = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    /** The ids of `items` as a set, each id seen twice reported at its place. */
+    const uniqueIds = (items: { id: string }[], list: string, what: string) => {
+      const ids = new Set<string>();
+      items.forEach(({ id }, index) => {
+        if (ids.has(id)) problem([list, index, 'id'], `duplicate ${what} id ${id}`);
+        ids.add(id);
       });
+      return ids;
+    };
+    const suites = new Set(catalog.suites.map((s) => s.id));
+    const products = uniqueIds(catalog.products, 'products', 'product');
+    catalog.products.forEach((product, index) => {
+      if (product.suiteId && !suites.has(product.suiteId))
+        problem(['products', index, 'suiteId'], `unknown suite ${product.suiteId}`);
     });
+    uniqueIds(catalog.offerings, 'offerings', 'offering');
+    catalog.offerings.forEach((offering, index) =>
+      offering.products.forEach((line, at) => {
+        if (!products.has(line.productId))
+          problem(['offerings', index, 'products', at, 'productId'], `unknown product ${line.productId}`);
+      }),
+    );
   });
 
 export type CatalogFile = z.infer<typeof catalogSchema>;

@@ -1,4 +1,4 @@
-import type { CatalogProduct, CatalogSuite, LicenseBook } from '@acme/licensing-data-access';
+import type { CatalogProduct, CatalogSuite, LicenseBook, SubscriptionRecord } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 
 /**
@@ -7,16 +7,15 @@ import { AppError } from '@acme/util';
  * agreed the order with the customer; a purchase or a reduction names what it changes instead
  * (`seatTarget`).
  */
-export async function seatGroup(
-  tx: LicenseBook,
-  productId: string,
-  field = 'product_id',
-): Promise<{ product: CatalogProduct; group: CatalogProduct[]; parityRequired: boolean }> {
-  const [product] = await tx.products([productId]);
-  if (!product) throw AppError.invalidArgument([{ field, description: `unknown product ${productId}` }]);
-  const suite = product.suiteId ? await tx.suite(product.suiteId) : null;
-  if (!suite?.parityRequired) return { product, group: [product], parityRequired: false };
-  return { product, group: await tx.products(suite.productIds), parityRequired: true };
+export async function seatGroup(tx: LicenseBook, productId: string): Promise<CatalogProduct[]> {
+  const { products, suite } = await seatTarget(tx, { productId, suiteId: '' });
+  return suite?.parityRequired ? suite.products : products;
+}
+
+/** The products a purchase or a reduction changes, and their suite with every product of it. */
+export interface SeatTarget {
+  products: CatalogProduct[];
+  suite: (CatalogSuite & { products: CatalogProduct[] }) | null;
 }
 
 /** What a purchase or a reduction names: one product, or a whole suite (exactly one of the two). */
@@ -31,10 +30,7 @@ export interface SeatTargetName {
  * whether a suite's products may differ is the suite-parity rule's to decide (with every product
  * of the suite in its facts), never a silent widening of what the buyer named and was shown.
  */
-export async function seatTarget(
-  tx: LicenseBook,
-  named: SeatTargetName,
-): Promise<{ products: CatalogProduct[]; suite: (CatalogSuite & { products: CatalogProduct[] }) | null }> {
+export async function seatTarget(tx: LicenseBook, named: SeatTargetName): Promise<SeatTarget> {
   if (named.suiteId) {
     const suite = await tx.suite(named.suiteId);
     if (!suite) throw AppError.invalidArgument([{ field: 'suite_id', description: `unknown suite ${named.suiteId}` }]);
@@ -50,16 +46,34 @@ export async function seatTarget(
 
 /**
  * The rules' `suite` fact: the suite of the products changed, every product of it (`productIds`)
- * and its seat count after the change, in the same order. Outside suites: the product alone.
+ * and its seat count after the change, in the same order: `after` for the products changed, the
+ * purchased seats (`subscriptions`) for the others. Outside suites: the products changed alone.
  */
 export function suiteFacts(
-  suite: CatalogSuite | null,
-  products: { id: string; purchasedAfter: number }[],
+  target: SeatTarget,
+  subscriptions: ReadonlyMap<string, { purchased: number }>,
+  after: (productId: string) => number,
 ): { id: string | null; parityRequired: boolean; productIds: string[]; seatCountsAfter: number[] } {
+  const changed = new Set(target.products.map((p) => p.id));
+  const products = target.suite?.products ?? target.products;
   return {
-    id: suite?.id ?? null,
-    parityRequired: suite?.parityRequired ?? false,
+    id: target.suite?.id ?? null,
+    parityRequired: target.suite?.parityRequired ?? false,
     productIds: products.map((p) => p.id),
-    seatCountsAfter: products.map((p) => p.purchasedAfter),
+    seatCountsAfter: products.map((p) => (changed.has(p.id) ? after(p.id) : (subscriptions.get(p.id)?.purchased ?? 0))),
   };
+}
+
+/** The account's subscriptions of every product of the target's suite (or of its products), by product. */
+export async function subscriptionsOfSuite(
+  tx: LicenseBook,
+  accountId: string,
+  target: SeatTarget,
+): Promise<Map<string, SubscriptionRecord>> {
+  const products = target.suite?.products ?? target.products;
+  const subscriptions = await tx.subscriptions(
+    accountId,
+    products.map((p) => p.id),
+  );
+  return new Map(subscriptions.map((s) => [s.productId, s]));
 }

@@ -28,7 +28,7 @@ export async function completeSalesOrder(
   if (!(await tx.completeSalesOrder(order.id, principal.subject, now))) {
     throw new AppError('failed_precondition', `sales order ${order.id} is already completed`, { reason: 'CONFLICT' });
   }
-  const { group } = await seatGroup(tx, order.productId);
+  const group = await seatGroup(tx, order.productId);
 
   // Apply
   // At the account's rates; an order for what the account is no longer offered is refused.

@@ -5,7 +5,7 @@ import { auditEntry } from '../domain/audit.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
 import { offeredRates } from '../domain/offering.js';
 import { money, priceOf } from '../domain/price.js';
-import { seatTarget, suiteFacts, type SeatTargetName } from '../domain/suites.js';
+import { seatTarget, subscriptionsOfSuite, suiteFacts, type SeatTargetName } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
 export interface SeatChange {
@@ -24,10 +24,10 @@ export interface ChargeLine {
 
 /**
  * PurchaseSeats: adds seats of the product named, or of every product of the suite named, at the
- * account's rates (a product outside the account's offering is refused, NOT_OFFERED). The price of one seat the buyer was shown must be what one seat costs (for a
- * suite, the sum of its products' rates): a different figure is refused (PRICE_MISMATCH), never
- * charged silently. A product of a suite whose products keep one seat count, named alone, is
- * refused by the suite-parity rule.
+ * account's rates (a product outside the account's offering is refused, NOT_OFFERED). The price of
+ * one seat the buyer was shown must be what one seat costs (for a suite, the sum of its products'
+ * rates): a different figure is refused (PRICE_MISMATCH), never charged silently. A product of a
+ * suite whose products keep one seat count, named alone, is refused by the suite-parity rule.
  */
 export async function purchaseSeats(
   ctx: UseCaseContext,
@@ -38,21 +38,14 @@ export async function purchaseSeats(
 ): Promise<{ changes: SeatChange[]; lines: ChargeLine[]; charged: ReturnType<typeof money>; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const { products, suite } = await seatTarget(tx, command);
+  const target = await seatTarget(tx, command);
+  const { products } = target;
   const rates = await offeredRates(tx, account, products);
   for (const p of products) {
     const rate = rates.get(p.id)!;
     await tx.ensureSubscription(account.id, p.id, rate.unitPriceMinor, rate.currency);
   }
-  const inSuite = suite?.products ?? products;
-  const subscriptions = new Map(
-    (
-      await tx.subscriptions(
-        account.id,
-        inSuite.map((p) => p.id),
-      )
-    ).map((s) => [s.productId, s]),
-  );
+  const subscriptions = await subscriptionsOfSuite(tx, account.id, target);
   const lines: ChargeLine[] = products.map((p) => {
     const { unitPriceMinor, currency } = subscriptions.get(p.id)!;
     return {
@@ -74,13 +67,7 @@ export async function purchaseSeats(
     ...actorFacts(ctx.principal, account),
     request: { productId: command.productId, suiteId: command.suiteId, quantity: command.quantity },
     products: facts,
-    suite: suiteFacts(
-      suite,
-      inSuite.map((p) => ({
-        id: p.id,
-        purchasedAfter: facts.find((f) => f.id === p.id)?.purchasedAfter ?? subscriptions.get(p.id)?.purchased ?? 0,
-      })),
-    ),
+    suite: suiteFacts(target, subscriptions, (id) => facts.find((f) => f.id === id)!.purchasedAfter),
   });
 
   // Apply, audit, events

@@ -6,7 +6,7 @@ import type { EventPayload } from '../domain/events.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
 import { downgradeOrder, selectDowngrades, type SeatHolder } from '../domain/downgrade.js';
-import { seatTarget, suiteFacts, type SeatTargetName } from '../domain/suites.js';
+import { seatTarget, subscriptionsOfSuite, suiteFacts, type SeatTargetName } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 import type { SeatChange } from './purchase-seats.js';
 
@@ -30,16 +30,9 @@ export async function reduceSeats(
 ): Promise<{ changes: SeatChange[]; downgradedUserIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const { products, suite } = await seatTarget(tx, command);
-  const inSuite = suite?.products ?? products;
-  const subscriptions = new Map(
-    (
-      await tx.subscriptions(
-        account.id,
-        inSuite.map((p) => p.id),
-      )
-    ).map((s) => [s.productId, s]),
-  );
+  const target = await seatTarget(tx, command);
+  const { products } = target;
+  const subscriptions = await subscriptionsOfSuite(tx, account.id, target);
   for (const p of products) {
     const current = subscriptions.get(p.id);
     const field = command.suiteId ? 'suite_id' : 'product_id';
@@ -82,15 +75,7 @@ export async function reduceSeats(
       explicitUserIds: [...command.explicitUserIds],
     },
     products: facts,
-    suite: suiteFacts(
-      suite,
-      inSuite.map((p) => ({
-        id: p.id,
-        purchasedAfter: products.some((x) => x.id === p.id)
-          ? command.newTotal
-          : (subscriptions.get(p.id)?.purchased ?? 0),
-      })),
-    ),
+    suite: suiteFacts(target, subscriptions, () => command.newTotal),
   });
 
   // Who is downgraded: the rules say that seats of a product fall below usage; the order chosen

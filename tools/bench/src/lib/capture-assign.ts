@@ -147,7 +147,10 @@ export async function rowCounts(url: string, tables: string[]): Promise<Record<s
   }
 }
 
-/** The statements' texts (literals as `?`), protocols and round trips (numbered from the call's first), one line each. */
+/**
+ * The statements' texts (literals as `?`), protocols and round trips (numbered from the call's
+ * first), one line each.
+ */
 export function shapeOf(statements: RecordedStatement[]): string {
   const first = statements[0]?.roundTrip ?? 0;
   return statements
