@@ -37,6 +37,7 @@ beforeAll(async () => {
     unitPriceMinor: 1400,
     currency: 'USD',
     billingPeriod: 'month' as const,
+    billingBasis: 'purchased_seats' as const,
     reason: 'purchase',
   };
   await ledger.record(

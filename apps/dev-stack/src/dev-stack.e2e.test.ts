@@ -101,8 +101,14 @@ describe('dev stack over the socket', () => {
       from: new Date('2026-11-01T00:00:00Z'),
       to: new Date('2026-12-01T00:00:00Z'),
     });
-    // 10 Connect at 27.00, 10 Meeting at 14.00; Contact Center's 5 seats at 70.00 while nobody is queued.
-    expect(invoice.totals).toEqual([{ currency: 'USD', amountMinor: 10 * 2700 + 10 * 1400 + 5 * 7000 }]);
+    // 10 Connect at 27.00, 10 Meeting at 14.00. Contact Center is billed per queue member (the catalog's
+    // basis for it), and nobody is queued: its 5 seats are listed, not charged.
+    expect(invoice.totals).toEqual([{ currency: 'USD', amountMinor: 10 * 2700 + 10 * 1400 }]);
+    expect(invoice.lines.find((l) => l.productId === 'goto_contact_center')).toMatchObject({
+      kind: 'seats',
+      charged: false,
+      amountMinor: 0,
+    });
   });
 
   it('assigns a license over the socket; usage follows; a denial lists every violated rule', async () => {

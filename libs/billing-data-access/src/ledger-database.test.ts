@@ -29,6 +29,7 @@ function assigned(eventId: string, sequence: number, accountId = 'acct_a'): Even
     unitPriceMinor: 1400,
     currency: 'USD',
     billingPeriod: 'month',
+    billingBasis: 'purchased_seats',
     effectiveAt: at,
     reason: 'assigned',
   };

@@ -169,6 +169,7 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
     entries.map((x) => x.billingPeriod),
     entries.map((x) => x.effectiveAt.toISOString()),
     entries.map((x) => x.reason),
+    entries.map((x) => x.billingBasis),
   ];
   const [result] = await executeBound<{ recorded: string }>(tx, RECORD_BATCH_SQL, [
     processedAt.toISOString(),
@@ -190,13 +191,13 @@ with fresh as (
   returning event_id
 ), entries as (
   insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, ` +
-  `assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason)
+  `assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason, billing_basis)
   select x.*
   from unnest($10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], ` +
   `$16::text[], $17::text[], $18::int[], $19::bigint[], $20::text[], $21::text[], $22::timestamptz[], ` +
-  `$23::text[])
+  `$23::text[], $24::text[])
     as x(id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, ` +
-  `unit_price_minor, currency, billing_period, effective_at, reason)
+  `unit_price_minor, currency, billing_period, effective_at, reason, billing_basis)
   where x.event_id in (select event_id from fresh)
   returning 1
 )
@@ -251,6 +252,7 @@ function toEntryRecord(row: LedgerEntry): LedgerEntryRecord {
     unitPriceMinor: row.unitPriceMinor ?? null,
     currency: row.currency ?? null,
     billingPeriod: row.billingPeriod ?? null,
+    billingBasis: row.billingBasis ?? null,
     effectiveAt: row.effectiveAt,
     reason: row.reason,
   };

@@ -19,6 +19,9 @@ export type LedgerEntryKind =
 
 export type BillingPeriod = 'month' | 'year';
 
+/** What a price is charged for: each purchased seat, or each user in a contact-center queue. */
+export type BillingBasis = 'purchased_seats' | 'contact_center_member';
+
 export interface LedgerEntry {
   /** `v1:<eventId>:<index>`: versioned and deterministic, the entry's identity across replays. */
   id: string;
@@ -39,6 +42,11 @@ export interface LedgerEntry {
   /** ISO 4217 code; null on closing entries. */
   currency: string | null;
   billingPeriod: BillingPeriod | null;
+  /**
+   * The product's billing basis as the event stated it; null on closing entries and on events from
+   * producers that did not state it (billing then infers it).
+   */
+  billingBasis: BillingBasis | null;
   /** When the change counts for billing (the event's effective time). */
   effectiveAt: Date;
   /** Why: `purchase`, `sales_order`, `reduction`, `assigned`, `unassigned`, `downgraded`, `queue_joined`, `left_last_queue`. */

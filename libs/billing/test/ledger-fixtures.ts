@@ -1,7 +1,7 @@
 // Test fixtures for the ledger projections (used by the *.test.ts files here; not exported).
 import { expect } from 'vitest';
 import type { InvoiceLine } from '../src/ledger/invoice-types.js';
-import type { BillingPeriod, LedgerEntry, LedgerEntryKind } from '../src/ledger/ledger-entry.js';
+import type { BillingBasis, BillingPeriod, LedgerEntry, LedgerEntryKind } from '../src/ledger/ledger-entry.js';
 
 export const ACCOUNT = 'acct_1';
 
@@ -9,14 +9,17 @@ export interface Price {
   unitPriceMinor: number;
   currency: string;
   billingPeriod: BillingPeriod;
+  billingBasis: BillingBasis | null;
 }
 
-export const price = (unitPriceMinor: number, currency = 'USD', billingPeriod: BillingPeriod = 'month'): Price => ({
-  unitPriceMinor,
-  currency,
-  billingPeriod,
-});
-const NO_PRICE = { unitPriceMinor: null, currency: null, billingPeriod: null };
+/** A price as an event states it; without a basis unless given (as events written before it was carried). */
+export const price = (
+  unitPriceMinor: number,
+  currency = 'USD',
+  billingPeriod: BillingPeriod = 'month',
+  billingBasis: BillingBasis | null = null,
+): Price => ({ unitPriceMinor, currency, billingPeriod, billingBasis });
+const NO_PRICE = { unitPriceMinor: null, currency: null, billingPeriod: null, billingBasis: null };
 
 let sequence = 0;
 

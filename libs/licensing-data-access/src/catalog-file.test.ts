@@ -22,13 +22,14 @@ describe('catalog file', () => {
               unitPriceMinor: -1,
               currency: 'usd',
               billingPeriod: 'month',
+              billingBasis: 'per_user',
             },
           ],
         },
         'catalog.json',
       ),
     ).toThrow(
-      /catalog\.json: products\.0\.id: expected a lower-case slug[\s\S]*products\.0\.unitPriceMinor[\s\S]*products\.0\.currency: expected an ISO 4217/,
+      /catalog\.json: products\.0\.id: expected a lower-case slug[\s\S]*products\.0\.unitPriceMinor[\s\S]*products\.0\.currency: expected an ISO 4217[\s\S]*products\.0\.billingBasis/,
     );
   });
 
@@ -42,6 +43,7 @@ describe('catalog file', () => {
       unitPriceMinor: 1,
       currency: 'USD',
       billingPeriod: 'month',
+      billingBasis: 'purchased_seats',
     };
     expect(() => parseCatalog({ suites: [], products: [product, product], offerings: [] })).toThrow(
       /duplicate product id p_one[\s\S]*|unknown suite ghost/,

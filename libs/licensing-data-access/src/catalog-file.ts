@@ -22,6 +22,8 @@ const catalogSchema = z
           unitPriceMinor: z.number().int().nonnegative(),
           currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code such as USD' }),
           billingPeriod: z.enum(['month', 'year']),
+          // What the price is charged for: each purchased seat, or each user in a contact-center queue.
+          billingBasis: z.enum(['purchased_seats', 'contact_center_member']),
         })
         .strict(),
     ),

@@ -146,7 +146,9 @@ describe.each([
       suiteId: null,
       currency: 'USD',
       billingPeriod: 'month',
+      billingBasis: 'purchased_seats',
     });
+    expect(products.find((p) => p.id === 'goto_contact_center')?.billingBasis).toBe('contact_center_member');
   });
 
   it.skipIf(skip)('reports seat usage that matches the demo assignments', async () => {

@@ -5,6 +5,7 @@ export type {
   AssignmentRecord,
   AuditInput,
   AuditRecord,
+  BillingBasis,
   CatalogProduct,
   CatalogSuite,
   MembershipRecord,

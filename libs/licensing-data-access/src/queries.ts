@@ -38,6 +38,7 @@ export const toCatalogProduct = (p: Product): CatalogProduct => ({
   unitPriceMinor: p.unitPriceMinor,
   currency: p.currency,
   billingPeriod: p.billingPeriod,
+  billingBasis: p.billingBasis,
 });
 
 export const toUserRecord = (u: User): UserRecord => ({

@@ -8,7 +8,11 @@ export interface CatalogProduct {
   unitPriceMinor: number;
   currency: string;
   billingPeriod: 'month' | 'year';
+  /** What the price is charged for: each purchased seat, or each user in a contact-center queue. */
+  billingBasis: BillingBasis;
 }
+
+export type BillingBasis = 'purchased_seats' | 'contact_center_member';
 
 export interface CatalogSuite {
   id: string;

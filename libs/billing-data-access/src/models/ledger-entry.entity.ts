@@ -32,6 +32,7 @@ export const LedgerEntrySchema = defineEntity({
     unitPriceMinor: p.bigint('number').nullable(),
     currency: p.string().length(3).nullable(),
     billingPeriod: p.enum(['month', 'year'] as const).nullable(),
+    billingBasis: p.enum(['purchased_seats', 'contact_center_member'] as const).nullable(),
     effectiveAt: p.datetime(),
     reason: p.string().length(50),
   },

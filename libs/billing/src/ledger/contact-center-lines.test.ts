@@ -128,3 +128,33 @@ describe('previewInvoice: Contact Center (the GoTo rule)', () => {
     ]);
   });
 });
+
+// Found by a user: PurchaseSeats charged Contact Center seats that the invoice then listed as not charged.
+describe('previewInvoice: the billing basis the events state', () => {
+  it('never charges the seats of a product billed per queue member, even before anyone joins a queue', () => {
+    const perMember = price(9000, 'USD', 'month', 'contact_center_member');
+    const invoice = previewInvoice([seatsAdded('prod_cc', 5, '2026-10-01T00:00:00Z', perMember)], NOVEMBER_2026);
+    expect(invoice.lines).toEqual([
+      ccSeatsLine({ quantityDays: 150, charged: false, amountMinor: 0, note: CONTACT_CENTER_SEATS_NOTE }),
+    ]);
+    expect(invoice.totals).toEqual([{ currency: 'USD', amountMinor: 0 }]);
+  });
+
+  it('charges the seats of a product billed per purchased seat, whatever else its entries are', () => {
+    const perSeat = price(9000, 'USD', 'month', 'purchased_seats');
+    const invoice = previewInvoice(
+      [
+        seatsAdded('prod_cc', 5, '2026-10-01T00:00:00Z', perSeat),
+        ccStarted('prod_cc', 'usr_1', '2026-10-05T11:00:00Z', perSeat),
+      ],
+      NOVEMBER_2026,
+    );
+    expect(invoice.lines[0]).toEqual(ccSeatsLine({ quantityDays: 150, amountMinor: 5 * 9000 }));
+  });
+
+  it('infers the basis, as before, for a product whose events state none', () => {
+    const unstated = price(9000);
+    const withoutQueue = previewInvoice([seatsAdded('prod_cc', 5, '2026-10-01T00:00:00Z', unstated)], NOVEMBER_2026);
+    expect(withoutQueue.totals).toEqual([{ currency: 'USD', amountMinor: 5 * 9000 }]);
+  });
+});

@@ -9,11 +9,22 @@ import {
   type InvoicePeriod,
 } from './proration.js';
 
-/** Products with any Contact Center entry for the account: billed per queue member, not per seat. */
-export function contactCenterProducts(entries: readonly LedgerEntry[]): Set<string> {
-  return new Set(
-    entries.filter((e) => e.kind === 'cc_billing_started' || e.kind === 'cc_billing_stopped').map((e) => e.productId),
-  );
+/**
+ * Products billed per contact-center queue member, not per purchased seat: the billing basis the
+ * events state (the last one stated for the product, in ledger order, wins). For a product whose
+ * events state none (written before events carried it), billing infers it as it always did: a
+ * product with any Contact Center entry for the account.
+ */
+export function productsBilledPerMember(sortedEntries: readonly LedgerEntry[]): Set<string> {
+  const stated = new Map<string, boolean>();
+  const inferred = new Set<string>();
+  for (const e of sortedEntries) {
+    if (e.billingBasis) stated.set(e.productId, e.billingBasis === 'contact_center_member');
+    if (e.kind === 'cc_billing_started' || e.kind === 'cc_billing_stopped') inferred.add(e.productId);
+  }
+  for (const [productId, perMember] of stated) if (perMember) inferred.add(productId);
+  for (const [productId, perMember] of stated) if (!perMember) inferred.delete(productId);
+  return inferred;
 }
 
 interface UserLine {

@@ -40,6 +40,7 @@ const entry = (fields: Partial<LedgerEntry>): LedgerEntry => ({
   unitPriceMinor: 2700,
   currency: 'USD',
   billingPeriod: 'month',
+  billingBasis: null,
   effectiveAt: EFFECTIVE,
   reason: 'purchase',
   ...fields,
@@ -57,6 +58,28 @@ const assigned: PayloadInit = {
     effectiveTime: at,
   },
 };
+
+describe('interpretEvent: the billing basis', () => {
+  it.each([
+    [events.BillingBasis.PURCHASED_SEATS, 'purchased_seats'],
+    [events.BillingBasis.CONTACT_CENTER_MEMBER, 'contact_center_member'],
+    [events.BillingBasis.UNSPECIFIED, null],
+  ] as const)('records basis %s as %s', (billingBasis, recorded) => {
+    const result = interpretEvent(
+      envelope({
+        case: 'seatsPurchased',
+        value: {
+          productId: 'prod_a',
+          quantity: 3,
+          purchasedAfter: 8,
+          price: { ...PRICE, billingBasis },
+          effectiveTime: at,
+        },
+      }),
+    );
+    expect(result).toMatchObject({ outcome: 'entries', entries: [{ billingBasis: recorded }] });
+  });
+});
 
 describe('interpretEvent: money-relevant events', () => {
   it.each<[string, PayloadInit, Partial<LedgerEntry>]>([
@@ -324,6 +347,11 @@ describe('interpretEvent: invalid events (dead-letter reasons)', () => {
       'a weekly billing period',
       envelope(priced('USD', 2700n, 'week')),
       'license_assigned.price.billing_period: expected "month" or "year", got "week"',
+    ],
+    [
+      "a billing basis this consumer does not know (a newer producer's)",
+      envelope(assignedWith({ price: { ...PRICE, billingBasis: 7 } })),
+      'license_assigned.price.billing_basis: unknown billing basis 7',
     ],
     ['no effective_time', envelope(purchased({ effectiveTime: undefined })), 'missing seats_purchased.effective_time'],
     [

@@ -146,6 +146,7 @@ function holding(
     unitPriceMinor: price?.unitPriceMinor ?? null,
     currency: price?.currency ?? null,
     billingPeriod: price?.billingPeriod ?? null,
+    billingBasis: price?.billingBasis ?? null,
     effectiveAt,
     reason,
   };

@@ -1,13 +1,21 @@
-import type { events } from '@acme/contracts';
+import { events } from '@acme/contracts';
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
-import type { BillingPeriod } from './ledger-entry.js';
+import type { BillingBasis, BillingPeriod } from './ledger-entry.js';
 
 /** A seat price read from an event, in the ledger's terms. */
 export interface EntryPrice {
   unitPriceMinor: number;
   currency: string;
   billingPeriod: BillingPeriod;
+  /** Null when the producer did not state it (events written before the basis was carried). */
+  billingBasis: BillingBasis | null;
 }
+
+const BASIS_BY_ENUM = new Map<number, BillingBasis | null>([
+  [events.BillingBasis.UNSPECIFIED, null],
+  [events.BillingBasis.PURCHASED_SEATS, 'purchased_seats'],
+  [events.BillingBasis.CONTACT_CENTER_MEMBER, 'contact_center_member'],
+]);
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -87,7 +95,15 @@ export class EventProblems {
     if (price.unitPrice) money = this.money(`${path}.unit_price`, price.unitPrice);
     else this.add(`missing ${path}.unit_price`);
     const billingPeriod = this.billingPeriod(`${path}.billing_period`, price.billingPeriod);
-    return money && billingPeriod ? { ...money, billingPeriod } : undefined;
+    const billingBasis = this.billingBasis(`${path}.billing_basis`, price.billingBasis);
+    return money && billingPeriod && billingBasis !== undefined ? { ...money, billingPeriod, billingBasis } : undefined;
+  }
+
+  /** A basis this consumer does not know (a newer producer's) is never guessed: money depends on it. */
+  private billingBasis(path: string, value: number): BillingBasis | null | undefined {
+    if (BASIS_BY_ENUM.has(value)) return BASIS_BY_ENUM.get(value);
+    this.add(`${path}: unknown billing basis ${value}`);
+    return undefined;
   }
 
   private money(path: string, money: events.Money): { unitPriceMinor: number; currency: string } | undefined {

@@ -1,4 +1,4 @@
-import { contactCenterLines, contactCenterProducts } from './contact-center-lines.js';
+import { contactCenterLines, productsBilledPerMember } from './contact-center-lines.js';
 import { compareLedgerEntries, compareStrings } from './entry-order.js';
 import { assertInvoicePeriod } from './invoice-period.js';
 import type { Invoice, InvoiceLine } from './invoice-types.js';
@@ -21,7 +21,7 @@ export function previewInvoice(
   const warnings: string[] = [];
   const ledger = accountLedger(entries, query.accountId, period, warnings);
   const lines = [
-    ...purchasedSeatLines(ledger, period, contactCenterProducts(ledger), warnings),
+    ...purchasedSeatLines(ledger, period, productsBilledPerMember(ledger), warnings),
     ...contactCenterLines(ledger, period, warnings),
   ].sort(compareLines);
   return {

@@ -30,7 +30,7 @@ interface PriceGroup {
 export function purchasedSeatLines(
   sortedEntries: readonly LedgerEntry[],
   period: InvoicePeriod,
-  contactCenterProducts: ReadonlySet<string>,
+  billedPerMember: ReadonlySet<string>,
   warnings: string[],
 ): InvoiceLine[] {
   const lines: InvoiceLine[] = [];
@@ -38,8 +38,8 @@ export function purchasedSeatLines(
     const days = heldPerDay(group, period, warnings);
     const quantityDays = days.reduce((sum, d) => sum + d.quantity, 0);
     if (quantityDays === 0) continue;
-    // A Contact Center product is billed per queue member; its seats are listed, never charged twice.
-    const charged = !contactCenterProducts.has(group.productId);
+    // A product billed per queue member: its seats are listed, never charged twice.
+    const charged = !billedPerMember.has(group.productId);
     lines.push({
       kind: 'seats',
       productId: group.productId,

@@ -28,6 +28,7 @@ function event(eventId: string, offset: number, quantity = 1): EventRecord {
         unitPriceMinor: 1400,
         currency: 'USD',
         billingPeriod: 'month',
+        billingBasis: 'purchased_seats',
         effectiveAt: at,
         reason: 'purchase',
       },

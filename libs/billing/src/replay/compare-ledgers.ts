@@ -148,6 +148,7 @@ const describeEntry = (e: LedgerEntry) =>
     e.unitPriceMinor,
     e.currency,
     e.billingPeriod,
+    e.billingBasis,
     e.effectiveAt.toISOString(),
     e.reason,
   ]);

@@ -294,6 +294,7 @@ function otherMessage(base: events.EventEnvelope, which: 'payload-alone' | 'pric
       $typeName: 'acme.licensing.events.v1.SeatPrice',
       unitPrice: { $typeName: 'acme.licensing.events.v1.Money', currencyCode: 'USD', amountMinor: 1n },
       billingPeriod: 'month',
+      billingBasis: events.BillingBasis.PURCHASED_SEATS,
     });
   }
   const schema = events.EventEnvelopeSchema.fields.find((f) => f.localName === payload.case)!;

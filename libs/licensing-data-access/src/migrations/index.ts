@@ -8,6 +8,7 @@ import { Migration20261204000000SeatShortageFunction } from './20261204000000-se
 import { Migration20261206000000IdempotencyKeyPerCaller } from './20261206000000-idempotency-key-per-caller.js';
 import { Migration20261206010000SuiteParity } from './20261206010000-suite-parity.js';
 import { Migration20261207000000Offerings } from './20261207000000-offerings.js';
+import { Migration20261207010000BillingBasis } from './20261207010000-billing-basis.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206000000IdempotencyKeyPerCaller', class: Migration20261206000000IdempotencyKeyPerCaller },
   { name: 'Migration20261206010000SuiteParity', class: Migration20261206010000SuiteParity },
   { name: 'Migration20261207000000Offerings', class: Migration20261207000000Offerings },
+  { name: 'Migration20261207010000BillingBasis', class: Migration20261207010000BillingBasis },
 ];

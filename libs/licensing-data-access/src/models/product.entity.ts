@@ -15,6 +15,8 @@ export const ProductSchema = defineEntity({
     unitPriceMinor: p.integer(),
     currency: p.string().length(3),
     billingPeriod: p.enum(['month', 'year'] as const),
+    // The catalog file states it; the default only fills rows stored before the column existed.
+    billingBasis: p.enum(['purchased_seats', 'contact_center_member'] as const).default('purchased_seats'),
   },
 });
 export class Product extends ProductSchema.class {}

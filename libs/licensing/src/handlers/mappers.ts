@@ -8,6 +8,7 @@ import {
   AuditEventSchema,
   DecisionSummarySchema,
   AccountStyle,
+  BillingBasis,
   BillingPeriod,
   ProductSchema,
   ProductSeatUsageSchema,
@@ -23,7 +24,7 @@ import {
   type Suite,
   type User,
 } from '@acme/contracts';
-import type { AssignmentRecord, AuditRecord } from '@acme/licensing-data-access';
+import type { AssignmentRecord, AuditRecord, BillingBasis as CatalogBillingBasis } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import type { AccountRecord, CatalogProduct, CatalogSuite, SeatUsageRecord, UserRecord } from '../store.js';
 
@@ -37,7 +38,11 @@ export const toProduct = (p: CatalogProduct): Product =>
     suiteId: p.suiteId ?? '',
     unitPrice: { currencyCode: p.currency, amountMinor: BigInt(p.unitPriceMinor) },
     billingPeriod: p.billingPeriod === 'month' ? BillingPeriod.MONTH : BillingPeriod.YEAR,
+    billingBasis: toBillingBasis(p.billingBasis),
   });
+
+export const toBillingBasis = (basis: CatalogBillingBasis): BillingBasis =>
+  basis === 'purchased_seats' ? BillingBasis.PURCHASED_SEATS : BillingBasis.CONTACT_CENTER_MEMBER;
 
 export const toSuite = (s: CatalogSuite): Suite =>
   create(SuiteSchema, { id: s.id, name: s.name, productIds: s.productIds });

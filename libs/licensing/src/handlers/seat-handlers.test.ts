@@ -5,7 +5,13 @@
  */
 import { create, fromBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DowngradeOrder, PurchaseSeatsRequestSchema, ReduceSeatsRequestSchema, events } from '@acme/contracts';
+import {
+  BillingBasis,
+  DowngradeOrder,
+  PurchaseSeatsRequestSchema,
+  ReduceSeatsRequestSchema,
+  events,
+} from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
 import { DRIVERS, callContext, caller, openSeededDatabase, refusal } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
@@ -61,6 +67,28 @@ describe.each(DRIVERS)('seat handlers on %s', (driver, skip) => {
     expect((await purchased('acct_demo_goto')).goto_meeting).toBe(13);
     const event = fromBinary(events.EventEnvelopeSchema, (await db.outbox.list('acct_demo_goto')).at(-1)!.payload);
     expect(event.payload.case === 'seatsPurchased' && event.payload.value.quantity).toBe(3);
+    expect(event.payload.case === 'seatsPurchased' && event.payload.value.price?.billingBasis).toBe(
+      events.BillingBasis.PURCHASED_SEATS,
+    );
+  });
+
+  // Found by a user: PurchaseSeats said 2 Contact Center seats cost USD 140.00; the invoice charged them nothing.
+  it.skipIf(skip)('charges nothing now for seats of a product billed per queue member, and says so', async () => {
+    const response = await buy(gotoAdmin, { productId: 'goto_contact_center', quantity: 2, usd: 7000n });
+    expect(response.lines).toMatchObject([
+      {
+        productId: 'goto_contact_center',
+        quantity: 2,
+        unitPrice: { amountMinor: 7000n },
+        amount: { amountMinor: 0n },
+        billingBasis: BillingBasis.CONTACT_CENTER_MEMBER,
+      },
+    ]);
+    expect(response.charged).toMatchObject({ currencyCode: 'USD', amountMinor: 0n });
+    const event = fromBinary(events.EventEnvelopeSchema, (await db.outbox.list('acct_demo_goto')).at(-1)!.payload);
+    expect(event.payload.case === 'seatsPurchased' && event.payload.value.price?.billingBasis).toBe(
+      events.BillingBasis.CONTACT_CENTER_MEMBER,
+    );
   });
 
   it.skipIf(skip)('refuses a price that differs from the account rate, with a reason to contact support', async () => {

@@ -11,7 +11,7 @@ import type { Principal } from '@acme/auth';
 import type { ServiceHandlers } from '@acme/grpc';
 import { purchaseSeats } from '../use-cases/purchase-seats.js';
 import { reduceSeats } from '../use-cases/reduce-seats.js';
-import { decisionSummary } from './mappers.js';
+import { decisionSummary, toBillingBasis } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
@@ -55,7 +55,7 @@ export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchase
         });
         return create(PurchaseSeatsResponseSchema, {
           changes,
-          lines,
+          lines: lines.map((line) => ({ ...line, billingBasis: toBillingBasis(line.billingBasis) })),
           charged,
           decision: decisionSummary(decision, request.validateOnly),
         });

@@ -1,10 +1,11 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { Decision } from '@acme/rules';
+import type { BillingBasis } from '@acme/licensing-data-access';
 import { AppError, formatMoneyMinor } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { actorFacts, seatCountFacts } from '../domain/facts.js';
 import { offeredRates } from '../domain/offering.js';
-import { money, priceOf } from '../domain/price.js';
+import { chargeForAddedSeats, money, priceOf } from '../domain/price.js';
 import { seatTarget, subscriptionsOfSuite, suiteFacts, type SeatTargetName } from '../domain/suites.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
@@ -14,20 +15,23 @@ export interface SeatChange {
   purchasedAfter: number;
 }
 
-/** One product's part of a charge: what the buyer pays for the seats added to it. */
+/** One product's part of a charge: what the buyer pays now for the seats added to it, and on what basis. */
 export interface ChargeLine {
   productId: string;
   quantity: number;
   unitPrice: ReturnType<typeof money>;
   amount: ReturnType<typeof money>;
+  billingBasis: BillingBasis;
 }
 
 /**
  * PurchaseSeats: adds seats of the product named, or of every product of the suite named, at the
  * account's rates (a product outside the account's offering is refused, NOT_OFFERED). The price of
  * one seat the buyer was shown must be what one seat costs (for a suite, the sum of its products'
- * rates): a different figure is refused (PRICE_MISMATCH), never charged silently. A product of a
- * suite whose products keep one seat count, named alone, is refused by the suite-parity rule.
+ * rates): a different figure is refused (PRICE_MISMATCH), never charged silently. What is charged
+ * now follows each product's billing basis: a product billed per contact-center queue member charges
+ * nothing for seats (its billing starts with a queue). A product of a suite whose products keep one
+ * seat count, named alone, is refused by the suite-parity rule.
  */
 export async function purchaseSeats(
   ctx: UseCaseContext,
@@ -52,7 +56,8 @@ export async function purchaseSeats(
       productId: p.id,
       quantity: command.quantity,
       unitPrice: money(unitPriceMinor, currency),
-      amount: money(unitPriceMinor * command.quantity, currency),
+      amount: money(chargeForAddedSeats(p, unitPriceMinor, command.quantity), currency),
+      billingBasis: p.billingBasis,
     };
   });
   const perSeat = oneSeatPrice(lines);
@@ -101,7 +106,10 @@ export async function purchaseSeats(
   return {
     changes: facts.map((f) => ({ productId: f.id, purchasedBefore: f.purchased, purchasedAfter: f.purchasedAfter })),
     lines,
-    charged: money(Number(perSeat.amountMinor) * command.quantity, perSeat.currencyCode),
+    charged: money(
+      lines.reduce((sum, l) => sum + Number(l.amount.amountMinor), 0),
+      perSeat.currencyCode,
+    ),
     decision,
   };
 }

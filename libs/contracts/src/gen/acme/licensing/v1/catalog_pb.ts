@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/catalog.proto.
  */
 export const file_acme_licensing_v1_catalog: GenFile = /*@__PURE__*/
-  fileDesc("Ch9hY21lL2xpY2Vuc2luZy92MS9jYXRhbG9nLnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSLaAQoHUHJvZHVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEikKBnZlbmRvchgDIAEoDjIZLmFjbWUubGljZW5zaW5nLnYxLlZlbmRvchIQCghmZWF0dXJlcxgEIAMoCRIQCghzdWl0ZV9pZBgFIAEoCRIsCgp1bml0X3ByaWNlGAYgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSOAoOYmlsbGluZ19wZXJpb2QYByABKA4yIC5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nUGVyaW9kIjYKBVN1aXRlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLcHJvZHVjdF9pZHMYAyADKAkiFQoTTGlzdFByb2R1Y3RzUmVxdWVzdCJuChRMaXN0UHJvZHVjdHNSZXNwb25zZRIsCghwcm9kdWN0cxgBIAMoCzIaLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3QSKAoGc3VpdGVzGAIgAygLMhguYWNtZS5saWNlbnNpbmcudjEuU3VpdGUqRQoGVmVuZG9yEhYKElZFTkRPUl9VTlNQRUNJRklFRBAAEg8KC1ZFTkRPUl9HT1RPEAESEgoOVkVORE9SX1pFTkRFU0sQAipiCg1CaWxsaW5nUGVyaW9kEh4KGkJJTExJTkdfUEVSSU9EX1VOU1BFQ0lGSUVEEAASGAoUQklMTElOR19QRVJJT0RfTU9OVEgQARIXChNCSUxMSU5HX1BFUklPRF9ZRUFSEAJiBnByb3RvMw", [file_acme_licensing_v1_common]);
+  fileDesc("Ch9hY21lL2xpY2Vuc2luZy92MS9jYXRhbG9nLnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSKSAgoHUHJvZHVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEikKBnZlbmRvchgDIAEoDjIZLmFjbWUubGljZW5zaW5nLnYxLlZlbmRvchIQCghmZWF0dXJlcxgEIAMoCRIQCghzdWl0ZV9pZBgFIAEoCRIsCgp1bml0X3ByaWNlGAYgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSOAoOYmlsbGluZ19wZXJpb2QYByABKA4yIC5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nUGVyaW9kEjYKDWJpbGxpbmdfYmFzaXMYCCABKA4yHy5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nQmFzaXMiNgoFU3VpdGUSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtwcm9kdWN0X2lkcxgDIAMoCSIVChNMaXN0UHJvZHVjdHNSZXF1ZXN0Im4KFExpc3RQcm9kdWN0c1Jlc3BvbnNlEiwKCHByb2R1Y3RzGAEgAygLMhouYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdBIoCgZzdWl0ZXMYAiADKAsyGC5hY21lLmxpY2Vuc2luZy52MS5TdWl0ZSpFCgZWZW5kb3ISFgoSVkVORE9SX1VOU1BFQ0lGSUVEEAASDwoLVkVORE9SX0dPVE8QARISCg5WRU5ET1JfWkVOREVTSxACKmIKDUJpbGxpbmdQZXJpb2QSHgoaQklMTElOR19QRVJJT0RfVU5TUEVDSUZJRUQQABIYChRCSUxMSU5HX1BFUklPRF9NT05USBABEhcKE0JJTExJTkdfUEVSSU9EX1lFQVIQAip5CgxCaWxsaW5nQmFzaXMSHQoZQklMTElOR19CQVNJU19VTlNQRUNJRklFRBAAEiEKHUJJTExJTkdfQkFTSVNfUFVSQ0hBU0VEX1NFQVRTEAESJwojQklMTElOR19CQVNJU19DT05UQUNUX0NFTlRFUl9NRU1CRVIQAmIGcHJvdG8z", [file_acme_licensing_v1_common]);
 
 /**
  * A product sold in seats.
@@ -68,6 +68,13 @@ export type Product = Message<"acme.licensing.v1.Product"> & {
    * @generated from field: acme.licensing.v1.BillingPeriod billing_period = 7;
    */
   billingPeriod: BillingPeriod;
+
+  /**
+   * What the unit price is charged for.
+   *
+   * @generated from field: acme.licensing.v1.BillingBasis billing_basis = 8;
+   */
+  billingBasis: BillingBasis;
 };
 
 /**
@@ -222,4 +229,38 @@ export enum BillingPeriod {
  */
 export const BillingPeriodSchema: GenEnum<BillingPeriod> = /*@__PURE__*/
   enumDesc(file_acme_licensing_v1_catalog, 1);
+
+/**
+ * What a product's price is charged for.
+ *
+ * @generated from enum acme.licensing.v1.BillingBasis
+ */
+export enum BillingBasis {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: BILLING_BASIS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Each purchased seat is charged, assigned or not.
+   *
+   * @generated from enum value: BILLING_BASIS_PURCHASED_SEATS = 1;
+   */
+  PURCHASED_SEATS = 1,
+
+  /**
+   * Each user in at least one contact-center queue is charged; purchased seats reserve capacity only.
+   *
+   * @generated from enum value: BILLING_BASIS_CONTACT_CENTER_MEMBER = 2;
+   */
+  CONTACT_CENTER_MEMBER = 2,
+}
+
+/**
+ * Describes the enum acme.licensing.v1.BillingBasis.
+ */
+export const BillingBasisSchema: GenEnum<BillingBasis> = /*@__PURE__*/
+  enumDesc(file_acme_licensing_v1_catalog, 2);
 
