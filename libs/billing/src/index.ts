@@ -6,3 +6,5 @@ export { replayAndCompare } from './replay/replay.js';
 // Billing ledger: pure domain logic (event -> ledger entries, invoice previews); see README.md.
 export { previewInvoice } from './ledger/invoice.js';
 export { formatInvoice } from './ledger/format-invoice.js';
+export { ledgerHoldings } from './ledger/holdings.js';
+export type { LedgerHoldings } from './ledger/holdings.js';

@@ -22,6 +22,7 @@ import {
 } from './outbox-relay-store.js';
 import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
+import { readAccountHoldings, type AccountHoldingsQuery } from './account-holdings.js';
 import { createTransactionRunner } from './transaction-runner.js';
 import { databaseUnavailable } from './transaction-errors.js';
 import type { MutationClock, MutationTiming } from './mutation-timing.js';
@@ -100,6 +101,8 @@ export async function openDatabase(options: DatabaseOptions) {
     accounts: {
       get: (accountId: string) => read((e) => getAccount(e, accountId)),
       seatUsage: (accountId: string) => read((e) => getSeatUsage(e, accountId)),
+      /** What licensing says one account or every account holds, for a reconciliation with billing. */
+      holdings: (query: AccountHoldingsQuery) => read((e) => readAccountHoldings(e, dialect, query)),
     },
     outbox: {
       list: (accountId: string) => listOutbox(em(), accountId),

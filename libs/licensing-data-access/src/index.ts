@@ -1,6 +1,7 @@
 export { openDatabase } from './database.js';
 export type { Database } from './database.js';
 export type {
+  AccountHoldingsRecord,
   AccountRecord,
   AssignmentRecord,
   AuditInput,

@@ -50,6 +50,26 @@ export interface SeatUsageRecord {
   pendingFromSales: number;
 }
 
+/**
+ * What licensing says one account holds, for a reconciliation with the billing ledger: the seats
+ * it bought, the seats users hold, who it bills for Contact Center, and how many of its events
+ * billing has not been sent yet (the ledger lags by those).
+ */
+export interface AccountHoldingsRecord {
+  accountId: string;
+  /** Purchased seats per subscribed product, ordered by product (0 for a product with none left). */
+  purchasedSeats: { productId: string; quantity: number }[];
+  /** Every assignment of the account, ordered by id. */
+  assignments: { id: string; userId: string; productId: string }[];
+  /**
+   * Users billable for Contact Center: members of at least one queue, under the product the
+   * billing events name (the rules' `contactCenter.contactCenterProductId`), ordered by user.
+   */
+  contactCenterMembers: { productId: string; userId: string }[];
+  /** Outbox events of the account not yet published. */
+  pendingEvents: number;
+}
+
 export interface UserRecord {
   id: string;
   accountId: string;

@@ -1,4 +1,4 @@
-import { pairIntervals } from './intervals.js';
+import { pairIntervals, type IntervalRule } from './intervals.js';
 import type { InvoiceLine } from './invoice-types.js';
 import type { BillingPeriod, LedgerEntry } from './ledger-entry.js';
 import {
@@ -27,6 +27,15 @@ export function productsBilledPerMember(sortedEntries: readonly LedgerEntry[]): 
   return inferred;
 }
 
+/** A user is billed from cc_billing_started to the next cc_billing_stopped of the same (product, user). */
+export const CONTACT_CENTER_INTERVALS: IntervalRule = {
+  opens: 'cc_billing_started',
+  closes: 'cc_billing_stopped',
+  keyOf: (e) => JSON.stringify([e.productId, e.userId]),
+  describe: (e) => `product "${e.productId}" user "${e.userId ?? ''}"`,
+  reopenNote: 'the first price stays',
+};
+
 interface UserLine {
   productId: string;
   userId: string;
@@ -46,18 +55,7 @@ export function contactCenterLines(
   period: InvoicePeriod,
   warnings: string[],
 ): InvoiceLine[] {
-  const intervals = pairIntervals(
-    sortedEntries,
-    {
-      opens: 'cc_billing_started',
-      closes: 'cc_billing_stopped',
-      keyOf: (e) => JSON.stringify([e.productId, e.userId]),
-      describe: (e) => `product "${e.productId}" user "${e.userId ?? ''}"`,
-      reopenNote: 'the first price stays',
-    },
-    period,
-    warnings,
-  );
+  const intervals = pairIntervals(sortedEntries, CONTACT_CENTER_INTERVALS, period, warnings);
   const byUserAndPrice = new Map<string, UserLine>();
   for (const { open, end } of intervals) {
     const { unitPriceMinor, currency, billingPeriod, userId } = open;

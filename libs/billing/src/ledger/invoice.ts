@@ -1,5 +1,5 @@
 import { contactCenterLines, productsBilledPerMember } from './contact-center-lines.js';
-import { compareLedgerEntries, compareStrings } from './entry-order.js';
+import { compareStrings, inLedgerOrder } from './entry-order.js';
 import { assertInvoicePeriod } from './invoice-period.js';
 import type { Invoice, InvoiceLine } from './invoice-types.js';
 import type { LedgerEntry } from './ledger-entry.js';
@@ -42,19 +42,10 @@ function accountLedger(
   period: InvoicePeriod,
   warnings: string[],
 ): LedgerEntry[] {
-  const sorted = entries
-    .filter((e) => e.accountId === accountId && e.effectiveAt.getTime() < period.to.getTime())
-    .sort(compareLedgerEntries);
-  const seen = new Set<string>();
-  return sorted.filter((entry) => {
-    if (!seen.has(entry.id)) {
-      seen.add(entry.id);
-      return true;
-    }
-    // The consumer stores each id once; a duplicate here would double-charge, so count it once.
+  const ofAccount = entries.filter((e) => e.accountId === accountId && e.effectiveAt.getTime() < period.to.getTime());
+  return inLedgerOrder(ofAccount, (entry) => {
     if (entry.effectiveAt.getTime() >= period.from.getTime())
       warnings.push(`entry ${entry.id}: duplicate id; counted once`);
-    return false;
   });
 }
 

@@ -1,8 +1,16 @@
 import { compareStrings } from './entry-order.js';
-import { pairIntervals } from './intervals.js';
+import { pairIntervals, type IntervalRule } from './intervals.js';
 import type { SeatUsageInterval } from './invoice-types.js';
 import type { LedgerEntry } from './ledger-entry.js';
 import { chargedDays, type InvoicePeriod } from './proration.js';
+
+/** A seat is held from seat_opened to the seat_closed of the same assignment (and product and user). */
+export const SEAT_INTERVALS: IntervalRule = {
+  opens: 'seat_opened',
+  closes: 'seat_closed',
+  keyOf: (e) => JSON.stringify([e.productId, e.userId, e.assignmentId]),
+  describe: (e) => `assignment "${e.assignmentId ?? ''}" (product "${e.productId}", user "${e.userId ?? ''}")`,
+};
 
 /**
  * Who held seats: intervals per (product, user, assignment) from seat_opened to the seat_closed of
@@ -14,17 +22,7 @@ export function seatUsage(
   period: InvoicePeriod,
   warnings: string[],
 ): SeatUsageInterval[] {
-  const intervals = pairIntervals(
-    sortedEntries,
-    {
-      opens: 'seat_opened',
-      closes: 'seat_closed',
-      keyOf: (e) => JSON.stringify([e.productId, e.userId, e.assignmentId]),
-      describe: (e) => `assignment "${e.assignmentId ?? ''}" (product "${e.productId}", user "${e.userId ?? ''}")`,
-    },
-    period,
-    warnings,
-  );
+  const intervals = pairIntervals(sortedEntries, SEAT_INTERVALS, period, warnings);
   return intervals
     .filter(
       ({ open, end }) =>
