@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { LicensingService } from '@acme/contracts';
+import { AccountKind, AccountStyle, LicensingService } from '@acme/contracts';
 import { checkHealth, createClient, decodeGrpcError, GrpcStatus, listServicesByReflection } from '@acme/grpc';
 import { loadLicensingConfig } from '@acme/licensing';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
@@ -149,5 +149,47 @@ describe('dev stack over the socket', () => {
     expect(denied).toMatchObject({ code: GrpcStatus.PERMISSION_DENIED, errorInfo: { reason: 'POLICY_DENIED' } });
     expect(denied.preconditionFailure?.violations.map((v) => v.type)).toEqual(['who-may-act.assign-and-unassign']);
     client.close();
+  });
+
+  // Found by a user: no RPC created or configured an account, so the card-on-file rule could not be exercised.
+  it('the back office creates an account over the socket; its owner buys once a card is on file; billing follows', async () => {
+    const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
+    const sign = (claims: Omit<Parameters<typeof signToken>[1], 'issuer' | 'audience'>) =>
+      signToken(keys.privateJwk, { ...claims, issuer: 'acme-dev', audience: 'licensing' });
+    const backOffice = await sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] });
+    const client = createClient(LicensingService, stack.address, { token: backOffice });
+    const { account, owner } = await client.createAccount({
+      name: 'Nimbus Telecom',
+      kind: AccountKind.SELF_SERVICE,
+      style: AccountStyle.GOTO,
+      currency: 'USD',
+      offeringId: 'goto_business',
+      owner: { email: 'ines@nimbus.example', displayName: 'Inés Duarte' },
+      idempotencyKey: 'e2e-nimbus',
+    });
+    const accountId = account!.id;
+    const ownerToken = await sign({ subject: owner!.id, accountId });
+    const buy = () =>
+      client.purchaseSeats(
+        { productId: 'goto_meeting', quantity: 3, expectedUnitPrice: { currencyCode: 'USD', amountMinor: 1400n } },
+        { token: ownerToken },
+      );
+    const noCard = decodeGrpcError(await buy().catch((e) => e));
+    expect(noCard.preconditionFailure?.violations.map((v) => v.type)).toEqual([
+      'who-may-act.goto-purchase-requires-super-admin-and-card',
+    ]);
+    await client.setCardOnFile({ accountId, billingProfileId: 'bp_nimbus_1' });
+    expect((await buy()).charged).toMatchObject({ currencyCode: 'USD', amountMinor: 4200n });
+    expect((await client.getAccount({ accountId }, { token: ownerToken })).account).toMatchObject({
+      cardOnFile: true,
+      billingProfileId: 'bp_nimbus_1',
+      ownerUserId: owner!.id,
+    });
+    client.close();
+    // The ledger learns of the account's seats through the same events as anything else.
+    await eventually(
+      async () => (await stack.billing.ledger.entries(accountId)).filter((e) => e.kind === 'seats_added').length === 1,
+      { what: "the new account's purchase in the ledger" },
+    );
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
+import { AccountKind, AccountStyle, LicensingService, QueueKind, QueueRole } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { loadLicensingConfig } from '@acme/licensing';
@@ -42,6 +42,18 @@ const other = 'acct_demo_zendesk';
 /** One request per RPC that names the other account (ListProducts is the shared catalog). */
 const FOREIGN: Record<string, Record<string, unknown>> = {
   GetAccount: { accountId: other },
+  // Creating and listing accounts name none: a user of any account is refused them.
+  CreateAccount: {
+    name: 'X',
+    kind: AccountKind.SELF_SERVICE,
+    style: AccountStyle.ZENDESK,
+    currency: 'USD',
+    offeringId: 'zendesk_suites',
+    owner: { email: 'x@y.test', displayName: 'X' },
+  },
+  ListAccounts: {},
+  UpdateAccount: { accountId: other, legacyPlan: true },
+  SetCardOnFile: { accountId: other, billingProfileId: 'bp_x' },
   GetSeatUsage: { accountId: other },
   CreateUser: { accountId: other, email: 'x@y.test', displayName: 'X' },
   ListUsers: { accountId: other },

@@ -23,4 +23,7 @@ export const EVENT_TYPE_BY_CASE: Readonly<Record<EventPayloadCase, string>> = {
   configurationRestored: 'configuration.restored',
   configurationPurged: 'configuration.purged',
   notificationRequested: 'notification.requested',
+  accountCreated: 'account.created',
+  accountUpdated: 'account.updated',
+  cardOnFileChanged: 'account.card_on_file_changed',
 };

@@ -4,6 +4,7 @@ import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import {
   getAccount,
+  listAccounts,
   getUserGrants,
   listAssignments,
   listAudit,
@@ -100,6 +101,8 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     accounts: {
       get: (accountId: string) => read((e) => getAccount(e, accountId)),
+      /** Every account, a page at a time in id order (back office). */
+      list: (page: { pageSize: number; pageToken?: string }) => read((e) => listAccounts(e, page)),
       seatUsage: (accountId: string) => read((e) => getSeatUsage(e, accountId)),
       /** What licensing says one account or every account holds, for a reconciliation with billing. */
       holdings: (query: AccountHoldingsQuery) => read((e) => readAccountHoldings(e, dialect, query)),

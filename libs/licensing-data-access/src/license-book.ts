@@ -38,6 +38,15 @@ export interface LicenseBook {
   readFirst(wanted: FirstReads): Promise<void>;
 
   account(accountId: string): Promise<AccountRecord | null>;
+  /** Writes a new account at once (its users, audit and events follow in the same transaction). */
+  insertAccount(record: AccountRecord): Promise<void>;
+  /** Changes the account's terms at once; `account()` answers the new values from then on. */
+  updateAccount(
+    accountId: string,
+    changes: Partial<
+      Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'cardOnFile' | 'billingProfileId'>
+    >,
+  ): Promise<void>;
   user(accountId: string, userId: string): Promise<UserRecord | null>;
   userByEmail(accountId: string, email: string): Promise<UserRecord | null>;
   insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord;

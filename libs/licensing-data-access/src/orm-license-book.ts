@@ -1,5 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Subscription, User } from './models/index.js';
+import { Account, Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Subscription, User } from './models/index.js';
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
@@ -105,6 +105,23 @@ export class OrmLicenseBook implements LicenseBook {
 
   account(accountId: string): Promise<AccountRecord | null> {
     return this.read(memoKey.account(accountId), () => getAccount(this.em, accountId));
+  }
+
+  async insertAccount(record: AccountRecord): Promise<void> {
+    this.changing();
+    await this.em.insert(Account, { ...record, eventSequence: 0 });
+    this.memo.set(memoKey.account(record.id), record);
+  }
+
+  async updateAccount(
+    accountId: string,
+    changes: Partial<
+      Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'cardOnFile' | 'billingProfileId'>
+    >,
+  ): Promise<void> {
+    this.changing();
+    await this.em.nativeUpdate(Account, { id: accountId }, changes);
+    this.memo.delete(memoKey.account(accountId));
   }
 
   user(accountId: string, userId: string): Promise<UserRecord | null> {

@@ -74,21 +74,38 @@ export async function listOfferings(em: Em): Promise<OfferingRecord[]> {
   return offerings.map((o) => ({ id: o.id, name: o.name, prices: o.prices }));
 }
 
+export const toAccountRecord = (a: Account): AccountRecord => ({
+  id: a.id,
+  name: a.name,
+  kind: a.kind,
+  style: a.style,
+  legacyPlan: a.legacyPlan,
+  cardOnFile: a.cardOnFile,
+  ownerUserId: a.ownerUserId ?? null,
+  offeringId: a.offeringId ?? null,
+  currency: a.currency,
+  billingProfileId: a.billingProfileId ?? null,
+  createdAt: a.createdAt,
+});
+
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {
   const a = await em.findOne(Account, { id: accountId });
-  return a
-    ? {
-        id: a.id,
-        name: a.name,
-        kind: a.kind,
-        style: a.style,
-        legacyPlan: a.legacyPlan,
-        cardOnFile: a.cardOnFile,
-        ownerUserId: a.ownerUserId ?? null,
-        offeringId: a.offeringId ?? null,
-        createdAt: a.createdAt,
-      }
-    : null;
+  return a ? toAccountRecord(a) : null;
+}
+
+/** Every account, a page at a time in id order (the back office's list; keyset like the users). */
+export async function listAccounts(
+  em: Em,
+  page: { pageSize: number; pageToken?: string },
+): Promise<{ accounts: AccountRecord[]; nextPageToken: string | null }> {
+  checkPageSize(page.pageSize);
+  const after = page.pageToken ? decodeToken(page.pageToken) : null;
+  const rows = await em.find(Account, after ? { id: { $gt: after } } : {}, {
+    orderBy: { id: 'asc' },
+    limit: page.pageSize + 1,
+  });
+  const accounts = rows.slice(0, page.pageSize).map(toAccountRecord);
+  return { accounts, nextPageToken: rows.length > page.pageSize ? encodeToken(accounts.at(-1)!.id) : null };
 }
 
 /** Seats per product of an account; pendingFromSales sums its pending sales orders. */

@@ -32,6 +32,10 @@ export interface AccountRecord {
   ownerUserId: string | null;
   /** What the account may buy and at which rates; null: nothing (see OfferingRecord). */
   offeringId: string | null;
+  /** ISO 4217 code of the account's rates and charges. */
+  currency: string;
+  /** The payment provider's billing profile that holds the card (set with cardOnFile); never card data. */
+  billingProfileId: string | null;
   createdAt: Date;
 }
 

@@ -70,6 +70,8 @@ function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Pref
           cardOnFile: account.card_on_file as boolean,
           ownerUserId: (account.owner_user_id as string | null) ?? null,
           offeringId: (account.offering_id as string | null) ?? null,
+          currency: account.currency as string,
+          billingProfileId: (account.billing_profile_id as string | null) ?? null,
           createdAt: new Date(account.created_at as string),
         }
       : null,

@@ -60,7 +60,17 @@ describe('reads of account data need a scope for services', () => {
         .filter(readsAccountData)
         .map((m) => m.name)
         .sort(),
-    ).toEqual(['GetAccount', 'GetSeatUsage', 'ListAssignments', 'ListAuditEvents', 'ListQueues', 'ListUsers'].sort());
+    ).toEqual(
+      [
+        'GetAccount',
+        'GetSeatUsage',
+        'ListAccounts',
+        'ListAssignments',
+        'ListAuditEvents',
+        'ListQueues',
+        'ListUsers',
+      ].sort(),
+    );
   });
 
   it('refuse a service without licenses:read or licenses:write, with or without an account claim', () => {

@@ -13,6 +13,7 @@ import type { LicensingConfig } from './config.js';
 import { createReadHandlers } from './handlers/read-handlers.js';
 import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
 import { createUserHandlers } from './handlers/user-handlers.js';
+import { createAccountHandlers } from './handlers/account-handlers.js';
 import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
@@ -94,6 +95,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         refuseNulCharacters(LicensingService, {
           ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
           ...createReadHandlers(database, reads.cache),
+          ...createAccountHandlers(mutationDeps, database),
           ...createAssignmentHandlers(mutationDeps),
           ...createUserHandlers(mutationDeps),
           ...createSeatHandlers(mutationDeps),

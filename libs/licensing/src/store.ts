@@ -26,6 +26,8 @@ export interface LicensingStore {
   accounts: {
     get(accountId: string): Promise<AccountRecord | null>;
     seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
+    /** Every account, a page at a time (back office). */
+    list(page: Page): Promise<{ accounts: AccountRecord[]; nextPageToken: string | null }>;
   };
   queues: {
     list(

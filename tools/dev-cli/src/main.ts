@@ -36,7 +36,7 @@ program
   .option('--kind <kind>', 'user or service', 'user')
   .option(
     '--scopes <list>',
-    'comma-separated service scopes (licenses:read, licenses:write, sales_orders:complete)',
+    'comma-separated service scopes (licenses:read, licenses:write, sales_orders:complete, accounts:write)',
     list,
     [],
   )

@@ -5,7 +5,7 @@
  * idempotency) instead of stopping at the first field check, and some requests pass them all.
  */
 import fc from 'fast-check';
-import { DowngradeOrder, QueueKind, QueueRole } from '@acme/contracts';
+import { AccountKind, AccountStyle, DowngradeOrder, QueueKind, QueueRole } from '@acme/contracts';
 import { CALLERS, GOTO, ZENDESK, type CallerName, type KnownRows } from './bad-input-service.js';
 import {
   enumValue,
@@ -30,8 +30,12 @@ export const READS = [
   'ListAssignments',
   'ListQueues',
   'ListAuditEvents',
+  'ListAccounts',
 ];
 export const MUTATIONS = [
+  'CreateAccount',
+  'UpdateAccount',
+  'SetCardOnFile',
   'CreateUser',
   'AssignLicenses',
   'UnassignLicenses',
@@ -184,6 +188,47 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
       field('actor', fc.constantFrom('', ...GOTO_USERS), hostileText),
       page,
     ),
+    ListAccounts: page,
+    CreateAccount: merge(
+      field('name', fc.constantFrom('Nimbus Telecom', 'Acme Ltd'), hostileText),
+      field('kind', fc.integer({ min: 1, max: 2 }), enumOf(AccountKind)),
+      field('style', fc.integer({ min: 1, max: 2 }), enumOf(AccountStyle)),
+      field('legacyPlan', fc.boolean(), fc.boolean()),
+      field('currency', fc.constant('USD'), fc.oneof(fc.constantFrom('usd', 'EUR', 'US', ''), hostileText)),
+      field(
+        'offeringId',
+        fc.constantFrom('goto_business', 'zendesk_suites'),
+        fc.oneof(fc.constantFrom('platinum', ''), hostileText),
+      ),
+      field(
+        'owner',
+        fc.record({ email: fc.emailAddress(), displayName: fc.constantFrom('Inés Duarte', 'Ada') }),
+        fc.record({ email: fc.oneof(hostileText, fc.constant('a@b')), displayName: hostileText }),
+      ),
+      mutation,
+    ),
+    // The demo GoTo account stays buyable for the other properties: no hostile value changes its
+    // kind, legacy flag, offering or card (those are refused, or leave it as it was).
+    UpdateAccount: merge(
+      field('accountId', fc.constant(GOTO), accountId.hostile.accountId!),
+      field('name', fc.constant('Demo GoTo Co.'), hostileText),
+      field('kind', fc.constantFrom(0, 1), fc.constantFrom(-1, 3, 99, 2 ** 31 - 1)),
+      field('offeringId', fc.constant('goto_business'), fc.oneof(fc.constantFrom('platinum', ''), hostileText)),
+      mutation,
+    ),
+    SetCardOnFile: merge(
+      field('accountId', fc.constant(GOTO), accountId.hostile.accountId!),
+      field(
+        'billingProfileId',
+        fc.constant('bp_demo_goto'),
+        // Never '': that clears the card, a valid change the other properties would feel.
+        fc.oneof(
+          fc.constantFrom('4111111111111111', '4111 1111 1111 1111', 'bp'),
+          hostileText.filter((t) => t !== ''),
+        ),
+      ),
+      mutation,
+    ),
     CreateUser: merge(
       accountId,
       field(
@@ -303,9 +348,10 @@ export const caller: fc.Arbitrary<CallerName> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<CallerName>(...CALLERS) },
 );
 
-/** CompleteSalesOrder needs the back-office identity to get past its first check; everyone else tries too. */
+/** Back-office RPCs need the back-office identity to get past their first check; everyone else tries too. */
+const BACK_OFFICE = ['CompleteSalesOrder', 'CreateAccount', 'UpdateAccount', 'SetCardOnFile', 'ListAccounts'];
 const callerFor = (method: string): fc.Arbitrary<CallerName> =>
-  method === 'CompleteSalesOrder'
+  BACK_OFFICE.includes(method)
     ? fc.oneof({ weight: 3, arbitrary: fc.constant<CallerName>('backOffice') }, { weight: 1, arbitrary: caller })
     : caller;
 

@@ -101,7 +101,10 @@ export async function badInputService(name: string, env: Record<string, string> 
     tokens.gotoAdmin = await sign('usr_demo_goto_admin', { accountId: GOTO });
     tokens.zendeskOwner = await sign('usr_demo_zendesk_owner', { accountId: ZENDESK });
     tokens.gotoMember = await sign('usr_demo_goto_agent', { accountId: GOTO });
-    tokens.backOffice = await sign('svc:sales-tooling', { kind: 'service', scopes: ['sales_orders:complete'] });
+    tokens.backOffice = await sign('svc:back-office', {
+      kind: 'service',
+      scopes: ['sales_orders:complete', 'accounts:write', 'licenses:read'],
+    });
     for (const caller of CALLERS)
       clients[caller] = createClient(LicensingService, running.address, { token: tokens[caller] });
     raw = new Client(running.address, credentials.createInsecure());

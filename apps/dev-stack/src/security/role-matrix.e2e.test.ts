@@ -129,6 +129,13 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
     expect(allowed(accountId, 'CompleteSalesOrder')).toEqual([SERVICE]);
   });
 
+  it('only a back-office service with accounts:write creates accounts and changes their terms', () => {
+    for (const label of ['CreateAccount', 'UpdateAccount', 'SetCardOnFile'])
+      expect(allowed(accountId, label), label).toEqual([SERVICE]);
+    // Listing every account is the back office's too: a user reads their own account only.
+    expect(allowed(accountId, 'ListAccounts')).toEqual([SERVICE]);
+  });
+
   it('seats are bought by the super admin with a card on GoTo accounts and by the owner on Zendesk accounts', () => {
     expect(allowed(accountId, 'PurchaseSeats')).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
   });

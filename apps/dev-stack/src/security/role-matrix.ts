@@ -7,7 +7,7 @@ import type { TokenClaims } from '@acme/auth';
 import { PLANS } from './rpc-requests.js';
 import { bearer, type Outcome, type SecurityStack } from './security-stack.js';
 
-export const SERVICE_SCOPES = ['licenses:write', 'sales_orders:complete'];
+export const SERVICE_SCOPES = ['licenses:write', 'sales_orders:complete', 'accounts:write'];
 
 /** A column: the token a caller of that kind holds on an account (null: no token at all). */
 export interface Caller {

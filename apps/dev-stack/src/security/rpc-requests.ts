@@ -3,7 +3,7 @@
  * successfully, so that a refusal can only come from who is calling. Mutations are sent with
  * validate_only unless `commit` is asked for: every rule and check runs, nothing is kept.
  */
-import { QueueKind, QueueRole } from '@acme/contracts';
+import { AccountKind, AccountStyle, QueueKind, QueueRole } from '@acme/contracts';
 import { bearer, GOTO, ZENDESK, ZENDESK_SUPER_ADMIN, type SecurityStack } from './security-stack.js';
 
 export interface AccountPlan {
@@ -22,6 +22,8 @@ export interface AccountPlan {
   /** A product no caller holds, for "assign to myself". */
   selfProduct: string;
   owner: string | null;
+  /** A new account of the same style, for CreateAccount. */
+  newAccount: { style: AccountStyle; offeringId: string };
   /** A super admin of the account (by its user record), who makes the fixtures and the callers' users. */
   superAdmin: string;
 }
@@ -39,6 +41,7 @@ export const PLANS: Record<string, AccountPlan> = {
     salesProduct: 'goto_meeting',
     selfProduct: 'goto_meeting',
     owner: null,
+    newAccount: { style: AccountStyle.GOTO, offeringId: 'goto_business' },
     superAdmin: 'usr_demo_goto_admin',
   },
   [ZENDESK]: {
@@ -53,6 +56,7 @@ export const PLANS: Record<string, AccountPlan> = {
     salesProduct: 'zendesk_support',
     selfProduct: 'zendesk_guide',
     owner: 'usr_demo_zendesk_owner',
+    newAccount: { style: AccountStyle.ZENDESK, offeringId: 'zendesk_suites' },
     superAdmin: ZENDESK_SUPER_ADMIN,
   },
 };
@@ -98,6 +102,18 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
   return [
     fixed('ListProducts', 'ListProducts', {}),
     fixed('GetAccount', 'GetAccount', account),
+    fixed('ListAccounts', 'ListAccounts', {}),
+    fixed('CreateAccount', 'CreateAccount', {
+      validateOnly: !commit,
+      name: 'Matrix Co.',
+      kind: AccountKind.SELF_SERVICE,
+      style: plan.newAccount.style,
+      currency: 'USD',
+      offeringId: plan.newAccount.offeringId,
+      owner: { email: 'owner@matrix.example', displayName: 'Matrix Owner' },
+    }),
+    fixed('UpdateAccount', 'UpdateAccount', { ...change, legacyPlan: false }),
+    fixed('SetCardOnFile', 'SetCardOnFile', { ...change, billingProfileId: 'bp_matrix' }),
     fixed('GetSeatUsage', 'GetSeatUsage', account),
     fixed('ListUsers', 'ListUsers', account),
     fixed('ListAssignments', 'ListAssignments', account),

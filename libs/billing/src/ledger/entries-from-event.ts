@@ -44,6 +44,10 @@ const NO_CHARGE_CASES: ReadonlySet<EventPayloadCase> = new Set([
   'configurationRestored',
   'configurationPurged',
   'notificationRequested',
+  // An account's terms: the events that carry money carry their own price and basis.
+  'accountCreated',
+  'accountUpdated',
+  'cardOnFileChanged',
 ]);
 
 /**

@@ -9,6 +9,7 @@ import { Migration20261206000000IdempotencyKeyPerCaller } from './20261206000000
 import { Migration20261206010000SuiteParity } from './20261206010000-suite-parity.js';
 import { Migration20261207000000Offerings } from './20261207000000-offerings.js';
 import { Migration20261207010000BillingBasis } from './20261207010000-billing-basis.js';
+import { Migration20261207020000AccountTerms } from './20261207020000-account-terms.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206010000SuiteParity', class: Migration20261206010000SuiteParity },
   { name: 'Migration20261207000000Offerings', class: Migration20261207000000Offerings },
   { name: 'Migration20261207010000BillingBasis', class: Migration20261207010000BillingBasis },
+  { name: 'Migration20261207020000AccountTerms', class: Migration20261207020000AccountTerms },
 ];

@@ -15,6 +15,10 @@ export const AccountSchema = defineEntity({
     ownerUserId: p.string().length(FIELD_LIMITS.id).nullable(),
     /** What the account may buy and at which rates (an offering of the catalog file); null: nothing. */
     offeringId: p.string().length(FIELD_LIMITS.id).nullable(),
+    /** ISO 4217 code of the account's rates and charges (the default fills rows from before it existed). */
+    currency: p.string().length(3).default('USD'),
+    /** The payment provider's billing profile that holds the card; never card data. */
+    billingProfileId: p.string().length(FIELD_LIMITS.id).nullable(),
     createdAt: p.datetime(),
     /** Last per-account event sequence handed out; bumped under the row lock, so events are gap-free and ordered. */
     eventSequence: p.integer().default(0),

@@ -57,6 +57,8 @@ export const toAccount = (a: AccountRecord): Account =>
     cardOnFile: a.cardOnFile,
     ownerUserId: a.ownerUserId ?? '',
     offeringId: a.offeringId ?? '',
+    currency: a.currency,
+    billingProfileId: a.billingProfileId ?? '',
     createTime: timestampFromDate(a.createdAt),
   });
 

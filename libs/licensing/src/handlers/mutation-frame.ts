@@ -1,6 +1,6 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { Principal } from '@acme/auth';
-import type { Database } from '@acme/licensing-data-access';
+import type { AccountRecord, Database } from '@acme/licensing-data-access';
 import type { DecisionPoint, RuleSet } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
@@ -19,7 +19,8 @@ export interface MutationDeps {
 }
 
 interface MutationRequest {
-  accountId: string;
+  /** The account acted on; absent when the call creates it (`creates`). */
+  accountId?: string;
   idempotencyKey: string;
   validateOnly: boolean;
 }
@@ -41,6 +42,11 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
    * this caller may attempt the change at all (RuleSet.authorize).
    */
   authorizeAt: DecisionPoint;
+  /**
+   * The account this call creates (CreateAccount): it stands for the account throughout, who may
+   * act is decided from it, and the use case writes it.
+   */
+  creates?: AccountRecord;
 }
 
 /**
@@ -61,7 +67,7 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   const keyProblem = checkIdempotencyKey(request.idempotencyKey);
   if (keyProblem) problems.add('idempotency_key', keyProblem);
   problems.throwIfAny();
-  const accountId = resolveAccountId(principal, request.accountId);
+  const accountId = spec.creates?.id ?? resolveAccountId(principal, request.accountId ?? '');
   const hash = requestHash(spec.requestSchema, request);
   const now = deps.now();
   const rules = deps.rules();
@@ -69,7 +75,7 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   return deps.db.transaction(
     async (tx) => {
       await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
-      const account = await tx.account(accountId);
+      const account = spec.creates ?? (await tx.account(accountId));
       if (!account) throw AppError.notFound('account', accountId);
       const authorization = await rules
         .authorize(spec.authorizeAt, actorFacts(principal, account))

@@ -7,11 +7,9 @@ import { createUser, PERMISSIONS, ROLES } from '../use-cases/create-user.js';
 import { checkProductList } from './assignment-handlers.js';
 import { createdId, decisionSummary, toAssignment, toUser } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
-import { RequestProblems } from './validation.js';
+import { EMAIL, RequestProblems } from './validation.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
 
 /** CreateUser: request shape, the use case, the answer. */
 export function createUserHandlers(deps: MutationDeps): Pick<Handlers, 'createUser'> {

@@ -1,6 +1,9 @@
 import { FIELD_LIMITS } from '@acme/licensing-data-access';
 import { AppError, type FieldViolation } from '@acme/util';
 
+/** An email address as users type it (checked after trimming and lower-casing). */
+export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
+
 /** Collects every bad field of a request, then throws them together (nothing is half-checked). */
 export class RequestProblems {
   private readonly problems: FieldViolation[] = [];

@@ -35,8 +35,13 @@ export interface FactDescription {
 }
 
 const ALL = DECISION_POINTS;
-/** complete_sales_order decides from the caller and the account alone (who may act): no request fact. */
-const REQUEST_POINTS = DECISION_POINTS.filter((point) => point !== 'complete_sales_order');
+/**
+ * complete_sales_order and administer_account decide from the caller and the account alone (who may
+ * act): no request fact.
+ */
+const REQUEST_POINTS = DECISION_POINTS.filter(
+  (point) => point !== 'complete_sales_order' && point !== 'administer_account',
+);
 const PRODUCT_POINTS: DecisionPoint[] = [
   'assign',
   'unassign',

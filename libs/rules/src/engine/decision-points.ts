@@ -9,6 +9,7 @@ export const DECISION_POINTS = [
   'complete_sales_order',
   'reduce_seats',
   'queue_membership',
+  'administer_account',
 ] as const;
 
 export type DecisionPoint = (typeof DECISION_POINTS)[number];

@@ -4,6 +4,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { User } from "./user_pb.js";
+import { file_acme_licensing_v1_user } from "./user_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/account.proto.
  */
 export const file_acme_licensing_v1_account: GenFile = /*@__PURE__*/
-  fileDesc("Ch9hY21lL2xpY2Vuc2luZy92MS9hY2NvdW50LnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSKJAgoHQWNjb3VudBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEiwKBGtpbmQYAyABKA4yHi5hY21lLmxpY2Vuc2luZy52MS5BY2NvdW50S2luZBIuCgVzdHlsZRgEIAEoDjIfLmFjbWUubGljZW5zaW5nLnYxLkFjY291bnRTdHlsZRITCgtsZWdhY3lfcGxhbhgFIAEoCBIUCgxjYXJkX29uX2ZpbGUYBiABKAgSFQoNb3duZXJfdXNlcl9pZBgHIAEoCRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLb2ZmZXJpbmdfaWQYCSABKAkiegoQUHJvZHVjdFNlYXRVc2FnZRISCgpwcm9kdWN0X2lkGAEgASgJEhEKCXB1cmNoYXNlZBgCIAEoBRIQCghhc3NpZ25lZBgDIAEoBRIRCglhdmFpbGFibGUYBCABKAUSGgoScGVuZGluZ19mcm9tX3NhbGVzGAUgASgFIicKEUdldEFjY291bnRSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkiQQoSR2V0QWNjb3VudFJlc3BvbnNlEisKB2FjY291bnQYASABKAsyGi5hY21lLmxpY2Vuc2luZy52MS5BY2NvdW50Ij4KE0dldFNlYXRVc2FnZVJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRITCgtwcm9kdWN0X2lkcxgCIAMoCSJNChRHZXRTZWF0VXNhZ2VSZXNwb25zZRI1Cghwcm9kdWN0cxgBIAMoCzIjLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3RTZWF0VXNhZ2UqagoLQWNjb3VudEtpbmQSHAoYQUNDT1VOVF9LSU5EX1VOU1BFQ0lGSUVEEAASHQoZQUNDT1VOVF9LSU5EX1NFTEZfU0VSVklDRRABEh4KGkFDQ09VTlRfS0lORF9TQUxFU19NQU5BR0VEEAIqYAoMQWNjb3VudFN0eWxlEh0KGUFDQ09VTlRfU1RZTEVfVU5TUEVDSUZJRUQQABIWChJBQ0NPVU5UX1NUWUxFX0dPVE8QARIZChVBQ0NPVU5UX1NUWUxFX1pFTkRFU0sQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Ch9hY21lL2xpY2Vuc2luZy92MS9hY2NvdW50LnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSK3AgoHQWNjb3VudBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEiwKBGtpbmQYAyABKA4yHi5hY21lLmxpY2Vuc2luZy52MS5BY2NvdW50S2luZBIuCgVzdHlsZRgEIAEoDjIfLmFjbWUubGljZW5zaW5nLnYxLkFjY291bnRTdHlsZRITCgtsZWdhY3lfcGxhbhgFIAEoCBIUCgxjYXJkX29uX2ZpbGUYBiABKAgSFQoNb3duZXJfdXNlcl9pZBgHIAEoCRIvCgtjcmVhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLb2ZmZXJpbmdfaWQYCSABKAkSEAoIY3VycmVuY3kYCiABKAkSGgoSYmlsbGluZ19wcm9maWxlX2lkGAsgASgJInoKEFByb2R1Y3RTZWF0VXNhZ2USEgoKcHJvZHVjdF9pZBgBIAEoCRIRCglwdXJjaGFzZWQYAiABKAUSEAoIYXNzaWduZWQYAyABKAUSEQoJYXZhaWxhYmxlGAQgASgFEhoKEnBlbmRpbmdfZnJvbV9zYWxlcxgFIAEoBSInChFHZXRBY2NvdW50UmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJIkEKEkdldEFjY291bnRSZXNwb25zZRIrCgdhY2NvdW50GAEgASgLMhouYWNtZS5saWNlbnNpbmcudjEuQWNjb3VudCI+ChNHZXRTZWF0VXNhZ2VSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEwoLcHJvZHVjdF9pZHMYAiADKAkiTQoUR2V0U2VhdFVzYWdlUmVzcG9uc2USNQoIcHJvZHVjdHMYASADKAsyIy5hY21lLmxpY2Vuc2luZy52MS5Qcm9kdWN0U2VhdFVzYWdlIjMKDEFjY291bnRPd25lchINCgVlbWFpbBgBIAEoCRIUCgxkaXNwbGF5X25hbWUYAiABKAkingIKFENyZWF0ZUFjY291bnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSLAoEa2luZBgCIAEoDjIeLmFjbWUubGljZW5zaW5nLnYxLkFjY291bnRLaW5kEi4KBXN0eWxlGAMgASgOMh8uYWNtZS5saWNlbnNpbmcudjEuQWNjb3VudFN0eWxlEhMKC2xlZ2FjeV9wbGFuGAQgASgIEhAKCGN1cnJlbmN5GAUgASgJEhMKC29mZmVyaW5nX2lkGAYgASgJEi4KBW93bmVyGAcgASgLMh8uYWNtZS5saWNlbnNpbmcudjEuQWNjb3VudE93bmVyEhUKDXZhbGlkYXRlX29ubHkYCCABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAkgASgJImwKFUNyZWF0ZUFjY291bnRSZXNwb25zZRIrCgdhY2NvdW50GAEgASgLMhouYWNtZS5saWNlbnNpbmcudjEuQWNjb3VudBImCgVvd25lchgCIAEoCzIXLmFjbWUubGljZW5zaW5nLnYxLlVzZXIi+AEKFFVwZGF0ZUFjY291bnRSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEQoEbmFtZRgCIAEoCUgAiAEBEiwKBGtpbmQYAyABKA4yHi5hY21lLmxpY2Vuc2luZy52MS5BY2NvdW50S2luZBIYCgtsZWdhY3lfcGxhbhgEIAEoCEgBiAEBEhgKC29mZmVyaW5nX2lkGAUgASgJSAKIAQESFQoNdmFsaWRhdGVfb25seRgGIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAlCBwoFX25hbWVCDgoMX2xlZ2FjeV9wbGFuQg4KDF9vZmZlcmluZ19pZCJEChVVcGRhdGVBY2NvdW50UmVzcG9uc2USKwoHYWNjb3VudBgBIAEoCzIaLmFjbWUubGljZW5zaW5nLnYxLkFjY291bnQidgoUU2V0Q2FyZE9uRmlsZVJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIaChJiaWxsaW5nX3Byb2ZpbGVfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkiRAoVU2V0Q2FyZE9uRmlsZVJlc3BvbnNlEisKB2FjY291bnQYASABKAsyGi5hY21lLmxpY2Vuc2luZy52MS5BY2NvdW50IjwKE0xpc3RBY2NvdW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiXQoUTGlzdEFjY291bnRzUmVzcG9uc2USLAoIYWNjb3VudHMYASADKAsyGi5hY21lLmxpY2Vuc2luZy52MS5BY2NvdW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSpqCgtBY2NvdW50S2luZBIcChhBQ0NPVU5UX0tJTkRfVU5TUEVDSUZJRUQQABIdChlBQ0NPVU5UX0tJTkRfU0VMRl9TRVJWSUNFEAESHgoaQUNDT1VOVF9LSU5EX1NBTEVTX01BTkFHRUQQAipgCgxBY2NvdW50U3R5bGUSHQoZQUNDT1VOVF9TVFlMRV9VTlNQRUNJRklFRBAAEhYKEkFDQ09VTlRfU1RZTEVfR09UTxABEhkKFUFDQ09VTlRfU1RZTEVfWkVOREVTSxACYgZwcm90bzM", [file_acme_licensing_v1_user, file_google_protobuf_timestamp]);
 
 /**
  * A customer account.
@@ -56,7 +58,7 @@ export type Account = Message<"acme.licensing.v1.Account"> & {
   legacyPlan: boolean;
 
   /**
-   * Whether a credit card is on file (GoTo purchases may require it).
+   * Whether a card is on file (GoTo purchases may require it): a billing profile is set.
    *
    * @generated from field: bool card_on_file = 6;
    */
@@ -82,6 +84,20 @@ export type Account = Message<"acme.licensing.v1.Account"> & {
    * @generated from field: string offering_id = 9;
    */
   offeringId: string;
+
+  /**
+   * ISO 4217 code of the account's rates and charges.
+   *
+   * @generated from field: string currency = 10;
+   */
+  currency: string;
+
+  /**
+   * The payment provider's billing profile that holds the card, empty when none. Never card data.
+   *
+   * @generated from field: string billing_profile_id = 11;
+   */
+  billingProfileId: string;
 };
 
 /**
@@ -230,6 +246,344 @@ export type GetSeatUsageResponse = Message<"acme.licensing.v1.GetSeatUsageRespon
  */
 export const GetSeatUsageResponseSchema: GenMessage<GetSeatUsageResponse> = /*@__PURE__*/
   messageDesc(file_acme_licensing_v1_account, 5);
+
+/**
+ * The first user of a new account: its super admin (GoTo style) or owner (Zendesk style).
+ *
+ * @generated from message acme.licensing.v1.AccountOwner
+ */
+export type AccountOwner = Message<"acme.licensing.v1.AccountOwner"> & {
+  /**
+   * Email of the owner.
+   *
+   * @generated from field: string email = 1;
+   */
+  email: string;
+
+  /**
+   * Display name of the owner.
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.AccountOwner.
+ * Use `create(AccountOwnerSchema)` to create a new message.
+ */
+export const AccountOwnerSchema: GenMessage<AccountOwner> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 6);
+
+/**
+ * Request of CreateAccount (back office, scope accounts:write).
+ *
+ * @generated from message acme.licensing.v1.CreateAccountRequest
+ */
+export type CreateAccountRequest = Message<"acme.licensing.v1.CreateAccountRequest"> & {
+  /**
+   * Display name, 1-200 characters.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Self-service or sales-managed; required.
+   *
+   * @generated from field: acme.licensing.v1.AccountKind kind = 2;
+   */
+  kind: AccountKind;
+
+  /**
+   * Which vendor's account rules apply; required.
+   *
+   * @generated from field: acme.licensing.v1.AccountStyle style = 3;
+   */
+  style: AccountStyle;
+
+  /**
+   * Legacy plans are excluded from self-service changes.
+   *
+   * @generated from field: bool legacy_plan = 4;
+   */
+  legacyPlan: boolean;
+
+  /**
+   * ISO 4217 code of the account's rates; every rate of the offering must be in it.
+   *
+   * @generated from field: string currency = 5;
+   */
+  currency: string;
+
+  /**
+   * What the account may buy (an offering of the catalog); required.
+   *
+   * @generated from field: string offering_id = 6;
+   */
+  offeringId: string;
+
+  /**
+   * The account's first user; required.
+   *
+   * @generated from field: acme.licensing.v1.AccountOwner owner = 7;
+   */
+  owner?: AccountOwner | undefined;
+
+  /**
+   * Dry run: check everything, create nothing.
+   *
+   * @generated from field: bool validate_only = 8;
+   */
+  validateOnly: boolean;
+
+  /**
+   * With a key, the account id is derived from the caller and the key: a retry answers the first
+   * response and never creates a second account.
+   *
+   * @generated from field: string idempotency_key = 9;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.CreateAccountRequest.
+ * Use `create(CreateAccountRequestSchema)` to create a new message.
+ */
+export const CreateAccountRequestSchema: GenMessage<CreateAccountRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 7);
+
+/**
+ * Response of CreateAccount.
+ *
+ * @generated from message acme.licensing.v1.CreateAccountResponse
+ */
+export type CreateAccountResponse = Message<"acme.licensing.v1.CreateAccountResponse"> & {
+  /**
+   * The account; empty id in a dry run's answer.
+   *
+   * @generated from field: acme.licensing.v1.Account account = 1;
+   */
+  account?: Account | undefined;
+
+  /**
+   * Its first user.
+   *
+   * @generated from field: acme.licensing.v1.User owner = 2;
+   */
+  owner?: User | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.CreateAccountResponse.
+ * Use `create(CreateAccountResponseSchema)` to create a new message.
+ */
+export const CreateAccountResponseSchema: GenMessage<CreateAccountResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 8);
+
+/**
+ * Request of UpdateAccount (back office, scope accounts:write): only the fields set change.
+ *
+ * @generated from message acme.licensing.v1.UpdateAccountRequest
+ */
+export type UpdateAccountRequest = Message<"acme.licensing.v1.UpdateAccountRequest"> & {
+  /**
+   * Account to change.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * New display name.
+   *
+   * @generated from field: optional string name = 2;
+   */
+  name?: string | undefined;
+
+  /**
+   * New kind; unspecified keeps it.
+   *
+   * @generated from field: acme.licensing.v1.AccountKind kind = 3;
+   */
+  kind: AccountKind;
+
+  /**
+   * New legacy plan flag.
+   *
+   * @generated from field: optional bool legacy_plan = 4;
+   */
+  legacyPlan?: boolean | undefined;
+
+  /**
+   * New offering; existing subscriptions keep the rate they were bought at.
+   *
+   * @generated from field: optional string offering_id = 5;
+   */
+  offeringId?: string | undefined;
+
+  /**
+   * Dry run: check everything, change nothing.
+   *
+   * @generated from field: bool validate_only = 6;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 7;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.UpdateAccountRequest.
+ * Use `create(UpdateAccountRequestSchema)` to create a new message.
+ */
+export const UpdateAccountRequestSchema: GenMessage<UpdateAccountRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 9);
+
+/**
+ * Response of UpdateAccount.
+ *
+ * @generated from message acme.licensing.v1.UpdateAccountResponse
+ */
+export type UpdateAccountResponse = Message<"acme.licensing.v1.UpdateAccountResponse"> & {
+  /**
+   * The account after the change.
+   *
+   * @generated from field: acme.licensing.v1.Account account = 1;
+   */
+  account?: Account | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.UpdateAccountResponse.
+ * Use `create(UpdateAccountResponseSchema)` to create a new message.
+ */
+export const UpdateAccountResponseSchema: GenMessage<UpdateAccountResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 10);
+
+/**
+ * Request of SetCardOnFile (back office, scope accounts:write).
+ *
+ * @generated from message acme.licensing.v1.SetCardOnFileRequest
+ */
+export type SetCardOnFileRequest = Message<"acme.licensing.v1.SetCardOnFileRequest"> & {
+  /**
+   * Account to change.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * The payment provider's billing profile id (e.g. "bp_..."); empty clears the card on file. A
+   * value that looks like a card number is refused: this service never holds card data.
+   *
+   * @generated from field: string billing_profile_id = 2;
+   */
+  billingProfileId: string;
+
+  /**
+   * Dry run: check everything, change nothing.
+   *
+   * @generated from field: bool validate_only = 3;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.SetCardOnFileRequest.
+ * Use `create(SetCardOnFileRequestSchema)` to create a new message.
+ */
+export const SetCardOnFileRequestSchema: GenMessage<SetCardOnFileRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 11);
+
+/**
+ * Response of SetCardOnFile.
+ *
+ * @generated from message acme.licensing.v1.SetCardOnFileResponse
+ */
+export type SetCardOnFileResponse = Message<"acme.licensing.v1.SetCardOnFileResponse"> & {
+  /**
+   * The account after the change.
+   *
+   * @generated from field: acme.licensing.v1.Account account = 1;
+   */
+  account?: Account | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.SetCardOnFileResponse.
+ * Use `create(SetCardOnFileResponseSchema)` to create a new message.
+ */
+export const SetCardOnFileResponseSchema: GenMessage<SetCardOnFileResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 12);
+
+/**
+ * Request of ListAccounts (back office: a service without an account claim, with a read scope).
+ *
+ * @generated from message acme.licensing.v1.ListAccountsRequest
+ */
+export type ListAccountsRequest = Message<"acme.licensing.v1.ListAccountsRequest"> & {
+  /**
+   * At most this many (default 50, at most 500).
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token; empty for the first page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ListAccountsRequest.
+ * Use `create(ListAccountsRequestSchema)` to create a new message.
+ */
+export const ListAccountsRequestSchema: GenMessage<ListAccountsRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 13);
+
+/**
+ * Response of ListAccounts.
+ *
+ * @generated from message acme.licensing.v1.ListAccountsResponse
+ */
+export type ListAccountsResponse = Message<"acme.licensing.v1.ListAccountsResponse"> & {
+  /**
+   * Accounts ordered by id.
+   *
+   * @generated from field: repeated acme.licensing.v1.Account accounts = 1;
+   */
+  accounts: Account[];
+
+  /**
+   * Token of the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ListAccountsResponse.
+ * Use `create(ListAccountsResponseSchema)` to create a new message.
+ */
+export const ListAccountsResponseSchema: GenMessage<ListAccountsResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_account, 14);
 
 /**
  * Whether an account changes seats itself or through sales.

@@ -1,0 +1,40 @@
+import type { AccountRecord } from '@acme/licensing-data-access';
+import { accountTerms, requireOfferingIn } from '../domain/account-terms.js';
+import { auditEntry } from '../domain/audit.js';
+import type { EventPayload } from '../domain/events.js';
+import { originOfCall, record, type UseCaseContext } from './use-case-context.js';
+
+export type AccountChanges = Partial<Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId'>>;
+
+/**
+ * UpdateAccount: the account's name, kind, legacy plan flag or offering (back office). A new
+ * offering must be priced in the account's currency; subscriptions keep the rate they were bought
+ * at. Audited with the values before and after; the event carries the terms after.
+ */
+export async function updateAccount(ctx: UseCaseContext, changes: AccountChanges): Promise<AccountRecord> {
+  if (changes.offeringId !== undefined) await requireOfferingIn(ctx.tx, changes.offeringId!, ctx.account.currency);
+  return changeAccount(ctx, changes, 'account.updated', accountTerms, (value) => ({ case: 'accountUpdated', value }));
+}
+
+/**
+ * Writes a change of the account's own fields with its audit entry (`view` of the account before
+ * and after) and its event (built from the view after): what every account change shares.
+ */
+export async function changeAccount<V extends Record<string, unknown>>(
+  ctx: UseCaseContext,
+  changes: Parameters<UseCaseContext['tx']['updateAccount']>[1],
+  action: string,
+  view: (account: AccountRecord) => V,
+  event: (after: V) => EventPayload,
+): Promise<AccountRecord> {
+  const { tx, account } = ctx;
+  const after: AccountRecord = { ...account, ...changes };
+  await tx.updateAccount(account.id, changes);
+  const resource = { type: 'account', id: account.id };
+  await record(
+    ctx,
+    [auditEntry(originOfCall(ctx), action, resource, view(account), view(after))],
+    [event(view(after))],
+  );
+  return after;
+}
