@@ -72,6 +72,8 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
     quantity: 1,
     expectedUnitPrice: { currencyCode: 'USD', amountMinor: 11_200n },
   },
+  CreateQuote: { accountId: other, items: [{ suiteId: 'zendesk_support_suite', quantity: 1 }] },
+  CheckoutQuote: { accountId: other, quoteId: 'qt_x', expectedTotal: { currencyCode: 'USD', amountMinor: 0n } },
   RequestSeatsFromSales: { accountId: other, productId: 'zendesk_support', quantity: 1 },
   CompleteSalesOrder: { accountId: other, orderId: 'so_x' },
   ReduceSeats: { accountId: other, suiteId: 'zendesk_support_suite', newTotal: 1 },

@@ -7,6 +7,7 @@ export * from './gen/acme/licensing/v1/account_pb.js';
 export * from './gen/acme/licensing/v1/user_pb.js';
 export * from './gen/acme/licensing/v1/assignment_pb.js';
 export * from './gen/acme/licensing/v1/seats_pb.js';
+export * from './gen/acme/licensing/v1/quotes_pb.js';
 export * from './gen/acme/licensing/v1/contact_center_pb.js';
 export * from './gen/acme/licensing/v1/audit_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';

@@ -5,6 +5,7 @@ import type {
   CatalogProduct,
   CatalogSuite,
   OfferingRecord,
+  QuoteRecord,
   IdempotencyHit,
   MembershipRecord,
   OutboxInput,
@@ -79,6 +80,11 @@ export interface LicenseBook {
   salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null>;
   /** Marks a pending order completed; false when it was completed already. */
   completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean>;
+
+  insertQuote(record: QuoteRecord): void;
+  quote(accountId: string, quoteId: string): Promise<QuoteRecord | null>;
+  /** Marks an open quote checked out; false when it was checked out already. */
+  checkOutQuote(quoteId: string, at: Date): Promise<boolean>;
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord;
   queue(accountId: string, queueId: string): Promise<QueueRecord | null>;

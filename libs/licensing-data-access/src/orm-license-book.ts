@@ -19,12 +19,14 @@ import type {
   OutboxInput,
   PhoneConfigurationRecord,
   QueueRecord,
+  QuoteRecord,
   SalesOrderRecord,
   SubscriptionRecord,
   UserRecord,
 } from './records.js';
 import { getAccount, listOfferings, listProducts, listSuites, toUserRecord } from './queries.js';
 import * as rows from './sales-and-contact-center-rows.js';
+import * as quotes from './quote-rows.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -333,6 +335,20 @@ export class OrmLicenseBook implements LicenseBook {
   completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
     this.changing();
     return rows.completeSalesOrder(this.em, orderId, completedBy, at);
+  }
+
+  insertQuote(record: QuoteRecord): void {
+    this.changing();
+    quotes.insertQuote(this.em, record);
+  }
+
+  quote(accountId: string, quoteId: string): Promise<QuoteRecord | null> {
+    return quotes.findQuote(this.em, accountId, quoteId);
+  }
+
+  checkOutQuote(quoteId: string, at: Date): Promise<boolean> {
+    this.changing();
+    return quotes.checkOutQuote(this.em, quoteId, at);
   }
 
   insertQueue(input: Omit<QueueRecord, 'id'>): QueueRecord {

@@ -22,6 +22,45 @@ export interface CatalogSuite {
   parityRequired: boolean;
 }
 
+/** What a quote was asked for: seats of one product, or of every product of a suite. */
+export interface QuoteItemRecord {
+  productId: string;
+  suiteId: string;
+  quantity: number;
+}
+
+/** One product a quote's purchase changes, as it was priced. */
+export interface QuoteLineRecord {
+  productId: string;
+  /** The suite the line was asked through, '' when the product was named. */
+  suiteId: string;
+  quantity: number;
+  purchasedBefore: number;
+  purchasedAfter: number;
+  unitPriceMinor: number;
+  currency: string;
+  billingPeriod: 'month' | 'year';
+  billingBasis: BillingBasis;
+  /** Charged now: the added seats from the quote's day to the end of the billing period. */
+  proratedMinor: number;
+  /** The first midnight after the charged days (the end of the month or year). */
+  periodEnd: Date;
+}
+
+export interface QuoteRecord {
+  id: string;
+  accountId: string;
+  items: QuoteItemRecord[];
+  lines: QuoteLineRecord[];
+  totalMinor: number;
+  currency: string;
+  state: 'open' | 'checked_out';
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  checkedOutAt: Date | null;
+}
+
 export interface AccountRecord {
   id: string;
   name: string;

@@ -14,6 +14,7 @@ import { createReadHandlers } from './handlers/read-handlers.js';
 import { createAssignmentHandlers } from './handlers/assignment-handlers.js';
 import { createUserHandlers } from './handlers/user-handlers.js';
 import { createAccountHandlers } from './handlers/account-handlers.js';
+import { createQuoteHandlers } from './handlers/quote-handlers.js';
 import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
@@ -99,6 +100,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...createAssignmentHandlers(mutationDeps),
           ...createUserHandlers(mutationDeps),
           ...createSeatHandlers(mutationDeps),
+          ...createQuoteHandlers(mutationDeps),
           ...createSalesHandlers(mutationDeps),
           ...createQueueHandlers(mutationDeps),
         }),

@@ -41,6 +41,8 @@ export const MUTATIONS = [
   'UnassignLicenses',
   'UpdateFeatures',
   'PurchaseSeats',
+  'CreateQuote',
+  'CheckoutQuote',
   'RequestSeatsFromSales',
   'CompleteSalesOrder',
   'ReduceSeats',
@@ -304,6 +306,30 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
         ),
         money,
       ),
+      mutation,
+    ),
+    CreateQuote: merge(
+      accountId,
+      field(
+        'items',
+        fc.constantFrom(
+          [{ productId: 'goto_meeting', quantity: 1 }],
+          [
+            { productId: 'goto_connect_standard', quantity: 2 },
+            { productId: 'goto_contact_center', quantity: 1 },
+          ],
+        ),
+        fc.oneof(
+          fc.constant([]),
+          fc.array(fc.record({ productId: productId, suiteId: hostileText, quantity: int32 }), { maxLength: 30 }),
+        ),
+      ),
+      mutation,
+    ),
+    CheckoutQuote: merge(
+      accountId,
+      field('quoteId', fc.constant(known.quotes.goto), idOf('qt', [known.quotes.goto], [known.quotes.zendesk])),
+      field('expectedTotal', fc.constant({ currencyCode: 'USD', amountMinor: known.quotes.gotoTotal }), money),
       mutation,
     ),
     RequestSeatsFromSales: merge(

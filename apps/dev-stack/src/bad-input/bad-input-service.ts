@@ -27,6 +27,8 @@ export type CallerName = (typeof CALLERS)[number];
 export interface KnownRows {
   queues: { goto: string; zendesk: string };
   salesOrders: { goto: string; zendesk: string };
+  /** An open quote of each account and its total (minor units, USD). */
+  quotes: { goto: string; zendesk: string; gotoTotal: bigint };
 }
 
 export interface CallOutcome {
@@ -178,7 +180,13 @@ async function createKnownRows(clients: Record<CallerName, LicensingClient>): Pr
   };
   const order = async (client: LicensingClient, productId: string) =>
     (await client.requestSeatsFromSales({ productId, quantity: 2 })).order!.id;
+  const gotoQuote = (await clients.gotoAdmin.createQuote({ items: [{ productId: 'goto_meeting', quantity: 1 }] }))
+    .quote!;
+  const zendeskQuote = (
+    await clients.zendeskOwner.createQuote({ items: [{ suiteId: 'zendesk_support_suite', quantity: 1 }] })
+  ).quote!;
   return {
+    quotes: { goto: gotoQuote.id, zendesk: zendeskQuote.id, gotoTotal: gotoQuote.total!.amountMinor },
     queues: {
       goto: await queue(clients.gotoAdmin, 'usr_demo_goto_agent'),
       zendesk: await queue(clients.zendeskOwner, 'usr_demo_zendesk_agent1'),

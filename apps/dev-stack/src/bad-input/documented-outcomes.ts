@@ -19,6 +19,7 @@ export const REASONS_BY_CODE: Partial<Record<GrpcStatus, readonly string[]>> = {
     'PRICE_MISMATCH',
     'NOT_OFFERED',
     'MIXED_CURRENCIES',
+    'QUOTE_EXPIRED',
     'IDEMPOTENCY_KEY_REUSED',
     'CONFLICT',
   ],

@@ -138,5 +138,8 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
 
   it('seats are bought by the super admin with a card on GoTo accounts and by the owner on Zendesk accounts', () => {
     expect(allowed(accountId, 'PurchaseSeats')).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
+    // A quote is the purchase's first step: the same callers price and check it out.
+    for (const label of ['CreateQuote', 'CheckoutQuote'])
+      expect(allowed(accountId, label), label).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
   });
 });

@@ -65,6 +65,9 @@ export const PLANS: Record<string, AccountPlan> = {
 export interface Fixtures {
   queueId: string;
   orderId: string;
+  /** An open quote made by the account's buyer (its super admin on GoTo, its owner on Zendesk), and its total. */
+  quoteId: string;
+  quoteTotal: bigint;
 }
 
 export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): Promise<Fixtures> {
@@ -77,7 +80,16 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
   const queueId = (await must('CreateQueue', { kind: QueueKind.CALL, name: 'Security matrix' })).queue!.id!;
   await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
   const orderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
-  return { queueId, orderId };
+  const buyer = bearer(await stack.sign({ subject: plan.owner ?? plan.superAdmin, accountId: plan.accountId }));
+  const quoted = await stack.call('CreateQuote', { items: [quoteItem(plan)] }, buyer);
+  if (quoted.response === undefined) throw new Error(`fixture CreateQuote failed: ${quoted.message}`);
+  const quote = (quoted.response as { quote: { id: string; total: { amountMinor: bigint } } }).quote;
+  return { queueId, orderId, quoteId: quote.id, quoteTotal: quote.total.amountMinor };
+}
+
+/** One seat of what the plan buys: its product, or its suite. */
+function quoteItem(plan: AccountPlan) {
+  return { productId: plan.purchase.productId, suiteId: plan.purchase.suiteId, quantity: 1 };
 }
 
 /** A row of the matrix: the RPC, what the attempt is, and its request. */
@@ -150,6 +162,12 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       suiteId: plan.purchase.suiteId,
       quantity: 1,
       expectedUnitPrice: { currencyCode: 'USD', amountMinor: plan.purchase.amountMinor },
+    }),
+    fixed('CreateQuote', 'CreateQuote', { ...change, items: [quoteItem(plan)] }),
+    fixed('CheckoutQuote', 'CheckoutQuote', {
+      ...change,
+      quoteId: fixtures.quoteId,
+      expectedTotal: { currencyCode: 'USD', amountMinor: fixtures.quoteTotal },
     }),
     fixed('RequestSeatsFromSales', 'RequestSeatsFromSales', {
       ...change,

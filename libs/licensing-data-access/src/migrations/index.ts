@@ -10,6 +10,7 @@ import { Migration20261206010000SuiteParity } from './20261206010000-suite-parit
 import { Migration20261207000000Offerings } from './20261207000000-offerings.js';
 import { Migration20261207010000BillingBasis } from './20261207010000-billing-basis.js';
 import { Migration20261207020000AccountTerms } from './20261207020000-account-terms.js';
+import { Migration20261207030000Quotes } from './20261207030000-quotes.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261207000000Offerings', class: Migration20261207000000Offerings },
   { name: 'Migration20261207010000BillingBasis', class: Migration20261207010000BillingBasis },
   { name: 'Migration20261207020000AccountTerms', class: Migration20261207020000AccountTerms },
+  { name: 'Migration20261207030000Quotes', class: Migration20261207030000Quotes },
 ];

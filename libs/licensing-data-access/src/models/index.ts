@@ -12,6 +12,7 @@ export { Queue } from './queue.entity.js';
 export { QueueMember } from './queue-member.entity.js';
 export { PhoneConfiguration } from './phone-configuration.entity.js';
 export { Offering } from './offering.entity.js';
+export { Quote } from './quote.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -27,6 +28,7 @@ import { Queue } from './queue.entity.js';
 import { QueueMember } from './queue-member.entity.js';
 import { PhoneConfiguration } from './phone-configuration.entity.js';
 import { Offering } from './offering.entity.js';
+import { Quote } from './quote.entity.js';
 
 export const ENTITIES = [
   Suite,
@@ -43,4 +45,5 @@ export const ENTITIES = [
   QueueMember,
   PhoneConfiguration,
   Offering,
+  Quote,
 ];
