@@ -22,6 +22,8 @@ export interface AccountPlan {
   /** A product no caller holds, for "assign to myself". */
   selfProduct: string;
   owner: string | null;
+  /** Whether the account is offered Contact Center (so its queues may have members). */
+  contactCenter: boolean;
   /** A new account of the same style, for CreateAccount. */
   newAccount: { style: AccountStyle; offeringId: string };
   /** A super admin of the account (by its user record), who makes the fixtures and the callers' users. */
@@ -41,6 +43,7 @@ export const PLANS: Record<string, AccountPlan> = {
     salesProduct: 'goto_meeting',
     selfProduct: 'goto_meeting',
     owner: null,
+    contactCenter: true,
     newAccount: { style: AccountStyle.GOTO, offeringId: 'goto_business' },
     superAdmin: 'usr_demo_goto_admin',
   },
@@ -56,6 +59,7 @@ export const PLANS: Record<string, AccountPlan> = {
     salesProduct: 'zendesk_support',
     selfProduct: 'zendesk_guide',
     owner: 'usr_demo_zendesk_owner',
+    contactCenter: false,
     newAccount: { style: AccountStyle.ZENDESK, offeringId: 'zendesk_suites' },
     superAdmin: ZENDESK_SUPER_ADMIN,
   },
@@ -78,7 +82,8 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
     return outcome.response as Record<string, Record<string, string>>;
   };
   const queueId = (await must('CreateQueue', { kind: QueueKind.CALL, name: 'Security matrix' })).queue!.id!;
-  await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
+  // Queue members are billed for Contact Center: only an account offered it has one (GoTo style).
+  if (plan.contactCenter) await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
   const orderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
   const buyer = bearer(await stack.sign({ subject: plan.owner ?? plan.superAdmin, accountId: plan.accountId }));
   const quoted = await stack.call('CreateQuote', { items: [quoteItem(plan)] }, buyer);
@@ -188,7 +193,16 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       userId: plan.target,
       role: QueueRole.SUPERVISOR,
     }),
-    fixed('RemoveQueueMember', 'RemoveQueueMember', { ...change, queueId: fixtures.queueId, userId: plan.queueMember }),
+    // Only an account offered Contact Center has a queue member to remove.
+    ...(plan.contactCenter
+      ? [
+          fixed('RemoveQueueMember', 'RemoveQueueMember', {
+            ...change,
+            queueId: fixtures.queueId,
+            userId: plan.queueMember,
+          }),
+        ]
+      : []),
     fixed('RemoveUserFromAllQueues', 'RemoveUserFromAllQueues', { ...change, userId: plan.queueMember }),
   ];
 }

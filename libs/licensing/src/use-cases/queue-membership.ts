@@ -5,6 +5,7 @@ import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { actorFacts, userFacts } from '../domain/facts.js';
+import { offeredRates } from '../domain/offering.js';
 import { priceOf } from '../domain/price.js';
 import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
 
@@ -37,7 +38,10 @@ export async function billingEvents(ctx: UseCaseContext, decision: Decision, que
       const [product] = await ctx.tx.products([productId]);
       if (!product)
         throw new Error(`rule ${effect.ruleId} starts billing for ${productId}, which is no product of the catalog`);
-      const [rate] = await ctx.tx.subscriptions(ctx.account.id, [productId]);
+      // The account's rate: its subscription's, else its offering's. An account not offered the
+      // product (a Zendesk-style account has no Contact Center) is refused: NOT_OFFERED.
+      const [subscription] = await ctx.tx.subscriptions(ctx.account.id, [productId]);
+      const rate = subscription ?? (await offeredRates(ctx.tx, ctx.account, [product])).get(productId);
       events.push({
         case: 'contactCenterBillingStarted',
         value: {
