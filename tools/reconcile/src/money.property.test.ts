@@ -1,10 +1,12 @@
 /**
- * Issue 18's money property: random sequences of purchases, sales orders, assignments, reductions
- * and queue changes, each step after a fake clock moved on by minutes to days (so sequences cross
- * midnights and month ends), on a fresh account of the licensing service, whose events reach the
- * billing ledger over the in-process bus. After each sequence the reconciliation finds no
- * difference, and for every month the sequence touched the invoice the ledger gives equals, to the
- * cent, the one computed from what licensing held at each midnight (test/money-model.ts).
+ * Issue 18's money property: random sequences of purchases, quotes and their checkouts, sales
+ * orders, assignments, reductions and queue changes, each step after a fake clock moved on by
+ * minutes to days (so sequences cross midnights and month ends), on a fresh account created over
+ * the API (CreateAccount), whose events reach the billing ledger over the in-process bus. Every
+ * quote is priced as the oracle prices it and every checkout ends as the oracle says, charging the
+ * quote's total. After each sequence the reconciliation finds no difference, and for every month
+ * the sequence touched the invoice the ledger gives equals, to the cent, the one computed from what
+ * licensing held at each midnight (test/money-model.ts).
  *
  * Fixed seed: a failure reproduces exactly (fast-check prints the seed and the shrunk sequence);
  * MONEY_PROPERTY_SEED explores other sequences, MONEY_PROPERTY_RUNS sets how many.
@@ -13,12 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import Libsql from 'libsql';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadOrCreateDevKeys, signToken, type DevKeys, type TokenClaims } from '@acme/auth';
 import { loadBillingConfig, previewInvoice, startBillingService, type RunningBillingService } from '@acme/billing';
-import { LicensingService } from '@acme/contracts';
+import { AccountKind, AccountStyle, LicensingService, type Quote } from '@acme/contracts';
 import { createClient } from '@acme/grpc';
 import { loadLicensingConfig, startLicensingService, type RunningLicensingService } from '@acme/licensing';
 import { openDatabase, type Database } from '@acme/licensing-data-access';
@@ -28,10 +29,15 @@ import { reconcile } from './reconcile.js';
 import {
   compareLines,
   DAY_MS,
+  expectedCheckout,
   expectedInvoice,
+  expectedQuote,
   MidnightHoldings,
   midnightsPassed,
   readCatalog,
+  seatsAfterCheckout,
+  type CartItem,
+  type Holdings,
   type MoneyLine,
   type Rate,
 } from '../test/money-model.js';
@@ -40,8 +46,10 @@ import {
   runAction,
   shopOf,
   steps,
+  timestampMs,
   type LicensingClient,
   type Step,
+  type StepResult,
   type World,
 } from '../test/money-steps.js';
 
@@ -69,7 +77,10 @@ let bus: InProcessEventBus;
 let licensing: RunningLicensingService;
 let billing: RunningBillingService;
 let db: Database;
+/** Sales tooling: completes sales orders. */
 let backOffice: LicensingClient;
+/** The back office that creates accounts and sets their card on file. */
+let accountsOffice: LicensingClient;
 
 const sign = (claims: Omit<TokenClaims, 'issuer' | 'audience'>) =>
   signToken(keys.privateJwk, { issuer: 'acme-dev', audience: 'licensing', ...claims });
@@ -99,10 +110,14 @@ beforeAll(async () => {
   backOffice = createClient(LicensingService, licensing.address, {
     token: await sign({ subject: 'svc:sales-tooling', kind: 'service', scopes: ['sales_orders:complete'] }),
   });
+  accountsOffice = createClient(LicensingService, licensing.address, {
+    token: await sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
+  });
 });
 
 afterAll(async () => {
   backOffice?.close();
+  accountsOffice?.close();
   await licensing?.stop();
   await billing?.stop();
   await bus?.close();
@@ -113,46 +128,29 @@ afterAll(async () => {
 let accounts = 0;
 
 /**
- * A fresh account with no seats, written as the demo seed writes one (there is no CreateAccount
- * RPC): GoTo style, a super admin with a card on file, offered goto_business; or Zendesk style, an
- * owner who is also admin, offered zendesk_suites. Returns the account and its admin's id.
+ * A fresh account with no seats, created as the back office creates one: GoTo style, offered
+ * goto_business, whose first user is a super admin, with a card on file (SetCardOnFile); or Zendesk
+ * style, offered zendesk_suites, whose first user is the owner (and an admin). Returns the account
+ * and that first user, the buyer.
  */
-function createAccount(style: 'goto' | 'zendesk'): { accountId: string; adminId: string } {
+async function createAccount(style: 'goto' | 'zendesk'): Promise<{ accountId: string; adminId: string }> {
   const n = ++accounts;
-  const accountId = `acct_money_${n}`;
-  const adminId = `usr_money_${n}_admin`;
-  const raw = new Libsql(licensingFile);
-  try {
-    raw.exec('pragma busy_timeout = 5000');
-    raw
-      .prepare(
-        `insert into account (id, name, kind, style, legacy_plan, card_on_file, owner_user_id, offering_id,
-           created_at, event_sequence) values (?, ?, 'self_service', ?, 0, 1, ?, ?, ?, 0)`,
-      )
-      .run(
-        accountId,
-        `Money ${n}`,
-        style,
-        style === 'zendesk' ? adminId : null,
-        style === 'goto' ? 'goto_business' : 'zendesk_suites',
-        clock,
-      );
-    raw
-      .prepare(
-        `insert into app_user (id, account_id, email, display_name, roles, permissions, created_at)
-         values (?, ?, ?, 'Admin', ?, '[]', ?)`,
-      )
-      .run(
-        adminId,
-        accountId,
-        `admin@money-${n}.test`,
-        JSON.stringify(style === 'goto' ? ['super_admin'] : ['owner', 'admin']),
-        clock,
-      );
-  } finally {
-    raw.close();
-  }
-  return { accountId, adminId };
+  const { account, owner } = await accountsOffice.createAccount({
+    name: `Money ${n}`,
+    kind: AccountKind.SELF_SERVICE,
+    style: style === 'goto' ? AccountStyle.GOTO : AccountStyle.ZENDESK,
+    currency: 'USD',
+    offeringId: style === 'goto' ? 'goto_business' : 'zendesk_suites',
+    owner: { email: `admin@money-${n}.test`, displayName: 'Admin' },
+  });
+  expect(owner?.roles).toEqual(style === 'goto' ? ['super_admin'] : ['owner', 'admin']);
+  expect(account?.ownerUserId).toBe(owner!.id);
+  if (style === 'goto')
+    expect(
+      (await accountsOffice.setCardOnFile({ accountId: account!.id, billingProfileId: `bp_money_${n}` })).account
+        ?.cardOnFile,
+    ).toBe(true);
+  return { accountId: account!.id, adminId: owner!.id };
 }
 
 /** Months from the one of `start` to the last midnight passed: [first of month, first of next) or up to it. */
@@ -194,7 +192,7 @@ interface Sequence {
 async function moneyHolds(sequence: Sequence): Promise<void> {
   const start = Date.UTC(2027, 0, 1) + sequence.startMinutes * 60_000;
   clock = start;
-  const { accountId, adminId } = createAccount(sequence.style);
+  const { accountId, adminId } = await createAccount(sequence.style);
   const admin = createClient(LicensingService, licensing.address, {
     token: await sign({ subject: adminId, accountId }),
   });
@@ -206,7 +204,10 @@ async function moneyHolds(sequence: Sequence): Promise<void> {
       orders: [],
       memberships: [],
       assignments: [],
+      quotes: [],
     };
+    /** The total the oracle priced each quote at. */
+    const quoted = new Map<string, number>();
     const held = new MidnightHoldings();
     let current = await readHoldings(admin, world);
     const log: string[] = [];
@@ -219,11 +220,15 @@ async function moneyHolds(sequence: Sequence): Promise<void> {
       moveClockTo(
         step.advanceMs === 'next_midnight' ? (Math.floor(clock / DAY_MS) + 1) * DAY_MS : clock + step.advanceMs,
       );
-      const outcome = await runAction({ admin, backOffice, accountId }, world, step.action);
-      const seen = `${step.action.op} ${outcome}`;
+      const before = current;
+      const result = await runAction({ admin, backOffice, accountId }, world, step.action);
+      const seen = `${step.action.op} ${result.outcome}${result.checkout?.wrongTotal ? ' (wrong total)' : ''}`;
       outcomes.set(seen, (outcomes.get(seen) ?? 0) + 1);
-      log.push(`${now().toISOString()} ${JSON.stringify(step.action)}: ${outcome}`);
+      log.push(`${now().toISOString()} ${JSON.stringify(step.action)}: ${result.outcome}`);
       current = await readHoldings(admin, world);
+      const what = `${accountId} (${sequence.style}) from ${new Date(start).toISOString()}:\n${log.join('\n')}`;
+      if (result.quoted) quoted.set(result.quoted.quote.id, quoteAsPriced(result.quoted, before, what));
+      if (result.checkout) checkoutAsPriced(result, quoted, before, current, what);
     }
     // The state the last step left is held at least one midnight.
     moveClockTo((Math.floor(clock / DAY_MS) + 1) * DAY_MS);
@@ -254,6 +259,54 @@ async function moneyHolds(sequence: Sequence): Promise<void> {
   }
 }
 
+/** The quote CreateQuote returned is the oracle's, line by line; returns the oracle's total. */
+function quoteAsPriced(quoted: { items: CartItem[]; quote: Quote }, held: Holdings, what: string): number {
+  const { items, quote } = quoted;
+  const expected = expectedQuote(CATALOG, items, clock, held);
+  const amounts = quote.lines
+    .map((l) => ({
+      productId: l.productId,
+      suiteId: l.suiteId,
+      quantity: l.quantity,
+      purchasedBefore: l.purchasedBefore,
+      purchasedAfter: l.purchasedAfter,
+      unitPriceMinor: Number(l.unitPrice?.amountMinor),
+      proratedMinor: Number(l.proratedAmount?.amountMinor),
+    }))
+    .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  const answered = {
+    lines: amounts,
+    totalMinor: Number(quote.total?.amountMinor),
+    expiresAt: timestampMs(quote.expireTime),
+  };
+  expect(answered, `${what}\nquote ${quote.id}`).toEqual(expected);
+  const currencies = new Set([quote.total?.currencyCode, ...quote.lines.map((l) => l.proratedAmount?.currencyCode)]);
+  expect([...currencies], `${what}\nquote ${quote.id}`).toEqual(['USD']);
+  expect(timestampMs(quote.createTime), `${what}\nquote ${quote.id}`).toBe(clock);
+  return expected.totalMinor;
+}
+
+/**
+ * A checkout ends as the oracle says; bought, it charged the oracle's total of the quote and added
+ * exactly the quote's seats; refused, it changed no seats.
+ */
+function checkoutAsPriced(
+  result: StepResult,
+  quoted: ReadonlyMap<string, number>,
+  before: Holdings,
+  after: Holdings,
+  what: string,
+): void {
+  const { quote, wrongTotal, charged } = result.checkout!;
+  const about = `${what}\ncheckout of ${quote.id}`;
+  expect(result.outcome, about).toBe(expectedCheckout(quote, clock, before, wrongTotal));
+  const seats = (m: ReadonlyMap<string, number>) => new Map([...m].filter(([, n]) => n !== 0));
+  if (result.outcome === 'ok') {
+    expect(charged, about).toEqual({ currencyCode: 'USD', amountMinor: BigInt(quoted.get(quote.id)!) });
+    expect(seats(after.seats), about).toEqual(seats(seatsAfterCheckout(quote, before)));
+  } else expect(seats(after.seats), about).toEqual(seats(before.seats));
+}
+
 /**
  * The reconciliation of one account at the fake clock's instant, checked once: the outbox is
  * drained, and a settle time would never run out on a clock that stands still.
@@ -265,7 +318,7 @@ function licensingMatchesLedger(accountId: string) {
 const sequences: fc.Arbitrary<Sequence> = fc.record({
   style: fc.constantFrom('goto', 'goto', 'zendesk'),
   startMinutes: fc.integer({ min: 0, max: 730 * 24 * 60 }),
-  steps: steps(10, 30),
+  steps: steps(8, 24),
 });
 
 it(

@@ -3,6 +3,8 @@
  * held at each midnight, without any code of the billing lib. It follows the rules of
  * libs/billing/README.md (Billing rules) as written there: day d is charged when it is held at the
  * midnight that ends it, a day costs price / days in its month, a line is rounded once, half up.
+ * It also prices the carts of CreateQuote and says how a CheckoutQuote must end, without any code
+ * of the licensing lib (`expectedQuote`, `expectedCheckout`).
  */
 
 import { readFileSync } from 'node:fs';
@@ -153,4 +155,103 @@ export function compareLines(a: MoneyLine, b: MoneyLine): number {
 
 function roundHalfUp({ n, d }: Exact): number {
   return Number((2n * n + d) / (2n * d));
+}
+
+/** What a cart asks for: seats of one product, or of every product of a suite. */
+export interface CartItem {
+  productId?: string;
+  suiteId?: string;
+  quantity: number;
+}
+
+/** One product a quote changes, as the oracle prices it (its own type: the oracle imports nothing of licensing). */
+export interface QuoteLineAmounts {
+  productId: string;
+  suiteId: string;
+  quantity: number;
+  purchasedBefore: number;
+  purchasedAfter: number;
+  unitPriceMinor: number;
+  proratedMinor: number;
+}
+
+export interface ExpectedQuote {
+  /** By product id. */
+  lines: QuoteLineAmounts[];
+  totalMinor: number;
+  expiresAt: number;
+}
+
+/** How long a quote can be checked out (proto/acme/licensing/v1/quotes.proto, Quote.expire_time). */
+export const QUOTE_LIFETIME_MS = 30 * 60_000;
+
+/**
+ * What CreateQuote must answer for `items` asked at `at` while `held` is held, at the catalog's
+ * (list) rates: a line per product (a suite, every product of it), each charging the added seats
+ * from the quote's day through the last day of its month, as the invoice charges a seat bought
+ * that day: unit x quantity x charged days / days in the month, rounded once, half up; nothing for
+ * a product billed per queue member. The total is the sum of the lines; the quote expires 30
+ * minutes later or at the next UTC midnight, whichever comes first.
+ */
+export function expectedQuote(catalog: Catalog, items: CartItem[], at: number, held: Holdings): ExpectedQuote {
+  const day = Math.floor(at / DAY_MS) * DAY_MS;
+  const chargedDays = (Date.UTC(new Date(day).getUTCFullYear(), new Date(day).getUTCMonth() + 1, 1) - day) / DAY_MS;
+  const lines = items.flatMap((item) => {
+    const products = item.suiteId
+      ? catalog.products.filter((p) => p.suiteId === item.suiteId)
+      : catalog.products.filter((p) => p.id === item.productId);
+    if (products.length === 0) throw new Error(`nothing to price in ${JSON.stringify(item)}`);
+    return products.map((p): QuoteLineAmounts => {
+      const before = held.seats.get(p.id) ?? 0;
+      const exact = {
+        n: BigInt(p.unitPriceMinor) * BigInt(item.quantity) * BigInt(chargedDays),
+        d: BigInt(daysInMonth(day)),
+      };
+      return {
+        productId: p.id,
+        suiteId: item.suiteId ?? '',
+        quantity: item.quantity,
+        purchasedBefore: before,
+        purchasedAfter: before + item.quantity,
+        unitPriceMinor: p.unitPriceMinor,
+        proratedMinor: p.billingBasis === 'purchased_seats' ? roundHalfUp(exact) : 0,
+      };
+    });
+  });
+  return {
+    lines: lines.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)),
+    totalMinor: lines.reduce((sum, l) => sum + l.proratedMinor, 0),
+    expiresAt: Math.min(at + QUOTE_LIFETIME_MS, day + DAY_MS),
+  };
+}
+
+/** A quote as the steps remember it: what it priced and whether it was checked out. */
+export interface QuoteSeen {
+  id: string;
+  lines: Pick<QuoteLineAmounts, 'productId' | 'quantity' | 'purchasedBefore'>[];
+  totalMinor: number;
+  expiresAt: number;
+  checkedOut: boolean;
+}
+
+/**
+ * How CheckoutQuote of `quote` must end at `at` while `held` is held, with the quote's total shown
+ * or another one (`wrongTotal`), in the checks' documented order: checked out already
+ * (FAILED_PRECONDITION/CONFLICT), expired (QUOTE_EXPIRED), a total other than the quote's
+ * (PRICE_MISMATCH), seats of its products changed since (ABORTED/CONFLICT); else bought (`ok`): the
+ * purchase rules allowed the same seats when it was quoted.
+ */
+export function expectedCheckout(quote: QuoteSeen, at: number, held: Holdings, wrongTotal: boolean): string {
+  if (quote.checkedOut) return 'FAILED_PRECONDITION/CONFLICT';
+  if (at >= quote.expiresAt) return 'FAILED_PRECONDITION/QUOTE_EXPIRED';
+  if (wrongTotal) return 'FAILED_PRECONDITION/PRICE_MISMATCH';
+  if (quote.lines.some((l) => (held.seats.get(l.productId) ?? 0) !== l.purchasedBefore)) return 'ABORTED/CONFLICT';
+  return 'ok';
+}
+
+/** Purchased seats after a checkout of `quote` from `held`: each of its products, plus its quantity. */
+export function seatsAfterCheckout(quote: QuoteSeen, held: Holdings): Map<string, number> {
+  const seats = new Map(held.seats);
+  for (const l of quote.lines) seats.set(l.productId, (seats.get(l.productId) ?? 0) + l.quantity);
+  return seats;
 }
