@@ -26,4 +26,5 @@ export const EVENT_TYPE_BY_CASE: Readonly<Record<EventPayloadCase, string>> = {
   accountCreated: 'account.created',
   accountUpdated: 'account.updated',
   cardOnFileChanged: 'account.card_on_file_changed',
+  salesOrderCancelled: 'sales_order.cancelled',
 };

@@ -1,10 +1,12 @@
 import { dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
+import { findSalesOrder } from './sales-and-contact-center-rows.js';
 import { seedCatalog, seedDemo } from './seed.js';
 import {
   getAccount,
   listAccounts,
+  listSalesOrders,
   getUserGrants,
   listAssignments,
   listAudit,
@@ -126,6 +128,14 @@ export async function openDatabase(options: DatabaseOptions) {
         filter: { resourceId?: string; actor?: string } = {},
         page?: { pageSize: number; pageToken?: string },
       ) => read((e) => listAudit(e, accountId, filter, page)),
+    },
+    salesOrders: {
+      get: (accountId: string, orderId: string) => read((e) => findSalesOrder(e, accountId, orderId)),
+      list: (
+        accountId: string,
+        filter: { state?: 'pending' | 'completed' | 'cancelled' },
+        page: { pageSize: number; pageToken?: string },
+      ) => read((e) => listSalesOrders(e, accountId, filter, page)),
     },
     queues: {
       list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) =>

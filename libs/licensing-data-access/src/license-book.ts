@@ -76,10 +76,14 @@ export interface LicenseBook {
   updateAssignmentFeatures(assignmentId: string, features: Record<string, boolean>): Promise<void>;
   deleteAssignment(assignmentId: string): Promise<void>;
 
-  insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord;
+  insertSalesOrder(
+    input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy' | 'cancelledAt' | 'cancelledBy'>,
+  ): SalesOrderRecord;
   salesOrder(accountId: string, orderId: string): Promise<SalesOrderRecord | null>;
   /** Marks a pending order completed; false when it was completed already. */
   completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean>;
+  /** Marks a pending order cancelled; false when it is no longer pending. */
+  cancelSalesOrder(orderId: string, cancelledBy: string, at: Date): Promise<boolean>;
 
   insertQuote(record: QuoteRecord): void;
   quote(accountId: string, quoteId: string): Promise<QuoteRecord | null>;

@@ -322,7 +322,9 @@ export class OrmLicenseBook implements LicenseBook {
     return (result as unknown as { affectedRows: number }).affectedRows === 1;
   }
 
-  insertSalesOrder(input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>): SalesOrderRecord {
+  insertSalesOrder(
+    input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy' | 'cancelledAt' | 'cancelledBy'>,
+  ): SalesOrderRecord {
     this.changing();
     return rows.insertSalesOrder(this.em, input);
   }
@@ -335,6 +337,11 @@ export class OrmLicenseBook implements LicenseBook {
   completeSalesOrder(orderId: string, completedBy: string, at: Date): Promise<boolean> {
     this.changing();
     return rows.completeSalesOrder(this.em, orderId, completedBy, at);
+  }
+
+  cancelSalesOrder(orderId: string, cancelledBy: string, at: Date): Promise<boolean> {
+    this.changing();
+    return rows.cancelSalesOrder(this.em, orderId, cancelledBy, at);
   }
 
   insertQuote(record: QuoteRecord): void {

@@ -23,9 +23,11 @@ import type {
   OfferingRecord,
   OutboxRecord,
   QueueRecord,
+  SalesOrderRecord,
   SeatUsageRecord,
   UserRecord,
 } from './records.js';
+import { toSalesOrderRecord } from './sales-and-contact-center-rows.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -91,6 +93,28 @@ export const toAccountRecord = (a: Account): AccountRecord => ({
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {
   const a = await em.findOne(Account, { id: accountId });
   return a ? toAccountRecord(a) : null;
+}
+
+/** The account's orders, newest first by id (ids grow with time), a page at a time; optionally of one state. */
+export async function listSalesOrders(
+  em: Em,
+  accountId: string,
+  filter: { state?: SalesOrderRecord['state'] },
+  page: { pageSize: number; pageToken?: string },
+): Promise<{ orders: SalesOrderRecord[]; nextPageToken: string | null }> {
+  checkPageSize(page.pageSize);
+  const before = page.pageToken ? decodeToken(page.pageToken) : null;
+  const rows = await em.find(
+    SalesOrder,
+    {
+      account: accountId,
+      ...(filter.state ? { state: filter.state } : {}),
+      ...(before ? { id: { $lt: before } } : {}),
+    },
+    { orderBy: { id: 'desc' }, limit: page.pageSize + 1 },
+  );
+  const orders = rows.slice(0, page.pageSize).map((o) => toSalesOrderRecord(o, accountId));
+  return { orders, nextPageToken: rows.length > page.pageSize ? encodeToken(orders.at(-1)!.id) : null };
 }
 
 /** Every account, a page at a time in id order (the back office's list; keyset like the users). */

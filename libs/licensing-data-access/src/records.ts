@@ -145,12 +145,14 @@ export interface SalesOrderRecord {
   accountId: string;
   productId: string;
   quantity: number;
-  state: 'pending' | 'completed';
+  state: 'pending' | 'completed' | 'cancelled';
   note: string;
   requestedBy: string;
   createdAt: Date;
   completedAt: Date | null;
   completedBy: string | null;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
 }
 
 export interface QueueRecord {

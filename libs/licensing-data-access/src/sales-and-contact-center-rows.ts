@@ -13,7 +13,7 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
 
 export function insertSalesOrder(
   em: Em,
-  input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy'>,
+  input: Omit<SalesOrderRecord, 'id' | 'state' | 'completedAt' | 'completedBy' | 'cancelledAt' | 'cancelledBy'>,
 ): SalesOrderRecord {
   const record: SalesOrderRecord = {
     ...input,
@@ -21,28 +21,42 @@ export function insertSalesOrder(
     state: 'pending',
     completedAt: null,
     completedBy: null,
+    cancelledAt: null,
+    cancelledBy: null,
   };
   const { accountId, productId, ...rest } = record;
   em.create(SalesOrder, { ...rest, account: accountId, product: productId });
   return record;
 }
 
+export const toSalesOrderRecord = (o: SalesOrder, accountId: string): SalesOrderRecord => ({
+  id: o.id,
+  accountId,
+  productId: o.product.id,
+  quantity: o.quantity,
+  state: o.state,
+  note: o.note,
+  requestedBy: o.requestedBy,
+  createdAt: o.createdAt,
+  completedAt: o.completedAt ?? null,
+  completedBy: o.completedBy ?? null,
+  cancelledAt: o.cancelledAt ?? null,
+  cancelledBy: o.cancelledBy ?? null,
+});
+
 export async function findSalesOrder(em: Em, accountId: string, orderId: string): Promise<SalesOrderRecord | null> {
   const o = await em.findOne(SalesOrder, { id: orderId, account: accountId });
-  return o
-    ? {
-        id: o.id,
-        accountId,
-        productId: o.product.id,
-        quantity: o.quantity,
-        state: o.state,
-        note: o.note,
-        requestedBy: o.requestedBy,
-        createdAt: o.createdAt,
-        completedAt: o.completedAt ?? null,
-        completedBy: o.completedBy ?? null,
-      }
-    : null;
+  return o ? toSalesOrderRecord(o, accountId) : null;
+}
+
+/** Cancels a pending order exactly once; false when it is no longer pending (completed or cancelled). */
+export async function cancelSalesOrder(em: Em, orderId: string, cancelledBy: string, at: Date): Promise<boolean> {
+  const changed = await em.nativeUpdate(
+    SalesOrder,
+    { id: orderId, state: 'pending' },
+    { state: 'cancelled', cancelledBy, cancelledAt: at },
+  );
+  return changed === 1;
 }
 
 /** Completes a pending order exactly once; false when it was already completed. */

@@ -63,11 +63,13 @@ describe('reads of account data need a scope for services', () => {
     ).toEqual(
       [
         'GetAccount',
+        'GetSalesOrder',
         'GetSeatUsage',
         'ListAccounts',
         'ListAssignments',
         'ListAuditEvents',
         'ListQueues',
+        'ListSalesOrders',
         'ListUsers',
       ].sort(),
     );

@@ -101,7 +101,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...createUserHandlers(mutationDeps),
           ...createSeatHandlers(mutationDeps),
           ...createQuoteHandlers(mutationDeps),
-          ...createSalesHandlers(mutationDeps),
+          ...createSalesHandlers(mutationDeps, database),
           ...createQueueHandlers(mutationDeps),
         }),
       ),

@@ -10,6 +10,7 @@ import type {
   CatalogSuite,
   MembershipRecord,
   QueueRecord,
+  SalesOrderRecord,
   SeatUsageRecord,
   UserRecord,
 } from '@acme/licensing-data-access';
@@ -28,6 +29,14 @@ export interface LicensingStore {
     seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
     /** Every account, a page at a time (back office). */
     list(page: Page): Promise<{ accounts: AccountRecord[]; nextPageToken: string | null }>;
+  };
+  salesOrders: {
+    get(accountId: string, orderId: string): Promise<SalesOrderRecord | null>;
+    list(
+      accountId: string,
+      filter: { state?: SalesOrderRecord['state'] },
+      page: Page,
+    ): Promise<{ orders: SalesOrderRecord[]; nextPageToken: string | null }>;
   };
   queues: {
     list(

@@ -5,7 +5,7 @@
  * idempotency) instead of stopping at the first field check, and some requests pass them all.
  */
 import fc from 'fast-check';
-import { AccountKind, AccountStyle, DowngradeOrder, QueueKind, QueueRole } from '@acme/contracts';
+import { AccountKind, AccountStyle, DowngradeOrder, QueueKind, QueueRole, SalesOrderState } from '@acme/contracts';
 import { CALLERS, GOTO, ZENDESK, type CallerName, type KnownRows } from './bad-input-service.js';
 import {
   enumValue,
@@ -31,6 +31,8 @@ export const READS = [
   'ListQueues',
   'ListAuditEvents',
   'ListAccounts',
+  'ListSalesOrders',
+  'GetSalesOrder',
 ];
 export const MUTATIONS = [
   'CreateAccount',
@@ -45,6 +47,7 @@ export const MUTATIONS = [
   'CheckoutQuote',
   'RequestSeatsFromSales',
   'CompleteSalesOrder',
+  'CancelSalesOrder',
   'ReduceSeats',
   'CreateQueue',
   'AddQueueMember',
@@ -191,6 +194,9 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
       page,
     ),
     ListAccounts: page,
+    ListSalesOrders: merge(accountId, field('state', fc.integer({ min: 0, max: 3 }), enumOf(SalesOrderState)), page),
+    GetSalesOrder: merge(accountId, orderId),
+    CancelSalesOrder: merge(accountId, orderId, mutation),
     CreateAccount: merge(
       field('name', fc.constantFrom('Nimbus Telecom', 'Acme Ltd'), hostileText),
       field('kind', fc.integer({ min: 1, max: 2 }), enumOf(AccountKind)),

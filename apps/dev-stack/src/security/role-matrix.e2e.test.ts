@@ -129,6 +129,16 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
     expect(allowed(accountId, 'CompleteSalesOrder')).toEqual([SERVICE]);
   });
 
+  it('a pending sales order is cancelled by whoever may request one, or by the back office that completes them', () => {
+    expect(allowed(accountId, 'CancelSalesOrder')).toEqual([
+      'super_admin',
+      'admin',
+      'owner',
+      'member + manage_licenses',
+      SERVICE,
+    ]);
+  });
+
   it('only a back-office service with accounts:write creates accounts and changes their terms', () => {
     for (const label of ['CreateAccount', 'UpdateAccount', 'SetCardOnFile'])
       expect(allowed(accountId, label), label).toEqual([SERVICE]);

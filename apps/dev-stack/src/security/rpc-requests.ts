@@ -69,6 +69,8 @@ export const PLANS: Record<string, AccountPlan> = {
 export interface Fixtures {
   queueId: string;
   orderId: string;
+  /** A second pending order, for CancelSalesOrder (CompleteSalesOrder may complete the first). */
+  cancelOrderId: string;
   /** An open quote made by the account's buyer (its super admin on GoTo, its owner on Zendesk), and its total. */
   quoteId: string;
   quoteTotal: bigint;
@@ -85,11 +87,12 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
   // Queue members are billed for Contact Center: only an account offered it has one (GoTo style).
   if (plan.contactCenter) await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
   const orderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
+  const cancelOrderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
   const buyer = bearer(await stack.sign({ subject: plan.owner ?? plan.superAdmin, accountId: plan.accountId }));
   const quoted = await stack.call('CreateQuote', { items: [quoteItem(plan)] }, buyer);
   if (quoted.response === undefined) throw new Error(`fixture CreateQuote failed: ${quoted.message}`);
   const quote = (quoted.response as { quote: { id: string; total: { amountMinor: bigint } } }).quote;
-  return { queueId, orderId, quoteId: quote.id, quoteTotal: quote.total.amountMinor };
+  return { queueId, orderId, cancelOrderId, quoteId: quote.id, quoteTotal: quote.total.amountMinor };
 }
 
 /** One seat of what the plan buys: its product, or its suite. */
@@ -180,6 +183,9 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       quantity: 1,
     }),
     fixed('CompleteSalesOrder', 'CompleteSalesOrder', { ...change, orderId: fixtures.orderId }),
+    fixed('ListSalesOrders', 'ListSalesOrders', account),
+    fixed('GetSalesOrder', 'GetSalesOrder', { ...account, orderId: fixtures.orderId }),
+    fixed('CancelSalesOrder', 'CancelSalesOrder', { ...change, orderId: fixtures.cancelOrderId }),
     fixed('ReduceSeats', 'ReduceSeats', {
       ...change,
       productId: plan.reduce.productId,

@@ -48,6 +48,7 @@ const NO_CHARGE_CASES: ReadonlySet<EventPayloadCase> = new Set([
   'accountCreated',
   'accountUpdated',
   'cardOnFileChanged',
+  'salesOrderCancelled',
 ]);
 
 /**

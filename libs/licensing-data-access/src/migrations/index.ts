@@ -11,6 +11,7 @@ import { Migration20261207000000Offerings } from './20261207000000-offerings.js'
 import { Migration20261207010000BillingBasis } from './20261207010000-billing-basis.js';
 import { Migration20261207020000AccountTerms } from './20261207020000-account-terms.js';
 import { Migration20261207030000Quotes } from './20261207030000-quotes.js';
+import { Migration20261207040000SalesOrderCancellation } from './20261207040000-sales-order-cancellation.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -27,4 +28,8 @@ export const MIGRATIONS = [
   { name: 'Migration20261207010000BillingBasis', class: Migration20261207010000BillingBasis },
   { name: 'Migration20261207020000AccountTerms', class: Migration20261207020000AccountTerms },
   { name: 'Migration20261207030000Quotes', class: Migration20261207030000Quotes },
+  {
+    name: 'Migration20261207040000SalesOrderCancellation',
+    class: Migration20261207040000SalesOrderCancellation,
+  },
 ];

@@ -3,7 +3,7 @@ import { Account } from './account.entity.js';
 import { Product } from './product.entity.js';
 import { FIELD_LIMITS } from '../field-limits.js';
 
-/** Seats asked from sales (`so_…`): pending until a back-office identity completes it. */
+/** Seats asked from sales (`so_…`): pending until a back-office identity completes it, or someone cancels it. */
 export const SalesOrderSchema = defineEntity({
   name: 'SalesOrder',
   tableName: 'sales_order',
@@ -13,12 +13,14 @@ export const SalesOrderSchema = defineEntity({
     account: () => p.manyToOne(Account),
     product: () => p.manyToOne(Product),
     quantity: p.integer(),
-    state: p.enum(['pending', 'completed'] as const),
+    state: p.enum(['pending', 'completed', 'cancelled'] as const),
     note: p.string().length(FIELD_LIMITS.note),
     requestedBy: p.string().length(FIELD_LIMITS.actor),
     createdAt: p.datetime(),
     completedAt: p.datetime().nullable(),
     completedBy: p.string().length(FIELD_LIMITS.actor).nullable(),
+    cancelledAt: p.datetime().nullable(),
+    cancelledBy: p.string().length(FIELD_LIMITS.actor).nullable(),
   },
 });
 export class SalesOrder extends SalesOrderSchema.class {}

@@ -14,7 +14,11 @@ import {
   QueueRole,
   RemoveUserFromAllQueuesRequestSchema,
   RequestSeatsFromSalesRequestSchema,
+  SalesOrderState,
   UnassignLicensesRequestSchema,
+  CancelSalesOrderRequestSchema,
+  GetSalesOrderRequestSchema,
+  ListSalesOrdersRequestSchema,
   events,
 } from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
@@ -50,7 +54,7 @@ describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
     ({ db, cleanup } = await openSeededDatabase(driver, 'cc'));
     const deps = { db, rules: () => rules, now: () => NOW };
     queues = createQueueHandlers(deps);
-    sales = createSalesHandlers(deps);
+    sales = createSalesHandlers(deps, db);
     assignments = createAssignmentHandlers(deps);
   });
   afterAll(async () => {
@@ -186,5 +190,59 @@ describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
     );
     expect(again.reason).toBe('CONFLICT');
     expect((await lastEvent()).payload.case).toBe('salesOrderCompleted');
+  });
+
+  it.skipIf(skip)('a pending order is listed, read and cancelled by a requester; it then adds no seats', async () => {
+    const usage = async () =>
+      (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === 'goto_connect_standard')!;
+    const before = await usage();
+    const { order } = await sales.requestSeatsFromSales(
+      create(RequestSeatsFromSalesRequestSchema, { productId: 'goto_connect_standard', quantity: 3, note: 'pilot' }),
+      callContext(admin),
+    );
+    expect(await usage()).toMatchObject({ pendingFromSales: before.pendingFromSales + 3 });
+    const pending = await sales.listSalesOrders(
+      create(ListSalesOrdersRequestSchema, { state: SalesOrderState.PENDING }),
+      callContext(admin),
+    );
+    expect(pending.orders?.[0]).toMatchObject({ id: order!.id, state: SalesOrderState.PENDING, note: 'pilot' });
+    expect(pending.orders?.every((o) => o.state === SalesOrderState.PENDING)).toBe(true);
+
+    const byMember = await refusal(
+      sales.cancelSalesOrder(create(CancelSalesOrderRequestSchema, { orderId: order!.id! }), callContext(member)),
+    );
+    expect(byMember.ruleViolations.map((v) => v.type)).toEqual(['who-may-act.cancel-sales-order']);
+    const cancelled = await sales.cancelSalesOrder(
+      create(CancelSalesOrderRequestSchema, { orderId: order!.id! }),
+      callContext(admin),
+    );
+    expect(cancelled.order).toMatchObject({ state: SalesOrderState.CANCELLED, cancelTime: expect.anything() });
+    expect(await usage()).toMatchObject({ purchased: before.purchased, pendingFromSales: before.pendingFromSales });
+    expect((await lastEvent()).payload.case).toBe('salesOrderCancelled');
+    const read = await sales.getSalesOrder(
+      create(GetSalesOrderRequestSchema, { orderId: order!.id! }),
+      callContext(admin),
+    );
+    expect(read.order?.state).toBe(SalesOrderState.CANCELLED);
+
+    // Neither completed nor cancelled twice.
+    const complete = await refusal(
+      sales.completeSalesOrder(
+        create(CompleteSalesOrderRequestSchema, { accountId: ACCOUNT, orderId: order!.id! }),
+        callContext(salesTooling),
+      ),
+    );
+    expect(complete).toMatchObject({
+      reason: 'CONFLICT',
+      message: `sales order ${order!.id} is cancelled, not pending`,
+    });
+    expect(await usage()).toMatchObject({ purchased: before.purchased });
+    const other = await refusal(
+      sales.getSalesOrder(
+        create(GetSalesOrderRequestSchema, { accountId: 'acct_demo_zendesk', orderId: order!.id! }),
+        callContext(admin),
+      ),
+    );
+    expect(other.reason).toBe('PERMISSION_DENIED');
   });
 });

@@ -25,8 +25,10 @@ export async function completeSalesOrder(
   // Load
   const order = await tx.salesOrder(account.id, command.orderId);
   if (!order) throw AppError.notFound('sales_order', command.orderId);
-  if (!(await tx.completeSalesOrder(order.id, principal.subject, now))) {
-    throw new AppError('failed_precondition', `sales order ${order.id} is already completed`, { reason: 'CONFLICT' });
+  if (order.state !== 'pending' || !(await tx.completeSalesOrder(order.id, principal.subject, now))) {
+    throw new AppError('failed_precondition', `sales order ${order.id} is ${order.state}, not pending`, {
+      reason: 'CONFLICT',
+    });
   }
   const group = await seatGroup(tx, order.productId);
 

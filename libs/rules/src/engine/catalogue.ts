@@ -36,12 +36,11 @@ export interface FactDescription {
 
 const ALL = DECISION_POINTS;
 /**
- * complete_sales_order and administer_account decide from the caller and the account alone (who may
- * act): no request fact.
+ * complete_sales_order, cancel_sales_order and administer_account decide from the caller and the
+ * account alone (who may act): no request fact.
  */
-const REQUEST_POINTS = DECISION_POINTS.filter(
-  (point) => point !== 'complete_sales_order' && point !== 'administer_account',
-);
+const WHO_MAY_ACT_ONLY: readonly DecisionPoint[] = ['complete_sales_order', 'cancel_sales_order', 'administer_account'];
+const REQUEST_POINTS = DECISION_POINTS.filter((point) => !WHO_MAY_ACT_ONLY.includes(point));
 const PRODUCT_POINTS: DecisionPoint[] = [
   'assign',
   'unassign',

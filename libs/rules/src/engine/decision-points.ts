@@ -10,6 +10,7 @@ export const DECISION_POINTS = [
   'reduce_seats',
   'queue_membership',
   'administer_account',
+  'cancel_sales_order',
 ] as const;
 
 export type DecisionPoint = (typeof DECISION_POINTS)[number];

@@ -107,7 +107,8 @@ describe('decide', () => {
     await expect(ruleSet.decide('buy', {})).rejects.toThrow(
       new FactsError(
         'unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, ' +
-          'request_seats_from_sales, complete_sales_order, reduce_seats, queue_membership, administer_account)',
+          'request_seats_from_sales, complete_sales_order, reduce_seats, queue_membership, administer_account, ' +
+          'cancel_sales_order)',
       ),
     );
     await expect(ruleSet.decide('assign', { actor: {} })).rejects.toThrow(

@@ -296,7 +296,9 @@ export const CreateQuoteResponseSchema: GenMessage<CreateQuoteResponse> = /*@__P
   messageDesc(file_acme_licensing_v1_quotes, 4);
 
 /**
- * Request of CheckoutQuote.
+ * Request of CheckoutQuote. Refusals: PRICE_MISMATCH and QUOTE_EXPIRED (FAILED_PRECONDITION); CONFLICT
+ * as FAILED_PRECONDITION when the quote was checked out already, as ABORTED when the seats or rates
+ * it priced changed since (quote again).
  *
  * @generated from message acme.licensing.v1.CheckoutQuoteRequest
  */
@@ -365,7 +367,8 @@ export type CheckoutQuoteResponse = Message<"acme.licensing.v1.CheckoutQuoteResp
   changes: ProductSeatUsageChange[];
 
   /**
-   * What was charged: exactly the quote's total.
+   * What was charged: exactly the quote's total, which is what the invoice bills for these seats for
+   * the rest of the period (the same proration); it is not collected a second time.
    *
    * @generated from field: acme.licensing.v1.Money charged = 3;
    */

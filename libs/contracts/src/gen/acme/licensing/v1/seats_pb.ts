@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/seats.proto.
  */
 export const file_acme_licensing_v1_seats: GenFile = /*@__PURE__*/
-  fileDesc("Ch1hY21lL2xpY2Vuc2luZy92MS9zZWF0cy5wcm90bxIRYWNtZS5saWNlbnNpbmcudjEi6QEKClNhbGVzT3JkZXISCgoCaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEjEKBXN0YXRlGAUgASgOMiIuYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlclN0YXRlEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLJAQoUUHVyY2hhc2VTZWF0c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEjUKE2V4cGVjdGVkX3VuaXRfcHJpY2UYBCABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRIQCghzdWl0ZV9pZBgHIAEoCSLiAQoVUHVyY2hhc2VTZWF0c1Jlc3BvbnNlEjoKB2NoYW5nZXMYASADKAsyKS5hY21lLmxpY2Vuc2luZy52MS5Qcm9kdWN0U2VhdFVzYWdlQ2hhbmdlEikKB2NoYXJnZWQYAiABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeRIsCgVsaW5lcxgEIAMoCzIdLmFjbWUubGljZW5zaW5nLnYxLkNoYXJnZUxpbmUiwgEKCkNoYXJnZUxpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghxdWFudGl0eRgCIAEoBRIsCgp1bml0X3ByaWNlGAMgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSKAoGYW1vdW50GAQgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSNgoNYmlsbGluZ19iYXNpcxgFIAEoDjIfLmFjbWUubGljZW5zaW5nLnYxLkJpbGxpbmdCYXNpcyJfChZQcm9kdWN0U2VhdFVzYWdlQ2hhbmdlEhIKCnByb2R1Y3RfaWQYASABKAkSGAoQcHVyY2hhc2VkX2JlZm9yZRgCIAEoBRIXCg9wdXJjaGFzZWRfYWZ0ZXIYAyABKAUilgEKHFJlcXVlc3RTZWF0c0Zyb21TYWxlc1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEgwKBG5vdGUYBCABKAkSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkigwEKHVJlcXVlc3RTZWF0c0Zyb21TYWxlc1Jlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlchI0CghkZWNpc2lvbhgCIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSJxChlDb21wbGV0ZVNhbGVzT3JkZXJSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEAoIb3JkZXJfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkivAEKGkNvbXBsZXRlU2FsZXNPcmRlclJlc3BvbnNlEiwKBW9yZGVyGAEgASgLMh0uYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlchI6CgdjaGFuZ2VzGAIgAygLMikuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSLoAQoSUmVkdWNlU2VhdHNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIRCgluZXdfdG90YWwYAyABKAUSOgoPZG93bmdyYWRlX29yZGVyGAQgASgOMiEuYWNtZS5saWNlbnNpbmcudjEuRG93bmdyYWRlT3JkZXISGQoRZXhwbGljaXRfdXNlcl9pZHMYBSADKAkSFQoNdmFsaWRhdGVfb25seRgGIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkSEAoIc3VpdGVfaWQYCCABKAkipAEKE1JlZHVjZVNlYXRzUmVzcG9uc2USOgoHY2hhbmdlcxgBIAMoCzIpLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3RTZWF0VXNhZ2VDaGFuZ2USGwoTZG93bmdyYWRlZF91c2VyX2lkcxgCIAMoCRI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSp0Cg9TYWxlc09yZGVyU3RhdGUSIQodU0FMRVNfT1JERVJfU1RBVEVfVU5TUEVDSUZJRUQQABIdChlTQUxFU19PUkRFUl9TVEFURV9QRU5ESU5HEAESHwobU0FMRVNfT1JERVJfU1RBVEVfQ09NUExFVEVEEAIqmAEKDkRvd25ncmFkZU9yZGVyEh8KG0RPV05HUkFERV9PUkRFUl9VTlNQRUNJRklFRBAAEiUKIURPV05HUkFERV9PUkRFUl9NT1NUX1JFQ0VOVF9GSVJTVBABEiAKHERPV05HUkFERV9PUkRFUl9BTFBIQUJFVElDQUwQAhIcChhET1dOR1JBREVfT1JERVJfRVhQTElDSVQQA2IGcHJvdG8z", [file_acme_licensing_v1_catalog, file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("Ch1hY21lL2xpY2Vuc2luZy92MS9zZWF0cy5wcm90bxIRYWNtZS5saWNlbnNpbmcudjEivgIKClNhbGVzT3JkZXISCgoCaWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEhAKCHF1YW50aXR5GAQgASgFEjEKBXN0YXRlGAUgASgOMiIuYWNtZS5saWNlbnNpbmcudjEuU2FsZXNPcmRlclN0YXRlEi8KC2NyZWF0ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1jb21wbGV0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtjYW5jZWxfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMcmVxdWVzdGVkX2J5GAkgASgJEgwKBG5vdGUYCiABKAkiyQEKFFB1cmNoYXNlU2VhdHNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRI1ChNleHBlY3RlZF91bml0X3ByaWNlGAQgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkSEAoIc3VpdGVfaWQYByABKAki4gEKFVB1cmNoYXNlU2VhdHNSZXNwb25zZRI6CgdjaGFuZ2VzGAEgAygLMikuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRIpCgdjaGFyZ2VkGAIgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSNAoIZGVjaXNpb24YAyABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkSLAoFbGluZXMYBCADKAsyHS5hY21lLmxpY2Vuc2luZy52MS5DaGFyZ2VMaW5lIsIBCgpDaGFyZ2VMaW5lEhIKCnByb2R1Y3RfaWQYASABKAkSEAoIcXVhbnRpdHkYAiABKAUSLAoKdW5pdF9wcmljZRgDIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLk1vbmV5EigKBmFtb3VudBgEIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLk1vbmV5EjYKDWJpbGxpbmdfYmFzaXMYBSABKA4yHy5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nQmFzaXMiXwoWUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRISCgpwcm9kdWN0X2lkGAEgASgJEhgKEHB1cmNoYXNlZF9iZWZvcmUYAiABKAUSFwoPcHVyY2hhc2VkX2FmdGVyGAMgASgFIpYBChxSZXF1ZXN0U2VhdHNGcm9tU2FsZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIMCgRub3RlGAQgASgJEhUKDXZhbGlkYXRlX29ubHkYBSABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAYgASgJIoMBCh1SZXF1ZXN0U2VhdHNGcm9tU2FsZXNSZXNwb25zZRIsCgVvcmRlchgBIAEoCzIdLmFjbWUubGljZW5zaW5nLnYxLlNhbGVzT3JkZXISNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkicQoZQ29tcGxldGVTYWxlc09yZGVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJEhUKDXZhbGlkYXRlX29ubHkYAyABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAQgASgJIrwBChpDb21wbGV0ZVNhbGVzT3JkZXJSZXNwb25zZRIsCgVvcmRlchgBIAEoCzIdLmFjbWUubGljZW5zaW5nLnYxLlNhbGVzT3JkZXISOgoHY2hhbmdlcxgCIAMoCzIpLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3RTZWF0VXNhZ2VDaGFuZ2USNAoIZGVjaXNpb24YAyABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkihgEKFkxpc3RTYWxlc09yZGVyc1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIxCgVzdGF0ZRgCIAEoDjIiLmFjbWUubGljZW5zaW5nLnYxLlNhbGVzT3JkZXJTdGF0ZRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJhChdMaXN0U2FsZXNPcmRlcnNSZXNwb25zZRItCgZvcmRlcnMYASADKAsyHS5hY21lLmxpY2Vuc2luZy52MS5TYWxlc09yZGVyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSI8ChRHZXRTYWxlc09yZGVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCG9yZGVyX2lkGAIgASgJIkUKFUdldFNhbGVzT3JkZXJSZXNwb25zZRIsCgVvcmRlchgBIAEoCzIdLmFjbWUubGljZW5zaW5nLnYxLlNhbGVzT3JkZXIibwoXQ2FuY2VsU2FsZXNPcmRlclJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIQCghvcmRlcl9pZBgCIAEoCRIVCg12YWxpZGF0ZV9vbmx5GAMgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCSJ+ChhDYW5jZWxTYWxlc09yZGVyUmVzcG9uc2USLAoFb3JkZXIYASABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5TYWxlc09yZGVyEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5IugBChJSZWR1Y2VTZWF0c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhEKCW5ld190b3RhbBgDIAEoBRI6Cg9kb3duZ3JhZGVfb3JkZXIYBCABKA4yIS5hY21lLmxpY2Vuc2luZy52MS5Eb3duZ3JhZGVPcmRlchIZChFleHBsaWNpdF91c2VyX2lkcxgFIAMoCRIVCg12YWxpZGF0ZV9vbmx5GAYgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgHIAEoCRIQCghzdWl0ZV9pZBgIIAEoCSKkAQoTUmVkdWNlU2VhdHNSZXNwb25zZRI6CgdjaGFuZ2VzGAEgAygLMikuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRIbChNkb3duZ3JhZGVkX3VzZXJfaWRzGAIgAygJEjQKCGRlY2lzaW9uGAMgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5KpUBCg9TYWxlc09yZGVyU3RhdGUSIQodU0FMRVNfT1JERVJfU1RBVEVfVU5TUEVDSUZJRUQQABIdChlTQUxFU19PUkRFUl9TVEFURV9QRU5ESU5HEAESHwobU0FMRVNfT1JERVJfU1RBVEVfQ09NUExFVEVEEAISHwobU0FMRVNfT1JERVJfU1RBVEVfQ0FOQ0VMTEVEEAMqmAEKDkRvd25ncmFkZU9yZGVyEh8KG0RPV05HUkFERV9PUkRFUl9VTlNQRUNJRklFRBAAEiUKIURPV05HUkFERV9PUkRFUl9NT1NUX1JFQ0VOVF9GSVJTVBABEiAKHERPV05HUkFERV9PUkRFUl9BTFBIQUJFVElDQUwQAhIcChhET1dOR1JBREVfT1JERVJfRVhQTElDSVQQA2IGcHJvdG8z", [file_acme_licensing_v1_catalog, file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * A request for seats that sales completes later.
@@ -72,6 +72,27 @@ export type SalesOrder = Message<"acme.licensing.v1.SalesOrder"> & {
    * @generated from field: google.protobuf.Timestamp complete_time = 7;
    */
   completeTime?: Timestamp | undefined;
+
+  /**
+   * When it was cancelled, if it was.
+   *
+   * @generated from field: google.protobuf.Timestamp cancel_time = 8;
+   */
+  cancelTime?: Timestamp | undefined;
+
+  /**
+   * Who requested it (a user id or a service name).
+   *
+   * @generated from field: string requested_by = 9;
+   */
+  requestedBy: string;
+
+  /**
+   * The note for sales.
+   *
+   * @generated from field: string note = 10;
+   */
+  note: string;
 };
 
 /**
@@ -437,6 +458,195 @@ export const CompleteSalesOrderResponseSchema: GenMessage<CompleteSalesOrderResp
   messageDesc(file_acme_licensing_v1_seats, 8);
 
 /**
+ * Request of ListSalesOrders.
+ *
+ * @generated from message acme.licensing.v1.ListSalesOrdersRequest
+ */
+export type ListSalesOrdersRequest = Message<"acme.licensing.v1.ListSalesOrdersRequest"> & {
+  /**
+   * Account to read; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Only orders in this state; unspecified: every state.
+   *
+   * @generated from field: acme.licensing.v1.SalesOrderState state = 2;
+   */
+  state: SalesOrderState;
+
+  /**
+   * At most this many (default 50, at most 500).
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * From a previous response's next_page_token; empty for the first page.
+   *
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ListSalesOrdersRequest.
+ * Use `create(ListSalesOrdersRequestSchema)` to create a new message.
+ */
+export const ListSalesOrdersRequestSchema: GenMessage<ListSalesOrdersRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 9);
+
+/**
+ * Response of ListSalesOrders.
+ *
+ * @generated from message acme.licensing.v1.ListSalesOrdersResponse
+ */
+export type ListSalesOrdersResponse = Message<"acme.licensing.v1.ListSalesOrdersResponse"> & {
+  /**
+   * Orders, newest first.
+   *
+   * @generated from field: repeated acme.licensing.v1.SalesOrder orders = 1;
+   */
+  orders: SalesOrder[];
+
+  /**
+   * Token of the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ListSalesOrdersResponse.
+ * Use `create(ListSalesOrdersResponseSchema)` to create a new message.
+ */
+export const ListSalesOrdersResponseSchema: GenMessage<ListSalesOrdersResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 10);
+
+/**
+ * Request of GetSalesOrder.
+ *
+ * @generated from message acme.licensing.v1.GetSalesOrderRequest
+ */
+export type GetSalesOrderRequest = Message<"acme.licensing.v1.GetSalesOrderRequest"> & {
+  /**
+   * Account to read; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Order to read.
+   *
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetSalesOrderRequest.
+ * Use `create(GetSalesOrderRequestSchema)` to create a new message.
+ */
+export const GetSalesOrderRequestSchema: GenMessage<GetSalesOrderRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 11);
+
+/**
+ * Response of GetSalesOrder.
+ *
+ * @generated from message acme.licensing.v1.GetSalesOrderResponse
+ */
+export type GetSalesOrderResponse = Message<"acme.licensing.v1.GetSalesOrderResponse"> & {
+  /**
+   * The order.
+   *
+   * @generated from field: acme.licensing.v1.SalesOrder order = 1;
+   */
+  order?: SalesOrder | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetSalesOrderResponse.
+ * Use `create(GetSalesOrderResponseSchema)` to create a new message.
+ */
+export const GetSalesOrderResponseSchema: GenMessage<GetSalesOrderResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 12);
+
+/**
+ * Request of CancelSalesOrder: who may cancel is a rule (who-may-act.cancel-sales-order).
+ *
+ * @generated from message acme.licensing.v1.CancelSalesOrderRequest
+ */
+export type CancelSalesOrderRequest = Message<"acme.licensing.v1.CancelSalesOrderRequest"> & {
+  /**
+   * Account of the order; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Pending order to cancel.
+   *
+   * @generated from field: string order_id = 2;
+   */
+  orderId: string;
+
+  /**
+   * Dry run: return the decision without changing anything.
+   *
+   * @generated from field: bool validate_only = 3;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.CancelSalesOrderRequest.
+ * Use `create(CancelSalesOrderRequestSchema)` to create a new message.
+ */
+export const CancelSalesOrderRequestSchema: GenMessage<CancelSalesOrderRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 13);
+
+/**
+ * Response of CancelSalesOrder.
+ *
+ * @generated from message acme.licensing.v1.CancelSalesOrderResponse
+ */
+export type CancelSalesOrderResponse = Message<"acme.licensing.v1.CancelSalesOrderResponse"> & {
+  /**
+   * The cancelled order.
+   *
+   * @generated from field: acme.licensing.v1.SalesOrder order = 1;
+   */
+  order?: SalesOrder | undefined;
+
+  /**
+   * Warnings and effects of the decision.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.CancelSalesOrderResponse.
+ * Use `create(CancelSalesOrderResponseSchema)` to create a new message.
+ */
+export const CancelSalesOrderResponseSchema: GenMessage<CancelSalesOrderResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_seats, 14);
+
+/**
  * Request of ReduceSeats.
  *
  * @generated from message acme.licensing.v1.ReduceSeatsRequest
@@ -505,7 +715,7 @@ export type ReduceSeatsRequest = Message<"acme.licensing.v1.ReduceSeatsRequest">
  * Use `create(ReduceSeatsRequestSchema)` to create a new message.
  */
 export const ReduceSeatsRequestSchema: GenMessage<ReduceSeatsRequest> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 9);
+  messageDesc(file_acme_licensing_v1_seats, 15);
 
 /**
  * Response of ReduceSeats.
@@ -540,7 +750,7 @@ export type ReduceSeatsResponse = Message<"acme.licensing.v1.ReduceSeatsResponse
  * Use `create(ReduceSeatsResponseSchema)` to create a new message.
  */
 export const ReduceSeatsResponseSchema: GenMessage<ReduceSeatsResponse> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_v1_seats, 10);
+  messageDesc(file_acme_licensing_v1_seats, 16);
 
 /**
  * State of a seat request to sales.
@@ -568,6 +778,13 @@ export enum SalesOrderState {
    * @generated from enum value: SALES_ORDER_STATE_COMPLETED = 2;
    */
   COMPLETED = 2,
+
+  /**
+   * Cancelled while pending: no seats were added.
+   *
+   * @generated from enum value: SALES_ORDER_STATE_CANCELLED = 3;
+   */
+  CANCELLED = 3,
 }
 
 /**
