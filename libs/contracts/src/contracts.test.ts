@@ -11,22 +11,31 @@ describe('licensing v1 contract', () => {
       [
         'AddQueueMember',
         'AssignLicenses',
+        'CancelSalesOrder',
+        'CheckoutQuote',
         'CompleteSalesOrder',
+        'CreateAccount',
         'CreateQueue',
+        'CreateQuote',
         'CreateUser',
         'GetAccount',
+        'GetSalesOrder',
         'GetSeatUsage',
+        'ListAccounts',
         'ListAssignments',
         'ListAuditEvents',
         'ListProducts',
         'ListQueues',
+        'ListSalesOrders',
         'ListUsers',
         'PurchaseSeats',
         'ReduceSeats',
         'RemoveQueueMember',
         'RemoveUserFromAllQueues',
         'RequestSeatsFromSales',
+        'SetCardOnFile',
         'UnassignLicenses',
+        'UpdateAccount',
         'UpdateFeatures',
       ].sort(),
     );
@@ -46,6 +55,8 @@ describe('licensing v1 contract', () => {
     '%s names the account it acts on',
     (_name, method) => {
       if (method.name === 'ListProducts') return; // the catalog is global
+      if (method.name === 'CreateAccount') return; // it makes the account
+      if (method.name === 'ListAccounts') return; // the back office lists every account
       expect(method.input.fields.map((f) => f.name)).toContain('account_id');
     },
   );
@@ -89,6 +100,10 @@ describe('events v1 contract', () => {
       'configuration_restored',
       'configuration_purged',
       'notification_requested',
+      'account_created',
+      'account_updated',
+      'card_on_file_changed',
+      'sales_order_cancelled',
     ]);
   });
 

@@ -22,6 +22,7 @@ export async function findQuote(em: Em, accountId: string, quoteId: string): Pro
         totalMinor: q.totalMinor,
         currency: q.currency,
         state: q.state,
+        salesOrderIds: q.salesOrderIds,
         createdBy: q.createdBy,
         createdAt: q.createdAt,
         expiresAt: q.expiresAt,

@@ -54,7 +54,9 @@ export interface QuoteRecord {
   lines: QuoteLineRecord[];
   totalMinor: number;
   currency: string;
-  state: 'open' | 'checked_out';
+  state: 'open' | 'checked_out' | 'sent_to_sales';
+  /** The pending sales orders the quote became (state sent_to_sales); empty otherwise. */
+  salesOrderIds: string[];
   createdBy: string;
   createdAt: Date;
   expiresAt: Date;

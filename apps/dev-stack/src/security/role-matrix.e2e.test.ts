@@ -148,8 +148,13 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
 
   it('seats are bought by the super admin with a card on GoTo accounts and by the owner on Zendesk accounts', () => {
     expect(allowed(accountId, 'PurchaseSeats')).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
-    // A quote is the purchase's first step: the same callers price and check it out.
-    for (const label of ['CreateQuote', 'CheckoutQuote'])
-      expect(allowed(accountId, label), label).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
+    // A quote is the purchase's first step: who buys checks it out; who may only ask sales gets the
+    // cart sent to sales, so everyone who may buy or request from sales may quote.
+    expect(allowed(accountId, 'CheckoutQuote')).toEqual(accountId === GOTO ? ['super_admin'] : ['owner']);
+    const buyOrRequest = new Set([
+      ...allowed(accountId, 'PurchaseSeats'),
+      ...allowed(accountId, 'RequestSeatsFromSales'),
+    ]);
+    expect(allowed(accountId, 'CreateQuote')).toEqual(CALLERS.map((c) => c.name).filter((n) => buyOrRequest.has(n)));
   });
 });

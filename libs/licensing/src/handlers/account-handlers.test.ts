@@ -69,7 +69,8 @@ describe.each(DRIVERS)('account handlers on %s', (driver, skip) => {
   });
 
   it.skipIf(skip)('creates an account with its first user, audited, with its first event', async () => {
-    const { account, owner } = await accounts.createAccount(newAccount(), callContext(backOffice));
+    const { account, owner, decision } = await accounts.createAccount(newAccount(), callContext(backOffice));
+    expect(decision?.ruleSetVersion).toMatch(/^[0-9a-f]{16}$/);
     expect(account).toMatchObject({
       id: expect.stringMatching(/^acct_/),
       name: 'Nimbus Telecom',

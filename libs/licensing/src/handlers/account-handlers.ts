@@ -17,7 +17,7 @@ import type { ServiceHandlers } from '@acme/grpc';
 import { FIELD_LIMITS, newId, type AccountRecord } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import { callerKey } from './idempotency.js';
-import { createdId, toAccount, toUser } from './mappers.js';
+import { createdId, decisionSummary, toAccount, toUser } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { readPage } from './paging.js';
 import { EMAIL, RequestProblems } from './validation.js';
@@ -106,13 +106,14 @@ export function createAccountHandlers(
         creates: planned,
       };
       return runMutation(deps, spec, async (ctx) => {
-        const { account, owner } = await createAccount(ctx, {
+        const { account, owner, decision } = await createAccount(ctx, {
           email,
           displayName: request.owner!.displayName.trim(),
         });
         return create(CreateAccountResponseSchema, {
           account: createdId(toAccount(account), request.validateOnly),
           owner: createdId(toUser(owner), request.validateOnly),
+          decision: decisionSummary(decision, request.validateOnly),
         });
       });
     },
@@ -145,9 +146,13 @@ export function createAccountHandlers(
         problems,
         authorizeAt: 'administer_account' as const,
       };
-      return runMutation(deps, spec, async (ctx) =>
-        create(UpdateAccountResponseSchema, { account: toAccount(await updateAccount(ctx, changes)) }),
-      );
+      return runMutation(deps, spec, async (ctx) => {
+        const { account, decision } = await updateAccount(ctx, changes);
+        return create(UpdateAccountResponseSchema, {
+          account: toAccount(account),
+          decision: decisionSummary(decision, request.validateOnly),
+        });
+      });
     },
 
     async setCardOnFile(request, { principal, requestId }) {
@@ -167,9 +172,13 @@ export function createAccountHandlers(
         problems,
         authorizeAt: 'administer_account' as const,
       };
-      return runMutation(deps, spec, async (ctx) =>
-        create(SetCardOnFileResponseSchema, { account: toAccount(await setCardOnFile(ctx, profile)) }),
-      );
+      return runMutation(deps, spec, async (ctx) => {
+        const { account, decision } = await setCardOnFile(ctx, profile);
+        return create(SetCardOnFileResponseSchema, {
+          account: toAccount(account),
+          decision: decisionSummary(decision, request.validateOnly),
+        });
+      });
     },
 
     async listAccounts(request, { principal }) {

@@ -47,6 +47,11 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
    * act is decided from it, and the use case writes it.
    */
   creates?: AccountRecord;
+  /**
+   * Where a caller refused at `authorizeAt` may go instead (CreateQuote: to sales). The use case
+   * learns it from `ctx.redirected`, which holds the refusal the caller is owed an explanation of.
+   */
+  otherwiseAt?: DecisionPoint;
 }
 
 /**
@@ -77,17 +82,20 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
       await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
       const account = spec.creates ?? (await tx.account(accountId));
       if (!account) throw AppError.notFound('account', accountId);
-      const authorization = await rules
-        .authorize(spec.authorizeAt, actorFacts(principal, account))
-        .catch(refuseUndecidable);
-      if (!authorization.allowed) throw decisionError(authorization, accountId);
+      const facts = actorFacts(principal, account);
+      const authorization = await rules.authorize(spec.authorizeAt, facts).catch(refuseUndecidable);
+      const otherwise =
+        !authorization.allowed && spec.otherwiseAt
+          ? await rules.authorize(spec.otherwiseAt, facts).catch(refuseUndecidable)
+          : null;
+      if (!authorization.allowed && !otherwise?.allowed) throw decisionError(authorization, accountId);
+      const redirected = otherwise?.allowed ? { to: spec.otherwiseAt!, because: authorization } : undefined;
       if (key) {
         const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
         if (previous) return previous;
       }
-      const response = await useCase({ tx, account, principal, rules, now, requestId: spec.requestId }).catch(
-        refuseUndecidable,
-      );
+      const context = { tx, account, principal, rules, now, requestId: spec.requestId };
+      const response = await useCase(redirected ? { ...context, redirected } : context).catch(refuseUndecidable);
       if (key && !request.validateOnly)
         remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
       return response;

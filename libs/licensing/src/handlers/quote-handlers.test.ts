@@ -156,12 +156,33 @@ describe.each(DRIVERS)('quote handlers on %s', (driver, skip) => {
     expect(twice.fieldViolations[0]?.description).toContain('named more than once: goto_meeting');
   });
 
-  it.skipIf(skip)('only who may buy may quote: a GoTo admin without super admin is refused', async () => {
-    const error = await refusal(
-      quote({ ...gotoAdmin, roles: ['admin'] }, [{ productId: 'goto_meeting', quantity: 1 }]),
-    );
-    expect(error.ruleViolations.map((v) => v.type)).toEqual([
-      'who-may-act.goto-purchase-requires-super-admin-and-card',
+  it.skipIf(skip)('who may not buy but may ask sales gets the cart sent to sales; nobody else quotes', async () => {
+    clock = QUOTED_AT;
+    const pending = async () =>
+      (await db.accounts.seatUsage('acct_demo_goto')).find((u) => u.productId === 'goto_meeting')!.pendingFromSales;
+    const before = await pending();
+    // A GoTo admin is no super admin: the purchase rule refuses, the request-to-sales rule allows.
+    const { quote: q, decision } = await quote({ ...gotoAdmin, roles: ['admin'] }, [
+      { productId: 'goto_meeting', quantity: 2 },
     ]);
+    expect(q).toMatchObject({ state: QuoteState.SENT_TO_SALES, salesOrderIds: [expect.stringMatching(/^so_/)] });
+    expect(q?.lines?.[0]).toMatchObject({
+      productId: 'goto_meeting',
+      proratedAmount: usd(933n) /* 2 x 1400 x 10/30 days, 933.33 */,
+    });
+    expect(decision?.warnings?.map((w) => w.ruleId)).toContain(
+      'who-may-act.goto-purchase-requires-super-admin-and-card',
+    );
+    expect(await pending()).toBe(before + 2);
+    const sent = await refusal(checkout(gotoAdmin, q!.id!, q!.total!.amountMinor!));
+    expect(sent).toMatchObject({ reason: 'CONFLICT' });
+    expect(sent.message).toContain('was sent to sales');
+
+    const member = await refusal(
+      quote({ ...gotoAdmin, subject: 'usr_demo_goto_agent', roles: ['member'] }, [
+        { productId: 'goto_meeting', quantity: 1 },
+      ]),
+    );
+    expect(member.ruleViolations.map((v) => v.type)).toContain('who-may-act.purchase-requires-admin');
   });
 });

@@ -26,6 +26,12 @@ type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
 const MAX_SEATS = 10_000;
 const MAX_ITEMS = 20;
 
+const STATES: Record<QuoteRecord['state'], QuoteState> = {
+  open: QuoteState.OPEN,
+  checked_out: QuoteState.CHECKED_OUT,
+  sent_to_sales: QuoteState.SENT_TO_SALES,
+};
+
 const toQuote = (q: QuoteRecord): Quote =>
   create(QuoteSchema, {
     id: q.id,
@@ -49,7 +55,8 @@ const toQuote = (q: QuoteRecord): Quote =>
       q.lines.reduce((sum, l) => sum + (l.billingBasis === 'purchased_seats' ? l.unitPriceMinor * l.quantity : 0), 0),
       q.currency,
     ),
-    state: q.state === 'open' ? QuoteState.OPEN : QuoteState.CHECKED_OUT,
+    state: STATES[q.state],
+    salesOrderIds: q.salesOrderIds,
     createTime: timestampFromDate(q.createdAt),
     expireTime: timestampFromDate(q.expiresAt),
   });
@@ -80,6 +87,8 @@ export function createQuoteHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
         requestId,
         problems,
         authorizeAt: 'purchase_seats' as const,
+        // Who may not buy but may ask sales gets the same cart, sent to sales.
+        otherwiseAt: 'request_seats_from_sales' as const,
       };
       return runMutation(deps, spec, async (ctx) => {
         const items = request.items.map(({ productId, suiteId, quantity }) => ({ productId, suiteId, quantity }));

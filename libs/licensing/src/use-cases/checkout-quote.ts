@@ -20,8 +20,14 @@ export async function checkoutQuote(
   // Load
   const quote = await tx.quote(account.id, command.quoteId);
   if (!quote) throw AppError.notFound('quote', command.quoteId);
-  if (quote.state === 'checked_out')
-    throw new AppError('failed_precondition', `quote ${quote.id} was checked out already`, { reason: 'CONFLICT' });
+  if (quote.state !== 'open')
+    throw new AppError(
+      'failed_precondition',
+      quote.state === 'checked_out'
+        ? `quote ${quote.id} was checked out already`
+        : `quote ${quote.id} was sent to sales (orders ${quote.salesOrderIds.join(', ')}); sales completes it`,
+      { reason: 'CONFLICT' },
+    );
   if (now.getTime() >= quote.expiresAt.getTime())
     throw new AppError(
       'failed_precondition',

@@ -2,8 +2,10 @@ import type { AccountRecord, UserRecord } from '@acme/licensing-data-access';
 import { newId } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import { accountTerms, FIRST_USER_ROLES, requireOfferingIn } from '../domain/account-terms.js';
+import type { Decision } from '@acme/rules';
 import { auditEntry } from '../domain/audit.js';
-import { originOfCall, record, type UseCaseContext } from './use-case-context.js';
+import { actorFacts } from '../domain/facts.js';
+import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
 export interface NewAccount {
   account: AccountRecord;
@@ -19,9 +21,11 @@ export interface NewAccount {
 export async function createAccount(
   ctx: UseCaseContext,
   command: NewAccount['owner'],
-): Promise<{ account: AccountRecord; owner: UserRecord }> {
+): Promise<{ account: AccountRecord; owner: UserRecord; decision: Decision }> {
   const { tx, now } = ctx;
   const planned = ctx.account;
+  // Decide: who may administer accounts is all there is to it (the account as it would be).
+  const decision = await decide(ctx, 'administer_account', actorFacts(ctx.principal, planned));
   // Load
   if (await tx.account(planned.id))
     throw new AppError('already_exists', `account ${planned.id} already exists`, {
@@ -72,5 +76,5 @@ export async function createAccount(
       },
     ],
   );
-  return { account, owner };
+  return { account, owner, decision };
 }

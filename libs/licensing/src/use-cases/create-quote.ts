@@ -3,6 +3,7 @@ import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { proratedMinor, restOfPeriod } from '../domain/proration.js';
 import { decidePurchase, priceSeats, requireOneCurrency, type SeatPricing } from './purchase-seats.js';
+import { requestSeatsFromSales } from './request-seats-from-sales.js';
 import type { UseCaseContext } from './use-case-context.js';
 
 /** How long a quote can be checked out, at most (and never past the UTC midnight that changes its prorations). */
@@ -12,7 +13,10 @@ export const QUOTE_LIFETIME_MS = 30 * 60_000;
  * CreateQuote: prices a cart the way PurchaseSeats would buy it (the account's rates, its
  * offering, each product's billing basis), line by line for a suite, with what checkout charges
  * (the rest of the billing period, prorated by day as the invoice will) and the purchase
- * decision (who may buy, suite parity). Keeps the quote; changes no seats.
+ * decision (who may buy, suite parity). Keeps the quote; changes no seats. A caller who may not buy
+ * but may request seats from sales (a sales-managed or legacy account, a GoTo admin without super
+ * admin or card: the frame redirected the call) gets the same lines, and the cart becomes pending
+ * sales orders, one per item (sales completes a parity suite's order for every product of it).
  */
 export async function createQuote(
   ctx: UseCaseContext,
@@ -33,9 +37,24 @@ export async function createQuote(
     ]);
   requireOneCurrency(lines.map((l) => l.currency));
 
-  // Decide
+  // Decide, and for a caller who buys through sales, send the cart there
   const decisions: Decision[] = [];
-  for (const pricing of priced) decisions.push(await decidePurchase(ctx, pricing));
+  const salesOrderIds: string[] = [];
+  if (ctx.redirected) {
+    for (const pricing of priced) {
+      const productId = pricing.command.productId || pricing.target.products[0]!.id;
+      const note = `from quote of ${pricing.command.suiteId || productId}`;
+      const { order, decision } = await requestSeatsFromSales(ctx, {
+        productId,
+        quantity: pricing.command.quantity,
+        note,
+      });
+      salesOrderIds.push(order.id);
+      decisions.push(decision);
+    }
+    // Why it went to sales: the purchase rules that refused, as warnings.
+    decisions.push({ ...decisions[0]!, warnings: ctx.redirected.because.violations, effects: [], trace: [] });
+  } else for (const pricing of priced) decisions.push(await decidePurchase(ctx, pricing));
 
   // Keep
   const quote: QuoteRecord = {
@@ -45,7 +64,8 @@ export async function createQuote(
     lines,
     totalMinor: lines.reduce((sum, l) => sum + l.proratedMinor, 0),
     currency: lines[0]!.currency,
-    state: 'open',
+    state: ctx.redirected ? 'sent_to_sales' : 'open',
+    salesOrderIds,
     createdBy: ctx.principal.subject,
     createdAt: now,
     expiresAt: new Date(Math.min(now.getTime() + QUOTE_LIFETIME_MS, nextMidnight(now).getTime())),

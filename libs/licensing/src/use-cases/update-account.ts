@@ -1,8 +1,10 @@
 import type { AccountRecord } from '@acme/licensing-data-access';
 import { accountTerms, requireOfferingIn } from '../domain/account-terms.js';
+import type { Decision } from '@acme/rules';
 import { auditEntry } from '../domain/audit.js';
+import { actorFacts } from '../domain/facts.js';
 import type { EventPayload } from '../domain/events.js';
-import { originOfCall, record, type UseCaseContext } from './use-case-context.js';
+import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
 export type AccountChanges = Partial<Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId'>>;
 
@@ -11,7 +13,10 @@ export type AccountChanges = Partial<Pick<AccountRecord, 'name' | 'kind' | 'lega
  * offering must be priced in the account's currency; subscriptions keep the rate they were bought
  * at. Audited with the values before and after; the event carries the terms after.
  */
-export async function updateAccount(ctx: UseCaseContext, changes: AccountChanges): Promise<AccountRecord> {
+export async function updateAccount(
+  ctx: UseCaseContext,
+  changes: AccountChanges,
+): Promise<{ account: AccountRecord; decision: Decision }> {
   if (changes.offeringId !== undefined) await requireOfferingIn(ctx.tx, changes.offeringId!, ctx.account.currency);
   return changeAccount(ctx, changes, 'account.updated', accountTerms, (value) => ({ case: 'accountUpdated', value }));
 }
@@ -26,8 +31,10 @@ export async function changeAccount<V extends Record<string, unknown>>(
   action: string,
   view: (account: AccountRecord) => V,
   event: (after: V) => EventPayload,
-): Promise<AccountRecord> {
+): Promise<{ account: AccountRecord; decision: Decision }> {
   const { tx, account } = ctx;
+  // Decide: who may administer accounts is all there is to it.
+  const decision = await decide(ctx, 'administer_account', actorFacts(ctx.principal, account));
   const after: AccountRecord = { ...account, ...changes };
   await tx.updateAccount(account.id, changes);
   const resource = { type: 'account', id: account.id };
@@ -36,5 +43,5 @@ export async function changeAccount<V extends Record<string, unknown>>(
     [auditEntry(originOfCall(ctx), action, resource, view(account), view(after))],
     [event(view(after))],
   );
-  return after;
+  return { account: after, decision };
 }

@@ -20,6 +20,11 @@ export interface UseCaseContext {
   now: Date;
   /** The request id, recorded as the causation of every audit entry and event. */
   requestId: string;
+  /**
+   * Set when who-may-act refused the call at its own decision point and allowed it at the one it
+   * may go to instead (a purchase becomes a request to sales): where, and the refusal.
+   */
+  redirected?: { to: DecisionPoint; because: Decision };
 }
 
 export const originOfCall = (ctx: UseCaseContext): ChangeOrigin =>

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/quotes.proto.
  */
 export const file_acme_licensing_v1_quotes: GenFile = /*@__PURE__*/
-  fileDesc("Ch5hY21lL2xpY2Vuc2luZy92MS9xdW90ZXMucHJvdG8SEWFjbWUubGljZW5zaW5nLnYxIkMKCVF1b3RlSXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHN1aXRlX2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIq0DCglRdW90ZUxpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghzdWl0ZV9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIYChBwdXJjaGFzZWRfYmVmb3JlGAQgASgFEhcKD3B1cmNoYXNlZF9hZnRlchgFIAEoBRIsCgp1bml0X3ByaWNlGAYgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSOAoOYmlsbGluZ19wZXJpb2QYByABKA4yIC5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nUGVyaW9kEjYKDWJpbGxpbmdfYmFzaXMYCCABKA4yHy5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nQmFzaXMSMQoPcHJvcmF0ZWRfYW1vdW50GAkgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSMgoQcmVjdXJyaW5nX2Ftb3VudBgKIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLk1vbmV5Ei4KCnBlcmlvZF9lbmQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIu0CCgVRdW90ZRIKCgJpZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEisKBWl0ZW1zGAMgAygLMhwuYWNtZS5saWNlbnNpbmcudjEuUXVvdGVJdGVtEisKBWxpbmVzGAQgAygLMhwuYWNtZS5saWNlbnNpbmcudjEuUXVvdGVMaW5lEicKBXRvdGFsGAUgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSMQoPcmVjdXJyaW5nX3RvdGFsGAYgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSLAoFc3RhdGUYByABKA4yHS5hY21lLmxpY2Vuc2luZy52MS5RdW90ZVN0YXRlEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihQEKEkNyZWF0ZVF1b3RlUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEisKBWl0ZW1zGAIgAygLMhwuYWNtZS5saWNlbnNpbmcudjEuUXVvdGVJdGVtEhUKDXZhbGlkYXRlX29ubHkYAyABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAQgASgJInQKE0NyZWF0ZVF1b3RlUmVzcG9uc2USJwoFcXVvdGUYASABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5RdW90ZRI0CghkZWNpc2lvbhgCIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSKeAQoUQ2hlY2tvdXRRdW90ZVJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIQCghxdW90ZV9pZBgCIAEoCRIwCg5leHBlY3RlZF90b3RhbBgDIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLk1vbmV5EhUKDXZhbGlkYXRlX29ubHkYBCABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAUgASgJIt0BChVDaGVja291dFF1b3RlUmVzcG9uc2USJwoFcXVvdGUYASABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5RdW90ZRI6CgdjaGFuZ2VzGAIgAygLMikuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdFNlYXRVc2FnZUNoYW5nZRIpCgdjaGFyZ2VkGAMgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSNAoIZGVjaXNpb24YBCABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkqXAoKUXVvdGVTdGF0ZRIbChdRVU9URV9TVEFURV9VTlNQRUNJRklFRBAAEhQKEFFVT1RFX1NUQVRFX09QRU4QARIbChdRVU9URV9TVEFURV9DSEVDS0VEX09VVBACYgZwcm90bzM", [file_acme_licensing_v1_catalog, file_acme_licensing_v1_common, file_acme_licensing_v1_seats, file_google_protobuf_timestamp]);
+  fileDesc("Ch5hY21lL2xpY2Vuc2luZy92MS9xdW90ZXMucHJvdG8SEWFjbWUubGljZW5zaW5nLnYxIkMKCVF1b3RlSXRlbRISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHN1aXRlX2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIq0DCglRdW90ZUxpbmUSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghzdWl0ZV9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIYChBwdXJjaGFzZWRfYmVmb3JlGAQgASgFEhcKD3B1cmNoYXNlZF9hZnRlchgFIAEoBRIsCgp1bml0X3ByaWNlGAYgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSOAoOYmlsbGluZ19wZXJpb2QYByABKA4yIC5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nUGVyaW9kEjYKDWJpbGxpbmdfYmFzaXMYCCABKA4yHy5hY21lLmxpY2Vuc2luZy52MS5CaWxsaW5nQmFzaXMSMQoPcHJvcmF0ZWRfYW1vdW50GAkgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSMgoQcmVjdXJyaW5nX2Ftb3VudBgKIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLk1vbmV5Ei4KCnBlcmlvZF9lbmQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoYDCgVRdW90ZRIKCgJpZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEisKBWl0ZW1zGAMgAygLMhwuYWNtZS5saWNlbnNpbmcudjEuUXVvdGVJdGVtEisKBWxpbmVzGAQgAygLMhwuYWNtZS5saWNlbnNpbmcudjEuUXVvdGVMaW5lEicKBXRvdGFsGAUgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSMQoPcmVjdXJyaW5nX3RvdGFsGAYgASgLMhguYWNtZS5saWNlbnNpbmcudjEuTW9uZXkSLAoFc3RhdGUYByABKA4yHS5hY21lLmxpY2Vuc2luZy52MS5RdW90ZVN0YXRlEi8KC2NyZWF0ZV90aW1lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPc2FsZXNfb3JkZXJfaWRzGAogAygJIoUBChJDcmVhdGVRdW90ZVJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIrCgVpdGVtcxgCIAMoCzIcLmFjbWUubGljZW5zaW5nLnYxLlF1b3RlSXRlbRIVCg12YWxpZGF0ZV9vbmx5GAMgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCSJ0ChNDcmVhdGVRdW90ZVJlc3BvbnNlEicKBXF1b3RlGAEgASgLMhguYWNtZS5saWNlbnNpbmcudjEuUXVvdGUSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkingEKFENoZWNrb3V0UXVvdGVSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEAoIcXVvdGVfaWQYAiABKAkSMAoOZXhwZWN0ZWRfdG90YWwYAyABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5Nb25leRIVCg12YWxpZGF0ZV9vbmx5GAQgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgFIAEoCSLdAQoVQ2hlY2tvdXRRdW90ZVJlc3BvbnNlEicKBXF1b3RlGAEgASgLMhguYWNtZS5saWNlbnNpbmcudjEuUXVvdGUSOgoHY2hhbmdlcxgCIAMoCzIpLmFjbWUubGljZW5zaW5nLnYxLlByb2R1Y3RTZWF0VXNhZ2VDaGFuZ2USKQoHY2hhcmdlZBgDIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLk1vbmV5EjQKCGRlY2lzaW9uGAQgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5KnsKClF1b3RlU3RhdGUSGwoXUVVPVEVfU1RBVEVfVU5TUEVDSUZJRUQQABIUChBRVU9URV9TVEFURV9PUEVOEAESGwoXUVVPVEVfU1RBVEVfQ0hFQ0tFRF9PVVQQAhIdChlRVU9URV9TVEFURV9TRU5UX1RPX1NBTEVTEANiBnByb3RvMw", [file_acme_licensing_v1_catalog, file_acme_licensing_v1_common, file_acme_licensing_v1_seats, file_google_protobuf_timestamp]);
 
 /**
  * What a cart asks for: seats of one product, or of every product of a suite.
@@ -119,7 +119,10 @@ export type QuoteLine = Message<"acme.licensing.v1.QuoteLine"> & {
 
   /**
    * Charged at checkout: the added seats from the quote's day to period_end, prorated by day as
-   * invoices are (zero for a product billed per contact-center queue member).
+   * invoices are (zero for a product billed per contact-center queue member), rounded once. The
+   * invoice rounds each line of the month once too: when seats of the product at the same rate were
+   * also added earlier in the same month, that line can differ from the sum of the amounts quoted
+   * for them by less than one minor unit.
    *
    * @generated from field: acme.licensing.v1.Money prorated_amount = 9;
    */
@@ -216,6 +219,13 @@ export type Quote = Message<"acme.licensing.v1.Quote"> & {
    * @generated from field: google.protobuf.Timestamp expire_time = 9;
    */
   expireTime?: Timestamp | undefined;
+
+  /**
+   * The pending sales orders the quote became (state SENT_TO_SALES), one per item.
+   *
+   * @generated from field: repeated string sales_order_ids = 10;
+   */
+  salesOrderIds: string[];
 };
 
 /**
@@ -281,7 +291,9 @@ export type CreateQuoteResponse = Message<"acme.licensing.v1.CreateQuoteResponse
   quote?: Quote | undefined;
 
   /**
-   * Warnings and effects of the purchase decision (who may buy, suite parity).
+   * Warnings and effects of the purchase decision (who may buy, suite parity). When the quote was
+   * sent to sales, the decision to request from sales, with the purchase rules that sent it there
+   * among the warnings.
    *
    * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
    */
@@ -415,6 +427,14 @@ export enum QuoteState {
    * @generated from enum value: QUOTE_STATE_CHECKED_OUT = 2;
    */
   CHECKED_OUT = 2,
+
+  /**
+   * The caller buys through sales (a sales-managed or legacy account, or a caller who may request
+   * but not buy): the quote became pending sales orders (sales_order_ids) and cannot be checked out.
+   *
+   * @generated from enum value: QUOTE_STATE_SENT_TO_SALES = 3;
+   */
+  SENT_TO_SALES = 3,
 }
 
 /**
