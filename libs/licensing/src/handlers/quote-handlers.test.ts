@@ -97,6 +97,12 @@ describe.each(DRIVERS)('quote handlers on %s', (driver, skip) => {
     expect(q?.total).toMatchObject(usd(sum));
     const alone = await refusal(quote(zendeskOwner, [{ productId: 'zendesk_support', quantity: 2 }]));
     expect(alone.ruleViolations.map((v) => v.type)).toEqual(['suite-parity.same-seat-count']);
+    // A Zendesk admin is no owner: the same cart goes to sales as one order, completed for the whole suite.
+    const { quote: sent } = await quote({ ...zendeskOwner, subject: 'usr_demo_zendesk_agent1', roles: ['admin'] }, [
+      { suiteId: 'zendesk_support_suite', quantity: 2 },
+    ]);
+    expect(sent).toMatchObject({ state: QuoteState.SENT_TO_SALES, total: q?.total });
+    expect(sent?.salesOrderIds).toHaveLength(1);
   });
 
   it.skipIf(skip)('a product billed per queue member is quoted at its rate and charges nothing now', async () => {

@@ -42,15 +42,20 @@ export async function createQuote(
   const salesOrderIds: string[] = [];
   if (ctx.redirected) {
     for (const pricing of priced) {
-      const productId = pricing.command.productId || pricing.target.products[0]!.id;
-      const note = `from quote of ${pricing.command.suiteId || productId}`;
-      const { order, decision } = await requestSeatsFromSales(ctx, {
-        productId,
-        quantity: pricing.command.quantity,
-        note,
-      });
-      salesOrderIds.push(order.id);
-      decisions.push(decision);
+      // Sales completes an order for a parity suite's product for the whole suite: one order stands
+      // for it. Any other item needs an order per product it names.
+      const { products, suite } = pricing.target;
+      const ordered = pricing.command.suiteId && suite?.parityRequired ? [products[0]!] : products;
+      for (const product of ordered) {
+        const note = `from quote of ${pricing.command.suiteId || product.id}`;
+        const { order, decision } = await requestSeatsFromSales(ctx, {
+          productId: product.id,
+          quantity: pricing.command.quantity,
+          note,
+        });
+        salesOrderIds.push(order.id);
+        decisions.push(decision);
+      }
     }
     // Why it went to sales: the purchase rules that refused, as warnings.
     decisions.push({ ...decisions[0]!, warnings: ctx.redirected.because.violations, effects: [], trace: [] });

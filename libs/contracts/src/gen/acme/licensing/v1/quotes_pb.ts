@@ -221,7 +221,8 @@ export type Quote = Message<"acme.licensing.v1.Quote"> & {
   expireTime?: Timestamp | undefined;
 
   /**
-   * The pending sales orders the quote became (state SENT_TO_SALES), one per item.
+   * The pending sales orders the quote became (state SENT_TO_SALES): one per item (sales completes a
+   * parity suite's order for every product of it).
    *
    * @generated from field: repeated string sales_order_ids = 10;
    */
