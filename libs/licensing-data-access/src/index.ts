@@ -22,6 +22,7 @@ export type {
 } from './records.js';
 export type { LicenseBook } from './license-book.js';
 export { newId } from './ids.js';
+export { DEMO_ACCOUNT_IDS } from './seed.js';
 export { FIELD_LIMITS } from './field-limits.js';
 export { relayShardOf } from './relay-shard.js';
 export type { PendingOutboxEvent } from './outbox-relay-store.js';

@@ -107,6 +107,8 @@ export interface LicenseBook {
   purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]>;
 
   appendAudit(entries: AuditInput[]): void;
+  /** The account's last event sequence: 0 while it has never sent an event. */
+  eventSequence(accountId: string): Promise<number>;
   /** Appends events to the account's outbox with the account's next sequences (returned). */
   appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]>;
 

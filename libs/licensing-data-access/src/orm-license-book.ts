@@ -448,6 +448,15 @@ export class OrmLicenseBook implements LicenseBook {
    * Appends events with the next per-account sequence numbers. The counter update takes the
    * account row lock until commit, so an account's sequences commit in order without gaps.
    */
+  async eventSequence(accountId: string): Promise<number> {
+    const locked = this.lockedSequences.get(accountId);
+    if (locked !== undefined) return locked;
+    const rows = (await this.em.execute('select event_sequence from account where id = ?', [accountId], 'all')) as {
+      event_sequence: number;
+    }[];
+    return Number(rows[0]?.event_sequence ?? 0);
+  }
+
   async appendEvents(accountId: string, events: OutboxInput[]): Promise<number[]> {
     if (events.length === 0) return [];
     this.changing();

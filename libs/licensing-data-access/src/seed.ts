@@ -125,6 +125,9 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 
 const DEMO_EPOCH = new Date('2026-01-05T09:00:00Z');
 
+/** The demo accounts' ids, whether or not they exist yet. */
+export const DEMO_ACCOUNT_IDS: readonly string[] = DEMO_ACCOUNTS.map((a) => a.id);
+
 /**
  * Creates the demo accounts once (an account that exists is left alone, so a developer's changes
  * survive restarts) and returns the ids of those it created: their seats and assignments are rows

@@ -2,7 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import { LicensingService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import { GrpcServer, unimplementedHandlers, type GrpcServerOptions } from '@acme/grpc';
-import { openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
+import { DEMO_ACCOUNT_IDS, openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
 import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messaging';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { watchRules } from '@acme/rules';
@@ -67,8 +67,10 @@ export async function startLicensingService(options: LicensingServiceOptions): P
   try {
     await database.migrate();
     if (config.SEED_DEMO) {
-      // The demo's seats and assignments reach billing as opening balances, like an import's.
-      for (const accountId of await database.seedDemo()) await recordOpeningBalances(database, accountId, new Date());
+      // The demo's seats and assignments reach billing as opening balances, like an import's: for
+      // every demo account that has sent no event yet, so a start that died in between catches up.
+      await database.seedDemo();
+      for (const accountId of DEMO_ACCOUNT_IDS) await recordOpeningBalances(database, accountId, new Date());
     }
     const rules = await watchRules(config.RULES_DIR, {
       onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),

@@ -10,16 +10,20 @@ import { priceOf } from '../domain/price.js';
  * cases (the demo seed; an import) reach billing as events, so that the ledger starts from the
  * state licensing shows. One seats.purchased per product with seats, effective when the account
  * was created, and one license.assigned per assignment, effective when it was made; one audit
- * entry says what was recorded. Run once per account, right after its rows were written (the
- * demo seed returns the accounts it created). Returns the number of events recorded.
+ * entry says what was recorded. Only for an account that has never sent an event (read under the
+ * account's lock): running it again, after a crash between the seed and this, or from a second
+ * instance starting at the same time, records nothing twice. Returns the number of events recorded.
  */
 export async function recordOpeningBalances(db: Database, accountId: string, now: Date): Promise<number> {
-  const held = (await db.accounts.seatUsage(accountId)).filter((u) => u.purchased > 0).map((u) => u.productId);
+  const catalog = (await db.catalog.listProducts()).map((p) => p.id);
   return db.transaction(async (tx) => {
+    await tx.readFirst({ accountId });
     const account = await tx.account(accountId);
     if (!account) throw new Error(`opening balances: no account ${accountId}`);
+    if ((await tx.eventSequence(accountId)) > 0) return 0;
+    const subscriptions = (await tx.subscriptions(accountId, catalog)).filter((s) => s.purchased > 0);
+    const held = subscriptions.map((s) => s.productId);
     const products = new Map((await tx.products(held)).map((p) => [p.id, p]));
-    const subscriptions = await tx.subscriptions(accountId, held);
     const payloads: EventPayload[] = [];
     for (const s of subscriptions) {
       payloads.push({
