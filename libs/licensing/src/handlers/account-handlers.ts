@@ -36,7 +36,6 @@ const STYLES: Partial<Record<AccountStyle, AccountRecord['style']>> = {
   [AccountStyle.GOTO]: 'goto',
   [AccountStyle.ZENDESK]: 'zendesk',
 };
-const CURRENCY = /^[A-Z]{3}$/;
 /** A payment provider's reference (bp_…, cus_…): letters, digits and _ : - only. */
 const BILLING_PROFILE = /^[A-Za-z][A-Za-z0-9_:-]{2,63}$/;
 /** Twelve digits or more, spaces and dashes aside: what a card number looks like. Never stored. */
@@ -72,7 +71,7 @@ export function createAccountHandlers(
       if (!kind) problems.add('kind', 'required: ACCOUNT_KIND_SELF_SERVICE or ACCOUNT_KIND_SALES_MANAGED');
       const style = STYLES[request.style];
       if (!style) problems.add('style', 'required: ACCOUNT_STYLE_GOTO or ACCOUNT_STYLE_ZENDESK');
-      if (!CURRENCY.test(request.currency)) problems.add('currency', 'required: an ISO 4217 code such as USD');
+      problems.currency('currency', request.currency);
       problems.slug('offering_id', request.offeringId, 'an offering id such as goto_business');
       const email = request.owner?.email.trim().toLowerCase() ?? '';
       if (!request.owner) problems.add('owner', 'required: the email and display name of the first user');

@@ -23,7 +23,6 @@ import { RequestProblems } from './validation.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
 
-const MAX_SEATS = 10_000;
 const MAX_ITEMS = 20;
 
 const STATES: Record<QuoteRecord['state'], QuoteState> = {
@@ -68,16 +67,13 @@ export function createQuoteHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
       const problems = new RequestProblems();
       if (request.items.length === 0 || request.items.length > MAX_ITEMS)
         problems.add('items', `from 1 to ${MAX_ITEMS} items: a product or a suite, and a quantity`);
-      request.items.slice(0, MAX_ITEMS).forEach((item, i) => {
-        const at = `items[${i}]`;
-        if (item.productId !== '' && item.suiteId !== '')
-          problems.add(`${at}.suite_id`, 'name a product or a suite, not both');
-        else if (item.suiteId !== '')
-          problems.slug(`${at}.suite_id`, item.suiteId, 'a suite id such as zendesk_support_suite');
-        else problems.slug(`${at}.product_id`, item.productId);
-        if (item.quantity < 1 || item.quantity > MAX_SEATS)
-          problems.add(`${at}.quantity`, `must be from 1 to ${MAX_SEATS}`);
-      });
+      request.items
+        .slice(0, MAX_ITEMS)
+        .forEach((item, i) =>
+          problems
+            .productOrSuite(item.productId, item.suiteId, `items[${i}].`)
+            .seatQuantity(`items[${i}].quantity`, item.quantity),
+        );
       const spec = {
         method: 'CreateQuote',
         requestSchema: CreateQuoteRequestSchema,
@@ -101,11 +97,10 @@ export function createQuoteHandlers(deps: MutationDeps): Pick<Handlers, 'createQ
     },
 
     async checkoutQuote(request, { principal, requestId }) {
-      const problems = new RequestProblems().id('quote_id', request.quoteId, 'qt');
       const shown = request.expectedTotal;
-      if (!shown) problems.add('expected_total', "required: the quote's total as the buyer was shown it");
-      else if (!/^[A-Z]{3}$/.test(shown.currencyCode) || shown.amountMinor < 0n)
-        problems.add('expected_total', 'must be an ISO 4217 currency and a non-negative amount in minor units');
+      const problems = new RequestProblems()
+        .id('quote_id', request.quoteId, 'qt')
+        .shownMoney('expected_total', shown, "the quote's total as the buyer was shown it");
       const spec = {
         method: 'CheckoutQuote',
         requestSchema: CheckoutQuoteRequestSchema,

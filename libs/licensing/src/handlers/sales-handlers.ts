@@ -60,8 +60,9 @@ export function createSalesHandlers(
 > {
   return {
     async requestSeatsFromSales(request, { principal, requestId }) {
-      const problems = new RequestProblems().slug('product_id', request.productId);
-      if (request.quantity < 1 || request.quantity > 10_000) problems.add('quantity', 'must be from 1 to 10000');
+      const problems = new RequestProblems()
+        .slug('product_id', request.productId)
+        .seatQuantity('quantity', request.quantity);
       if (request.note.length > FIELD_LIMITS.note) problems.add('note', `at most ${FIELD_LIMITS.note} characters`);
       const spec = {
         method: 'RequestSeatsFromSales',

@@ -13,11 +13,10 @@ import { purchaseSeats } from '../use-cases/purchase-seats.js';
 import { reduceSeats } from '../use-cases/reduce-seats.js';
 import { decisionSummary, toBillingBasis } from './mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
-import { RequestProblems } from './validation.js';
+import { MAX_SEATS, RequestProblems } from './validation.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
 
-const MAX_SEATS = 10_000;
 const ORDER_NAMES: Record<DowngradeOrder, string> = {
   [DowngradeOrder.UNSPECIFIED]: '',
   [DowngradeOrder.MOST_RECENT_FIRST]: 'most_recent_first',
@@ -29,13 +28,11 @@ const ORDER_NAMES: Record<DowngradeOrder, string> = {
 export function createSeatHandlers(deps: MutationDeps): Pick<Handlers, 'purchaseSeats' | 'reduceSeats'> {
   return {
     async purchaseSeats(request, { principal, requestId }) {
-      const problems = new RequestProblems().productOrSuite(request.productId, request.suiteId);
-      if (request.quantity < 1 || request.quantity > MAX_SEATS)
-        problems.add('quantity', `must be from 1 to ${MAX_SEATS}`);
       const shown = request.expectedUnitPrice;
-      if (!shown) problems.add('expected_unit_price', 'required: the unit price the buyer was shown');
-      else if (!/^[A-Z]{3}$/.test(shown.currencyCode) || shown.amountMinor < 0n)
-        problems.add('expected_unit_price', 'must be an ISO 4217 currency and a non-negative amount in minor units');
+      const problems = new RequestProblems()
+        .productOrSuite(request.productId, request.suiteId)
+        .seatQuantity('quantity', request.quantity)
+        .shownMoney('expected_unit_price', shown, 'the unit price the buyer was shown');
       const spec = {
         method: 'PurchaseSeats',
         requestSchema: PurchaseSeatsRequestSchema,

@@ -1,6 +1,11 @@
 import { FIELD_LIMITS } from '@acme/licensing-data-access';
 import { AppError, type FieldViolation } from '@acme/util';
 
+/** Most seats one purchase, quote item or sales request adds. */
+export const MAX_SEATS = 10_000;
+
+const CURRENCY = /^[A-Z]{3}$/;
+
 /** An email address as users type it (checked after trimming and lower-casing). */
 export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
 
@@ -35,12 +40,34 @@ export class RequestProblems {
     return this;
   }
 
-  /** A seat change names a product or a whole suite: exactly one of `product_id` and `suite_id`. */
-  productOrSuite(productId: string, suiteId: string): this {
-    if (productId !== '' && suiteId !== '') return this.add('suite_id', 'name a product or a suite, not both');
-    if (suiteId !== '') return this.slug('suite_id', suiteId, 'a suite id such as zendesk_support_suite');
-    if (productId === '') return this.add('product_id', 'required: a product, or a suite in suite_id');
-    return this.slug('product_id', productId);
+  /**
+   * A seat change names a product or a whole suite: exactly one of `product_id` and `suite_id`
+   * (under `at`, e.g. `items[0].`, for one of several).
+   */
+  productOrSuite(productId: string, suiteId: string, at = ''): this {
+    if (productId !== '' && suiteId !== '') return this.add(`${at}suite_id`, 'name a product or a suite, not both');
+    if (suiteId !== '') return this.slug(`${at}suite_id`, suiteId, 'a suite id such as zendesk_support_suite');
+    if (productId === '') return this.add(`${at}product_id`, 'required: a product, or a suite in suite_id');
+    return this.slug(`${at}product_id`, productId);
+  }
+
+  /** Seats added at once: 1 to MAX_SEATS. */
+  seatQuantity(field: string, quantity: number): this {
+    if (quantity < 1 || quantity > MAX_SEATS) this.add(field, `must be from 1 to ${MAX_SEATS}`);
+    return this;
+  }
+
+  /** An ISO 4217 code such as USD. */
+  currency(field: string, value: string): this {
+    return CURRENCY.test(value) ? this : this.add(field, 'required: an ISO 4217 code such as USD');
+  }
+
+  /** An amount the buyer was shown (`what` says which): required, in a currency, not negative. */
+  shownMoney(field: string, money: { currencyCode: string; amountMinor: bigint } | undefined, what: string): this {
+    if (!money) return this.add(field, `required: ${what}`);
+    if (!CURRENCY.test(money.currencyCode) || money.amountMinor < 0n)
+      this.add(field, 'must be an ISO 4217 currency and a non-negative amount in minor units');
+    return this;
   }
 
   throwIfAny(): void {
