@@ -1,18 +1,12 @@
-import type { BillingPeriod } from './ledger-entry.js';
+import { DAY_MS, type DayQuantity } from '@acme/util';
 
-/** One UTC day in milliseconds; billing days are UTC calendar days, so no daylight-saving gaps. */
-export const DAY_MS = 86_400_000;
+// The day and money arithmetic is shared with licensing's quotes (@acme/util, prorated-amount.ts).
+export { DAY_MS, daysInRateUnit, proratedAmountMinor, type DayQuantity } from '@acme/util';
 
 /** A billing period [from, to): both UTC midnights, from < to. */
 export interface InvoicePeriod {
   from: Date;
   to: Date;
-}
-
-/** A quantity held on one UTC day (`day` is that day's starting midnight). */
-export interface DayQuantity {
-  day: Date;
-  quantity: number;
 }
 
 export function isUtcMidnight(date: Date): boolean {
@@ -41,54 +35,6 @@ export function chargedDays(start: Date, end: Date | null, period: InvoicePeriod
     days.push(new Date(midnight - DAY_MS));
   }
   return days;
-}
-
-/** Days in the calendar month (month prices) or calendar year (year prices) that contains `day`. */
-export function daysInRateUnit(day: Date, billingPeriod: BillingPeriod): number {
-  const year = day.getUTCFullYear();
-  if (billingPeriod === 'year') return Date.UTC(year + 1, 0, 1) / DAY_MS - Date.UTC(year, 0, 1) / DAY_MS;
-  const month = day.getUTCMonth();
-  return Date.UTC(year, month + 1, 1) / DAY_MS - Date.UTC(year, month, 1) / DAY_MS;
-}
-
-/**
- * The amount for quantities held on days at `unitPriceMinor` per period: the exact sum of
- * quantity * unitPrice / daysInRateUnit(day), rounded once (half up) to minor units. Exact
- * rational arithmetic, so a full month of one seat at 2700 is 2700 and never 2699.99.
- */
-export function proratedAmountMinor(
-  unitPriceMinor: number,
-  billingPeriod: BillingPeriod,
-  days: Iterable<DayQuantity>,
-): number {
-  const quantityByDivisor = new Map<number, number>();
-  for (const { day, quantity } of days) {
-    const divisor = daysInRateUnit(day, billingPeriod);
-    quantityByDivisor.set(divisor, (quantityByDivisor.get(divisor) ?? 0) + quantity);
-  }
-  let numerator = 0n;
-  let denominator = 1n;
-  for (const [divisor, quantity] of quantityByDivisor) {
-    const d = BigInt(divisor);
-    numerator = numerator * d + BigInt(unitPriceMinor) * BigInt(quantity) * denominator;
-    denominator *= d;
-    const common = gcd(numerator, denominator);
-    numerator /= common;
-    denominator /= common;
-  }
-  return Number(roundHalfUp(numerator, denominator));
-}
-
-/** n / d rounded half up, for n >= 0 and d > 0 (amounts are never negative). */
-function roundHalfUp(n: bigint, d: bigint): bigint {
-  return (2n * n + d) / (2n * d);
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b;
-  while (y !== 0n) [x, y] = [y, x % y];
-  return x === 0n ? 1n : x;
 }
 
 /** Days charged at one quantity without a break: [from, to), both midnights. */

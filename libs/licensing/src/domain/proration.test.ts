@@ -7,11 +7,11 @@ describe('the rest of a billing period, as invoices charge it', () => {
     expect(restOfPeriod(new Date('2026-11-21T23:59:00Z'), 'month')).toEqual({
       periodEnd: new Date('2026-12-01T00:00:00Z'),
       chargedDays: 10,
-      daysInPeriod: 30,
     });
     expect(restOfPeriod(new Date('2026-11-01T00:00:00Z'), 'month').chargedDays).toBe(30);
-    // 2028 is a leap year.
-    expect(restOfPeriod(new Date('2028-12-31T08:00:00Z'), 'year')).toMatchObject({ chargedDays: 1, daysInPeriod: 366 });
+    // 2028 is a leap year: its last day is 1 of 366 (36600 a year -> 100 for the day).
+    expect(restOfPeriod(new Date('2028-12-31T08:00:00Z'), 'year')).toMatchObject({ chargedDays: 1 });
+    expect(proratedMinor(36_600, 1, new Date('2028-12-31T08:00:00Z'), 'year')).toBe(100);
   });
 
   it('rounds the exact fraction once, half up', () => {

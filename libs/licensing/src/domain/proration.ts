@@ -1,6 +1,5 @@
 import type { CatalogProduct } from '@acme/licensing-data-access';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, proratedAmountMinor, type DayQuantity } from '@acme/util';
 
 /**
  * The rest of the billing period that contains `now`, as invoices count it: a seat added during a
@@ -10,15 +9,14 @@ const DAY_MS = 86_400_000;
 export function restOfPeriod(now: Date, billingPeriod: CatalogProduct['billingPeriod']) {
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();
-  const start = billingPeriod === 'year' ? Date.UTC(year, 0, 1) : Date.UTC(year, month, 1);
   const end = billingPeriod === 'year' ? Date.UTC(year + 1, 0, 1) : Date.UTC(year, month + 1, 1);
   const today = Date.UTC(year, month, now.getUTCDate());
-  return { periodEnd: new Date(end), chargedDays: (end - today) / DAY_MS, daysInPeriod: (end - start) / DAY_MS };
+  return { periodEnd: new Date(end), chargedDays: (end - today) / DAY_MS };
 }
 
 /**
- * `quantity` seats at `unitPriceMinor` per period from `now` to the period's end: the exact
- * fraction, rounded once, half up, as an invoice line is.
+ * `quantity` seats at `unitPriceMinor` per period from `now` to the period's end, with the
+ * invoice's own arithmetic (@acme/util's proratedAmountMinor): the exact sum, rounded once, half up.
  */
 export function proratedMinor(
   unitPriceMinor: number,
@@ -26,8 +24,10 @@ export function proratedMinor(
   now: Date,
   billingPeriod: CatalogProduct['billingPeriod'],
 ): number {
-  const { chargedDays, daysInPeriod } = restOfPeriod(now, billingPeriod);
-  const numerator = BigInt(unitPriceMinor) * BigInt(quantity) * BigInt(chargedDays);
-  const denominator = BigInt(daysInPeriod);
-  return Number((2n * numerator + denominator) / (2n * denominator));
+  const { periodEnd, chargedDays } = restOfPeriod(now, billingPeriod);
+  const days: DayQuantity[] = Array.from({ length: chargedDays }, (_, i) => ({
+    day: new Date(periodEnd.getTime() - (i + 1) * DAY_MS),
+    quantity,
+  }));
+  return proratedAmountMinor(unitPriceMinor, billingPeriod, days);
 }
