@@ -9,4 +9,4 @@ export { startMetricsServer } from './metrics-server.js';
 export type { MetricsServer } from './metrics-server.js';
 export { formatMoneyMinor } from './format-money.js';
 export { DAY_MS, daysInRateUnit, proratedAmountMinor } from './prorated-amount.js';
-export type { DayQuantity, RatePeriod } from './prorated-amount.js';
+export type { DayQuantity } from './prorated-amount.js';
