@@ -3,6 +3,7 @@
  * Contact Center users (once per user, however many queues) and the events not yet published.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 import type { OrmOptions } from './orm.js';
@@ -25,7 +26,7 @@ describe.each([
     if (skip) return;
     db = await openDatabase(options());
     await db.migrate();
-    await db.seedDemo();
+    await seedDemoRows(db);
     const at = new Date('2026-11-10T12:00:00Z');
     await db.transaction(async (tx) => {
       const call = tx.insertQueue({ accountId: GOTO, kind: 'call', name: 'Front desk', createdAt: at });

@@ -4,6 +4,7 @@
  * whenever notifications may have been missed.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import pg from 'pg';
 import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
@@ -38,7 +39,7 @@ describe('commit listeners in this process', () => {
     const db = await openDatabase({ sqlitePath: file.path });
     try {
       await db.migrate();
-      await db.seedDemo();
+      await seedDemoRows(db);
       const heard: CommittedChange[] = [];
       const unsubscribe = db.onCommit((change) => heard.push(change));
       await db.transaction(async (tx) => {
@@ -68,7 +69,7 @@ describe.skipIf(pgFixture.skip)('the change feed on PostgreSQL', () => {
   it('tells another instance of committed changes, not of rolled-back ones, and resets after a lost connection', async () => {
     writer = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 2 });
     await writer.migrate();
-    await writer.seedDemo();
+    await seedDemoRows(writer);
     reader = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 2 });
     const accounts: string[] = [];
     const resets: boolean[] = [];

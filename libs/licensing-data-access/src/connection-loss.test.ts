@@ -7,6 +7,7 @@
  * applied exactly once whenever the caller is told it was.
  */
 import pg from 'pg';
+import { seedDemoRows } from '../test/demo-rows.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@acme/util';
 import { startTcpProxy, withPostgresDatabase, type TcpProxy } from '@acme/testing';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
   db = await openDatabase({ databaseUrl: proxy.url(fixture.url), poolSize: 2 });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoRows(db);
   direct = new pg.Client({ connectionString: fixture.url });
   await direct.connect();
 });

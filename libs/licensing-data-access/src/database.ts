@@ -2,7 +2,7 @@ import { dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { findSalesOrder } from './sales-and-contact-center-rows.js';
-import { seedCatalog, seedDemo } from './seed.js';
+import { seedCatalog } from './seed.js';
 import {
   getAccount,
   listAccounts,
@@ -93,8 +93,6 @@ export async function openDatabase(options: DatabaseOptions) {
      */
     watchChanges: (handlers: ChangeFeedHandlers) =>
       dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers) : null,
-    /** Creates the demo accounts that do not exist yet; returns the ids of those it created. */
-    seedDemo: () => seedDemo(em()),
     /** SQL that would bring the schema in line with the entities; empty when migrations match. */
     pendingSchemaChanges: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
     catalog: {

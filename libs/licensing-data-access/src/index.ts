@@ -22,7 +22,8 @@ export type {
 } from './records.js';
 export type { LicenseBook } from './license-book.js';
 export { newId } from './ids.js';
-export { DEMO_ACCOUNT_IDS } from './seed.js';
+export { DEMO_ACCOUNTS, DEMO_ACCOUNT_IDS, DEMO_EPOCH } from './demo-accounts.js';
+export type { DemoAccount } from './demo-accounts.js';
 export { FIELD_LIMITS } from './field-limits.js';
 export { relayShardOf } from './relay-shard.js';
 export type { PendingOutboxEvent } from './outbox-relay-store.js';

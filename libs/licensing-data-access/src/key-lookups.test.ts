@@ -5,6 +5,7 @@
  * write cost in proportion to the table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import pg from 'pg';
 import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
 import { openDatabase } from './database.js';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   drop = database.drop;
   const db = await openDatabase({ databaseUrl: database.url });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoRows(db);
   await db.close();
   client = new pg.Client({ connectionString: database.url });
   await client.connect();

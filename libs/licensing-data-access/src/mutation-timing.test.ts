@@ -4,6 +4,7 @@
  * and only committed mutations are reported.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seedDemoRows } from '../test/demo-rows.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untilAnotherSessionWaitsForLock, withPostgresDatabase } from '@acme/testing';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   if (fixture.skip) return;
   db = await openDatabase({ databaseUrl: fixture.url });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoRows(db);
 });
 
 afterAll(async () => {

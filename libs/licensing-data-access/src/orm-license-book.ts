@@ -123,7 +123,6 @@ export class OrmLicenseBook implements LicenseBook {
   ): Promise<void> {
     this.changing();
     await this.em.nativeUpdate(Account, { id: accountId }, changes);
-    this.memo.delete(memoKey.account(accountId));
   }
 
   user(accountId: string, userId: string): Promise<UserRecord | null> {

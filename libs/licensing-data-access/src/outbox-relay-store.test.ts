@@ -3,6 +3,7 @@
  * successful publish, and exclusive per shard across instances on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 import { createOrm, type OrmOptions } from './orm.js';
@@ -56,7 +57,7 @@ describe.each([
     if (skip) return;
     db = await openDatabase(options());
     await db.migrate();
-    await db.seedDemo();
+    await seedDemoRows(db);
   });
   afterAll(async () => db?.close());
 

@@ -4,6 +4,7 @@
  * PostgreSQL refused it, so the caller got INTERNAL. A forged token now reads as an empty page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
   drop = database.drop;
   db = await openDatabase({ databaseUrl: database.url });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoRows(db);
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@
  * (only the locked row itself is re-read).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import pg from 'pg';
 import { createTestPostgres, skipWithoutPostgres, untilAnotherSessionWaitsForLock } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   ({ url, drop } = database);
   db = await openDatabase({ databaseUrl: url });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoRows(db);
 });
 
 afterAll(async () => {

@@ -91,7 +91,8 @@ export const toAccountRecord = (a: Account): AccountRecord => ({
 });
 
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {
-  const a = await em.findOne(Account, { id: accountId });
+  // refresh: a transaction's managed entity does not see its own native updates (UpdateAccount).
+  const a = await em.findOne(Account, { id: accountId }, { refresh: true });
   return a ? toAccountRecord(a) : null;
 }
 

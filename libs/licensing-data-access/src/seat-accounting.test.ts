@@ -3,6 +3,7 @@
  * is the only way seats are taken, so racing transactions can never over-allocate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoRows } from '../test/demo-rows.js';
 import pg from 'pg';
 import { createTestPostgres, skipWithoutPostgres } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   ({ url, drop } = database);
   db = await openDatabase({ databaseUrl: url, poolSize: 20 });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoRows(db);
   // 200 users who want a seat of GoTo Meeting, for each way of racing below.
   await db.transaction(async (tx) => {
     for (const race of RACES) {

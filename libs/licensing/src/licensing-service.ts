@@ -20,6 +20,7 @@ import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
+import { openDemoAccounts } from './use-cases/open-demo-accounts.js';
 import { recordOpeningBalances } from './use-cases/record-opening-balances.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
@@ -64,19 +65,23 @@ export async function startLicensingService(options: LicensingServiceOptions): P
   const database = await openDatabase(
     config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { sqlitePath: config.SQLITE_PATH },
   );
+  let closeRules = (): void => {};
   try {
     await database.migrate();
-    if (config.SEED_DEMO) {
-      // The demo's seats and assignments reach billing as opening balances, like an import's: for
-      // every demo account that has sent no event yet, so a start that died in between catches up.
-      await database.seedDemo();
-      for (const accountId of DEMO_ACCOUNT_IDS) await recordOpeningBalances(database, accountId, new Date());
-    }
     const rules = await watchRules(config.RULES_DIR, {
       onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),
       onError: (error) =>
         logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
     });
+    closeRules = () => rules.close();
+    if (config.SEED_DEMO) {
+      // The demo accounts are opened through the use cases, so they are audited and billed like any.
+      const opened = await openDemoAccounts(database, rules.current());
+      if (opened.length > 0) logger.info({ accounts: opened }, 'opened the demo accounts');
+      // A database seeded by an earlier version holds demo rows that never sent an event: their
+      // seats and assignments reach billing as opening balances (once per account).
+      for (const accountId of DEMO_ACCOUNT_IDS) await recordOpeningBalances(database, accountId, new Date());
+    }
     const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
     const reads = startReadCache(database);
     const registry = new Registry();
@@ -147,6 +152,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       },
     };
   } catch (error) {
+    closeRules();
     await database.close();
     throw error;
   }

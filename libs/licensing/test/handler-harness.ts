@@ -5,6 +5,8 @@ import type { CallContext } from '@acme/grpc';
 import { openDatabase, type Database } from '@acme/licensing-data-access';
 import { createTestPostgres, skipWithoutPostgres, tempSqlitePath } from '@acme/testing';
 import { AppError } from '@acme/util';
+import { loadRuleSet } from '@acme/rules';
+import { openDemoAccounts } from '../src/use-cases/open-demo-accounts.js';
 
 /** The drivers every handler suite runs on; PostgreSQL is skipped (or fails, under CI) when absent. */
 export const DRIVERS = [
@@ -12,8 +14,8 @@ export const DRIVERS = [
   ['postgresql', await skipWithoutPostgres()],
 ] as const;
 
-/** A migrated database with the demo accounts, and how to throw it away. */
-export async function openSeededDatabase(
+/** A migrated database without accounts, and how to throw it away. */
+export async function openMigratedDatabase(
   driver: 'libsql' | 'postgresql',
   name: string,
 ): Promise<{ db: Database; cleanup: () => Promise<void> }> {
@@ -29,8 +31,22 @@ export async function openSeededDatabase(
     cleanup = async () => file.remove();
   }
   await db.migrate();
-  await db.seedDemo();
   return { db, cleanup: async () => (await db.close(), await cleanup()) };
+}
+
+/** A migrated database with the demo accounts, and how to throw it away. */
+export async function openSeededDatabase(
+  driver: 'libsql' | 'postgresql',
+  name: string,
+): Promise<{ db: Database; cleanup: () => Promise<void> }> {
+  const opened = await openMigratedDatabase(driver, name);
+  await seedDemoAccounts(opened.db);
+  return opened;
+}
+
+/** Opens the demo accounts as `npm start` does: through the use cases, with the repository's rules. */
+export async function seedDemoAccounts(db: Database): Promise<void> {
+  await openDemoAccounts(db, await loadRuleSet());
 }
 
 export const caller = (overrides: Partial<Principal> = {}): Principal => ({

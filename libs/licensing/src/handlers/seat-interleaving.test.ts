@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
 import { createTestPostgres, skipWithoutPostgres, untilAnotherSessionWaitsForLock } from '@acme/testing';
 import { createAssignmentHandlers } from './assignment-handlers.js';
-import { callContext, caller } from '../../test/handler-harness.js';
+import { callContext, caller, seedDemoAccounts } from '../../test/handler-harness.js';
 import { createSeatHandlers } from './seat-handlers.js';
 
 const skip = await skipWithoutPostgres();
@@ -27,7 +27,7 @@ beforeAll(async () => {
   ({ url, drop } = await createTestPostgres('interleave'));
   db = await openDatabase({ databaseUrl: url, poolSize: 20 });
   await db.migrate();
-  await db.seedDemo();
+  await seedDemoAccounts(db);
   await db.transaction(async (tx) => {
     for (let i = 0; i < 60; i++)
       tx.insertUser({

@@ -50,6 +50,30 @@ class GatedPublisher implements EventPublisher {
   async close(): Promise<void> {}
 }
 
+/** The two accounts the events belong to, as bare rows: their outboxes start empty. */
+async function insertAccounts(db: Database): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const [id, style] of [
+      [GOTO, 'goto'],
+      [ZENDESK, 'zendesk'],
+    ] as const) {
+      await tx.insertAccount({
+        id,
+        name: id,
+        kind: 'self_service',
+        style,
+        legacyPlan: false,
+        cardOnFile: false,
+        ownerUserId: null,
+        offeringId: null,
+        currency: 'USD',
+        billingProfileId: null,
+        createdAt: new Date(),
+      });
+    }
+  });
+}
+
 let nextEvent = 0;
 async function append(db: Database, accountId: string, count = 1): Promise<void> {
   await db.transaction((tx) =>
@@ -92,7 +116,7 @@ describe('outbox relay (libsql)', () => {
   beforeAll(async () => {
     db = await openDatabase({ sqlitePath: file.path });
     await db.migrate();
-    await db.seedDemo();
+    await insertAccounts(db);
   });
   afterEach(async () => {
     await Promise.all(relays.splice(0).map((r) => r.stop()));
@@ -159,7 +183,7 @@ describe.skipIf(pg.skip)('outbox relay, several instances on one PostgreSQL', ()
   it('publishes every event exactly once and keeps each account in order while two instances relay', async () => {
     const writer = await openDatabase({ databaseUrl: pg.url, poolSize: 8 });
     await writer.migrate();
-    await writer.seedDemo();
+    await insertAccounts(writer);
     const accounts = [GOTO, ZENDESK];
     const publisher = new RecordingPublisher();
     // Two service instances: each with its own pool, relay and publisher, sharing the database.

@@ -9,8 +9,8 @@ import { decide, originOfCall, record, type UseCaseContext } from './use-case-co
 
 export interface NewAccount {
   account: AccountRecord;
-  /** Trimmed and lower-cased by the caller. */
-  owner: { email: string; displayName: string };
+  /** Trimmed and lower-cased by the caller; `id` names the owner's user id (an import's), else a new one. */
+  owner: { id?: string; email: string; displayName: string };
 }
 
 /**
@@ -36,7 +36,7 @@ export async function createAccount(
 
   // Apply, audit, events
   const owner: UserRecord = {
-    id: newId('usr'),
+    id: command.id ?? newId('usr'),
     accountId: planned.id,
     email: command.email,
     displayName: command.displayName,

@@ -21,6 +21,8 @@ function grantableRoles(principal: Principal): string[] {
 }
 
 export interface NewUser {
+  /** The user's id when the caller names it (an import, the demo seed); a new id otherwise. */
+  id?: string;
   /** Trimmed and lower-cased by the caller. */
   email: string;
   displayName: string;
@@ -59,7 +61,7 @@ export async function createUser(
     });
   }
   const user: UserRecord = {
-    id: newId('usr'),
+    id: command.id ?? newId('usr'),
     accountId: account.id,
     email: command.email,
     displayName: command.displayName,
