@@ -8,7 +8,8 @@ import { loadLicensingConfig } from '@acme/licensing';
 import { startDevStack } from './dev-stack.js';
 
 try {
-  const config = loadLicensingConfig({ SEED_DEMO: 'true', ...process.env });
+  // The development stack is a staging of one: demo accounts, and a clock an operator may move.
+  const config = loadLicensingConfig({ SEED_DEMO: 'true', ALLOW_CLOCK_OFFSET: 'true', ...process.env });
   const logger = createLogger({ name: 'dev-stack', level: config.LOG_LEVEL });
   const stack = await startDevStack({ config, logger, billingEnv: process.env });
   process.stdout.write(stack.banner);

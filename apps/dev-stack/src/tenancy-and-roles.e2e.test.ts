@@ -86,6 +86,8 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   RemoveQueueMember: { accountId: other, queueId: 'q_x', userId: 'usr_demo_zendesk_agent1' },
   RemoveUserFromAllQueues: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
   ListAuditEvents: { accountId: other },
+  GetPhoneConfiguration: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
+  UpdatePhoneConfiguration: { accountId: other, userId: 'usr_demo_zendesk_agent1', extension: '12' },
 };
 
 /** Mutations a plain member attempts on their own account; all must be refused. */

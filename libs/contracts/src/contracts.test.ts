@@ -1,7 +1,7 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPE_BY_CASE, LicensingService, events } from './index.js';
+import { EVENT_TYPE_BY_CASE, LicensingService, OperationsService, events } from './index.js';
 
 const isRead = (name: string) => name.startsWith('Get') || name.startsWith('List');
 
@@ -19,6 +19,7 @@ describe('licensing v1 contract', () => {
         'CreateQuote',
         'CreateUser',
         'GetAccount',
+        'GetPhoneConfiguration',
         'GetSalesOrder',
         'GetSeatUsage',
         'ListAccounts',
@@ -37,6 +38,7 @@ describe('licensing v1 contract', () => {
         'UnassignLicenses',
         'UpdateAccount',
         'UpdateFeatures',
+        'UpdatePhoneConfiguration',
       ].sort(),
     );
   });
@@ -60,6 +62,15 @@ describe('licensing v1 contract', () => {
       expect(method.input.fields.map((f) => f.name)).toContain('account_id');
     },
   );
+});
+
+describe('operations v1 contract', () => {
+  // Operators' work is apart from the tenants' API: no account, no idempotency, its own scope.
+  it('offers the retention sweep and the staging clock, and nothing of a tenant', () => {
+    expect(OperationsService.methods.map((m) => m.name).sort()).toEqual(['RunRetentionSweep', 'SetClockOffset']);
+    for (const method of OperationsService.methods)
+      expect(method.input.fields.map((f) => f.name)).not.toContain('account_id');
+  });
 });
 
 describe('events v1 contract', () => {
@@ -104,6 +115,7 @@ describe('events v1 contract', () => {
       'account_updated',
       'card_on_file_changed',
       'sales_order_cancelled',
+      'phone_configuration_changed',
     ]);
   });
 

@@ -27,4 +27,5 @@ export const EVENT_TYPE_BY_CASE: Readonly<Record<EventPayloadCase, string>> = {
   accountUpdated: 'account.updated',
   cardOnFileChanged: 'account.card_on_file_changed',
   salesOrderCancelled: 'sales_order.cancelled',
+  phoneConfigurationChanged: 'phone_configuration.changed',
 };

@@ -9,6 +9,8 @@ export * from './gen/acme/licensing/v1/assignment_pb.js';
 export * from './gen/acme/licensing/v1/seats_pb.js';
 export * from './gen/acme/licensing/v1/quotes_pb.js';
 export * from './gen/acme/licensing/v1/contact_center_pb.js';
+export * from './gen/acme/licensing/v1/phone_pb.js';
+export * from './gen/acme/licensing/v1/operations_pb.js';
 export * from './gen/acme/licensing/v1/audit_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';
 export * as events from './gen/acme/licensing/events/v1/events_pb.js';

@@ -1,7 +1,7 @@
 import { dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
-import { findSalesOrder } from './sales-and-contact-center-rows.js';
+import { findPhoneConfigurationOfUser, findSalesOrder } from './sales-and-contact-center-rows.js';
 import { seedCatalog } from './seed.js';
 import {
   getAccount,
@@ -134,6 +134,10 @@ export async function openDatabase(options: DatabaseOptions) {
         filter: { state?: 'pending' | 'completed' | 'cancelled' },
         page: { pageSize: number; pageToken?: string },
       ) => read((e) => listSalesOrders(e, accountId, filter, page)),
+    },
+    phoneConfigurations: {
+      /** The user's phone configuration, active or retained; null when they have none. */
+      get: (accountId: string, userId: string) => read((e) => findPhoneConfigurationOfUser(e, accountId, userId)),
     },
     queues: {
       list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) =>

@@ -17,6 +17,12 @@ export const FIELD_LIMITS = {
   resourceId: 200,
   /** A request id carried into audit entries as their causation. */
   causationId: 200,
+  /** A phone extension: digits only. */
+  extension: 6,
+  /** A phone number in E.164: + and at most 15 digits. */
+  phoneNumber: 16,
+  /** A device's label in a phone configuration. */
+  deviceLabel: 100,
   /** A note to sales on a sales order. */
   note: 1000,
   /** An idempotency record's key: account, caller and the caller's key (see idempotencyRecordId). */

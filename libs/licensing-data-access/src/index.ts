@@ -10,6 +10,8 @@ export type {
   CatalogProduct,
   CatalogSuite,
   MembershipRecord,
+  PhoneConfigurationRecord,
+  PhoneSettings,
   OutboxInput,
   QueueRecord,
   QuoteItemRecord,

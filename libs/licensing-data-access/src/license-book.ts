@@ -100,9 +100,10 @@ export interface LicenseBook {
   deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number>;
 
   phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null>;
-  savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void>;
-  /** Keeps the configuration until `retainedUntil` (null: active again). */
-  setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void>;
+  /** The account's configuration, active or retained, that has this extension. */
+  phoneConfigurationByExtension(accountId: string, extension: string): Promise<PhoneConfigurationRecord | null>;
+  /** Creates or replaces the user's configuration; `retainedUntil` null: active. */
+  savePhoneConfiguration(accountId: string, config: PhoneConfigurationRecord): Promise<void>;
   /** Deletes every configuration, of any account, whose retention ended before `now`, and returns them. */
   purgeExpiredPhoneConfigurations(now: Date): Promise<(PhoneConfigurationRecord & { accountId: string })[]>;
 

@@ -394,14 +394,15 @@ export class OrmLicenseBook implements LicenseBook {
   }
 
   /** Creates or replaces the user's phone configuration (active, not retained). */
-  savePhoneConfiguration(accountId: string, config: Omit<PhoneConfigurationRecord, 'retainedUntil'>): Promise<void> {
-    this.changing();
-    return rows.savePhoneConfiguration(this.em, accountId, config);
+  phoneConfigurationByExtension(accountId: string, extension: string): Promise<PhoneConfigurationRecord | null> {
+    return this.read(memoKey.extension(accountId, extension), () =>
+      rows.findPhoneConfigurationByExtension(this.em, accountId, extension),
+    );
   }
 
-  setPhoneConfigurationRetention(userId: string, retainedUntil: Date | null): Promise<void> {
+  savePhoneConfiguration(accountId: string, config: PhoneConfigurationRecord): Promise<void> {
     this.changing();
-    return rows.setPhoneConfigurationRetention(this.em, userId, retainedUntil);
+    return rows.savePhoneConfiguration(this.em, accountId, config);
   }
 
   /** Deletes retained configurations whose window ended at or before `now`; returns them. */
@@ -541,6 +542,7 @@ const memoKey = {
   assignments: (userId: string) => `assignments:${userId}`,
   memberships: (accountId: string, userId: string) => `memberships:${accountId}:${userId}`,
   phone: (userId: string) => `phone:${userId}`,
+  extension: (accountId: string, extension: string) => `extension:${accountId}:${extension}`,
   idempotency: (accountId: string, key: string) => `idempotency:${accountId}:${key}`,
   subscriptions: (accountId: string, productIds: string[]) =>
     `subscriptions:${accountId}:${[...productIds].sort().join(',')}`,

@@ -172,10 +172,23 @@ export interface MembershipRecord {
   role: 'agent' | 'supervisor';
 }
 
+/** A user's phone: what GoTo Admin shows on the user's phone settings. */
+export interface PhoneSettings {
+  /** Internal extension (digits); '' until set. Unique in the account. */
+  extension: string;
+  /** E.164 number shown to callees; '' for the account's main number. */
+  callerIdNumber: string;
+  devices: { kind: 'desk_phone' | 'softphone' | 'mobile'; label: string }[];
+  forwarding: { enabled: boolean; toNumber: string; afterRings: number };
+  voicemail: { enabled: boolean; transcription: boolean; greeting: 'default' | 'custom' };
+}
+
 export interface PhoneConfigurationRecord {
   userId: string;
   productId: string;
-  settings: Record<string, boolean>;
+  settings: PhoneSettings;
+  /** The license's feature toggles, as they were when it was removed: restored with the configuration. */
+  features: Record<string, boolean>;
   /** Set while the configuration is kept after the license was removed. */
   retainedUntil: Date | null;
 }

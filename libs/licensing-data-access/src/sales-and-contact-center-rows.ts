@@ -126,37 +126,65 @@ export function deleteMemberships(em: Em, accountId: string, userId: string, que
   return em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
 }
 
-export async function findPhoneConfiguration(em: Em, userId: string): Promise<PhoneConfigurationRecord | null> {
-  const c = await em.findOne(PhoneConfiguration, { user: userId });
-  return c ? { userId, productId: c.productId, settings: c.settings, retainedUntil: c.retainedUntil ?? null } : null;
+function toPhoneConfigurationRecord(c: PhoneConfiguration): PhoneConfigurationRecord {
+  return {
+    userId: c.user.id,
+    productId: c.productId,
+    settings: { ...c.settings, extension: c.extension ?? '' },
+    features: c.features,
+    retainedUntil: c.retainedUntil ?? null,
+  };
 }
 
-/** Creates or replaces the user's phone configuration (active, not retained). */
+export async function findPhoneConfiguration(em: Em, userId: string): Promise<PhoneConfigurationRecord | null> {
+  const c = await em.findOne(PhoneConfiguration, { user: userId }, { refresh: true });
+  return c ? toPhoneConfigurationRecord(c) : null;
+}
+
+/** The configuration of the account's user `userId`, active or retained, if any (reads outside a mutation). */
+export async function findPhoneConfigurationOfUser(
+  em: Em,
+  accountId: string,
+  userId: string,
+): Promise<PhoneConfigurationRecord | null> {
+  const c = await em.findOne(PhoneConfiguration, { account: accountId, user: userId });
+  return c ? toPhoneConfigurationRecord(c) : null;
+}
+
+/** The account's configuration (active or retained) that has this extension, if any. */
+export async function findPhoneConfigurationByExtension(
+  em: Em,
+  accountId: string,
+  extension: string,
+): Promise<PhoneConfigurationRecord | null> {
+  const c = await em.findOne(PhoneConfiguration, { account: accountId, extension }, { refresh: true });
+  return c ? toPhoneConfigurationRecord(c) : null;
+}
+
+/** Creates or replaces the user's phone configuration, with its retention. */
 export async function savePhoneConfiguration(
   em: Em,
   accountId: string,
-  config: Omit<PhoneConfigurationRecord, 'retainedUntil'>,
+  config: PhoneConfigurationRecord,
 ): Promise<void> {
+  const { extension, ...settings } = config.settings;
+  const values = {
+    productId: config.productId,
+    extension: extension || null,
+    settings,
+    features: config.features,
+    retainedUntil: config.retainedUntil,
+  };
   const existing = await em.findOne(PhoneConfiguration, { user: config.userId });
-  if (existing) em.assign(existing, { productId: config.productId, settings: config.settings, retainedUntil: null });
+  if (existing) em.assign(existing, values);
   else
     em.create(PhoneConfiguration, {
       id: `pc_${config.userId.slice(4)}`,
       account: accountId,
       user: config.userId,
-      productId: config.productId,
-      settings: config.settings,
-      retainedUntil: null,
+      ...values,
     });
   await em.flush();
-}
-
-export async function setPhoneConfigurationRetention(
-  em: Em,
-  userId: string,
-  retainedUntil: Date | null,
-): Promise<void> {
-  await em.nativeUpdate(PhoneConfiguration, { user: userId }, { retainedUntil });
 }
 
 /** Deletes retained configurations whose window ended at or before `now`; returns them. */
@@ -166,11 +194,5 @@ export async function purgeExpiredPhoneConfigurations(
 ): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
   const expired = await em.find(PhoneConfiguration, { retainedUntil: { $lte: now } });
   if (expired.length > 0) await em.nativeDelete(PhoneConfiguration, { id: expired.map((c) => c.id) });
-  return expired.map((c) => ({
-    accountId: c.account.id,
-    userId: c.user.id,
-    productId: c.productId,
-    settings: c.settings,
-    retainedUntil: c.retainedUntil ?? null,
-  }));
+  return expired.map((c) => ({ accountId: c.account.id, ...toPhoneConfigurationRecord(c) }));
 }

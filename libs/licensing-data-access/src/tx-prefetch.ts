@@ -7,6 +7,7 @@ import type {
   IdempotencyHit,
   MembershipRecord,
   PhoneConfigurationRecord,
+  PhoneSettings,
   SubscriptionRecord,
 } from './records.js';
 
@@ -109,7 +110,8 @@ function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Pref
       ? {
           userId: wanted.userId,
           productId: p.product_id as string,
-          settings: p.settings as Record<string, boolean>,
+          settings: { ...(p.settings as Omit<PhoneSettings, 'extension'>), extension: (p.extension as string) ?? '' },
+          features: p.features as Record<string, boolean>,
           retainedUntil: p.retained_until ? new Date(p.retained_until as string) : null,
         }
       : null;

@@ -42,6 +42,13 @@ describe('licensing configuration', () => {
     expect(problems).toHaveLength(5);
   });
 
+  it('refuses a movable clock in production', () => {
+    expect(loadLicensingConfig({ ALLOW_CLOCK_OFFSET: 'true' }).ALLOW_CLOCK_OFFSET).toBe(true);
+    expect(() => loadLicensingConfig({ ALLOW_CLOCK_OFFSET: 'true', NODE_ENV: 'production' })).toThrow(
+      /ALLOW_CLOCK_OFFSET.*must not be true when NODE_ENV is production/s,
+    );
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadLicensingConfig({ GRPC_PORT: '' }).GRPC_PORT).toBe(50051);
   });

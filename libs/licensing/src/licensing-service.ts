@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { LicensingService } from '@acme/contracts';
+import { LicensingService, OperationsService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import { GrpcServer, unimplementedHandlers, type GrpcServerOptions } from '@acme/grpc';
 import { DEMO_ACCOUNT_IDS, openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
@@ -20,6 +20,9 @@ import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
+import { createOperationsHandlers } from './handlers/operations-handlers.js';
+import { createPhoneHandlers } from './handlers/phone-handlers.js';
+import { ServiceClock } from './service-clock.js';
 import { openDemoAccounts } from './use-cases/open-demo-accounts.js';
 import { recordOpeningBalances } from './use-cases/record-opening-balances.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
@@ -82,20 +85,22 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       // seats and assignments reach billing as opening balances (once per account).
       for (const accountId of DEMO_ACCOUNT_IDS) await recordOpeningBalances(database, accountId, new Date());
     }
-    const mutationDeps = { db: database, rules: () => rules.current(), now: options.now ?? (() => new Date()) };
+    const clock = new ServiceClock(options.now, config.ALLOW_CLOCK_OFFSET);
+    const mutationDeps = { db: database, rules: () => rules.current(), now: clock.now };
     const reads = startReadCache(database);
     const registry = new Registry();
     const server = new GrpcServer({ logger, ...grpcServerLimits(config), registry });
+    // The token says who calls; the user records what a user may do (cached until the account changes).
+    const authenticate = bearerAuthenticator({
+      jwks: options.jwks,
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      users: database.users,
+      cache: reads.cache,
+    });
     server.addService({
       descriptor: LicensingService,
-      // The token says who calls; the user records what a user may do (cached until the account changes).
-      authenticate: bearerAuthenticator({
-        jwks: options.jwks,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
-        users: database.users,
-        cache: reads.cache,
-      }),
+      authenticate,
       // No request text may carry U+0000 (PostgreSQL cannot store it): refused before any handler reads it.
       // Reads of account data need licenses:read (or :write) for services (account-scope.ts).
       handlers: requireReadScope(
@@ -110,8 +115,15 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...createQuoteHandlers(mutationDeps),
           ...createSalesHandlers(mutationDeps, database),
           ...createQueueHandlers(mutationDeps),
+          ...createPhoneHandlers(mutationDeps, database),
         }),
       ),
+    });
+    // Operators' work, apart from the tenants' API: services with operations:write only.
+    server.addService({
+      descriptor: OperationsService,
+      authenticate,
+      handlers: createOperationsHandlers(database, clock),
     });
     const port = await server.listen(config.GRPC_HOST, config.GRPC_PORT);
     const events = startOutboxRelay(options, database);
@@ -125,7 +137,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     // Retained phone configurations past their window are purged by a periodic sweep.
     const sweep = setInterval(() => {
       purgeRetainedConfigurations(database, mutationDeps.now()).then(
-        (purged) => purged > 0 && logger.info({ purged }, 'purged expired phone configurations'),
+        (purged) => purged.length > 0 && logger.info({ purged: purged.length }, 'purged expired phone configurations'),
         (error: unknown) => logger.error({ err: error }, 'retention sweep failed; it runs again later'),
       );
     }, config.RETENTION_SWEEP_MS);

@@ -9,6 +9,7 @@ import type {
   CatalogProduct,
   CatalogSuite,
   MembershipRecord,
+  PhoneConfigurationRecord,
   QueueRecord,
   SalesOrderRecord,
   SeatUsageRecord,
@@ -37,6 +38,9 @@ export interface LicensingStore {
       filter: { state?: SalesOrderRecord['state'] },
       page: Page,
     ): Promise<{ orders: SalesOrderRecord[]; nextPageToken: string | null }>;
+  };
+  phoneConfigurations: {
+    get(accountId: string, userId: string): Promise<PhoneConfigurationRecord | null>;
   };
   queues: {
     list(

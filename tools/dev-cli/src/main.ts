@@ -1,14 +1,14 @@
 #!/usr/bin/env -S npx tsx
 /**
- * Developer CLI: mint a development token, call any LicensingService RPC with a JSON body.
+ * Developer CLI: mint a development token, call any LicensingService or OperationsService RPC with a JSON body.
  *   npm run token -- --account acct_demo_zendesk --subject usr_demo_zendesk_owner
  *   npm run token -- --kind service --subject svc:sales-tooling --scopes sales_orders:complete,licenses:read
  *   npm run call -- ListProducts '{}' --token "$TOKEN"
  */
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { fromJson, type JsonValue } from '@bufbuild/protobuf';
-import { LicensingService } from '@acme/contracts';
+import { fromJson, type DescService, type JsonValue } from '@bufbuild/protobuf';
+import { LicensingService, OperationsService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { DEV_DEFAULTS } from '@acme/licensing';
@@ -71,22 +71,30 @@ program
     process.stdout.write(`${token}\n`);
   });
 
+/** The services `call` reaches: the tenants' API, and the operators' (RunRetentionSweep, SetClockOffset). */
+const SERVICES: DescService[] = [LicensingService, OperationsService];
+
 program
   .command('call')
-  .description('call a LicensingService RPC; the request and response are protobuf JSON')
+  .description('call a LicensingService or OperationsService RPC; the request and response are protobuf JSON')
   .argument(
     '<method>',
-    `RPC name, e.g. ListProducts (one of: ${LicensingService.methods.map((m) => m.name).join(', ')})`,
+    `RPC name, e.g. ListProducts (one of: ${SERVICES.flatMap((s) => s.methods.map((m) => m.name)).join(', ')})`,
   )
   .argument('[json]', 'request body as JSON, or @file.json', '{}')
   .option('--address <host:port>', 'server address', `127.0.0.1:${DEV_DEFAULTS.port}`)
   .option('--token <jwt>', 'bearer token (default: $TOKEN)', process.env.TOKEN)
   .option('--timeout <ms>', 'deadline in milliseconds', '10000')
   .action(async (name: string, json: string, o) => {
-    const method = LicensingService.methods.find((m) => m.name === name || m.localName === name);
-    if (!method) throw new InvalidArgumentError(`unknown method ${name}`);
+    const service = SERVICES.find((s) => s.methods.some((m) => m.name === name || m.localName === name));
+    const method = service?.methods.find((m) => m.name === name || m.localName === name);
+    if (!service || !method) throw new InvalidArgumentError(`unknown method ${name}`);
     const body = JSON.parse(json.startsWith('@') ? readFileSync(json.slice(1), 'utf8') : json) as JsonValue;
-    const client = createClient(LicensingService, o.address, { token: o.token, timeoutMs: Number(o.timeout) });
+    // The client's type is of one service; at run time it calls any method by its local name.
+    const client = createClient(service as typeof LicensingService, o.address, {
+      token: o.token,
+      timeoutMs: Number(o.timeout),
+    });
     try {
       const call = (client as unknown as Record<string, (r: unknown) => Promise<never>>)[method.localName]!;
       const response = await call(fromJson(method.input, body));

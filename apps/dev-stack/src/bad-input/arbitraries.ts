@@ -33,6 +33,7 @@ export const READS = [
   'ListAccounts',
   'ListSalesOrders',
   'GetSalesOrder',
+  'GetPhoneConfiguration',
 ];
 export const MUTATIONS = [
   'CreateAccount',
@@ -53,6 +54,7 @@ export const MUTATIONS = [
   'AddQueueMember',
   'RemoveQueueMember',
   'RemoveUserFromAllQueues',
+  'UpdatePhoneConfiguration',
 ];
 
 export type RequestBody = Record<string, unknown>;
@@ -370,6 +372,36 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     ),
     RemoveQueueMember: merge(accountId, queueId, userIdFor('userId'), mutation),
     RemoveUserFromAllQueues: merge(accountId, userIdFor('userId'), mutation),
+    GetPhoneConfiguration: merge(accountId, userIdFor('userId')),
+    UpdatePhoneConfiguration: merge(
+      accountId,
+      userIdFor('userId'),
+      field(
+        'extension',
+        fc.constantFrom('101', '2044', ''),
+        fc.oneof(fc.constantFrom('1', '1234567', '12a'), hostileText),
+      ),
+      field(
+        'callerIdNumber',
+        fc.constantFrom('+4930123456', ''),
+        fc.oneof(fc.constantFrom('030 123', '+0123'), hostileText),
+      ),
+      field(
+        'forwarding',
+        fc.record({
+          enabled: fc.boolean(),
+          toNumber: fc.constant('+4930123456'),
+          afterRings: fc.integer({ min: 1, max: 10 }),
+        }),
+        fc.record({ enabled: fc.boolean(), toNumber: hostileText, afterRings: fc.integer() }),
+      ),
+      field(
+        'voicemail',
+        fc.record({ enabled: fc.boolean(), transcription: fc.boolean(), greeting: fc.integer({ min: 1, max: 2 }) }),
+        fc.record({ enabled: fc.boolean(), transcription: fc.boolean(), greeting: fc.integer() }),
+      ),
+      mutation,
+    ),
   };
   return Object.fromEntries(Object.entries(spaces).map(([method, space]) => [method, request(space)]));
 }

@@ -20,6 +20,7 @@ export const REASONS_BY_CODE: Partial<Record<GrpcStatus, readonly string[]>> = {
     'NOT_OFFERED',
     'MIXED_CURRENCIES',
     'QUOTE_EXPIRED',
+    'CONFIGURATION_RETAINED',
     'IDEMPOTENCY_KEY_REUSED',
     'CONFLICT',
   ],

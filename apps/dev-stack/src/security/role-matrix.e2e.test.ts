@@ -115,6 +115,7 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
       'UnassignLicenses',
       'UpdateFeatures',
       'CreateUser (member, with a license)',
+      ...(accountId === GOTO ? ['UpdatePhoneConfiguration'] : []),
     ]) {
       expect(allowed(accountId, label), label).toEqual(['super_admin', 'admin', 'member + manage_users', SERVICE]);
     }

@@ -24,6 +24,8 @@ export interface AccountPlan {
   owner: string | null;
   /** Whether the account is offered Contact Center (so its queues may have members). */
   contactCenter: boolean;
+  /** A user with a phone configuration (a GoTo Connect holder), on an account whose products carry one. */
+  phoneUser: string | null;
   /** A new account of the same style, for CreateAccount. */
   newAccount: { style: AccountStyle; offeringId: string };
   /** A super admin of the account (by its user record), who makes the fixtures and the callers' users. */
@@ -44,6 +46,7 @@ export const PLANS: Record<string, AccountPlan> = {
     selfProduct: 'goto_meeting',
     owner: null,
     contactCenter: true,
+    phoneUser: 'usr_demo_goto_agent',
     newAccount: { style: AccountStyle.GOTO, offeringId: 'goto_business' },
     superAdmin: 'usr_demo_goto_admin',
   },
@@ -60,6 +63,7 @@ export const PLANS: Record<string, AccountPlan> = {
     selfProduct: 'zendesk_guide',
     owner: 'usr_demo_zendesk_owner',
     contactCenter: false,
+    phoneUser: null,
     newAccount: { style: AccountStyle.ZENDESK, offeringId: 'zendesk_suites' },
     superAdmin: ZENDESK_SUPER_ADMIN,
   },
@@ -210,5 +214,16 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
         ]
       : []),
     fixed('RemoveUserFromAllQueues', 'RemoveUserFromAllQueues', { ...change, userId: plan.queueMember }),
+    // Only an account whose products carry a phone has phone configurations.
+    ...(plan.phoneUser
+      ? [
+          fixed('GetPhoneConfiguration', 'GetPhoneConfiguration', { ...account, userId: plan.phoneUser }),
+          fixed('UpdatePhoneConfiguration', 'UpdatePhoneConfiguration', {
+            ...change,
+            userId: plan.phoneUser,
+            extension: '4711',
+          }),
+        ]
+      : []),
   ];
 }

@@ -226,6 +226,13 @@ describe('interpretEvent: events without a money effect', () => {
     ],
     ['configuration_purged', { case: 'configurationPurged', value: { userId: 'usr_1', productId: 'prod_connect' } }],
     [
+      'phone_configuration_changed',
+      {
+        case: 'phoneConfigurationChanged',
+        value: { userId: 'usr_1', productId: 'prod_connect', changed: ['extension'] },
+      },
+    ],
+    [
       'notification_requested',
       {
         case: 'notificationRequested',

@@ -49,6 +49,7 @@ const NO_CHARGE_CASES: ReadonlySet<EventPayloadCase> = new Set([
   'accountUpdated',
   'cardOnFileChanged',
   'salesOrderCancelled',
+  'phoneConfigurationChanged',
 ]);
 
 /**

@@ -12,6 +12,7 @@ import { Migration20261207010000BillingBasis } from './20261207010000-billing-ba
 import { Migration20261207020000AccountTerms } from './20261207020000-account-terms.js';
 import { Migration20261207030000Quotes } from './20261207030000-quotes.js';
 import { Migration20261207040000SalesOrderCancellation } from './20261207040000-sales-order-cancellation.js';
+import { Migration20261207050000PhoneConfiguration } from './20261207050000-phone-configuration.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
     name: 'Migration20261207040000SalesOrderCancellation',
     class: Migration20261207040000SalesOrderCancellation,
   },
+  { name: 'Migration20261207050000PhoneConfiguration', class: Migration20261207050000PhoneConfiguration },
 ];

@@ -121,6 +121,8 @@ export function decisionSummary(decision: Decision, validateOnly: boolean): Deci
       productId: e.productId ?? '',
       userIds: e.userIds ?? (e.userId ? [e.userId] : []),
       ruleId: e.ruleId,
+      message: e.message ?? '',
+      ...(e.until ? { until: timestampFromDate(e.until) } : {}),
     })),
     ruleSetVersion: decision.ruleSetVersion,
     validateOnly,

@@ -4,14 +4,21 @@
  * purged. Runs on libsql and PostgreSQL.
  */
 import { create, fromBinary } from '@bufbuild/protobuf';
-import { timestampDate } from '@bufbuild/protobuf/wkt';
+import { TimestampSchema, timestampDate } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssignLicensesRequestSchema, UnassignLicensesRequestSchema, events } from '@acme/contracts';
+import {
+  AssignLicensesRequestSchema,
+  UnassignLicensesRequestSchema,
+  UpdateFeaturesRequestSchema,
+  UpdatePhoneConfigurationRequestSchema,
+  events,
+} from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
 import { DRIVERS, callContext, caller, openSeededDatabase } from '../../test/handler-harness.js';
 import { loadRuleSet } from '@acme/rules';
 import { purgeRetainedConfigurations } from '../use-cases/purge-retained-configurations.js';
 import { createAssignmentHandlers } from './assignment-handlers.js';
+import { createPhoneHandlers } from './phone-handlers.js';
 
 const rules = await loadRuleSet();
 const DAY = 86_400_000;
@@ -74,7 +81,7 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
       ).toBe(START.getTime() + 7 * DAY);
 
       clock = new Date(START.getTime() + 3 * DAY);
-      expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(0);
+      expect(await purgeRetainedConfigurations(deps().db, deps().now())).toHaveLength(0);
       const back = await assign();
       expect(back.decision?.effects).toMatchObject([{ type: 'configuration_restored' }]);
       expect(back.results![0]?.assignment?.features).toMatchObject({ voicemail: false, phone_number: true });
@@ -82,13 +89,41 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
     },
   );
 
+  // Found by a user: toggles changed after the first assignment came back as they were before.
+  it.skipIf(skip)('restores the phone and its toggles as they were at removal, and says until when', async () => {
+    const phone = createPhoneHandlers(deps(), db);
+    await phone.updatePhoneConfiguration(
+      create(UpdatePhoneConfigurationRequestSchema, { userId: 'usr_phone', extension: '207' }),
+      context,
+    );
+    await createAssignmentHandlers(deps()).updateFeatures(
+      create(UpdateFeaturesRequestSchema, {
+        userId: 'usr_phone',
+        productId: 'goto_connect_standard',
+        features: { mobile_app: false },
+      }),
+      context,
+    );
+    const before = (await db.phoneConfigurations.get(ACCOUNT, 'usr_phone'))!;
+    const removal = await unassign();
+    const retained = removal.decision!.effects!.find((e) => e.type === 'configuration_retained')!;
+    expect(retained.message).toMatch(/kept for 7 days/);
+    expect(timestampDate(create(TimestampSchema, retained.until)).getTime()).toBe(clock.getTime() + 7 * DAY);
+    clock = new Date(clock.getTime() + 2 * DAY);
+    const back = await assign();
+    expect(back.results![0]?.assignment?.features).toMatchObject({ mobile_app: false, voicemail: false });
+    const after = (await db.phoneConfigurations.get(ACCOUNT, 'usr_phone'))!;
+    expect(after).toEqual({ ...before, features: { ...before.features, mobile_app: false } });
+    expect(after.settings.extension).toBe('207');
+  });
+
   it.skipIf(skip)('purges it once the window has passed; a later assignment starts fresh', async () => {
     const removal = await unassign();
     expect(removal.decision?.effects).toMatchObject([{ type: 'configuration_retained' }]);
     clock = new Date(clock.getTime() + 7 * DAY - 1000);
-    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(0);
+    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toHaveLength(0);
     clock = new Date(clock.getTime() + 1000);
-    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toBe(1);
+    expect(await purgeRetainedConfigurations(deps().db, deps().now())).toHaveLength(1);
     const purged = (await events_()).at(-1)!;
     expect(purged).toMatchObject({
       eventType: 'configuration.purged',
@@ -96,6 +131,7 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
     });
     const fresh = await assign();
     expect(fresh.decision?.effects).toEqual([]);
-    expect(fresh.results![0]?.assignment?.features).toMatchObject({ voicemail: true });
+    expect(fresh.results![0]?.assignment?.features).toMatchObject({ voicemail: true, mobile_app: true });
+    expect((await db.phoneConfigurations.get(ACCOUNT, 'usr_phone'))?.settings.extension).toBe('');
   });
 });

@@ -6,6 +6,7 @@ import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
+import { newPhoneConfiguration } from '../domain/phone-configuration.js';
 import { retentionOf } from '../domain/retention.js';
 import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
 
@@ -91,9 +92,12 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
   grant.beforeWrites?.();
 
   // Apply
-  const restoring = decision.effects.some((e) => e.type === 'configuration_restored');
-  const retained = restoring ? await tx.phoneConfiguration(user.id) : null;
   const phoneProducts = retentionOf(ctx.rules).productIds;
+  const existing = productIds.some((id) => phoneProducts.includes(id)) ? await tx.phoneConfiguration(user.id) : null;
+  const restoring = decision.effects.some((e) => e.type === 'configuration_restored');
+  const retained = restoring ? existing : null;
+  // A configuration whose window has ended but that no sweep has purged yet goes now, as the sweep would.
+  const expired = existing && !restoring && existing.retainedUntil ? existing : null;
   const created: AssignmentRecord[] = [];
   for (const wanted of grant.products) {
     const product = products.get(wanted.productId)!;
@@ -114,14 +118,20 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
           ],
         }),
     );
-    // A retained phone configuration comes back as it was; otherwise requested toggles, default on.
-    const restored = retained && retained.productId === product.id ? retained.settings : {};
-    const features = Object.fromEntries(product.features.map((f) => [f, wanted.features[f] ?? restored[f] ?? true]));
+    // A retained phone configuration comes back as it was at removal, with the toggles the license
+    // had then; otherwise the requested toggles, default on, and a new configuration.
+    const restore = retained?.productId === product.id ? retained : null;
+    const features = Object.fromEntries(
+      product.features.map((f) => [f, wanted.features[f] ?? restore?.features[f] ?? true]),
+    );
     created.push(
       tx.insertAssignment({ accountId: account.id, userId: user.id, productId: product.id, features, createdAt: now }),
     );
     if (phoneProducts.includes(product.id))
-      await tx.savePhoneConfiguration(account.id, { userId: user.id, productId: product.id, settings: features });
+      await tx.savePhoneConfiguration(
+        account.id,
+        restore ? { ...restore, features, retainedUntil: null } : newPhoneConfiguration(user.id, product.id, features),
+      );
   }
 
   // Audit and events
@@ -155,6 +165,9 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
         })),
       ...(retained
         ? [{ case: 'configurationRestored', value: { userId: user.id, productId: retained.productId } } as EventPayload]
+        : []),
+      ...(expired
+        ? [{ case: 'configurationPurged', value: { userId: user.id, productId: expired.productId } } as EventPayload]
         : []),
       ...(grant.notifyUser
         ? [

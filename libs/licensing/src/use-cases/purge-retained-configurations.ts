@@ -1,21 +1,26 @@
-import type { Database } from '@acme/licensing-data-access';
+import type { Database, PhoneConfigurationRecord } from '@acme/licensing-data-access';
 import { auditEntry } from '../domain/audit.js';
 import { RETENTION_ACTOR, type ChangeOrigin } from '../domain/change-origin.js';
 import { outboxEvents } from '../domain/events.js';
 
 /**
  * Purges the phone configurations whose retention window has ended, each with an audit entry and
- * a configuration.purged event, across accounts. Idempotent: the service runs it on a timer
- * (RETENTION_SWEEP_MS); tests call it with an injected clock.
+ * a configuration.purged event, across accounts, and returns them. Idempotent: the service runs it
+ * on a timer (RETENTION_SWEEP_MS) and an operator may run it now (RunRetentionSweep, whose request
+ * id is then the causation).
  */
-export async function purgeRetainedConfigurations(db: Database, now: Date): Promise<number> {
+export async function purgeRetainedConfigurations(
+  db: Database,
+  now: Date,
+  causationId = `retention-sweep:${now.toISOString()}`,
+): Promise<(PhoneConfigurationRecord & { accountId: string })[]> {
   return db.transaction(async (tx) => {
     const purged = await tx.purgeExpiredPhoneConfigurations(now);
     for (const config of purged) {
       const origin: ChangeOrigin = {
         accountId: config.accountId,
         actor: RETENTION_ACTOR,
-        causationId: `retention-sweep:${now.toISOString()}`,
+        causationId,
         occurredAt: now,
       };
       tx.appendAudit([
@@ -34,6 +39,6 @@ export async function purgeRetainedConfigurations(db: Database, now: Date): Prom
         ]),
       );
     }
-    return purged.length;
+    return purged;
   });
 }

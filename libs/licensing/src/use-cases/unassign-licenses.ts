@@ -46,9 +46,19 @@ export async function unassignLicenses(
     await tx.deleteAssignment(assignment.id);
     await tx.releaseSeats(account.id, assignment.productId, 1);
   }
+  // The phone configuration is kept as it is now, with the license's toggles as they are now.
   const retain = decision.effects.find((e) => e.type === 'configuration_retained');
   const purgeAt = purgeTime(ctx.rules, now);
-  if (retain) await tx.setPhoneConfigurationRetention(user.id, purgeAt);
+  const config = retain ? await tx.phoneConfiguration(user.id) : null;
+  if (retain && config) {
+    const license = removed.find((a) => a.productId === config.productId);
+    await tx.savePhoneConfiguration(account.id, {
+      ...config,
+      features: license?.features ?? config.features,
+      retainedUntil: purgeAt,
+    });
+    retain.until = purgeAt;
+  }
 
   // Audit and events
   const origin = originOfCall(ctx);

@@ -42,6 +42,10 @@ export async function updateFeatures(
   // Apply, audit, events
   const after = { ...assignment.features, ...command.features };
   await tx.updateAssignmentFeatures(assignment.id, after);
+  // A phone's configuration shows its license's toggles: they are kept and restored with it.
+  const phone = await tx.phoneConfiguration(user.id);
+  if (phone && phone.productId === product!.id)
+    await tx.savePhoneConfiguration(account.id, { ...phone, features: after });
   await record(
     ctx,
     [

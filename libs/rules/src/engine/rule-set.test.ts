@@ -96,6 +96,21 @@ describe('decide', () => {
     expect(decision).toMatchObject({ allowed: true, violations: [], warnings: [], effects: [], trace: [] });
   });
 
+  // An info rule's message is what its effect means to the admin ("kept for 7 days"): it travels with it.
+  it("gives each effect its rule's message, rendered with the facts and the rule data", async () => {
+    const facts = factsFor('unassign', {
+      request: { productIds: ['goto_connect_standard'] },
+      user: { id: 'usr_1', hasPhoneConfiguration: true },
+    });
+    const decision = await ruleSet.decide('unassign', facts, { authorized: true });
+    const retained = decision.effects.find((e) => e.type === 'configuration_retained');
+    expect(retained).toMatchObject({
+      ruleId: 'retention.retain-phone-configuration',
+      userId: 'usr_1',
+      message: expect.stringMatching(/^usr_1's phone configuration is kept for 7 days/),
+    });
+  });
+
   it('once authorized, decides without asking the who-may-act rules again', async () => {
     const facts = factsFor('assign', { actor: { roles: ['member'] }, products: [{ availableAfter: -1 }] });
     const decision = await ruleSet.decide('assign', facts, { authorized: true });

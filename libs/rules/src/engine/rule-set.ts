@@ -26,6 +26,10 @@ export interface Effect {
   userId?: string;
   /** Users an effect is about, in order (the licensing service fills them in for downgrades). */
   userIds?: string[];
+  /** The message of the rule that produced it (an info rule says what it means to the admin). */
+  message?: string;
+  /** When what it keeps ends (the licensing service fills it in: a retained configuration's purge time). */
+  until?: Date;
 }
 
 export interface ConditionTrace {
@@ -234,7 +238,8 @@ export class RuleSet {
       const message = { ruleId: rule.id, message: renderTemplate(rule.message, runFacts) };
       if (rule.severity === 'deny') decision.violations.push(message);
       if (rule.severity === 'warn') decision.warnings.push(message);
-      for (const template of rule.effects ?? []) decision.effects.push(renderEffect(rule, template, runFacts));
+      for (const template of rule.effects ?? [])
+        decision.effects.push({ ...renderEffect(rule, template, runFacts), message: message.message });
     }
     decision.allowed = decision.violations.length === 0;
     return decision;
