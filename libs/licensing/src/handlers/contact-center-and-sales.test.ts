@@ -104,6 +104,22 @@ describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
       },
     ]);
 
+    // Removing the Contact Center license itself leaves them billable too, and says so (a user's finding).
+    const ccRemoval = await assignments.unassignLicenses(
+      create(UnassignLicensesRequestSchema, {
+        userId: 'usr_demo_goto_agent',
+        productIds: ['goto_contact_center'],
+        validateOnly: true,
+      }),
+      callContext(admin),
+    );
+    expect(ccRemoval.decision?.warnings).toMatchObject([
+      {
+        ruleId: 'contact-center.billing-continues-after-contact-center-removal',
+        message: expect.stringContaining('still in 2 contact-center queue(s)'),
+      },
+    ]);
+
     const listed = await queues.listQueues(
       create(ListQueuesRequestSchema, { memberUserId: 'usr_demo_goto_agent' }),
       callContext(admin),
