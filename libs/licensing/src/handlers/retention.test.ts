@@ -134,4 +134,20 @@ describe.each(DRIVERS)('phone configuration retention on %s', (driver, skip) => 
     expect(fresh.results![0]?.assignment?.features).toMatchObject({ voicemail: true, mobile_app: true });
     expect((await db.phoneConfigurations.get(ACCOUNT, 'usr_phone'))?.settings.extension).toBe('');
   });
+
+  // No sweep has run since the window ended: the assignment purges it, as the sweep would have.
+  it.skipIf(skip)('purges an expired configuration that no sweep has reached when the license returns', async () => {
+    await createPhoneHandlers(deps(), db).updatePhoneConfiguration(
+      create(UpdatePhoneConfigurationRequestSchema, { userId: 'usr_phone', extension: '208' }),
+      context,
+    );
+    await unassign();
+    clock = new Date(clock.getTime() + 8 * DAY);
+    const fresh = await assign();
+    expect(fresh.decision?.effects).toEqual([]);
+    expect((await events_()).map((e) => e.payload.case)).toContain('configurationPurged');
+    const [audit] = (await db.audit.list(ACCOUNT, { resourceId: 'usr_phone' })).events;
+    expect(audit).toMatchObject({ action: 'configuration.purged', actor: 'usr_demo_goto_admin' });
+    expect((await db.phoneConfigurations.get(ACCOUNT, 'usr_phone'))?.settings.extension).toBe('');
+  });
 });

@@ -138,13 +138,27 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
   const origin = originOfCall(ctx);
   await record(
     ctx,
-    created.map((a) =>
-      auditEntry(origin, 'license.assigned', { type: 'assignment', id: a.id }, null, {
-        userId: a.userId,
-        productId: a.productId,
-        features: a.features,
-      }),
-    ),
+    [
+      ...created.map((a) =>
+        auditEntry(origin, 'license.assigned', { type: 'assignment', id: a.id }, null, {
+          userId: a.userId,
+          productId: a.productId,
+          features: a.features,
+        }),
+      ),
+      // Audited as the sweep audits a purge.
+      ...(expired
+        ? [
+            auditEntry(
+              origin,
+              'configuration.purged',
+              { type: 'phone_configuration', id: user.id },
+              { productId: expired.productId, settings: expired.settings },
+              null,
+            ),
+          ]
+        : []),
+    ],
     [
       ...created.map((a): EventPayload => ({
         case: 'licenseAssigned',
