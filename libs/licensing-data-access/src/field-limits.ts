@@ -19,8 +19,6 @@ export const FIELD_LIMITS = {
   causationId: 200,
   /** A phone extension: digits only. */
   extension: 6,
-  /** A phone number in E.164: + and at most 15 digits. */
-  phoneNumber: 16,
   /** A device's label in a phone configuration. */
   deviceLabel: 100,
   /** A note to sales on a sales order. */

@@ -1,4 +1,6 @@
-import type { PhoneConfigurationRecord, PhoneSettings } from '@acme/licensing-data-access';
+import type { AuditInput, PhoneConfigurationRecord, PhoneSettings } from '@acme/licensing-data-access';
+import { auditEntry } from './audit.js';
+import type { ChangeOrigin } from './change-origin.js';
 
 /** What a new phone configuration holds: the GoTo app, voicemail on, no forwarding, no extension yet. */
 export const DEFAULT_PHONE_SETTINGS: PhoneSettings = {
@@ -22,5 +24,17 @@ export function newPhoneConfiguration(
 export function changedParts(before: PhoneSettings, after: PhoneSettings): (keyof PhoneSettings)[] {
   return (Object.keys(after) as (keyof PhoneSettings)[]).filter(
     (part) => JSON.stringify(before[part]) !== JSON.stringify(after[part]),
+  );
+}
+
+/** The audit entry of a purged configuration (the sweep's, or an assignment's that found it expired): what went. */
+export function purgeAuditEntry(origin: ChangeOrigin, config: PhoneConfigurationRecord): AuditInput {
+  const { productId, settings } = config;
+  return auditEntry(
+    origin,
+    'configuration.purged',
+    { type: 'phone_configuration', id: config.userId },
+    { productId, settings },
+    null,
   );
 }

@@ -4,9 +4,8 @@ import type { AccountRecord, Database } from '@acme/licensing-data-access';
 import type { DecisionPoint, RuleSet } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
-import { actorFacts } from '../domain/facts.js';
 import { decisionError, refuseUndecidable } from '../domain/decision-outcome.js';
-import type { UseCaseContext } from '../use-cases/use-case-context.js';
+import { whoMayAct, type UseCaseContext } from '../use-cases/use-case-context.js';
 import { callerKey, checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
 import type { RequestProblems } from './validation.js';
 
@@ -82,11 +81,10 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
       await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
       const account = spec.creates ?? (await tx.account(accountId));
       if (!account) throw AppError.notFound('account', accountId);
-      const facts = actorFacts(principal, account);
-      const authorization = await rules.authorize(spec.authorizeAt, facts).catch(refuseUndecidable);
+      const authorization = await whoMayAct(rules, spec.authorizeAt, principal, account);
       const otherwise =
         !authorization.allowed && spec.otherwiseAt
-          ? await rules.authorize(spec.otherwiseAt, facts).catch(refuseUndecidable)
+          ? await whoMayAct(rules, spec.otherwiseAt, principal, account)
           : null;
       if (!authorization.allowed && !otherwise?.allowed) throw decisionError(authorization, accountId);
       const redirected = otherwise?.allowed ? { to: spec.otherwiseAt!, because: authorization } : undefined;

@@ -26,7 +26,7 @@ const reverse = <K extends string, V>(map: Record<K, V>) => new Map(Object.entri
 const KIND_OF = reverse(DEVICE_KINDS);
 const GREETING_OF = reverse(GREETINGS);
 
-/** Extensions are digits; numbers E.164 (a +, then up to 15 digits, the first not 0): within FIELD_LIMITS. */
+/** Extensions are digits (FIELD_LIMITS.extension, their column); numbers E.164: a +, then up to 15 digits, the first not 0. */
 const EXTENSION = /^[0-9]{2,6}$/;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const MAX_DEVICES = 10;

@@ -6,7 +6,7 @@ import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
-import { newPhoneConfiguration } from '../domain/phone-configuration.js';
+import { newPhoneConfiguration, purgeAuditEntry } from '../domain/phone-configuration.js';
 import { retentionOf } from '../domain/retention.js';
 import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
 
@@ -147,17 +147,7 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
         }),
       ),
       // Audited as the sweep audits a purge.
-      ...(expired
-        ? [
-            auditEntry(
-              origin,
-              'configuration.purged',
-              { type: 'phone_configuration', id: user.id },
-              { productId: expired.productId, settings: expired.settings },
-              null,
-            ),
-          ]
-        : []),
+      ...(expired ? [purgeAuditEntry(origin, expired)] : []),
     ],
     [
       ...created.map((a): EventPayload => ({

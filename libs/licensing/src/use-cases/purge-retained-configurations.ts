@@ -1,5 +1,5 @@
 import type { Database, PhoneConfigurationRecord } from '@acme/licensing-data-access';
-import { auditEntry } from '../domain/audit.js';
+import { purgeAuditEntry } from '../domain/phone-configuration.js';
 import { RETENTION_ACTOR, type ChangeOrigin } from '../domain/change-origin.js';
 import { outboxEvents } from '../domain/events.js';
 
@@ -23,15 +23,7 @@ export async function purgeRetainedConfigurations(
         causationId,
         occurredAt: now,
       };
-      tx.appendAudit([
-        auditEntry(
-          origin,
-          'configuration.purged',
-          { type: 'phone_configuration', id: config.userId },
-          { productId: config.productId, settings: config.settings },
-          null,
-        ),
-      ]);
+      tx.appendAudit([purgeAuditEntry(origin, config)]);
       await tx.appendEvents(
         config.accountId,
         outboxEvents(origin, [

@@ -4,7 +4,8 @@ import { AppError } from '@acme/util';
 import type { Decision, DecisionPoint, RuleSet } from '@acme/rules';
 import { originOf, type ChangeOrigin } from '../domain/change-origin.js';
 import { outboxEvents, type EventPayload } from '../domain/events.js';
-import { decisionError } from '../domain/decision-outcome.js';
+import { decisionError, refuseUndecidable } from '../domain/decision-outcome.js';
+import { actorFacts } from '../domain/facts.js';
 
 /**
  * What a use case works with: one transaction on one account, the caller (already authorized by
@@ -29,6 +30,19 @@ export interface UseCaseContext {
 
 export const originOfCall = (ctx: UseCaseContext): ChangeOrigin =>
   originOf(ctx.principal, ctx.account.id, ctx.requestId, ctx.now);
+
+/**
+ * Who may act at `point`, from the caller and the account alone (RuleSet.authorize): asked before
+ * anything else of the account is read. A decision the rules cannot compute is POLICY_UNAVAILABLE.
+ */
+export function whoMayAct(
+  rules: RuleSet,
+  point: DecisionPoint,
+  principal: Principal,
+  account: AccountRecord,
+): Promise<Decision> {
+  return rules.authorize(point, actorFacts(principal, account)).catch(refuseUndecidable);
+}
 
 /** The rest of a point's rules (who may act was decided before): the decision, or its refusal. */
 export async function decide(
