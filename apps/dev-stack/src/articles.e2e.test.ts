@@ -4,21 +4,16 @@
  * contact-center warning, queue cleanup, 7-day restore) and a Zendesk-style account (owner-only
  * purchase, suite parity, reduction downgrading the most recently added agents).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, decodeGrpcError, GrpcStatus, type PromiseClient } from '@acme/grpc';
-import { loadLicensingConfig } from '@acme/licensing';
-import { startDevStack, type DevStack } from './dev-stack.js';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
+import type { DevStack } from './dev-stack.js';
 
 type Client = PromiseClient<(typeof LicensingService)['method']>;
-const dir = mkdtempSync(join(tmpdir(), 'articles-'));
 const DAY = 86_400_000;
 let clock = new Date('2026-11-23T09:00:00Z');
+let demo: TestStack;
 let stack: DevStack;
 let goto: Client;
 let gotoAdmin: Client;
@@ -26,21 +21,9 @@ let zendeskOwner: Client;
 let zendeskAdmin: Client;
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({
-    GRPC_PORT: '0',
-    SQLITE_PATH: join(dir, 'licensing.db'),
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'silent',
-  });
-  stack = await startDevStack({
-    config,
-    logger: pino({ level: 'silent' }),
-    devKeysFile: join(dir, 'dev-jwks.json'),
-    now: () => clock,
-  });
-  const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-  const token = (subject: string, accountId: string) =>
-    signToken(keys.privateJwk, { subject, accountId, issuer: 'acme-dev', audience: 'licensing' });
+  demo = await startTestStack('articles', { now: () => clock });
+  stack = demo.stack;
+  const token = (subject: string, accountId: string) => demo.sign({ subject, accountId });
   goto = createClient(LicensingService, stack.address, { token: stack.token });
   zendeskOwner = createClient(LicensingService, stack.address, {
     token: await token('usr_demo_zendesk_owner', 'acct_demo_zendesk'),
@@ -60,8 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of [goto, gotoAdmin, zendeskOwner, zendeskAdmin]) c?.close();
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 const refused = async (p: Promise<unknown>) =>

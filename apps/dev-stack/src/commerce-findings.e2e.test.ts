@@ -3,45 +3,27 @@
  * client, on the stack `npm start` runs (seeded demo accounts, billing fed in-process). Each test
  * failed on the code the findings were made against.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { BillingBasis, LicensingService } from '@acme/contracts';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
-import { loadLicensingConfig } from '@acme/licensing';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { previewInvoice } from '@acme/billing';
 import { eventually } from '@acme/testing';
-import { startDevStack, type DevStack } from './dev-stack.js';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
+import type { DevStack } from './dev-stack.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'commerce-'));
+let demo: TestStack;
 let stack: DevStack;
 let zendeskOwner: string;
 const usd = (amountMinor: bigint) => ({ currencyCode: 'USD', amountMinor });
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({
-    GRPC_PORT: '0',
-    SQLITE_PATH: join(dir, 'licensing.db'),
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'silent',
-  });
-  const devKeysFile = join(dir, 'dev-jwks.json');
-  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile });
-  const keys = await loadOrCreateDevKeys(devKeysFile);
-  zendeskOwner = await signToken(keys.privateJwk, {
-    subject: 'usr_demo_zendesk_owner',
-    accountId: 'acct_demo_zendesk',
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-  });
+  demo = await startTestStack('commerce');
+  stack = demo.stack;
+  zendeskOwner = await demo.sign({ subject: 'usr_demo_zendesk_owner', accountId: 'acct_demo_zendesk' });
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 const client = (token = stack.token) => createClient(LicensingService, stack.address, { token });

@@ -2,35 +2,24 @@
  * End to end over the real socket: the dev stack as `npm start` runs it (libsql file, seeded
  * demo, development keys), called through the generated client, health and reflection.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { AccountKind, AccountStyle, LicensingService } from '@acme/contracts';
 import { checkHealth, createClient, decodeGrpcError, GrpcStatus, listServicesByReflection } from '@acme/grpc';
-import { loadLicensingConfig } from '@acme/licensing';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { previewInvoice } from '@acme/billing';
 import { eventually } from '@acme/testing';
-import { startDevStack, type DevStack } from './dev-stack.js';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
+import type { DevStack } from './dev-stack.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dev-stack-'));
+let demo: TestStack;
 let stack: DevStack;
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({
-    GRPC_PORT: '0',
-    SQLITE_PATH: join(dir, 'licensing.db'),
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'silent',
-  });
-  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json') });
+  demo = await startTestStack('dev-stack');
+  stack = demo.stack;
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 describe('dev stack over the socket', () => {
@@ -131,13 +120,7 @@ describe('dev stack over the socket', () => {
     expect(again).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, errorInfo: { reason: 'INVALID_ARGUMENT' } });
     expect(again.badRequest?.fieldViolations[0]?.description).toContain('already holds goto_contact_center');
 
-    const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-    const memberToken = await signToken(keys.privateJwk, {
-      subject: 'usr_demo_goto_agent',
-      accountId: 'acct_demo_goto',
-      issuer: 'acme-dev',
-      audience: 'licensing',
-    });
+    const memberToken = await demo.sign({ subject: 'usr_demo_goto_agent', accountId: 'acct_demo_goto' });
     const denied = decodeGrpcError(
       await client
         .assignLicenses(
@@ -153,9 +136,7 @@ describe('dev stack over the socket', () => {
 
   // Found by a user: no RPC created or configured an account, so the card-on-file rule could not be exercised.
   it('the back office creates an account over the socket; its owner buys once a card is on file; billing follows', async () => {
-    const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-    const sign = (claims: Omit<Parameters<typeof signToken>[1], 'issuer' | 'audience'>) =>
-      signToken(keys.privateJwk, { ...claims, issuer: 'acme-dev', audience: 'licensing' });
+    const sign = demo.sign;
     const backOffice = await sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] });
     const client = createClient(LicensingService, stack.address, { token: backOffice });
     const { account, owner } = await client.createAccount({

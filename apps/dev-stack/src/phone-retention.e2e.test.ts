@@ -7,11 +7,7 @@
  * The clock is moved with SetClockOffset, never by waiting; times are compared with the service
  * time it answers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { durationFromMs, durationMs, timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import {
   LicensingService,
@@ -22,9 +18,7 @@ import {
   type PhoneConfiguration,
 } from '@acme/contracts';
 import { createClient, decodeGrpcError, GrpcStatus, type PromiseClient } from '@acme/grpc';
-import { loadLicensingConfig } from '@acme/licensing';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { startDevStack, type DevStack } from './dev-stack.js';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -32,26 +26,15 @@ const TOLERANCE = 5 * MINUTE;
 const AGENT = 'usr_demo_goto_agent';
 const CONNECT = 'goto_connect_standard';
 
-const dir = mkdtempSync(join(tmpdir(), 'phone-retention-'));
-let stack: DevStack;
+let demo: TestStack;
 let operatorToken: string;
 let agentToken: string;
 let admin: PromiseClient<(typeof LicensingService)['method']>;
 let operations: PromiseClient<(typeof OperationsService)['method']>;
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({
-    GRPC_PORT: '0',
-    SQLITE_PATH: join(dir, 'licensing.db'),
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'silent',
-    ALLOW_CLOCK_OFFSET: 'true',
-  });
-  const devKeysFile = join(dir, 'dev-jwks.json');
-  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile });
-  const keys = await loadOrCreateDevKeys(devKeysFile);
-  const sign = (claims: Omit<Parameters<typeof signToken>[1], 'issuer' | 'audience'>) =>
-    signToken(keys.privateJwk, { ...claims, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  demo = await startTestStack('phone-retention', { env: { ALLOW_CLOCK_OFFSET: 'true' } });
+  const { stack, sign } = demo;
   operatorToken = await sign({ subject: 'svc:operator', kind: 'service', scopes: ['operations:write'] });
   agentToken = await sign({ subject: AGENT, accountId: 'acct_demo_goto' });
   admin = createClient(LicensingService, stack.address, { token: stack.token });
@@ -61,8 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   admin?.close();
   operations?.close();
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 const refusal = async (call: Promise<unknown>) => decodeGrpcError(await call.then(() => null).catch((e) => e));
@@ -182,7 +164,7 @@ describe('GoTo phone configuration retention over the socket, with a movable clo
     const gone = await refusal(admin.getPhoneConfiguration({ userId: AGENT }));
     expect(gone).toMatchObject({ code: GrpcStatus.NOT_FOUND, errorInfo: { reason: 'NOT_FOUND' } });
 
-    for (const token of [stack.token, agentToken]) {
+    for (const token of [demo.stack.token, agentToken]) {
       const denied = await refusal(operations.runRetentionSweep({}, { token }));
       expect(denied).toMatchObject({
         code: GrpcStatus.PERMISSION_DENIED,

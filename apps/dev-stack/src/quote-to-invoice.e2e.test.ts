@@ -4,38 +4,29 @@
  * November invoice billing computes from the ledger equals the quotes' totals plus the
  * contact-center days (the worked example of libs/billing/README.md).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { AccountKind, AccountStyle, LicensingService, QueueKind, QueueRole } from '@acme/contracts';
 import { createClient } from '@acme/grpc';
-import { loadLicensingConfig } from '@acme/licensing';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { previewInvoice } from '@acme/billing';
 import { eventually } from '@acme/testing';
-import { startDevStack, type DevStack } from './dev-stack.js';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
+import type { DevStack } from './dev-stack.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'quote-invoice-'));
 let clock = new Date('2026-11-21T10:00:00Z');
+let demo: TestStack;
 let stack: DevStack;
-let sign: (claims: { subject: string; accountId?: string; kind?: 'service'; scopes?: string[] }) => Promise<string>;
+let sign: TestStack['sign'];
 const NOVEMBER = { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') };
 const usd = (amountMinor: bigint) => ({ currencyCode: 'USD', amountMinor });
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({ GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), LOG_LEVEL: 'silent' });
-  const devKeysFile = join(dir, 'dev-jwks.json');
-  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile, now: () => clock });
-  const keys = await loadOrCreateDevKeys(devKeysFile);
-  sign = (claims) =>
-    signToken(keys.privateJwk, { ...claims, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  // No demo accounts: every account here is made by the back office.
+  demo = await startTestStack('quote-invoice', { env: { SEED_DEMO: 'false' }, now: () => clock });
+  ({ stack, sign } = demo);
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 /** A new account made by the back office, its buyer's client, and (GoTo) a card on file. */

@@ -3,39 +3,26 @@
  * without license rights cannot change anything. A table of RPC x caller, checked against the
  * real server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { AccountKind, AccountStyle, LicensingService, QueueKind, QueueRole } from '@acme/contracts';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
-import { loadLicensingConfig } from '@acme/licensing';
-import { startDevStack, type DevStack } from './dev-stack.js';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
+import type { DevStack } from './dev-stack.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'tenancy-'));
+let demo: TestStack;
 let stack: DevStack;
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  const config = loadLicensingConfig({
-    GRPC_PORT: '0',
-    SQLITE_PATH: join(dir, 'licensing.db'),
-    SEED_DEMO: 'true',
-    LOG_LEVEL: 'silent',
-  });
-  stack = await startDevStack({ config, logger: pino({ level: 'silent' }), devKeysFile: join(dir, 'dev-jwks.json') });
-  const keys = await loadOrCreateDevKeys(join(dir, 'dev-jwks.json'));
-  const sign = (subject: string) =>
-    signToken(keys.privateJwk, { subject, accountId: 'acct_demo_goto', issuer: 'acme-dev', audience: 'licensing' });
+  demo = await startTestStack('tenancy');
+  stack = demo.stack;
+  const sign = (subject: string) => demo.sign({ subject, accountId: 'acct_demo_goto' });
   tokens.member = await sign('usr_demo_goto_agent');
   tokens.admin = await sign('usr_demo_goto_admin');
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.stop();
 });
 
 const other = 'acct_demo_zendesk';
