@@ -1,5 +1,6 @@
 import { dialectOf, isConnectionLost } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
+import { billableStateOfUser } from './billable-state-query.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
 import { findPhoneConfigurationOfUser, findSalesOrder } from './sales-and-contact-center-rows.js';
 import { seedCatalog } from './seed.js';
@@ -142,6 +143,9 @@ export async function openDatabase(options: DatabaseOptions) {
     queues: {
       list: (accountId: string, filter: { kind?: 'call' | 'inbound' | 'outbound'; memberUserId?: string }) =>
         read((e) => listQueues(e, accountId, filter)),
+      /** The account's queue `queueId` with its members, or null. */
+      get: async (accountId: string, queueId: string) =>
+        (await read((e) => listQueues(e, accountId, { queueId })))[0] ?? null,
     },
     assignments: {
       list: (
@@ -155,6 +159,8 @@ export async function openDatabase(options: DatabaseOptions) {
         read((e) => listUsers(e, accountId, page)),
       /** The roles and permissions of the account's user `userId`, or null: what authentication needs of a user record. */
       grants: (accountId: string, userId: string) => read((e) => getUserGrants(e, accountId, userId)),
+      /** Why the user costs money (licenses, queue memberships, Contact Center billing), or null: no such user. */
+      billableState: (accountId: string, userId: string) => read((e) => billableStateOfUser(e, accountId, userId)),
     },
     /** Runs `work` in one transaction, or as one mutation of an account's lane (see createTransactionRunner). */
     transaction,

@@ -6,6 +6,7 @@ export type {
   AssignmentRecord,
   AuditInput,
   AuditRecord,
+  BillableStateRecord,
   BillingBasis,
   CatalogProduct,
   CatalogSuite,

@@ -4,6 +4,7 @@ import type {
   AuditInput,
   CatalogProduct,
   CatalogSuite,
+  ContactCenterBillingRecord,
   OfferingRecord,
   QuoteRecord,
   IdempotencyHit,
@@ -98,6 +99,14 @@ export interface LicenseBook {
   insertMembership(accountId: string, membership: Omit<MembershipRecord, 'queueKind'>, at: Date): Promise<void>;
   /** Removes the user from one queue, or from every queue; returns how many memberships went. */
   deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number>;
+  renameQueue(queueId: string, name: string): Promise<void>;
+  /** Deletes the queue with its memberships. */
+  deleteQueue(queueId: string): Promise<void>;
+
+  /** The user's Contact Center billing, when it is on. */
+  contactCenterBilling(userId: string): Promise<ContactCenterBillingRecord | null>;
+  startContactCenterBilling(record: ContactCenterBillingRecord): Promise<void>;
+  stopContactCenterBilling(userId: string): Promise<void>;
 
   phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null>;
   /** The account's configuration, active or retained, that has this extension. */

@@ -13,6 +13,7 @@ import type {
   AuditInput,
   CatalogProduct,
   CatalogSuite,
+  ContactCenterBillingRecord,
   IdempotencyHit,
   MembershipRecord,
   OfferingRecord,
@@ -387,6 +388,30 @@ export class OrmLicenseBook implements LicenseBook {
   deleteMemberships(accountId: string, userId: string, queueId?: string): Promise<number> {
     this.changing();
     return rows.deleteMemberships(this.em, accountId, userId, queueId);
+  }
+
+  renameQueue(queueId: string, name: string): Promise<void> {
+    this.changing();
+    return rows.renameQueue(this.em, queueId, name);
+  }
+
+  deleteQueue(queueId: string): Promise<void> {
+    this.changing();
+    return rows.deleteQueue(this.em, queueId);
+  }
+
+  contactCenterBilling(userId: string): Promise<ContactCenterBillingRecord | null> {
+    return rows.findContactCenterBilling(this.em, userId);
+  }
+
+  startContactCenterBilling(record: ContactCenterBillingRecord): Promise<void> {
+    this.changing();
+    return rows.startContactCenterBilling(this.em, record);
+  }
+
+  stopContactCenterBilling(userId: string): Promise<void> {
+    this.changing();
+    return rows.stopContactCenterBilling(this.em, userId);
   }
 
   phoneConfiguration(userId: string): Promise<PhoneConfigurationRecord | null> {

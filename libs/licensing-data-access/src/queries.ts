@@ -154,14 +154,22 @@ export async function getSeatUsage(em: Em, accountId: string): Promise<SeatUsage
 export async function listQueues(
   em: Em,
   accountId: string,
-  filter: { kind?: QueueRecord['kind']; memberUserId?: string },
+  filter: { kind?: QueueRecord['kind']; memberUserId?: string; queueId?: string },
 ): Promise<(QueueRecord & { members: MembershipRecord[] })[]> {
   const queues = await em.find(
     Queue,
-    { account: accountId, ...(filter.kind ? { kind: filter.kind } : {}) },
+    {
+      account: accountId,
+      ...(filter.kind ? { kind: filter.kind } : {}),
+      ...(filter.queueId ? { id: filter.queueId } : {}),
+    },
     { orderBy: { id: 'asc' } },
   );
-  const members = await em.find(QueueMember, { account: accountId }, { orderBy: { user: 'asc' } });
+  const members = await em.find(
+    QueueMember,
+    { account: accountId, ...(filter.queueId ? { queue: filter.queueId } : {}) },
+    { orderBy: { user: 'asc' } },
+  );
   return queues
     .map((q) => ({
       id: q.id,

@@ -231,3 +231,28 @@ export interface AuditRecord {
   causationId: string;
   occurredAt: Date;
 }
+
+/** A user billed for Contact Center now (licensing's side of the ledger's open billing). */
+export interface ContactCenterBillingRecord {
+  accountId: string;
+  userId: string;
+  productId: string;
+  since: Date;
+  /** The rules whose `billing_start` effects started it. */
+  ruleIds: string[];
+  /** The request that started it. */
+  causationId: string;
+}
+
+/** Why a user costs money, as licensing holds it (see billableStateOfUser). */
+export interface BillableStateRecord {
+  licenses: { assignmentId: string; productId: string; billingBasis: BillingBasis; since: Date }[];
+  memberships: {
+    queueId: string;
+    queueName: string;
+    queueKind: QueueRecord['kind'];
+    role: MembershipRecord['role'];
+    since: Date;
+  }[];
+  contactCenter: ContactCenterBillingRecord | null;
+}

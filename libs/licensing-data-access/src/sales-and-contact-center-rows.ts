@@ -1,7 +1,13 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { newId } from './ids.js';
-import { PhoneConfiguration, Queue, QueueMember, SalesOrder } from './models/index.js';
-import type { MembershipRecord, PhoneConfigurationRecord, QueueRecord, SalesOrderRecord } from './records.js';
+import { ContactCenterBilling, PhoneConfiguration, Queue, QueueMember, SalesOrder } from './models/index.js';
+import type {
+  ContactCenterBillingRecord,
+  MembershipRecord,
+  PhoneConfigurationRecord,
+  QueueRecord,
+  SalesOrderRecord,
+} from './records.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -124,6 +130,46 @@ export async function insertMembership(
 
 export function deleteMemberships(em: Em, accountId: string, userId: string, queueId?: string): Promise<number> {
   return em.nativeDelete(QueueMember, { account: accountId, user: userId, ...(queueId ? { queue: queueId } : {}) });
+}
+
+export async function renameQueue(em: Em, queueId: string, name: string): Promise<void> {
+  await em.nativeUpdate(Queue, { id: queueId }, { name });
+}
+
+/** Deletes a queue and its memberships. */
+export async function deleteQueue(em: Em, queueId: string): Promise<void> {
+  await em.nativeDelete(QueueMember, { queue: queueId });
+  await em.nativeDelete(Queue, { id: queueId });
+}
+
+export async function findContactCenterBilling(em: Em, userId: string): Promise<ContactCenterBillingRecord | null> {
+  const row = await em.findOne(ContactCenterBilling, { user: userId });
+  return row
+    ? {
+        accountId: row.account.id,
+        userId,
+        productId: row.productId,
+        since: row.since,
+        ruleIds: row.ruleIds,
+        causationId: row.causationId,
+      }
+    : null;
+}
+
+export async function startContactCenterBilling(em: Em, record: ContactCenterBillingRecord): Promise<void> {
+  em.create(ContactCenterBilling, {
+    user: record.userId,
+    account: record.accountId,
+    productId: record.productId,
+    since: record.since,
+    ruleIds: record.ruleIds,
+    causationId: record.causationId,
+  });
+  await em.flush();
+}
+
+export async function stopContactCenterBilling(em: Em, userId: string): Promise<void> {
+  await em.nativeDelete(ContactCenterBilling, { user: userId });
 }
 
 function toPhoneConfigurationRecord(c: PhoneConfiguration): PhoneConfigurationRecord {

@@ -13,6 +13,7 @@ import { Migration20261207020000AccountTerms } from './20261207020000-account-te
 import { Migration20261207030000Quotes } from './20261207030000-quotes.js';
 import { Migration20261207040000SalesOrderCancellation } from './20261207040000-sales-order-cancellation.js';
 import { Migration20261207050000PhoneConfiguration } from './20261207050000-phone-configuration.js';
+import { Migration20261207060000ContactCenterBilling } from './20261207060000-contact-center-billing.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
     class: Migration20261207040000SalesOrderCancellation,
   },
   { name: 'Migration20261207050000PhoneConfiguration', class: Migration20261207050000PhoneConfiguration },
+  { name: 'Migration20261207060000ContactCenterBilling', class: Migration20261207060000ContactCenterBilling },
 ];

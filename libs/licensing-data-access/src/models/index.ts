@@ -13,6 +13,7 @@ export { QueueMember } from './queue-member.entity.js';
 export { PhoneConfiguration } from './phone-configuration.entity.js';
 export { Offering } from './offering.entity.js';
 export { Quote } from './quote.entity.js';
+export { ContactCenterBilling } from './contact-center-billing.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -29,6 +30,7 @@ import { QueueMember } from './queue-member.entity.js';
 import { PhoneConfiguration } from './phone-configuration.entity.js';
 import { Offering } from './offering.entity.js';
 import { Quote } from './quote.entity.js';
+import { ContactCenterBilling } from './contact-center-billing.entity.js';
 
 export const ENTITIES = [
   Suite,
@@ -46,4 +48,5 @@ export const ENTITIES = [
   PhoneConfiguration,
   Offering,
   Quote,
+  ContactCenterBilling,
 ];
