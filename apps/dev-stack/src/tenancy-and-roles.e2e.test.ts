@@ -72,6 +72,10 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   AddQueueMember: { accountId: other, queueId: 'q_x', userId: 'usr_demo_zendesk_agent1', role: QueueRole.AGENT },
   RemoveQueueMember: { accountId: other, queueId: 'q_x', userId: 'usr_demo_zendesk_agent1' },
   RemoveUserFromAllQueues: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
+  GetQueue: { accountId: other, queueId: 'q_x' },
+  RenameQueue: { accountId: other, queueId: 'q_x', name: 'Mine now' },
+  DeleteQueue: { accountId: other, queueId: 'q_x' },
+  GetBillableState: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
   ListAuditEvents: { accountId: other },
   GetPhoneConfiguration: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
   UpdatePhoneConfiguration: { accountId: other, userId: 'usr_demo_zendesk_agent1', extension: '12' },
@@ -93,6 +97,8 @@ const MEMBER_MUTATIONS: Record<string, Record<string, unknown>> = {
   ReduceSeats: { productId: 'goto_meeting', newTotal: 3 },
   CreateQueue: { kind: QueueKind.CALL, name: 'Mine' },
   RemoveUserFromAllQueues: { userId: 'usr_demo_goto_admin' },
+  RenameQueue: { queueId: 'q_x', name: 'Mine' },
+  DeleteQueue: { queueId: 'q_x' },
 };
 
 const call = async (method: string, body: Record<string, unknown>, token: string) => {

@@ -10,6 +10,7 @@ export * from './gen/acme/licensing/v1/seats_pb.js';
 export * from './gen/acme/licensing/v1/quotes_pb.js';
 export * from './gen/acme/licensing/v1/contact_center_pb.js';
 export * from './gen/acme/licensing/v1/phone_pb.js';
+export * from './gen/acme/licensing/v1/billable_state_pb.js';
 export * from './gen/acme/licensing/v1/operations_pb.js';
 export * from './gen/acme/licensing/v1/audit_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';

@@ -63,7 +63,9 @@ describe('reads of account data need a scope for services', () => {
     ).toEqual(
       [
         'GetAccount',
+        'GetBillableState',
         'GetPhoneConfiguration',
+        'GetQueue',
         'GetSalesOrder',
         'GetSeatUsage',
         'ListAccounts',

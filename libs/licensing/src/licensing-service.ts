@@ -18,6 +18,7 @@ import { createQuoteHandlers } from './handlers/quote-handlers.js';
 import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
+import { createBillableStateHandlers } from './handlers/billable-state-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
 import { createOperationsHandlers } from './handlers/operations-handlers.js';
@@ -116,6 +117,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...createSalesHandlers(mutationDeps, database),
           ...createQueueHandlers(mutationDeps),
           ...createPhoneHandlers(mutationDeps, database),
+          ...createBillableStateHandlers(database),
         }),
       ),
     });

@@ -6,6 +6,7 @@ import type {
   AccountRecord,
   AssignmentRecord,
   AuditRecord,
+  BillableStateRecord,
   CatalogProduct,
   CatalogSuite,
   MembershipRecord,
@@ -47,6 +48,7 @@ export interface LicensingStore {
       accountId: string,
       filter: { kind?: QueueRecord['kind']; memberUserId?: string },
     ): Promise<(QueueRecord & { members: MembershipRecord[] })[]>;
+    get(accountId: string, queueId: string): Promise<(QueueRecord & { members: MembershipRecord[] }) | null>;
   };
   assignments: {
     list(
@@ -69,5 +71,7 @@ export interface LicensingStore {
     ): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
     /** The roles and permissions of the account's user `userId`, or null (authentication). */
     grants(accountId: string, userId: string): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null>;
+    /** Why the user counts toward charges (licenses, queues, Contact Center billing), or null: no such user. */
+    billableState(accountId: string, userId: string): Promise<BillableStateRecord | null>;
   };
 }

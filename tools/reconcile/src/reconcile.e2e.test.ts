@@ -116,7 +116,8 @@ describe.skipIf(licensingPg.skip)('reconcile', () => {
     const user = (await goto.createUser({ email: 'dana@demo-goto.test', displayName: 'Dana Agent' })).user!;
     const assigned = await goto.assignLicenses({
       userId: user.id,
-      products: [{ productId: 'goto_connect_standard' }, { productId: 'goto_meeting' }],
+      // Contact Center too: only its holders join queues.
+      products: [{ productId: 'goto_connect_standard' }, { productId: 'goto_meeting' }, { productId: CC }],
     });
     dana = {
       userId: user.id,

@@ -57,7 +57,8 @@ export type Action =
   | { op: 'complete_order'; order: number }
   | { op: 'create_user'; products: number[] }
   | { op: 'assign'; user: number; products: number[] }
-  | { op: 'unassign'; assignment: number; alsoProducts: number[] }
+  /** `leaveQueues`: the user also leaves every queue in the same request (remove_from_all_queues). */
+  | { op: 'unassign'; assignment: number; alsoProducts: number[]; leaveQueues: boolean }
   | { op: 'create_queue'; kind: QueueKind }
   | { op: 'add_member'; queue: number; user: number; role: QueueRole }
   | { op: 'remove_member'; membership: number }
@@ -150,6 +151,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       op: fc.constant('unassign' as const),
       assignment: pick,
       alsoProducts: fc.oneof({ weight: 4, arbitrary: fc.constant<number[]>([]) }, productPicks),
+      leaveQueues: fc.boolean(),
     }),
   },
   {
@@ -345,7 +347,7 @@ async function act(
         const held = at(world.assignments, a.assignment);
         if (!held) return 'skipped';
         const productIds = [...new Set([held.productId, ...products(a.alsoProducts)])];
-        await admin.unassignLicenses({ userId: held.userId, productIds });
+        await admin.unassignLicenses({ userId: held.userId, productIds, removeFromAllQueues: a.leaveQueues });
         return 'ok';
       }
       case 'create_queue': {

@@ -34,6 +34,8 @@ export const READS = [
   'ListSalesOrders',
   'GetSalesOrder',
   'GetPhoneConfiguration',
+  'GetQueue',
+  'GetBillableState',
 ];
 export const MUTATIONS = [
   'CreateAccount',
@@ -54,6 +56,8 @@ export const MUTATIONS = [
   'AddQueueMember',
   'RemoveQueueMember',
   'RemoveUserFromAllQueues',
+  'RenameQueue',
+  'DeleteQueue',
   'UpdatePhoneConfiguration',
 ];
 
@@ -287,6 +291,7 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
       userIdFor('userId'),
       field('productIds', validProducts, productList),
       field('notifyUser', fc.boolean(), fc.boolean()),
+      field('removeFromAllQueues', fc.boolean(), fc.boolean()),
       mutation,
     ),
     UpdateFeatures: merge(
@@ -372,6 +377,15 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     ),
     RemoveQueueMember: merge(accountId, queueId, userIdFor('userId'), mutation),
     RemoveUserFromAllQueues: merge(accountId, userIdFor('userId'), mutation),
+    GetQueue: merge(accountId, queueId),
+    RenameQueue: merge(
+      accountId,
+      queueId,
+      field('name', fc.constantFrom('Front line', 'Billing', 'Renamed'), hostileText),
+      mutation,
+    ),
+    DeleteQueue: merge(accountId, queueId, mutation),
+    GetBillableState: merge(accountId, userIdFor('userId')),
     GetPhoneConfiguration: merge(accountId, userIdFor('userId')),
     UpdatePhoneConfiguration: merge(
       accountId,

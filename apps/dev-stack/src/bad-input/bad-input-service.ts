@@ -173,7 +173,7 @@ export async function badInputService(name: string, env: Record<string, string> 
 
 /** A queue with a member and a pending sales order in each demo account. */
 async function createKnownRows(clients: Record<CallerName, LicensingClient>): Promise<KnownRows> {
-  // A member only where the account is offered Contact Center (queue members are billed for it).
+  // A member only where someone holds Contact Center (queue members need it and are billed for it).
   const queue = async (client: LicensingClient, userId: string | null) => {
     const created = await client.createQueue({ kind: QueueKind.CALL, name: 'Front line' });
     if (userId) await client.addQueueMember({ queueId: created.queue!.id, userId, role: QueueRole.AGENT });

@@ -9,6 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OperationsService } from '@acme/contracts';
+import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { CALLERS, cellOf, createCallerUsers, MARKERS, renderMatrix, withBlock, type Matrix } from './role-matrix.js';
 import { PLANS, prepareFixtures, probesFor } from './rpc-requests.js';
 import { bearer, GOTO, RPCS, startSecurityStack, ZENDESK, type SecurityStack } from './security-stack.js';
@@ -16,11 +18,14 @@ import { bearer, GOTO, RPCS, startSecurityStack, ZENDESK, type SecurityStack } f
 const DOC = fileURLToPath(new URL('../../../../docs/security.md', import.meta.url));
 let stack: SecurityStack;
 const matrices: Record<string, Matrix> = {};
+/** Per account, the user id each user column calls as. */
+const callerUsers: Record<string, Record<string, string>> = {};
 
 async function buildMatrix(accountId: string): Promise<Matrix> {
   const plan = PLANS[accountId]!;
   const probes = probesFor(plan, await prepareFixtures(stack, plan));
   const users = await createCallerUsers(stack, accountId);
+  callerUsers[accountId] = users;
   const matrix: Matrix = new Map();
   for (const probe of probes) {
     const cells = new Map<string, string>();
@@ -124,6 +129,45 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
       'admin',
       'member + manage_users',
     ]);
+  });
+
+  it('queues are managed by super admins, admins and manage_users; a license removal that leaves every queue needs both rights', () => {
+    const managers = ['super_admin', 'admin', 'member + manage_users'];
+    for (const label of ['CreateQueue', 'RenameQueue', 'DeleteQueue', 'RemoveUserFromAllQueues'])
+      expect(allowed(accountId, label), label).toEqual(managers);
+    expect(allowed(accountId, 'UnassignLicenses (and leave every queue)')).toEqual(managers);
+    // Only a Contact Center license holder joins a queue: nobody holds it on a Zendesk account.
+    expect(allowed(accountId, 'AddQueueMember')).toEqual(accountId === GOTO ? managers : []);
+  });
+
+  it('the operations service answers operators only: every caller of the table is refused', async () => {
+    const codes = async (token: string | null) => {
+      const operations = createClient(OperationsService, stack.address, token ? { token } : {});
+      const code = (call: Promise<unknown>) =>
+        call.then(
+          () => GrpcStatus.OK,
+          (e: unknown) => decodeGrpcError(e as never).code,
+        );
+      try {
+        return [await code(operations.runRetentionSweep({})), await code(operations.setClockOffset({}))];
+      } finally {
+        operations.close();
+      }
+    };
+    for (const caller of CALLERS) {
+      const claims = caller.claims(accountId, callerUsers[accountId]![caller.name] ?? '');
+      const expected = claims ? GrpcStatus.PERMISSION_DENIED : GrpcStatus.UNAUTHENTICATED;
+      expect(await codes(claims && (await stack.sign(claims))), caller.name).toEqual([expected, expected]);
+    }
+    // An operator of the account is still refused: operators act across accounts, from none.
+    const scopedOperator = { subject: 'svc:ops', kind: 'service' as const, accountId, scopes: ['operations:write'] };
+    expect(await codes(await stack.sign(scopedOperator))).toEqual([
+      GrpcStatus.PERMISSION_DENIED,
+      GrpcStatus.PERMISSION_DENIED,
+    ]);
+    // The operator sweeps; this deployment does not let its clock be moved.
+    const operator = { subject: 'svc:ops', kind: 'service' as const, scopes: ['operations:write'] };
+    expect(await codes(await stack.sign(operator))).toEqual([GrpcStatus.OK, GrpcStatus.UNIMPLEMENTED]);
   });
 
   it('only a back-office service with sales_orders:complete completes sales orders', () => {

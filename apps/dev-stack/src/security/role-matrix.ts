@@ -77,15 +77,15 @@ export async function createCallerUsers(
 /**
  * One cell: `yes` (the call succeeded), `no: rule` (a who-may-act policy rule refused it),
  * `no: code` (the service's own check refused it: tenancy, grantable roles, scopes), `no: token`
- * (UNAUTHENTICATED), `n/a` (an attempt that only a user can make), `allowed, not offered` (every
- * check of who is calling passed; the account is not offered what the call would bill, NOT_OFFERED:
- * queue members on an account without Contact Center). Any other outcome means the probe tested
- * something else than who is calling, and is an error.
+ * (UNAUTHENTICATED), `n/a` (an attempt that only a user can make), `allowed, policy refuses` (every
+ * check of who is calling passed; a rule about the change itself refused it, FAILED_PRECONDITION
+ * POLICY_DENIED: a queue member must hold Contact Center, which nobody on a Zendesk-style account
+ * does). Any other outcome means the probe tested something else than who is calling, and is an error.
  */
 export function cellOf(outcome: Outcome): string {
   if (outcome.code === GrpcStatus.OK) return 'yes';
-  if (outcome.code === GrpcStatus.FAILED_PRECONDITION && outcome.reason === 'NOT_OFFERED')
-    return 'allowed, not offered';
+  if (outcome.code === GrpcStatus.FAILED_PRECONDITION && outcome.reason === 'POLICY_DENIED')
+    return 'allowed, policy refuses';
   if (outcome.code === GrpcStatus.UNAUTHENTICATED) return 'no: token';
   if (outcome.code === GrpcStatus.PERMISSION_DENIED && outcome.reason === 'POLICY_DENIED') return 'no: rule';
   if (outcome.code === GrpcStatus.PERMISSION_DENIED && outcome.reason === 'PERMISSION_DENIED') return 'no: code';

@@ -88,8 +88,11 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
     return outcome.response as Record<string, Record<string, string>>;
   };
   const queueId = (await must('CreateQueue', { kind: QueueKind.CALL, name: 'Security matrix' })).queue!.id!;
-  // Queue members are billed for Contact Center: only an account offered it has one (GoTo style).
-  if (plan.contactCenter) await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
+  // Queue members hold Contact Center and are billed for it: only an account offered it has one (GoTo style).
+  if (plan.contactCenter) {
+    await must('AssignLicenses', { userId: plan.queueMember, products: [{ productId: 'goto_contact_center' }] });
+    await must('AddQueueMember', { queueId, userId: plan.queueMember, role: QueueRole.AGENT });
+  }
   const orderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
   const cancelOrderId = (await must('RequestSeatsFromSales', { productId: plan.salesProduct, quantity: 1 })).order!.id!;
   const buyer = bearer(await stack.sign({ subject: plan.owner ?? plan.superAdmin, accountId: plan.accountId }));
@@ -162,6 +165,13 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       body: ({ userId }) => ({ ...change, userId, products: [{ productId: plan.selfProduct }] }),
     },
     fixed('UnassignLicenses', 'UnassignLicenses', { ...change, userId: plan.target, productIds: [plan.unassign] }),
+    // Leaving every queue with the license is decided where queues are managed too.
+    fixed('UnassignLicenses', 'UnassignLicenses (and leave every queue)', {
+      ...change,
+      userId: plan.target,
+      productIds: [plan.unassign],
+      removeFromAllQueues: true,
+    }),
     fixed('UpdateFeatures', 'UpdateFeatures', {
       ...change,
       userId: plan.target,
@@ -197,6 +207,10 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       newTotal: plan.reduce.newTotal,
     }),
     fixed('CreateQueue', 'CreateQueue', { ...change, kind: QueueKind.INBOUND, name: 'Matrix queue' }),
+    fixed('GetQueue', 'GetQueue', { ...account, queueId: fixtures.queueId }),
+    fixed('RenameQueue', 'RenameQueue', { ...change, queueId: fixtures.queueId, name: 'Matrix renamed' }),
+    fixed('DeleteQueue', 'DeleteQueue', { ...change, queueId: fixtures.queueId }),
+    fixed('GetBillableState', 'GetBillableState', { ...account, userId: plan.queueMember }),
     fixed('AddQueueMember', 'AddQueueMember', {
       ...change,
       queueId: fixtures.queueId,

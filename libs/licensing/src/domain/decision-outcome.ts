@@ -37,3 +37,13 @@ export function refuseUndecidable(error: unknown): never {
     cause: error,
   });
 }
+
+/** One decision for several items or steps: allowed (each was), with every warning and effect. */
+export function mergeDecisions(decisions: Decision[]): Decision {
+  return {
+    ...decisions[0]!,
+    warnings: decisions.flatMap((d) => d.warnings),
+    effects: decisions.flatMap((d) => d.effects),
+    trace: decisions.flatMap((d) => d.trace),
+  };
+}

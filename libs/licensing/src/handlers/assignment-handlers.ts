@@ -89,14 +89,16 @@ export function createAssignmentHandlers(
         authorizeAt: 'unassign' as const,
       };
       return runMutation(deps, spec, async (ctx) => {
-        const { removed, decision } = await unassignLicenses(ctx, {
+        const { removed, removedFromQueueIds, decision } = await unassignLicenses(ctx, {
           userId: request.userId,
           productIds: request.productIds,
           notifyUser: request.notifyUser,
+          removeFromAllQueues: request.removeFromAllQueues,
         });
         return create(UnassignLicensesResponseSchema, {
           results: removed.map((a) => ({ productId: a.productId, assignment: toAssignment(a) })),
           decision: decisionSummary(decision, request.validateOnly),
+          removedFromQueueIds,
         });
       });
     },

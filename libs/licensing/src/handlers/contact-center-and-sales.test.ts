@@ -137,30 +137,35 @@ describe.each(DRIVERS)('contact center and sales on %s', (driver, skip) => {
 
   // Found by the money property: a Zendesk-style account (offered no Contact Center) put users in
   // queues and was billed Contact Center at the catalog's list price.
-  it.skipIf(skip)('bills a queue member only on an account offered Contact Center', async () => {
-    const owner = caller({
-      subject: 'usr_demo_zendesk_owner',
-      accountId: 'acct_demo_zendesk',
-      roles: ['owner', 'admin'],
-    });
-    const { queue } = await queues.createQueue(
-      create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Zendesk line' }),
-      callContext(owner),
-    );
-    const error = await refusal(
-      queues.addQueueMember(
-        create(AddQueueMemberRequestSchema, {
-          queueId: queue!.id,
-          userId: 'usr_demo_zendesk_agent1',
-          role: QueueRole.AGENT,
-        }),
+  it.skipIf(skip)(
+    'adds no queue member on an account not offered Contact Center: nobody holds the license',
+    async () => {
+      const owner = caller({
+        subject: 'usr_demo_zendesk_owner',
+        accountId: 'acct_demo_zendesk',
+        roles: ['owner', 'admin'],
+      });
+      const { queue } = await queues.createQueue(
+        create(CreateQueueRequestSchema, { kind: QueueKind.CALL, name: 'Zendesk line' }),
         callContext(owner),
-      ),
-    );
-    expect(error).toMatchObject({ reason: 'NOT_OFFERED' });
-    expect(error.message).toContain('goto_contact_center');
-    expect(await db.queues.list('acct_demo_zendesk', { memberUserId: 'usr_demo_zendesk_agent1' })).toEqual([]);
-  });
+      );
+      const error = await refusal(
+        queues.addQueueMember(
+          create(AddQueueMemberRequestSchema, {
+            queueId: queue!.id,
+            userId: 'usr_demo_zendesk_agent1',
+            role: QueueRole.AGENT,
+          }),
+          callContext(owner),
+        ),
+      );
+      expect(error.ruleViolations.map((v) => v.type)).toEqual([
+        'contact-center.joining-a-queue-requires-contact-center',
+      ]);
+      expect(error.message).toContain('goto_contact_center');
+      expect(await db.queues.list('acct_demo_zendesk', { memberUserId: 'usr_demo_zendesk_agent1' })).toEqual([]);
+    },
+  );
 
   it.skipIf(skip)('refuses queue changes by a member without manage_users', async () => {
     const [queue] = await db.queues.list(ACCOUNT, {});

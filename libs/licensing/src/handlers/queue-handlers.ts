@@ -1,65 +1,52 @@
 import { create } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   AddQueueMemberRequestSchema,
   AddQueueMemberResponseSchema,
   CreateQueueRequestSchema,
   CreateQueueResponseSchema,
+  DeleteQueueRequestSchema,
+  DeleteQueueResponseSchema,
+  GetQueueResponseSchema,
   QueueKind,
-  QueueRole,
-  QueueSchema,
   RemoveQueueMemberRequestSchema,
   RemoveQueueMemberResponseSchema,
   RemoveUserFromAllQueuesRequestSchema,
   RemoveUserFromAllQueuesResponseSchema,
+  RenameQueueRequestSchema,
+  RenameQueueResponseSchema,
   type LicensingService,
-  type Queue,
 } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
 import type { ServiceHandlers } from '@acme/grpc';
-import type { MembershipRecord, QueueRecord } from '@acme/licensing-data-access';
+import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
-import { addQueueMember, createQueue, removeQueueMember, type QueueMembers } from '../use-cases/queue-membership.js';
+import { addQueueMember } from '../use-cases/add-queue-member.js';
+import { createQueue } from '../use-cases/create-queue.js';
+import { deleteQueue } from '../use-cases/delete-queue.js';
+import type { QueueMembers } from '../use-cases/queue-decisions.js';
 import { removeFromAllQueues } from '../use-cases/remove-from-all-queues.js';
+import { removeQueueMember } from '../use-cases/remove-queue-member.js';
+import { renameQueue } from '../use-cases/rename-queue.js';
 import { createdId, decisionSummary } from './mappers.js';
+import { KIND, ROLE, toQueue } from './queue-mappers.js';
 import { runMutation, type MutationDeps } from './mutation-frame.js';
 import { RequestProblems } from './validation.js';
 
 type Handlers = ServiceHandlers<(typeof LicensingService)['method'], Principal>;
-type Kind = QueueRecord['kind'];
+type QueueHandlers = Pick<
+  Handlers,
+  | 'createQueue'
+  | 'listQueues'
+  | 'getQueue'
+  | 'renameQueue'
+  | 'deleteQueue'
+  | 'addQueueMember'
+  | 'removeQueueMember'
+  | 'removeUserFromAllQueues'
+>;
 
-const KIND: Record<number, Kind> = {
-  [QueueKind.CALL]: 'call',
-  [QueueKind.INBOUND]: 'inbound',
-  [QueueKind.OUTBOUND]: 'outbound',
-};
-const KIND_ENUM: Record<Kind, QueueKind> = {
-  call: QueueKind.CALL,
-  inbound: QueueKind.INBOUND,
-  outbound: QueueKind.OUTBOUND,
-};
-const ROLE: Record<number, MembershipRecord['role']> = {
-  [QueueRole.AGENT]: 'agent',
-  [QueueRole.SUPERVISOR]: 'supervisor',
-};
-
-const toQueue = (q: QueueRecord, members: MembershipRecord[]): Queue =>
-  create(QueueSchema, {
-    id: q.id,
-    accountId: q.accountId,
-    kind: KIND_ENUM[q.kind],
-    name: q.name,
-    createTime: timestampFromDate(q.createdAt),
-    members: members.map((m) => ({
-      userId: m.userId,
-      role: m.role === 'agent' ? QueueRole.AGENT : QueueRole.SUPERVISOR,
-    })),
-  });
-
-/** Contact-center queues: creation, membership as agent or supervisor, and removal everywhere at once. */
-export function createQueueHandlers(
-  deps: MutationDeps,
-): Pick<Handlers, 'createQueue' | 'listQueues' | 'addQueueMember' | 'removeQueueMember' | 'removeUserFromAllQueues'> {
+/** Contact-center queues: their life (create, read, rename, delete), membership as agent or supervisor, removal everywhere at once. */
+export function createQueueHandlers(deps: MutationDeps): QueueHandlers {
   const membersAnswer = (result: QueueMembers, validateOnly: boolean) => ({
     queue: toQueue(result.queue, result.members),
     decision: decisionSummary(result.decision, validateOnly),
@@ -101,6 +88,58 @@ export function createQueueHandlers(
         ...(request.memberUserId ? { memberUserId: request.memberUserId } : {}),
       });
       return { queues: queues.map((q) => toQueue(q, q.members)) };
+    },
+
+    async getQueue(request, { principal }) {
+      const accountId = resolveAccountId(principal, request.accountId);
+      new RequestProblems().id('queue_id', request.queueId, 'q').throwIfAny();
+      const queue = await deps.db.queues.get(accountId, request.queueId);
+      if (!queue) throw AppError.notFound('queue', request.queueId);
+      return create(GetQueueResponseSchema, { queue: toQueue(queue, queue.members) });
+    },
+
+    async renameQueue(request, { principal, requestId }) {
+      const problems = new RequestProblems().id('queue_id', request.queueId, 'q');
+      problems.text('name', request.name, 'name');
+      const spec = {
+        method: 'RenameQueue',
+        requestSchema: RenameQueueRequestSchema,
+        responseSchema: RenameQueueResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'queue_membership' as const,
+      };
+      return runMutation(deps, spec, async (ctx) =>
+        create(
+          RenameQueueResponseSchema,
+          membersAnswer(
+            await renameQueue(ctx, { queueId: request.queueId, name: request.name.trim() }),
+            request.validateOnly,
+          ),
+        ),
+      );
+    },
+
+    async deleteQueue(request, { principal, requestId }) {
+      const problems = new RequestProblems().id('queue_id', request.queueId, 'q');
+      const spec = {
+        method: 'DeleteQueue',
+        requestSchema: DeleteQueueRequestSchema,
+        responseSchema: DeleteQueueResponseSchema,
+        request,
+        principal,
+        requestId,
+        problems,
+        authorizeAt: 'queue_membership' as const,
+      };
+      return runMutation(deps, spec, async (ctx) =>
+        create(
+          DeleteQueueResponseSchema,
+          membersAnswer(await deleteQueue(ctx, { queueId: request.queueId }), request.validateOnly),
+        ),
+      );
     },
 
     async addQueueMember(request, { principal, requestId }) {

@@ -2,7 +2,8 @@ import type { QuoteRecord } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import { AppError, formatMoneyMinor } from '@acme/util';
 import { money } from '../domain/price.js';
-import { mergeDecisions, quoteLines } from './create-quote.js';
+import { mergeDecisions } from '../domain/decision-outcome.js';
+import { quoteLines } from './create-quote.js';
 import { applyPurchase, decidePurchase, priceSeats, type SeatChange, type SeatPricing } from './purchase-seats.js';
 import type { UseCaseContext } from './use-case-context.js';
 

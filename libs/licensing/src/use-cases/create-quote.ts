@@ -1,6 +1,7 @@
 import { newId, type QuoteItemRecord, type QuoteLineRecord, type QuoteRecord } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
+import { mergeDecisions } from '../domain/decision-outcome.js';
 import { proratedMinor, restOfPeriod } from '../domain/proration.js';
 import { decidePurchase, priceSeats, requireOneCurrency, type SeatPricing } from './purchase-seats.js';
 import { requestSeatsFromSales } from './request-seats-from-sales.js';
@@ -100,16 +101,6 @@ export function quoteLines(pricing: SeatPricing, now: Date): QuoteLineRecord[] {
       periodEnd: restOfPeriod(now, p.billingPeriod).periodEnd,
     };
   });
-}
-
-/** One decision for several items: allowed (each was), with every warning and effect. */
-export function mergeDecisions(decisions: Decision[]): Decision {
-  return {
-    ...decisions[0]!,
-    warnings: decisions.flatMap((d) => d.warnings),
-    effects: decisions.flatMap((d) => d.effects),
-    trace: decisions.flatMap((d) => d.trace),
-  };
 }
 
 function nextMidnight(now: Date): Date {

@@ -5,18 +5,22 @@ import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
 import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
+import { mergeDecisions } from '../domain/decision-outcome.js';
 import { purgeTime } from '../domain/retention.js';
+import { leaveEveryQueue } from './remove-from-all-queues.js';
 import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
 
 /**
  * UnassignLicenses: takes one or more products from a user, all or nothing. Each seat goes back
  * to the account; when the rules say so (GoTo Connect with a configured phone), the phone
- * configuration is kept for the retention window.
+ * configuration is kept for the retention window. With `removeFromAllQueues` the user also leaves
+ * every queue in the same transaction (decided at queue_membership too), so Contact Center billing
+ * stops with the license instead of continuing.
  */
 export async function unassignLicenses(
   ctx: UseCaseContext,
-  command: { userId: string; productIds: string[]; notifyUser: boolean },
-): Promise<{ removed: AssignmentRecord[]; decision: Decision }> {
+  command: { userId: string; productIds: string[]; notifyUser: boolean; removeFromAllQueues: boolean },
+): Promise<{ removed: AssignmentRecord[]; removedFromQueueIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
   const user = await requireUser(ctx, command.userId);
@@ -31,14 +35,20 @@ export async function unassignLicenses(
   const subscriptions = new Map((await tx.subscriptions(account.id, command.productIds)).map((s) => [s.productId, s]));
 
   // Decide
-  const decision = await decide(ctx, 'unassign', {
+  const userFacts = await licenseUserFacts(tx, account.id, user, current, now);
+  const unassigned = await decide(ctx, 'unassign', {
     ...actorFacts(ctx.principal, account),
-    request: { productIds: command.productIds },
+    request: { productIds: command.productIds, removeFromAllQueues: command.removeFromAllQueues },
     products: command.productIds.map((id) =>
       seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1),
     ),
-    user: await licenseUserFacts(tx, account.id, user, current, now),
+    user: command.removeFromAllQueues ? { ...userFacts, queueMembershipCountAfter: 0 } : userFacts,
   });
+  // Leaving the queues first: its decision sees the licenses the user holds before this change.
+  const queues = command.removeFromAllQueues
+    ? await leaveEveryQueue(ctx, user, { authorized: false })
+    : { queueIds: [], decision: null };
+  const decision = queues.decision ? mergeDecisions([unassigned, queues.decision]) : unassigned;
 
   // Apply
   const removed = command.productIds.map((id) => current.find((a) => a.productId === id)!);
@@ -100,5 +110,5 @@ export async function unassignLicenses(
         : []),
     ],
   );
-  return { removed, decision };
+  return { removed, removedFromQueueIds: queues.queueIds, decision };
 }

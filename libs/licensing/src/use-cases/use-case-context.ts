@@ -1,5 +1,5 @@
 import type { Principal } from '@acme/auth';
-import type { AccountRecord, AuditInput, LicenseBook, UserRecord } from '@acme/licensing-data-access';
+import type { AccountRecord, AuditInput, LicenseBook, QueueRecord, UserRecord } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import type { Decision, DecisionPoint, RuleSet } from '@acme/rules';
 import { originOf, type ChangeOrigin } from '../domain/change-origin.js';
@@ -66,4 +66,11 @@ export async function requireUser(ctx: UseCaseContext, userId: string): Promise<
   const user = await ctx.tx.user(ctx.account.id, userId);
   if (!user) throw AppError.notFound('user', userId);
   return user;
+}
+
+/** The account's queue `queueId`, or NOT_FOUND. */
+export async function requireQueue(ctx: UseCaseContext, queueId: string): Promise<QueueRecord> {
+  const queue = await ctx.tx.queue(ctx.account.id, queueId);
+  if (!queue) throw AppError.notFound('queue', queueId);
+  return queue;
 }

@@ -101,17 +101,19 @@ export const FACTS: Record<string, FactDescription> = {
   },
   request: {
     description:
-      'What is asked. assign/create_user/unassign: {productIds: string[]}; set_features: {productId, ' +
+      'What is asked. assign/create_user: {productIds: string[]}; unassign: {productIds: string[], ' +
+      'removeFromAllQueues: boolean (the user also leaves every queue in the same request)}; set_features: {productId, ' +
       'features: string[]}; purchase_seats: {productId, suiteId, quantity} (one of productId and suiteId is ' +
       '""); request_seats_from_sales: {productId, quantity}; reduce_seats: ' +
       '{productId, suiteId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", ' +
-      'explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue", ' +
+      'explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue"|"rename_queue"|' +
+      '"delete_queue" (deleting a queue also decides "remove" for each member), ' +
       'queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}. Not at ' +
       'complete_sales_order.',
     points: REQUEST_POINTS,
     shape: {
       assign: PRODUCT_IDS,
-      unassign: PRODUCT_IDS,
+      unassign: object({ productIds: list(string), removeFromAllQueues: boolean }),
       create_user: PRODUCT_IDS,
       set_features: object({ productId: string, features: list(string) }),
       purchase_seats: object({ productId: string, suiteId: string, quantity: number }),
@@ -145,7 +147,7 @@ export const FACTS: Record<string, FactDescription> = {
   user: {
     description:
       'The user whose licenses or queues change: {id, productIds: string[] (held before the change), ' +
-      'queueMembershipCount (before), queueMembershipCountAfter, hasPhoneConfiguration: boolean (an active ' +
+      'queueMembershipCount (before), queueMembershipCountAfter (0 when an unassign also leaves every queue), hasPhoneConfiguration: boolean (an active ' +
       'phone configuration), hasRetainedConfiguration: boolean (one kept after a removal, inside the ' +
       'retention window)}.',
     points: ['assign', 'unassign', 'set_features', 'create_user', 'queue_membership'],

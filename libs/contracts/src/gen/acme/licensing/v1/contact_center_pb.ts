@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/contact_center.proto.
  */
 export const file_acme_licensing_v1_contact_center: GenFile = /*@__PURE__*/
-  fileDesc("CiZhY21lL2xpY2Vuc2luZy92MS9jb250YWN0X2NlbnRlci5wcm90bxIRYWNtZS5saWNlbnNpbmcudjEiwwEKBVF1ZXVlEgoKAmlkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSKgoEa2luZBgDIAEoDjIcLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlS2luZBIMCgRuYW1lGAQgASgJEi8KB21lbWJlcnMYBSADKAsyHi5hY21lLmxpY2Vuc2luZy52MS5RdWV1ZU1lbWJlchIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSgoLUXVldWVNZW1iZXISDwoHdXNlcl9pZBgBIAEoCRIqCgRyb2xlGAIgASgOMhwuYWNtZS5saWNlbnNpbmcudjEuUXVldWVSb2xlIpIBChJDcmVhdGVRdWV1ZVJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIqCgRraW5kGAIgASgOMhwuYWNtZS5saWNlbnNpbmcudjEuUXVldWVLaW5kEgwKBG5hbWUYAyABKAkSFQoNdmFsaWRhdGVfb25seRgEIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBSABKAkidAoTQ3JlYXRlUXVldWVSZXNwb25zZRInCgVxdWV1ZRgBIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5ImsKEUxpc3RRdWV1ZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSKgoEa2luZBgCIAEoDjIcLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlS2luZBIWCg5tZW1iZXJfdXNlcl9pZBgDIAEoCSI+ChJMaXN0UXVldWVzUmVzcG9uc2USKAoGcXVldWVzGAEgAygLMhguYWNtZS5saWNlbnNpbmcudjEuUXVldWUiqgEKFUFkZFF1ZXVlTWVtYmVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHF1ZXVlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSKgoEcm9sZRgEIAEoDjIcLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlUm9sZRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCSJ3ChZBZGRRdWV1ZU1lbWJlclJlc3BvbnNlEicKBXF1ZXVlGAEgASgLMhguYWNtZS5saWNlbnNpbmcudjEuUXVldWUSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkigQEKGFJlbW92ZVF1ZXVlTWVtYmVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHF1ZXVlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSFQoNdmFsaWRhdGVfb25seRgEIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBSABKAkiegoZUmVtb3ZlUXVldWVNZW1iZXJSZXNwb25zZRInCgVxdWV1ZRgBIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5InUKHlJlbW92ZVVzZXJGcm9tQWxsUXVldWVzUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkiagofUmVtb3ZlVXNlckZyb21BbGxRdWV1ZXNSZXNwb25zZRIRCglxdWV1ZV9pZHMYASADKAkSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkqbQoJUXVldWVLaW5kEhoKFlFVRVVFX0tJTkRfVU5TUEVDSUZJRUQQABITCg9RVUVVRV9LSU5EX0NBTEwQARIWChJRVUVVRV9LSU5EX0lOQk9VTkQQAhIXChNRVUVVRV9LSU5EX09VVEJPVU5EEAMqWAoJUXVldWVSb2xlEhoKFlFVRVVFX1JPTEVfVU5TUEVDSUZJRUQQABIUChBRVUVVRV9ST0xFX0FHRU5UEAESGQoVUVVFVUVfUk9MRV9TVVBFUlZJU09SEAJiBnByb3RvMw", [file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiZhY21lL2xpY2Vuc2luZy92MS9jb250YWN0X2NlbnRlci5wcm90bxIRYWNtZS5saWNlbnNpbmcudjEiwwEKBVF1ZXVlEgoKAmlkGAEgASgJEhIKCmFjY291bnRfaWQYAiABKAkSKgoEa2luZBgDIAEoDjIcLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlS2luZBIMCgRuYW1lGAQgASgJEi8KB21lbWJlcnMYBSADKAsyHi5hY21lLmxpY2Vuc2luZy52MS5RdWV1ZU1lbWJlchIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiSgoLUXVldWVNZW1iZXISDwoHdXNlcl9pZBgBIAEoCRIqCgRyb2xlGAIgASgOMhwuYWNtZS5saWNlbnNpbmcudjEuUXVldWVSb2xlIpIBChJDcmVhdGVRdWV1ZVJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIqCgRraW5kGAIgASgOMhwuYWNtZS5saWNlbnNpbmcudjEuUXVldWVLaW5kEgwKBG5hbWUYAyABKAkSFQoNdmFsaWRhdGVfb25seRgEIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBSABKAkidAoTQ3JlYXRlUXVldWVSZXNwb25zZRInCgVxdWV1ZRgBIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5ImsKEUxpc3RRdWV1ZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSKgoEa2luZBgCIAEoDjIcLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlS2luZBIWCg5tZW1iZXJfdXNlcl9pZBgDIAEoCSI+ChJMaXN0UXVldWVzUmVzcG9uc2USKAoGcXVldWVzGAEgAygLMhguYWNtZS5saWNlbnNpbmcudjEuUXVldWUiqgEKFUFkZFF1ZXVlTWVtYmVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHF1ZXVlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSKgoEcm9sZRgEIAEoDjIcLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlUm9sZRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCSJ3ChZBZGRRdWV1ZU1lbWJlclJlc3BvbnNlEicKBXF1ZXVlGAEgASgLMhguYWNtZS5saWNlbnNpbmcudjEuUXVldWUSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkigQEKGFJlbW92ZVF1ZXVlTWVtYmVyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHF1ZXVlX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSFQoNdmFsaWRhdGVfb25seRgEIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBSABKAkiegoZUmVtb3ZlUXVldWVNZW1iZXJSZXNwb25zZRInCgVxdWV1ZRgBIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5InUKHlJlbW92ZVVzZXJGcm9tQWxsUXVldWVzUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkiagofUmVtb3ZlVXNlckZyb21BbGxRdWV1ZXNSZXNwb25zZRIRCglxdWV1ZV9pZHMYASADKAkSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkiNwoPR2V0UXVldWVSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEAoIcXVldWVfaWQYAiABKAkiOwoQR2V0UXVldWVSZXNwb25zZRInCgVxdWV1ZRgBIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlIngKElJlbmFtZVF1ZXVlUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHF1ZXVlX2lkGAIgASgJEgwKBG5hbWUYAyABKAkSFQoNdmFsaWRhdGVfb25seRgEIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBSABKAkidAoTUmVuYW1lUXVldWVSZXNwb25zZRInCgVxdWV1ZRgBIAEoCzIYLmFjbWUubGljZW5zaW5nLnYxLlF1ZXVlEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5ImoKEkRlbGV0ZVF1ZXVlUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHF1ZXVlX2lkGAIgASgJEhUKDXZhbGlkYXRlX29ubHkYAyABKAgSFwoPaWRlbXBvdGVuY3lfa2V5GAQgASgJInQKE0RlbGV0ZVF1ZXVlUmVzcG9uc2USJwoFcXVldWUYASABKAsyGC5hY21lLmxpY2Vuc2luZy52MS5RdWV1ZRI0CghkZWNpc2lvbhgCIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSptCglRdWV1ZUtpbmQSGgoWUVVFVUVfS0lORF9VTlNQRUNJRklFRBAAEhMKD1FVRVVFX0tJTkRfQ0FMTBABEhYKElFVRVVFX0tJTkRfSU5CT1VORBACEhcKE1FVRVVFX0tJTkRfT1VUQk9VTkQQAypYCglRdWV1ZVJvbGUSGgoWUVVFVUVfUk9MRV9VTlNQRUNJRklFRBAAEhQKEFFVRVVFX1JPTEVfQUdFTlQQARIZChVRVUVVRV9ST0xFX1NVUEVSVklTT1IQAmIGcHJvdG8z", [file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * A contact-center queue.
@@ -463,6 +463,203 @@ export type RemoveUserFromAllQueuesResponse = Message<"acme.licensing.v1.RemoveU
  */
 export const RemoveUserFromAllQueuesResponseSchema: GenMessage<RemoveUserFromAllQueuesResponse> = /*@__PURE__*/
   messageDesc(file_acme_licensing_v1_contact_center, 11);
+
+/**
+ * Request of GetQueue.
+ *
+ * @generated from message acme.licensing.v1.GetQueueRequest
+ */
+export type GetQueueRequest = Message<"acme.licensing.v1.GetQueueRequest"> & {
+  /**
+   * Account to read; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Queue to read.
+   *
+   * @generated from field: string queue_id = 2;
+   */
+  queueId: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetQueueRequest.
+ * Use `create(GetQueueRequestSchema)` to create a new message.
+ */
+export const GetQueueRequestSchema: GenMessage<GetQueueRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_contact_center, 12);
+
+/**
+ * Response of GetQueue.
+ *
+ * @generated from message acme.licensing.v1.GetQueueResponse
+ */
+export type GetQueueResponse = Message<"acme.licensing.v1.GetQueueResponse"> & {
+  /**
+   * The queue with its members.
+   *
+   * @generated from field: acme.licensing.v1.Queue queue = 1;
+   */
+  queue?: Queue | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetQueueResponse.
+ * Use `create(GetQueueResponseSchema)` to create a new message.
+ */
+export const GetQueueResponseSchema: GenMessage<GetQueueResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_contact_center, 13);
+
+/**
+ * Request of RenameQueue.
+ *
+ * @generated from message acme.licensing.v1.RenameQueueRequest
+ */
+export type RenameQueueRequest = Message<"acme.licensing.v1.RenameQueueRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Queue to rename.
+   *
+   * @generated from field: string queue_id = 2;
+   */
+  queueId: string;
+
+  /**
+   * New display name (1-200 characters), unique per account and kind.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 4;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 5;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.RenameQueueRequest.
+ * Use `create(RenameQueueRequestSchema)` to create a new message.
+ */
+export const RenameQueueRequestSchema: GenMessage<RenameQueueRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_contact_center, 14);
+
+/**
+ * Response of RenameQueue.
+ *
+ * @generated from message acme.licensing.v1.RenameQueueResponse
+ */
+export type RenameQueueResponse = Message<"acme.licensing.v1.RenameQueueResponse"> & {
+  /**
+   * The renamed queue with its members.
+   *
+   * @generated from field: acme.licensing.v1.Queue queue = 1;
+   */
+  queue?: Queue | undefined;
+
+  /**
+   * Warnings and effects of the decision.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.RenameQueueResponse.
+ * Use `create(RenameQueueResponseSchema)` to create a new message.
+ */
+export const RenameQueueResponseSchema: GenMessage<RenameQueueResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_contact_center, 15);
+
+/**
+ * Request of DeleteQueue: every member leaves the queue as RemoveQueueMember would, then the
+ * queue is deleted; a member for whom it was the last queue stops being billed for Contact Center.
+ *
+ * @generated from message acme.licensing.v1.DeleteQueueRequest
+ */
+export type DeleteQueueRequest = Message<"acme.licensing.v1.DeleteQueueRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Queue to delete.
+   *
+   * @generated from field: string queue_id = 2;
+   */
+  queueId: string;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 3;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.DeleteQueueRequest.
+ * Use `create(DeleteQueueRequestSchema)` to create a new message.
+ */
+export const DeleteQueueRequestSchema: GenMessage<DeleteQueueRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_contact_center, 16);
+
+/**
+ * Response of DeleteQueue.
+ *
+ * @generated from message acme.licensing.v1.DeleteQueueResponse
+ */
+export type DeleteQueueResponse = Message<"acme.licensing.v1.DeleteQueueResponse"> & {
+  /**
+   * The queue as it was, with the members it had.
+   *
+   * @generated from field: acme.licensing.v1.Queue queue = 1;
+   */
+  queue?: Queue | undefined;
+
+  /**
+   * Warnings and effects (billing_stop for each member who left their last queue).
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.DeleteQueueResponse.
+ * Use `create(DeleteQueueResponseSchema)` to create a new message.
+ */
+export const DeleteQueueResponseSchema: GenMessage<DeleteQueueResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_contact_center, 17);
 
 /**
  * Kind of contact-center queue; membership in any kind makes a user billable for Contact Center.
