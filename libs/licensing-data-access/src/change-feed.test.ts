@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { seedDemoRows } from '../test/demo-rows.js';
 import pg from 'pg';
-import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { eventually, startTcpProxy, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 import type { CommittedChange } from './change-feed.js';
 
@@ -105,6 +105,49 @@ describe.skipIf(pgFixture.skip)('the change feed on PostgreSQL', () => {
       await eventually(() => accounts.length === 3, { what: 'a notification after reconnecting' });
     } finally {
       await feed.stop();
+    }
+  });
+});
+
+describe.skipIf(pgFixture.skip)('the change feed on a connection that dies silently', () => {
+  it('stops vouching for caches within its silence bound, resets them, and listens again once packets flow', async () => {
+    const target = new URL(pgFixture.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const writer = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 1 });
+    const reader = await openDatabase({ databaseUrl: proxy.url(pgFixture.url), poolSize: 1 });
+    const accounts: string[] = [];
+    const resets: boolean[] = [];
+    const feed = reader.watchChanges(
+      { onAccount: (id) => accounts.push(id), onReset: (connected) => resets.push(connected) },
+      // A generous bound: only a 3 s stall of this process or of PostgreSQL could pass for silence.
+      { heartbeatMs: 100, maxSilenceMs: 3_000 },
+    )!;
+    try {
+      await writer.migrate();
+      await eventually(() => feed.connected, { what: 'listening' });
+      // Alive for longer than the silence bound without a single change: the heartbeat keeps it so.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      expect(feed.connected).toBe(true);
+      expect(resets).toEqual([true]);
+
+      // Packets are dropped from now on, without a reset: nothing closes the connection.
+      proxy.setSilent(true);
+      await eventually(() => !feed.connected, { what: 'the feed no longer vouching for caches' });
+      await eventually(() => resets.length >= 2, { what: 'caches reset' });
+      expect(resets.slice(0, 2)).toEqual([true, false]);
+      await writer.transaction(async (tx) => tx.appendAudit([audit(GOTO)]));
+      expect(accounts).toEqual([]);
+
+      proxy.setSilent(false);
+      await eventually(() => feed.connected, { what: 'listening again on a new connection', timeoutMs: 20_000 });
+      expect(resets.at(-1)).toBe(true);
+      await writer.transaction(async (tx) => tx.appendAudit([audit(ZENDESK)]));
+      await eventually(() => accounts.includes(ZENDESK), { what: 'a notification after reconnecting' });
+    } finally {
+      await feed.stop();
+      await reader.close();
+      await writer.close();
+      await proxy.close();
     }
   });
 });

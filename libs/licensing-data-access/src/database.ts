@@ -24,7 +24,12 @@ import {
   shardsWithPendingEvents,
   type PendingOutboxEvent,
 } from './outbox-relay-store.js';
-import { watchAccountChanges, type ChangeFeedHandlers, type CommittedChange } from './change-feed.js';
+import {
+  watchAccountChanges,
+  type ChangeFeedHandlers,
+  type ChangeFeedOptions,
+  type CommittedChange,
+} from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
 import { readAccountHoldings, type AccountHoldingsQuery } from './account-holdings.js';
 import { createTransactionRunner } from './transaction-runner.js';
@@ -92,8 +97,8 @@ export async function openDatabase(options: DatabaseOptions) {
      * `onAccount` for each changed account, `onReset` whenever notifications may have been missed
      * (connection lost, reconnected). On libsql (one process per file) `onCommit` covers it all.
      */
-    watchChanges: (handlers: ChangeFeedHandlers) =>
-      dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers) : null,
+    watchChanges: (handlers: ChangeFeedHandlers, feedOptions?: ChangeFeedOptions) =>
+      dialect === 'postgres' ? watchAccountChanges(options.databaseUrl!, handlers, feedOptions) : null,
     /** SQL that would bring the schema in line with the entities; empty when migrations match. */
     pendingSchemaChanges: () => orm.schema.getUpdateSchemaSQL({ wrap: false }),
     catalog: {

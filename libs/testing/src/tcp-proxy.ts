@@ -11,6 +11,12 @@ export interface TcpProxy {
   cutAt(pattern: RegExp, options: { forward: boolean }): Promise<void>;
   /** Down: every connection is closed and new ones are closed at once. Up: traffic flows again. */
   setDown(down: boolean): void;
+  /**
+   * Silent: connections stay open but every byte either way is dropped, and new ones are accepted
+   * and hear nothing, as when packets are lost without a reset. Not silent: new bytes flow again
+   * (what was dropped stays dropped).
+   */
+  setSilent(silent: boolean): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,7 @@ export async function startTcpProxy(
   const tap = options.onData;
   let connections = 0;
   let down = false;
+  let silent = false;
   let armed: { pattern: RegExp; forward: boolean; done: () => void } | null = null;
   const open = new Set<Socket>();
   const server = createServer((client) => {
@@ -52,6 +59,7 @@ export async function startTcpProxy(
     upstream.on('error', cut);
     let dropNextAnswer: (() => void) | null = null;
     client.on('data', (chunk: Buffer) => {
+      if (silent) return;
       const trap = armed;
       if (trap && trap.pattern.test(chunk.toString('latin1'))) {
         armed = null;
@@ -62,6 +70,7 @@ export async function startTcpProxy(
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (silent) return;
       if (dropNextAnswer) return dropNextAnswer();
       tap?.(connection, 'server', chunk);
       client.write(chunk);
@@ -83,6 +92,9 @@ export async function startTcpProxy(
     setDown(value) {
       down = value;
       if (down) for (const socket of open) socket.destroy();
+    },
+    setSilent(value) {
+      silent = value;
     },
     async close() {
       for (const socket of open) socket.destroy();
