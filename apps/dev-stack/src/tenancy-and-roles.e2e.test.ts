@@ -44,6 +44,16 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   GetSeatUsage: { accountId: other },
   CreateUser: { accountId: other, email: 'x@y.test', displayName: 'X' },
   ListUsers: { accountId: other },
+  GetUser: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
+  UpdateUser: {
+    accountId: other,
+    userId: 'usr_demo_zendesk_agent1',
+    displayName: 'Mine',
+    updateMask: { paths: ['display_name'] },
+  },
+  DeactivateUser: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
+  ReactivateUser: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
+  DeleteUser: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
   AssignLicenses: { accountId: other, userId: 'usr_demo_zendesk_agent1', products: [{ productId: 'zendesk_talk' }] },
   UnassignLicenses: { accountId: other, userId: 'usr_demo_zendesk_agent1', productIds: ['zendesk_chat'] },
   UpdateFeatures: {
@@ -98,6 +108,9 @@ const MEMBER_MUTATIONS: Record<string, Record<string, unknown>> = {
   CreateQueue: { kind: QueueKind.CALL, name: 'Mine' },
   RemoveUserFromAllQueues: { userId: 'usr_demo_goto_admin' },
   RenameQueue: { queueId: 'q_x', name: 'Mine' },
+  // Making themself a super admin.
+  UpdateUser: { userId: 'usr_demo_goto_agent', roles: ['super_admin'], updateMask: { paths: ['roles'] } },
+  DeactivateUser: { userId: 'usr_demo_goto_admin' },
   DeleteQueue: { queueId: 'q_x' },
 };
 

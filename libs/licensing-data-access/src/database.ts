@@ -9,6 +9,7 @@ import {
   listAccounts,
   listSalesOrders,
   getUserGrants,
+  getUser,
   listAssignments,
   listAudit,
   listOutbox,
@@ -164,6 +165,8 @@ export async function openDatabase(options: DatabaseOptions) {
         read((e) => listUsers(e, accountId, page)),
       /** The roles and permissions of the account's user `userId`, or null: what authentication needs of a user record. */
       grants: (accountId: string, userId: string) => read((e) => getUserGrants(e, accountId, userId)),
+      /** The account's user `userId`, active or deactivated, or null. */
+      get: (accountId: string, userId: string) => read((e) => getUser(e, accountId, userId)),
       /** Why the user costs money (licenses, queue memberships, Contact Center billing), or null: no such user. */
       billableState: (accountId: string, userId: string) => read((e) => billableStateOfUser(e, accountId, userId)),
     },

@@ -51,7 +51,13 @@ export interface LicenseBook {
   ): Promise<void>;
   user(accountId: string, userId: string): Promise<UserRecord | null>;
   userByEmail(accountId: string, email: string): Promise<UserRecord | null>;
-  insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord;
+  insertUser(input: Omit<UserRecord, 'id' | 'deactivatedAt'> & { id?: string }): UserRecord;
+  updateUser(
+    userId: string,
+    changes: Partial<Pick<UserRecord, 'displayName' | 'roles' | 'permissions' | 'deactivatedAt'>>,
+  ): Promise<void>;
+  /** Deletes a user who holds nothing (no licenses, no queues); a retained phone configuration goes too. */
+  deleteUser(userId: string): Promise<void>;
 
   products(productIds: string[]): Promise<CatalogProduct[]>;
   /** The suite, with its products' ids and whether they keep the same seat count. */

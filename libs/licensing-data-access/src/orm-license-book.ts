@@ -1,5 +1,14 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { Account, Assignment, AuditEntry, IdempotencyRecord, OutboxEvent, Subscription, User } from './models/index.js';
+import {
+  Account,
+  Assignment,
+  AuditEntry,
+  IdempotencyRecord,
+  OutboxEvent,
+  PhoneConfiguration,
+  Subscription,
+  User,
+} from './models/index.js';
 import { newId } from './ids.js';
 import { relayShardOf } from './relay-shard.js';
 import type { CatalogCache } from './catalog-cache.js';
@@ -224,9 +233,24 @@ export class OrmLicenseBook implements LicenseBook {
       throw new Error(`seat counter of ${accountId}/${productId} would go below zero`);
   }
 
-  insertUser(input: Omit<UserRecord, 'id'> & { id?: string }): UserRecord {
+  async updateUser(
+    userId: string,
+    changes: Partial<Pick<UserRecord, 'displayName' | 'roles' | 'permissions' | 'deactivatedAt'>>,
+  ): Promise<void> {
     this.changing();
-    const record = { ...input, id: input.id ?? newId('usr') };
+    await this.em.nativeUpdate(User, { id: userId }, changes);
+  }
+
+  /** Deletes the user's row and what hangs on it (a retained phone configuration); the audit stays. */
+  async deleteUser(userId: string): Promise<void> {
+    this.changing();
+    await this.em.nativeDelete(PhoneConfiguration, { user: userId });
+    await this.em.nativeDelete(User, { id: userId });
+  }
+
+  insertUser(input: Omit<UserRecord, 'id' | 'deactivatedAt'> & { id?: string }): UserRecord {
+    this.changing();
+    const record: UserRecord = { ...input, id: input.id ?? newId('usr'), deactivatedAt: null };
     this.em.create(User, {
       id: record.id,
       account: input.accountId,
@@ -235,6 +259,7 @@ export class OrmLicenseBook implements LicenseBook {
       roles: input.roles,
       permissions: input.permissions,
       createdAt: input.createdAt,
+      deactivatedAt: null,
     });
     return record;
   }

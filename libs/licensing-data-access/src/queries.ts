@@ -51,6 +51,7 @@ export const toUserRecord = (u: User): UserRecord => ({
   roles: u.roles,
   permissions: u.permissions,
   createdAt: u.createdAt,
+  deactivatedAt: u.deactivatedAt ?? null,
 });
 
 export async function listProducts(em: Em, ids?: string[]): Promise<CatalogProduct[]> {
@@ -199,10 +200,17 @@ export async function getUserGrants(
   userId: string,
 ): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null> {
   const [row] = await em.execute<{ roles: unknown; permissions: unknown }[]>(
-    'select roles, permissions from app_user where id = ? and account_id = ?',
+    // A deactivated user is no user to sign in as.
+    'select roles, permissions from app_user where id = ? and account_id = ? and deactivated_at is null',
     [userId, accountId],
   );
   return row ? { roles: jsonList(row.roles), permissions: jsonList(row.permissions) } : null;
+}
+
+/** The account's user `userId`, or null. */
+export async function getUser(em: Em, accountId: string, userId: string): Promise<UserRecord | null> {
+  const user = await em.findOne(User, { id: userId, account: accountId });
+  return user ? toUserRecord(user) : null;
 }
 
 /** A JSON list column: parsed by the driver on PostgreSQL (jsonb), text on libsql. */

@@ -123,6 +123,8 @@ export interface UserRecord {
   roles: string[];
   permissions: string[];
   createdAt: Date;
+  /** Set while the user is deactivated (holds nothing, cannot sign in); null when active. */
+  deactivatedAt: Date | null;
 }
 
 export interface SubscriptionRecord {

@@ -89,6 +89,7 @@ function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Pref
           roles: u.roles as string[],
           permissions: u.permissions as string[],
           createdAt: new Date(u.created_at as string),
+          deactivatedAt: u.deactivated_at ? new Date(u.deactivated_at as string) : null,
         }
       : null;
     result.assignments = (row.assignments as Row[]).map((a) => ({

@@ -68,6 +68,7 @@ describe('reads of account data need a scope for services', () => {
         'GetQueue',
         'GetSalesOrder',
         'GetSeatUsage',
+        'GetUser',
         'ListAccounts',
         'ListAssignments',
         'ListAuditEvents',

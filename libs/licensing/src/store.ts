@@ -69,6 +69,8 @@ export interface LicensingStore {
       accountId: string,
       page: { pageSize: number; pageToken?: string },
     ): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
+    /** The account's user `userId`, active or deactivated, or null. */
+    get(accountId: string, userId: string): Promise<UserRecord | null>;
     /** The roles and permissions of the account's user `userId`, or null (authentication). */
     grants(accountId: string, userId: string): Promise<Pick<UserRecord, 'roles' | 'permissions'> | null>;
     /** Why the user counts toward charges (licenses, queues, Contact Center billing), or null: no such user. */

@@ -36,6 +36,7 @@ export const READS = [
   'GetPhoneConfiguration',
   'GetQueue',
   'GetBillableState',
+  'GetUser',
 ];
 export const MUTATIONS = [
   'CreateAccount',
@@ -58,6 +59,10 @@ export const MUTATIONS = [
   'RemoveUserFromAllQueues',
   'RenameQueue',
   'DeleteQueue',
+  'UpdateUser',
+  'DeactivateUser',
+  'ReactivateUser',
+  'DeleteUser',
   'UpdatePhoneConfiguration',
 ];
 
@@ -386,6 +391,23 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     ),
     DeleteQueue: merge(accountId, queueId, mutation),
     GetBillableState: merge(accountId, userIdFor('userId')),
+    GetUser: merge(accountId, userIdFor('userId')),
+    UpdateUser: merge(
+      accountId,
+      userIdFor('userId'),
+      field('displayName', fc.constantFrom('Ana Admin', 'Renamed'), hostileText),
+      field('roles', fc.constantFrom(['member'], ['admin'], ['super_admin']), fc.array(hostileText, { maxLength: 5 })),
+      field('permissions', fc.constantFrom([], ['manage_users']), fc.array(hostileText, { maxLength: 5 })),
+      field(
+        'updateMask',
+        fc.constantFrom({ paths: ['display_name'] }, { paths: ['roles', 'permissions'] }),
+        fc.record({ paths: fc.array(hostileText, { maxLength: 4 }) }),
+      ),
+      mutation,
+    ),
+    DeactivateUser: merge(accountId, userIdFor('userId'), mutation),
+    ReactivateUser: merge(accountId, userIdFor('userId'), mutation),
+    DeleteUser: merge(accountId, userIdFor('userId'), mutation),
     GetPhoneConfiguration: merge(accountId, userIdFor('userId')),
     UpdatePhoneConfiguration: merge(
       accountId,

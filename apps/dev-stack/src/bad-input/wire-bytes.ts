@@ -89,7 +89,7 @@ export function stringTargets(schema: DescMessage): StringTarget[] {
       for (const inner of field.message!.fields.filter(isString)) {
         targets.push({
           numbers: [field.number, inner.number],
-          path: `${field.name}${field.fieldKind === 'list' ? '[0]' : ''}.${inner.name}`,
+          path: `${field.name}${field.fieldKind === 'list' ? '[0]' : ''}.${inner.name}${inner.fieldKind === 'list' ? '[0]' : ''}`,
         });
       }
     }

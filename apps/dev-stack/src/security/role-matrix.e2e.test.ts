@@ -170,6 +170,14 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
     expect(await codes(await stack.sign(operator))).toEqual([GrpcStatus.OK, GrpcStatus.UNIMPLEMENTED]);
   });
 
+  it('users are changed and deactivated by whoever assigns licenses; nobody grants more than they have', () => {
+    const userAdmins = ['super_admin', 'admin', 'member + manage_users', SERVICE];
+    for (const label of ['UpdateUser (display name)', 'DeactivateUser', 'ReactivateUser', 'DeleteUser'])
+      expect(allowed(accountId, label), label).toEqual(userAdmins);
+    expect(allowed(accountId, 'UpdateUser (grant admin)')).toEqual(['super_admin', 'admin']);
+    expect(allowed(accountId, 'UpdateUser (grant super_admin)')).toEqual(['super_admin']);
+  });
+
   it('only a back-office service with sales_orders:complete completes sales orders', () => {
     expect(allowed(accountId, 'CompleteSalesOrder')).toEqual([SERVICE]);
   });

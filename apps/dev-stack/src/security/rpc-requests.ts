@@ -78,6 +78,8 @@ export interface Fixtures {
   /** An open quote made by the account's buyer (its super admin on GoTo, its owner on Zendesk), and its total. */
   quoteId: string;
   quoteTotal: bigint;
+  /** A deactivated user, for ReactivateUser and DeleteUser. */
+  deactivatedUserId: string;
 }
 
 export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): Promise<Fixtures> {
@@ -99,7 +101,17 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
   const quoted = await stack.call('CreateQuote', { items: [quoteItem(plan)] }, buyer);
   if (quoted.response === undefined) throw new Error(`fixture CreateQuote failed: ${quoted.message}`);
   const quote = (quoted.response as { quote: { id: string; total: { amountMinor: bigint } } }).quote;
-  return { queueId, orderId, cancelOrderId, quoteId: quote.id, quoteTotal: quote.total.amountMinor };
+  const leaver = (await must('CreateUser', { email: 'matrix.leaver@example.test', displayName: 'Matrix Leaver' })).user!
+    .id!;
+  await must('DeactivateUser', { userId: leaver });
+  return {
+    queueId,
+    orderId,
+    cancelOrderId,
+    quoteId: quote.id,
+    quoteTotal: quote.total.amountMinor,
+    deactivatedUserId: leaver,
+  };
 }
 
 /** One seat of what the plan buys: its product, or its suite. */
@@ -153,6 +165,28 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
     createUser('CreateUser (member + manage_users)', { roles: ['member'], permissions: ['manage_users'] }),
     createUser('CreateUser (member + manage_licenses)', { roles: ['member'], permissions: ['manage_licenses'] }),
     createUser('CreateUser (member, with a license)', { roles: ['member'], products: [{ productId: plan.assign }] }),
+    fixed('GetUser', 'GetUser', { ...account, userId: plan.target }),
+    fixed('UpdateUser', 'UpdateUser (display name)', {
+      ...change,
+      userId: plan.target,
+      displayName: 'Renamed by the matrix',
+      updateMask: { paths: ['display_name'] },
+    }),
+    fixed('UpdateUser', 'UpdateUser (grant admin)', {
+      ...change,
+      userId: plan.target,
+      roles: ['admin'],
+      updateMask: { paths: ['roles'] },
+    }),
+    fixed('UpdateUser', 'UpdateUser (grant super_admin)', {
+      ...change,
+      userId: plan.target,
+      roles: ['super_admin'],
+      updateMask: { paths: ['roles'] },
+    }),
+    fixed('DeactivateUser', 'DeactivateUser', { ...change, userId: plan.target }),
+    fixed('ReactivateUser', 'ReactivateUser', { ...change, userId: fixtures.deactivatedUserId }),
+    fixed('DeleteUser', 'DeleteUser', { ...change, userId: fixtures.deactivatedUserId }),
     fixed('AssignLicenses', 'AssignLicenses (another user)', {
       ...change,
       userId: plan.target,

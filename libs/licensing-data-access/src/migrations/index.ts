@@ -14,6 +14,7 @@ import { Migration20261207030000Quotes } from './20261207030000-quotes.js';
 import { Migration20261207040000SalesOrderCancellation } from './20261207040000-sales-order-cancellation.js';
 import { Migration20261207050000PhoneConfiguration } from './20261207050000-phone-configuration.js';
 import { Migration20261207060000ContactCenterBilling } from './20261207060000-contact-center-billing.js';
+import { Migration20261207070000UserDeactivation } from './20261207070000-user-deactivation.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   },
   { name: 'Migration20261207050000PhoneConfiguration', class: Migration20261207050000PhoneConfiguration },
   { name: 'Migration20261207060000ContactCenterBilling', class: Migration20261207060000ContactCenterBilling },
+  { name: 'Migration20261207070000UserDeactivation', class: Migration20261207070000UserDeactivation },
 ];

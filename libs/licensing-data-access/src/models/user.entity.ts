@@ -15,6 +15,8 @@ export const UserSchema = defineEntity({
     roles: p.json<string[]>(),
     permissions: p.json<string[]>(),
     createdAt: p.datetime(),
+    /** Set while the user is deactivated: no licenses, no queues, no sign-in. */
+    deactivatedAt: p.datetime().nullable(),
   },
 });
 export class User extends UserSchema.class {}

@@ -3,16 +3,18 @@ import { AppError, type AppErrorType } from '@acme/util';
 
 /**
  * A denied decision as one error listing every violated rule. The status follows the most
- * fundamental family involved: who may act (PERMISSION_DENIED), then seat limits
- * (RESOURCE_EXHAUSTED), then any other policy (FAILED_PRECONDITION). The reason says which.
+ * fundamental family involved: who may act, or what a user administrator may do to whom
+ * (PERMISSION_DENIED), then seat limits (RESOURCE_EXHAUSTED), then any other policy
+ * (FAILED_PRECONDITION). The reason says which.
  */
 export function decisionError(decision: Decision, subject: string): AppError {
   const families = new Set(decision.violations.map((v) => v.ruleId.split('.')[0]));
-  const [type, reason]: [AppErrorType, string] = families.has('who-may-act')
-    ? ['permission_denied', 'POLICY_DENIED']
-    : families.has('seat-limits')
-      ? ['resource_exhausted', 'SEATS_EXHAUSTED']
-      : ['policy_denied', 'POLICY_DENIED'];
+  const [type, reason]: [AppErrorType, string] =
+    families.has('who-may-act') || families.has('user-admin')
+      ? ['permission_denied', 'POLICY_DENIED']
+      : families.has('seat-limits')
+        ? ['resource_exhausted', 'SEATS_EXHAUSTED']
+        : ['policy_denied', 'POLICY_DENIED'];
   return new AppError(type, decision.violations.map((v) => v.message).join('; '), {
     reason,
     ruleViolations: decision.violations.map((v) => ({ type: v.ruleId, subject, description: v.message })),

@@ -14,6 +14,7 @@ import {
   ProductSeatUsageSchema,
   SuiteSchema,
   UserSchema,
+  UserState,
   Vendor,
   type Account,
   type Assignment,
@@ -73,6 +74,8 @@ export const toUser = (u: UserRecord): User =>
     roles: u.roles,
     permissions: u.permissions,
     createTime: timestampFromDate(u.createdAt),
+    state: u.deactivatedAt ? UserState.DEACTIVATED : UserState.ACTIVE,
+    ...(u.deactivatedAt ? { deactivateTime: timestampFromDate(u.deactivatedAt) } : {}),
   });
 
 /**

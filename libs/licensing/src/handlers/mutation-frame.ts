@@ -17,7 +17,7 @@ export interface MutationDeps {
   now: () => Date;
 }
 
-interface MutationRequest {
+export interface MutationRequest {
   /** The account acted on; absent when the call creates it (`creates`). */
   accountId?: string;
   idempotencyKey: string;

@@ -2,7 +2,7 @@ import type { MembershipRecord } from '@acme/licensing-data-access';
 import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { applyBillingEffects, decideMembership, type QueueMembers } from './queue-decisions.js';
-import { originOfCall, record, requireQueue, requireUser, type UseCaseContext } from './use-case-context.js';
+import { originOfCall, record, requireQueue, requireActiveUser, type UseCaseContext } from './use-case-context.js';
 
 /**
  * AddQueueMember: a user joins a queue as agent or supervisor (the rules ask for a Contact Center
@@ -13,7 +13,7 @@ export async function addQueueMember(
   command: { queueId: string; userId: string; role: MembershipRecord['role'] },
 ): Promise<QueueMembers> {
   const { tx, account, now } = ctx;
-  const user = await requireUser(ctx, command.userId);
+  const user = await requireActiveUser(ctx, command.userId);
   const queue = await requireQueue(ctx, command.queueId);
   const memberships = await tx.membershipsOfUser(account.id, user.id);
   if (memberships.some((m) => m.queueId === queue.id))

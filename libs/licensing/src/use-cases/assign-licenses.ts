@@ -8,7 +8,7 @@ import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
 import { newPhoneConfiguration, purgeAuditEntry } from '../domain/phone-configuration.js';
 import { retentionOf } from '../domain/retention.js';
-import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
+import { decide, originOfCall, record, requireActiveUser, type UseCaseContext } from './use-case-context.js';
 
 /** A product to give, with the feature toggles asked for (the others default on). */
 export interface ProductGrant {
@@ -26,7 +26,7 @@ export async function assignLicenses(
   ctx: UseCaseContext,
   command: { userId: string; products: ProductGrant[]; notifyUser: boolean },
 ): Promise<Granted> {
-  const user = await requireUser(ctx, command.userId);
+  const user = await requireActiveUser(ctx, command.userId);
   const current = await ctx.tx.assignmentsOfUser(user.id);
   return grantProducts(ctx, {
     user,

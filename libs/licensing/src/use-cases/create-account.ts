@@ -43,6 +43,7 @@ export async function createAccount(
     roles: FIRST_USER_ROLES[planned.style],
     permissions: [],
     createdAt: now,
+    deactivatedAt: null,
   };
   const account: AccountRecord = { ...planned, ownerUserId: owner.id };
   await tx.insertAccount(account);

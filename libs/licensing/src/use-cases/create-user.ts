@@ -68,6 +68,7 @@ export async function createUser(
     roles,
     permissions: [...new Set(command.permissions)],
     createdAt: now,
+    deactivatedAt: null,
   };
   const insertUser = () => {
     tx.insertUser(user);

@@ -19,7 +19,14 @@ import { decide, originOfCall, record, requireUser, type UseCaseContext } from '
  */
 export async function unassignLicenses(
   ctx: UseCaseContext,
-  command: { userId: string; productIds: string[]; notifyUser: boolean; removeFromAllQueues: boolean },
+  command: {
+    userId: string;
+    productIds: string[];
+    notifyUser: boolean;
+    removeFromAllQueues: boolean;
+    /** The caller's right to take the user out of queues was settled already (a deactivation). */
+    queuesAuthorized?: boolean;
+  },
 ): Promise<{ removed: AssignmentRecord[]; removedFromQueueIds: string[]; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
@@ -46,7 +53,7 @@ export async function unassignLicenses(
   });
   // Leaving the queues first: its decision sees the licenses the user holds before this change.
   const queues = command.removeFromAllQueues
-    ? await leaveEveryQueue(ctx, user, { authorized: false })
+    ? await leaveEveryQueue(ctx, user, { authorized: command.queuesAuthorized ?? false })
     : { queueIds: [], decision: null };
   const decision = queues.decision ? mergeDecisions([unassigned, queues.decision]) : unassigned;
 

@@ -4,7 +4,7 @@ import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
 import { changedParts } from '../domain/phone-configuration.js';
-import { decide, originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
+import { decide, originOfCall, record, requireActiveUser, type UseCaseContext } from './use-case-context.js';
 
 /**
  * UpdatePhoneConfiguration: changes parts of the phone of a user who holds the phone product (the
@@ -18,7 +18,7 @@ export async function updatePhoneConfiguration(
 ): Promise<{ configuration: PhoneConfigurationRecord; decision: Decision }> {
   const { tx, account, now } = ctx;
   // Load
-  const user = await requireUser(ctx, command.userId);
+  const user = await requireActiveUser(ctx, command.userId);
   const config = await tx.phoneConfiguration(user.id);
   if (!config) throw AppError.notFound('phone_configuration', user.id);
   if (config.retainedUntil)

@@ -68,6 +68,22 @@ export async function requireUser(ctx: UseCaseContext, userId: string): Promise<
   return user;
 }
 
+/** The account's user `userId` if active; a deactivated user holds nothing and joins nothing until reactivated. */
+export async function requireActiveUser(ctx: UseCaseContext, userId: string): Promise<UserRecord> {
+  const user = await requireUser(ctx, userId);
+  requireActive(user);
+  return user;
+}
+
+/** FAILED_PRECONDITION (CONFLICT) when the user is deactivated. */
+export function requireActive(user: UserRecord): void {
+  if (user.deactivatedAt)
+    throw new AppError('failed_precondition', `${user.id} is deactivated: reactivate them first (ReactivateUser)`, {
+      reason: 'CONFLICT',
+      metadata: { user_state: 'deactivated' },
+    });
+}
+
 /** The account's queue `queueId`, or NOT_FOUND. */
 export async function requireQueue(ctx: UseCaseContext, queueId: string): Promise<QueueRecord> {
   const queue = await ctx.tx.queue(ctx.account.id, queueId);

@@ -108,6 +108,9 @@ export const FACTS: Record<string, FactDescription> = {
       '{productId, suiteId, newTotal, downgradeOrder: "most_recent_first"|"alphabetical"|"explicit"|"", ' +
       'explicitUserIds: string[]}; queue_membership: {change: "add"|"remove"|"remove_all"|"create_queue"|"rename_queue"|' +
       '"delete_queue" (deleting a queue also decides "remove" for each member), ' +
+      'manage_user: {change: "update"|"deactivate"|"reactivate"|"delete", rolesGranted, permissionsGranted: ' +
+      "string[] (what the change adds to the user), targetRoles: string[] (the user's roles before), " +
+      'targetIsSelf: boolean}, ' +
       'queueKind: "call"|"inbound"|"outbound"|"", role: "agent"|"supervisor"|""}. Not at ' +
       'complete_sales_order.',
     points: REQUEST_POINTS,
@@ -126,6 +129,13 @@ export const FACTS: Record<string, FactDescription> = {
         explicitUserIds: list(string),
       }),
       queue_membership: object({ change: string, queueKind: string, role: string }),
+      manage_user: object({
+        change: string,
+        rolesGranted: list(string),
+        permissionsGranted: list(string),
+        targetRoles: list(string),
+        targetIsSelf: boolean,
+      }),
     },
   },
   products: {

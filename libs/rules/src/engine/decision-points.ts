@@ -11,6 +11,7 @@ export const DECISION_POINTS = [
   'queue_membership',
   'administer_account',
   'cancel_sales_order',
+  'manage_user',
 ] as const;
 
 export type DecisionPoint = (typeof DECISION_POINTS)[number];

@@ -123,7 +123,7 @@ describe('decide', () => {
       new FactsError(
         'unknown decision point "buy" (known: assign, unassign, set_features, create_user, purchase_seats, ' +
           'request_seats_from_sales, complete_sales_order, reduce_seats, queue_membership, administer_account, ' +
-          'cancel_sales_order)',
+          'cancel_sales_order, manage_user)',
       ),
     );
     await expect(ruleSet.decide('assign', { actor: {} })).rejects.toThrow(

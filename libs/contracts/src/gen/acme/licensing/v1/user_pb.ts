@@ -2,21 +2,21 @@
 // @generated from file acme/licensing/v1/user.proto (package acme.licensing.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Assignment, ProductAssignment } from "./assignment_pb.js";
 import { file_acme_licensing_v1_assignment } from "./assignment_pb.js";
 import type { DecisionSummary } from "./common_pb.js";
 import { file_acme_licensing_v1_common } from "./common_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file acme/licensing/v1/user.proto.
  */
 export const file_acme_licensing_v1_user: GenFile = /*@__PURE__*/
-  fileDesc("ChxhY21lL2xpY2Vuc2luZy92MS91c2VyLnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSKgAQoEVXNlchIKCgJpZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg0KBWVtYWlsGAMgASgJEhQKDGRpc3BsYXlfbmFtZRgEIAEoCRINCgVyb2xlcxgFIAMoCRITCgtwZXJtaXNzaW9ucxgGIAMoCRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi7QEKEUNyZWF0ZVVzZXJSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDQoFZW1haWwYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEg0KBXJvbGVzGAQgAygJEhMKC3Blcm1pc3Npb25zGAUgAygJEjYKCHByb2R1Y3RzGAYgAygLMiQuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdEFzc2lnbm1lbnQSEwoLbm90aWZ5X3VzZXIYByABKAgSFQoNdmFsaWRhdGVfb25seRgIIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYCSABKAkipQEKEkNyZWF0ZVVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhcuYWNtZS5saWNlbnNpbmcudjEuVXNlchIyCgthc3NpZ25tZW50cxgCIAMoCzIdLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnQSNAoIZGVjaXNpb24YAyABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkiTQoQTGlzdFVzZXJzUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIlQKEUxpc3RVc2Vyc1Jlc3BvbnNlEiYKBXVzZXJzGAEgAygLMhcuYWNtZS5saWNlbnNpbmcudjEuVXNlchIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAliBnByb3RvMw", [file_acme_licensing_v1_assignment, file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("ChxhY21lL2xpY2Vuc2luZy92MS91c2VyLnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSKCAgoEVXNlchIKCgJpZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg0KBWVtYWlsGAMgASgJEhQKDGRpc3BsYXlfbmFtZRgEIAEoCRINCgVyb2xlcxgFIAMoCRITCgtwZXJtaXNzaW9ucxgGIAMoCRIvCgtjcmVhdGVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoFc3RhdGUYCCABKA4yHC5hY21lLmxpY2Vuc2luZy52MS5Vc2VyU3RhdGUSMwoPZGVhY3RpdmF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLtAQoRQ3JlYXRlVXNlclJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSDQoFcm9sZXMYBCADKAkSEwoLcGVybWlzc2lvbnMYBSADKAkSNgoIcHJvZHVjdHMYBiADKAsyJC5hY21lLmxpY2Vuc2luZy52MS5Qcm9kdWN0QXNzaWdubWVudBITCgtub3RpZnlfdXNlchgHIAEoCBIVCg12YWxpZGF0ZV9vbmx5GAggASgIEhcKD2lkZW1wb3RlbmN5X2tleRgJIAEoCSKlAQoSQ3JlYXRlVXNlclJlc3BvbnNlEiUKBHVzZXIYASABKAsyFy5hY21lLmxpY2Vuc2luZy52MS5Vc2VyEjIKC2Fzc2lnbm1lbnRzGAIgAygLMh0uYWNtZS5saWNlbnNpbmcudjEuQXNzaWdubWVudBI0CghkZWNpc2lvbhgDIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSJNChBMaXN0VXNlcnNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiVAoRTGlzdFVzZXJzUmVzcG9uc2USJgoFdXNlcnMYASADKAsyFy5hY21lLmxpY2Vuc2luZy52MS5Vc2VyEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSI1Cg5HZXRVc2VyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiOAoPR2V0VXNlclJlc3BvbnNlEiUKBHVzZXIYASABKAsyFy5hY21lLmxpY2Vuc2luZy52MS5Vc2VyItMBChFVcGRhdGVVc2VyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEg0KBXJvbGVzGAQgAygJEhMKC3Blcm1pc3Npb25zGAUgAygJEi8KC3VwZGF0ZV9tYXNrGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxIVCg12YWxpZGF0ZV9vbmx5GAcgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgIIAEoCSJxChJVcGRhdGVVc2VyUmVzcG9uc2USJQoEdXNlchgBIAEoCzIXLmFjbWUubGljZW5zaW5nLnYxLlVzZXISNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkibAoVRGVhY3RpdmF0ZVVzZXJSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIVCg12YWxpZGF0ZV9vbmx5GAMgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCSLRAQoWRGVhY3RpdmF0ZVVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhcuYWNtZS5saWNlbnNpbmcudjEuVXNlchI6ChNyZW1vdmVkX2Fzc2lnbm1lbnRzGAIgAygLMh0uYWNtZS5saWNlbnNpbmcudjEuQXNzaWdubWVudBIeChZyZW1vdmVkX2Zyb21fcXVldWVfaWRzGAMgAygJEjQKCGRlY2lzaW9uGAQgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5ImwKFVJlYWN0aXZhdGVVc2VyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkidQoWUmVhY3RpdmF0ZVVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhcuYWNtZS5saWNlbnNpbmcudjEuVXNlchI0CghkZWNpc2lvbhgCIAEoCzIiLmFjbWUubGljZW5zaW5nLnYxLkRlY2lzaW9uU3VtbWFyeSJoChFEZWxldGVVc2VyUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBCABKAkicQoSRGVsZXRlVXNlclJlc3BvbnNlEiUKBHVzZXIYASABKAsyFy5hY21lLmxpY2Vuc2luZy52MS5Vc2VyEjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5KloKCVVzZXJTdGF0ZRIaChZVU0VSX1NUQVRFX1VOU1BFQ0lGSUVEEAASFQoRVVNFUl9TVEFURV9BQ1RJVkUQARIaChZVU0VSX1NUQVRFX0RFQUNUSVZBVEVEEAJiBnByb3RvMw", [file_acme_licensing_v1_assignment, file_acme_licensing_v1_common, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A person in an account who may hold licenses.
@@ -72,6 +72,20 @@ export type User = Message<"acme.licensing.v1.User"> & {
    * @generated from field: google.protobuf.Timestamp create_time = 7;
    */
   createTime?: Timestamp | undefined;
+
+  /**
+   * Active, or deactivated (holds nothing, cannot sign in).
+   *
+   * @generated from field: acme.licensing.v1.UserState state = 8;
+   */
+  state: UserState;
+
+  /**
+   * When the user was deactivated (state DEACTIVATED only).
+   *
+   * @generated from field: google.protobuf.Timestamp deactivate_time = 9;
+   */
+  deactivateTime?: Timestamp | undefined;
 };
 
 /**
@@ -255,4 +269,412 @@ export type ListUsersResponse = Message<"acme.licensing.v1.ListUsersResponse"> &
  */
 export const ListUsersResponseSchema: GenMessage<ListUsersResponse> = /*@__PURE__*/
   messageDesc(file_acme_licensing_v1_user, 4);
+
+/**
+ * Request of GetUser.
+ *
+ * @generated from message acme.licensing.v1.GetUserRequest
+ */
+export type GetUserRequest = Message<"acme.licensing.v1.GetUserRequest"> & {
+  /**
+   * Account to read; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * User to read.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetUserRequest.
+ * Use `create(GetUserRequestSchema)` to create a new message.
+ */
+export const GetUserRequestSchema: GenMessage<GetUserRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 5);
+
+/**
+ * Response of GetUser.
+ *
+ * @generated from message acme.licensing.v1.GetUserResponse
+ */
+export type GetUserResponse = Message<"acme.licensing.v1.GetUserResponse"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: acme.licensing.v1.User user = 1;
+   */
+  user?: User | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetUserResponse.
+ * Use `create(GetUserResponseSchema)` to create a new message.
+ */
+export const GetUserResponseSchema: GenMessage<GetUserResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 6);
+
+/**
+ * Request of UpdateUser: changes the fields named in update_mask, no others. Who may grant a role
+ * or permission is decided by rules (nobody grants more than they have).
+ *
+ * @generated from message acme.licensing.v1.UpdateUserRequest
+ */
+export type UpdateUserRequest = Message<"acme.licensing.v1.UpdateUserRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * User to change.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * New display name (update_mask "display_name").
+   *
+   * @generated from field: string display_name = 3;
+   */
+  displayName: string;
+
+  /**
+   * New roles, replacing the old ones (update_mask "roles"); at least one.
+   *
+   * @generated from field: repeated string roles = 4;
+   */
+  roles: string[];
+
+  /**
+   * New permissions, replacing the old ones (update_mask "permissions").
+   *
+   * @generated from field: repeated string permissions = 5;
+   */
+  permissions: string[];
+
+  /**
+   * Which of display_name, roles and permissions to change; at least one.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 6;
+   */
+  updateMask?: FieldMask | undefined;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 7;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 8;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export const UpdateUserRequestSchema: GenMessage<UpdateUserRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 7);
+
+/**
+ * Response of UpdateUser.
+ *
+ * @generated from message acme.licensing.v1.UpdateUserResponse
+ */
+export type UpdateUserResponse = Message<"acme.licensing.v1.UpdateUserResponse"> & {
+  /**
+   * The user as changed.
+   *
+   * @generated from field: acme.licensing.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * Warnings and effects of the decision.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.UpdateUserResponse.
+ * Use `create(UpdateUserResponseSchema)` to create a new message.
+ */
+export const UpdateUserResponseSchema: GenMessage<UpdateUserResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 8);
+
+/**
+ * Request of DeactivateUser: in one transaction every license of the user is removed (as
+ * UnassignLicenses would, so retention rules apply), the user leaves every queue (Contact Center
+ * billing stops) and can no longer sign in. One request id links every audit entry.
+ *
+ * @generated from message acme.licensing.v1.DeactivateUserRequest
+ */
+export type DeactivateUserRequest = Message<"acme.licensing.v1.DeactivateUserRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * User to deactivate; not the caller, not the account's owner.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 3;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.DeactivateUserRequest.
+ * Use `create(DeactivateUserRequestSchema)` to create a new message.
+ */
+export const DeactivateUserRequestSchema: GenMessage<DeactivateUserRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 9);
+
+/**
+ * Response of DeactivateUser.
+ *
+ * @generated from message acme.licensing.v1.DeactivateUserResponse
+ */
+export type DeactivateUserResponse = Message<"acme.licensing.v1.DeactivateUserResponse"> & {
+  /**
+   * The deactivated user.
+   *
+   * @generated from field: acme.licensing.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * The licenses removed, as they were.
+   *
+   * @generated from field: repeated acme.licensing.v1.Assignment removed_assignments = 2;
+   */
+  removedAssignments: Assignment[];
+
+  /**
+   * The queues the user left.
+   *
+   * @generated from field: repeated string removed_from_queue_ids = 3;
+   */
+  removedFromQueueIds: string[];
+
+  /**
+   * Warnings and effects (configuration_retained, billing_stop) of every step.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 4;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.DeactivateUserResponse.
+ * Use `create(DeactivateUserResponseSchema)` to create a new message.
+ */
+export const DeactivateUserResponseSchema: GenMessage<DeactivateUserResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 10);
+
+/**
+ * Request of ReactivateUser: the user may sign in again, holding nothing until licenses are assigned.
+ *
+ * @generated from message acme.licensing.v1.ReactivateUserRequest
+ */
+export type ReactivateUserRequest = Message<"acme.licensing.v1.ReactivateUserRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * User to reactivate.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 3;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ReactivateUserRequest.
+ * Use `create(ReactivateUserRequestSchema)` to create a new message.
+ */
+export const ReactivateUserRequestSchema: GenMessage<ReactivateUserRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 11);
+
+/**
+ * Response of ReactivateUser.
+ *
+ * @generated from message acme.licensing.v1.ReactivateUserResponse
+ */
+export type ReactivateUserResponse = Message<"acme.licensing.v1.ReactivateUserResponse"> & {
+  /**
+   * The reactivated user.
+   *
+   * @generated from field: acme.licensing.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * Warnings and effects of the decision.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.ReactivateUserResponse.
+ * Use `create(ReactivateUserResponseSchema)` to create a new message.
+ */
+export const ReactivateUserResponseSchema: GenMessage<ReactivateUserResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 12);
+
+/**
+ * Request of DeleteUser: only a deactivated user is deleted; their audit trail stays.
+ *
+ * @generated from message acme.licensing.v1.DeleteUserRequest
+ */
+export type DeleteUserRequest = Message<"acme.licensing.v1.DeleteUserRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * User to delete.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 3;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export const DeleteUserRequestSchema: GenMessage<DeleteUserRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 13);
+
+/**
+ * Response of DeleteUser.
+ *
+ * @generated from message acme.licensing.v1.DeleteUserResponse
+ */
+export type DeleteUserResponse = Message<"acme.licensing.v1.DeleteUserResponse"> & {
+  /**
+   * The user as they were.
+   *
+   * @generated from field: acme.licensing.v1.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * Warnings and effects of the decision.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 2;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.DeleteUserResponse.
+ * Use `create(DeleteUserResponseSchema)` to create a new message.
+ */
+export const DeleteUserResponseSchema: GenMessage<DeleteUserResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_user, 14);
+
+/**
+ * Whether a user may hold licenses and sign in.
+ *
+ * @generated from enum acme.licensing.v1.UserState
+ */
+export enum UserState {
+  /**
+   * Not used.
+   *
+   * @generated from enum value: USER_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Holds licenses, joins queues, signs in.
+   *
+   * @generated from enum value: USER_STATE_ACTIVE = 1;
+   */
+  ACTIVE = 1,
+
+  /**
+   * Deactivated: every seat freed, out of every queue, cannot sign in; reactivate or delete.
+   *
+   * @generated from enum value: USER_STATE_DEACTIVATED = 2;
+   */
+  DEACTIVATED = 2,
+}
+
+/**
+ * Describes the enum acme.licensing.v1.UserState.
+ */
+export const UserStateSchema: GenEnum<UserState> = /*@__PURE__*/
+  enumDesc(file_acme_licensing_v1_user, 0);
 
