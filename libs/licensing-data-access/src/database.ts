@@ -12,6 +12,7 @@ import {
   getUser,
   listAssignments,
   listAudit,
+  type AuditFilter,
   listOutbox,
   listProducts,
   listQueues,
@@ -128,11 +129,8 @@ export async function openDatabase(options: DatabaseOptions) {
       backlog: () => outboxBacklog(em()),
     },
     audit: {
-      list: (
-        accountId: string,
-        filter: { resourceId?: string; actor?: string } = {},
-        page?: { pageSize: number; pageToken?: string },
-      ) => read((e) => listAudit(e, accountId, filter, page)),
+      list: (accountId: string, filter: AuditFilter = {}, page?: { pageSize: number; pageToken?: string }) =>
+        read((e) => listAudit(e, accountId, filter, page)),
     },
     salesOrders: {
       get: (accountId: string, orderId: string) => read((e) => findSalesOrder(e, accountId, orderId)),

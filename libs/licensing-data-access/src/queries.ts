@@ -299,20 +299,35 @@ export async function listOutbox(em: Em, accountId: string): Promise<OutboxRecor
 }
 
 /** Newest first, keyset-paged on (occurredAt, id) so concurrent writes never shift a page. */
+/** Which audit entries: by resource, actor, request (causation id) and time, [from, to). */
+export interface AuditFilter {
+  resourceId?: string;
+  actor?: string;
+  causationId?: string;
+  from?: Date;
+  to?: Date;
+}
+
 export async function listAudit(
   em: Em,
   accountId: string,
-  filter: { resourceId?: string; actor?: string } = {},
+  filter: AuditFilter = {},
   page: { pageSize: number; pageToken?: string } = { pageSize: 1000 },
 ): Promise<{ events: AuditRecord[]; nextPageToken: string | null }> {
   checkPageSize(page.pageSize);
   const cursor = page.pageToken ? decodeAuditToken(page.pageToken) : null;
+  const time = {
+    ...(filter.from ? { $gte: filter.from } : {}),
+    ...(filter.to ? { $lt: filter.to } : {}),
+  };
   const rows = await em.find(
     AuditEntry,
     {
       account: accountId,
       ...(filter.resourceId ? { resourceId: filter.resourceId } : {}),
       ...(filter.actor ? { actor: filter.actor } : {}),
+      ...(filter.causationId ? { causationId: filter.causationId } : {}),
+      ...(filter.from || filter.to ? { $and: [{ occurredAt: time }] } : {}),
       ...(cursor
         ? { $or: [{ occurredAt: { $lt: cursor.at } }, { occurredAt: cursor.at, id: { $lt: cursor.id } }] }
         : {}),

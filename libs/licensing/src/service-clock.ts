@@ -6,6 +6,8 @@ import { AppError } from '@acme/util';
  * production) to walk through retention windows over the wire (SetClockOffset). The offset is
  * per process: run one instance when using it.
  */
+const MAX_OFFSET_MS = 10 * 366 * 86_400_000;
+
 export class ServiceClock {
   private offsetMs = 0;
 
@@ -31,8 +33,9 @@ export class ServiceClock {
           reason: 'UNIMPLEMENTED',
         },
       );
-    if (!Number.isSafeInteger(ms) || ms < 0)
-      throw AppError.invalidArgument([{ field: 'offset', description: 'must be zero or positive' }]);
+    // Ten years is far more than any window to walk through, and keeps every time a valid Timestamp.
+    if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_OFFSET_MS)
+      throw AppError.invalidArgument([{ field: 'offset', description: 'must be from zero to ten years' }]);
     this.offsetMs = ms;
   }
 }

@@ -60,7 +60,7 @@ export interface LicensingStore {
   audit: {
     list(
       accountId: string,
-      filter: { resourceId?: string; actor?: string },
+      filter: { resourceId?: string; actor?: string; causationId?: string; from?: Date; to?: Date },
       page: Page,
     ): Promise<{ events: AuditRecord[]; nextPageToken: string | null }>;
   };

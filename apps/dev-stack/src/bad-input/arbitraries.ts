@@ -81,6 +81,12 @@ const ZENDESK_USERS = [
   'usr_demo_zendesk_agent3',
 ];
 
+/** Any timestamp protobuf can carry, in range or not (seconds beyond year 9999, negative nanos). */
+const timestamp = fc.record({
+  seconds: fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }),
+  nanos: fc.integer({ min: -2_000_000_000, max: 2_000_000_000 }),
+});
+
 type Fields = Record<string, fc.Arbitrary<unknown>>;
 /** Each field of a request: values a well-behaved caller sends, and values a hostile one does. */
 interface FieldSpace {
@@ -202,6 +208,9 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
       accountId,
       field('resourceId', fc.constantFrom('', ...GOTO_USERS), hostileText),
       field('actor', fc.constantFrom('', ...GOTO_USERS), hostileText),
+      field('causationId', fc.constantFrom('', 'demo-seed'), hostileText),
+      field('startTime', fc.constant(undefined), timestamp),
+      field('endTime', fc.constant(undefined), timestamp),
       page,
     ),
     ListAccounts: page,

@@ -15,6 +15,7 @@ import { Migration20261207040000SalesOrderCancellation } from './20261207040000-
 import { Migration20261207050000PhoneConfiguration } from './20261207050000-phone-configuration.js';
 import { Migration20261207060000ContactCenterBilling } from './20261207060000-contact-center-billing.js';
 import { Migration20261207070000UserDeactivation } from './20261207070000-user-deactivation.js';
+import { Migration20261207080000AuditByRequest } from './20261207080000-audit-by-request.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261207050000PhoneConfiguration', class: Migration20261207050000PhoneConfiguration },
   { name: 'Migration20261207060000ContactCenterBilling', class: Migration20261207060000ContactCenterBilling },
   { name: 'Migration20261207070000UserDeactivation', class: Migration20261207070000UserDeactivation },
+  { name: 'Migration20261207080000AuditByRequest', class: Migration20261207080000AuditByRequest },
 ];

@@ -6,7 +6,11 @@ import { FIELD_LIMITS } from '../field-limits.js';
 export const AuditEntrySchema = defineEntity({
   name: 'AuditEntry',
   tableName: 'audit_entry',
-  indexes: [{ name: 'audit_entry_account_time_idx', properties: ['account', 'occurredAt'] }],
+  indexes: [
+    { name: 'audit_entry_account_time_idx', properties: ['account', 'occurredAt'] },
+    // "What did this request change?": from a request id (and from billing's causation ids).
+    { name: 'audit_entry_account_causation_idx', properties: ['account', 'causationId'] },
+  ],
   properties: {
     id: p.string().length(FIELD_LIMITS.id).primary(),
     account: () => p.manyToOne(Account),

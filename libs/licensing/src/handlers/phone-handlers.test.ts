@@ -143,6 +143,8 @@ describe.each(DRIVERS)('phone configuration handlers on %s', (driver, skip) => {
       );
     expect(await refusal(offset(8, caller()))).toMatchObject({ reason: 'PERMISSION_DENIED' });
     expect(await refusal(sweep().then(() => offset(-1)))).toMatchObject({ type: 'invalid_argument' });
+    // Beyond ten years every later time could leave the Timestamp range.
+    expect(await refusal(offset(3_700))).toMatchObject({ type: 'invalid_argument' });
     await offset(8);
     const swept = await sweep();
     expect(swept.purged).toMatchObject([{ accountId: ACCOUNT, userId: 'usr_demo_goto_agent' }]);

@@ -120,6 +120,11 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       if (request.resourceId.length > FIELD_LIMITS.resourceId)
         problems.add('resource_id', `at most ${FIELD_LIMITS.resourceId} characters`);
       if (request.actor.length > FIELD_LIMITS.actor) problems.add('actor', `at most ${FIELD_LIMITS.actor} characters`);
+      if (request.causationId.length > FIELD_LIMITS.causationId)
+        problems.add('causation_id', `at most ${FIELD_LIMITS.causationId} characters`);
+      const from = problems.time('start_time', request.startTime);
+      const to = problems.time('end_time', request.endTime);
+      if (from && to && to <= from) problems.add('end_time', 'must be after start_time');
       problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
@@ -127,13 +132,24 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
       return cached(
         ListAuditEventsResponseSchema,
         accountId,
-        `audit:${JSON.stringify([request.resourceId, request.actor, page.pageSize, page.pageToken ?? ''])}`,
+        `audit:${JSON.stringify([
+          request.resourceId,
+          request.actor,
+          request.causationId,
+          from?.toISOString() ?? '',
+          to?.toISOString() ?? '',
+          page.pageSize,
+          page.pageToken ?? '',
+        ])}`,
         async () => {
           const listed = await store.audit.list(
             accountId,
             {
               ...(request.resourceId ? { resourceId: request.resourceId } : {}),
               ...(request.actor ? { actor: request.actor } : {}),
+              ...(request.causationId ? { causationId: request.causationId } : {}),
+              ...(from ? { from } : {}),
+              ...(to ? { to } : {}),
             },
             page,
           );

@@ -1,10 +1,15 @@
 import { FIELD_LIMITS } from '@acme/licensing-data-access';
+import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { AppError, type FieldViolation } from '@acme/util';
 
 /** Most seats one purchase, quote item or sales request adds. */
 export const MAX_SEATS = 10_000;
 
 const CURRENCY = /^[A-Z]{3}$/;
+
+/** The range of google.protobuf.Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+const MIN_SECONDS = -62_135_596_800n;
+const MAX_SECONDS = 253_402_300_799n;
 
 /** An email address as users type it (checked after trimming and lower-casing). */
 export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
@@ -49,6 +54,19 @@ export class RequestProblems {
     if (suiteId !== '') return this.slug(`${at}suite_id`, suiteId, 'a suite id such as zendesk_support_suite');
     if (productId === '') return this.add(`${at}product_id`, 'required: a product, or a suite in suite_id');
     return this.slug(`${at}product_id`, productId);
+  }
+
+  /**
+   * An optional time: unset, or a valid protobuf Timestamp (0001-01-01 to 9999-12-31, nanos within a
+   * second), as its date.
+   */
+  time(field: string, value: Timestamp | undefined): Date | undefined {
+    if (!value) return undefined;
+    if (value.seconds < MIN_SECONDS || value.seconds > MAX_SECONDS || value.nanos < 0 || value.nanos > 999_999_999) {
+      this.add(field, 'must be a time from 0001-01-01 to 9999-12-31 (nanos 0 to 999999999)');
+      return undefined;
+    }
+    return timestampDate(value);
   }
 
   /** Seats added at once: 1 to MAX_SEATS. */
