@@ -63,6 +63,13 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
     features: { chat_triggers: false },
   },
   ListAssignments: { accountId: other },
+  GetAssignment: { accountId: other, assignmentId: 'asg_x' },
+  TransferLicense: {
+    accountId: other,
+    fromUserId: 'usr_demo_zendesk_agent1',
+    toUserId: 'usr_demo_zendesk_agent2',
+    productId: 'zendesk_chat',
+  },
   PurchaseSeats: {
     accountId: other,
     suiteId: 'zendesk_support_suite',
@@ -111,6 +118,7 @@ const MEMBER_MUTATIONS: Record<string, Record<string, unknown>> = {
   // Making themself a super admin.
   UpdateUser: { userId: 'usr_demo_goto_agent', roles: ['super_admin'], updateMask: { paths: ['roles'] } },
   DeactivateUser: { userId: 'usr_demo_goto_admin' },
+  TransferLicense: { fromUserId: 'usr_demo_goto_admin', toUserId: 'usr_demo_goto_agent', productId: 'goto_meeting' },
   DeleteQueue: { queueId: 'q_x' },
 };
 

@@ -11,6 +11,7 @@ import {
   getUserGrants,
   getUser,
   listAssignments,
+  getAssignment,
   listAudit,
   type AuditFilter,
   listOutbox,
@@ -157,6 +158,8 @@ export async function openDatabase(options: DatabaseOptions) {
         filter: { userId?: string; productId?: string },
         page: { pageSize: number; pageToken?: string },
       ) => read((e) => listAssignments(e, accountId, filter, page)),
+      /** The account's assignment `assignmentId`, or null. */
+      get: (accountId: string, assignmentId: string) => read((e) => getAssignment(e, accountId, assignmentId)),
     },
     users: {
       list: (accountId: string, page: { pageSize: number; pageToken?: string }) =>

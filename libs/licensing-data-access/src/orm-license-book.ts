@@ -34,7 +34,7 @@ import type {
   SubscriptionRecord,
   UserRecord,
 } from './records.js';
-import { getAccount, listOfferings, listProducts, listSuites, toUserRecord } from './queries.js';
+import { getAccount, listOfferings, listProducts, listSuites, toAssignmentRecord, toUserRecord } from './queries.js';
 import * as rows from './sales-and-contact-center-rows.js';
 import * as quotes from './quote-rows.js';
 
@@ -597,17 +597,6 @@ const memoKey = {
   subscriptions: (accountId: string, productIds: string[]) =>
     `subscriptions:${accountId}:${[...productIds].sort().join(',')}`,
 };
-
-function toAssignmentRecord(a: Assignment): AssignmentRecord {
-  return {
-    id: a.id,
-    accountId: a.account.id,
-    userId: a.user.id,
-    productId: a.product.id,
-    features: a.features,
-    createdAt: a.createdAt,
-  };
-}
 
 /** What a transaction read has changed under it; the whole transaction is retried. */
 export class ConcurrentChangeError extends Error {

@@ -234,6 +234,21 @@ export async function listUsers(
   return { users, nextPageToken: rows.length > page.pageSize ? encodeToken(users[users.length - 1]!.id) : null };
 }
 
+export const toAssignmentRecord = (a: Assignment): AssignmentRecord => ({
+  id: a.id,
+  accountId: a.account.id,
+  userId: a.user.id,
+  productId: a.product.id,
+  features: a.features,
+  createdAt: a.createdAt,
+});
+
+/** The account's assignment `assignmentId`, or null. */
+export async function getAssignment(em: Em, accountId: string, assignmentId: string): Promise<AssignmentRecord | null> {
+  const row = await em.findOne(Assignment, { id: assignmentId, account: accountId });
+  return row ? toAssignmentRecord(row) : null;
+}
+
 /** Assignments of an account, optionally of one user and/or product, keyset-paged by id. */
 export async function listAssignments(
   em: Em,
@@ -253,14 +268,7 @@ export async function listAssignments(
     },
     { orderBy: { id: 'asc' }, limit: page.pageSize + 1 },
   );
-  const assignments = rows.slice(0, page.pageSize).map((a) => ({
-    id: a.id,
-    accountId,
-    userId: a.user.id,
-    productId: a.product.id,
-    features: a.features,
-    createdAt: a.createdAt,
-  }));
+  const assignments = rows.slice(0, page.pageSize).map(toAssignmentRecord);
   return {
     assignments,
     nextPageToken: rows.length > page.pageSize ? encodeToken(assignments[assignments.length - 1]!.id) : null,

@@ -63,6 +63,7 @@ describe('reads of account data need a scope for services', () => {
     ).toEqual(
       [
         'GetAccount',
+        'GetAssignment',
         'GetBillableState',
         'GetPhoneConfiguration',
         'GetQueue',

@@ -19,6 +19,7 @@ import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { createBillableStateHandlers } from './handlers/billable-state-handlers.js';
+import { createTransferHandlers } from './handlers/transfer-handlers.js';
 import { createUserLifecycleHandlers } from './handlers/user-lifecycle-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
@@ -112,6 +113,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...createReadHandlers(database, reads.cache),
           ...createAccountHandlers(mutationDeps, database),
           ...createAssignmentHandlers(mutationDeps),
+          ...createTransferHandlers(mutationDeps, database),
           ...createUserHandlers(mutationDeps),
           ...createUserLifecycleHandlers(mutationDeps, database),
           ...createSeatHandlers(mutationDeps),

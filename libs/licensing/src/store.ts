@@ -56,6 +56,8 @@ export interface LicensingStore {
       filter: { userId?: string; productId?: string },
       page: Page,
     ): Promise<{ assignments: AssignmentRecord[]; nextPageToken: string | null }>;
+    /** The account's assignment `assignmentId`, or null. */
+    get(accountId: string, assignmentId: string): Promise<AssignmentRecord | null>;
   };
   audit: {
     list(

@@ -37,6 +37,7 @@ export const READS = [
   'GetQueue',
   'GetBillableState',
   'GetUser',
+  'GetAssignment',
 ];
 export const MUTATIONS = [
   'CreateAccount',
@@ -60,6 +61,7 @@ export const MUTATIONS = [
   'RenameQueue',
   'DeleteQueue',
   'UpdateUser',
+  'TransferLicense',
   'DeactivateUser',
   'ReactivateUser',
   'DeleteUser',
@@ -401,6 +403,18 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     DeleteQueue: merge(accountId, queueId, mutation),
     GetBillableState: merge(accountId, userIdFor('userId')),
     GetUser: merge(accountId, userIdFor('userId')),
+    GetAssignment: merge(
+      accountId,
+      field('assignmentId', fc.constantFrom('asg_missing'), idOf('asg', ['asg_missing'], ['asg_elsewhere'])),
+    ),
+    TransferLicense: merge(
+      accountId,
+      userIdFor('fromUserId'),
+      userIdFor('toUserId'),
+      productIdFor('productId'),
+      field('notifyUsers', fc.boolean(), fc.boolean()),
+      mutation,
+    ),
     UpdateUser: merge(
       accountId,
       userIdFor('userId'),

@@ -118,6 +118,7 @@ describe.each([GOTO, ZENDESK])('what the domain requires, on %s', (accountId) =>
     for (const label of [
       'AssignLicenses (another user)',
       'UnassignLicenses',
+      'TransferLicense',
       'UpdateFeatures',
       'CreateUser (member, with a license)',
       ...(accountId === GOTO ? ['UpdatePhoneConfiguration'] : []),

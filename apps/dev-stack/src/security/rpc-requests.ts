@@ -80,6 +80,8 @@ export interface Fixtures {
   quoteTotal: bigint;
   /** A deactivated user, for ReactivateUser and DeleteUser. */
   deactivatedUserId: string;
+  /** An assignment of the target user, for GetAssignment. */
+  assignmentId: string;
 }
 
 export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): Promise<Fixtures> {
@@ -111,6 +113,9 @@ export async function prepareFixtures(stack: SecurityStack, plan: AccountPlan): 
     quoteId: quote.id,
     quoteTotal: quote.total.amountMinor,
     deactivatedUserId: leaver,
+    assignmentId: (
+      (await must('ListAssignments', { userId: plan.target })) as unknown as { assignments: { id: string }[] }
+    ).assignments[0]!.id,
   };
 }
 
@@ -199,6 +204,13 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       body: ({ userId }) => ({ ...change, userId, products: [{ productId: plan.selfProduct }] }),
     },
     fixed('UnassignLicenses', 'UnassignLicenses', { ...change, userId: plan.target, productIds: [plan.unassign] }),
+    fixed('TransferLicense', 'TransferLicense', {
+      ...change,
+      fromUserId: plan.target,
+      toUserId: plan.queueMember,
+      productId: plan.unassign,
+    }),
+    fixed('GetAssignment', 'GetAssignment', { ...account, assignmentId: fixtures.assignmentId }),
     // Leaving every queue with the license is decided where queues are managed too.
     fixed('UnassignLicenses', 'UnassignLicenses (and leave every queue)', {
       ...change,

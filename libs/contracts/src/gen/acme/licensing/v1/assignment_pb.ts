@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/assignment.proto.
  */
 export const file_acme_licensing_v1_assignment: GenFile = /*@__PURE__*/
-  fileDesc("CiJhY21lL2xpY2Vuc2luZy92MS9hc3NpZ25tZW50LnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSLyAQoKQXNzaWdubWVudBIKCgJpZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSEgoKcHJvZHVjdF9pZBgEIAEoCRI9CghmZWF0dXJlcxgFIAMoCzIrLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnQuRmVhdHVyZXNFbnRyeRIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaLwoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAg6AjgBIp4BChFQcm9kdWN0QXNzaWdubWVudBISCgpwcm9kdWN0X2lkGAEgASgJEkQKCGZlYXR1cmVzGAIgAygLMjIuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdEFzc2lnbm1lbnQuRmVhdHVyZXNFbnRyeRovCg1GZWF0dXJlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEiWQoQQXNzaWdubWVudFJlc3VsdBISCgpwcm9kdWN0X2lkGAEgASgJEjEKCmFzc2lnbm1lbnQYAiABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50IrkBChVBc3NpZ25MaWNlbnNlc1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEjYKCHByb2R1Y3RzGAMgAygLMiQuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdEFzc2lnbm1lbnQSEwoLbm90aWZ5X3VzZXIYBCABKAgSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkihAEKFkFzc2lnbkxpY2Vuc2VzUmVzcG9uc2USNAoHcmVzdWx0cxgBIAMoCzIjLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnRSZXN1bHQSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkiuAEKF1VuYXNzaWduTGljZW5zZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRITCgtwcm9kdWN0X2lkcxgDIAMoCRITCgtub3RpZnlfdXNlchgEIAEoCBIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRIeChZyZW1vdmVfZnJvbV9hbGxfcXVldWVzGAcgASgIIqYBChhVbmFzc2lnbkxpY2Vuc2VzUmVzcG9uc2USNAoHcmVzdWx0cxgBIAMoCzIjLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnRSZXN1bHQSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkSHgoWcmVtb3ZlZF9mcm9tX3F1ZXVlX2lkcxgDIAMoCSL7AQoVVXBkYXRlRmVhdHVyZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEkgKCGZlYXR1cmVzGAQgAygLMjYuYWNtZS5saWNlbnNpbmcudjEuVXBkYXRlRmVhdHVyZXNSZXF1ZXN0LkZlYXR1cmVzRW50cnkSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkaLwoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAg6AjgBIoEBChZVcGRhdGVGZWF0dXJlc1Jlc3BvbnNlEjEKCmFzc2lnbm1lbnQYASABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50EjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5IngKFkxpc3RBc3NpZ25tZW50c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCnByb2R1Y3RfaWQYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoXTGlzdEFzc2lnbm1lbnRzUmVzcG9uc2USMgoLYXNzaWdubWVudHMYASADKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCWIGcHJvdG8z", [file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("CiJhY21lL2xpY2Vuc2luZy92MS9hc3NpZ25tZW50LnByb3RvEhFhY21lLmxpY2Vuc2luZy52MSLyAQoKQXNzaWdubWVudBIKCgJpZBgBIAEoCRISCgphY2NvdW50X2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSEgoKcHJvZHVjdF9pZBgEIAEoCRI9CghmZWF0dXJlcxgFIAMoCzIrLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnQuRmVhdHVyZXNFbnRyeRIvCgtjcmVhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaLwoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAg6AjgBIp4BChFQcm9kdWN0QXNzaWdubWVudBISCgpwcm9kdWN0X2lkGAEgASgJEkQKCGZlYXR1cmVzGAIgAygLMjIuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdEFzc2lnbm1lbnQuRmVhdHVyZXNFbnRyeRovCg1GZWF0dXJlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEiWQoQQXNzaWdubWVudFJlc3VsdBISCgpwcm9kdWN0X2lkGAEgASgJEjEKCmFzc2lnbm1lbnQYAiABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50IrkBChVBc3NpZ25MaWNlbnNlc1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEjYKCHByb2R1Y3RzGAMgAygLMiQuYWNtZS5saWNlbnNpbmcudjEuUHJvZHVjdEFzc2lnbm1lbnQSEwoLbm90aWZ5X3VzZXIYBCABKAgSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkihAEKFkFzc2lnbkxpY2Vuc2VzUmVzcG9uc2USNAoHcmVzdWx0cxgBIAMoCzIjLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnRSZXN1bHQSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkiuAEKF1VuYXNzaWduTGljZW5zZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRITCgtwcm9kdWN0X2lkcxgDIAMoCRITCgtub3RpZnlfdXNlchgEIAEoCBIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCRIeChZyZW1vdmVfZnJvbV9hbGxfcXVldWVzGAcgASgIIqYBChhVbmFzc2lnbkxpY2Vuc2VzUmVzcG9uc2USNAoHcmVzdWx0cxgBIAMoCzIjLmFjbWUubGljZW5zaW5nLnYxLkFzc2lnbm1lbnRSZXN1bHQSNAoIZGVjaXNpb24YAiABKAsyIi5hY21lLmxpY2Vuc2luZy52MS5EZWNpc2lvblN1bW1hcnkSHgoWcmVtb3ZlZF9mcm9tX3F1ZXVlX2lkcxgDIAMoCSL7AQoVVXBkYXRlRmVhdHVyZXNSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEkgKCGZlYXR1cmVzGAQgAygLMjYuYWNtZS5saWNlbnNpbmcudjEuVXBkYXRlRmVhdHVyZXNSZXF1ZXN0LkZlYXR1cmVzRW50cnkSFQoNdmFsaWRhdGVfb25seRgFIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYBiABKAkaLwoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAg6AjgBIoEBChZVcGRhdGVGZWF0dXJlc1Jlc3BvbnNlEjEKCmFzc2lnbm1lbnQYASABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50EjQKCGRlY2lzaW9uGAIgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5IngKFkxpc3RBc3NpZ25tZW50c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCnByb2R1Y3RfaWQYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiZgoXTGlzdEFzc2lnbm1lbnRzUmVzcG9uc2USMgoLYXNzaWdubWVudHMYASADKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJBChRHZXRBc3NpZ25tZW50UmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhUKDWFzc2lnbm1lbnRfaWQYAiABKAkiSgoVR2V0QXNzaWdubWVudFJlc3BvbnNlEjEKCmFzc2lnbm1lbnQYASABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50IrABChZUcmFuc2ZlckxpY2Vuc2VSZXF1ZXN0EhIKCmFjY291bnRfaWQYASABKAkSFAoMZnJvbV91c2VyX2lkGAIgASgJEhIKCnRvX3VzZXJfaWQYAyABKAkSEgoKcHJvZHVjdF9pZBgEIAEoCRIUCgxub3RpZnlfdXNlcnMYBSABKAgSFQoNdmFsaWRhdGVfb25seRgGIAEoCBIXCg9pZGVtcG90ZW5jeV9rZXkYByABKAkisgEKF1RyYW5zZmVyTGljZW5zZVJlc3BvbnNlEi4KB3JlbW92ZWQYASABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50EjEKCmFzc2lnbm1lbnQYAiABKAsyHS5hY21lLmxpY2Vuc2luZy52MS5Bc3NpZ25tZW50EjQKCGRlY2lzaW9uGAMgASgLMiIuYWNtZS5saWNlbnNpbmcudjEuRGVjaXNpb25TdW1tYXJ5YgZwcm90bzM", [file_acme_licensing_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * A product license held by a user.
@@ -474,4 +474,154 @@ export type ListAssignmentsResponse = Message<"acme.licensing.v1.ListAssignments
  */
 export const ListAssignmentsResponseSchema: GenMessage<ListAssignmentsResponse> = /*@__PURE__*/
   messageDesc(file_acme_licensing_v1_assignment, 10);
+
+/**
+ * Request of GetAssignment.
+ *
+ * @generated from message acme.licensing.v1.GetAssignmentRequest
+ */
+export type GetAssignmentRequest = Message<"acme.licensing.v1.GetAssignmentRequest"> & {
+  /**
+   * Account to read; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Assignment to read.
+   *
+   * @generated from field: string assignment_id = 2;
+   */
+  assignmentId: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetAssignmentRequest.
+ * Use `create(GetAssignmentRequestSchema)` to create a new message.
+ */
+export const GetAssignmentRequestSchema: GenMessage<GetAssignmentRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_assignment, 11);
+
+/**
+ * Response of GetAssignment.
+ *
+ * @generated from message acme.licensing.v1.GetAssignmentResponse
+ */
+export type GetAssignmentResponse = Message<"acme.licensing.v1.GetAssignmentResponse"> & {
+  /**
+   * The assignment.
+   *
+   * @generated from field: acme.licensing.v1.Assignment assignment = 1;
+   */
+  assignment?: Assignment | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.GetAssignmentResponse.
+ * Use `create(GetAssignmentResponseSchema)` to create a new message.
+ */
+export const GetAssignmentResponseSchema: GenMessage<GetAssignmentResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_assignment, 12);
+
+/**
+ * Request of TransferLicense: one user's license of a product goes to another user in one
+ * transaction, with its feature toggles. The seat count does not change; each side is decided as
+ * UnassignLicenses and AssignLicenses would decide it (so GoTo Connect's phone configuration is kept
+ * for the giver, and a retained one of the receiver comes back).
+ *
+ * @generated from message acme.licensing.v1.TransferLicenseRequest
+ */
+export type TransferLicenseRequest = Message<"acme.licensing.v1.TransferLicenseRequest"> & {
+  /**
+   * Account to act on; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * User giving the license up.
+   *
+   * @generated from field: string from_user_id = 2;
+   */
+  fromUserId: string;
+
+  /**
+   * User receiving it; must not hold the product.
+   *
+   * @generated from field: string to_user_id = 3;
+   */
+  toUserId: string;
+
+  /**
+   * Product whose license moves.
+   *
+   * @generated from field: string product_id = 4;
+   */
+  productId: string;
+
+  /**
+   * Send the product-change notification email to both users.
+   *
+   * @generated from field: bool notify_users = 5;
+   */
+  notifyUsers: boolean;
+
+  /**
+   * Dry run: return the decision and effects without changing anything.
+   *
+   * @generated from field: bool validate_only = 6;
+   */
+  validateOnly: boolean;
+
+  /**
+   * Same key and same request returns the first response; a different request is refused.
+   *
+   * @generated from field: string idempotency_key = 7;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.TransferLicenseRequest.
+ * Use `create(TransferLicenseRequestSchema)` to create a new message.
+ */
+export const TransferLicenseRequestSchema: GenMessage<TransferLicenseRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_assignment, 13);
+
+/**
+ * Response of TransferLicense.
+ *
+ * @generated from message acme.licensing.v1.TransferLicenseResponse
+ */
+export type TransferLicenseResponse = Message<"acme.licensing.v1.TransferLicenseResponse"> & {
+  /**
+   * The giver's assignment, as it was.
+   *
+   * @generated from field: acme.licensing.v1.Assignment removed = 1;
+   */
+  removed?: Assignment | undefined;
+
+  /**
+   * The receiver's new assignment (same feature toggles).
+   *
+   * @generated from field: acme.licensing.v1.Assignment assignment = 2;
+   */
+  assignment?: Assignment | undefined;
+
+  /**
+   * Warnings and effects of both sides.
+   *
+   * @generated from field: acme.licensing.v1.DecisionSummary decision = 3;
+   */
+  decision?: DecisionSummary | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.TransferLicenseResponse.
+ * Use `create(TransferLicenseResponseSchema)` to create a new message.
+ */
+export const TransferLicenseResponseSchema: GenMessage<TransferLicenseResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_assignment, 14);
 
