@@ -16,6 +16,8 @@ export * from './gen/acme/licensing/v1/audit_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';
 export * as events from './gen/acme/licensing/events/v1/events_pb.js';
 export * from './gen/google/rpc/status_pb.js';
+// The standard health service, so reflection serves its schema as standard clients expect it.
+export * as health from './gen/grpc/health/v1/health_pb.js';
 export * from './gen/google/rpc/error_details_pb.js';
 // Hand-written, beside the generated code: the event type name of each events v1 payload case.
 export { EVENT_TYPE_BY_CASE } from './event-types.js';

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { LicensingService, ProductSchema } from '@acme/contracts';
@@ -11,6 +14,10 @@ import { unimplementedHandlers } from './service-adapter.js';
 import { checkHealth, listServicesByReflection } from './probes.js';
 import { Metadata, status } from '@grpc/grpc-js';
 import { Registry } from 'prom-client';
+
+const execFileAsync = promisify(execFile);
+/** The buf CLI of the workspace (the `@bufbuild/buf` dev dependency). */
+const BUF = fileURLToPath(new URL('../../../node_modules/.bin/buf', import.meta.url));
 
 // A real server on an ephemeral port with handlers that exercise the transport: success,
 // refusals with details, unexpected failures, deadlines and authentication.
@@ -157,6 +164,26 @@ describe('GrpcServer over a real socket', () => {
       'acme.licensing.v1.LicensingService',
       'grpc.health.v1.Health',
     ]);
+  });
+
+  // A strict reflection client (buf curl) builds the whole schema from what the server sends: a
+  // malformed descriptor (proto-loader's health map entry) made it fail after listing methods.
+  it('serves every service and the health check to buf curl through reflection', async () => {
+    const curl = (...args: string[]) =>
+      execFileAsync(BUF, ['curl', '--protocol', 'grpc', '--http2-prior-knowledge', ...args], { timeout: 60_000 });
+    const listed = await curl('--list-methods', `http://${address}`);
+    expect(listed.stdout).toContain('acme.licensing.v1.LicensingService/ListProducts');
+    expect(listed.stdout).toContain('grpc.health.v1.Health/Check');
+    const checked = await curl('--data', '{}', `http://${address}/grpc.health.v1.Health/Check`);
+    expect(JSON.parse(checked.stdout)).toEqual({ status: 'SERVING' });
+    const products = await curl(
+      '--header',
+      'authorization: Bearer good',
+      '--data',
+      '{}',
+      `http://${address}/acme.licensing.v1.LicensingService/ListProducts`,
+    );
+    expect(JSON.parse(products.stdout)).toMatchObject({ products: [{ id: 'p1', name: 'for usr_test' }] });
   });
 });
 
