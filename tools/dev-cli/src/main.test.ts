@@ -84,9 +84,25 @@ describe('dev-cli token', () => {
     expect(refused.stderr).toContain('service tokens carry --scopes, not --roles or --permissions');
   });
 
-  it('refuses an unknown RPC name', () => {
+  it('refuses an unknown RPC name with the list of methods, and no stack trace', () => {
     const result = cli('call', 'DropTables');
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('unknown method DropTables');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('error: unknown method DropTables; the methods are:');
+    expect(result.stderr).toContain('acme.licensing.v1.LicensingService: ListProducts, GetAccount');
+    expect(result.stderr).toContain('acme.licensing.v1.OperationsService: RunRetentionSweep, SetClockOffset');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a body that is no JSON, or no request of the method, in one line', () => {
+    const broken = cli('call', 'ListProducts', '{bad');
+    expect(broken.status).toBe(2);
+    expect(broken.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: the request is no ListProducts request: .*JSON/),
+    ]);
+    const misspelled = cli('call', 'ListUsers', '{"pageSise":3}');
+    expect(misspelled.status).toBe(2);
+    expect(misspelled.stderr.trim()).toBe(
+      'error: the request is no ListUsers request: cannot decode message acme.licensing.v1.ListUsersRequest from JSON: key "pageSise" is unknown',
+    );
   });
 });

@@ -6,8 +6,8 @@
  *   npm run call -- ListProducts '{}' --token "$TOKEN"
  */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { fromJson, type DescService, type JsonValue } from '@bufbuild/protobuf';
+import { Command, Option } from 'commander';
+import { fromJson, type DescMethod, type DescService, type JsonValue } from '@bufbuild/protobuf';
 import { LicensingService, OperationsService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
@@ -15,6 +15,8 @@ import { DEV_DEFAULTS } from '@acme/licensing';
 import { answerJson } from './answer-json.js';
 
 const program = new Command().name('dev-cli').description('Development helpers for the licensing service');
+/** A usage mistake: one line on stderr, exit 2, no stack trace. */
+const refuse = (message: string): never => program.error(`error: ${message}`, { exitCode: 2 });
 const list = (value: string) =>
   value
     .split(',')
@@ -46,18 +48,17 @@ program
   .option('--expires <span>', 'lifetime such as 1h or 7d', '12h')
   .option('--keys <file>', 'development key file', DEV_DEFAULTS.devKeysFile)
   .action(async (o, command: Command) => {
-    if (o.kind !== 'user' && o.kind !== 'service') throw new InvalidArgumentError('--kind must be user or service');
+    if (o.kind !== 'user' && o.kind !== 'service') return refuse('--kind must be user or service');
     const given = (option: string) => command.getOptionValueSource(option) === 'cli';
     const service = o.kind === 'service';
     if (given('roles') || given('permissions')) {
-      throw new InvalidArgumentError(
+      return refuse(
         service
           ? 'service tokens carry --scopes, not --roles or --permissions'
           : "tokens carry no --roles or --permissions: the service reads them from the user's record; pick the user with --subject",
       );
     }
-    if (!service && o.scopes.length > 0)
-      throw new InvalidArgumentError('user tokens carry no --scopes: scopes are for --kind service');
+    if (!service && o.scopes.length > 0) return refuse('user tokens carry no --scopes: scopes are for --kind service');
     const keys = await loadOrCreateDevKeys(o.keys);
     const token = await signToken(keys.privateJwk, {
       subject: o.subject,
@@ -74,6 +75,19 @@ program
 /** The services `call` reaches: the tenants' API, and the operators' (RunRetentionSweep, SetClockOffset). */
 const SERVICES: DescService[] = [LicensingService, OperationsService];
 
+const methodList = () => SERVICES.map((s) => `  ${s.typeName}: ${s.methods.map((m) => m.name).join(', ')}`).join('\n');
+
+/** The request from its JSON (or @file), or one line saying what is wrong with it (exit 2). */
+function parseRequest(method: DescMethod, json: string) {
+  const where = json.startsWith('@') ? json.slice(1) : 'the request';
+  try {
+    const text = json.startsWith('@') ? readFileSync(json.slice(1), 'utf8') : json;
+    return fromJson(method.input, JSON.parse(text) as JsonValue);
+  } catch (error) {
+    return refuse(`${where} is no ${method.name} request: ${(error as Error).message}`);
+  }
+}
+
 program
   .command('call')
   .description('call a LicensingService or OperationsService RPC; the request and response are protobuf JSON')
@@ -88,8 +102,8 @@ program
   .action(async (name: string, json: string, o) => {
     const service = SERVICES.find((s) => s.methods.some((m) => m.name === name || m.localName === name));
     const method = service?.methods.find((m) => m.name === name || m.localName === name);
-    if (!service || !method) throw new InvalidArgumentError(`unknown method ${name}`);
-    const body = JSON.parse(json.startsWith('@') ? readFileSync(json.slice(1), 'utf8') : json) as JsonValue;
+    if (!service || !method) return refuse(`unknown method ${name}; the methods are:\n${methodList()}`);
+    const request = parseRequest(method, json);
     // The client's type is of one service; at run time it calls any method by its local name.
     const client = createClient(service as typeof LicensingService, o.address, {
       token: o.token,
@@ -97,7 +111,7 @@ program
     });
     try {
       const call = (client as unknown as Record<string, (r: unknown) => Promise<never>>)[method.localName]!;
-      const response = await call(fromJson(method.input, body));
+      const response = await call(request);
       process.stdout.write(`${answerJson(method.output, response)}\n`);
     } catch (error) {
       const status = decodeGrpcError(error as never);
