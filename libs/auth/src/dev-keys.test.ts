@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateDevKeys, signToken, type DevKeys } from './dev-keys.js';
@@ -50,5 +50,15 @@ describe('signToken', () => {
     );
     expect(claims).toMatchObject({ sub: 42, roles: 'admin', note: 'n' });
     expect(claims).not.toHaveProperty('acct');
+  });
+});
+
+describe('development keys made by several processes at once', () => {
+  it('are one key set: every caller gets the file that was linked first, never a half-written one', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'auth-dev-keys-race-')), 'keys.json');
+    const made = await Promise.all(Array.from({ length: 8 }, () => loadOrCreateDevKeys(path)));
+    const onDisk = await loadOrCreateDevKeys(path);
+    expect(new Set(made.map((k) => k.privateJwk.kid))).toEqual(new Set([onDisk.privateJwk.kid]));
+    expect(readdirSync(dirname(path))).toEqual(['keys.json']);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
@@ -23,8 +23,19 @@ export async function loadOrCreateDevKeys(path: string): Promise<DevKeys> {
     publicJwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }] },
   };
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(keys, null, 2), { mode: 0o600 });
-  return keys;
+  // Written aside, then linked into place: a process starting at the same moment either finds the
+  // whole file or makes its own and keeps the first one linked, never reads a half-written one.
+  const aside = `${path}.${process.pid}.${randomUUID()}`;
+  writeFileSync(aside, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  try {
+    linkSync(aside, path);
+    return keys;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(readFileSync(path, 'utf8')) as DevKeys;
+  } finally {
+    unlinkSync(aside);
+  }
 }
 
 /**
