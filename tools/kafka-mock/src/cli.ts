@@ -1,7 +1,8 @@
 #!/usr/bin/env -S npx tsx
 /**
- * A Kafka mock cluster for local use:
- *   npm run kafka-mock -- --brokers 3 --topic license-events:6
+ * A Kafka mock cluster for local use, with the platform's topics (license-events and its
+ * dead-letter topic) unless told otherwise:
+ *   npm run kafka-mock -- --brokers 3 --topic license-events:12
  * Prints the bootstrap list and an `export KAFKA_BROKERS=...` line, then passes each line typed
  * on stdin to the launcher (type `help`) and prints its answer. Ctrl-C, Ctrl-D or `quit` stops it.
  */
@@ -24,20 +25,43 @@ function topic(value: string, previous: MockTopic[]): MockTopic[] {
   ];
 }
 
+/**
+ * What the services need on a fresh cluster (the names of @acme/messaging's LICENSE_EVENTS_TOPIC and
+ * LICENSE_EVENTS_DLQ_TOPIC, which this tool cannot import: messaging's tests use it). A --topic of
+ * the same name replaces its default.
+ */
+const DEFAULT_TOPICS: MockTopic[] = [
+  { name: 'license-events', partitions: 6 },
+  { name: 'license-events.dlq', partitions: 1 },
+];
+
+/** The defaults unless a --topic names the same topic, then the --topic ones. */
+const withDefaultTopics = (given: MockTopic[], defaults = DEFAULT_TOPICS): MockTopic[] => [
+  ...defaults.filter((d) => !given.some((t) => t.name === d.name)),
+  ...given,
+];
+
 const program = new Command()
   .name('kafka-mock')
   .description("Kafka mock cluster (librdkafka's mock brokers) for development; fault commands on stdin")
   .option('--brokers <n>', 'number of brokers, ids 0..n-1', integer, 3)
-  .option('--topic <name:partitions[:replication]>', 'create a topic at start-up (repeatable)', topic, [])
+  .option(
+    '--topic <name:partitions[:replication]>',
+    'create a topic at start-up (repeatable); license-events:6 and license-events.dlq:1 are created unless named',
+    topic,
+    [],
+  )
+  .option('--no-default-topics', 'create only the --topic topics')
   .option('--verbose', "show librdkafka's log")
-  .action(async (options: { brokers: number; topic: MockTopic[]; verbose?: boolean }) => {
+  .action(async (options: { brokers: number; topic: MockTopic[]; defaultTopics: boolean; verbose?: boolean }) => {
     const kafka = await startMockKafka({
       brokers: options.brokers,
-      topics: options.topic,
+      topics: options.defaultTopics ? withDefaultTopics(options.topic) : options.topic,
       verbose: options.verbose ?? false,
     });
     const brokers = kafka.bootstrap.join(',');
-    process.stdout.write(`bootstrap ${brokers}\nexport KAFKA_BROKERS=${brokers}\n`);
+    const topics = (await kafka.command('topics')).replace(/^ok ?/, '') || '(none)';
+    process.stdout.write(`bootstrap ${brokers}\ntopics ${topics}\nexport KAFKA_BROKERS=${brokers}\n`);
     process.stderr.write('kafka-mock: type "help" for commands; Ctrl-C, Ctrl-D or "quit" stops the cluster\n');
 
     let stopping: Promise<void> | undefined;

@@ -57,6 +57,22 @@ function consumer(groupId: string, options: { chunkSize?: number } = {}): KafkaE
 const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) => eventually(condition, { timeoutMs });
 
 describe('Kafka adapters on the mock broker', () => {
+  it('names the missing topic and the command that provisions it, for the publisher and the consumer', async () => {
+    const topic = `missing-${randomUUID().slice(0, 8)}`;
+    const published = await publisher()
+      .publish(topic, [message('k', 'v')])
+      .catch((e: unknown) => e as Error);
+    expect(published).toBeInstanceOf(Error);
+    expect((published as Error).message).toBe(
+      `topic ${topic} does not exist on the brokers: create it with "npm run billing -- provision-topics" ` +
+        '(the development broker, npm run kafka-mock, creates license-events and its dead-letter topic)',
+    );
+    const consumed = await consumer(`g-${topic}`)
+      .consume(topic, async () => undefined)
+      .catch((e: unknown) => e as Error);
+    expect((consumed as Error).message).toBe((published as Error).message);
+  });
+
   it("delivers every key's messages in publish order, with their headers", async () => {
     const topic = await freshTopic();
     const values = Array.from({ length: 60 }, (_, i) => message(`acct_${i % 5}`, `m${i}`));

@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { backoffDelay, type Logger } from '@acme/util';
 import type { BatchHandler, ConsumedMessage, EventConsumer } from '../event-bus.js';
 import { describesUnreachableBroker } from './kafka-log.js';
+import { explainMissingTopic } from './missing-topic.js';
 
 export interface KafkaConsumerOptions {
   groupId: string;
@@ -116,7 +117,11 @@ export class KafkaEventConsumer implements EventConsumer {
       if (this.consumer === consumer) this.assigned = [];
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true });
+    await consumer
+      .subscribe({ topics: [topic], fromBeginning: this.options.fromBeginning ?? true })
+      .catch((error: unknown) => {
+        throw explainMissingTopic(error, topic);
+      });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,

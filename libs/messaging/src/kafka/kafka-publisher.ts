@@ -1,5 +1,6 @@
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { EventMessage, EventPublisher } from '../event-bus.js';
+import { explainMissingTopic } from './missing-topic.js';
 import { PartitionCounts, partitionOfKey } from './partitioning.js';
 
 /**
@@ -56,7 +57,7 @@ export class KafkaPublisher implements EventPublisher {
     } catch (error) {
       this.partitions.forget(topic);
       this.discard(producer);
-      throw error;
+      throw explainMissingTopic(error, topic);
     }
   }
 

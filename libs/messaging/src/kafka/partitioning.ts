@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { MissingTopicError } from './missing-topic.js';
 
 const encoder = new TextEncoder();
 
@@ -66,7 +67,7 @@ export class PartitionCounts {
   private async fetch(topic: string): Promise<number> {
     const { topics } = await (await this.admin()).fetchTopicMetadata({ topics: [topic] });
     const partitions = topics[0]?.partitions.length ?? 0;
-    if (partitions === 0) throw new Error(`topic ${topic} does not exist (or has no partitions)`);
+    if (partitions === 0) throw new MissingTopicError(topic);
     return partitions;
   }
 }
