@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema, MigrationObject, MikroORM, Routine } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import type { Pool } from 'pg';
+import pg, { type Pool } from 'pg';
 import { releaseDeadConnections } from './pool-guard.js';
 
 /** Either driver's ORM, seen through what both share (SQL entity manager, schema, migrator). */
@@ -86,9 +86,25 @@ export async function createOrm(schema: Schema, options: OrmOptions): Promise<Or
 }
 
 /**
- * Applies every pending migration (in list order, each in its own transaction, all or nothing)
- * and returns the names it applied. Safe to call at every start.
+ * Applies every pending migration (in list order, each in its own transaction) and returns the
+ * names it applied. Safe to call at every start, from any number of instances at once: on
+ * PostgreSQL they run under an advisory lock held on a connection of its own (outside the pool, so
+ * even a pool of one cannot wait on itself); a second instance waits for the first to finish, then
+ * finds nothing pending. Found: instances started together on a fresh database raced to create
+ * the same types and 4 of 10 exited. A process that dies drops its connection and with it the lock.
  */
 export async function migrateUp(orm: Orm): Promise<string[]> {
-  return (await orm.migrator.up()).map((m) => m.name);
+  const url = orm.config.get('clientUrl');
+  if (!url) return (await orm.migrator.up()).map((m) => m.name);
+  const lock = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+    return (await orm.migrator.up()).map((m) => m.name);
+  } finally {
+    await lock.end();
+  }
 }
+
+/** The advisory lock key's text: one per database, whichever service's schema it holds. */
+const MIGRATION_LOCK = 'acme:migrations';
