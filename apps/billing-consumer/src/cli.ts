@@ -4,9 +4,10 @@
  *   npm run billing -- invoice --account <id> --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--json]
  *   npm run billing -- replay [--into <postgres-url-or-file>] [--wait <seconds>]
  *   npm run billing -- provision-topics [--partitions 12] [--replication 3]
+ *   npm run billing -- migrate
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { runInvoice, runProvisionTopics, runReplay } from './commands.js';
+import { runInvoice, runMigrate, runProvisionTopics, runReplay } from './commands.js';
 
 const day = (value: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
@@ -47,6 +48,11 @@ program
   .option('--partitions <n>', 'partitions of license-events (the unit of consumer parallelism)', positive, 12)
   .option('--replication <n>', 'replication factor', positive, 3)
   .action((options: { partitions: number; replication: number }) => runProvisionTopics(options));
+
+program
+  .command('migrate')
+  .description('bring the ledger database up to this version (the consumer does the same at start, under a lock)')
+  .action(() => runMigrate());
 
 await program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

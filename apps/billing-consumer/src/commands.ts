@@ -21,6 +21,20 @@ function config(needsKafka: boolean): BillingConfig & { KAFKA_BROKERS: string } 
   return loaded as BillingConfig & { KAFKA_BROKERS: string };
 }
 
+export async function runMigrate(): Promise<void> {
+  const settings = config(false);
+  const ledger = await openLedgerDatabase(ledgerDatabaseOptions(settings));
+  try {
+    const applied = await ledger.migrate();
+    const where = settings.BILLING_DATABASE_URL ? 'PostgreSQL (BILLING_DATABASE_URL)' : settings.BILLING_SQLITE_PATH;
+    process.stdout.write(
+      applied.length ? `billing: applied ${applied.join(', ')} on ${where}\n` : `billing: up to date on ${where}\n`,
+    );
+  } finally {
+    await ledger.close();
+  }
+}
+
 export async function runInvoice(options: { account: string; from: Date; to: Date; json?: boolean }): Promise<void> {
   const ledger = await openLedgerDatabase(ledgerDatabaseOptions(config(false)));
   try {

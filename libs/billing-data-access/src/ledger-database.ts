@@ -53,7 +53,8 @@ export async function openLedgerDatabase(options: OrmOptions) {
   return {
     dialect,
     /** Applies pending migrations (idempotent). */
-    migrate: async (): Promise<void> => void (await migrateUp(orm)),
+    /** Applies what is pending (under a lock on PostgreSQL); answers what it applied. */
+    migrate: (): Promise<string[]> => migrateUp(orm),
     /**
      * Records events and their ledger entries in one transaction, skipping every event whose id
      * is already recorded. Safe to call again with the same events (at-least-once delivery).

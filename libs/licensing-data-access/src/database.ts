@@ -72,11 +72,12 @@ export async function openDatabase(options: DatabaseOptions) {
   return {
     /** `postgres` or `libsql`. */
     dialect,
-    /** Applies pending migrations, then loads the catalog file (idempotent). */
-    async migrate(): Promise<void> {
-      await migrateUp(orm);
+    /** Applies what is pending (under a lock on PostgreSQL) then loads the catalog file (idempotent); answers what it applied. */
+    async migrate(): Promise<string[]> {
+      const applied = await migrateUp(orm);
       await seedCatalog(em(), readCatalogFile(options.catalogPath ?? DEFAULT_CATALOG_PATH));
       catalog.reload();
+      return applied;
     },
     /**
      * Calls `listener` after every commit of this process that changed something, with the
