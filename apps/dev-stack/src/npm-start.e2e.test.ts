@@ -1,8 +1,10 @@
 /**
  * `npm start` as a user runs it: a signal to the PID they see (npm's) stops the whole platform.
  * Found: SIGTERM to npm ended npm only; the shell it ran the script in died without passing the
- * signal on, and tsx and node kept running with PPID 1, port and all. The script now execs tsx, so
- * npm's signal reaches tsx, which relays it to node, which says it is shutting down and stops.
+ * signal on, and tsx and node kept running with PPID 1, port and all. The script now execs node
+ * with tsx as a loader: npm's signal reaches the one process, which says it is shutting down and
+ * stops. (Through tsx's CLI, a child slow to acknowledge the relayed signal within 30 ms, as on a
+ * busy machine, was killed with SIGKILL: no graceful stop.)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
