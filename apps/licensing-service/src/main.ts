@@ -3,16 +3,21 @@
  * PostgreSQL (DATABASE_URL) or the embedded libsql file, public keys from JWT_JWKS_FILE.
  */
 import { createLogger, stopOnSignals, ConfigError } from '@acme/util';
-import { loadLicensingConfig, readJwksFile, startLicensingService } from '@acme/licensing';
+import { loadLicensingConfig, startLicensingService, watchJwksFile } from '@acme/licensing';
 
 try {
   const config = loadLicensingConfig();
   const logger = createLogger({ name: 'licensing-service', level: config.LOG_LEVEL });
   if (!config.JWT_JWKS_FILE)
     throw new ConfigError(['JWT_JWKS_FILE: required: the service verifies bearer tokens with these public keys']);
-  const service = await startLicensingService({ config, logger, jwks: readJwksFile(config.JWT_JWKS_FILE) });
+  // Reloaded when the file changes: keys rotate without a restart.
+  const keys = watchJwksFile(config.JWT_JWKS_FILE, logger);
+  const service = await startLicensingService({ config, logger, jwks: keys.current });
   logger.info({ address: service.address, rulesVersion: service.rulesVersion }, 'licensing service listening');
-  stopOnSignals(() => service.stop(), logger);
+  stopOnSignals(async () => {
+    keys.close();
+    await service.stop();
+  }, logger);
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -14,14 +14,18 @@ export interface DevKeys {
   publicJwks: JSONWebKeySet;
 }
 
-export async function loadOrCreateDevKeys(path: string): Promise<DevKeys> {
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevKeys;
+/** A new Ed25519 signing key named `kid`: the private JWK for the issuer, the public set for verifiers. */
+export async function generateSigningKey(kid: string): Promise<DevKeys> {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-  const kid = `dev-${randomUUID().slice(0, 8)}`;
-  const keys: DevKeys = {
+  return {
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' },
     publicJwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }] },
   };
+}
+
+export async function loadOrCreateDevKeys(path: string): Promise<DevKeys> {
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as DevKeys;
+  const keys = await generateSigningKey(`dev-${randomUUID().slice(0, 8)}`);
   mkdirSync(dirname(path), { recursive: true });
   // Written aside, then linked into place: a process starting at the same moment either finds the
   // whole file or makes its own and keeps the first one linked, never reads a half-written one.

@@ -1,5 +1,5 @@
 export type { Identity, Principal } from './principal.js';
 export { ACCOUNT_ID_PATTERN } from './principal.js';
 export { createTokenVerifier } from './token-verifier.js';
-export { loadOrCreateDevKeys, signToken } from './dev-keys.js';
+export { generateSigningKey, loadOrCreateDevKeys, signToken } from './dev-keys.js';
 export type { DevKeys, TokenClaims } from './dev-keys.js';

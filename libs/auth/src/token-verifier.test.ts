@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import { SignJWT, UnsecuredJWT, generateKeyPair, type JSONWebKeySet } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@acme/util';
 import { loadOrCreateDevKeys, signToken, type DevKeys } from './dev-keys.js';
@@ -155,5 +155,27 @@ describe('service tokens act by scopes', () => {
       scopes: ['licenses:write'],
       tokenId: expect.any(String),
     });
+  });
+});
+
+describe('a key set that changes (a JWKS file reloaded)', () => {
+  it('verifies with the current keys and forgets tokens verified with a removed key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verifier-rotation-'));
+    const oldKeys = await loadOrCreateDevKeys(join(dir, 'old.json'));
+    const newKeys = await loadOrCreateDevKeys(join(dir, 'new.json'));
+    let current: JSONWebKeySet = { keys: [...oldKeys.publicJwks.keys] };
+    const verify = createTokenVerifier({ jwks: () => current, issuer: 'iss', audience: 'aud' });
+    const claims = { subject: 'usr_1', accountId: 'acct_1', issuer: 'iss', audience: 'aud' };
+    const oldToken = await signToken(oldKeys.privateJwk, claims);
+    const newToken = await signToken(newKeys.privateJwk, claims);
+    expect((await verify(`Bearer ${oldToken}`)).subject).toBe('usr_1');
+    // Rotation, step 1: both keys.
+    current = { keys: [...oldKeys.publicJwks.keys, ...newKeys.publicJwks.keys] };
+    expect((await verify(`Bearer ${newToken}`)).subject).toBe('usr_1');
+    expect((await verify(`Bearer ${oldToken}`)).subject).toBe('usr_1');
+    // Step 2: the old key removed; its token, verified (and cached) before, is refused now.
+    current = { keys: [...newKeys.publicJwks.keys] };
+    await expect(verify(`Bearer ${oldToken}`)).rejects.toMatchObject({ message: 'token signed by an unknown key' });
+    expect((await verify(`Bearer ${newToken}`)).subject).toBe('usr_1');
   });
 });

@@ -17,8 +17,12 @@ const MAX_AUTHORIZATION_LENGTH = MAX_TOKEN_LENGTH + 64;
 export const ALLOWED_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
 
 export interface TokenVerifierOptions {
-  /** Public keys as a JSON Web Key Set; a key rotation adds a key before removing the old one. */
-  jwks: JSONWebKeySet;
+  /**
+   * Public keys as a JSON Web Key Set, or a function answering the current set (a file reloaded on
+   * change): a key rotation adds a key before removing the old one. When the set changes, the
+   * tokens verified so far are forgotten, so a removed key's tokens are refused from then on.
+   */
+  jwks: JSONWebKeySet | (() => JSONWebKeySet);
   issuer: string;
   audience: string;
   clockToleranceSeconds?: number;
@@ -38,9 +42,18 @@ const unauthenticated = (message: string, cause?: unknown) =>
 const tooLong = () => unauthenticated(`token too long: a bearer token has at most ${MAX_TOKEN_LENGTH} characters`);
 
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
-  const keys = createLocalJWKSet(options.jwks);
+  const source = options.jwks;
+  const currentSet = typeof source === 'function' ? source : () => source;
+  let keySet = currentSet();
+  let keys = createLocalJWKSet(keySet);
   const cache = new VerifiedTokenCache(options.cacheSize ?? 10_000);
   return async (header) => {
+    const latest = currentSet();
+    if (latest !== keySet) {
+      keySet = latest;
+      keys = createLocalJWKSet(latest);
+      cache.clear();
+    }
     if (!header) throw unauthenticated('missing bearer token: send metadata "authorization: Bearer <jwt>"');
     if (header.length > MAX_AUTHORIZATION_LENGTH) throw tooLong();
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());

@@ -32,6 +32,11 @@ export class VerifiedTokenCache {
     if (this.entries && ttl > 0) this.entries.set(token, identity, { ttl });
   }
 
+  /** Forgets every verified token (the keys changed: a removed key's tokens must be checked again). */
+  clear(): void {
+    this.entries?.clear();
+  }
+
   get size(): number {
     return this.entries?.size ?? 0;
   }

@@ -1,11 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadOrCreateDevKeys, signToken, type TokenClaims } from '@acme/auth';
 import { Metadata } from '@acme/grpc';
 import { AppError } from '@acme/util';
-import { bearerAuthenticator, type UserGrantsStore } from './authenticate.js';
+import { eventually } from '@acme/testing';
+import { bearerAuthenticator, watchJwksFile, type UserGrantsStore } from './authenticate.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 
 const keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'authenticate-')), 'keys.json'));
@@ -181,5 +182,30 @@ describe('bearerAuthenticator', () => {
       users: records({}),
     });
     await expect(authenticate(metadata())).rejects.toMatchObject({ reason: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('JWT_JWKS_FILE watched for changes', () => {
+  it('answers the new keys once the file changes, and keeps the last good set when an edit is broken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jwks-watch-'));
+    const path = join(dir, 'jwks.json');
+    const first = await loadOrCreateDevKeys(join(dir, 'first.json'));
+    const second = await loadOrCreateDevKeys(join(dir, 'second.json'));
+    writeFileSync(path, JSON.stringify(first.publicJwks));
+    const warnings: string[] = [];
+    const logger = { info: () => undefined, warn: (_fields: unknown, message: string) => void warnings.push(message) };
+    const keys = watchJwksFile(path, logger as never, 20);
+    try {
+      const kids = () => keys.current().keys.map((k) => k.kid);
+      expect(kids()).toEqual([first.privateJwk.kid]);
+      writeFileSync(path, JSON.stringify({ keys: [...first.publicJwks.keys, ...second.publicJwks.keys] }));
+      await eventually(() => kids().length === 2, { what: 'the added key' });
+      // A private key, or no JSON at all: refused, the two keys stay.
+      writeFileSync(path, JSON.stringify({ keys: [first.privateJwk] }));
+      await eventually(() => warnings.length > 0, { what: 'the broken edit reported' });
+      expect(kids()).toEqual([first.privateJwk.kid, second.privateJwk.kid]);
+    } finally {
+      keys.close();
+    }
   });
 });

@@ -37,7 +37,8 @@ export interface LicensingServiceOptions {
   config: LicensingConfig;
   logger: Logger;
   /** Public keys that sign bearer tokens. */
-  jwks: JSONWebKeySet;
+  /** The public keys tokens are verified with, or the current ones of a watched file (watchJwksFile). */
+  jwks: JSONWebKeySet | (() => JSONWebKeySet);
   /**
    * Where the outbox relay publishes events. Unset: a Kafka publisher when KAFKA_BROKERS is set;
    * otherwise no relay runs and events wait in the outbox (the dev stack passes its in-process bus).

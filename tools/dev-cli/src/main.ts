@@ -5,11 +5,13 @@
  *   npm run token -- --kind service --subject svc:sales-tooling --scopes sales_orders:complete,licenses:read
  *   npm run call -- ListProducts '{}' --token "$TOKEN"
  */
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { fromJson, type DescMethod, type DescService, type JsonValue } from '@bufbuild/protobuf';
 import { LicensingService, OperationsService } from '@acme/contracts';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
+import { generateSigningKey, loadOrCreateDevKeys, signToken, type DevKeys } from '@acme/auth';
+import type { JWK } from 'jose';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { DEV_DEFAULTS } from '@acme/licensing';
 import { answerJson } from './answer-json.js';
@@ -70,6 +72,40 @@ program
       expiresIn: o.expires,
     });
     process.stdout.write(`${token}\n`);
+  });
+
+program
+  .command('keys')
+  .description(
+    'add a signing key to a public key set (JWT_JWKS_FILE): a new Ed25519 key written to --private, or the ' +
+      'public half of a development key file (--from-dev). Keys already in the set stay, for rotation.',
+  )
+  .requiredOption('--public <file>', 'public key set to create or add to (give it to the service as JWT_JWKS_FILE)')
+  .option('--private <file>', 'where to write the new private key (JWK) for the token issuer; never overwritten')
+  .option('--kid <id>', 'key id of the new key (default: key-<date>-<random>)')
+  .option(
+    '--from-dev <file>',
+    `publish the key of a development key file instead (npm start's: ${DEV_DEFAULTS.devKeysFile})`,
+  )
+  .action(async (o: { public: string; private?: string; kid?: string; fromDev?: string }) => {
+    if (!o.private === !o.fromDev) return refuse('name --private <file> for a new key, or --from-dev <file>');
+    let added: JWK[];
+    if (o.fromDev) {
+      if (!existsSync(o.fromDev)) return refuse(`${o.fromDev}: no development key file`);
+      added = (JSON.parse(readFileSync(o.fromDev, 'utf8')) as DevKeys).publicJwks.keys;
+    } else {
+      if (existsSync(o.private!)) return refuse(`${o.private}: exists; a private key is never overwritten`);
+      const kid = o.kid ?? `key-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 6)}`;
+      const generated = await generateSigningKey(kid);
+      writeFileSync(o.private!, `${JSON.stringify(generated.privateJwk, null, 2)}\n`, { mode: 0o600 });
+      added = generated.publicJwks.keys;
+    }
+    const existing: JWK[] = existsSync(o.public)
+      ? (JSON.parse(readFileSync(o.public, 'utf8')) as { keys: JWK[] }).keys
+      : [];
+    const keys = [...existing.filter((k) => !added.some((a) => a.kid === k.kid)), ...added];
+    writeFileSync(o.public, `${JSON.stringify({ keys }, null, 2)}\n`);
+    process.stdout.write(`${o.public}: ${keys.map((k) => k.kid).join(', ')}\n`);
   });
 
 /** The services `call` reaches: the tenants' API, and the operators' (RunRetentionSweep, SetClockOffset). */
