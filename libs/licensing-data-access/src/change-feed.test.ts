@@ -110,44 +110,48 @@ describe.skipIf(pgFixture.skip)('the change feed on PostgreSQL', () => {
 });
 
 describe.skipIf(pgFixture.skip)('the change feed on a connection that dies silently', () => {
-  it('stops vouching for caches within its silence bound, resets them, and listens again once packets flow', async () => {
-    const target = new URL(pgFixture.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const writer = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 1 });
-    const reader = await openDatabase({ databaseUrl: proxy.url(pgFixture.url), poolSize: 1 });
-    const accounts: string[] = [];
-    const resets: boolean[] = [];
-    const feed = reader.watchChanges(
-      { onAccount: (id) => accounts.push(id), onReset: (connected) => resets.push(connected) },
-      // A generous bound: only a 3 s stall of this process or of PostgreSQL could pass for silence.
-      { heartbeatMs: 100, maxSilenceMs: 3_000 },
-    )!;
-    try {
-      await writer.migrate();
-      await eventually(() => feed.connected, { what: 'listening' });
-      // Alive for longer than the silence bound without a single change: the heartbeat keeps it so.
-      await new Promise((resolve) => setTimeout(resolve, 4_000));
-      expect(feed.connected).toBe(true);
-      expect(resets).toEqual([true]);
+  it(
+    'stops vouching for caches within its silence bound, resets them, and listens again once packets flow',
+    { timeout: 90_000 },
+    async () => {
+      const target = new URL(pgFixture.url);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      const writer = await openDatabase({ databaseUrl: pgFixture.url, poolSize: 1 });
+      const reader = await openDatabase({ databaseUrl: proxy.url(pgFixture.url), poolSize: 1 });
+      const accounts: string[] = [];
+      const resets: boolean[] = [];
+      const feed = reader.watchChanges(
+        { onAccount: (id) => accounts.push(id), onReset: (connected) => resets.push(connected) },
+        // A generous bound: only an 8 s stall of this process or of PostgreSQL could pass for silence.
+        { heartbeatMs: 100, maxSilenceMs: 8_000 },
+      )!;
+      try {
+        await writer.migrate();
+        await eventually(() => feed.connected, { what: 'listening' });
+        // Alive for longer than the silence bound without a single change: the heartbeat keeps it so.
+        await new Promise((resolve) => setTimeout(resolve, 9_000));
+        expect(feed.connected).toBe(true);
+        expect(resets).toEqual([true]);
 
-      // Packets are dropped from now on, without a reset: nothing closes the connection.
-      proxy.setSilent(true);
-      await eventually(() => !feed.connected, { what: 'the feed no longer vouching for caches' });
-      await eventually(() => resets.length >= 2, { what: 'caches reset' });
-      expect(resets.slice(0, 2)).toEqual([true, false]);
-      await writer.transaction(async (tx) => tx.appendAudit([audit(GOTO)]));
-      expect(accounts).toEqual([]);
+        // Packets are dropped from now on, without a reset: nothing closes the connection.
+        proxy.setSilent(true);
+        await eventually(() => !feed.connected, { what: 'the feed no longer vouching for caches' });
+        await eventually(() => resets.length >= 2, { what: 'caches reset' });
+        expect(resets.slice(0, 2)).toEqual([true, false]);
+        await writer.transaction(async (tx) => tx.appendAudit([audit(GOTO)]));
+        expect(accounts).toEqual([]);
 
-      proxy.setSilent(false);
-      await eventually(() => feed.connected, { what: 'listening again on a new connection', timeoutMs: 20_000 });
-      expect(resets.at(-1)).toBe(true);
-      await writer.transaction(async (tx) => tx.appendAudit([audit(ZENDESK)]));
-      await eventually(() => accounts.includes(ZENDESK), { what: 'a notification after reconnecting' });
-    } finally {
-      await feed.stop();
-      await reader.close();
-      await writer.close();
-      await proxy.close();
-    }
-  });
+        proxy.setSilent(false);
+        await eventually(() => feed.connected, { what: 'listening again on a new connection', timeoutMs: 20_000 });
+        expect(resets.at(-1)).toBe(true);
+        await writer.transaction(async (tx) => tx.appendAudit([audit(ZENDESK)]));
+        await eventually(() => accounts.includes(ZENDESK), { what: 'a notification after reconnecting' });
+      } finally {
+        await feed.stop();
+        await reader.close();
+        await writer.close();
+        await proxy.close();
+      }
+    },
+  );
 });
