@@ -92,7 +92,8 @@ export function watchAccountChanges(
     });
     client = next;
     next.on('notification', (message) => {
-      lastHeard = Date.now();
+      // Only the current connection proves the feed alive; a given-up one may still deliver.
+      if (client === next) lastHeard = Date.now();
       if (message.channel === CHANGES_CHANNEL && message.payload) handlers.onAccount(message.payload);
     });
     next.on('error', () => undefined); // 'end' follows, and reconnects
