@@ -168,8 +168,12 @@ export async function startContactCenterBilling(em: Em, record: ContactCenterBil
   await em.flush();
 }
 
+/** Removed through the unit of work, so a start later in the same transaction inserts anew. */
 export async function stopContactCenterBilling(em: Em, userId: string): Promise<void> {
-  await em.nativeDelete(ContactCenterBilling, { user: userId });
+  const row = await em.findOne(ContactCenterBilling, { user: userId });
+  if (!row) return;
+  em.remove(row);
+  await em.flush();
 }
 
 function toPhoneConfigurationRecord(c: PhoneConfiguration): PhoneConfigurationRecord {
