@@ -9,14 +9,13 @@ import {
   type UserRecord,
 } from '@acme/licensing-data-access';
 import type { DecisionPoint, RuleSet } from '@acme/rules';
-import { decisionError } from '../domain/decision-outcome.js';
 import { FIRST_USER_ROLES } from '../domain/account-terms.js';
 import { assignLicenses } from './assign-licenses.js';
 import { createAccount } from './create-account.js';
 import { createUser } from './create-user.js';
 import { applyPurchase, decidePurchase, priceSeats } from './purchase-seats.js';
 import { setCardOnFile } from './set-card-on-file.js';
-import { whoMayAct, type UseCaseContext } from './use-case-context.js';
+import { requireWhoMayAct, type UseCaseContext } from './use-case-context.js';
 
 /** The back office that opens the demo accounts, as a service with the scope CreateAccount needs. */
 const DEMO_BACK_OFFICE: Principal = {
@@ -69,8 +68,7 @@ async function openDemoAccount(tx: LicenseBook, rules: RuleSet, demo: DemoAccoun
   /** The context of one step, who-may-act decided as the RPC's frame decides it. */
   const step = async (principal: Principal, point: DecisionPoint, now: Date, account?: AccountRecord) => {
     const current = account ?? (await tx.account(demo.id))!;
-    const authorization = await whoMayAct(rules, point, principal, current);
-    if (!authorization.allowed) throw decisionError(authorization, demo.id);
+    await requireWhoMayAct(rules, point, principal, current);
     return { tx, account: current, principal, rules, now, requestId: SEED_REQUEST } satisfies UseCaseContext;
   };
 

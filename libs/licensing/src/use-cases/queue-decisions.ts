@@ -8,8 +8,7 @@ import type { EventPayload } from '../domain/events.js';
 import { actorFacts, userFacts } from '../domain/facts.js';
 import { offeredRates } from '../domain/offering.js';
 import { priceOf } from '../domain/price.js';
-import { decisionError } from '../domain/decision-outcome.js';
-import { decide, whoMayAct, type UseCaseContext } from './use-case-context.js';
+import { decide, requireWhoMayAct, type UseCaseContext } from './use-case-context.js';
 
 /** A queue with its members, and the decision of the change. */
 export interface QueueMembers {
@@ -49,10 +48,7 @@ export async function decideMembership(
   c: MembershipChange,
   options: { authorized: boolean } = { authorized: true },
 ): Promise<Decision> {
-  if (!options.authorized) {
-    const allowed = await whoMayAct(ctx.rules, 'queue_membership', ctx.principal, ctx.account);
-    if (!allowed.allowed) throw decisionError(allowed, ctx.account.id);
-  }
+  if (!options.authorized) await requireWhoMayAct(ctx.rules, 'queue_membership', ctx.principal, ctx.account);
   const licenses = c.userId ? await ctx.tx.assignmentsOfUser(c.userId) : [];
   return decide(ctx, 'queue_membership', {
     ...actorFacts(ctx.principal, ctx.account),

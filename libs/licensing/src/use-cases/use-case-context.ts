@@ -44,6 +44,17 @@ export function whoMayAct(
   return rules.authorize(point, actorFacts(principal, account)).catch(refuseUndecidable);
 }
 
+/** Who may act at `point`, or the refusal as an error: for steps outside the RPC's frame. */
+export async function requireWhoMayAct(
+  rules: RuleSet,
+  point: DecisionPoint,
+  principal: Principal,
+  account: AccountRecord,
+): Promise<void> {
+  const authorization = await whoMayAct(rules, point, principal, account);
+  if (!authorization.allowed) throw decisionError(authorization, account.id);
+}
+
 /** The rest of a point's rules (who may act was decided before): the decision, or its refusal. */
 export async function decide(
   ctx: UseCaseContext,
