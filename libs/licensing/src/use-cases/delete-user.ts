@@ -2,8 +2,7 @@ import type { UserRecord } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import { auditEntry } from '../domain/audit.js';
 import { decideUserChange, refuseForOwner } from './manage-user.js';
-import { requireDeactivated } from './reactivate-user.js';
-import { originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
+import { originOfCall, record, requireDeactivated, requireUser, type UseCaseContext } from './use-case-context.js';
 
 /**
  * DeleteUser: a deactivated user (who holds nothing) is deleted, with a phone configuration still

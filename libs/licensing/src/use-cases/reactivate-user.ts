@@ -1,18 +1,8 @@
 import type { UserRecord } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
-import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import { decideUserChange } from './manage-user.js';
-import { originOfCall, record, requireUser, type UseCaseContext } from './use-case-context.js';
-
-/** FAILED_PRECONDITION (CONFLICT) unless the user is deactivated. */
-export function requireDeactivated(user: UserRecord): void {
-  if (!user.deactivatedAt)
-    throw new AppError('failed_precondition', `${user.id} is active: deactivate them first (DeactivateUser)`, {
-      reason: 'CONFLICT',
-      metadata: { user_state: 'active' },
-    });
-}
+import { originOfCall, record, requireDeactivated, requireUser, type UseCaseContext } from './use-case-context.js';
 
 /** ReactivateUser: a deactivated user may sign in again; they hold nothing until licenses are assigned. */
 export async function reactivateUser(

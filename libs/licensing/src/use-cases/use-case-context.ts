@@ -95,6 +95,15 @@ export function requireActive(user: UserRecord): void {
     });
 }
 
+/** FAILED_PRECONDITION (CONFLICT) unless the user is deactivated. */
+export function requireDeactivated(user: UserRecord): void {
+  if (!user.deactivatedAt)
+    throw new AppError('failed_precondition', `${user.id} is active: deactivate them first (DeactivateUser)`, {
+      reason: 'CONFLICT',
+      metadata: { user_state: 'active' },
+    });
+}
+
 /** The account's queue `queueId`, or NOT_FOUND. */
 export async function requireQueue(ctx: UseCaseContext, queueId: string): Promise<QueueRecord> {
   const queue = await ctx.tx.queue(ctx.account.id, queueId);
