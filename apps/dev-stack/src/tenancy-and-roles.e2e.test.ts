@@ -64,6 +64,13 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   },
   ListAssignments: { accountId: other },
   GetAssignment: { accountId: other, assignmentId: 'asg_x' },
+  CheckEntitlements: { accountId: other, userIds: ['usr_demo_zendesk_agent1'] },
+  BulkAssignLicenses: {
+    accountId: other,
+    userIds: ['usr_demo_zendesk_agent1'],
+    products: [{ productId: 'zendesk_chat' }],
+  },
+  BulkUnassignLicenses: { accountId: other, userIds: ['usr_demo_zendesk_agent1'], productIds: ['zendesk_chat'] },
   TransferLicense: {
     accountId: other,
     fromUserId: 'usr_demo_zendesk_agent1',
@@ -103,6 +110,8 @@ const MEMBER_MUTATIONS: Record<string, Record<string, unknown>> = {
   CreateUser: { email: 'sneaky@demo-goto.test', displayName: 'Sneaky', roles: ['super_admin'] },
   AssignLicenses: { userId: 'usr_demo_goto_agent', products: [{ productId: 'goto_meeting' }] },
   UnassignLicenses: { userId: 'usr_demo_goto_admin', productIds: ['goto_meeting'] },
+  BulkAssignLicenses: { userIds: ['usr_demo_goto_agent'], products: [{ productId: 'goto_meeting' }] },
+  BulkUnassignLicenses: { userIds: ['usr_demo_goto_admin'], productIds: ['goto_meeting'] },
   UpdateFeatures: { userId: 'usr_demo_goto_admin', productId: 'goto_meeting', features: { hd_video: false } },
   PurchaseSeats: {
     productId: 'goto_meeting',

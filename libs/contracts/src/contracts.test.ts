@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPE_BY_CASE, LicensingService, OperationsService, events } from './index.js';
 
-const isRead = (name: string) => name.startsWith('Get') || name.startsWith('List');
+const isRead = (name: string) => /^(Get|List|Check)[A-Z]/.test(name);
 
 describe('licensing v1 contract', () => {
   it('offers every operation of the domain', () => {
@@ -11,7 +11,10 @@ describe('licensing v1 contract', () => {
       [
         'AddQueueMember',
         'AssignLicenses',
+        'BulkAssignLicenses',
+        'BulkUnassignLicenses',
         'CancelSalesOrder',
+        'CheckEntitlements',
         'CheckoutQuote',
         'CompleteSalesOrder',
         'CreateAccount',
@@ -127,6 +130,8 @@ describe('events v1 contract', () => {
       'card_on_file_changed',
       'sales_order_cancelled',
       'phone_configuration_changed',
+      'seat_threshold_triggered',
+      'seat_threshold_resolved',
     ]);
   });
 

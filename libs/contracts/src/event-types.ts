@@ -28,4 +28,6 @@ export const EVENT_TYPE_BY_CASE: Readonly<Record<EventPayloadCase, string>> = {
   cardOnFileChanged: 'account.card_on_file_changed',
   salesOrderCancelled: 'sales_order.cancelled',
   phoneConfigurationChanged: 'phone_configuration.changed',
+  seatThresholdTriggered: 'seat_threshold.triggered',
+  seatThresholdResolved: 'seat_threshold.resolved',
 };

@@ -11,6 +11,8 @@ export * from './gen/acme/licensing/v1/quotes_pb.js';
 export * from './gen/acme/licensing/v1/contact_center_pb.js';
 export * from './gen/acme/licensing/v1/phone_pb.js';
 export * from './gen/acme/licensing/v1/billable_state_pb.js';
+export * from './gen/acme/licensing/v1/bulk_pb.js';
+export * from './gen/acme/licensing/v1/entitlements_pb.js';
 export * from './gen/acme/licensing/v1/operations_pb.js';
 export * from './gen/acme/licensing/v1/audit_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';

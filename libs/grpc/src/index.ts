@@ -3,7 +3,7 @@ export { DEFAULT_CONNECTION_LIMITS } from './connection-gate.js';
 export type { GrpcServerOptions } from './server.js';
 export { frozenSize, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
 export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';
-export { toGrpcError, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
+export { toGrpcError, toStatus, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
 export type { DecodedStatus } from './status-mapping.js';
 export { createClient } from './client.js';
 export type { PromiseClient } from './client.js';

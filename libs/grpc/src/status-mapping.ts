@@ -12,6 +12,7 @@ import {
   type BadRequest,
   type PreconditionFailure,
   type QuotaFailure,
+  type Status,
 } from '@acme/contracts';
 import { AppError, type AppErrorType } from '@acme/util';
 import { boundedFieldViolations, clipText, MAX_MESSAGE_CHARS, OMITTED_VIOLATIONS_KEY } from './error-bounds.js';
@@ -44,6 +45,17 @@ const CODE_BY_TYPE: Record<AppErrorType, GrpcStatus> = {
  * its message, stack or SQL never reach the caller (the caller gets the request id to quote).
  */
 export function toGrpcError(error: unknown, requestId: string): Partial<ServiceError> {
+  const statusProto = toStatus(error, requestId);
+  const trailers = new Metadata();
+  trailers.set(DETAILS_KEY, Buffer.from(toBinary(StatusSchema, statusProto)));
+  return { code: statusProto.code, details: statusProto.message, metadata: trailers };
+}
+
+/**
+ * The google.rpc.Status a thrown value is answered with (see toGrpcError), also for a status
+ * carried inside a response (a bulk change's refused user).
+ */
+export function toStatus(error: unknown, requestId: string): Status {
   const appError =
     error instanceof AppError
       ? error
@@ -85,10 +97,7 @@ export function toGrpcError(error: unknown, requestId: string): Partial<ServiceE
       ),
     );
   }
-  const statusProto = create(StatusSchema, { code, message, details });
-  const trailers = new Metadata();
-  trailers.set(DETAILS_KEY, Buffer.from(toBinary(StatusSchema, statusProto)));
-  return { code, details: message, metadata: trailers };
+  return create(StatusSchema, { code, message, details });
 }
 
 /** What a client can read back from a failed call: the decoded google.rpc.Status details. */

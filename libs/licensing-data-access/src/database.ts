@@ -34,6 +34,7 @@ import {
   type CommittedChange,
 } from './change-feed.js';
 import { CatalogCache } from './catalog-cache.js';
+import { readEntitlementSnapshot } from './entitlement-snapshot.js';
 import { readAccountHoldings, type AccountHoldingsQuery } from './account-holdings.js';
 import { createTransactionRunner } from './transaction-runner.js';
 import { databaseUnavailable } from './transaction-errors.js';
@@ -116,6 +117,8 @@ export async function openDatabase(options: DatabaseOptions) {
       seatUsage: (accountId: string) => read((e) => getSeatUsage(e, accountId)),
       /** What licensing says one account or every account holds, for a reconciliation with billing. */
       holdings: (query: AccountHoldingsQuery) => read((e) => readAccountHoldings(e, dialect, query)),
+      /** What decides every entitlement of the account now (see EntitlementSnapshotRecord), or null: no such account. */
+      entitlements: (accountId: string) => read((e) => readEntitlementSnapshot(e, dialect, accountId)),
     },
     outbox: {
       list: (accountId: string) => listOutbox(em(), accountId),

@@ -31,3 +31,4 @@ export { FIELD_LIMITS } from './field-limits.js';
 export { relayShardOf } from './relay-shard.js';
 export type { PendingOutboxEvent } from './outbox-relay-store.js';
 export type { ChangeFeed } from './change-feed.js';
+export type { EntitlementSnapshotRecord } from './entitlement-snapshot.js';

@@ -13,6 +13,7 @@ import type {
   PhoneConfigurationRecord,
   QueueRecord,
   SalesOrderRecord,
+  SeatLevelRecord,
   SubscriptionRecord,
   UserRecord,
 } from './records.js';
@@ -36,6 +37,11 @@ export interface FirstReads {
  * `releaseSeats`.
  */
 export interface LicenseBook {
+  /**
+   * How many writes this transaction has made: a step that failed without adding to it changed
+   * nothing (a bulk change answers such a user's refusal and goes on with the next).
+   */
+  readonly writes: number;
   /** Reads the account (and, on PostgreSQL, locks it: mutations of one account take turns) with what the mutation names. */
   readFirst(wanted: FirstReads): Promise<void>;
 
@@ -46,7 +52,10 @@ export interface LicenseBook {
   updateAccount(
     accountId: string,
     changes: Partial<
-      Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'cardOnFile' | 'billingProfileId'>
+      Pick<
+        AccountRecord,
+        'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'cardOnFile' | 'billingProfileId' | 'suspended'
+      >
     >,
   ): Promise<void>;
   user(accountId: string, userId: string): Promise<UserRecord | null>;
@@ -73,6 +82,11 @@ export interface LicenseBook {
   /** Takes `count` seats if they are free; throws `onShortage()` otherwise, and the transaction rolls back. */
   reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): Promise<void>;
   releaseSeats(accountId: string, productId: string, count: number): Promise<void>;
+  /** Products of the account whose purchased or assigned seats this transaction changed. */
+  seatsChanged(accountId: string): string[];
+  /** The seat counters of the account's products as this transaction sees them now, with their standing notice. */
+  seatLevels(accountId: string, productIds: string[]): Promise<SeatLevelRecord[]>;
+  setSeatNoticePercent(accountId: string, productId: string, percent: number): Promise<void>;
 
   assignmentsOfUser(userId: string): Promise<AssignmentRecord[]>;
   holders(

@@ -31,6 +31,7 @@ import type {
   QueueRecord,
   QuoteRecord,
   SalesOrderRecord,
+  SeatLevelRecord,
   SubscriptionRecord,
   UserRecord,
 } from './records.js';
@@ -50,11 +51,15 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
 export class OrmLicenseBook implements LicenseBook {
   /** Outbox events appended so far in this transaction. */
   appendedEvents = 0;
+  /** Writes so far in this transaction (see LicenseBook.writes). */
+  writes = 0;
   /**
    * Accounts this transaction changed. Every change appends an audit entry (or an event) for its
    * account, so those name them all; read caches are invalidated from this after the commit.
    */
   readonly changedAccounts = new Set<string>();
+  /** Products whose seat counters this transaction moved, per account (seat-usage notices look at these). */
+  private readonly seatCounters = new Map<string, Set<string>>();
 
   /**
    * What this transaction has read, by query: a mutation asks for the same account or user more
@@ -128,7 +133,10 @@ export class OrmLicenseBook implements LicenseBook {
   async updateAccount(
     accountId: string,
     changes: Partial<
-      Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'cardOnFile' | 'billingProfileId'>
+      Pick<
+        AccountRecord,
+        'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'cardOnFile' | 'billingProfileId' | 'suspended'
+      >
     >,
   ): Promise<void> {
     this.changing();
@@ -189,6 +197,7 @@ export class OrmLicenseBook implements LicenseBook {
 
   /** Every write goes through here first: what was read before may no longer hold. */
   private changing(): void {
+    this.writes++;
     this.memo.clear();
   }
 
@@ -200,6 +209,7 @@ export class OrmLicenseBook implements LicenseBook {
    */
   async reserveSeats(accountId: string, productId: string, count: number, onShortage: () => Error): Promise<void> {
     this.changing();
+    this.movedSeats(accountId, productId);
     if (this.options.batch) return this.options.batch.reserveSeats(accountId, productId, count, onShortage);
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
@@ -223,6 +233,7 @@ export class OrmLicenseBook implements LicenseBook {
 
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
     this.changing();
+    this.movedSeats(accountId, productId);
     await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
@@ -231,6 +242,42 @@ export class OrmLicenseBook implements LicenseBook {
     );
     if ((result as unknown as { affectedRows: number }).affectedRows !== 1)
       throw new Error(`seat counter of ${accountId}/${productId} would go below zero`);
+  }
+
+  seatsChanged(accountId: string): string[] {
+    return [...(this.seatCounters.get(accountId) ?? [])];
+  }
+
+  async seatLevels(accountId: string, productIds: string[]): Promise<SeatLevelRecord[]> {
+    if (productIds.length === 0) return [];
+    await this.writeHeld();
+    const rows = (await this.em.execute(
+      `select product_id, purchased_seats, assigned_seats, seat_notice_percent from subscription where account_id = ? and product_id in (${productIds.map(() => '?').join(', ')}) order by product_id`,
+      [accountId, ...productIds],
+      'all',
+    )) as { product_id: string; purchased_seats: number; assigned_seats: number; seat_notice_percent: number }[];
+    return rows.map((r) => ({
+      productId: r.product_id,
+      purchased: Number(r.purchased_seats),
+      assigned: Number(r.assigned_seats),
+      noticePercent: Number(r.seat_notice_percent),
+    }));
+  }
+
+  async setSeatNoticePercent(accountId: string, productId: string, percent: number): Promise<void> {
+    this.changing();
+    await this.writeHeld();
+    await this.em.execute(
+      'update subscription set seat_notice_percent = ? where account_id = ? and product_id = ?',
+      [percent, accountId, productId],
+      'run',
+    );
+  }
+
+  private movedSeats(accountId: string, productId: string): void {
+    let products = this.seatCounters.get(accountId);
+    if (!products) this.seatCounters.set(accountId, (products = new Set()));
+    products.add(productId);
   }
 
   async updateUser(
@@ -338,6 +385,7 @@ export class OrmLicenseBook implements LicenseBook {
    */
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
     this.changing();
+    this.movedSeats(accountId, productId);
     await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',

@@ -89,6 +89,7 @@ export const toAccountRecord = (a: Account): AccountRecord => ({
   currency: a.currency,
   billingProfileId: a.billingProfileId ?? null,
   createdAt: a.createdAt,
+  suspended: a.suspended,
 });
 
 export async function getAccount(em: Em, accountId: string): Promise<AccountRecord | null> {

@@ -78,6 +78,8 @@ export interface AccountRecord {
   /** The payment provider's billing profile that holds the card (set with cardOnFile); never card data. */
   billingProfileId: string | null;
   createdAt: Date;
+  /** Suspended: the data stays, no user is entitled to anything (back office sets it). */
+  suspended: boolean;
 }
 
 /** What an account may buy, and the rate of each product (catalog/catalog.json's offerings). */
@@ -125,6 +127,15 @@ export interface UserRecord {
   createdAt: Date;
   /** Set while the user is deactivated (holds nothing, cannot sign in); null when active. */
   deactivatedAt: Date | null;
+}
+
+/** A subscription's seat counters and the seat-usage notice standing on it (see LicenseBook.seatLevels). */
+export interface SeatLevelRecord {
+  productId: string;
+  purchased: number;
+  assigned: number;
+  /** The highest threshold (percent) whose notice stands; 0: none. */
+  noticePercent: number;
 }
 
 export interface SubscriptionRecord {

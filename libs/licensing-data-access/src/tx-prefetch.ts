@@ -74,6 +74,7 @@ function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Pref
           currency: account.currency as string,
           billingProfileId: (account.billing_profile_id as string | null) ?? null,
           createdAt: new Date(account.created_at as string),
+          suspended: account.suspended === true,
         }
       : null,
     eventSequence: account ? Number(account.event_sequence) : null,

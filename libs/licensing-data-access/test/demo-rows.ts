@@ -23,6 +23,7 @@ export async function seedDemoRows(db: Database): Promise<void> {
         currency: 'USD',
         billingProfileId: demo.cardOnFile ? `bp_${demo.id}` : null,
         createdAt: DEMO_EPOCH,
+        suspended: false,
       });
       const offering = await tx.offering(demo.offeringId);
       for (const [productId, seats] of Object.entries(demo.seats)) {

@@ -19,6 +19,8 @@ import { createSeatHandlers } from './handlers/seat-handlers.js';
 import { createSalesHandlers } from './handlers/sales-handlers.js';
 import { createQueueHandlers } from './handlers/queue-handlers.js';
 import { createBillableStateHandlers } from './handlers/billable-state-handlers.js';
+import { createEntitlementHandlers } from './handlers/entitlement-handlers.js';
+import { createBulkHandlers } from './handlers/bulk-handlers.js';
 import { createTransferHandlers } from './handlers/transfer-handlers.js';
 import { createUserLifecycleHandlers } from './handlers/user-lifecycle-handlers.js';
 import { refuseNulCharacters } from './handlers/text-guard.js';
@@ -112,8 +114,10 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         refuseNulCharacters(LicensingService, {
           ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
           ...createReadHandlers(database, reads.cache),
+          ...createEntitlementHandlers(database, reads.cache),
           ...createAccountHandlers(mutationDeps, database),
           ...createAssignmentHandlers(mutationDeps),
+          ...createBulkHandlers(mutationDeps),
           ...createTransferHandlers(mutationDeps, database),
           ...createUserHandlers(mutationDeps),
           ...createUserLifecycleHandlers(mutationDeps, database),

@@ -9,6 +9,7 @@ import type {
   BillableStateRecord,
   CatalogProduct,
   CatalogSuite,
+  EntitlementSnapshotRecord,
   MembershipRecord,
   PhoneConfigurationRecord,
   QueueRecord,
@@ -31,6 +32,8 @@ export interface LicensingStore {
     seatUsage(accountId: string): Promise<SeatUsageRecord[]>;
     /** Every account, a page at a time (back office). */
     list(page: Page): Promise<{ accounts: AccountRecord[]; nextPageToken: string | null }>;
+    /** What decides every entitlement of the account now, or null: no such account. */
+    entitlements(accountId: string): Promise<EntitlementSnapshotRecord | null>;
   };
   salesOrders: {
     get(accountId: string, orderId: string): Promise<SalesOrderRecord | null>;

@@ -60,6 +60,16 @@ export const caller = (overrides: Partial<Principal> = {}): Principal => ({
   ...overrides,
 });
 
+/** The back-office service that administers accounts (and reads them). */
+export const backOfficeCaller = (): Principal =>
+  caller({
+    subject: 'svc:back-office',
+    kind: 'service',
+    accountId: null,
+    roles: [],
+    scopes: ['accounts:write', 'licenses:read'],
+  });
+
 let calls = 0;
 export const callContext = (principal: Principal = caller()): CallContext<Principal> => ({
   principal,

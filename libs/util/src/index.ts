@@ -1,5 +1,5 @@
 export { AppError } from './errors.js';
-export type { AppErrorType, FieldViolation } from './errors.js';
+export type { AppErrorType, FieldViolation, RuleViolation } from './errors.js';
 export { ConfigError, parseEnv, env } from './env-config.js';
 export { createLogger } from './logger.js';
 export type { Logger } from './logger.js';

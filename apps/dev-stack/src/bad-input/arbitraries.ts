@@ -5,7 +5,15 @@
  * idempotency) instead of stopping at the first field check, and some requests pass them all.
  */
 import fc from 'fast-check';
-import { AccountKind, AccountStyle, DowngradeOrder, QueueKind, QueueRole, SalesOrderState } from '@acme/contracts';
+import {
+  AccountKind,
+  AccountStyle,
+  BulkMode,
+  DowngradeOrder,
+  QueueKind,
+  QueueRole,
+  SalesOrderState,
+} from '@acme/contracts';
 import { CALLERS, GOTO, ZENDESK, type CallerName, type KnownRows } from './bad-input-service.js';
 import {
   enumValue,
@@ -38,8 +46,11 @@ export const READS = [
   'GetBillableState',
   'GetUser',
   'GetAssignment',
+  'CheckEntitlements',
 ];
 export const MUTATIONS = [
+  'BulkAssignLicenses',
+  'BulkUnassignLicenses',
   'CreateAccount',
   'UpdateAccount',
   'SetCardOnFile',
@@ -403,6 +414,31 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     DeleteQueue: merge(accountId, queueId, mutation),
     GetBillableState: merge(accountId, userIdFor('userId')),
     GetUser: merge(accountId, userIdFor('userId')),
+    BulkAssignLicenses: merge(
+      accountId,
+      field('userIds', fc.subarray([...GOTO_USERS], { minLength: 1 }), userIds),
+      field('products', productAssignments(validProducts), productAssignments(productList)),
+      field('mode', fc.constantFrom(0, 1, 2), enumOf(BulkMode)),
+      field('notifyUsers', fc.boolean(), fc.boolean()),
+      mutation,
+    ),
+    BulkUnassignLicenses: merge(
+      accountId,
+      field('userIds', fc.subarray([...GOTO_USERS], { minLength: 1 }), userIds),
+      field('productIds', validProducts, productList),
+      field('mode', fc.constantFrom(0, 1, 2), enumOf(BulkMode)),
+      field('notifyUsers', fc.boolean(), fc.boolean()),
+      mutation,
+    ),
+    CheckEntitlements: merge(
+      accountId,
+      field('userIds', fc.subarray([...GOTO_USERS], { minLength: 1 }), userIds),
+      field(
+        'queries',
+        fc.subarray([...GOTO_PRODUCTS]).map((ids) => ids.map((id) => ({ productId: id, feature: '' }))),
+        fc.array(fc.record({ productId, feature: hostileText }), { maxLength: 200 }),
+      ),
+    ),
     GetAssignment: merge(
       accountId,
       field('assignmentId', fc.constantFrom('asg_missing'), idOf('asg', ['asg_missing'], ['asg_elsewhere'])),

@@ -21,6 +21,7 @@ export const REASONS_BY_CODE: Partial<Record<GrpcStatus, readonly string[]>> = {
     'MIXED_CURRENCIES',
     'QUOTE_EXPIRED',
     'CONFIGURATION_RETAINED',
+    'BULK_REFUSED',
     'IDEMPOTENCY_KEY_REUSED',
     'CONFLICT',
   ],

@@ -211,6 +211,17 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
       productId: plan.unassign,
     }),
     fixed('GetAssignment', 'GetAssignment', { ...account, assignmentId: fixtures.assignmentId }),
+    fixed('CheckEntitlements', 'CheckEntitlements', { ...account, userIds: [plan.target] }),
+    fixed('BulkAssignLicenses', 'BulkAssignLicenses', {
+      ...change,
+      userIds: [plan.target],
+      products: [{ productId: plan.assign }],
+    }),
+    fixed('BulkUnassignLicenses', 'BulkUnassignLicenses', {
+      ...change,
+      userIds: [plan.target],
+      productIds: [plan.unassign],
+    }),
     // Leaving every queue with the license is decided where queues are managed too.
     fixed('UnassignLicenses', 'UnassignLicenses (and leave every queue)', {
       ...change,

@@ -217,6 +217,14 @@ describe('interpretEvent: events without a money effect', () => {
     ],
     ['seats_exhausted', { case: 'seatsExhausted', value: { productId: 'prod_a', purchased: 5 } }],
     [
+      'seat_threshold_triggered',
+      { case: 'seatThresholdTriggered', value: { productId: 'prod_a', percent: 80, assigned: 8, purchased: 10 } },
+    ],
+    [
+      'seat_threshold_resolved',
+      { case: 'seatThresholdResolved', value: { productId: 'prod_a', percent: 80, assigned: 7, purchased: 10 } },
+    ],
+    [
       'configuration_retained',
       { case: 'configurationRetained', value: { userId: 'usr_1', productId: 'prod_connect', purgeTime: at } },
     ],
@@ -246,9 +254,9 @@ describe('interpretEvent: events without a money effect', () => {
 
 describe('interpretEvent: unknown event types', () => {
   it('skips a newer type whose payload field this decoder does not know', () => {
-    // What a newer producer sends: an unknown type and a payload in an unknown field (number 30).
+    // What a newer producer sends: an unknown type and a payload in an unknown field (number 60).
     const bytes = toBinary(events.EventEnvelopeSchema, envelope(undefined, { eventType: 'seats.gifted' }));
-    const decoded = fromBinary(events.EventEnvelopeSchema, new Uint8Array([...bytes, 0xf2, 0x01, 0x02, 0x08, 0x01]));
+    const decoded = fromBinary(events.EventEnvelopeSchema, new Uint8Array([...bytes, 0xe2, 0x03, 0x02, 0x08, 0x01]));
     expect(decoded.payload.case).toBeUndefined();
     expect(interpretEvent(decoded)).toEqual({ outcome: 'unknown_type', eventType: 'seats.gifted' });
   });

@@ -40,6 +40,8 @@ const NO_CHARGE_CASES: ReadonlySet<EventPayloadCase> = new Set([
   'seatsRequestedFromSales',
   'featuresChanged',
   'seatsExhausted',
+  'seatThresholdTriggered',
+  'seatThresholdResolved',
   'configurationRetained',
   'configurationRestored',
   'configurationPurged',

@@ -16,6 +16,8 @@ import { Migration20261207050000PhoneConfiguration } from './20261207050000-phon
 import { Migration20261207060000ContactCenterBilling } from './20261207060000-contact-center-billing.js';
 import { Migration20261207070000UserDeactivation } from './20261207070000-user-deactivation.js';
 import { Migration20261207080000AuditByRequest } from './20261207080000-audit-by-request.js';
+import { Migration20261207090000AccountSuspension } from './20261207090000-account-suspension.js';
+import { Migration20261207100000SeatNotices } from './20261207100000-seat-notices.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -40,4 +42,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261207060000ContactCenterBilling', class: Migration20261207060000ContactCenterBilling },
   { name: 'Migration20261207070000UserDeactivation', class: Migration20261207070000UserDeactivation },
   { name: 'Migration20261207080000AuditByRequest', class: Migration20261207080000AuditByRequest },
+  { name: 'Migration20261207090000AccountSuspension', class: Migration20261207090000AccountSuspension },
+  { name: 'Migration20261207100000SeatNotices', class: Migration20261207100000SeatNotices },
 ];

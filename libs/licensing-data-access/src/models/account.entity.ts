@@ -20,6 +20,8 @@ export const AccountSchema = defineEntity({
     /** The payment provider's billing profile that holds the card; never card data. */
     billingProfileId: p.string().length(FIELD_LIMITS.id).nullable(),
     createdAt: p.datetime(),
+    /** A suspended account keeps its data, but none of its users is entitled to anything (CheckEntitlements). */
+    suspended: p.boolean().default(false),
     /** Last per-account event sequence handed out; bumped under the row lock, so events are gap-free and ordered. */
     eventSequence: p.integer().default(0),
   },

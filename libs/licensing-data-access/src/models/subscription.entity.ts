@@ -19,6 +19,8 @@ export const SubscriptionSchema = defineEntity({
     assignedSeats: p.integer().default(0),
     unitPriceMinor: p.integer(),
     currency: p.string().length(3),
+    /** The highest seat-usage threshold (percent) whose notice stands: triggered and not yet resolved; 0: none. */
+    seatNoticePercent: p.integer().default(0),
   },
 });
 export class Subscription extends SubscriptionSchema.class {}

@@ -16,19 +16,20 @@ import {
 } from '@acme/contracts';
 import type { Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
-import { DRIVERS, callContext, caller, openSeededDatabase, refusal } from '../../test/handler-harness.js';
+import {
+  backOfficeCaller,
+  callContext,
+  caller,
+  DRIVERS,
+  openSeededDatabase,
+  refusal,
+} from '../../test/handler-harness.js';
 import { createAccountHandlers } from './account-handlers.js';
 import { createSeatHandlers } from './seat-handlers.js';
 
 const rules = await loadRuleSet();
 const NOW = new Date('2026-12-07T10:00:00Z');
-const backOffice = caller({
-  subject: 'svc:back-office',
-  kind: 'service',
-  accountId: null,
-  roles: [],
-  scopes: ['accounts:write', 'licenses:read'],
-});
+const backOffice = backOfficeCaller();
 
 const newAccount = (
   overrides: {

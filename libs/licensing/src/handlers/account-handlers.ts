@@ -92,6 +92,7 @@ export function createAccountHandlers(
         currency: request.currency,
         billingProfileId: null,
         createdAt: deps.now(),
+        suspended: false,
       };
       const spec = {
         method: 'CreateAccount',
@@ -129,12 +130,13 @@ export function createAccountHandlers(
         if (!changes.kind) problems.add('kind', 'unknown kind');
       }
       if (request.legacyPlan !== undefined) changes.legacyPlan = request.legacyPlan;
+      if (request.suspended !== undefined) changes.suspended = request.suspended;
       if (request.offeringId !== undefined) {
         problems.slug('offering_id', request.offeringId, 'an offering id such as goto_business');
         changes.offeringId = request.offeringId;
       }
       if (Object.keys(changes).length === 0)
-        problems.add('name', 'nothing to change: set at least one of name, kind, legacy_plan, offering_id');
+        problems.add('name', 'nothing to change: set at least one of name, kind, legacy_plan, offering_id, suspended');
       const spec = {
         method: 'UpdateAccount',
         requestSchema: UpdateAccountRequestSchema,

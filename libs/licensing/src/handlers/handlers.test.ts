@@ -176,7 +176,11 @@ describe.each(DRIVERS)('assignment handlers on %s', (driver, skip) => {
     expect(last?.decision?.effects).toMatchObject([
       { type: 'notice', code: 'seats_exhausted', productId: 'goto_meeting' },
     ]);
-    expect((await db.outbox.list(ACCOUNT)).at(-1)?.eventType).toBe('seats.exhausted');
+    // The rule's notice, then the seat-usage notice of the 100% threshold (rule data).
+    expect((await db.outbox.list(ACCOUNT)).slice(-2).map((e) => e.eventType)).toEqual([
+      'seats.exhausted',
+      'seat_threshold.triggered',
+    ]);
   });
 
   it.skipIf(skip)('validate_only returns the decision and changes nothing', async () => {

@@ -61,6 +61,7 @@ export const toAccount = (a: AccountRecord): Account =>
     currency: a.currency,
     billingProfileId: a.billingProfileId ?? '',
     createTime: timestampFromDate(a.createdAt),
+    suspended: a.suspended,
   });
 
 export const toSeatUsage = (u: SeatUsageRecord): ProductSeatUsage => create(ProductSeatUsageSchema, { ...u });

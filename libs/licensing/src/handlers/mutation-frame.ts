@@ -6,6 +6,7 @@ import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
 import { decisionError, refuseUndecidable } from '../domain/decision-outcome.js';
 import { whoMayAct, type UseCaseContext } from '../use-cases/use-case-context.js';
+import { reportSeatThresholds } from '../use-cases/report-seat-thresholds.js';
 import { callerKey, checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
 import type { RequestProblems } from './validation.js';
 
@@ -59,7 +60,8 @@ export interface MutationSpec<Q extends DescMessage, R extends DescMessage> {
  * else of the account is read or answered (a caller who may not act learns nothing: not which
  * users exist, not whether an idempotency key was used); idempotent replay of the caller's own key
  * (same key + same request = first response; a different request = refused); then the use case
- * in one transaction with its audit and outbox rows, and validate_only as a rollback. A decision
+ * in one transaction with its audit and outbox rows, the seat-usage notices it caused, and
+ * validate_only as a rollback. A decision
  * the rules cannot compute refuses the change (POLICY_UNAVAILABLE), never INTERNAL.
  */
 export async function runMutation<Q extends DescMessage, R extends DescMessage>(
@@ -93,7 +95,10 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
         if (previous) return previous;
       }
       const context = { tx, account, principal, rules, now, requestId: spec.requestId };
-      const response = await useCase(redirected ? { ...context, redirected } : context).catch(refuseUndecidable);
+      const ctx = redirected ? { ...context, redirected } : context;
+      const response = await useCase(ctx).catch(refuseUndecidable);
+      // Whatever the change, seat usage that crossed a threshold of the rule data is told once.
+      await reportSeatThresholds(ctx);
       if (key && !request.validateOnly)
         remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
       return response;

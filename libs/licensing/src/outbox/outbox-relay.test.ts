@@ -69,6 +69,7 @@ async function insertAccounts(db: Database): Promise<void> {
         currency: 'USD',
         billingProfileId: null,
         createdAt: new Date(),
+        suspended: false,
       });
     }
   });

@@ -85,6 +85,7 @@ async function openDemoAccount(tx: LicenseBook, rules: RuleSet, demo: DemoAccoun
     currency: 'USD',
     billingProfileId: null,
     createdAt: DEMO_EPOCH,
+    suspended: false,
   };
   await createAccount(await step(DEMO_BACK_OFFICE, 'administer_account', DEMO_EPOCH, planned), {
     id: owner.id,

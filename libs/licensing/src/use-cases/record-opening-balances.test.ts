@@ -27,6 +27,7 @@ async function importAccountRows(db: Database, accountId: string): Promise<void>
       currency: 'USD',
       billingProfileId: null,
       createdAt: IMPORTED_AT,
+      suspended: false,
     });
     for (const [productId, seats, price] of [
       ['goto_connect_standard', 10, 2800],

@@ -6,19 +6,23 @@ import { actorFacts } from '../domain/facts.js';
 import type { EventPayload } from '../domain/events.js';
 import { decide, originOfCall, record, type UseCaseContext } from './use-case-context.js';
 
-export type AccountChanges = Partial<Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId'>>;
+export type AccountChanges = Partial<Pick<AccountRecord, 'name' | 'kind' | 'legacyPlan' | 'offeringId' | 'suspended'>>;
+
+/** The account as UpdateAccount audits it and its event carries it: the terms and the suspension. */
+const accountState = (a: AccountRecord) => ({ ...accountTerms(a), suspended: a.suspended });
 
 /**
- * UpdateAccount: the account's name, kind, legacy plan flag or offering (back office). A new
- * offering must be priced in the account's currency; subscriptions keep the rate they were bought
- * at. Audited with the values before and after; the event carries the terms after.
+ * UpdateAccount: the account's name, kind, legacy plan flag, offering or suspension (back office).
+ * A new offering must be priced in the account's currency; subscriptions keep the rate they were
+ * bought at. A suspended account keeps its data, and nobody in it is entitled to anything. Audited
+ * with the values before and after; the event carries the values after.
  */
 export async function updateAccount(
   ctx: UseCaseContext,
   changes: AccountChanges,
 ): Promise<{ account: AccountRecord; decision: Decision }> {
   if (changes.offeringId !== undefined) await requireOfferingIn(ctx.tx, changes.offeringId!, ctx.account.currency);
-  return changeAccount(ctx, changes, 'account.updated', accountTerms, (value) => ({ case: 'accountUpdated', value }));
+  return changeAccount(ctx, changes, 'account.updated', accountState, (value) => ({ case: 'accountUpdated', value }));
 }
 
 /**

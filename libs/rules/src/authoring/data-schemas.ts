@@ -3,10 +3,11 @@ import downgrade from '../../schema/data/downgrade.schema.json' with { type: 'js
 import purchase from '../../schema/data/purchase.schema.json' with { type: 'json' };
 import retention from '../../schema/data/retention.schema.json' with { type: 'json' };
 import roles from '../../schema/data/roles.schema.json' with { type: 'json' };
+import seatThresholds from '../../schema/data/seat-thresholds.schema.json' with { type: 'json' };
 
 /**
  * The JSON Schema of every data file, by file name (`data/contact-center.json`: `contact-center`).
- * The service reads some of these values itself (retention days), and rules compare with them,
+ * The service reads some of these values itself (retention days, seat thresholds), and rules compare with them,
  * so a data file without a schema, or one that does not match it, is refused like a broken rule.
  */
 export const DATA_SCHEMAS: Readonly<Record<string, object>> = {
@@ -15,4 +16,5 @@ export const DATA_SCHEMAS: Readonly<Record<string, object>> = {
   purchase,
   retention,
   roles,
+  'seat-thresholds': seatThresholds,
 };

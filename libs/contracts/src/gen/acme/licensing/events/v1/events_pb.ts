@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/events/v1/events.proto.
  */
 export const file_acme_licensing_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiVhY21lL2xpY2Vuc2luZy9ldmVudHMvdjEvZXZlbnRzLnByb3RvEhhhY21lLmxpY2Vuc2luZy5ldmVudHMudjEiSwoFQWN0b3ISDwoHc3ViamVjdBgBIAEoCRIxCgRraW5kGAIgASgOMiMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkFjdG9yS2luZCI0CgVNb25leRIVCg1jdXJyZW5jeV9jb2RlGAEgASgJEhQKDGFtb3VudF9taW5vchgCIAEoAyKXAQoJU2VhdFByaWNlEjMKCnVuaXRfcHJpY2UYASABKAsyHy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuTW9uZXkSFgoOYmlsbGluZ19wZXJpb2QYAiABKAkSPQoNYmlsbGluZ19iYXNpcxgDIAEoDjImLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5CaWxsaW5nQmFzaXMi/Q0KDUV2ZW50RW52ZWxvcGUSEAoIZXZlbnRfaWQYASABKAkSEgoKZXZlbnRfdHlwZRgCIAEoCRISCgphY2NvdW50X2lkGAMgASgJEi4KCm9jY3VyX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHNlcXVlbmNlGAUgASgEEi4KBWFjdG9yGAYgASgLMh8uYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkFjdG9yEhQKDGNhdXNhdGlvbl9pZBgHIAEoCRJDCg9zZWF0c19wdXJjaGFzZWQYCiABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdHNQdXJjaGFzZWRIABI/Cg1zZWF0c19yZWR1Y2VkGAsgASgLMiYuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRzUmVkdWNlZEgAElcKGnNlYXRzX3JlcXVlc3RlZF9mcm9tX3NhbGVzGAwgASgLMjEuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRzUmVxdWVzdGVkRnJvbVNhbGVzSAASTgoVc2FsZXNfb3JkZXJfY29tcGxldGVkGA0gASgLMi0uYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNhbGVzT3JkZXJDb21wbGV0ZWRIABJFChBsaWNlbnNlX2Fzc2lnbmVkGA4gASgLMikuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkxpY2Vuc2VBc3NpZ25lZEgAEkkKEmxpY2Vuc2VfdW5hc3NpZ25lZBgPIAEoCzIrLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5MaWNlbnNlVW5hc3NpZ25lZEgAEkUKEGZlYXR1cmVzX2NoYW5nZWQYECABKAsyKS5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuRmVhdHVyZXNDaGFuZ2VkSAASRQoQYWdlbnRfZG93bmdyYWRlZBgRIAEoCzIpLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5BZ2VudERvd25ncmFkZWRIABJDCg9zZWF0c19leGhhdXN0ZWQYEiABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdHNFeGhhdXN0ZWRIABJfCh5jb250YWN0X2NlbnRlcl9iaWxsaW5nX3N0YXJ0ZWQYEyABKAsyNS5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQ29udGFjdENlbnRlckJpbGxpbmdTdGFydGVkSAASXwoeY29udGFjdF9jZW50ZXJfYmlsbGluZ19zdG9wcGVkGBQgASgLMjUuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkNvbnRhY3RDZW50ZXJCaWxsaW5nU3RvcHBlZEgAElEKFmNvbmZpZ3VyYXRpb25fcmV0YWluZWQYFSABKAsyLy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQ29uZmlndXJhdGlvblJldGFpbmVkSAASUQoWY29uZmlndXJhdGlvbl9yZXN0b3JlZBgWIAEoCzIvLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Db25maWd1cmF0aW9uUmVzdG9yZWRIABJNChRjb25maWd1cmF0aW9uX3B1cmdlZBgXIAEoCzItLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Db25maWd1cmF0aW9uUHVyZ2VkSAASUQoWbm90aWZpY2F0aW9uX3JlcXVlc3RlZBgYIAEoCzIvLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Ob3RpZmljYXRpb25SZXF1ZXN0ZWRIABJDCg9hY2NvdW50X2NyZWF0ZWQYGSABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQWNjb3VudENyZWF0ZWRIABJDCg9hY2NvdW50X3VwZGF0ZWQYGiABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQWNjb3VudFVwZGF0ZWRIABJLChRjYXJkX29uX2ZpbGVfY2hhbmdlZBgbIAEoCzIrLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5DYXJkT25GaWxlQ2hhbmdlZEgAEk4KFXNhbGVzX29yZGVyX2NhbmNlbGxlZBgcIAEoCzItLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5TYWxlc09yZGVyQ2FuY2VsbGVkSAASWgobcGhvbmVfY29uZmlndXJhdGlvbl9jaGFuZ2VkGB0gASgLMjMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlBob25lQ29uZmlndXJhdGlvbkNoYW5nZWRIAEIJCgdwYXlsb2FkIrcBCg5TZWF0c1B1cmNoYXNlZBISCgpwcm9kdWN0X2lkGAEgASgJEhAKCHF1YW50aXR5GAIgASgFEhcKD3B1cmNoYXNlZF9hZnRlchgDIAEoBRIyCgVwcmljZRgEIAEoCzIjLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5TZWF0UHJpY2USMgoOZWZmZWN0aXZlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrUBCgxTZWF0c1JlZHVjZWQSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghxdWFudGl0eRgCIAEoBRIXCg9wdXJjaGFzZWRfYWZ0ZXIYAyABKAUSMgoFcHJpY2UYBCABKAsyIy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdFByaWNlEjIKDmVmZmVjdGl2ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJRChdTZWF0c1JlcXVlc3RlZEZyb21TYWxlcxIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFIuQBChNTYWxlc09yZGVyQ29tcGxldGVkEhAKCG9yZGVyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSEAoIcXVhbnRpdHkYAyABKAUSFwoPcHVyY2hhc2VkX2FmdGVyGAQgASgFEjIKBXByaWNlGAUgASgLMiMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRQcmljZRIyCg5lZmZlY3RpdmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY29tcGxldGVkX2J5GAcgASgJIrECCg9MaWNlbnNlQXNzaWduZWQSFQoNYXNzaWdubWVudF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCnByb2R1Y3RfaWQYAyABKAkSSQoIZmVhdHVyZXMYBCADKAsyNy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuTGljZW5zZUFzc2lnbmVkLkZlYXR1cmVzRW50cnkSMgoFcHJpY2UYBSABKAsyIy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdFByaWNlEjIKDmVmZmVjdGl2ZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBovCg1GZWF0dXJlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEigwEKEUxpY2Vuc2VVbmFzc2lnbmVkEhUKDWFzc2lnbm1lbnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEjIKDmVmZmVjdGl2ZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK2AgoPRmVhdHVyZXNDaGFuZ2VkEhUKDWFzc2lnbm1lbnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEkUKBmJlZm9yZRgEIAMoCzI1LmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5GZWF0dXJlc0NoYW5nZWQuQmVmb3JlRW50cnkSQwoFYWZ0ZXIYBSADKAsyNC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuRmVhdHVyZXNDaGFuZ2VkLkFmdGVyRW50cnkaLQoLQmVmb3JlRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgIOgI4ARosCgpBZnRlckVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEimgEKD0FnZW50RG93bmdyYWRlZBIVCg1hc3NpZ25tZW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEgoKcHJvZHVjdF9pZBgDIAEoCRIXCg9kb3duZ3JhZGVfb3JkZXIYBCABKAkSMgoOZWZmZWN0aXZlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjcKDlNlYXRzRXhoYXVzdGVkEhIKCnByb2R1Y3RfaWQYASABKAkSEQoJcHVyY2hhc2VkGAIgASgFIs4BChtDb250YWN0Q2VudGVyQmlsbGluZ1N0YXJ0ZWQSDwoHdXNlcl9pZBgBIAEoCRIQCghxdWV1ZV9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEjIKBXByaWNlGAQgASgLMiMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRQcmljZRIyCg5lZmZlY3RpdmVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIcnVsZV9pZHMYBiADKAkiiAEKG0NvbnRhY3RDZW50ZXJCaWxsaW5nU3RvcHBlZBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSMgoOZWZmZWN0aXZlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHJ1bGVfaWRzGAQgAygJImwKFUNvbmZpZ3VyYXRpb25SZXRhaW5lZBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSLgoKcHVyZ2VfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPAoVQ29uZmlndXJhdGlvblJlc3RvcmVkEg8KB3VzZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCSI6ChNDb25maWd1cmF0aW9uUHVyZ2VkEg8KB3VzZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCSJRChlQaG9uZUNvbmZpZ3VyYXRpb25DaGFuZ2VkEg8KB3VzZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIPCgdjaGFuZ2VkGAMgAygJIsIBChVOb3RpZmljYXRpb25SZXF1ZXN0ZWQSEAoIdGVtcGxhdGUYASABKAkSDwoHdXNlcl9pZBgCIAEoCRJTCgpwYXJhbWV0ZXJzGAMgAygLMj8uYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLk5vdGlmaWNhdGlvblJlcXVlc3RlZC5QYXJhbWV0ZXJzRW50cnkaMQoPUGFyYW1ldGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEijgEKDkFjY291bnRDcmVhdGVkEgwKBG5hbWUYASABKAkSDAoEa2luZBgCIAEoCRINCgVzdHlsZRgDIAEoCRITCgtsZWdhY3lfcGxhbhgEIAEoCBIQCghjdXJyZW5jeRgFIAEoCRITCgtvZmZlcmluZ19pZBgGIAEoCRIVCg1vd25lcl91c2VyX2lkGAcgASgJIlYKDkFjY291bnRVcGRhdGVkEgwKBG5hbWUYASABKAkSDAoEa2luZBgCIAEoCRITCgtsZWdhY3lfcGxhbhgDIAEoCBITCgtvZmZlcmluZ19pZBgEIAEoCSJFChFDYXJkT25GaWxlQ2hhbmdlZBIUCgxjYXJkX29uX2ZpbGUYASABKAgSGgoSYmlsbGluZ19wcm9maWxlX2lkGAIgASgJImMKE1NhbGVzT3JkZXJDYW5jZWxsZWQSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBRIUCgxjYW5jZWxsZWRfYnkYBCABKAkqawoJQWN0b3JLaW5kEhoKFkFDVE9SX0tJTkRfVU5TUEVDSUZJRUQQABITCg9BQ1RPUl9LSU5EX1VTRVIQARIWChJBQ1RPUl9LSU5EX1NFUlZJQ0UQAhIVChFBQ1RPUl9LSU5EX1NZU1RFTRADKnkKDEJpbGxpbmdCYXNpcxIdChlCSUxMSU5HX0JBU0lTX1VOU1BFQ0lGSUVEEAASIQodQklMTElOR19CQVNJU19QVVJDSEFTRURfU0VBVFMQARInCiNCSUxMSU5HX0JBU0lTX0NPTlRBQ1RfQ0VOVEVSX01FTUJFUhACYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiVhY21lL2xpY2Vuc2luZy9ldmVudHMvdjEvZXZlbnRzLnByb3RvEhhhY21lLmxpY2Vuc2luZy5ldmVudHMudjEiSwoFQWN0b3ISDwoHc3ViamVjdBgBIAEoCRIxCgRraW5kGAIgASgOMiMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkFjdG9yS2luZCI0CgVNb25leRIVCg1jdXJyZW5jeV9jb2RlGAEgASgJEhQKDGFtb3VudF9taW5vchgCIAEoAyKXAQoJU2VhdFByaWNlEjMKCnVuaXRfcHJpY2UYASABKAsyHy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuTW9uZXkSFgoOYmlsbGluZ19wZXJpb2QYAiABKAkSPQoNYmlsbGluZ19iYXNpcxgDIAEoDjImLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5CaWxsaW5nQmFzaXMilg8KDUV2ZW50RW52ZWxvcGUSEAoIZXZlbnRfaWQYASABKAkSEgoKZXZlbnRfdHlwZRgCIAEoCRISCgphY2NvdW50X2lkGAMgASgJEi4KCm9jY3VyX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHNlcXVlbmNlGAUgASgEEi4KBWFjdG9yGAYgASgLMh8uYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkFjdG9yEhQKDGNhdXNhdGlvbl9pZBgHIAEoCRJDCg9zZWF0c19wdXJjaGFzZWQYCiABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdHNQdXJjaGFzZWRIABI/Cg1zZWF0c19yZWR1Y2VkGAsgASgLMiYuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRzUmVkdWNlZEgAElcKGnNlYXRzX3JlcXVlc3RlZF9mcm9tX3NhbGVzGAwgASgLMjEuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRzUmVxdWVzdGVkRnJvbVNhbGVzSAASTgoVc2FsZXNfb3JkZXJfY29tcGxldGVkGA0gASgLMi0uYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNhbGVzT3JkZXJDb21wbGV0ZWRIABJFChBsaWNlbnNlX2Fzc2lnbmVkGA4gASgLMikuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkxpY2Vuc2VBc3NpZ25lZEgAEkkKEmxpY2Vuc2VfdW5hc3NpZ25lZBgPIAEoCzIrLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5MaWNlbnNlVW5hc3NpZ25lZEgAEkUKEGZlYXR1cmVzX2NoYW5nZWQYECABKAsyKS5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuRmVhdHVyZXNDaGFuZ2VkSAASRQoQYWdlbnRfZG93bmdyYWRlZBgRIAEoCzIpLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5BZ2VudERvd25ncmFkZWRIABJDCg9zZWF0c19leGhhdXN0ZWQYEiABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdHNFeGhhdXN0ZWRIABJfCh5jb250YWN0X2NlbnRlcl9iaWxsaW5nX3N0YXJ0ZWQYEyABKAsyNS5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQ29udGFjdENlbnRlckJpbGxpbmdTdGFydGVkSAASXwoeY29udGFjdF9jZW50ZXJfYmlsbGluZ19zdG9wcGVkGBQgASgLMjUuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkNvbnRhY3RDZW50ZXJCaWxsaW5nU3RvcHBlZEgAElEKFmNvbmZpZ3VyYXRpb25fcmV0YWluZWQYFSABKAsyLy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQ29uZmlndXJhdGlvblJldGFpbmVkSAASUQoWY29uZmlndXJhdGlvbl9yZXN0b3JlZBgWIAEoCzIvLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Db25maWd1cmF0aW9uUmVzdG9yZWRIABJNChRjb25maWd1cmF0aW9uX3B1cmdlZBgXIAEoCzItLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Db25maWd1cmF0aW9uUHVyZ2VkSAASUQoWbm90aWZpY2F0aW9uX3JlcXVlc3RlZBgYIAEoCzIvLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Ob3RpZmljYXRpb25SZXF1ZXN0ZWRIABJDCg9hY2NvdW50X2NyZWF0ZWQYGSABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQWNjb3VudENyZWF0ZWRIABJDCg9hY2NvdW50X3VwZGF0ZWQYGiABKAsyKC5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuQWNjb3VudFVwZGF0ZWRIABJLChRjYXJkX29uX2ZpbGVfY2hhbmdlZBgbIAEoCzIrLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5DYXJkT25GaWxlQ2hhbmdlZEgAEk4KFXNhbGVzX29yZGVyX2NhbmNlbGxlZBgcIAEoCzItLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5TYWxlc09yZGVyQ2FuY2VsbGVkSAASWgobcGhvbmVfY29uZmlndXJhdGlvbl9jaGFuZ2VkGB0gASgLMjMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlBob25lQ29uZmlndXJhdGlvbkNoYW5nZWRIABJLChhzZWF0X3RocmVzaG9sZF90cmlnZ2VyZWQYHiABKAsyJy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdFRocmVzaG9sZEgAEkoKF3NlYXRfdGhyZXNob2xkX3Jlc29sdmVkGB8gASgLMicuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRUaHJlc2hvbGRIAEIJCgdwYXlsb2FkIlkKDVNlYXRUaHJlc2hvbGQSEgoKcHJvZHVjdF9pZBgBIAEoCRIPCgdwZXJjZW50GAIgASgFEhAKCGFzc2lnbmVkGAMgASgFEhEKCXB1cmNoYXNlZBgEIAEoBSK3AQoOU2VhdHNQdXJjaGFzZWQSEgoKcHJvZHVjdF9pZBgBIAEoCRIQCghxdWFudGl0eRgCIAEoBRIXCg9wdXJjaGFzZWRfYWZ0ZXIYAyABKAUSMgoFcHJpY2UYBCABKAsyIy5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuU2VhdFByaWNlEjIKDmVmZmVjdGl2ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK1AQoMU2VhdHNSZWR1Y2VkEhIKCnByb2R1Y3RfaWQYASABKAkSEAoIcXVhbnRpdHkYAiABKAUSFwoPcHVyY2hhc2VkX2FmdGVyGAMgASgFEjIKBXByaWNlGAQgASgLMiMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRQcmljZRIyCg5lZmZlY3RpdmVfdGltZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiUQoXU2VhdHNSZXF1ZXN0ZWRGcm9tU2FsZXMSEAoIb3JkZXJfaWQYASABKAkSEgoKcHJvZHVjdF9pZBgCIAEoCRIQCghxdWFudGl0eRgDIAEoBSLkAQoTU2FsZXNPcmRlckNvbXBsZXRlZBIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEhcKD3B1cmNoYXNlZF9hZnRlchgEIAEoBRIyCgVwcmljZRgFIAEoCzIjLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5TZWF0UHJpY2USMgoOZWZmZWN0aXZlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbXBsZXRlZF9ieRgHIAEoCSKxAgoPTGljZW5zZUFzc2lnbmVkEhUKDWFzc2lnbm1lbnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgpwcm9kdWN0X2lkGAMgASgJEkkKCGZlYXR1cmVzGAQgAygLMjcuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkxpY2Vuc2VBc3NpZ25lZC5GZWF0dXJlc0VudHJ5EjIKBXByaWNlGAUgASgLMiMuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLlNlYXRQcmljZRIyCg5lZmZlY3RpdmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaLwoNRmVhdHVyZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAg6AjgBIoMBChFMaWNlbnNlVW5hc3NpZ25lZBIVCg1hc3NpZ25tZW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEgoKcHJvZHVjdF9pZBgDIAEoCRIyCg5lZmZlY3RpdmVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAitgIKD0ZlYXR1cmVzQ2hhbmdlZBIVCg1hc3NpZ25tZW50X2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEgoKcHJvZHVjdF9pZBgDIAEoCRJFCgZiZWZvcmUYBCADKAsyNS5hY21lLmxpY2Vuc2luZy5ldmVudHMudjEuRmVhdHVyZXNDaGFuZ2VkLkJlZm9yZUVudHJ5EkMKBWFmdGVyGAUgAygLMjQuYWNtZS5saWNlbnNpbmcuZXZlbnRzLnYxLkZlYXR1cmVzQ2hhbmdlZC5BZnRlckVudHJ5Gi0KC0JlZm9yZUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEaLAoKQWZ0ZXJFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAg6AjgBIpoBCg9BZ2VudERvd25ncmFkZWQSFQoNYXNzaWdubWVudF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCnByb2R1Y3RfaWQYAyABKAkSFwoPZG93bmdyYWRlX29yZGVyGAQgASgJEjIKDmVmZmVjdGl2ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI3Cg5TZWF0c0V4aGF1c3RlZBISCgpwcm9kdWN0X2lkGAEgASgJEhEKCXB1cmNoYXNlZBgCIAEoBSLOAQobQ29udGFjdENlbnRlckJpbGxpbmdTdGFydGVkEg8KB3VzZXJfaWQYASABKAkSEAoIcXVldWVfaWQYAiABKAkSEgoKcHJvZHVjdF9pZBgDIAEoCRIyCgVwcmljZRgEIAEoCzIjLmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5TZWF0UHJpY2USMgoOZWZmZWN0aXZlX3RpbWUYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCHJ1bGVfaWRzGAYgAygJIogBChtDb250YWN0Q2VudGVyQmlsbGluZ1N0b3BwZWQSDwoHdXNlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEjIKDmVmZmVjdGl2ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghydWxlX2lkcxgEIAMoCSJsChVDb25maWd1cmF0aW9uUmV0YWluZWQSDwoHdXNlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEi4KCnB1cmdlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjwKFUNvbmZpZ3VyYXRpb25SZXN0b3JlZBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiOgoTQ29uZmlndXJhdGlvblB1cmdlZBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkiUQoZUGhvbmVDb25maWd1cmF0aW9uQ2hhbmdlZBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHY2hhbmdlZBgDIAMoCSLCAQoVTm90aWZpY2F0aW9uUmVxdWVzdGVkEhAKCHRlbXBsYXRlGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSUwoKcGFyYW1ldGVycxgDIAMoCzI/LmFjbWUubGljZW5zaW5nLmV2ZW50cy52MS5Ob3RpZmljYXRpb25SZXF1ZXN0ZWQuUGFyYW1ldGVyc0VudHJ5GjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIo4BCg5BY2NvdW50Q3JlYXRlZBIMCgRuYW1lGAEgASgJEgwKBGtpbmQYAiABKAkSDQoFc3R5bGUYAyABKAkSEwoLbGVnYWN5X3BsYW4YBCABKAgSEAoIY3VycmVuY3kYBSABKAkSEwoLb2ZmZXJpbmdfaWQYBiABKAkSFQoNb3duZXJfdXNlcl9pZBgHIAEoCSJpCg5BY2NvdW50VXBkYXRlZBIMCgRuYW1lGAEgASgJEgwKBGtpbmQYAiABKAkSEwoLbGVnYWN5X3BsYW4YAyABKAgSEwoLb2ZmZXJpbmdfaWQYBCABKAkSEQoJc3VzcGVuZGVkGAUgASgIIkUKEUNhcmRPbkZpbGVDaGFuZ2VkEhQKDGNhcmRfb25fZmlsZRgBIAEoCBIaChJiaWxsaW5nX3Byb2ZpbGVfaWQYAiABKAkiYwoTU2FsZXNPcmRlckNhbmNlbGxlZBIQCghvcmRlcl9pZBgBIAEoCRISCgpwcm9kdWN0X2lkGAIgASgJEhAKCHF1YW50aXR5GAMgASgFEhQKDGNhbmNlbGxlZF9ieRgEIAEoCSprCglBY3RvcktpbmQSGgoWQUNUT1JfS0lORF9VTlNQRUNJRklFRBAAEhMKD0FDVE9SX0tJTkRfVVNFUhABEhYKEkFDVE9SX0tJTkRfU0VSVklDRRACEhUKEUFDVE9SX0tJTkRfU1lTVEVNEAMqeQoMQmlsbGluZ0Jhc2lzEh0KGUJJTExJTkdfQkFTSVNfVU5TUEVDSUZJRUQQABIhCh1CSUxMSU5HX0JBU0lTX1BVUkNIQVNFRF9TRUFUUxABEicKI0JJTExJTkdfQkFTSVNfQ09OVEFDVF9DRU5URVJfTUVNQkVSEAJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Who caused an event.
@@ -299,7 +299,7 @@ export type EventEnvelope = Message<"acme.licensing.events.v1.EventEnvelope"> & 
     case: "accountCreated";
   } | {
     /**
-     * An account's name, kind, legacy plan flag or offering changed.
+     * An account's name, kind, legacy plan flag, offering or suspension changed.
      *
      * @generated from field: acme.licensing.events.v1.AccountUpdated account_updated = 26;
      */
@@ -329,6 +329,22 @@ export type EventEnvelope = Message<"acme.licensing.events.v1.EventEnvelope"> & 
      */
     value: PhoneConfigurationChanged;
     case: "phoneConfigurationChanged";
+  } | {
+    /**
+     * Seat usage of a product reached a threshold of the rule data (e.g. 80% of purchased seats).
+     *
+     * @generated from field: acme.licensing.events.v1.SeatThreshold seat_threshold_triggered = 30;
+     */
+    value: SeatThreshold;
+    case: "seatThresholdTriggered";
+  } | {
+    /**
+     * Seat usage of a product fell back below a threshold it had reached.
+     *
+     * @generated from field: acme.licensing.events.v1.SeatThreshold seat_threshold_resolved = 31;
+     */
+    value: SeatThreshold;
+    case: "seatThresholdResolved";
   } | { case: undefined; value?: undefined };
 };
 
@@ -338,6 +354,50 @@ export type EventEnvelope = Message<"acme.licensing.events.v1.EventEnvelope"> & 
  */
 export const EventEnvelopeSchema: GenMessage<EventEnvelope> = /*@__PURE__*/
   messageDesc(file_acme_licensing_events_v1_events, 3);
+
+/**
+ * A seat-usage threshold of one product (policies/data/seat-thresholds.json), crossed by the change
+ * this event belongs to; each crossing is reported once (triggered, then resolved), never again
+ * while usage stays on the same side.
+ *
+ * @generated from message acme.licensing.events.v1.SeatThreshold
+ */
+export type SeatThreshold = Message<"acme.licensing.events.v1.SeatThreshold"> & {
+  /**
+   * Product whose seats crossed the threshold.
+   *
+   * @generated from field: string product_id = 1;
+   */
+  productId: string;
+
+  /**
+   * The threshold: assigned seats as a percentage of purchased seats.
+   *
+   * @generated from field: int32 percent = 2;
+   */
+  percent: number;
+
+  /**
+   * Seats assigned after the change.
+   *
+   * @generated from field: int32 assigned = 3;
+   */
+  assigned: number;
+
+  /**
+   * Seats purchased after the change.
+   *
+   * @generated from field: int32 purchased = 4;
+   */
+  purchased: number;
+};
+
+/**
+ * Describes the message acme.licensing.events.v1.SeatThreshold.
+ * Use `create(SeatThresholdSchema)` to create a new message.
+ */
+export const SeatThresholdSchema: GenMessage<SeatThreshold> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_events_v1_events, 4);
 
 /**
  * Seats bought through self-service checkout.
@@ -386,7 +446,7 @@ export type SeatsPurchased = Message<"acme.licensing.events.v1.SeatsPurchased"> 
  * Use `create(SeatsPurchasedSchema)` to create a new message.
  */
 export const SeatsPurchasedSchema: GenMessage<SeatsPurchased> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 4);
+  messageDesc(file_acme_licensing_events_v1_events, 5);
 
 /**
  * Seats removed from a subscription.
@@ -435,7 +495,7 @@ export type SeatsReduced = Message<"acme.licensing.events.v1.SeatsReduced"> & {
  * Use `create(SeatsReducedSchema)` to create a new message.
  */
 export const SeatsReducedSchema: GenMessage<SeatsReduced> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 5);
+  messageDesc(file_acme_licensing_events_v1_events, 6);
 
 /**
  * Seats asked from sales.
@@ -470,7 +530,7 @@ export type SeatsRequestedFromSales = Message<"acme.licensing.events.v1.SeatsReq
  * Use `create(SeatsRequestedFromSalesSchema)` to create a new message.
  */
 export const SeatsRequestedFromSalesSchema: GenMessage<SeatsRequestedFromSales> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 6);
+  messageDesc(file_acme_licensing_events_v1_events, 7);
 
 /**
  * A sales order delivered its seats.
@@ -533,7 +593,7 @@ export type SalesOrderCompleted = Message<"acme.licensing.events.v1.SalesOrderCo
  * Use `create(SalesOrderCompletedSchema)` to create a new message.
  */
 export const SalesOrderCompletedSchema: GenMessage<SalesOrderCompleted> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 7);
+  messageDesc(file_acme_licensing_events_v1_events, 8);
 
 /**
  * A user received a seat.
@@ -589,7 +649,7 @@ export type LicenseAssigned = Message<"acme.licensing.events.v1.LicenseAssigned"
  * Use `create(LicenseAssignedSchema)` to create a new message.
  */
 export const LicenseAssignedSchema: GenMessage<LicenseAssigned> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 8);
+  messageDesc(file_acme_licensing_events_v1_events, 9);
 
 /**
  * A user lost a seat by an administrator's action.
@@ -631,7 +691,7 @@ export type LicenseUnassigned = Message<"acme.licensing.events.v1.LicenseUnassig
  * Use `create(LicenseUnassignedSchema)` to create a new message.
  */
 export const LicenseUnassignedSchema: GenMessage<LicenseUnassigned> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 9);
+  messageDesc(file_acme_licensing_events_v1_events, 10);
 
 /**
  * Per-user feature toggles changed.
@@ -680,7 +740,7 @@ export type FeaturesChanged = Message<"acme.licensing.events.v1.FeaturesChanged"
  * Use `create(FeaturesChangedSchema)` to create a new message.
  */
 export const FeaturesChangedSchema: GenMessage<FeaturesChanged> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 10);
+  messageDesc(file_acme_licensing_events_v1_events, 11);
 
 /**
  * A user lost a seat because seats were reduced below usage (a Zendesk agent became an end user).
@@ -729,7 +789,7 @@ export type AgentDowngraded = Message<"acme.licensing.events.v1.AgentDowngraded"
  * Use `create(AgentDowngradedSchema)` to create a new message.
  */
 export const AgentDowngradedSchema: GenMessage<AgentDowngraded> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 11);
+  messageDesc(file_acme_licensing_events_v1_events, 12);
 
 /**
  * The last seat of a product is in use: the account should be told how to buy more.
@@ -757,7 +817,7 @@ export type SeatsExhausted = Message<"acme.licensing.events.v1.SeatsExhausted"> 
  * Use `create(SeatsExhaustedSchema)` to create a new message.
  */
 export const SeatsExhaustedSchema: GenMessage<SeatsExhausted> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 12);
+  messageDesc(file_acme_licensing_events_v1_events, 13);
 
 /**
  * A user became billable for Contact Center.
@@ -813,7 +873,7 @@ export type ContactCenterBillingStarted = Message<"acme.licensing.events.v1.Cont
  * Use `create(ContactCenterBillingStartedSchema)` to create a new message.
  */
 export const ContactCenterBillingStartedSchema: GenMessage<ContactCenterBillingStarted> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 13);
+  messageDesc(file_acme_licensing_events_v1_events, 14);
 
 /**
  * A user stopped being billable for Contact Center.
@@ -855,7 +915,7 @@ export type ContactCenterBillingStopped = Message<"acme.licensing.events.v1.Cont
  * Use `create(ContactCenterBillingStoppedSchema)` to create a new message.
  */
 export const ContactCenterBillingStoppedSchema: GenMessage<ContactCenterBillingStopped> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 14);
+  messageDesc(file_acme_licensing_events_v1_events, 15);
 
 /**
  * A phone configuration kept after a GoTo Connect removal.
@@ -890,7 +950,7 @@ export type ConfigurationRetained = Message<"acme.licensing.events.v1.Configurat
  * Use `create(ConfigurationRetainedSchema)` to create a new message.
  */
 export const ConfigurationRetainedSchema: GenMessage<ConfigurationRetained> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 15);
+  messageDesc(file_acme_licensing_events_v1_events, 16);
 
 /**
  * A retained configuration came back.
@@ -918,7 +978,7 @@ export type ConfigurationRestored = Message<"acme.licensing.events.v1.Configurat
  * Use `create(ConfigurationRestoredSchema)` to create a new message.
  */
 export const ConfigurationRestoredSchema: GenMessage<ConfigurationRestored> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 16);
+  messageDesc(file_acme_licensing_events_v1_events, 17);
 
 /**
  * A retained configuration was deleted.
@@ -946,7 +1006,7 @@ export type ConfigurationPurged = Message<"acme.licensing.events.v1.Configuratio
  * Use `create(ConfigurationPurgedSchema)` to create a new message.
  */
 export const ConfigurationPurgedSchema: GenMessage<ConfigurationPurged> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 17);
+  messageDesc(file_acme_licensing_events_v1_events, 18);
 
 /**
  * A user's phone configuration changed. Names the parts that changed, never their values (numbers
@@ -982,7 +1042,7 @@ export type PhoneConfigurationChanged = Message<"acme.licensing.events.v1.PhoneC
  * Use `create(PhoneConfigurationChangedSchema)` to create a new message.
  */
 export const PhoneConfigurationChangedSchema: GenMessage<PhoneConfigurationChanged> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 18);
+  messageDesc(file_acme_licensing_events_v1_events, 19);
 
 /**
  * A notification should be sent.
@@ -1017,7 +1077,7 @@ export type NotificationRequested = Message<"acme.licensing.events.v1.Notificati
  * Use `create(NotificationRequestedSchema)` to create a new message.
  */
 export const NotificationRequestedSchema: GenMessage<NotificationRequested> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 19);
+  messageDesc(file_acme_licensing_events_v1_events, 20);
 
 /**
  * An account was created.
@@ -1080,7 +1140,7 @@ export type AccountCreated = Message<"acme.licensing.events.v1.AccountCreated"> 
  * Use `create(AccountCreatedSchema)` to create a new message.
  */
 export const AccountCreatedSchema: GenMessage<AccountCreated> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 20);
+  messageDesc(file_acme_licensing_events_v1_events, 21);
 
 /**
  * An account changed; every field is the value after the change.
@@ -1115,6 +1175,13 @@ export type AccountUpdated = Message<"acme.licensing.events.v1.AccountUpdated"> 
    * @generated from field: string offering_id = 4;
    */
   offeringId: string;
+
+  /**
+   * Suspended: no user of the account is entitled to anything.
+   *
+   * @generated from field: bool suspended = 5;
+   */
+  suspended: boolean;
 };
 
 /**
@@ -1122,7 +1189,7 @@ export type AccountUpdated = Message<"acme.licensing.events.v1.AccountUpdated"> 
  * Use `create(AccountUpdatedSchema)` to create a new message.
  */
 export const AccountUpdatedSchema: GenMessage<AccountUpdated> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 21);
+  messageDesc(file_acme_licensing_events_v1_events, 22);
 
 /**
  * A card on file was set or cleared.
@@ -1150,7 +1217,7 @@ export type CardOnFileChanged = Message<"acme.licensing.events.v1.CardOnFileChan
  * Use `create(CardOnFileChangedSchema)` to create a new message.
  */
 export const CardOnFileChangedSchema: GenMessage<CardOnFileChanged> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 22);
+  messageDesc(file_acme_licensing_events_v1_events, 23);
 
 /**
  * A pending sales order was cancelled: its seats never arrive.
@@ -1192,7 +1259,7 @@ export type SalesOrderCancelled = Message<"acme.licensing.events.v1.SalesOrderCa
  * Use `create(SalesOrderCancelledSchema)` to create a new message.
  */
 export const SalesOrderCancelledSchema: GenMessage<SalesOrderCancelled> = /*@__PURE__*/
-  messageDesc(file_acme_licensing_events_v1_events, 23);
+  messageDesc(file_acme_licensing_events_v1_events, 24);
 
 /**
  * Kind of identity that caused an event.
