@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountKind, AccountStyle, LicensingService, QueueKind, QueueRole } from '@acme/contracts';
-import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
+import { createClient, decodeGrpcError, firstMessage, GrpcStatus, type ServerStream } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
 import type { DevStack } from './dev-stack.js';
 
@@ -65,6 +65,7 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   ListAssignments: { accountId: other },
   GetAssignment: { accountId: other, assignmentId: 'asg_x' },
   CheckEntitlements: { accountId: other, userIds: ['usr_demo_zendesk_agent1'] },
+  WatchEntitlements: { accountId: other },
   BulkAssignLicenses: {
     accountId: other,
     userIds: ['usr_demo_zendesk_agent1'],
@@ -135,7 +136,11 @@ const call = async (method: string, body: Record<string, unknown>, token: string
   const client = createClient(LicensingService, stack.address, { token });
   const localName = LicensingService.methods.find((m) => m.name === method)!.localName;
   try {
-    const response = await (client as unknown as Record<string, (r: unknown) => Promise<unknown>>)[localName]!(body);
+    const answer = (client as unknown as Record<string, (r: unknown) => unknown>)[localName]!(body);
+    // A server stream answers like a unary call here: its first message, or its refusal.
+    const response = await (LicensingService.methods.find((m) => m.name === method)!.methodKind === 'server_streaming'
+      ? firstMessage(answer as ServerStream<unknown>)
+      : answer);
     return { code: GrpcStatus.OK, response };
   } catch (error) {
     return decodeGrpcError(error as never);

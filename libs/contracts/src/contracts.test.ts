@@ -3,7 +3,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPE_BY_CASE, LicensingService, OperationsService, events } from './index.js';
 
-const isRead = (name: string) => /^(Get|List|Check)[A-Z]/.test(name);
+const isRead = (name: string) => /^(Get|List|Check|Watch)[A-Z]/.test(name);
 
 describe('licensing v1 contract', () => {
   it('offers every operation of the domain', () => {
@@ -53,6 +53,7 @@ describe('licensing v1 contract', () => {
         'UpdateFeatures',
         'UpdatePhoneConfiguration',
         'UpdateUser',
+        'WatchEntitlements',
       ].sort(),
     );
   });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { LicensingService, ProductSchema } from '@acme/contracts';
 import { create } from '@bufbuild/protobuf';
@@ -24,6 +24,7 @@ const BUF = fileURLToPath(new URL('../../../node_modules/.bin/buf', import.meta.
 let server: GrpcServer;
 let address: string;
 let abortedBySignal = false;
+let streamEnded = false;
 const registry = new Registry();
 
 beforeAll(async () => {
@@ -33,6 +34,7 @@ beforeAll(async () => {
     maxRequestBytes: 64 * 1024,
     maxCallMs: 5000,
     registry,
+    slowReaderMs: 300,
   });
   server.addService({
     descriptor: LicensingService,
@@ -56,6 +58,19 @@ beforeAll(async () => {
         await new Promise((resolve) => context.signal.addEventListener('abort', resolve));
         abortedBySignal = true;
         return {};
+      },
+      // A stream of `resumeAfter` snapshot parts of 100 users each (or forever), for the streaming tests.
+      watchEntitlements: async (request, context) => {
+        const users = Array.from({ length: 100 }, (_, i) => ({ userId: `usr_${i}`, active: true }));
+        const parts = request.resumeAfter === undefined ? Number.POSITIVE_INFINITY : Number(request.resumeAfter);
+        try {
+          for (let i = 0; i < parts && !context.signal.aborted; i++)
+            await context.send({ event: { case: 'snapshot', value: { sequence: BigInt(i), users } } });
+        } finally {
+          streamEnded = true;
+        }
+        if (request.accountId === 'acct_fails')
+          throw new AppError('not_found', 'no such account', { reason: 'NOT_FOUND' });
       },
       listQueues: async () => {
         await sleep(300);
@@ -256,9 +271,67 @@ describe('call metrics', () => {
     expect(await handledCount('ListProducts', 'OK')).toBe(before + 1);
     expect(await handledCount('GetAccount', 'INVALID_ARGUMENT')).toBeGreaterThanOrEqual(1);
   });
+
+  it('times calls by method in grpc_server_handling_seconds, the ecosystem name', async () => {
+    const series = async (name: string, le?: number) =>
+      (await registry.getSingleMetric('grpc_server_handling_seconds')!.get()).values.find(
+        (v) =>
+          (v as { metricName?: string }).metricName === name &&
+          v.labels.grpc_method === 'ListQueues' &&
+          v.labels.le === le,
+      )?.value ?? 0;
+    const before = await series('grpc_server_handling_seconds_count');
+    const c = client();
+    await c.listQueues({}); // its handler takes 300 ms
+    c.close();
+    const count = await series('grpc_server_handling_seconds_count');
+    expect(count).toBe(before + 1);
+    // The call took at least 300 ms (however busy the machine): it is above the 0.25 s bucket.
+    expect(count - (await series('grpc_server_handling_seconds_bucket', 0.25))).toBeGreaterThanOrEqual(1);
+  });
 });
 
 async function handledCount(method: string, code: string): Promise<number> {
   const metric = await registry.getSingleMetric('grpc_server_handled_total')!.get();
   return metric.values.find((v) => v.labels.grpc_method === method && v.labels.grpc_code === code)?.value ?? 0;
 }
+
+describe('server streaming', () => {
+  it('sends every message in order, then the status', async () => {
+    const c = client();
+    const sequences: bigint[] = [];
+    for await (const message of c.watchEntitlements({ resumeAfter: 5n }))
+      if (message.event.case === 'snapshot') sequences.push(message.event.value.sequence);
+    expect(sequences).toEqual([0n, 1n, 2n, 3n, 4n]);
+    c.close();
+  });
+
+  it('ends with the refusal a handler throws after sending', async () => {
+    const c = client();
+    const received: unknown[] = [];
+    const error = await (async () => {
+      for await (const message of c.watchEntitlements({ resumeAfter: 2n, accountId: 'acct_fails' }))
+        received.push(message);
+    })().catch((e: unknown) => e);
+    expect(received).toHaveLength(2);
+    expect(decodeGrpcError(error as never)).toMatchObject({
+      code: status.NOT_FOUND,
+      errorInfo: { reason: 'NOT_FOUND' },
+    });
+    c.close();
+  });
+
+  it('cuts off a caller that stops reading, holding no more than the stream buffers', async () => {
+    streamEnded = false;
+    const c = client();
+    const stream = c.watchEntitlements({}); // endless; this caller reads one message and stops
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    // The handler ends: its sends waited on the full buffer until the slow-reader bound.
+    await vi.waitFor(() => expect(streamEnded).toBe(true), { timeout: 30_000, interval: 50 });
+    const refused = registry.getSingleMetricAsString('grpc_server_handled_total');
+    await expect(refused).resolves.toMatch(/grpc_method="WatchEntitlements",grpc_code="RESOURCE_EXHAUSTED"/);
+    stream.cancel();
+    c.close();
+  });
+});

@@ -6,16 +6,19 @@ import {
   status as GrpcStatus,
   Metadata,
   type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceError,
   type sendUnaryData,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { AppError, type Logger } from '@acme/util';
 import {
   toServiceDefinition,
   type CallContext,
   type ServiceDescriptor,
+  type StreamContext,
   type ServiceHandlers,
 } from './service-adapter.js';
 import { toGrpcError } from './status-mapping.js';
@@ -45,6 +48,11 @@ export interface GrpcServerOptions {
   connections?: Partial<ConnectionLimits>;
   /** Where to count calls by method and status code (`grpc_server_handled_total`); none when unset. */
   registry?: Registry;
+  /**
+   * A server-streaming call whose caller reads nothing for this long, with its send buffer full,
+   * is ended with RESOURCE_EXHAUSTED (reason SLOW_READER): a stream holds at most its buffer.
+   */
+  slowReaderMs?: number;
 }
 
 export interface ServiceRegistration<S extends GenServiceMethods, P> {
@@ -59,6 +67,7 @@ export interface ServiceRegistration<S extends GenServiceMethods, P> {
 /** How close to its deadline a cancelled call counts as having run out of time (see callSignal). */
 const DEADLINE_SLACK_MS = 25;
 export const DEFAULT_RECEIVE_TIMEOUT_MS = 10_000;
+export const DEFAULT_SLOW_READER_MS = 10_000;
 
 /**
  * grpc-js refuses a request above its own receive limit with a bare RESOURCE_EXHAUSTED (no
@@ -85,6 +94,7 @@ export class GrpcServer {
   /** Handlers still running, also those whose caller went away: shutdown waits for them. */
   private readonly running = new Set<Promise<void>>();
   private readonly handled: Counter<'grpc_method' | 'grpc_code'> | null;
+  private readonly handling: Histogram<'grpc_method'> | null;
   private readonly limits: ConnectionLimits;
 
   constructor(private readonly options: GrpcServerOptions) {
@@ -96,6 +106,16 @@ export class GrpcServer {
           registers: [options.registry],
         })
       : null;
+    // The grpc ecosystem's names (go-grpc-prometheus, grpc-ecosystem/java-grpc-prometheus) and buckets.
+    this.handling = options.registry
+      ? new Histogram({
+          name: 'grpc_server_handling_seconds',
+          help: 'Time from a call reaching its handler to its answer (a stream: to its end), by method',
+          labelNames: ['grpc_method'],
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers: [options.registry],
+        })
+      : null;
     this.limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
   }
 
@@ -103,8 +123,8 @@ export class GrpcServer {
     if (this.server) throw new Error('add services before listen()');
     const { descriptor } = registration;
     for (const method of descriptor.methods) {
-      if (method.methodKind !== 'unary')
-        throw new Error(`${descriptor.typeName}.${method.name}: only unary methods are supported`);
+      if (method.methodKind !== 'unary' && method.methodKind !== 'server_streaming')
+        throw new Error(`${descriptor.typeName}.${method.name}: only unary and server-streaming methods are supported`);
       if (!(registration.handlers as Record<string, unknown>)[method.localName])
         throw new Error(`${descriptor.typeName}.${method.name} has no handler`);
     }
@@ -148,14 +168,16 @@ export class GrpcServer {
         const handler = (
           registration.handlers as Record<string, (request: unknown, context: CallContext<unknown>) => Promise<unknown>>
         )[method.localName]!;
-        implementation[method.localName] = (
-          call: ServerUnaryCall<unknown, unknown>,
-          callback: sendUnaryData<unknown>,
-        ) => {
-          const run = this.handleUnary(descriptor.typeName, method, handler, call, callback);
+        const track = (run: Promise<void>) => {
           this.running.add(run);
           void run.finally(() => this.running.delete(run));
         };
+        implementation[method.localName] =
+          method.methodKind === 'server_streaming'
+            ? (call: ServerWritableStream<unknown, unknown>) =>
+                track(this.handleServerStream(descriptor.typeName, method, handler, call))
+            : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
+                track(this.handleUnary(descriptor.typeName, method, handler, call, callback));
       }
       server.addService(
         toServiceDefinition(descriptor, (method) => requestLimit(registration, method)),
@@ -237,18 +259,77 @@ export class GrpcServer {
       );
   }
 
-  private async handleUnary(
+  private handleUnary(
     serviceName: string,
     method: DescMethod,
     handler: (request: unknown, context: CallContext<unknown>) => Promise<unknown>,
     call: ServerUnaryCall<unknown, unknown>,
     callback: sendUnaryData<unknown>,
   ): Promise<void> {
+    return this.runCall(serviceName, method, call, this.options.maxCallMs, {
+      invoke: (context) => handler(call.request, context),
+      answer: (response) => {
+        const echo = new Metadata();
+        echo.set('x-request-id', requestIdOf(call));
+        call.sendMetadata(echo);
+        callback(null, create(method.output, response as never));
+      },
+      refuse: (error) => callback(error),
+    });
+  }
+
+  /**
+   * A server-streaming call: the handler sends through `context.send`, which waits while the
+   * stream's buffer is full (grpc-js' writable: 16 messages, then HTTP/2 flow control) and ends
+   * the call as SLOW_READER when the caller reads nothing for `slowReaderMs`. Its deadline is
+   * the caller's only: a watch runs until the caller, the connection's age or a shutdown ends it.
+   */
+  private handleServerStream(
+    serviceName: string,
+    method: DescMethod,
+    handler: (request: unknown, context: StreamContext<unknown>) => Promise<unknown>,
+    call: ServerWritableStream<unknown, unknown>,
+  ): Promise<void> {
+    const slowReaderMs = this.options.slowReaderMs ?? DEFAULT_SLOW_READER_MS;
+    let echoed = false;
+    const send = async (message: unknown) => {
+      if (!echoed) {
+        const echo = new Metadata();
+        echo.set('x-request-id', requestIdOf(call));
+        call.sendMetadata(echo);
+        echoed = true;
+      }
+      if (call.write(create(method.output, message as never))) return;
+      await drained(call, slowReaderMs);
+    };
+    return this.runCall(serviceName, method, call, Number.POSITIVE_INFINITY, {
+      invoke: (callContext) => handler(call.request, { ...callContext, send }),
+      answer: () => call.end(),
+      refuse: (error) => call.emit('error', error),
+    });
+  }
+
+  /**
+   * What every call shares: the call gate's admission (fail closed), a request the transport
+   * refused, the handler with its signal and deadline, the answer or the refusal as
+   * google.rpc.Status, one log line and the handled counter.
+   */
+  private async runCall(
+    serviceName: string,
+    method: DescMethod,
+    call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+    maxMs: number,
+    io: {
+      invoke: (context: CallContext<unknown>) => Promise<unknown>;
+      answer: (result: unknown) => void;
+      refuse: (error: Partial<ServiceError>) => void;
+    },
+  ): Promise<void> {
     const started = process.hrtime.bigint();
     const fullMethod = `${serviceName}/${method.name}`;
     const admitted = admittedCall(call.metadata);
     const requestId = admitted?.requestId ?? '';
-    const { signal, deadline, expired, dispose } = this.callSignal(call);
+    const { signal, deadline, expired, dispose } = this.callSignal(call, maxMs);
     // No child logger per call: building one costs more than most cached calls do.
     const log = this.options.logger;
     const subject = (admitted?.principal as { subject?: string } | null | undefined)?.subject;
@@ -257,7 +338,7 @@ export class GrpcServer {
       if (!admitted) throw new Error(`${fullMethod} reached its handler without passing the call gate`);
       // A request too large or that did not decode: grpc-js would say INTERNAL; the caller learns why.
       if (call.request instanceof RefusedRequest) throw call.request.toError();
-      const response = await handler(call.request, {
+      const result = await io.invoke({
         principal: admitted.principal,
         requestId,
         signal,
@@ -269,10 +350,7 @@ export class GrpcServer {
           ? new AppError('deadline_exceeded', 'the call ran past its deadline', { reason: 'DEADLINE_EXCEEDED' })
           : new AppError('cancelled', 'the caller cancelled the call', { reason: 'CANCELLED' });
       }
-      const echo = new Metadata();
-      echo.set('x-request-id', requestId);
-      call.sendMetadata(echo);
-      callback(null, create(method.output, response as never));
+      io.answer(result);
       this.handled?.inc({ grpc_method: method.name, grpc_code: 'OK' });
       log.info({ requestId, method: fullMethod, code: 'OK', subject, ms: elapsedMs(started) }, 'call');
     } catch (error) {
@@ -295,20 +373,23 @@ export class GrpcServer {
           },
           'call refused',
         );
-      callback(grpcError);
+      io.refuse(grpcError);
     } finally {
       dispose();
+      this.handling?.observe({ grpc_method: method.name }, elapsedMs(started) / 1000);
     }
   }
 
-  private callSignal(call: ServerUnaryCall<unknown, unknown>) {
+  private callSignal(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, maxMs: number) {
     const controller = new AbortController();
     const onCancel = () => controller.abort(new Error('cancelled by the caller'));
     call.once('cancelled', onCancel);
     const callerDeadline = call.getDeadline();
     const callerMs = callerDeadline instanceof Date ? callerDeadline.getTime() : Number(callerDeadline);
-    const limitMs = Math.min(Number.isFinite(callerMs) ? callerMs : Infinity, Date.now() + this.options.maxCallMs);
-    const timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, limitMs - Date.now()));
+    const limitMs = Math.min(Number.isFinite(callerMs) ? callerMs : Infinity, Date.now() + maxMs);
+    const timer = Number.isFinite(limitMs)
+      ? setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, limitMs - Date.now()))
+      : undefined;
     return {
       signal: controller.signal,
       deadline: Number.isFinite(callerMs) ? new Date(callerMs) : null,
@@ -324,6 +405,35 @@ export class GrpcServer {
       },
     };
   }
+}
+
+/** The call's request id as the gate admitted it. */
+const requestIdOf = (call: { metadata: Metadata }) => admittedCall(call.metadata)?.requestId ?? '';
+
+/** Resolves when the stream's buffer has room again; SLOW_READER when its caller read nothing for `ms`. */
+function drained(call: ServerWritableStream<unknown, unknown>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      call.removeListener('drain', onDrain);
+      call.removeListener('close', onDrain);
+    };
+    const onDrain = () => {
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(
+        new AppError('resource_exhausted', `the caller read nothing for ${ms} ms with the stream's buffer full`, {
+          reason: 'SLOW_READER',
+        }),
+      );
+    }, ms);
+    call.once('drain', onDrain);
+    // A cancelled call never drains: the handler learns it from its signal.
+    call.once('close', onDrain);
+  });
 }
 
 function elapsedMs(started: bigint): number {

@@ -81,12 +81,28 @@ export interface CallContext<P = unknown> {
   method: string;
 }
 
-/** The implementation of a generated service: one handler per method, keyed by local name. */
+/** What a server-streaming handler has besides: a way to send, which waits while the caller is behind. */
+export interface StreamContext<P = unknown, O = unknown> extends CallContext<P> {
+  /**
+   * Sends one message. It resolves at once while the call's send buffer has room, and otherwise
+   * once the caller has read enough; a caller that reads nothing for the server's slow-reader
+   * bound is cut off (RESOURCE_EXHAUSTED), so a stream never holds more than its buffer.
+   */
+  send(message: O): Promise<void>;
+}
+
+/**
+ * The implementation of a generated service: one handler per method, keyed by local name. A unary
+ * handler answers its response; a server-streaming one sends through `context.send` and resolves
+ * when the stream is complete.
+ */
 export type ServiceHandlers<S extends GenServiceMethods, P = unknown> = {
-  [K in keyof S]: (
-    request: MessageShape<S[K]['input']>,
-    context: CallContext<P>,
-  ) => Promise<MessageInitShape<S[K]['output']>>;
+  [K in keyof S]: S[K]['methodKind'] extends 'server_streaming'
+    ? (
+        request: MessageShape<S[K]['input']>,
+        context: StreamContext<P, MessageInitShape<S[K]['output']>>,
+      ) => Promise<void>
+    : (request: MessageShape<S[K]['input']>, context: CallContext<P>) => Promise<MessageInitShape<S[K]['output']>>;
 };
 
 export type ServiceDescriptor<S extends GenServiceMethods> = GenService<S>;

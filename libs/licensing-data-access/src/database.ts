@@ -15,6 +15,7 @@ import {
   listAudit,
   type AuditFilter,
   listOutbox,
+  listOutboxAfter,
   listProducts,
   listQueues,
   listSuites,
@@ -122,6 +123,9 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     outbox: {
       list: (accountId: string) => listOutbox(em(), accountId),
+      /** The account's events after `sequence`, oldest first, at most `limit` (what a watch replays). */
+      after: (accountId: string, sequence: number, limit: number) =>
+        read((e) => listOutboxAfter(e, accountId, sequence, limit)),
       /** Relay shards that have unpublished events. */
       shardsWithPending: () => shardsWithPendingEvents(em()),
       /** Publishes up to `limit` unpublished events of the shards it can claim, as one batch (see relayShardsBatch). */

@@ -307,6 +307,25 @@ export async function listOutbox(em: Em, accountId: string): Promise<OutboxRecor
   }));
 }
 
+/**
+ * The account's events after `sequence`, oldest first, at most `limit` (by the unique index on
+ * account and sequence). Sequences commit in order under the account's row lock, so what is
+ * visible has no gaps.
+ */
+export async function listOutboxAfter(
+  em: Em,
+  accountId: string,
+  sequence: number,
+  limit: number,
+): Promise<{ sequence: number; payload: Uint8Array }[]> {
+  const rows = await em.find(
+    OutboxEvent,
+    { account: accountId, sequence: { $gt: sequence } },
+    { fields: ['sequence', 'payload'], orderBy: { sequence: 'asc' }, limit },
+  );
+  return rows.map((r) => ({ sequence: r.sequence, payload: new Uint8Array(r.payload) }));
+}
+
 /** Newest first, keyset-paged on (occurredAt, id) so concurrent writes never shift a page. */
 /** Which audit entries: by resource, actor, request (causation id) and time, [from, to). */
 export interface AuditFilter {

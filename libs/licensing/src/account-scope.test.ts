@@ -54,7 +54,7 @@ describe('resolveAccountId', () => {
 describe('reads of account data need a scope for services', () => {
   const withScopes = (...scopes: string[]): Principal => ({ ...service, scopes });
 
-  it('are every Get, List and Check RPC but the catalog', () => {
+  it('are every Get, List, Check and Watch RPC but the catalog', () => {
     expect(
       LicensingService.methods
         .filter(readsAccountData)
@@ -77,6 +77,7 @@ describe('reads of account data need a scope for services', () => {
         'ListQueues',
         'ListSalesOrders',
         'ListUsers',
+        'WatchEntitlements',
       ].sort(),
     );
   });

@@ -35,12 +35,12 @@ export function resolveAccountId(principal: Principal, requested: string, field 
 export const READ_SCOPES: readonly string[] = ['licenses:read', 'licenses:write'];
 
 /**
- * Whether an RPC reads an account's data: every `Get…`, `List…` and `Check…` of the service (the
+ * Whether an RPC reads an account's data: every `Get…`, `List…`, `Check…` and `Watch…` of the service (the
  * API's reads) but `ListProducts`, the catalog, which is the same for every caller and names no
  * account. A new read follows the naming and is covered without a change here.
  */
 export function readsAccountData(method: Pick<DescMethod, 'name'>): boolean {
-  return /^(Get|List|Check)[A-Z]/.test(method.name) && method.name !== 'ListProducts';
+  return /^(Get|List|Check|Watch)[A-Z]/.test(method.name) && method.name !== 'ListProducts';
 }
 
 /**

@@ -34,6 +34,8 @@ import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
 import { registerMutationMetrics } from './mutation-metrics.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
+import { AccountWatchers } from './reads/account-watchers.js';
+import { createWatchHandlers } from './handlers/watch-handlers.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -115,6 +117,10 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...unimplementedHandlers<(typeof LicensingService)['method'], Principal>(LicensingService),
           ...createReadHandlers(database, reads.cache),
           ...createEntitlementHandlers(database, reads.cache),
+          ...createWatchHandlers(database, reads.watchers, {
+            maxWatches: MAX_WATCHES,
+            pollMs: () => (reads.feedHealthy() ? WATCH_POLL_MS.healthy : WATCH_POLL_MS.feedDown),
+          }),
           ...createAccountHandlers(mutationDeps, database),
           ...createAssignmentHandlers(mutationDeps),
           ...createBulkHandlers(mutationDeps),
@@ -164,6 +170,8 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       registry,
       async stop() {
         clearInterval(sweep);
+        // Watches end first (their callers resume elsewhere), so the drain does not wait for them.
+        reads.watchers.close();
         await server.shutdown(config.SHUTDOWN_GRACE_MS);
         // Calls are drained: the relay finishes its batch; whatever is left goes out after a restart.
         await events?.stop();
@@ -249,22 +257,42 @@ function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<Re
 const READ_CACHE_MAX_ANSWERS = 20_000;
 const READ_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 
+/** Most WatchEntitlements streams one instance serves at once. */
+const MAX_WATCHES = 1_000;
 /**
- * The read cache and what keeps it honest: this process's commits invalidate their accounts at
- * once; on PostgreSQL, other instances' commits arrive through the change feed, and while the feed
- * is down the cache stands aside. libsql has one process per file, so its own commits are all.
+ * How often an idle watch looks at the outbox without being woken: rarely while the change feed
+ * (or, on libsql, this process alone) tells it of every commit; every second while the feed is
+ * down, which bounds how late another instance's change reaches a watcher then.
+ */
+const WATCH_POLL_MS = { healthy: 5_000, feedDown: 1_000 };
+
+/**
+ * The read cache and the watches, and what keeps them honest: this process's commits invalidate
+ * their accounts at once; on PostgreSQL, other instances' commits arrive through the change feed,
+ * and while the feed is down the cache stands aside. libsql has one process per file, so its own
+ * commits are all.
  */
 function startReadCache(database: Awaited<ReturnType<typeof openDatabase>>) {
   let feed: ChangeFeed | null = null;
-  const cache = new AccountReadCache(
-    () => database.dialect === 'libsql' || (feed?.connected ?? false),
-    READ_CACHE_MAX_ANSWERS,
-    READ_CACHE_MAX_BYTES,
-  );
-  const unsubscribe = database.onCommit((change) => change.accounts.forEach((id) => cache.invalidate(id)));
-  feed = database.watchChanges({ onAccount: (id) => cache.invalidate(id), onReset: () => cache.reset() });
+  const feedHealthy = () => database.dialect === 'libsql' || (feed?.connected ?? false);
+  const cache = new AccountReadCache(feedHealthy, READ_CACHE_MAX_ANSWERS, READ_CACHE_MAX_BYTES);
+  const watchers = new AccountWatchers();
+  const changed = (accountId: string) => {
+    cache.invalidate(accountId);
+    watchers.changed(accountId);
+  };
+  const unsubscribe = database.onCommit((change) => change.accounts.forEach(changed));
+  feed = database.watchChanges({
+    onAccount: changed,
+    onReset: () => {
+      cache.reset();
+      watchers.changedAll();
+    },
+  });
   return {
     cache,
+    watchers,
+    feedHealthy,
     async stop() {
       unsubscribe();
       await feed?.stop();

@@ -35,6 +35,10 @@ export interface LicensingStore {
     /** What decides every entitlement of the account now, or null: no such account. */
     entitlements(accountId: string): Promise<EntitlementSnapshotRecord | null>;
   };
+  outbox: {
+    /** The account's events after `sequence`, oldest first, at most `limit`. */
+    after(accountId: string, sequence: number, limit: number): Promise<{ sequence: number; payload: Uint8Array }[]>;
+  };
   salesOrders: {
     get(accountId: string, orderId: string): Promise<SalesOrderRecord | null>;
     list(

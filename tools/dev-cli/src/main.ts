@@ -12,7 +12,7 @@ import { fromJson, type DescMethod, type DescService, type JsonValue } from '@bu
 import { LicensingService, OperationsService } from '@acme/contracts';
 import { generateSigningKey, loadOrCreateDevKeys, signToken, type DevKeys } from '@acme/auth';
 import type { JWK } from 'jose';
-import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
+import { createClient, decodeGrpcError, GrpcStatus, type ServerStream } from '@acme/grpc';
 import { DEV_DEFAULTS } from '@acme/licensing';
 import { answerJson } from './answer-json.js';
 
@@ -134,20 +134,27 @@ program
   .argument('[json]', 'request body as JSON, or @file.json', '{}')
   .option('--address <host:port>', 'server address', `127.0.0.1:${DEV_DEFAULTS.port}`)
   .option('--token <jwt>', 'bearer token (default: $TOKEN)', process.env.TOKEN)
-  .option('--timeout <ms>', 'deadline in milliseconds', '10000')
+  .option('--timeout <ms>', 'deadline in milliseconds (default: 10000; none for a stream, which runs until Ctrl-C)')
   .action(async (name: string, json: string, o) => {
     const service = SERVICES.find((s) => s.methods.some((m) => m.name === name || m.localName === name));
     const method = service?.methods.find((m) => m.name === name || m.localName === name);
     if (!service || !method) return refuse(`unknown method ${name}; the methods are:\n${methodList()}`);
     const request = parseRequest(method, json);
     // The client's type is of one service; at run time it calls any method by its local name.
+    const streaming = method.methodKind === 'server_streaming';
     const client = createClient(service as typeof LicensingService, o.address, {
       token: o.token,
-      timeoutMs: Number(o.timeout),
+      ...(o.timeout !== undefined || !streaming ? { timeoutMs: Number(o.timeout ?? 10_000) } : {}),
     });
     try {
-      const call = (client as unknown as Record<string, (r: unknown) => Promise<never>>)[method.localName]!;
-      const response = await call(request);
+      const call = (client as unknown as Record<string, (r: unknown) => unknown>)[method.localName]!;
+      if (streaming) {
+        // One JSON line per message, as they come (WatchEntitlements: a snapshot, then each change).
+        for await (const message of call(request) as ServerStream<never>)
+          process.stdout.write(`${answerJson(method.output, message)}\n`);
+        return;
+      }
+      const response = (await call(request)) as never;
       process.stdout.write(`${answerJson(method.output, response)}\n`);
     } catch (error) {
       const status = decodeGrpcError(error as never);

@@ -47,6 +47,7 @@ export const READS = [
   'GetUser',
   'GetAssignment',
   'CheckEntitlements',
+  'WatchEntitlements',
 ];
 export const MUTATIONS = [
   'BulkAssignLicenses',
@@ -414,6 +415,10 @@ export function requestArbitraries(known: KnownRows): Record<string, fc.Arbitrar
     DeleteQueue: merge(accountId, queueId, mutation),
     GetBillableState: merge(accountId, userIdFor('userId')),
     GetUser: merge(accountId, userIdFor('userId')),
+    WatchEntitlements: merge(
+      accountId,
+      field('resumeAfter', fc.constantFrom(undefined, 0n, 1n), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })),
+    ),
     BulkAssignLicenses: merge(
       accountId,
       field('userIds', fc.subarray([...GOTO_USERS], { minLength: 1 }), userIds),

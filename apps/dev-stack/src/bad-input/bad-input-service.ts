@@ -11,7 +11,15 @@ import { afterAll, beforeAll } from 'vitest';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { createClient, decodeGrpcError, GrpcStatus, type DecodedStatus, type PromiseClient } from '@acme/grpc';
+import {
+  createClient,
+  decodeGrpcError,
+  firstMessage,
+  GrpcStatus,
+  type DecodedStatus,
+  type PromiseClient,
+  type ServerStream,
+} from '@acme/grpc';
 import { loadLicensingConfig, startLicensingService, type RunningLicensingService } from '@acme/licensing';
 import { withPostgresDatabase } from '@acme/testing';
 import { databaseSnapshots, type DatabaseSnapshots } from './db-snapshot.js';
@@ -122,6 +130,8 @@ export async function badInputService(name: string, env: Record<string, string> 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const isStreaming = (method: string) =>
+    LicensingService.methods.find((m) => m.name === method)?.methodKind === 'server_streaming';
   const localName = (method: string) => {
     const found = LicensingService.methods.find((m) => m.name === method);
     if (!found) throw new Error(`no RPC ${method}`);
@@ -146,7 +156,10 @@ export async function badInputService(name: string, env: Record<string, string> 
     async call(method, body, caller = 'gotoAdmin') {
       const call = (clients[caller] as unknown as Record<string, UntypedCall>)[localName(method)]!;
       try {
-        await call(body);
+        const answer = call(body);
+        // A server stream answers like a unary call here: its first message, or its refusal.
+        if (isStreaming(method)) await firstMessage(answer as unknown as ServerStream<unknown>);
+        else await answer;
         return { code: GrpcStatus.OK };
       } catch (error) {
         return outcomeOf(error);
@@ -156,6 +169,27 @@ export async function badInputService(name: string, env: Record<string, string> 
       const metadata = new Metadata();
       metadata.set('authorization', `Bearer ${tokens[caller]}`);
       const passthrough = (b: Buffer) => b;
+      if (isStreaming(method))
+        return new Promise((resolve) => {
+          const stream = raw!.makeServerStreamRequest(
+            `/${LicensingService.typeName}/${method}`,
+            passthrough,
+            passthrough,
+            Buffer.from(bytes),
+            metadata,
+            { deadline: Date.now() + 10_000 },
+          );
+          let done = false;
+          const finish = (outcome: CallOutcome) => {
+            if (done) return;
+            done = true;
+            stream.cancel();
+            resolve(outcome);
+          };
+          stream.on('data', () => finish({ code: GrpcStatus.OK }));
+          stream.on('error', (error) => finish(outcomeOf(error)));
+          stream.on('end', () => finish({ code: GrpcStatus.OK }));
+        });
       return new Promise((resolve) => {
         raw!.makeUnaryRequest(
           `/${LicensingService.typeName}/${method}`,

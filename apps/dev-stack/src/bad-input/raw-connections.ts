@@ -73,6 +73,8 @@ export function sendGrpcBody(
       });
     stream.on('response', readStatus);
     stream.on('trailers', readStatus);
+    // A response message means the call was accepted and answered (a server stream may go on).
+    stream.on('data', () => finish({ grpcStatus: 0, resetCode: null }));
     stream.on('error', () => undefined);
     stream.on('close', () =>
       finish({

@@ -212,6 +212,7 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
     }),
     fixed('GetAssignment', 'GetAssignment', { ...account, assignmentId: fixtures.assignmentId }),
     fixed('CheckEntitlements', 'CheckEntitlements', { ...account, userIds: [plan.target] }),
+    fixed('WatchEntitlements', 'WatchEntitlements', account),
     fixed('BulkAssignLicenses', 'BulkAssignLicenses', {
       ...change,
       userIds: [plan.target],

@@ -7,7 +7,14 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  makeGenericClientConstructor,
+  Metadata,
+  type Client,
+  type ClientReadableStream,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken, type DevKeys, type TokenClaims } from '@acme/auth';
@@ -131,7 +138,10 @@ export async function startSecurityStack(
       if (authorization !== undefined) metadata.set('authorization', authorization);
       for (const [key, value] of Object.entries(extra)) metadata.set(key, value);
       return new Promise<Outcome>((resolve) => {
-        client[descriptor.localName]!.call(
+        (descriptor.methodKind === 'server_streaming'
+          ? firstOfStream(client, descriptor.localName)
+          : client[descriptor.localName]!
+        ).call(
           client,
           create(descriptor.input, body as never),
           metadata,
@@ -165,3 +175,26 @@ export async function startSecurityStack(
 }
 
 export const bearer = (token: string) => `Bearer ${token}`;
+
+type Callback = (error: ServiceError | null, response: unknown) => void;
+
+/**
+ * A server-streaming method called like a unary one: its first message (then the stream is
+ * cancelled), or its refusal. That is what a probe of who may call it needs.
+ */
+function firstOfStream(client: Client, localName: string) {
+  const open = (client as unknown as Record<string, (...args: unknown[]) => ClientReadableStream<unknown>>)[localName]!;
+  return function (this: Client, request: unknown, metadata: Metadata, options: object, callback: Callback) {
+    const stream = open.call(this, request, metadata, options);
+    let done = false;
+    const finish = (error: ServiceError | null, response?: unknown) => {
+      if (done) return;
+      done = true;
+      stream.cancel();
+      callback(error, response);
+    };
+    stream.on('data', (message: unknown) => finish(null, message));
+    stream.on('error', (error: ServiceError) => finish(error));
+    stream.on('end', () => finish(null, undefined));
+  };
+}

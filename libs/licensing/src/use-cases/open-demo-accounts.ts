@@ -12,6 +12,7 @@ import type { DecisionPoint, RuleSet } from '@acme/rules';
 import { FIRST_USER_ROLES } from '../domain/account-terms.js';
 import { assignLicenses } from './assign-licenses.js';
 import { createAccount } from './create-account.js';
+import { reportSeatThresholds } from './report-seat-thresholds.js';
 import { createUser } from './create-user.js';
 import { applyPurchase, decidePurchase, priceSeats } from './purchase-seats.js';
 import { setCardOnFile } from './set-card-on-file.js';
@@ -128,6 +129,8 @@ async function openDemoAccount(tx: LicenseBook, rules: RuleSet, demo: DemoAccoun
       notifyUser: false,
     });
   }
+  // As every RPC's frame does: seat usage the seed brought past a threshold is told once.
+  await reportSeatThresholds(await step(asOwner, 'assign', DEMO_EPOCH));
 }
 
 const principalOf = (user: UserRecord): Principal => ({

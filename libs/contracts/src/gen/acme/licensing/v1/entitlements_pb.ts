@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file acme/licensing/v1/entitlements.proto.
  */
 export const file_acme_licensing_v1_entitlements: GenFile = /*@__PURE__*/
-  fileDesc("CiRhY21lL2xpY2Vuc2luZy92MS9lbnRpdGxlbWVudHMucHJvdG8SEWFjbWUubGljZW5zaW5nLnYxIjcKEEVudGl0bGVtZW50UXVlcnkSEgoKcHJvZHVjdF9pZBgBIAEoCRIPCgdmZWF0dXJlGAIgASgJInYKGENoZWNrRW50aXRsZW1lbnRzUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJEjQKB3F1ZXJpZXMYAyADKAsyIy5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFF1ZXJ5IpEBChFFbnRpdGxlbWVudFJlc3VsdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHZmVhdHVyZRgDIAEoCRIQCghlbnRpdGxlZBgEIAEoCBI0CgZyZWFzb24YBSABKA4yJC5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFJlYXNvbiJkChlDaGVja0VudGl0bGVtZW50c1Jlc3BvbnNlEjUKB3Jlc3VsdHMYASADKAsyJC5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFJlc3VsdBIQCghzZXF1ZW5jZRgCIAEoBCqXAgoRRW50aXRsZW1lbnRSZWFzb24SIgoeRU5USVRMRU1FTlRfUkVBU09OX1VOU1BFQ0lGSUVEEAASHwobRU5USVRMRU1FTlRfUkVBU09OX0xJQ0VOU0VEEAESIQodRU5USVRMRU1FTlRfUkVBU09OX05PX0xJQ0VOU0UQAhIiCh5FTlRJVExFTUVOVF9SRUFTT05fRkVBVFVSRV9PRkYQAxInCiNFTlRJVExFTUVOVF9SRUFTT05fVVNFUl9ERUFDVElWQVRFRBAEEigKJEVOVElUTEVNRU5UX1JFQVNPTl9BQ0NPVU5UX1NVU1BFTkRFRBAFEiMKH0VOVElUTEVNRU5UX1JFQVNPTl9VTktOT1dOX1VTRVIQBmIGcHJvdG8z");
+  fileDesc("CiRhY21lL2xpY2Vuc2luZy92MS9lbnRpdGxlbWVudHMucHJvdG8SEWFjbWUubGljZW5zaW5nLnYxIjcKEEVudGl0bGVtZW50UXVlcnkSEgoKcHJvZHVjdF9pZBgBIAEoCRIPCgdmZWF0dXJlGAIgASgJInYKGENoZWNrRW50aXRsZW1lbnRzUmVxdWVzdBISCgphY2NvdW50X2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJEjQKB3F1ZXJpZXMYAyADKAsyIy5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFF1ZXJ5IpEBChFFbnRpdGxlbWVudFJlc3VsdBIPCgd1c2VyX2lkGAEgASgJEhIKCnByb2R1Y3RfaWQYAiABKAkSDwoHZmVhdHVyZRgDIAEoCRIQCghlbnRpdGxlZBgEIAEoCBI0CgZyZWFzb24YBSABKA4yJC5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFJlYXNvbiJkChlDaGVja0VudGl0bGVtZW50c1Jlc3BvbnNlEjUKB3Jlc3VsdHMYASADKAsyJC5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFJlc3VsdBIQCghzZXF1ZW5jZRgCIAEoBCJaChhXYXRjaEVudGl0bGVtZW50c1JlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIZCgxyZXN1bWVfYWZ0ZXIYAiABKARIAIgBAUIPCg1fcmVzdW1lX2FmdGVyIqABChJMaWNlbnNlRW50aXRsZW1lbnQSEgoKcHJvZHVjdF9pZBgBIAEoCRJFCghmZWF0dXJlcxgCIAMoCzIzLmFjbWUubGljZW5zaW5nLnYxLkxpY2Vuc2VFbnRpdGxlbWVudC5GZWF0dXJlc0VudHJ5Gi8KDUZlYXR1cmVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgIOgI4ASJsChBVc2VyRW50aXRsZW1lbnRzEg8KB3VzZXJfaWQYASABKAkSDgoGYWN0aXZlGAIgASgIEjcKCGxpY2Vuc2VzGAMgAygLMiUuYWNtZS5saWNlbnNpbmcudjEuTGljZW5zZUVudGl0bGVtZW50Iq8BChNFbnRpdGxlbWVudFNuYXBzaG90EhAKCHNlcXVlbmNlGAEgASgEEhEKCXN1c3BlbmRlZBgCIAEoCBIyCgV1c2VycxgDIAMoCzIjLmFjbWUubGljZW5zaW5nLnYxLlVzZXJFbnRpdGxlbWVudHMSDAoEbGFzdBgEIAEoCBIxCgZyZWFzb24YBSABKA4yIS5hY21lLmxpY2Vuc2luZy52MS5TbmFwc2hvdFJlYXNvbiK2AgoRRW50aXRsZW1lbnRDaGFuZ2USEAoIc2VxdWVuY2UYASABKAQSEgoKZXZlbnRfdHlwZRgCIAEoCRI2CgRraW5kGAMgASgOMiguYWNtZS5saWNlbnNpbmcudjEuRW50aXRsZW1lbnRDaGFuZ2VLaW5kEg8KB3VzZXJfaWQYBCABKAkSEgoKcHJvZHVjdF9pZBgFIAEoCRJECghmZWF0dXJlcxgGIAMoCzIyLmFjbWUubGljZW5zaW5nLnYxLkVudGl0bGVtZW50Q2hhbmdlLkZlYXR1cmVzRW50cnkSEQoJc3VzcGVuZGVkGAcgASgIEhQKDGNhdXNhdGlvbl9pZBgIIAEoCRovCg1GZWF0dXJlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCDoCOAEimAEKGVdhdGNoRW50aXRsZW1lbnRzUmVzcG9uc2USOgoIc25hcHNob3QYASABKAsyJi5hY21lLmxpY2Vuc2luZy52MS5FbnRpdGxlbWVudFNuYXBzaG90SAASNgoGY2hhbmdlGAIgASgLMiQuYWNtZS5saWNlbnNpbmcudjEuRW50aXRsZW1lbnRDaGFuZ2VIAEIHCgVldmVudCqXAgoRRW50aXRsZW1lbnRSZWFzb24SIgoeRU5USVRMRU1FTlRfUkVBU09OX1VOU1BFQ0lGSUVEEAASHwobRU5USVRMRU1FTlRfUkVBU09OX0xJQ0VOU0VEEAESIQodRU5USVRMRU1FTlRfUkVBU09OX05PX0xJQ0VOU0UQAhIiCh5FTlRJVExFTUVOVF9SRUFTT05fRkVBVFVSRV9PRkYQAxInCiNFTlRJVExFTUVOVF9SRUFTT05fVVNFUl9ERUFDVElWQVRFRBAEEigKJEVOVElUTEVNRU5UX1JFQVNPTl9BQ0NPVU5UX1NVU1BFTkRFRBAFEiMKH0VOVElUTEVNRU5UX1JFQVNPTl9VTktOT1dOX1VTRVIQBip0Cg5TbmFwc2hvdFJlYXNvbhIfChtTTkFQU0hPVF9SRUFTT05fVU5TUEVDSUZJRUQQABIdChlTTkFQU0hPVF9SRUFTT05fTkVXX1dBVENIEAESIgoeU05BUFNIT1RfUkVBU09OX0NVUlNPUl9UT09fT0xEEAIq4wEKFUVudGl0bGVtZW50Q2hhbmdlS2luZBInCiNFTlRJVExFTUVOVF9DSEFOR0VfS0lORF9VTlNQRUNJRklFRBAAEiMKH0VOVElUTEVNRU5UX0NIQU5HRV9LSU5EX0dSQU5URUQQARIjCh9FTlRJVExFTUVOVF9DSEFOR0VfS0lORF9SRVZPS0VEEAISLAooRU5USVRMRU1FTlRfQ0hBTkdFX0tJTkRfRkVBVFVSRVNfQ0hBTkdFRBADEikKJUVOVElUTEVNRU5UX0NIQU5HRV9LSU5EX0FDQ09VTlRfU1RBVEUQBGIGcHJvdG8z");
 
 /**
  * One question: a product, and optionally one of its features.
@@ -155,6 +155,254 @@ export const CheckEntitlementsResponseSchema: GenMessage<CheckEntitlementsRespon
   messageDesc(file_acme_licensing_v1_entitlements, 3);
 
 /**
+ * Request of WatchEntitlements.
+ *
+ * @generated from message acme.licensing.v1.WatchEntitlementsRequest
+ */
+export type WatchEntitlementsRequest = Message<"acme.licensing.v1.WatchEntitlementsRequest"> & {
+  /**
+   * Account to watch; empty means the caller's own account.
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * The last sequence the watcher applied (a snapshot's or a change's): the stream replays every
+   * change after it, or sends a snapshot again when it cannot. Unset: start with a snapshot.
+   *
+   * @generated from field: optional uint64 resume_after = 2;
+   */
+  resumeAfter?: bigint | undefined;
+};
+
+/**
+ * Describes the message acme.licensing.v1.WatchEntitlementsRequest.
+ * Use `create(WatchEntitlementsRequestSchema)` to create a new message.
+ */
+export const WatchEntitlementsRequestSchema: GenMessage<WatchEntitlementsRequest> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_entitlements, 4);
+
+/**
+ * One license in a snapshot.
+ *
+ * @generated from message acme.licensing.v1.LicenseEntitlement
+ */
+export type LicenseEntitlement = Message<"acme.licensing.v1.LicenseEntitlement"> & {
+  /**
+   * Product id.
+   *
+   * @generated from field: string product_id = 1;
+   */
+  productId: string;
+
+  /**
+   * Feature toggles (feature name -> on); a feature not named is on.
+   *
+   * @generated from field: map<string, bool> features = 2;
+   */
+  features: { [key: string]: boolean };
+};
+
+/**
+ * Describes the message acme.licensing.v1.LicenseEntitlement.
+ * Use `create(LicenseEntitlementSchema)` to create a new message.
+ */
+export const LicenseEntitlementSchema: GenMessage<LicenseEntitlement> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_entitlements, 5);
+
+/**
+ * One user in a snapshot.
+ *
+ * @generated from message acme.licensing.v1.UserEntitlements
+ */
+export type UserEntitlements = Message<"acme.licensing.v1.UserEntitlements"> & {
+  /**
+   * User id.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * Not deactivated.
+   *
+   * @generated from field: bool active = 2;
+   */
+  active: boolean;
+
+  /**
+   * The licenses the user holds.
+   *
+   * @generated from field: repeated acme.licensing.v1.LicenseEntitlement licenses = 3;
+   */
+  licenses: LicenseEntitlement[];
+};
+
+/**
+ * Describes the message acme.licensing.v1.UserEntitlements.
+ * Use `create(UserEntitlementsSchema)` to create a new message.
+ */
+export const UserEntitlementsSchema: GenMessage<UserEntitlements> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_entitlements, 6);
+
+/**
+ * Part of the account's entitlements at one sequence; a large account's snapshot comes in parts.
+ *
+ * @generated from message acme.licensing.v1.EntitlementSnapshot
+ */
+export type EntitlementSnapshot = Message<"acme.licensing.v1.EntitlementSnapshot"> & {
+  /**
+   * The account's last event sequence the snapshot includes (the cursor once it is whole).
+   *
+   * @generated from field: uint64 sequence = 1;
+   */
+  sequence: bigint;
+
+  /**
+   * The account is suspended: nobody is entitled to anything.
+   *
+   * @generated from field: bool suspended = 2;
+   */
+  suspended: boolean;
+
+  /**
+   * Users of this part (at most 500).
+   *
+   * @generated from field: repeated acme.licensing.v1.UserEntitlements users = 3;
+   */
+  users: UserEntitlements[];
+
+  /**
+   * The snapshot's last part: the local copy is whole from here on.
+   *
+   * @generated from field: bool last = 4;
+   */
+  last: boolean;
+
+  /**
+   * Why this snapshot was sent.
+   *
+   * @generated from field: acme.licensing.v1.SnapshotReason reason = 5;
+   */
+  reason: SnapshotReason;
+};
+
+/**
+ * Describes the message acme.licensing.v1.EntitlementSnapshot.
+ * Use `create(EntitlementSnapshotSchema)` to create a new message.
+ */
+export const EntitlementSnapshotSchema: GenMessage<EntitlementSnapshot> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_entitlements, 7);
+
+/**
+ * One change of the account's entitlements, in commit order.
+ *
+ * @generated from message acme.licensing.v1.EntitlementChange
+ */
+export type EntitlementChange = Message<"acme.licensing.v1.EntitlementChange"> & {
+  /**
+   * The event's per-account sequence: the cursor to resume after.
+   *
+   * @generated from field: uint64 sequence = 1;
+   */
+  sequence: bigint;
+
+  /**
+   * The event it comes from, e.g. "license.assigned".
+   *
+   * @generated from field: string event_type = 2;
+   */
+  eventType: string;
+
+  /**
+   * What changed.
+   *
+   * @generated from field: acme.licensing.v1.EntitlementChangeKind kind = 3;
+   */
+  kind: EntitlementChangeKind;
+
+  /**
+   * User (GRANTED, REVOKED, FEATURES_CHANGED).
+   *
+   * @generated from field: string user_id = 4;
+   */
+  userId: string;
+
+  /**
+   * Product (GRANTED, REVOKED, FEATURES_CHANGED).
+   *
+   * @generated from field: string product_id = 5;
+   */
+  productId: string;
+
+  /**
+   * Feature toggles after the change (GRANTED, FEATURES_CHANGED).
+   *
+   * @generated from field: map<string, bool> features = 6;
+   */
+  features: { [key: string]: boolean };
+
+  /**
+   * The account is suspended after the change (ACCOUNT_STATE).
+   *
+   * @generated from field: bool suspended = 7;
+   */
+  suspended: boolean;
+
+  /**
+   * The request that made the change (the audit entries' causation id).
+   *
+   * @generated from field: string causation_id = 8;
+   */
+  causationId: string;
+};
+
+/**
+ * Describes the message acme.licensing.v1.EntitlementChange.
+ * Use `create(EntitlementChangeSchema)` to create a new message.
+ */
+export const EntitlementChangeSchema: GenMessage<EntitlementChange> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_entitlements, 8);
+
+/**
+ * One message of WatchEntitlements.
+ *
+ * @generated from message acme.licensing.v1.WatchEntitlementsResponse
+ */
+export type WatchEntitlementsResponse = Message<"acme.licensing.v1.WatchEntitlementsResponse"> & {
+  /**
+   * A snapshot part or a change.
+   *
+   * @generated from oneof acme.licensing.v1.WatchEntitlementsResponse.event
+   */
+  event: {
+    /**
+     * Part of a snapshot.
+     *
+     * @generated from field: acme.licensing.v1.EntitlementSnapshot snapshot = 1;
+     */
+    value: EntitlementSnapshot;
+    case: "snapshot";
+  } | {
+    /**
+     * A change after the last sequence sent.
+     *
+     * @generated from field: acme.licensing.v1.EntitlementChange change = 2;
+     */
+    value: EntitlementChange;
+    case: "change";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message acme.licensing.v1.WatchEntitlementsResponse.
+ * Use `create(WatchEntitlementsResponseSchema)` to create a new message.
+ */
+export const WatchEntitlementsResponseSchema: GenMessage<WatchEntitlementsResponse> = /*@__PURE__*/
+  messageDesc(file_acme_licensing_v1_entitlements, 9);
+
+/**
  * Why a user is, or is not, entitled to a product or one of its features.
  *
  * @generated from enum acme.licensing.v1.EntitlementReason
@@ -215,4 +463,86 @@ export enum EntitlementReason {
  */
 export const EntitlementReasonSchema: GenEnum<EntitlementReason> = /*@__PURE__*/
   enumDesc(file_acme_licensing_v1_entitlements, 0);
+
+/**
+ * Why a stream sends a snapshot.
+ *
+ * @generated from enum acme.licensing.v1.SnapshotReason
+ */
+export enum SnapshotReason {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: SNAPSHOT_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The watch started without a cursor.
+   *
+   * @generated from enum value: SNAPSHOT_REASON_NEW_WATCH = 1;
+   */
+  NEW_WATCH = 1,
+
+  /**
+   * The cursor is too far behind to replay from: replace the local copy with this snapshot.
+   *
+   * @generated from enum value: SNAPSHOT_REASON_CURSOR_TOO_OLD = 2;
+   */
+  CURSOR_TOO_OLD = 2,
+}
+
+/**
+ * Describes the enum acme.licensing.v1.SnapshotReason.
+ */
+export const SnapshotReasonSchema: GenEnum<SnapshotReason> = /*@__PURE__*/
+  enumDesc(file_acme_licensing_v1_entitlements, 1);
+
+/**
+ * What one change did to entitlements.
+ *
+ * @generated from enum acme.licensing.v1.EntitlementChangeKind
+ */
+export enum EntitlementChangeKind {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: ENTITLEMENT_CHANGE_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The user now holds the product's license, with these features.
+   *
+   * @generated from enum value: ENTITLEMENT_CHANGE_KIND_GRANTED = 1;
+   */
+  GRANTED = 1,
+
+  /**
+   * The user no longer holds the product's license.
+   *
+   * @generated from enum value: ENTITLEMENT_CHANGE_KIND_REVOKED = 2;
+   */
+  REVOKED = 2,
+
+  /**
+   * The user's feature toggles of the product changed (the whole set after the change).
+   *
+   * @generated from enum value: ENTITLEMENT_CHANGE_KIND_FEATURES_CHANGED = 3;
+   */
+  FEATURES_CHANGED = 3,
+
+  /**
+   * The account was suspended or resumed (see suspended).
+   *
+   * @generated from enum value: ENTITLEMENT_CHANGE_KIND_ACCOUNT_STATE = 4;
+   */
+  ACCOUNT_STATE = 4,
+}
+
+/**
+ * Describes the enum acme.licensing.v1.EntitlementChangeKind.
+ */
+export const EntitlementChangeKindSchema: GenEnum<EntitlementChangeKind> = /*@__PURE__*/
+  enumDesc(file_acme_licensing_v1_entitlements, 2);
 

@@ -1,0 +1,201 @@
+/**
+ * WatchEntitlements over the socket, with two service instances on one PostgreSQL: a watcher on
+ * B keeps a local copy of the account's licenses from a snapshot and the changes that follow,
+ * whichever instance made them, in commit order; it resumes from its cursor without a gap; a
+ * cursor the account never reached is refused; a stopping service ends its watches cleanly.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EntitlementChangeKind,
+  LicensingService,
+  SnapshotReason,
+  type WatchEntitlementsResponse,
+} from '@acme/contracts';
+import { loadOrCreateDevKeys, signToken } from '@acme/auth';
+import { createClient, decodeGrpcError, GrpcStatus, type PromiseClient, type ServerStream } from '@acme/grpc';
+import { eventually, withPostgresDatabase } from '@acme/testing';
+import { loadLicensingConfig } from '../config.js';
+import { startLicensingService, type RunningLicensingService } from '../licensing-service.js';
+
+type Client = PromiseClient<(typeof LicensingService)['method']>;
+const database = await withPostgresDatabase('watch');
+const dir = mkdtempSync(join(tmpdir(), 'watch-'));
+const services: RunningLicensingService[] = [];
+let a: Client;
+let b: Client;
+const MANAGER = 'usr_demo_goto_manager';
+const AGENT = 'usr_demo_goto_agent';
+
+beforeAll(async () => {
+  if (database.skip) return;
+  const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
+  for (let i = 0; i < 2; i++) {
+    const config = loadLicensingConfig({
+      GRPC_PORT: '0',
+      DATABASE_URL: database.url,
+      SEED_DEMO: 'true',
+      LOG_LEVEL: 'silent',
+    });
+    services.push(await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks }));
+  }
+  const token = await signToken(keys.privateJwk, {
+    subject: 'usr_demo_goto_admin',
+    accountId: 'acct_demo_goto',
+    issuer: 'acme-dev',
+    audience: 'licensing',
+  });
+  a = createClient(LicensingService, services[0]!.address, { token });
+  b = createClient(LicensingService, services[1]!.address, { token });
+});
+
+afterAll(async () => {
+  a?.close();
+  b?.close();
+  for (const s of services) await s.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A backend service's local copy: "user product" -> toggles, and the cursor. It reads the stream
+ * in the background; `until` waits for a condition on it.
+ */
+function localCopy(stream: ServerStream<WatchEntitlementsResponse>) {
+  const copy = {
+    licenses: new Map<string, Record<string, boolean>>(),
+    cursor: 0n,
+    suspended: false,
+    snapshots: [] as SnapshotReason[],
+    changes: [] as { sequence: bigint; kind: EntitlementChangeKind; key: string }[],
+    ended: null as unknown,
+  };
+  let building: Map<string, Record<string, boolean>> | null = null;
+  void (async () => {
+    for await (const message of stream) {
+      const { event } = message;
+      if (event.case === 'snapshot') {
+        building ??= new Map();
+        for (const user of event.value.users)
+          for (const l of user.licenses) building.set(`${user.userId} ${l.productId}`, { ...l.features });
+        if (event.value.last) {
+          copy.licenses = building;
+          building = null;
+          copy.cursor = event.value.sequence;
+          copy.suspended = event.value.suspended;
+          copy.snapshots.push(event.value.reason);
+        }
+      } else if (event.case === 'change') {
+        const c = event.value;
+        const key = `${c.userId} ${c.productId}`;
+        expect(c.sequence).toBeGreaterThan(copy.cursor); // commit order, nothing twice
+        if (c.kind === EntitlementChangeKind.GRANTED || c.kind === EntitlementChangeKind.FEATURES_CHANGED)
+          copy.licenses.set(key, { ...c.features });
+        if (c.kind === EntitlementChangeKind.REVOKED) copy.licenses.delete(key);
+        if (c.kind === EntitlementChangeKind.ACCOUNT_STATE) copy.suspended = c.suspended;
+        copy.cursor = c.sequence;
+        copy.changes.push({ sequence: c.sequence, kind: c.kind, key });
+      }
+    }
+  })().then(
+    () => (copy.ended = 'OK'),
+    (error: unknown) => (copy.ended = error),
+  );
+  return copy;
+}
+
+/** Licenses as sorted text, so two copies compare whatever order their maps were filled in. */
+const canonical = (licenses: Map<string, Record<string, boolean>>) =>
+  [...licenses]
+    .map(([key, features]) => `${key} ${JSON.stringify(Object.entries(features).sort())}`)
+    .sort()
+    .join('\n');
+
+/** What the database says the account holds, as the local copy keys it. */
+async function truth(client: Client) {
+  const { assignments } = await client.listAssignments({ pageSize: 500 });
+  return new Map(assignments.map((x) => [`${x.userId} ${x.productId}`, { ...x.features }]));
+}
+
+describe.skipIf(database.skip)('WatchEntitlements with two instances', () => {
+  it('keeps a local copy equal to the database, whichever instance changes it', async () => {
+    const stream = b.watchEntitlements({});
+    const copy = localCopy(stream);
+    await eventually(() => copy.snapshots.length === 1, { what: 'the first snapshot' });
+    expect(copy.snapshots).toEqual([SnapshotReason.NEW_WATCH]);
+    expect(canonical(copy.licenses)).toBe(canonical(await truth(a)));
+
+    await a.assignLicenses({ userId: MANAGER, products: [{ productId: 'goto_connect_standard' }] });
+    await b.updateFeatures({ userId: MANAGER, productId: 'goto_meeting', features: { hd_video: false } });
+    await a.unassignLicenses({ userId: AGENT, productIds: ['goto_contact_center'] });
+    await b.transferLicense({ fromUserId: MANAGER, toUserId: AGENT, productId: 'goto_meeting' });
+    const expected = await truth(a);
+    await eventually(() => canonical(copy.licenses) === canonical(expected), { what: 'the local copy catching up' });
+    expect(copy.changes.map((c) => EntitlementChangeKind[c.kind])).toEqual([
+      'GRANTED',
+      'FEATURES_CHANGED',
+      'REVOKED',
+      'REVOKED',
+      'GRANTED',
+    ]);
+    stream.cancel();
+  });
+
+  it('resumes after its cursor with exactly the changes it missed', async () => {
+    const first = b.watchEntitlements({});
+    const copy = localCopy(first);
+    await eventually(() => copy.snapshots.length === 1, { what: 'the snapshot' });
+    const cursor = copy.cursor;
+    first.cancel();
+    await a.assignLicenses({ userId: MANAGER, products: [{ productId: 'goto_contact_center' }] });
+    await a.unassignLicenses({ userId: MANAGER, productIds: ['goto_contact_center'] });
+
+    const resumed = a.watchEntitlements({ resumeAfter: cursor });
+    const replay = localCopy(resumed);
+    replay.cursor = cursor;
+    await eventually(() => replay.changes.length >= 2, { what: 'the replay' });
+    expect(replay.snapshots).toEqual([]); // no snapshot: the changes since the cursor are all there
+    expect(replay.changes.map((c) => [c.key, EntitlementChangeKind[c.kind]])).toEqual([
+      [`${MANAGER} goto_contact_center`, 'GRANTED'],
+      [`${MANAGER} goto_contact_center`, 'REVOKED'],
+    ]);
+    resumed.cancel();
+  });
+
+  it('refuses a cursor past the account’s last event', async () => {
+    const stream = a.watchEntitlements({ resumeAfter: 1_000_000n });
+    const error = await (async () => {
+      for await (const _ of stream) void _;
+    })().catch((e: unknown) => e);
+    expect(decodeGrpcError(error as never)).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      badRequest: { fieldViolations: [{ field: 'resume_after' }] },
+    });
+  });
+
+  it('sees the other instance’s changes with its change feed cut, then ends cleanly when its service stops', async () => {
+    const stream = b.watchEntitlements({});
+    const copy = localCopy(stream);
+    await eventually(() => copy.snapshots.length === 1, { what: 'the snapshot' });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'listen%'",
+      );
+      await a.assignLicenses({ userId: MANAGER, products: [{ productId: 'goto_contact_center' }] });
+      await eventually(() => copy.licenses.has(`${MANAGER} goto_contact_center`), {
+        what: 'the change without a notification',
+      });
+    } finally {
+      await admin.end();
+    }
+    await services[1]!.stop();
+    services.splice(1, 1);
+    await eventually(() => copy.ended !== null, { what: 'the stream to end' });
+    expect(copy.ended).toBe('OK'); // ended by the service, not cancelled by its shutdown's grace
+  });
+});
