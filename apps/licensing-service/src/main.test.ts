@@ -24,7 +24,7 @@ describe('licensing-service main', () => {
   it('requires public keys to verify tokens', () => {
     const result = run({});
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('JWT_JWKS_FILE: required');
+    expect(result.stderr).toContain('JWT_JWKS_FILE or JWT_JWKS_URL: required');
   });
 
   it('refuses a key file holding a private key', () => {

@@ -1,17 +1,24 @@
 /**
  * The licensing service as deployed: one process, gRPC on GRPC_HOST:GRPC_PORT, state in
- * PostgreSQL (DATABASE_URL) or the embedded libsql file, public keys from JWT_JWKS_FILE.
+ * PostgreSQL (DATABASE_URL) or the embedded libsql file, public keys from JWT_JWKS_FILE or
+ * JWT_JWKS_URL.
  */
 import { createLogger, stopOnSignals, ConfigError } from '@acme/util';
-import { loadLicensingConfig, startLicensingService, watchJwksFile } from '@acme/licensing';
+import { loadLicensingConfig, startLicensingService, watchJwksFile, watchJwksUrl } from '@acme/licensing';
 
 try {
   const config = loadLicensingConfig();
   const logger = createLogger({ name: 'licensing-service', level: config.LOG_LEVEL });
-  if (!config.JWT_JWKS_FILE)
-    throw new ConfigError(['JWT_JWKS_FILE: required: the service verifies bearer tokens with these public keys']);
-  // Reloaded when the file changes: keys rotate without a restart.
-  const keys = watchJwksFile(config.JWT_JWKS_FILE, logger);
+  // Reloaded when the file changes, or fetched again every JWT_JWKS_REFRESH_MS: keys rotate without a restart.
+  const keys = config.JWT_JWKS_FILE
+    ? watchJwksFile(config.JWT_JWKS_FILE, logger)
+    : config.JWT_JWKS_URL
+      ? await watchJwksUrl(config.JWT_JWKS_URL, logger, config.JWT_JWKS_REFRESH_MS)
+      : null;
+  if (!keys)
+    throw new ConfigError([
+      'JWT_JWKS_FILE or JWT_JWKS_URL: required: the service verifies bearer tokens with these public keys',
+    ]);
   const service = await startLicensingService({ config, logger, jwks: keys.current });
   logger.info({ address: service.address, rulesVersion: service.rulesVersion }, 'licensing service listening');
   stopOnSignals(async () => {

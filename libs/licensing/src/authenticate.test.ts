@@ -6,7 +6,8 @@ import { loadOrCreateDevKeys, signToken, type TokenClaims } from '@acme/auth';
 import { Metadata } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import { eventually } from '@acme/testing';
-import { bearerAuthenticator, watchJwksFile, type UserGrantsStore } from './authenticate.js';
+import { bearerAuthenticator, type UserGrantsStore } from './authenticate.js';
+import { watchJwksFile } from './jwks-sources.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 
 const keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'authenticate-')), 'keys.json'));

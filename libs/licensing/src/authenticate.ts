@@ -1,61 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import { createTokenVerifier, type Identity, type Principal } from '@acme/auth';
 import type { Metadata } from '@acme/grpc';
-import { AppError, type Logger } from '@acme/util';
+import { AppError } from '@acme/util';
 import type { AccountReadCache } from './reads/account-read-cache.js';
-
-/** Reads a JWKS file with a precise error, so a bad deployment fails at start, not on first call. */
-export function readJwksFile(path: string): JSONWebKeySet {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new Error(`JWT_JWKS_FILE ${path}: cannot read a JSON key set (${(error as Error).message})`, {
-      cause: error,
-    });
-  }
-  const keys = (parsed as { keys?: unknown }).keys;
-  if (!Array.isArray(keys) || keys.length === 0)
-    throw new Error(`JWT_JWKS_FILE ${path}: expected {"keys": [ ... ]} with at least one key`);
-  if (keys.some((k) => typeof k === 'object' && k !== null && 'd' in k)) {
-    throw new Error(`JWT_JWKS_FILE ${path}: contains a private key; give the service public keys only`);
-  }
-  return parsed as JSONWebKeySet;
-}
-
-/**
- * The key set of JWT_JWKS_FILE, read again whenever the file changes (checked every
- * `intervalMs`), so keys rotate without a restart: add the new key, sign with it, remove the old
- * one once its tokens have expired. A change that does not read as a public key set is logged and
- * ignored: the last good set stays.
- */
-export function watchJwksFile(
-  path: string,
-  logger: Pick<Logger, 'info' | 'warn'>,
-  intervalMs = 1_000,
-): { current: () => JSONWebKeySet; close: () => void } {
-  // The file's identity when last read: a change is any difference from it, however soon it came.
-  const stamp = () => {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : 'missing';
-  };
-  let seen = stamp();
-  let keys = readJwksFile(path);
-  const timer = setInterval(() => {
-    const now = stamp();
-    if (now === seen) return;
-    seen = now;
-    try {
-      keys = readJwksFile(path);
-      logger.info({ path, kids: keys.keys.map((k) => k.kid ?? null) }, 'JWT_JWKS_FILE reloaded');
-    } catch (error) {
-      logger.warn({ err: error, path }, 'JWT_JWKS_FILE changed but is no public key set; the previous keys stay');
-    }
-  }, intervalMs);
-  timer.unref();
-  return { current: () => keys, close: () => clearInterval(timer) };
-}
 
 /** What authentication needs of the service's user records. */
 export interface UserGrantsStore {

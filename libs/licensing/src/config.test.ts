@@ -15,6 +15,17 @@ describe('licensing configuration', () => {
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
+  it('takes public keys from a file or a URL, not both, and only an http(s) URL', () => {
+    expect(loadLicensingConfig({ JWT_JWKS_URL: 'https://idp.example/jwks.json' })).toMatchObject({
+      JWT_JWKS_URL: 'https://idp.example/jwks.json',
+      JWT_JWKS_REFRESH_MS: 60_000,
+    });
+    expect(() => loadLicensingConfig({ JWT_JWKS_URL: 'https://idp/jwks', JWT_JWKS_FILE: 'jwks.json' })).toThrow(
+      /JWT_JWKS_URL: set JWT_JWKS_FILE or JWT_JWKS_URL, not both/,
+    );
+    expect(() => loadLicensingConfig({ JWT_JWKS_URL: 'file:///etc/jwks.json' })).toThrow(/http:\/\/ or https:\/\//);
+  });
+
   it('reports every bad variable at once, naming it and the value given', () => {
     let error: unknown;
     try {

@@ -53,6 +53,8 @@ export const licensingEnvSchema = z
       .optional(),
     SQLITE_PATH: z.string().default(DEV_DEFAULTS.sqlitePath),
     JWT_JWKS_FILE: z.string().optional(),
+    JWT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+    JWT_JWKS_REFRESH_MS: env.positiveInt(60_000, 'a positive number of milliseconds'),
     JWT_ISSUER: z.string().default(DEV_DEFAULTS.issuer),
     JWT_AUDIENCE: z.string().default(DEV_DEFAULTS.audience),
     RULES_DIR: z.string().default(DEFAULT_POLICIES_DIR),
@@ -67,6 +69,10 @@ export const licensingEnvSchema = z
     ALLOW_CLOCK_OFFSET: env.boolean(false),
     NODE_ENV: z.string().optional(),
     LOG_LEVEL: env.logLevel(),
+  })
+  .refine((c) => !(c.JWT_JWKS_FILE && c.JWT_JWKS_URL), {
+    path: ['JWT_JWKS_URL'],
+    error: 'set JWT_JWKS_FILE or JWT_JWKS_URL, not both',
   })
   // A clock that can be moved is for staging: a production deployment refuses to start with it.
   .refine((c) => !(c.ALLOW_CLOCK_OFFSET && c.NODE_ENV === 'production'), {
