@@ -37,11 +37,6 @@ export interface FirstReads {
  * `releaseSeats`.
  */
 export interface LicenseBook {
-  /**
-   * How many writes this transaction has made: a step that failed without adding to it changed
-   * nothing (a bulk change answers such a user's refusal and goes on with the next).
-   */
-  readonly writes: number;
   /** Reads the account (and, on PostgreSQL, locks it: mutations of one account take turns) with what the mutation names. */
   readFirst(wanted: FirstReads): Promise<void>;
 
@@ -88,6 +83,12 @@ export interface LicenseBook {
   seatLevels(accountId: string, productIds: string[]): Promise<SeatLevelRecord[]>;
   setSeatNoticePercent(accountId: string, productId: string, percent: number): Promise<void>;
 
+  /**
+   * Reads, for many users at once, what a change about each needs first (the user, their
+   * licenses, queue memberships and phone configuration): a bulk change then decides every user
+   * from memory, until its first write.
+   */
+  readUsers(accountId: string, userIds: string[]): Promise<void>;
   assignmentsOfUser(userId: string): Promise<AssignmentRecord[]>;
   holders(
     accountId: string,

@@ -51,8 +51,6 @@ type Em = SqlEntityManager<AbstractSqlDriver>;
 export class OrmLicenseBook implements LicenseBook {
   /** Outbox events appended so far in this transaction. */
   appendedEvents = 0;
-  /** Writes so far in this transaction (see LicenseBook.writes). */
-  writes = 0;
   /**
    * Accounts this transaction changed. Every change appends an audit entry (or an event) for its
    * account, so those name them all; read caches are invalidated from this after the commit.
@@ -179,6 +177,28 @@ export class OrmLicenseBook implements LicenseBook {
     });
   }
 
+  async readUsers(accountId: string, userIds: string[]): Promise<void> {
+    await this.writeHeld();
+    // One after the other: inside a libsql transaction there is one connection.
+    const users = await this.em.find(User, { id: userIds, account: accountId });
+    const assignments = await this.em.find(
+      Assignment,
+      { user: userIds, account: accountId },
+      { orderBy: { product: 'asc' } },
+    );
+    const memberships = await rows.membershipsOfUsers(this.em, accountId, userIds);
+    const phones = await rows.findPhoneConfigurations(this.em, userIds);
+    const usersById = new Map(users.map((u) => [u.id, toUserRecord(u)]));
+    const held = Map.groupBy(assignments.map(toAssignmentRecord), (a) => a.userId);
+    // Answers as user(), assignmentsOfUser(), membershipsOfUser() and phoneConfiguration() would.
+    for (const userId of userIds) {
+      this.memo.set(memoKey.user(accountId, userId), usersById.get(userId) ?? null);
+      this.memo.set(memoKey.assignments(userId), held.get(userId) ?? []);
+      this.memo.set(memoKey.memberships(accountId, userId), memberships.get(userId) ?? []);
+      this.memo.set(memoKey.phone(userId), phones.get(userId) ?? null);
+    }
+  }
+
   assignmentsOfUser(userId: string): Promise<AssignmentRecord[]> {
     return this.read(memoKey.assignments(userId), async () =>
       (await this.em.find(Assignment, { user: userId }, { orderBy: { product: 'asc' } })).map(toAssignmentRecord),
@@ -197,7 +217,6 @@ export class OrmLicenseBook implements LicenseBook {
 
   /** Every write goes through here first: what was read before may no longer hold. */
   private changing(): void {
-    this.writes++;
     this.memo.clear();
   }
 

@@ -106,6 +106,23 @@ export async function membershipsOfUser(em: Em, accountId: string, userId: strin
   return members.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId, role: m.role }));
 }
 
+/** The queue memberships of each of the account's users named, by user (a user in none is absent). */
+export async function membershipsOfUsers(
+  em: Em,
+  accountId: string,
+  userIds: string[],
+): Promise<Map<string, MembershipRecord[]>> {
+  const members = await em.find(
+    QueueMember,
+    { account: accountId, user: userIds },
+    { populate: ['queue'], orderBy: { queue: 'asc' } },
+  );
+  return Map.groupBy(
+    members.map((m) => ({ queueId: m.queue.id, queueKind: m.queue.kind, userId: m.user.id, role: m.role })),
+    (m) => m.userId,
+  );
+}
+
 export async function membersOfQueue(em: Em, queueId: string): Promise<MembershipRecord[]> {
   const members = await em.find(QueueMember, { queue: queueId }, { populate: ['queue'], orderBy: { user: 'asc' } });
   return members.map((m) => ({ queueId, queueKind: m.queue.kind, userId: m.user.id, role: m.role }));
@@ -189,6 +206,15 @@ function toPhoneConfigurationRecord(c: PhoneConfiguration): PhoneConfigurationRe
 export async function findPhoneConfiguration(em: Em, userId: string): Promise<PhoneConfigurationRecord | null> {
   const c = await em.findOne(PhoneConfiguration, { user: userId }, { refresh: true });
   return c ? toPhoneConfigurationRecord(c) : null;
+}
+
+/** The phone configurations of the users named, by user (a user without one is absent). */
+export async function findPhoneConfigurations(
+  em: Em,
+  userIds: string[],
+): Promise<Map<string, PhoneConfigurationRecord>> {
+  const found = await em.find(PhoneConfiguration, { user: userIds }, { refresh: true });
+  return new Map(found.map((c) => [c.user.id, toPhoneConfigurationRecord(c)]));
 }
 
 /** The configuration of the account's user `userId`, active or retained, if any (reads outside a mutation). */

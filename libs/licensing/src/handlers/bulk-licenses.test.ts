@@ -7,6 +7,7 @@
 import { create } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AssignLicensesRequestSchema,
   BulkAssignLicensesRequestSchema,
   BulkMode,
   BulkUnassignLicensesRequestSchema,
@@ -15,6 +16,7 @@ import {
 import type { Database } from '@acme/licensing-data-access';
 import { loadRuleSet } from '@acme/rules';
 import { DRIVERS, callContext, openSeededDatabase, refusal } from '../../test/handler-harness.js';
+import { createAssignmentHandlers } from './assignment-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
 import { createUserHandlers } from './user-handlers.js';
 
@@ -28,6 +30,7 @@ describe.each(DRIVERS)('bulk license changes on %s', (driver, skip) => {
   let cleanup = async () => {};
   let bulk: ReturnType<typeof createBulkHandlers>;
   let users: ReturnType<typeof createUserHandlers>;
+  let assignments: ReturnType<typeof createAssignmentHandlers>;
   const ccUsage = async () => (await db.accounts.seatUsage(ACCOUNT)).find((u) => u.productId === CC)!;
   const holders = async () =>
     (await db.assignments.list(ACCOUNT, { productId: CC }, { pageSize: 500 })).assignments.map((a) => a.userId).sort();
@@ -62,6 +65,7 @@ describe.each(DRIVERS)('bulk license changes on %s', (driver, skip) => {
     const deps = { db, rules: () => rules, now: () => new Date('2026-11-24T09:00:00Z') };
     bulk = createBulkHandlers(deps);
     users = createUserHandlers(deps);
+    assignments = createAssignmentHandlers(deps);
   });
   afterAll(async () => {
     if (!skip) await cleanup();
@@ -131,6 +135,40 @@ describe.each(DRIVERS)('bulk license changes on %s', (driver, skip) => {
     const responses = await Promise.all([assignCc(a, BulkMode.BEST_EFFORT), assignCc(b, BulkMode.BEST_EFFORT)]);
     const applied = responses.reduce((sum, r) => sum + (r.appliedCount ?? 0), 0);
     expect(applied).toBe(free);
+    const after = await ccUsage();
+    expect(after.assigned).toBe(after.purchased);
+    expect((await holders()).length).toBe(after.purchased);
+  });
+
+  it.skipIf(skip)('on the last seats, racing single assigns: exact limits, all or nothing stays whole', async () => {
+    // Free every Contact Center seat but the agent's, then race for them.
+    const held = (await holders()).filter((id) => id !== AGENT);
+    if (held.length > 0) await unassignCc(held, BulkMode.ALL_OR_NOTHING);
+    const usage = await ccUsage();
+    const free = usage.purchased - usage.assigned;
+    const [bestEffort, whole, singles] = [
+      await newUsers('last-be', free),
+      await newUsers('last-aon', 2),
+      await newUsers('last-one', free),
+    ];
+    const single = (userId: string) =>
+      assignments
+        .assignLicenses(create(AssignLicensesRequestSchema, { userId, products: [{ productId: CC }] }), callContext())
+        .then(
+          () => 1,
+          () => 0,
+        );
+    const [be, aon, ...ones] = await Promise.all([
+      assignCc(bestEffort, BulkMode.BEST_EFFORT),
+      assignCc(whole, BulkMode.ALL_OR_NOTHING).then(
+        (r) => r.appliedCount ?? 0,
+        () => 0,
+      ),
+      ...singles.map(single),
+    ]);
+    const granted = (be.appliedCount ?? 0) + aon + ones.reduce((sum, n) => sum + n, 0);
+    expect(granted).toBe(free);
+    expect(aon === 0 || aon === 2).toBe(true);
     const after = await ccUsage();
     expect(after.assigned).toBe(after.purchased);
     expect((await holders()).length).toBe(after.purchased);

@@ -1,5 +1,11 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { AssignmentRecord, UserRecord } from '@acme/licensing-data-access';
+import type {
+  AssignmentRecord,
+  CatalogProduct,
+  PhoneConfigurationRecord,
+  SubscriptionRecord,
+  UserRecord,
+} from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import { AppError, type FieldViolation } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
@@ -57,6 +63,33 @@ export interface Grant {
  * configuration when the rules say so, and records assignments, audit entries and events.
  */
 export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<Granted> {
+  const plan = await planGrant(ctx, grant);
+  grant.beforeWrites?.();
+  return applyGrant(ctx, plan);
+}
+
+/** What a grant will do, decided before any write (see planGrant). */
+export interface GrantPlan {
+  grant: Grant;
+  products: Map<string, CatalogProduct>;
+  subscriptions: Map<string, SubscriptionRecord>;
+  decision: Decision;
+  /** A retained phone configuration the rules restore. */
+  retained: PhoneConfigurationRecord | null;
+  /** A configuration whose window has ended but that no sweep has purged yet: it goes now. */
+  expired: PhoneConfigurationRecord | null;
+}
+
+/**
+ * The reading and deciding half of a grant: it writes nothing, so a refusal leaves no trace.
+ * `seatsTaken` counts seats of each product that grants planned before this one in the same
+ * transaction will take (a bulk change), so the seat rules see them as taken.
+ */
+export async function planGrant(
+  ctx: UseCaseContext,
+  grant: Grant,
+  seatsTaken: ReadonlyMap<string, number> = new Map(),
+): Promise<GrantPlan> {
   const { tx, account, now } = ctx;
   const { user, current } = grant;
   // Load
@@ -81,23 +114,38 @@ export async function grantProducts(ctx: UseCaseContext, grant: Grant): Promise<
   });
   if (problems.length > 0) throw AppError.invalidArgument(problems);
   const subscriptions = new Map((await tx.subscriptions(account.id, productIds)).map((s) => [s.productId, s]));
+  const seatsNow = (id: string) => {
+    const subscription = subscriptions.get(id);
+    return subscription && { ...subscription, assigned: subscription.assigned + (seatsTaken.get(id) ?? 0) };
+  };
 
   // Decide
   const decision = await decide(ctx, grant.point, {
     ...actorFacts(ctx.principal, account),
     request: { productIds },
-    products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, subscriptions.get(id), 1)),
+    products: productIds.map((id) => seatFacts(id, products.get(id)!.suiteId, seatsNow(id), 1)),
     user: await licenseUserFacts(tx, account.id, user, current, now),
   });
-  grant.beforeWrites?.();
-
-  // Apply
   const phoneProducts = retentionOf(ctx.rules).productIds;
   const existing = productIds.some((id) => phoneProducts.includes(id)) ? await tx.phoneConfiguration(user.id) : null;
   const restoring = decision.effects.some((e) => e.type === 'configuration_restored');
-  const retained = restoring ? existing : null;
-  // A configuration whose window has ended but that no sweep has purged yet goes now, as the sweep would.
-  const expired = existing && !restoring && existing.retainedUntil ? existing : null;
+  return {
+    grant,
+    products,
+    subscriptions,
+    decision,
+    retained: restoring ? existing : null,
+    expired: existing && !restoring && existing.retainedUntil ? existing : null,
+  };
+}
+
+/** The writing half of a grant: seats, assignments, phone configurations, audit entries and events. */
+export async function applyGrant(ctx: UseCaseContext, plan: GrantPlan): Promise<Granted> {
+  const { tx, account, now } = ctx;
+  const { grant, products, subscriptions, decision, retained, expired } = plan;
+  const { user } = grant;
+  const productIds = grant.products.map((p) => p.productId);
+  const phoneProducts = retentionOf(ctx.rules).productIds;
   const created: AssignmentRecord[] = [];
   for (const wanted of grant.products) {
     const product = products.get(wanted.productId)!;

@@ -1,9 +1,9 @@
 import type { AssignmentRecord } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import { AppError, type FieldViolation, type RuleViolation } from '@acme/util';
-import { assignLicenses, type ProductGrant } from './assign-licenses.js';
-import { unassignLicenses } from './unassign-licenses.js';
-import type { UseCaseContext } from './use-case-context.js';
+import { applyGrant, planGrant, type ProductGrant } from './assign-licenses.js';
+import { applyUnassign, planUnassign } from './unassign-licenses.js';
+import { requireActiveUser, type UseCaseContext } from './use-case-context.js';
 
 /** Most users one bulk change names. */
 export const MAX_BULK_USERS = 1_000;
@@ -19,13 +19,19 @@ export function bulkAssignLicenses(
   ctx: UseCaseContext,
   command: { userIds: string[]; products: ProductGrant[]; notifyUsers: boolean; mode: BulkMode },
 ): Promise<BulkOutcome[]> {
-  return eachUser(ctx, command.userIds, command.mode, async (userId) => {
-    const { created, decision } = await assignLicenses(ctx, {
-      userId,
-      products: command.products,
-      notifyUser: command.notifyUsers,
-    });
-    return { changed: created, decision };
+  return inTwoPasses(ctx, command.userIds, command.mode, {
+    plan: async (userId, seatsTaken) => {
+      const user = await requireActiveUser(ctx, userId);
+      const current = await ctx.tx.assignmentsOfUser(user.id);
+      const grant = { user, current, point: 'assign', field: 'products', notifyUser: command.notifyUsers } as const;
+      return planGrant(ctx, { ...grant, products: command.products }, seatsTaken);
+    },
+    moves: command.products.map(({ productId }) => [productId, 1]),
+    apply: async (plan) => {
+      const { created, decision } = await applyGrant(ctx, plan);
+      return { changed: created, decision };
+    },
+    decisionOf: (plan) => plan.decision,
   });
 }
 
@@ -34,42 +40,61 @@ export function bulkUnassignLicenses(
   ctx: UseCaseContext,
   command: { userIds: string[]; productIds: string[]; notifyUsers: boolean; mode: BulkMode },
 ): Promise<BulkOutcome[]> {
-  return eachUser(ctx, command.userIds, command.mode, async (userId) => {
-    const { removed, decision } = await unassignLicenses(ctx, {
-      userId,
-      productIds: command.productIds,
-      notifyUser: command.notifyUsers,
-      removeFromAllQueues: false,
-    });
-    return { changed: removed, decision };
+  return inTwoPasses(ctx, command.userIds, command.mode, {
+    plan: (userId, seatsMoved) =>
+      planUnassign(
+        ctx,
+        { userId, productIds: command.productIds, notifyUser: command.notifyUsers, removeFromAllQueues: false },
+        seatsMoved,
+      ),
+    moves: command.productIds.map((productId) => [productId, -1]),
+    apply: async (plan) => {
+      const { removed, decision } = await applyUnassign(ctx, plan);
+      return { changed: removed, decision };
+    },
+    decisionOf: (plan) => plan.unassigned,
   });
 }
 
 /**
- * Changes users one after the other in the call's one transaction, each exactly as the single
- * RPC would (its reads see the seats the users before it took, so seat limits hold; its audit
- * entries and events carry the call's request id). A user whose change is refused before it
- * wrote anything is answered with that refusal; a failure after a write, or any failure that is
- * not a refusal, fails the whole call (the transaction rolls back). All or nothing: any refused
- * user refuses the call, naming every refused user.
+ * A bulk change in two passes, in the call's one transaction. First every user is read (four
+ * queries for all) and decided, exactly as the single RPC would decide them, each seeing the seats
+ * the users planned before it move (`moves` per user: +1 taken, -1 freed); nothing is written, so
+ * a refused user leaves no trace, and all or nothing refuses here, naming every refused user.
+ * Then every planned change is written; a failure there (a fault, or the guarded seat counter
+ * disagreeing) fails the whole call and the transaction rolls back. Audit entries and events
+ * carry the call's request id.
  */
-async function eachUser(
+async function inTwoPasses<Plan>(
   ctx: UseCaseContext,
   userIds: string[],
   mode: BulkMode,
-  change: (userId: string) => Promise<{ changed: AssignmentRecord[]; decision: Decision }>,
+  steps: {
+    plan: (userId: string, seatsMoved: ReadonlyMap<string, number>) => Promise<Plan>;
+    moves: [productId: string, seats: number][];
+    apply: (plan: Plan) => Promise<{ changed: AssignmentRecord[]; decision: Decision }>;
+    decisionOf: (plan: Plan) => Decision;
+  },
 ): Promise<BulkOutcome[]> {
+  await ctx.tx.readUsers(ctx.account.id, userIds);
+  const seatsMoved = new Map<string, number>();
+  const plans: (Plan | null)[] = [];
   const outcomes: BulkOutcome[] = [];
   for (const userId of userIds) {
-    const writesBefore = ctx.tx.writes;
     try {
-      outcomes.push({ userId, ...(await change(userId)) });
+      const plan = await steps.plan(userId, seatsMoved);
+      for (const [productId, seats] of steps.moves) seatsMoved.set(productId, (seatsMoved.get(productId) ?? 0) + seats);
+      plans.push(plan);
+      outcomes.push({ userId, changed: [], decision: steps.decisionOf(plan) });
     } catch (error) {
-      if (!isRefusal(error) || ctx.tx.writes !== writesBefore) throw error;
+      if (!isRefusal(error)) throw error;
+      plans.push(null);
       outcomes.push({ userId, refusal: error });
     }
   }
   if (mode === 'all_or_nothing' && outcomes.some((o) => 'refusal' in o)) throw bulkRefusal(userIds, outcomes);
+  for (const [i, plan] of plans.entries())
+    if (plan !== null) outcomes[i] = { userId: userIds[i]!, ...(await steps.apply(plan)) };
   return outcomes;
 }
 

@@ -1,5 +1,5 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { AssignmentRecord } from '@acme/licensing-data-access';
+import type { AssignmentRecord, UserRecord } from '@acme/licensing-data-access';
 import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
@@ -17,17 +17,43 @@ import { decide, originOfCall, record, requireUser, type UseCaseContext } from '
  * every queue in the same transaction (decided at queue_membership too), so Contact Center billing
  * stops with the license instead of continuing.
  */
-export async function unassignLicenses(
+export async function unassignLicenses(ctx: UseCaseContext, command: UnassignCommand): Promise<Unassigned> {
+  return applyUnassign(ctx, await planUnassign(ctx, command));
+}
+
+export interface UnassignCommand {
+  userId: string;
+  productIds: string[];
+  notifyUser: boolean;
+  removeFromAllQueues: boolean;
+  /** The caller's right to take the user out of queues was settled already (a deactivation). */
+  queuesAuthorized?: boolean;
+}
+
+export interface Unassigned {
+  removed: AssignmentRecord[];
+  removedFromQueueIds: string[];
+  decision: Decision;
+}
+
+/** What a removal will do, decided before any write (see planUnassign). */
+export interface UnassignPlan {
+  command: UnassignCommand;
+  user: UserRecord;
+  current: AssignmentRecord[];
+  unassigned: Decision;
+}
+
+/**
+ * The reading and deciding half of a removal: it writes nothing, so a refusal leaves no trace.
+ * `seatsMoved` counts seats of each product that removals planned before this one in the same
+ * transaction will free (negative), so the seat rules see them as free.
+ */
+export async function planUnassign(
   ctx: UseCaseContext,
-  command: {
-    userId: string;
-    productIds: string[];
-    notifyUser: boolean;
-    removeFromAllQueues: boolean;
-    /** The caller's right to take the user out of queues was settled already (a deactivation). */
-    queuesAuthorized?: boolean;
-  },
-): Promise<{ removed: AssignmentRecord[]; removedFromQueueIds: string[]; decision: Decision }> {
+  command: UnassignCommand,
+  seatsMoved: ReadonlyMap<string, number> = new Map(),
+): Promise<UnassignPlan> {
   const { tx, account, now } = ctx;
   // Load
   const user = await requireUser(ctx, command.userId);
@@ -40,17 +66,26 @@ export async function unassignLicenses(
   if (notHeld.length > 0) throw AppError.invalidArgument(notHeld);
   const products = new Map((await tx.products(command.productIds)).map((p) => [p.id, p]));
   const subscriptions = new Map((await tx.subscriptions(account.id, command.productIds)).map((s) => [s.productId, s]));
+  const seatsNow = (id: string) => {
+    const subscription = subscriptions.get(id);
+    return subscription && { ...subscription, assigned: subscription.assigned + (seatsMoved.get(id) ?? 0) };
+  };
 
   // Decide
   const userFacts = await licenseUserFacts(tx, account.id, user, current, now);
   const unassigned = await decide(ctx, 'unassign', {
     ...actorFacts(ctx.principal, account),
     request: { productIds: command.productIds, removeFromAllQueues: command.removeFromAllQueues },
-    products: command.productIds.map((id) =>
-      seatFacts(id, products.get(id)?.suiteId ?? null, subscriptions.get(id), -1),
-    ),
+    products: command.productIds.map((id) => seatFacts(id, products.get(id)?.suiteId ?? null, seatsNow(id), -1)),
     user: command.removeFromAllQueues ? { ...userFacts, queueMembershipCountAfter: 0 } : userFacts,
   });
+  return { command, user, current, unassigned };
+}
+
+/** The writing half of a removal: queues (when asked), seats, the phone configuration, audit entries and events. */
+export async function applyUnassign(ctx: UseCaseContext, plan: UnassignPlan): Promise<Unassigned> {
+  const { tx, account, now } = ctx;
+  const { command, user, current, unassigned } = plan;
   // Leaving the queues first: its decision sees the licenses the user holds before this change.
   const queues = command.removeFromAllQueues
     ? await leaveEveryQueue(ctx, user, { authorized: command.queuesAuthorized ?? false })
