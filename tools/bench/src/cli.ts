@@ -7,6 +7,7 @@
  *   npm run bench -- latency [--runs 5]
  *   npm run bench -- scale
  *   npm run bench -- soak [--minutes 10]
+ *   npm run bench -- entitlements [--runs 3]
  * Figures are written to docs/benchmarks.md with the command that produced them.
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -18,6 +19,7 @@ import { billingBenchmark } from './benchmarks/billing.js';
 import { latencyBenchmark } from './benchmarks/latency.js';
 import { scaleBenchmark } from './benchmarks/scale.js';
 import { soakBenchmark } from './benchmarks/soak.js';
+import { entitlementsBenchmark } from './benchmarks/entitlements.js';
 
 const BENCHMARKS: Record<string, (runs: number, options: { minutes: number }) => Promise<BenchmarkSection>> = {
   reads: readsBenchmark,
@@ -27,6 +29,7 @@ const BENCHMARKS: Record<string, (runs: number, options: { minutes: number }) =>
   latency: latencyBenchmark,
   scale: () => scaleBenchmark(),
   soak: (_runs, options) => soakBenchmark(options.minutes),
+  entitlements: entitlementsBenchmark,
 };
 
 const runsOption = (value: string) => {

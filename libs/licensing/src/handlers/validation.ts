@@ -14,6 +14,14 @@ const MAX_SECONDS = 253_402_300_799n;
 /** An email address as users type it (checked after trimming and lower-casing). */
 export const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
 
+/** The pattern of an id with this prefix, compiled once per prefix (every request checks ids). */
+const ID_PATTERNS = new Map<string, RegExp>();
+const idPattern = (prefix: string): RegExp => {
+  let pattern = ID_PATTERNS.get(prefix);
+  if (!pattern) ID_PATTERNS.set(prefix, (pattern = new RegExp(`^${prefix}_[A-Za-z0-9_]+$`)));
+  return pattern;
+};
+
 /** Collects every bad field of a request, then throws them together (nothing is half-checked). */
 export class RequestProblems {
   private readonly problems: FieldViolation[] = [];
@@ -25,7 +33,7 @@ export class RequestProblems {
 
   id(field: string, value: string, prefix: string): this {
     if (value === '') return this.add(field, 'required');
-    if (!new RegExp(`^${prefix}_[A-Za-z0-9_]+$`).test(value) || value.length > FIELD_LIMITS.id) {
+    if (!idPattern(prefix).test(value) || value.length > FIELD_LIMITS.id) {
       this.add(field, `must look like ${prefix}_<letters, digits or _>, at most ${FIELD_LIMITS.id} characters`);
     }
     return this;

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,12 @@ function localCopy(stream: ServerStream<WatchEntitlementsResponse>) {
   return copy;
 }
 
+/** A new user of the demo account, holding nothing. */
+async function newUser(name: string): Promise<string> {
+  const { user } = await a.createUser({ email: `${name}@demo-goto.test`, displayName: name });
+  return user!.id;
+}
+
 /** Licenses as sorted text, so two copies compare whatever order their maps were filled in. */
 const canonical = (licenses: Map<string, Record<string, boolean>>) =>
   [...licenses]
@@ -144,14 +151,75 @@ describe.skipIf(database.skip)('WatchEntitlements with two instances', () => {
     stream.cancel();
   });
 
+  it('agrees with CheckEntitlements after random changes through both instances', async () => {
+    const users = ['usr_demo_goto_admin', AGENT, MANAGER];
+    const products = await a.listProducts({});
+    const goto = products.products.filter((p) => p.id.startsWith('goto_'));
+    const questions = goto.flatMap((p) => [
+      { productId: p.id, feature: '' },
+      ...p.features.map((f) => ({ productId: p.id, feature: f })),
+    ]);
+    /** Each user's answers, as "user product.feature yes|no". */
+    const fromCheck = async () =>
+      (await a.checkEntitlements({ userIds: users, queries: questions })).results
+        .map((r) => `${r.userId} ${r.productId}.${r.feature} ${r.entitled ? 'yes' : 'no'}`)
+        .join('\n');
+    const fromCopy = (copy: ReturnType<typeof localCopy>) =>
+      users
+        .flatMap((userId) =>
+          questions.map(({ productId, feature }) => {
+            const held = copy.licenses.get(`${userId} ${productId}`);
+            const yes = !copy.suspended && held !== undefined && (feature === '' || held[feature] !== false);
+            return `${userId} ${productId}.${feature} ${yes ? 'yes' : 'no'}`;
+          }),
+        )
+        .join('\n');
+    const change = fc.record({
+      via: fc.constantFrom('a', 'b'),
+      kind: fc.constantFrom('assign', 'unassign', 'toggle'),
+      userId: fc.constantFrom(...users),
+      product: fc.constantFrom(...goto),
+      on: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(change, { minLength: 5, maxLength: 20 }), async (changes) => {
+        const stream = b.watchEntitlements({});
+        const copy = localCopy(stream);
+        try {
+          await eventually(() => copy.snapshots.length === 1, { what: 'the snapshot' });
+          for (const c of changes) {
+            const client = c.via === 'a' ? a : b;
+            const feature = c.product.features[0]!;
+            // Refusals (already held, not held, no seat left) change nothing: the copy must agree either way.
+            await (
+              c.kind === 'assign'
+                ? client.assignLicenses({ userId: c.userId, products: [{ productId: c.product.id }] })
+                : c.kind === 'unassign'
+                  ? client.unassignLicenses({ userId: c.userId, productIds: [c.product.id] })
+                  : client.updateFeatures({ userId: c.userId, productId: c.product.id, features: { [feature]: c.on } })
+            ).catch(() => undefined);
+          }
+          const expected = await fromCheck();
+          await eventually(() => fromCopy(copy) === expected, {
+            what: 'the local copy agreeing with CheckEntitlements',
+          });
+        } finally {
+          stream.cancel();
+        }
+      }),
+      { numRuns: 5, seed: 20_261_207 },
+    );
+  });
+
   it('resumes after its cursor with exactly the changes it missed', async () => {
     const first = b.watchEntitlements({});
     const copy = localCopy(first);
     await eventually(() => copy.snapshots.length === 1, { what: 'the snapshot' });
     const cursor = copy.cursor;
     first.cancel();
-    await a.assignLicenses({ userId: MANAGER, products: [{ productId: 'goto_contact_center' }] });
-    await a.unassignLicenses({ userId: MANAGER, productIds: ['goto_contact_center'] });
+    const userId = await newUser('resume');
+    await a.assignLicenses({ userId, products: [{ productId: 'goto_meeting' }] });
+    await a.unassignLicenses({ userId, productIds: ['goto_meeting'] });
 
     const resumed = a.watchEntitlements({ resumeAfter: cursor });
     const replay = localCopy(resumed);
@@ -159,8 +227,8 @@ describe.skipIf(database.skip)('WatchEntitlements with two instances', () => {
     await eventually(() => replay.changes.length >= 2, { what: 'the replay' });
     expect(replay.snapshots).toEqual([]); // no snapshot: the changes since the cursor are all there
     expect(replay.changes.map((c) => [c.key, EntitlementChangeKind[c.kind]])).toEqual([
-      [`${MANAGER} goto_contact_center`, 'GRANTED'],
-      [`${MANAGER} goto_contact_center`, 'REVOKED'],
+      [`${userId} goto_meeting`, 'GRANTED'],
+      [`${userId} goto_meeting`, 'REVOKED'],
     ]);
     resumed.cancel();
   });
@@ -186,8 +254,9 @@ describe.skipIf(database.skip)('WatchEntitlements with two instances', () => {
       await admin.query(
         "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'listen%'",
       );
-      await a.assignLicenses({ userId: MANAGER, products: [{ productId: 'goto_contact_center' }] });
-      await eventually(() => copy.licenses.has(`${MANAGER} goto_contact_center`), {
+      const userId = await newUser('feed-cut');
+      await a.assignLicenses({ userId, products: [{ productId: 'goto_meeting' }] });
+      await eventually(() => copy.licenses.has(`${userId} goto_meeting`), {
         what: 'the change without a notification',
       });
     } finally {

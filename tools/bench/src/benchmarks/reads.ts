@@ -4,7 +4,8 @@ import { createClient } from '@acme/grpc';
 import { createTestPostgres } from '@acme/testing';
 import { h2load } from '../lib/h2load.js';
 import { startLicensingProcess } from '../lib/licensing-process.js';
-import { cpuMicros, startNode, waitFor } from '../lib/processes.js';
+import { cpuMicros } from '../lib/processes.js';
+import { startEmptyServer } from '../lib/empty-server.js';
 import { median, medianRatio, spread } from '../lib/stats.js';
 import { table, verdict, type BenchmarkSection } from '../lib/report.js';
 
@@ -17,18 +18,8 @@ const LOAD = { clients: 4, streams: 16, durationSeconds: 5, warmUpSeconds: 1 };
 export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
   const database = await createTestPostgres('bench_reads');
   const service = await startLicensingProcess({ DATABASE_URL: database.url, SEED_DEMO: 'true' });
-  const empty = startNode(
-    'tools/bench/src/servers/empty-server.ts',
-    { PORT: String(service.metricsPort + 1) },
-    { stdout: 'pipe' },
-  );
+  const empty = await startEmptyServer(service.metricsPort + 1);
   try {
-    let emptyPort = 0;
-    empty.child.stdout!.on(
-      'data',
-      (chunk: Buffer) => (emptyPort = Number(/ready (\d+)/.exec(chunk.toString())?.[1] ?? emptyPort)),
-    );
-    await waitFor(async () => emptyPort > 0, 'empty server');
     const token = await service.token({ subject: 'usr_demo_goto_admin', accountId: 'acct_demo_goto' });
     const auth = { authorization: `Bearer ${token}` };
     // Each read must really succeed before we measure it.
@@ -38,7 +29,7 @@ export async function readsBenchmark(runs: number): Promise<BenchmarkSection> {
     client.close();
 
     const targets = {
-      empty: { address: `127.0.0.1:${emptyPort}`, path: '/bench.Empty/Call', request: new Uint8Array(), headers: {} },
+      empty: { address: empty.address, path: '/bench.Empty/Call', request: new Uint8Array(), headers: {} },
       seatUsage: {
         address: service.address,
         path: `/${LicensingService.typeName}/GetSeatUsage`,
