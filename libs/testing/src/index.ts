@@ -1,4 +1,4 @@
-export { createTestPostgres, skipWithoutPostgres } from './postgres.js';
+export { createTestPostgres, onTestServer, skipWithoutPostgres, TEST_POSTGRES_URL } from './postgres.js';
 export type { TestDatabase } from './postgres.js';
 export { withPostgresDatabase } from './with-postgres.js';
 export { tempSqlitePath } from './temp.js';

@@ -1,0 +1,97 @@
+/**
+ * `npm run stack` as the README tells a newcomer to use it: it starts the production path (the
+ * built service and consumer on PostgreSQL and the Kafka mock), prints how to call it; a call
+ * made as printed reaches the ledger through Kafka; Ctrl-C stops every process it started.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LicensingService } from '@acme/contracts';
+import { loadOrCreateDevKeys, signToken } from '@acme/auth';
+import { createClient } from '@acme/grpc';
+import { eventually, freePort, onTestServer, skipWithoutPostgres, TEST_POSTGRES_URL } from '@acme/testing';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const skip = await skipWithoutPostgres();
+const dir = mkdtempSync(join(tmpdir(), 'stack-'));
+const prefix = `t${Date.now().toString(36)}_`;
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  if (skip) return;
+  await onTestServer(async (admin) => {
+    for (const name of ['licensing_stack', 'billing_stack'])
+      await admin.query(`drop database if exists "${prefix}${name}" with (force)`);
+  });
+});
+
+describe.skipIf(skip)('npm run stack', () => {
+  it('serves the production path, carries a change to the ledger, and stops it all on Ctrl-C', async () => {
+    const grpcPort = await freePort();
+    const stack = spawn('npm', ['run', '-s', 'stack'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        STACK_POSTGRES_URL: TEST_POSTGRES_URL,
+        STACK_DATABASE_PREFIX: prefix,
+        STACK_GRPC_PORT: String(grpcPort),
+        STACK_METRICS_PORT: String(await freePort()),
+        STACK_DIR: dir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
+    createInterface({ input: stack.stdout! }).on('line', (line) => lines.push(line));
+    createInterface({ input: stack.stderr! }).on('line', (line) => lines.push(line));
+    const exited = new Promise<number | null>((done) => stack.once('exit', (code) => done(code)));
+    try {
+      await eventually(() => lines.some((l) => l.startsWith('stack: ready')), {
+        what: `the stack ready (${lines.slice(-5).join(' | ')})`,
+        timeoutMs: 180_000,
+        intervalMs: 200,
+      });
+      expect(lines.join('\n')).toContain(`--keys ${join(dir, 'keys.json')}`);
+
+      // A call as printed: a token from the stack's keys, an assignment, its ledger entry.
+      const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
+      const token = await signToken(keys.privateJwk, {
+        subject: 'usr_demo_goto_admin',
+        accountId: 'acct_demo_goto',
+        issuer: 'acme-dev',
+        audience: 'licensing',
+      });
+      const client = createClient(LicensingService, `127.0.0.1:${grpcPort}`, { token });
+      const { results } = await client.assignLicenses({
+        userId: 'usr_demo_goto_manager',
+        products: [{ productId: 'goto_connect_standard' }],
+      });
+      client.close();
+      const ledger = new pg.Client({
+        connectionString: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: `/${prefix}billing_stack` }).toString(),
+      });
+      await ledger.connect();
+      try {
+        await eventually(
+          async () =>
+            (await ledger.query('select 1 from ledger_entry where assignment_id = $1', [results[0]!.assignment!.id]))
+              .rowCount === 1,
+          { what: 'the assignment in the ledger', timeoutMs: 60_000, intervalMs: 100 },
+        );
+      } finally {
+        await ledger.end();
+      }
+    } finally {
+      // Every process the stack started, then Ctrl-C to npm (as a terminal sends it to the group).
+      const started = lines.flatMap((l) => /^stack: started \S+ \(pid (\d+)\)$/.exec(l)?.[1] ?? []).map(Number);
+      stack.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(lines).toContain('stack: shutting down');
+      expect(started).toHaveLength(3); // the Kafka mock, the service, the consumer
+      for (const pid of started) expect(() => process.kill(pid, 0), `process ${pid} still runs`).toThrow();
+    }
+  }, 300_000);
+});
