@@ -128,13 +128,17 @@ export async function openDatabase(options: DatabaseOptions) {
         read((e) => listOutboxAfter(e, accountId, sequence, limit)),
       /** Relay shards that have unpublished events. */
       shardsWithPending: () => shardsWithPendingEvents(em()),
-      /** Publishes up to `limit` unpublished events of the shards it can claim, as one batch (see relayShardsBatch). */
+      /**
+       * Publishes up to `limit` unpublished events of the shards it can claim, as one batch; the
+       * claim lapses when this instance makes no progress for `leaseMs` (see relayShardsBatch).
+       */
       relayShards: (
         shards: number[],
         limit: number,
         publish: (events: PendingOutboxEvent[]) => Promise<void>,
         now: () => Date = () => new Date(),
-      ) => relayShardsBatch(em(), dialect, shards, limit, publish, now),
+        leaseMs?: number,
+      ) => relayShardsBatch(em(), dialect, shards, limit, publish, now, leaseMs),
       backlog: () => outboxBacklog(em()),
     },
     audit: {

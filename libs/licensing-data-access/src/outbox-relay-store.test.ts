@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoRows } from '../test/demo-rows.js';
-import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
 import { openDatabase, type Database } from './database.js';
 import { createOrm, type OrmOptions } from './orm.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -129,6 +129,59 @@ describe.each([
       await other.close();
     }
   });
+
+  it.skipIf(skip || _name === 'libsql')(
+    'frees the shards of an instance that stops making progress, for another one to publish them',
+    async () => {
+      const other = await openDatabase(options());
+      try {
+        await append(db, GOTO, 2);
+        const shard = relayShardOf(GOTO);
+        let entered!: () => void;
+        const inside = new Promise<void>((resolve) => (entered = resolve));
+        let release!: () => void;
+        const hung = new Promise<void>((resolve) => (release = resolve));
+        // The first instance takes the shard and hangs in its publish (a frozen process would too).
+        const stuck = db.outbox.relayShards(
+          [shard],
+          100,
+          async () => {
+            entered();
+            await hung;
+          },
+          () => new Date(),
+          300,
+        );
+        const failed = stuck.then(
+          () => null,
+          (error: unknown) => error,
+        );
+        await inside;
+        // After its lease, the shard is the other instance's: the same events, in order, once.
+        const published: PendingOutboxEvent[] = [];
+        await eventually(
+          async () =>
+            (
+              await other.outbox.relayShards([shard], 100, async (events) => void published.push(...events))
+            ).claimed.includes(shard),
+          { what: 'the shard taken over', intervalMs: 50 },
+        );
+        expect(published.filter((e) => e.accountId === GOTO).map((e) => e.sequence)).toEqual(
+          [...published.filter((e) => e.accountId === GOTO).map((e) => e.sequence)].sort((x, y) => x - y),
+        );
+        expect(published.filter((e) => e.accountId === GOTO)).toHaveLength(2);
+        // The stuck instance, when it moves again, marks nothing: its session was ended.
+        release();
+        expect(await failed).toBeInstanceOf(Error);
+        expect(await other.outbox.relayShards([shard], 100, async () => expect.fail('published twice'))).toEqual({
+          claimed: [shard],
+          published: 0,
+        });
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });
 
 describe.each(FRESH_DATABASES)('relay shard migration on %s', (_name, fresh, skip) => {

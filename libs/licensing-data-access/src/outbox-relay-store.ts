@@ -48,6 +48,7 @@ export async function relayShardsBatch(
   limit: number,
   publish: (events: PendingOutboxEvent[]) => Promise<void>,
   now: () => Date,
+  leaseMs: number = DEFAULT_RELAY_LEASE_MS,
 ): Promise<RelayBatchResult> {
   if (shards.length === 0) return { claimed: [], published: 0 };
   if (dialect === 'libsql') {
@@ -56,6 +57,11 @@ export async function relayShardsBatch(
     return { claimed: shards, published: await publishAndMark(em, shards, limit, publish, now) };
   }
   return em.transactional(async (tx) => {
+    // The shard locks are a lease: an instance that stops making progress while it holds them (a
+    // hung publish, a frozen or paused process) sits idle in this transaction, and PostgreSQL ends
+    // its session after `leaseMs`, which frees the shards for another instance. Its batch was not
+    // marked, so it is published again from the same place: duplicates, never a gap or a new order.
+    await tx.execute("select set_config('idle_in_transaction_session_timeout', ?, true)", [`${leaseMs}ms`], 'all');
     const values = shards.map(() => '(?::int)').join(', ');
     const rows = (await tx.execute(
       `select shard from (values ${values}) as wanted(shard) where pg_try_advisory_xact_lock(?, shard) order by shard`,
@@ -66,6 +72,9 @@ export async function relayShardsBatch(
     return { claimed, published: claimed.length === 0 ? 0 : await publishAndMark(tx, claimed, limit, publish, now) };
   });
 }
+
+/** How long a relay may hold its shards without a database statement (see relayShardsBatch). */
+export const DEFAULT_RELAY_LEASE_MS = 10_000;
 
 async function publishAndMark(
   em: Em,

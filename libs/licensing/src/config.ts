@@ -62,6 +62,7 @@ export const licensingEnvSchema = z
     KAFKA_CLIENT_ID: z.string().default('licensing-service'),
     OUTBOX_POLL_MS: env.positiveInt(250, 'a positive number of milliseconds'),
     OUTBOX_BATCH_SIZE: env.positiveInt(500, 'a positive number of events'),
+    OUTBOX_LEASE_MS: env.positiveInt(10_000, 'a positive number of milliseconds'),
     METRICS_HOST: z.string().default('127.0.0.1'),
     METRICS_PORT: env.optionalPort(),
     SEED_DEMO: env.boolean(false),

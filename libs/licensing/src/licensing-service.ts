@@ -233,6 +233,7 @@ function startOutboxRelay(options: LicensingServiceOptions, database: Awaited<Re
     publisher,
     logger: logger.child({ component: 'outbox-relay' }),
     batchSize: config.OUTBOX_BATCH_SIZE,
+    leaseMs: config.OUTBOX_LEASE_MS,
     pollIntervalMs: config.OUTBOX_POLL_MS,
     ...(options.now ? { now: options.now } : {}),
   });

@@ -14,6 +14,11 @@ export interface OutboxRelayOptions {
   topic?: string;
   /** Events per publish (and per transaction that marks them). */
   batchSize?: number;
+  /**
+   * How long this instance may hold its shards without progress (a hung publish, a frozen
+   * process) before PostgreSQL ends its session and another instance takes them over.
+   */
+  leaseMs?: number;
   /** How often to look for events written by other instances when nothing woke the relay. */
   pollIntervalMs?: number;
   /** First back-off after a failure (doubled on each further one), and its ceiling. */
@@ -133,6 +138,7 @@ export class OutboxRelay {
         this.batchSize,
         (events) => this.publish(events),
         this.now,
+        this.options.leaseMs,
       );
       this.counters.published += result.published;
       if (result.published < this.batchSize) return result.claimed.length < shards.length;
