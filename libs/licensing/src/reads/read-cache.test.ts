@@ -3,58 +3,29 @@
  * seen through both (at once on the instance that made it, within the notification's delay on
  * the other), and a lost notification connection makes the cache stand aside, not lie.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LicensingService } from '@acme/contracts';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { createClient, type PromiseClient } from '@acme/grpc';
 import { eventually, withPostgresDatabase } from '@acme/testing';
-import { loadLicensingConfig } from '../config.js';
-import { startLicensingService, type RunningLicensingService } from '../licensing-service.js';
+import { startTwoInstances, type LicensingClient, type TwoInstances } from '../../test/two-instances.js';
 
-type Client = PromiseClient<(typeof LicensingService)['method']>;
 const database = await withPostgresDatabase('readcache');
-const dir = mkdtempSync(join(tmpdir(), 'read-cache-'));
-const services: RunningLicensingService[] = [];
-let a: Client;
-let b: Client;
+let instances: TwoInstances;
+let a: LicensingClient;
+let b: LicensingClient;
 
 beforeAll(async () => {
   if (database.skip) return;
-  const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
-  for (let i = 0; i < 2; i++) {
-    const config = loadLicensingConfig({
-      GRPC_PORT: '0',
-      DATABASE_URL: database.url,
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    services.push(await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks }));
-  }
-  const token = await signToken(keys.privateJwk, {
-    subject: 'usr_demo_goto_admin',
-    accountId: 'acct_demo_goto',
-    issuer: 'acme-dev',
-    audience: 'licensing',
-  });
-  a = createClient(LicensingService, services[0]!.address, { token });
-  b = createClient(LicensingService, services[1]!.address, { token });
+  instances = await startTwoInstances(database.url);
+  const token = await instances.token('usr_demo_goto_admin');
+  a = instances.client(instances.services[0], token);
+  b = instances.client(instances.services[1], token);
 });
 
-afterAll(async () => {
-  a?.close();
-  b?.close();
-  for (const s of services) await s.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => instances?.stop());
 
-const meetingSeats = async (client: Client) =>
+const meetingSeats = async (client: LicensingClient) =>
   (await client.getSeatUsage({ productIds: ['goto_meeting'] })).products[0]!;
-const purchase = (client: Client) =>
+const purchase = (client: LicensingClient) =>
   client.purchaseSeats({
     productId: 'goto_meeting',
     quantity: 1,

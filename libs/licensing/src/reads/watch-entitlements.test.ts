@@ -4,62 +4,30 @@
  * whichever instance made them, in commit order; it resumes from its cursor without a gap; a
  * cursor the account never reached is refused; a stopping service ends its watches cleanly.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EntitlementChangeKind,
-  LicensingService,
-  SnapshotReason,
-  type WatchEntitlementsResponse,
-} from '@acme/contracts';
-import { loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { createClient, decodeGrpcError, GrpcStatus, type PromiseClient, type ServerStream } from '@acme/grpc';
+import { EntitlementChangeKind, SnapshotReason, type WatchEntitlementsResponse } from '@acme/contracts';
+import { decodeGrpcError, GrpcStatus, type ServerStream } from '@acme/grpc';
 import { eventually, withPostgresDatabase } from '@acme/testing';
-import { loadLicensingConfig } from '../config.js';
-import { startLicensingService, type RunningLicensingService } from '../licensing-service.js';
+import { startTwoInstances, type LicensingClient, type TwoInstances } from '../../test/two-instances.js';
 
-type Client = PromiseClient<(typeof LicensingService)['method']>;
 const database = await withPostgresDatabase('watch');
-const dir = mkdtempSync(join(tmpdir(), 'watch-'));
-const services: RunningLicensingService[] = [];
-let a: Client;
-let b: Client;
+let instances: TwoInstances;
+let a: LicensingClient;
+let b: LicensingClient;
 const MANAGER = 'usr_demo_goto_manager';
 const AGENT = 'usr_demo_goto_agent';
 
 beforeAll(async () => {
   if (database.skip) return;
-  const keys = await loadOrCreateDevKeys(join(dir, 'keys.json'));
-  for (let i = 0; i < 2; i++) {
-    const config = loadLicensingConfig({
-      GRPC_PORT: '0',
-      DATABASE_URL: database.url,
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'silent',
-    });
-    services.push(await startLicensingService({ config, logger: pino({ level: 'silent' }), jwks: keys.publicJwks }));
-  }
-  const token = await signToken(keys.privateJwk, {
-    subject: 'usr_demo_goto_admin',
-    accountId: 'acct_demo_goto',
-    issuer: 'acme-dev',
-    audience: 'licensing',
-  });
-  a = createClient(LicensingService, services[0]!.address, { token });
-  b = createClient(LicensingService, services[1]!.address, { token });
+  instances = await startTwoInstances(database.url);
+  const token = await instances.token('usr_demo_goto_admin');
+  a = instances.client(instances.services[0], token);
+  b = instances.client(instances.services[1], token);
 });
 
-afterAll(async () => {
-  a?.close();
-  b?.close();
-  for (const s of services) await s.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => instances?.stop());
 
 /**
  * A backend service's local copy: "user product" -> toggles, and the cursor. It reads the stream
@@ -122,7 +90,7 @@ const canonical = (licenses: Map<string, Record<string, boolean>>) =>
     .join('\n');
 
 /** What the database says the account holds, as the local copy keys it. */
-async function truth(client: Client) {
+async function truth(client: LicensingClient) {
   const { assignments } = await client.listAssignments({ pageSize: 500 });
   return new Map(assignments.map((x) => [`${x.userId} ${x.productId}`, { ...x.features }]));
 }
@@ -262,8 +230,7 @@ describe.skipIf(database.skip)('WatchEntitlements with two instances', () => {
     } finally {
       await admin.end();
     }
-    await services[1]!.stop();
-    services.splice(1, 1);
+    await instances.stopOne(instances.services[1]);
     await eventually(() => copy.ended !== null, { what: 'the stream to end' });
     expect(copy.ended).toBe('OK'); // ended by the service, not cancelled by its shutdown's grace
   });
