@@ -67,8 +67,7 @@ export function createClient<S extends GenServiceMethods>(
       const callOptions = merged.timeoutMs ? { deadline: new Date(Date.now() + merged.timeoutMs) } : {};
       if (method.methodKind === 'server_streaming') {
         const open = raw[method.localName] as unknown as (...args: unknown[]) => ClientReadableStream<unknown>;
-        const stream = open.call(raw, create(method.input, request as never), metadata, callOptions);
-        return { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](), cancel: () => stream.cancel() };
+        return serverStreamOf(open.call(raw, create(method.input, request as never), metadata, callOptions));
       }
       return new Promise((resolve, reject) =>
         raw[method.localName]!.call(
@@ -82,6 +81,11 @@ export function createClient<S extends GenServiceMethods>(
     };
   }
   return client as PromiseClient<S>;
+}
+
+/** A grpc-js client stream (any client's, also a raw one's) as a ServerStream. */
+export function serverStreamOf<T>(stream: ClientReadableStream<T>): ServerStream<T> {
+  return { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](), cancel: () => stream.cancel() };
 }
 
 /**

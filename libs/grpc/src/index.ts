@@ -5,7 +5,7 @@ export { frozenSize, toServiceDefinition, unimplementedHandlers } from './servic
 export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';
 export { toGrpcError, toStatus, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
 export type { DecodedStatus } from './status-mapping.js';
-export { createClient, firstMessage } from './client.js';
+export { createClient, firstMessage, serverStreamOf } from './client.js';
 export type { PromiseClient, ServerStream } from './client.js';
 export { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 export { checkHealth, listServicesByReflection } from './probes.js';

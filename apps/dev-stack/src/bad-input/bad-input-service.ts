@@ -16,6 +16,7 @@ import {
   decodeGrpcError,
   firstMessage,
   GrpcStatus,
+  serverStreamOf,
   type DecodedStatus,
   type PromiseClient,
   type ServerStream,
@@ -169,27 +170,21 @@ export async function badInputService(name: string, env: Record<string, string> 
       const metadata = new Metadata();
       metadata.set('authorization', `Bearer ${tokens[caller]}`);
       const passthrough = (b: Buffer) => b;
-      if (isStreaming(method))
-        return new Promise((resolve) => {
-          const stream = raw!.makeServerStreamRequest(
-            `/${LicensingService.typeName}/${method}`,
-            passthrough,
-            passthrough,
-            Buffer.from(bytes),
-            metadata,
-            { deadline: Date.now() + 10_000 },
-          );
-          let done = false;
-          const finish = (outcome: CallOutcome) => {
-            if (done) return;
-            done = true;
-            stream.cancel();
-            resolve(outcome);
-          };
-          stream.on('data', () => finish({ code: GrpcStatus.OK }));
-          stream.on('error', (error) => finish(outcomeOf(error)));
-          stream.on('end', () => finish({ code: GrpcStatus.OK }));
-        });
+      if (isStreaming(method)) {
+        const stream = raw!.makeServerStreamRequest(
+          `/${LicensingService.typeName}/${method}`,
+          passthrough,
+          passthrough,
+          Buffer.from(bytes),
+          metadata,
+          { deadline: Date.now() + 10_000 },
+        );
+        // A server stream answers like a unary call here: its first message, or its refusal.
+        return firstMessage(serverStreamOf(stream)).then(
+          (): CallOutcome => ({ code: GrpcStatus.OK }),
+          (error: unknown) => outcomeOf(error),
+        );
+      }
       return new Promise((resolve) => {
         raw!.makeUnaryRequest(
           `/${LicensingService.typeName}/${method}`,

@@ -18,7 +18,7 @@ import {
 import { pino } from 'pino';
 import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken, type DevKeys, type TokenClaims } from '@acme/auth';
-import { decodeGrpcError, GrpcStatus, toServiceDefinition } from '@acme/grpc';
+import { decodeGrpcError, firstMessage, GrpcStatus, serverStreamOf, toServiceDefinition } from '@acme/grpc';
 import { loadLicensingConfig } from '@acme/licensing';
 import type { Logger } from '@acme/util';
 import { startDevStack, type DevStack } from '../dev-stack.js';
@@ -185,16 +185,9 @@ type Callback = (error: ServiceError | null, response: unknown) => void;
 function firstOfStream(client: Client, localName: string) {
   const open = (client as unknown as Record<string, (...args: unknown[]) => ClientReadableStream<unknown>>)[localName]!;
   return function (this: Client, request: unknown, metadata: Metadata, options: object, callback: Callback) {
-    const stream = open.call(this, request, metadata, options);
-    let done = false;
-    const finish = (error: ServiceError | null, response?: unknown) => {
-      if (done) return;
-      done = true;
-      stream.cancel();
-      callback(error, response);
-    };
-    stream.on('data', (message: unknown) => finish(null, message));
-    stream.on('error', (error: ServiceError) => finish(error));
-    stream.on('end', () => finish(null, undefined));
+    firstMessage(serverStreamOf(open.call(this, request, metadata, options))).then(
+      (message) => callback(null, message),
+      (error: ServiceError) => callback(error, undefined),
+    );
   };
 }
