@@ -30,6 +30,13 @@ export function actorFacts(principal: Principal, account: AccountRecord) {
   };
 }
 
+/**
+ * A subscription as a change in a bulk call sees it: with the seats the changes planned before
+ * it in the same transaction will move (`moved`: taken positive, freed negative).
+ */
+export const withPlannedSeats = (subscription: SubscriptionRecord | undefined, moved = 0) =>
+  subscription && { ...subscription, assigned: subscription.assigned + moved };
+
 /** The seat facts of one product when `requested` seats are taken (negative: given back). */
 export function seatFacts(
   productId: string,

@@ -85,18 +85,7 @@ const modeOf = (mode: BulkMode) => (mode === BulkMode.BEST_EFFORT ? 'best_effort
 
 /** One to MAX_BULK_USERS well-formed user ids, each named once, and a known mode. */
 function checkUsersAndMode(userIds: string[], mode: BulkMode): RequestProblems {
-  const problems = new RequestProblems();
-  if (userIds.length === 0) problems.add('user_ids', 'name at least one user');
-  if (userIds.length > MAX_BULK_USERS)
-    problems.add('user_ids', `at most ${MAX_BULK_USERS} users per call (got ${userIds.length})`);
-  else {
-    const seen = new Set<string>();
-    userIds.forEach((id, i) => {
-      problems.id(`user_ids[${i}]`, id, 'usr');
-      if (seen.has(id)) problems.add(`user_ids[${i}]`, `${id} is named twice`);
-      seen.add(id);
-    });
-  }
+  const problems = new RequestProblems().idList('user_ids', userIds, 'usr', 'user', MAX_BULK_USERS);
   if (!Object.values(BulkMode).includes(mode)) problems.add('mode', 'unknown mode');
   return problems;
 }

@@ -54,8 +54,7 @@ export function createEntitlementHandlers(
       : load(accountId);
   return {
     async checkEntitlements(request, { principal }) {
-      const problems = new RequestProblems();
-      checkUserIds(problems, request.userIds);
+      const problems = new RequestProblems().idList('user_ids', request.userIds, 'usr', 'user', MAX_ENTITLEMENT_USERS);
       if (request.queries.length > MAX_ENTITLEMENT_QUERIES)
         problems.add('queries', `at most ${MAX_ENTITLEMENT_QUERIES} queries per call (got ${request.queries.length})`);
       request.queries
@@ -77,18 +76,6 @@ export function createEntitlementHandlers(
       });
     },
   };
-}
-
-function checkUserIds(problems: RequestProblems, userIds: string[]): void {
-  if (userIds.length === 0) problems.add('user_ids', 'name at least one user');
-  if (userIds.length > MAX_ENTITLEMENT_USERS)
-    return void problems.add('user_ids', `at most ${MAX_ENTITLEMENT_USERS} users per call (got ${userIds.length})`);
-  const seen = new Set<string>();
-  userIds.forEach((id, i) => {
-    problems.id(`user_ids[${i}]`, id, 'usr');
-    if (seen.has(id)) problems.add(`user_ids[${i}]`, `${id} is named twice`);
-    seen.add(id);
-  });
 }
 
 /** Every product must be the catalog's, every feature one of its product's: a typo is the caller's bug. */

@@ -39,6 +39,19 @@ export class RequestProblems {
     return this;
   }
 
+  /** One to `max` ids with this prefix, each well-formed and named once (a call about many users). */
+  idList(field: string, ids: string[], prefix: string, noun: string, max: number): this {
+    if (ids.length === 0) this.add(field, `name at least one ${noun}`);
+    if (ids.length > max) return this.add(field, `at most ${max} ${noun}s per call (got ${ids.length})`);
+    const seen = new Set<string>();
+    ids.forEach((id, i) => {
+      this.id(`${field}[${i}]`, id, prefix);
+      if (seen.has(id)) this.add(`${field}[${i}]`, `${id} is named twice`);
+      seen.add(id);
+    });
+    return this;
+  }
+
   /** Required text of at most `limit` characters once trimmed (the column it is stored in). */
   text(field: string, value: string, limit: keyof typeof FIELD_LIMITS): this {
     const trimmed = value.trim();

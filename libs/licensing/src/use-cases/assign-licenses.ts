@@ -10,7 +10,7 @@ import type { Decision } from '@acme/rules';
 import { AppError, type FieldViolation } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
-import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
+import { actorFacts, licenseUserFacts, seatFacts, withPlannedSeats } from '../domain/facts.js';
 import { priceOf } from '../domain/price.js';
 import { newPhoneConfiguration, purgeAuditEntry } from '../domain/phone-configuration.js';
 import { retentionOf } from '../domain/retention.js';
@@ -114,10 +114,7 @@ export async function planGrant(
   });
   if (problems.length > 0) throw AppError.invalidArgument(problems);
   const subscriptions = new Map((await tx.subscriptions(account.id, productIds)).map((s) => [s.productId, s]));
-  const seatsNow = (id: string) => {
-    const subscription = subscriptions.get(id);
-    return subscription && { ...subscription, assigned: subscription.assigned + (seatsTaken.get(id) ?? 0) };
-  };
+  const seatsNow = (id: string) => withPlannedSeats(subscriptions.get(id), seatsTaken.get(id));
 
   // Decide
   const decision = await decide(ctx, grant.point, {

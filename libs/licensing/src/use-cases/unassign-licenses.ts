@@ -4,7 +4,7 @@ import type { Decision } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { auditEntry } from '../domain/audit.js';
 import type { EventPayload } from '../domain/events.js';
-import { actorFacts, licenseUserFacts, seatFacts } from '../domain/facts.js';
+import { actorFacts, licenseUserFacts, seatFacts, withPlannedSeats } from '../domain/facts.js';
 import { mergeDecisions } from '../domain/decision-outcome.js';
 import { purgeTime } from '../domain/retention.js';
 import { leaveEveryQueue } from './remove-from-all-queues.js';
@@ -66,10 +66,7 @@ export async function planUnassign(
   if (notHeld.length > 0) throw AppError.invalidArgument(notHeld);
   const products = new Map((await tx.products(command.productIds)).map((p) => [p.id, p]));
   const subscriptions = new Map((await tx.subscriptions(account.id, command.productIds)).map((s) => [s.productId, s]));
-  const seatsNow = (id: string) => {
-    const subscription = subscriptions.get(id);
-    return subscription && { ...subscription, assigned: subscription.assigned + (seatsMoved.get(id) ?? 0) };
-  };
+  const seatsNow = (id: string) => withPlannedSeats(subscriptions.get(id), seatsMoved.get(id));
 
   // Decide
   const userFacts = await licenseUserFacts(tx, account.id, user, current, now);
