@@ -4,6 +4,7 @@
  * keys, and a seeded demo catalog and accounts. Prints where it listens and how to call it.
  */
 import { createLogger, stopOnSignals } from '@acme/util';
+import { startTracing } from '@acme/telemetry';
 import { loadLicensingConfig } from '@acme/licensing';
 import { startDevStack } from './dev-stack.js';
 
@@ -11,9 +12,14 @@ try {
   // The development stack is a staging of one: demo accounts, and a clock an operator may move.
   const config = loadLicensingConfig({ SEED_DEMO: 'true', ALLOW_CLOCK_OFFSET: 'true', ...process.env });
   const logger = createLogger({ name: 'dev-stack', level: config.LOG_LEVEL });
+  // One process, so one service name: a call's trace reaches the in-process consumer all the same.
+  const tracing = startTracing({ serviceName: 'dev-stack' });
   const stack = await startDevStack({ config, logger, billingEnv: process.env });
   process.stdout.write(stack.banner);
-  stopOnSignals(() => stack.stop(), logger);
+  stopOnSignals(async () => {
+    await stack.stop();
+    await tracing.shutdown();
+  }, logger);
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -14,6 +14,7 @@ import {
 import { HealthImplementation } from 'grpc-health-check';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { AppError, type Logger } from '@acme/util';
+import { contextFromHeaders, failSpan, inSpan, SpanKind } from '@acme/telemetry';
 import {
   toServiceDefinition,
   type CallContext,
@@ -329,55 +330,72 @@ export class GrpcServer {
     const fullMethod = `${serviceName}/${method.name}`;
     const admitted = admittedCall(call.metadata);
     const requestId = admitted?.requestId ?? '';
-    const { signal, deadline, expired, dispose } = this.callSignal(call, maxMs);
-    // No child logger per call: building one costs more than most cached calls do.
-    const log = this.options.logger;
-    const subject = (admitted?.principal as { subject?: string } | null | undefined)?.subject;
-    try {
-      // Every call of a registered service passes the gate first; fail closed if one did not.
-      if (!admitted) throw new Error(`${fullMethod} reached its handler without passing the call gate`);
-      // A request too large or that did not decode: grpc-js would say INTERNAL; the caller learns why.
-      if (call.request instanceof RefusedRequest) throw call.request.toError();
-      const result = await io.invoke({
-        principal: admitted.principal,
-        requestId,
-        signal,
-        deadline,
-        method: fullMethod,
-      });
-      if (signal.aborted) {
-        throw expired()
-          ? new AppError('deadline_exceeded', 'the call ran past its deadline', { reason: 'DEADLINE_EXCEEDED' })
-          : new AppError('cancelled', 'the caller cancelled the call', { reason: 'CANCELLED' });
+    // The call's span continues the caller's trace (W3C traceparent in the metadata), and the
+    // handler's spans (rules, transaction) and log lines belong to it.
+    const parent = contextFromHeaders((name) => {
+      const value = call.metadata.get(name)[0];
+      return typeof value === 'string' ? value : undefined;
+    });
+    const attributes = {
+      'rpc.system': 'grpc',
+      'rpc.service': serviceName,
+      'rpc.method': method.name,
+      'acme.request_id': requestId,
+    };
+    return inSpan(fullMethod, { kind: SpanKind.SERVER, parent, attributes }, async (span) => {
+      const { signal, deadline, expired, dispose } = this.callSignal(call, maxMs);
+      // No child logger per call: building one costs more than most cached calls do.
+      const log = this.options.logger;
+      const subject = (admitted?.principal as { subject?: string } | null | undefined)?.subject;
+      try {
+        // Every call of a registered service passes the gate first; fail closed if one did not.
+        if (!admitted) throw new Error(`${fullMethod} reached its handler without passing the call gate`);
+        // A request too large or that did not decode: grpc-js would say INTERNAL; the caller learns why.
+        if (call.request instanceof RefusedRequest) throw call.request.toError();
+        const result = await io.invoke({
+          principal: admitted.principal,
+          requestId,
+          signal,
+          deadline,
+          method: fullMethod,
+        });
+        if (signal.aborted) {
+          throw expired()
+            ? new AppError('deadline_exceeded', 'the call ran past its deadline', { reason: 'DEADLINE_EXCEEDED' })
+            : new AppError('cancelled', 'the caller cancelled the call', { reason: 'CANCELLED' });
+        }
+        io.answer(result);
+        span.setAttribute('rpc.grpc.status_code', GrpcStatus.OK);
+        this.handled?.inc({ grpc_method: method.name, grpc_code: 'OK' });
+        log.info({ requestId, method: fullMethod, code: 'OK', subject, ms: elapsedMs(started) }, 'call');
+      } catch (error) {
+        const grpcError = toGrpcError(error, requestId);
+        span.setAttribute('rpc.grpc.status_code', grpcError.code ?? GrpcStatus.UNKNOWN);
+        if (SERVER_FAULTS.has(grpcError.code ?? GrpcStatus.UNKNOWN)) failSpan(span, error);
+        this.handled?.inc({
+          grpc_method: method.name,
+          grpc_code: GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN',
+        });
+        if (grpcError.code === GrpcStatus.INTERNAL)
+          log.error({ requestId, method: fullMethod, err: error, subject, ms: elapsedMs(started) }, 'call failed');
+        else
+          log.info(
+            {
+              requestId,
+              method: fullMethod,
+              code: GrpcStatus[grpcError.code ?? 2],
+              reason: (error as AppError).reason,
+              subject,
+              ms: elapsedMs(started),
+            },
+            'call refused',
+          );
+        io.refuse(grpcError);
+      } finally {
+        dispose();
+        this.handling?.observe({ grpc_method: method.name }, elapsedMs(started) / 1000);
       }
-      io.answer(result);
-      this.handled?.inc({ grpc_method: method.name, grpc_code: 'OK' });
-      log.info({ requestId, method: fullMethod, code: 'OK', subject, ms: elapsedMs(started) }, 'call');
-    } catch (error) {
-      const grpcError = toGrpcError(error, requestId);
-      this.handled?.inc({
-        grpc_method: method.name,
-        grpc_code: GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN] ?? 'UNKNOWN',
-      });
-      if (grpcError.code === GrpcStatus.INTERNAL)
-        log.error({ requestId, method: fullMethod, err: error, subject, ms: elapsedMs(started) }, 'call failed');
-      else
-        log.info(
-          {
-            requestId,
-            method: fullMethod,
-            code: GrpcStatus[grpcError.code ?? 2],
-            reason: (error as AppError).reason,
-            subject,
-            ms: elapsedMs(started),
-          },
-          'call refused',
-        );
-      io.refuse(grpcError);
-    } finally {
-      dispose();
-      this.handling?.observe({ grpc_method: method.name }, elapsedMs(started) / 1000);
-    }
+    });
   }
 
   private callSignal(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, maxMs: number) {
@@ -406,6 +424,19 @@ export class GrpcServer {
     };
   }
 }
+
+/**
+ * Codes that mean the server failed the call, which mark its span failed (OpenTelemetry's gRPC
+ * conventions); a refusal of the caller's request (INVALID_ARGUMENT, PERMISSION_DENIED...) is an answer.
+ */
+const SERVER_FAULTS = new Set<number>([
+  GrpcStatus.UNKNOWN,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.UNIMPLEMENTED,
+  GrpcStatus.INTERNAL,
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DATA_LOSS,
+]);
 
 /** The call's request id as the gate admitted it. */
 const requestIdOf = (call: { metadata: Metadata }) => admittedCall(call.metadata)?.requestId ?? '';

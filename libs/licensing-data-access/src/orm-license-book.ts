@@ -1,4 +1,5 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { traceparentOf } from '@acme/telemetry';
 import {
   Account,
   Assignment,
@@ -580,6 +581,8 @@ export class OrmLicenseBook implements LicenseBook {
     const last = await this.advanceSequence(accountId, events.length);
     const first = last - events.length + 1;
     const relayShard = relayShardOf(accountId);
+    // The call's trace continues from the event: the relay's publish and the consumer join it.
+    const traceParent = traceparentOf();
     this.appendedEvents += events.length;
     this.changedAccounts.add(accountId);
     return events.map((event, i) => {
@@ -593,6 +596,7 @@ export class OrmLicenseBook implements LicenseBook {
         payload: Buffer.from(event.payload(sequence)),
         occurredAt: event.occurredAt,
         publishedAt: null,
+        traceParent,
       };
       if (this.options.batch) this.options.batch.addOutboxEvent(row);
       else this.em.create(OutboxEvent, row);

@@ -12,6 +12,8 @@ export interface PendingOutboxEvent {
   /** Serialized acme.licensing.events.v1.EventEnvelope. */
   payload: Uint8Array;
   occurredAt: Date;
+  /** W3C traceparent of the call that wrote the event; null when it was not traced. */
+  traceParent: string | null;
 }
 
 export interface RelayBatchResult {
@@ -97,6 +99,7 @@ async function publishAndMark(
       eventType: r.eventType,
       payload: new Uint8Array(r.payload),
       occurredAt: r.occurredAt,
+      traceParent: r.traceParent ?? null,
     })),
   );
   await em.nativeUpdate(OutboxEvent, { id: rows.map((r) => r.id) }, { publishedAt: now() });

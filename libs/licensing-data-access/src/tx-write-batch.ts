@@ -33,6 +33,7 @@ interface OutboxRow {
   event_type: string;
   payload: string;
   occurred_at: string;
+  trace_parent: string | null;
 }
 interface IdempotencyRow {
   id: string;
@@ -127,6 +128,7 @@ export class WriteBatch {
     eventType: string;
     payload: Buffer;
     occurredAt: Date;
+    traceParent: string | null;
   }): void {
     this.outbox.push({
       id: e.id,
@@ -136,6 +138,7 @@ export class WriteBatch {
       event_type: e.eventType,
       payload: e.payload.toString('base64'),
       occurred_at: e.occurredAt.toISOString(),
+      trace_parent: e.traceParent,
     });
   }
 
@@ -241,9 +244,9 @@ with sequence as (
   `timestamptz)
   returning 1
 ), outbox as (
-  insert into outbox_event (id, account_id, sequence, relay_shard, event_type, payload, occurred_at, published_at)
-  select id, account_id, sequence, relay_shard, event_type, decode(payload, 'base64'), occurred_at, null
-  from json_to_recordset($5::json) as r(id text, account_id text, sequence int, relay_shard smallint, event_type text, payload text, occurred_at timestamptz)
+  insert into outbox_event (id, account_id, sequence, relay_shard, event_type, payload, occurred_at, published_at, trace_parent)
+  select id, account_id, sequence, relay_shard, event_type, decode(payload, 'base64'), occurred_at, null, trace_parent
+  from json_to_recordset($5::json) as r(id text, account_id text, sequence int, relay_shard smallint, event_type text, payload text, occurred_at timestamptz, trace_parent text)
   returning 1
 ), idempotency as (
   insert into idempotency_record (id, method, request_hash, response, created_at)

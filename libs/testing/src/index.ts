@@ -11,3 +11,4 @@ export type { TcpProxy } from './tcp-proxy.js';
 export { startNodeProcess } from './node-process.js';
 export type { NodeProcess } from './node-process.js';
 export { closeTestDatabase } from './closed-database.js';
+export { startOtlpReceiver } from './otlp-receiver.js';

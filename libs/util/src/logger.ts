@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { activeTraceIds } from '@acme/telemetry';
 
 export type { Logger };
 
@@ -12,7 +13,8 @@ export const scrubCredentials = (line: string): string =>
 /**
  * Structured JSON logs. Authorization headers and tokens are redacted by field name, and any
  * token-shaped text left in a line (a library's error message quoting a header, say) is replaced
- * before the line is written, so a log line never carries a credential.
+ * before the line is written, so a log line never carries a credential. A line written inside a
+ * traced call carries its `trace_id` and `span_id`, so logs and traces lead to each other.
  */
 export function createLogger(options: { name: string; level?: string; destination?: DestinationStream }): Logger {
   const settings = {
@@ -23,6 +25,7 @@ export function createLogger(options: { name: string; level?: string; destinatio
       censor: '[redacted]',
     },
     hooks: { streamWrite: scrubCredentials },
+    mixin: () => activeTraceIds() ?? {},
   };
   return options.destination ? pino(settings, options.destination) : pino(settings);
 }

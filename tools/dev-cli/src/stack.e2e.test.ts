@@ -1,7 +1,9 @@
 /**
  * `npm run stack` as the README tells a newcomer to use it: it starts the production path (the
  * built service and consumer on PostgreSQL and the Kafka mock), prints how to call it; a call
- * made as printed reaches the ledger through Kafka; Ctrl-C stops every process it started.
+ * made as printed reaches the ledger through Kafka; Ctrl-C stops every process it started. With
+ * OTEL_EXPORTER_OTLP_ENDPOINT set (as the README's tracing section says), the call's trace runs
+ * from the caller's traceparent through both processes to the ledger write.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,12 +15,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient } from '@acme/grpc';
-import { eventually, freePort, onTestServer, skipWithoutPostgres, TEST_POSTGRES_URL } from '@acme/testing';
+import {
+  eventually,
+  freePort,
+  onTestServer,
+  skipWithoutPostgres,
+  startOtlpReceiver,
+  TEST_POSTGRES_URL,
+} from '@acme/testing';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const skip = await skipWithoutPostgres();
 const dir = mkdtempSync(join(tmpdir(), 'stack-'));
 const prefix = `t${Date.now().toString(36)}_`;
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -30,8 +41,9 @@ afterAll(async () => {
 });
 
 describe.skipIf(skip)('npm run stack', () => {
-  it('serves the production path, carries a change to the ledger, and stops it all on Ctrl-C', async () => {
+  it('serves the production path, carries a change and its trace to the ledger, and stops it all on Ctrl-C', async () => {
     const grpcPort = await freePort();
+    const collector = await startOtlpReceiver();
     const stack = spawn('npm', ['run', '-s', 'stack'], {
       cwd: ROOT,
       env: {
@@ -41,6 +53,8 @@ describe.skipIf(skip)('npm run stack', () => {
         STACK_GRPC_PORT: String(grpcPort),
         STACK_METRICS_PORT: String(await freePort()),
         STACK_DIR: dir,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -65,10 +79,11 @@ describe.skipIf(skip)('npm run stack', () => {
         audience: 'licensing',
       });
       const client = createClient(LicensingService, `127.0.0.1:${grpcPort}`, { token });
-      const { results } = await client.assignLicenses({
-        userId: 'usr_demo_goto_manager',
-        products: [{ productId: 'goto_connect_standard' }],
-      });
+      // The caller is a traced backend service: its span is the parent of ours.
+      const { results } = await client.assignLicenses(
+        { userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_connect_standard' }] },
+        { metadata: { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` } },
+      );
       client.close();
       const ledger = new pg.Client({
         connectionString: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: `/${prefix}billing_stack` }).toString(),
@@ -84,6 +99,51 @@ describe.skipIf(skip)('npm run stack', () => {
       } finally {
         await ledger.end();
       }
+
+      // One trace, the caller's, across both processes: call, decision, transaction, publish,
+      // consume, ledger write, each the child of the one before.
+      const inTrace = () => collector.spans().filter((span) => span.traceId === CALLER_TRACE);
+      await eventually(() => inTrace().some((span) => span.name === 'ledger.write'), {
+        what: `the ledger write in the caller's trace (${inTrace().map((span) => span.name)})`,
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
+      const spans = inTrace();
+      const byId = (spanId: string) => spans.find((span) => span.spanId === spanId);
+      const calls = spans.filter((span) => span.name === 'acme.licensing.v1.LicensingService/AssignLicenses');
+      expect(calls).toHaveLength(1);
+      const call = calls[0]!;
+      expect(call).toMatchObject({
+        service: 'licensing-service',
+        parentSpanId: CALLER_SPAN,
+        kind: 2,
+        attributes: { 'rpc.grpc.status_code': 0 },
+      });
+      const transactions = spans.filter((span) => span.name === 'db.transaction');
+      expect(transactions.map((span) => span.parentSpanId)).toEqual([call.spanId]);
+      const decisions = spans.filter((span) => span.name === 'rules.decide assign');
+      expect(decisions.length).toBeGreaterThan(0);
+      for (const decision of decisions) {
+        expect([call.spanId, transactions[0]!.spanId]).toContain(decision.parentSpanId);
+        expect(decision.attributes['rules.version']).toMatch(/^[0-9a-f]{16}$/);
+      }
+      // From the ledger write of the assignment back to the transaction that wrote its event.
+      const write = spans.find(
+        (span) => span.name === 'ledger.write' && span.attributes['acme.event_type'] === 'license.assigned',
+      )!;
+      expect(write).toMatchObject({ service: 'billing-consumer', attributes: { 'acme.ledger.outcome': 'entries' } });
+      const consume = byId(write.parentSpanId);
+      expect(consume).toMatchObject({ service: 'billing-consumer', name: 'process license-events', kind: 5 });
+      const publish = byId(consume!.parentSpanId);
+      expect(publish).toMatchObject({ service: 'licensing-service', name: 'send license-events', kind: 4 });
+      expect(publish!.parentSpanId).toBe(transactions[0]!.spanId);
+      // The service's log line of the call names the trace.
+      const callLine = lines.find(
+        (l) =>
+          l.startsWith('[licensing-service]') &&
+          l.includes('"method":"acme.licensing.v1.LicensingService/AssignLicenses"'),
+      );
+      expect(callLine).toContain(`"trace_id":"${CALLER_TRACE}"`);
     } finally {
       // Every process the stack started, then Ctrl-C to npm (as a terminal sends it to the group).
       const started = lines.flatMap((l) => /^stack: started \S+ \(pid (\d+)\)$/.exec(l)?.[1] ?? []).map(Number);
@@ -92,6 +152,7 @@ describe.skipIf(skip)('npm run stack', () => {
       expect(lines).toContain('stack: shutting down');
       expect(started).toHaveLength(3); // the Kafka mock, the service, the consumer
       for (const pid of started) expect(() => process.kill(pid, 0), `process ${pid} still runs`).toThrow();
+      await collector.close();
     }
   }, 300_000);
 });

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '@acme/util';
 import { interpretEvent } from '../ledger/entries-from-event.js';
 import { deadLetter } from './dead-letter.js';
+import { startChunkSpans, type ChunkSpans } from './consume-spans.js';
 
 /** What the handler has done since it started, by outcome. */
 export interface LedgerHandlerStats {
@@ -63,6 +64,17 @@ export function createLedgerHandler(options: LedgerHandlerOptions): {
   };
 
   const handle: BatchHandler = async (messages) => {
+    const spans = startChunkSpans(messages);
+    try {
+      await handleChunk(messages, spans);
+      spans.end();
+    } catch (error) {
+      spans.end(error);
+      throw error;
+    }
+  };
+
+  const handleChunk = async (messages: ConsumedMessage[], spans: ChunkSpans) => {
     const at = now();
     const records: EventRecord[] = [];
     const dead: EventMessage[] = [];
@@ -70,6 +82,7 @@ export function createLedgerHandler(options: LedgerHandlerOptions): {
     const ids = new Map<EventMessage, { eventId: string; causationId: string }>();
     const unknown: { eventType: string; eventId: string; causationId: string }[] = [];
     const occurred: number[] = [];
+    const written: Parameters<ChunkSpans['ledgerWritten']>[0] = [];
     for (const message of messages) {
       const decoded = decode(message);
       if ('reason' in decoded) {
@@ -96,6 +109,17 @@ export function createLedgerHandler(options: LedgerHandlerOptions): {
         });
         // interpretEvent refuses events without occur_time, so it is there.
         occurred.push(timestampDate(envelope.occurTime!).getTime());
+        written.push({
+          message,
+          attributes: {
+            'acme.event_id': envelope.eventId,
+            'acme.event_type': envelope.eventType,
+            'acme.event_sequence': Number(envelope.sequence),
+            'acme.causation_id': envelope.causationId,
+            'acme.ledger.outcome': meaning.outcome,
+            'acme.ledger.entries': meaning.outcome === 'entries' ? meaning.entries.length : 0,
+          },
+        });
       }
     }
     // Dead letters first: if recording fails after them, the batch comes again and they are sent
@@ -114,7 +138,9 @@ export function createLedgerHandler(options: LedgerHandlerOptions): {
           'license event sent to the dead-letter topic',
         );
     }
+    const writeStarted = Date.now();
     const result = records.length > 0 ? await options.ledger.record(records, at) : { recorded: 0, duplicates: 0 };
+    spans.ledgerWritten(written, writeStarted);
     for (const skipped of unknown) {
       stats.unknownTypes[skipped.eventType] = (stats.unknownTypes[skipped.eventType] ?? 0) + 1;
       options.logger.info(skipped, 'license event of an unknown type skipped');

@@ -18,6 +18,7 @@ import { Migration20261207070000UserDeactivation } from './20261207070000-user-d
 import { Migration20261207080000AuditByRequest } from './20261207080000-audit-by-request.js';
 import { Migration20261207090000AccountSuspension } from './20261207090000-account-suspension.js';
 import { Migration20261207100000SeatNotices } from './20261207100000-seat-notices.js';
+import { Migration20261207110000OutboxTraceParent } from './20261207110000-outbox-trace-parent.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261207080000AuditByRequest', class: Migration20261207080000AuditByRequest },
   { name: 'Migration20261207090000AccountSuspension', class: Migration20261207090000AccountSuspension },
   { name: 'Migration20261207100000SeatNotices', class: Migration20261207100000SeatNotices },
+  { name: 'Migration20261207110000OutboxTraceParent', class: Migration20261207110000OutboxTraceParent },
 ];

@@ -24,6 +24,8 @@ export const OutboxEventSchema = defineEntity({
     payload: p.blob(),
     occurredAt: p.datetime(),
     publishedAt: p.datetime().nullable(),
+    /** W3C traceparent of the call that wrote it: the relay and the consumer continue that trace. */
+    traceParent: p.string().length(55).nullable(),
   },
 });
 export class OutboxEvent extends OutboxEventSchema.class {}

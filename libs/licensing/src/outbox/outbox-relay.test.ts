@@ -1,7 +1,7 @@
 /**
  * The outbox relay against real databases (libsql, and PostgreSQL for several instances) with a
  * recording publisher standing in for the broker: order, at-least-once under failures, prompt
- * wake-ups, and no double publishing between instances.
+ * wake-ups, no double publishing between instances, and the writing call's trace carried on.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -9,6 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, relayShardOf, type Database } from '@acme/licensing-data-access';
 import type { EventMessage, EventPublisher } from '@acme/messaging';
 import { eventually, tempSqlitePath, withPostgresDatabase } from '@acme/testing';
+import { inSpan, startTracing } from '@acme/telemetry';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { OutboxRelay } from './outbox-relay.js';
 
 const pg = await withPostgresDatabase('outboxrelay');
@@ -99,6 +101,39 @@ function sequencesByAccount(messages: EventMessage[]): Record<string, number[]> 
   return result;
 }
 
+/**
+ * An event written inside a traced call is published with a producer span, child of the call's
+ * transaction, whose traceparent its message carries; one written while tracing is off carries none.
+ */
+async function expectTraceCarried(db: Database, publisher: RecordingPublisher): Promise<void> {
+  const exporter = new InMemorySpanExporter();
+  const tracing = startTracing({ serviceName: 'test', env: {}, exporter });
+  try {
+    const before = publisher.published.length;
+    await inSpan('call', {}, () => append(db, GOTO, 1));
+    await until(() => publisher.published.length > before);
+    await tracing.flush();
+    const spans = exporter.getFinishedSpans();
+    const call = spans.find((span) => span.name === 'call')!;
+    const transaction = spans.find((span) => span.name === 'db.transaction')!;
+    const send = spans.find((span) => span.name === 'send license-events')!;
+    expect(transaction.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect(send.parentSpanContext?.spanId).toBe(transaction.spanContext().spanId);
+    expect(send.attributes).toMatchObject({
+      'messaging.destination.name': 'license-events',
+      'messaging.kafka.message.key': GOTO,
+    });
+    const traced = publisher.published.at(-1)!;
+    expect(traced.headers!.traceparent).toBe(`00-${call.spanContext().traceId}-${send.spanContext().spanId}-01`);
+  } finally {
+    await tracing.shutdown();
+  }
+  const before = publisher.published.length;
+  await append(db, ZENDESK, 1);
+  await until(() => publisher.published.length > before);
+  expect(publisher.published.at(-1)!.headers).not.toHaveProperty('traceparent');
+}
+
 describe('outbox relay (libsql)', () => {
   const file = tempSqlitePath();
   let db: Database;
@@ -178,13 +213,24 @@ describe('outbox relay (libsql)', () => {
     startRelay(publisher);
     await until(async () => (await db.outbox.backlog()).pending === 0);
   });
+
+  it("carries the writing call's trace to the published message", async () => {
+    const publisher = new RecordingPublisher();
+    startRelay(publisher);
+    await expectTraceCarried(db, publisher);
+  });
 });
 
 describe.skipIf(pg.skip)('outbox relay, several instances on one PostgreSQL', () => {
-  it('publishes every event exactly once and keeps each account in order while two instances relay', async () => {
-    const writer = await openDatabase({ databaseUrl: pg.url, poolSize: 8 });
+  let writer: Database;
+  beforeAll(async () => {
+    writer = await openDatabase({ databaseUrl: pg.url, poolSize: 8 });
     await writer.migrate();
     await insertAccounts(writer);
+  });
+  afterAll(() => writer.close());
+
+  it('publishes every event exactly once and keeps each account in order while two instances relay', async () => {
     const accounts = [GOTO, ZENDESK];
     const publisher = new RecordingPublisher();
     // Two service instances: each with its own pool, relay and publisher, sharing the database.
@@ -217,7 +263,18 @@ describe.skipIf(pg.skip)('outbox relay, several instances on one PostgreSQL', ()
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
       await Promise.all(instances.map((db) => db.close()));
-      await writer.close();
+    }
+  });
+
+  it("carries the writing call's trace to the published message (rows written in one statement)", async () => {
+    const publisher = new RecordingPublisher();
+    const relay = new OutboxRelay({ store: writer.outbox, publisher, logger, pollIntervalMs: 5 });
+    relay.start();
+    try {
+      await until(async () => (await writer.outbox.backlog()).pending === 0);
+      await expectTraceCarried(writer, publisher);
+    } finally {
+      await relay.stop();
     }
   });
 });

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, PendingOutboxEvent } from '@acme/licensing-data-access';
-import { LICENSE_EVENTS_TOPIC, type EventMessage, type EventPublisher } from '@acme/messaging';
+import { LICENSE_EVENTS_TOPIC, type EventPublisher } from '@acme/messaging';
 import { backoffDelay, type Logger } from '@acme/util';
 import { batchLogFields, type BatchLogFields } from './relay-log.js';
+import { tracedMessages } from './publish-spans.js';
 
 /** What the relay needs of the database (the outbox half of `Database`). */
 export type RelayStore = Pick<Database['outbox'], 'shardsWithPending' | 'relayShards'>;
@@ -146,9 +147,12 @@ export class OutboxRelay {
   }
 
   private async publish(events: PendingOutboxEvent[]): Promise<void> {
+    const batch = tracedMessages(this.topic, events);
     try {
-      await this.options.publisher.publish(this.topic, events.map(toMessage));
+      await this.options.publisher.publish(this.topic, batch.messages);
+      batch.end();
     } catch (error) {
+      batch.end(error);
       this.failedBatch = batchLogFields(events);
       throw error;
     }
@@ -165,12 +169,4 @@ export class OutboxRelay {
     await sleep(ms, undefined, { signal: controller.signal }).catch(() => undefined);
     this.pauseController = null;
   }
-}
-
-function toMessage(event: PendingOutboxEvent): EventMessage {
-  return {
-    key: event.accountId,
-    value: event.payload,
-    headers: { 'event-id': event.id, 'event-type': event.eventType, sequence: String(event.sequence) },
-  };
 }

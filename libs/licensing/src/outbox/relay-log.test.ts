@@ -38,6 +38,7 @@ function pending(causationId: string, count: number): PendingOutboxEvent[] {
     accountId: 'acct_1',
     sequence: i + 1,
     eventType: input.eventType,
+    traceParent: null,
     payload: input.payload(i + 1),
     occurredAt: input.occurredAt,
   }));

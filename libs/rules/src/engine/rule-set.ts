@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RuleResult } from 'json-rules-engine';
+import { inSpan } from '@acme/telemetry';
 import { EnginePool } from './engine-pool.js';
 import { requiredFacts } from './catalogue.js';
 import {
@@ -155,11 +156,13 @@ export class RuleSet {
       throw new FactsError(`unknown decision point "${point}" (known: ${DECISION_POINTS.join(', ')})`);
     const missing = AUTHORIZATION_FACTS.filter((name) => name !== 'params' && facts[name] === undefined);
     if (missing.length > 0) throw new FactsError(`authorizing at ${point} needs facts: ${missing.join(', ')}`, missing);
-    return this.evaluate(
-      point,
-      { actor: facts.actor, account: facts.account },
-      this.engines.get(point)!.authorization,
-      options,
+    return this.traced(point, 'authorize', () =>
+      this.evaluate(
+        point,
+        { actor: facts.actor, account: facts.account },
+        this.engines.get(point)!.authorization,
+        options,
+      ),
     );
   }
 
@@ -176,7 +179,24 @@ export class RuleSet {
       throw new FactsError('fact "products" must be a list of objects', ['products']);
     }
     const stages = this.engines.get(point)!;
-    return this.evaluate(point, facts, options.authorized ? stages.afterAuthorization : stages.all, options);
+    return this.traced(point, options.authorized ? 'after_authorization' : 'all', () =>
+      this.evaluate(point, facts, options.authorized ? stages.afterAuthorization : stages.all, options),
+    );
+  }
+
+  /** A decision as a span of the caller's trace: the point, the rule set, the outcome and the rules that decided it. */
+  private traced(point: DecisionPoint, stage: string, decide: () => Promise<Decision>): Promise<Decision> {
+    const attributes = { 'rules.decision_point': point, 'rules.stage': stage, 'rules.version': this.version };
+    return inSpan(`rules.decide ${point}`, { attributes }, async (span) => {
+      const decision = await decide();
+      span.setAttributes({
+        'rules.allowed': decision.allowed,
+        'rules.violated': decision.violations.map((v) => v.ruleId),
+        'rules.warned': decision.warnings.map((w) => w.ruleId),
+        'rules.effects': decision.effects.map((e) => e.ruleId),
+      });
+      return decision;
+    });
   }
 
   private async evaluate(
