@@ -49,6 +49,7 @@ beforeAll(async () => {
         eventType: 'seats.purchased',
         outcome: 'entries',
         source: null,
+        cause: null,
         entries: [
           {
             ...entry,

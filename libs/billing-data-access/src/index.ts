@@ -1,3 +1,3 @@
 export { openLedgerDatabase } from './ledger-database.js';
-export type { LedgerDatabase, EventRecord, EventSource, ProcessedEventRecord } from './ledger-database.js';
+export type { LedgerDatabase, EventCause, EventRecord, EventSource, ProcessedEventRecord } from './ledger-database.js';
 export type { BillingBasis, BillingPeriod, LedgerEntry, LedgerEntryKind } from './ledger-entry-record.js';

@@ -40,6 +40,12 @@ function assigned(eventId: string, sequence: number, accountId = 'acct_a'): Even
     eventType: 'license.assigned',
     outcome: 'entries',
     source: { topic: 'license-events', partition: 2, offset: String(100 + sequence) },
+    cause: {
+      occurredAt: new Date('2026-11-03T09:59:58.123Z'),
+      causationId: `req "${eventId}", {x}`,
+      actor: { subject: 'usr_admin', kind: 'user' },
+      ruleIds: ['cc-billing-start', 'GOTO-003'],
+    },
     entries: [entry],
   };
 }
@@ -51,6 +57,7 @@ const noCharge = (eventId: string, sequence: number): EventRecord => ({
   eventType: 'features.changed',
   outcome: 'no_charge',
   source: null,
+  cause: null,
   entries: [],
 });
 
@@ -88,6 +95,8 @@ describe.each([
       ['e2', null],
       ['e3', '103'],
     ]);
+    // Each event's cause as its envelope gave it; none for an event recorded without one.
+    expect(processed.map((p) => p.cause)).toEqual([assigned('e1', 1).cause, null, assigned('e3', 3).cause]);
   });
 
   it.skipIf(skip)('records nothing of a batch whose transaction fails', async () => {
@@ -144,6 +153,7 @@ describe.each([
         currency: null,
         billingPeriod: null,
       };
+      event.cause = { ...event.cause!, actor: { subject: 'svc:"odd", {b}\\NULL', kind: 'service' } };
       expect(await ledger.record([event], at)).toEqual({ recorded: 1, duplicates: 0 });
       expect(await ledger.entries(event.accountId)).toEqual(event.entries);
       const processed = (await ledger.processedAfter(null, 1000)).find((p) => p.eventId === eventId);
@@ -154,6 +164,7 @@ describe.each([
         eventType: 'license.assigned',
         outcome: 'entries',
         source: event.source,
+        cause: { ...event.cause!, actor: { subject: 'svc:"odd", {b}\\NULL', kind: 'service' } },
       });
     },
   );

@@ -14,6 +14,16 @@ export interface EventSource {
   offset: string;
 }
 
+/** Why an event happened, as its envelope says. */
+export interface EventCause {
+  occurredAt: Date;
+  /** The request that caused it: the licensing audit entries of that request share it. */
+  causationId: string;
+  actor: { subject: string; kind: 'user' | 'service' | 'system' | 'unspecified' };
+  /** The rules whose effects made it (Contact Center billing started or stopped); none otherwise. */
+  ruleIds: string[];
+}
+
 /** An event the ledger has taken in. */
 export interface ProcessedEventRecord {
   eventId: string;
@@ -22,6 +32,8 @@ export interface ProcessedEventRecord {
   eventType: string;
   outcome: 'entries' | 'no_charge';
   source: EventSource | null;
+  /** Null on events recorded before the ledger kept causes. */
+  cause: EventCause | null;
 }
 
 /** One event to record, with the ledger entries it produces (none for `no_charge`). */
@@ -136,7 +148,7 @@ function firstOfEach(events: EventRecord[]): EventRecord[] {
 
 /**
  * PostgreSQL: the whole batch in one statement. The rows travel column by column, one array
- * parameter per column (23 bound values, whatever the batch size), which PostgreSQL reads back
+ * parameter per column (29 bound values, whatever the batch size), which PostgreSQL reads back
  * with `unnest`: cheaper for both sides than JSON rows, whose keys repeat on every row and which
  * PostgreSQL parses twice. ON CONFLICT DO NOTHING skips events recorded before (and waits for,
  * then skips, one a concurrent consumer is recording), and only the events it inserted get their
@@ -154,6 +166,11 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
     unique.map((e) => e.source?.topic ?? null),
     unique.map((e) => e.source?.partition ?? null),
     unique.map((e) => e.source?.offset ?? null),
+    unique.map((e) => e.cause?.occurredAt.toISOString() ?? null),
+    unique.map((e) => e.cause?.causationId ?? null),
+    unique.map((e) => e.cause?.actor.subject ?? null),
+    unique.map((e) => e.cause?.actor.kind ?? null),
+    unique.map((e) => (e.cause ? JSON.stringify(e.cause.ruleIds) : null)),
   ];
   const entryColumns = [
     entries.map((x) => x.id),
@@ -184,19 +201,23 @@ async function recordOnPostgres(tx: Em, events: EventRecord[], processedAt: Date
 const RECORD_BATCH_SQL =
   `
 with fresh as (
-  insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, processed_at)
-  select e.*, $1::timestamptz
-  from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[])
-    as e(event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset)
+  insert into processed_event (event_id, account_id, sequence, event_type, outcome, topic, topic_partition, ` +
+  `topic_offset, occurred_at, causation_id, actor_subject, actor_kind, rule_ids, processed_at)
+  select e.event_id, e.account_id, e.sequence, e.event_type, e.outcome, e.topic, e.topic_partition, ` +
+  `e.topic_offset, e.occurred_at, e.causation_id, e.actor_subject, e.actor_kind, e.rule_ids::jsonb, $1::timestamptz
+  from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], ` +
+  `$10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[])
+    as e(event_id, account_id, sequence, event_type, outcome, topic, topic_partition, topic_offset, ` +
+  `occurred_at, causation_id, actor_subject, actor_kind, rule_ids)
   on conflict (event_id) do nothing
   returning event_id
 ), entries as (
   insert into ledger_entry (id, event_id, account_id, sequence, kind, product_id, user_id, ` +
   `assignment_id, quantity, unit_price_minor, currency, billing_period, effective_at, reason, billing_basis)
   select x.*
-  from unnest($10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[], ` +
-  `$16::text[], $17::text[], $18::int[], $19::bigint[], $20::text[], $21::text[], $22::timestamptz[], ` +
-  `$23::text[], $24::text[])
+  from unnest($15::text[], $16::text[], $17::text[], $18::int[], $19::text[], $20::text[], ` +
+  `$21::text[], $22::text[], $23::int[], $24::bigint[], $25::text[], $26::text[], $27::timestamptz[], ` +
+  `$28::text[], $29::text[])
     as x(id, event_id, account_id, sequence, kind, product_id, user_id, assignment_id, quantity, ` +
   `unit_price_minor, currency, billing_period, effective_at, reason, billing_basis)
   where x.event_id in (select event_id from fresh)
@@ -225,6 +246,11 @@ async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Pro
         topic: e.source?.topic ?? null,
         topicPartition: e.source?.partition ?? null,
         topicOffset: e.source?.offset ?? null,
+        occurredAt: e.cause?.occurredAt ?? null,
+        causationId: e.cause?.causationId ?? null,
+        actorSubject: e.cause?.actor.subject ?? null,
+        actorKind: e.cause?.actor.kind ?? null,
+        ruleIds: e.cause?.ruleIds ?? null,
         processedAt,
       })),
     );
@@ -270,5 +296,16 @@ function toProcessedRecord(row: ProcessedEvent): ProcessedEventRecord {
       row.topic === null || row.topic === undefined
         ? null
         : { topic: row.topic, partition: row.topicPartition ?? 0, offset: String(row.topicOffset) },
+    cause: causeOf(row),
+  };
+}
+
+function causeOf(row: ProcessedEvent): EventCause | null {
+  if (!row.occurredAt || row.causationId == null || row.actorSubject == null || !row.actorKind) return null;
+  return {
+    occurredAt: row.occurredAt,
+    causationId: row.causationId,
+    actor: { subject: row.actorSubject, kind: row.actorKind },
+    ruleIds: row.ruleIds ?? [],
   };
 }

@@ -151,6 +151,7 @@ describe.skipIf(licensingPg.skip)('reconcile', () => {
           eventType: 'seats.purchased',
           outcome: 'entries',
           source: null,
+          cause: null,
           entries: [
             {
               id: 'v1:tampered-1:0',

@@ -11,6 +11,7 @@ export const ProcessedEventSchema = defineEntity({
   indexes: [
     { name: 'processed_event_account_sequence_idx', properties: ['accountId', 'sequence'] },
     { name: 'processed_event_source_idx', properties: ['topic', 'topicPartition', 'topicOffset'] },
+    { name: 'processed_event_causation_idx', properties: ['accountId', 'causationId'] },
   ],
   properties: {
     eventId: p.string().length(64).primary(),
@@ -24,6 +25,16 @@ export const ProcessedEventSchema = defineEntity({
     topicPartition: p.integer().nullable(),
     topicOffset: p.bigint('string').nullable(),
     processedAt: p.datetime(),
+    /**
+     * Why the event happened, as its envelope says: when, the request that caused it (the
+     * licensing audit's request id), who, and the rules whose effects made it. Null on events
+     * recorded before the ledger kept it.
+     */
+    occurredAt: p.datetime().nullable(),
+    causationId: p.string().length(200).nullable(),
+    actorSubject: p.string().length(200).nullable(),
+    actorKind: p.enum(['user', 'service', 'system', 'unspecified'] as const).nullable(),
+    ruleIds: p.json<string[]>().nullable(),
   },
 });
 export class ProcessedEvent extends ProcessedEventSchema.class {}

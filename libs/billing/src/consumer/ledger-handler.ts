@@ -1,7 +1,7 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { events } from '@acme/contracts';
-import type { EventRecord, LedgerDatabase } from '@acme/billing-data-access';
+import type { EventCause, EventRecord, LedgerDatabase } from '@acme/billing-data-access';
 import {
   LICENSE_EVENTS_DLQ_TOPIC,
   type BatchHandler,
@@ -105,6 +105,7 @@ export function createLedgerHandler(options: LedgerHandlerOptions): {
           eventType: envelope.eventType,
           outcome: meaning.outcome,
           source: { topic: message.topic, partition: message.partition, offset: message.offset },
+          cause: causeOf(envelope),
           entries: meaning.outcome === 'entries' ? meaning.entries : [],
         });
         // interpretEvent refuses events without occur_time, so it is there.
@@ -160,6 +161,30 @@ export function createLedgerHandler(options: LedgerHandlerOptions): {
   };
 
   return { handle, stats: () => structuredClone(stats) };
+}
+
+const ACTOR_KINDS = {
+  [events.ActorKind.USER]: 'user',
+  [events.ActorKind.SERVICE]: 'service',
+  [events.ActorKind.SYSTEM]: 'system',
+} as const;
+
+/** Why the event happened, kept with it: ExplainCharge and the audit link read it back. */
+function causeOf(envelope: events.EventEnvelope): EventCause {
+  const { payload } = envelope;
+  return {
+    // interpretEvent refuses events without occur_time, so it is there.
+    occurredAt: timestampDate(envelope.occurTime!),
+    causationId: envelope.causationId,
+    actor: {
+      subject: envelope.actor?.subject ?? '',
+      kind: ACTOR_KINDS[envelope.actor?.kind as keyof typeof ACTOR_KINDS] ?? 'unspecified',
+    },
+    ruleIds:
+      payload.case === 'contactCenterBillingStarted' || payload.case === 'contactCenterBillingStopped'
+        ? [...payload.value.ruleIds]
+        : [],
+  };
 }
 
 /** A value of a (possibly hostile) event as a log field: long ones clipped, so one event cannot flood the log. */

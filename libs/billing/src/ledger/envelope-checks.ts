@@ -31,8 +31,14 @@ export function checkEnvelope(
   if (envelope.sequence < 1n) problems.add(`sequence: expected >= 1, got ${envelope.sequence}`);
   else if (envelope.sequence > MAX_SEQUENCE)
     problems.add(`sequence: expected at most ${MAX_SEQUENCE}, got ${envelope.sequence}`);
+  // The cause is kept with the event (ExplainCharge shows it): it must fit the ledger's columns.
+  problems.textFits('causation_id', envelope.causationId, MAX_CAUSE_LENGTH);
+  if (envelope.actor) problems.textFits('actor.subject', envelope.actor.subject, MAX_CAUSE_LENGTH);
   return problems.time('occur_time', envelope.occurTime);
 }
+
+/** The ledger's causation id and actor subject columns (a request id is at most 128 characters). */
+const MAX_CAUSE_LENGTH = 200;
 
 /**
  * How event_type and payload case agree. `unknown` means a newer producer's event: a type this

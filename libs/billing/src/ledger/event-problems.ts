@@ -59,8 +59,12 @@ export class EventProblems {
 
   /** Whether a present identifier fits the ledger; records the problem when not. */
   idFits(path: string, value: string): boolean {
-    if (value.length > MAX_ID_LENGTH)
-      this.add(`${path}: expected at most ${MAX_ID_LENGTH} characters, got ${value.length}`);
+    return this.textFits(path, value, MAX_ID_LENGTH);
+  }
+
+  /** Whether a text fits a ledger column of `max` characters without control characters; records the problem when not. */
+  textFits(path: string, value: string, max: number): boolean {
+    if (value.length > max) this.add(`${path}: expected at most ${max} characters, got ${value.length}`);
     else if (CONTROL_CHARACTERS.test(value)) this.add(`${path}: expected no control characters, got ${quote(value)}`);
     else return true;
     return false;

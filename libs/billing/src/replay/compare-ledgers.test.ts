@@ -14,6 +14,7 @@ function event(eventId: string, offset: number, quantity = 1): EventRecord {
     eventType: 'seats.purchased',
     outcome: 'entries',
     source: { topic: 'license-events', partition: 0, offset: String(offset) },
+    cause: null,
     entries: [
       {
         id: `v1:${eventId}:0`,

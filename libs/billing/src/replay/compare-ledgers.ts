@@ -132,7 +132,8 @@ function pager<T>(page: Page<T>, key: (row: T) => string, keep: (row: T) => bool
   };
 }
 
-// What is compared: every stored value (source offsets included: both read the same topic).
+// What is compared: every stored value (source offsets included: both read the same topic), but
+// an event's cause, which a ledger recorded before causes were kept does not have.
 const describeEvent = (e: ProcessedEventRecord) =>
   JSON.stringify([e.accountId, e.sequence, e.eventType, e.outcome, e.source]);
 const describeEntry = (e: LedgerEntry) =>

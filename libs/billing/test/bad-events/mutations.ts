@@ -47,7 +47,8 @@ export type MutationPlan =
       wire: 'varint' | 'fixed64' | 'fixed32' | 'bytes';
       value: number;
     }
-  | { kind: 'oversized-valid'; bytes: number }
+  | { kind: 'largest-cause' }
+  | { kind: 'oversized-cause'; field: 'causation_id' | 'actor.subject'; bytes: number }
   | { kind: 'oversized-id'; field: (typeof ID_FIELDS)[number]; length: number }
   | { kind: 'nul-in-id'; field: (typeof ID_FIELDS)[number] }
   | { kind: 'sequence-out-of-range'; sequence: bigint }
@@ -108,7 +109,12 @@ export function mutationArb(maxOversize: number): fc.Arbitrary<MutationPlan> {
       wire: fc.constantFrom('varint' as const, 'fixed64' as const, 'fixed32' as const, 'bytes' as const),
       value: fc.nat(),
     }),
-    fc.record({ kind: fc.constant('oversized-valid' as const), bytes: big }),
+    fc.constant({ kind: 'largest-cause' as const }),
+    fc.record({
+      kind: fc.constant('oversized-cause' as const),
+      field: fc.constantFrom('causation_id' as const, 'actor.subject' as const),
+      bytes: big,
+    }),
     fc.record({
       kind: fc.constant('oversized-id' as const),
       field: fc.constantFrom(...ID_FIELDS),
@@ -183,17 +189,20 @@ export function mutate(base: events.EventEnvelope, key: string, plan: MutationPl
       return { key, value: otherMessage(base, plan.which), expect: 'not_charged' };
     case 'wrong-wire-type':
       return { key, value: wrongWireType(copy(), plan), expect: 'any' };
-    case 'oversized-valid': {
-      // Big, but nothing the ledger stores is big: a valid event of its own.
+    case 'largest-cause':
+    case 'oversized-cause': {
+      // The ledger keeps the cause (causation id, actor) in columns of 200 characters: the
+      // largest fits, anything larger is refused before it reaches them.
       const envelope = copy();
       envelope.eventId = freshId;
-      envelope.causationId = 'c'.repeat(plan.bytes);
+      const size = (field: string) => (plan.kind === 'oversized-cause' && plan.field === field ? plan.bytes : 200);
+      envelope.causationId = 'c'.repeat(size('causation_id'));
       envelope.actor = {
         $typeName: 'acme.licensing.events.v1.Actor',
-        subject: 's'.repeat(plan.bytes),
+        subject: 's'.repeat(size('actor.subject')),
         kind: events.ActorKind.USER,
       };
-      return encode(envelope, 'recorded');
+      return encode(envelope, plan.kind === 'largest-cause' ? 'recorded' : 'refused');
     }
     // The rest are events of their own (a fresh id): as a redelivery of the original they would
     // be de-duplicated before anything looked at them.
