@@ -5,7 +5,8 @@
  */
 import { createLogger, stopOnSignals, ConfigError } from '@acme/util';
 import { startTracing } from '@acme/telemetry';
-import { loadLicensingConfig, startLicensingService, watchJwksFile, watchJwksUrl } from '@acme/licensing';
+import { watchJwksFile, watchJwksUrl } from '@acme/auth';
+import { loadLicensingConfig, startLicensingService } from '@acme/licensing';
 
 try {
   const config = loadLicensingConfig();

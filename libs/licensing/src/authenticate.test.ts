@@ -7,7 +7,7 @@ import { Metadata } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import { eventually } from '@acme/testing';
 import { bearerAuthenticator, type UserGrantsStore } from './authenticate.js';
-import { watchJwksFile } from './jwks-sources.js';
+import { watchJwksFile } from '@acme/auth';
 import { AccountReadCache } from './reads/account-read-cache.js';
 
 const keys = await loadOrCreateDevKeys(join(mkdtempSync(join(tmpdir(), 'authenticate-')), 'keys.json'));

@@ -7,10 +7,19 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenVerifier, loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { eventually } from '@acme/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTokenVerifier } from './token-verifier.js';
+import { loadOrCreateDevKeys, signToken } from './dev-keys.js';
 import { watchJwksUrl } from './jwks-sources.js';
+
+/** Waits until `condition` holds (vitest polls it), naming what did not happen on timeout. */
+const until = (condition: () => boolean | Promise<boolean>, what: string) =>
+  vi.waitFor(
+    async () => {
+      if (!(await condition())) throw new Error(`still waiting for ${what}`);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
 
 const dir = mkdtempSync(join(tmpdir(), 'jwks-url-'));
 const [first, second] = [
@@ -50,15 +59,15 @@ describe('JWT_JWKS_URL', () => {
       expect(await accepts(newToken)).toBe(false);
       // Rotation: the new key is published, then the old one removed.
       served = { status: 200, body: JSON.stringify({ keys: [...first.publicJwks.keys, ...second.publicJwks.keys] }) };
-      await eventually(() => accepts(newToken), { what: 'the new key verifying' });
+      await until(() => accepts(newToken), 'the new key verifying');
       expect(await accepts(oldToken)).toBe(true);
       served = { status: 200, body: JSON.stringify(second.publicJwks) };
-      await eventually(async () => !(await accepts(oldToken)), { what: 'the removed key refused' });
+      await until(async () => !(await accepts(oldToken)), 'the removed key refused');
       // The provider fails, then serves a private key: both refused, the last good set stays.
       served = { status: 503, body: 'down' };
-      await eventually(() => warnings.length > 0, { what: 'the failed refresh reported' });
+      await until(() => warnings.length > 0, 'the failed refresh reported');
       served = { status: 200, body: JSON.stringify({ keys: [second.privateJwk] }) };
-      await eventually(() => warnings.length > 1, { what: 'the private key refused' });
+      await until(() => warnings.length > 1, 'the private key refused');
       expect(await accepts(newToken)).toBe(true);
       expect(keys.current().keys.map((k) => k.kid)).toEqual([second.privateJwk.kid]);
     } finally {
