@@ -1,3 +1,4 @@
 export { openLedgerDatabase } from './ledger-database.js';
 export type { LedgerDatabase, EventCause, EventRecord, EventSource, ProcessedEventRecord } from './ledger-database.js';
 export type { BillingBasis, BillingPeriod, LedgerEntry, LedgerEntryKind } from './ledger-entry-record.js';
+export type { EntryCursor, EntryFilter, LedgerPosition } from './ledger-queries.js';

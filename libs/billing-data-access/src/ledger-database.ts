@@ -4,6 +4,8 @@ import { dialectOf, executeBound, migrateUp, type OrmOptions } from '@acme/persi
 import { createOrm } from './orm.js';
 import { LedgerEntry, ProcessedEvent } from './models/index.js';
 import type { LedgerEntry as LedgerEntryRecord } from './ledger-entry-record.js';
+import { toEntryRecord, toProcessedRecord } from './records.js';
+import { entryPage, ledgerPosition, processedEvents, type EntryCursor, type EntryFilter } from './ledger-queries.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
 
@@ -114,6 +116,13 @@ export async function openLedgerDatabase(options: OrmOptions) {
       });
       return rows.map(toProcessedRecord);
     },
+    /** How far the ledger has read an account's events. */
+    position: (accountId: string) => ledgerPosition(em(), accountId),
+    /** A page of an account's entries, filtered, in ledger order, each with its event. */
+    entryPage: (filter: EntryFilter, cursor: EntryCursor | null, limit: number) =>
+      entryPage(em(), filter, cursor, limit),
+    /** The recorded events of these ids, with their causes. */
+    processedEvents: (eventIds: readonly string[]) => processedEvents(em(), eventIds),
     async counts(): Promise<{ processedEvents: number; ledgerEntries: number }> {
       const [processedEvents, ledgerEntries] = await Promise.all([
         em().count(ProcessedEvent, {}),
@@ -263,49 +272,4 @@ async function recordOnce(tx: Em, events: EventRecord[], processedAt: Date): Pro
     );
   }
   return { recorded: fresh.length, duplicates: events.length - fresh.length };
-}
-
-function toEntryRecord(row: LedgerEntry): LedgerEntryRecord {
-  return {
-    id: row.id,
-    eventId: row.event.eventId,
-    accountId: row.accountId,
-    sequence: row.sequence,
-    kind: row.kind,
-    productId: row.productId,
-    userId: row.userId ?? null,
-    assignmentId: row.assignmentId ?? null,
-    quantity: row.quantity,
-    unitPriceMinor: row.unitPriceMinor ?? null,
-    currency: row.currency ?? null,
-    billingPeriod: row.billingPeriod ?? null,
-    billingBasis: row.billingBasis ?? null,
-    effectiveAt: row.effectiveAt,
-    reason: row.reason,
-  };
-}
-
-function toProcessedRecord(row: ProcessedEvent): ProcessedEventRecord {
-  return {
-    eventId: row.eventId,
-    accountId: row.accountId,
-    sequence: row.sequence,
-    eventType: row.eventType,
-    outcome: row.outcome,
-    source:
-      row.topic === null || row.topic === undefined
-        ? null
-        : { topic: row.topic, partition: row.topicPartition ?? 0, offset: String(row.topicOffset) },
-    cause: causeOf(row),
-  };
-}
-
-function causeOf(row: ProcessedEvent): EventCause | null {
-  if (!row.occurredAt || row.causationId == null || row.actorSubject == null || !row.actorKind) return null;
-  return {
-    occurredAt: row.occurredAt,
-    causationId: row.causationId,
-    actor: { subject: row.actorSubject, kind: row.actorKind },
-    ruleIds: row.ruleIds ?? [],
-  };
 }

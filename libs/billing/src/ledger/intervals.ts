@@ -5,6 +5,8 @@ import type { InvoicePeriod } from './proration.js';
 export interface LedgerInterval {
   open: LedgerEntry;
   end: Date | null;
+  /** The entry that ended it; null while still open. */
+  close: LedgerEntry | null;
 }
 
 export interface IntervalRule {
@@ -48,12 +50,12 @@ export function pairIntervals(
         );
       else open.set(key, entry);
     } else if (current) {
-      intervals.push({ open: current, end: entry.effectiveAt });
+      intervals.push({ open: current, end: entry.effectiveAt, close: entry });
       open.delete(key);
     } else {
       warn(entry, 'without an open interval; ignored');
     }
   }
-  for (const entry of open.values()) intervals.push({ open: entry, end: null });
+  for (const entry of open.values()) intervals.push({ open: entry, end: null, close: null });
   return intervals;
 }

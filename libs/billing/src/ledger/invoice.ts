@@ -36,7 +36,7 @@ export function previewInvoice(
 }
 
 /** The account's entries effective before `to`, in ledger order, each id once. */
-function accountLedger(
+export function accountLedger(
   entries: readonly LedgerEntry[],
   accountId: string,
   period: InvoicePeriod,
