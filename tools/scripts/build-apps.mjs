@@ -28,6 +28,7 @@ const sourceUrls = {
 const ENTRY_POINTS = {
   'licensing-service': 'apps/licensing-service/src/main.ts',
   'billing-consumer': 'apps/billing-consumer/src/main.ts',
+  'billing-api': 'apps/billing-api/src/main.ts',
   'billing-cli': 'apps/billing-consumer/src/cli.ts',
 };
 

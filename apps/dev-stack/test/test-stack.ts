@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { JSONWebKeySet } from 'jose';
 import { pino } from 'pino';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { loadLicensingConfig } from '@acme/licensing';
@@ -16,6 +17,8 @@ export type TokenClaims = Omit<Parameters<typeof signToken>[1], 'issuer' | 'audi
 
 export interface TestStack {
   stack: DevStack;
+  /** The public keys the stack verifies tokens with (for another service of the test, the billing API). */
+  publicJwks: JSONWebKeySet;
   sign(claims: TokenClaims): Promise<string>;
   stop(): Promise<void>;
 }
@@ -42,6 +45,7 @@ export async function startTestStack(
   const keys = await loadOrCreateDevKeys(devKeysFile);
   return {
     stack,
+    publicJwks: keys.publicJwks,
     sign: (claims) =>
       signToken(keys.privateJwk, { ...claims, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     async stop() {

@@ -3,9 +3,9 @@
  * PostgreSQL (DATABASE_URL) or the embedded libsql file, public keys from JWT_JWKS_FILE or
  * JWT_JWKS_URL; traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
  */
-import { createLogger, stopOnSignals, ConfigError } from '@acme/util';
+import { createLogger, stopOnSignals } from '@acme/util';
 import { startTracing } from '@acme/telemetry';
-import { watchJwksFile, watchJwksUrl } from '@acme/auth';
+import { configuredJwks } from '@acme/auth';
 import { loadLicensingConfig, startLicensingService } from '@acme/licensing';
 
 try {
@@ -13,15 +13,7 @@ try {
   const logger = createLogger({ name: 'licensing-service', level: config.LOG_LEVEL });
   const tracing = startTracing({ serviceName: 'licensing-service' });
   // Reloaded when the file changes, or fetched again every JWT_JWKS_REFRESH_MS: keys rotate without a restart.
-  const keys = config.JWT_JWKS_FILE
-    ? watchJwksFile(config.JWT_JWKS_FILE, logger)
-    : config.JWT_JWKS_URL
-      ? await watchJwksUrl(config.JWT_JWKS_URL, logger, config.JWT_JWKS_REFRESH_MS)
-      : null;
-  if (!keys)
-    throw new ConfigError([
-      'JWT_JWKS_FILE or JWT_JWKS_URL: required: the service verifies bearer tokens with these public keys',
-    ]);
+  const keys = await configuredJwks(config, logger, 'the service');
   const service = await startLicensingService({ config, logger, jwks: keys.current });
   logger.info(
     { address: service.address, rulesVersion: service.rulesVersion, traces: tracing.endpoint ?? 'off' },

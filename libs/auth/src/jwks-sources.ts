@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
-import type { Logger } from '@acme/util';
+import { ConfigError, type Logger } from '@acme/util';
 
 /**
  * Where the service's public keys come from: a JWKS file (JWT_JWKS_FILE), re-read when it
@@ -107,4 +107,20 @@ export async function watchJwksUrl(
   }, refreshMs);
   timer.unref();
   return { current: () => keys, close: () => clearInterval(timer) };
+}
+
+/**
+ * The key source a service's configuration names: JWT_JWKS_FILE (watched) or JWT_JWKS_URL
+ * (refreshed every JWT_JWKS_REFRESH_MS); a ConfigError naming both variables when it names neither.
+ */
+export async function configuredJwks(
+  config: { JWT_JWKS_FILE?: string | undefined; JWT_JWKS_URL?: string | undefined; JWT_JWKS_REFRESH_MS: number },
+  logger: Pick<Logger, 'info' | 'warn'>,
+  service: string,
+): Promise<JwksSource> {
+  if (config.JWT_JWKS_FILE) return watchJwksFile(config.JWT_JWKS_FILE, logger);
+  if (config.JWT_JWKS_URL) return watchJwksUrl(config.JWT_JWKS_URL, logger, config.JWT_JWKS_REFRESH_MS);
+  throw new ConfigError([
+    `JWT_JWKS_FILE or JWT_JWKS_URL: required: ${service} verifies bearer tokens with these public keys`,
+  ]);
 }

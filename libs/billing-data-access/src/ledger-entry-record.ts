@@ -17,6 +17,16 @@ export type LedgerEntryKind =
   /** A user stopped being billable for Contact Center (left the last queue). */
   | 'cc_billing_stopped';
 
+/** Every kind, in the order of a purchase's and a holding's life. */
+export const LEDGER_ENTRY_KINDS: readonly LedgerEntryKind[] = [
+  'seats_added',
+  'seats_removed',
+  'seat_opened',
+  'seat_closed',
+  'cc_billing_started',
+  'cc_billing_stopped',
+];
+
 export type BillingPeriod = 'month' | 'year';
 
 /** What a price is charged for: each purchased seat, or each user in a contact-center queue. */

@@ -8,3 +8,7 @@ export { previewInvoice } from './ledger/invoice.js';
 export { formatInvoice } from './ledger/format-invoice.js';
 export { ledgerHoldings } from './ledger/holdings.js';
 export type { LedgerHoldings } from './ledger/holdings.js';
+export { startBillingApi } from './api/billing-api.js';
+export type { RunningBillingApi } from './api/billing-api.js';
+export { loadBillingApiConfig } from './api/config.js';
+export { licensingAdminCheck, serviceTokensOnly } from './api/licensing-admin-check.js';

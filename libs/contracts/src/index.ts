@@ -17,6 +17,8 @@ export * from './gen/acme/licensing/v1/operations_pb.js';
 export * from './gen/acme/licensing/v1/audit_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';
 export * as events from './gen/acme/licensing/events/v1/events_pb.js';
+// The billing API's package, as a namespace too (its Money is its own).
+export * as billing from './gen/acme/billing/v1/billing_service_pb.js';
 export * from './gen/google/rpc/status_pb.js';
 // The standard health service, so reflection serves its schema as standard clients expect it.
 export * as health from './gen/grpc/health/v1/health_pb.js';

@@ -1,10 +1,8 @@
 import type { DescMethod } from '@bufbuild/protobuf';
 import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import type { Identity, Principal } from '@acme/auth';
+import { ACCOUNT_ID_PATTERN, type Identity, type Principal } from '@acme/auth';
 import type { ServiceDescriptor, ServiceHandlers } from '@acme/grpc';
 import { AppError } from '@acme/util';
-
-const ACCOUNT_ID = /^acct_[A-Za-z0-9_]{1,60}$/;
 
 /**
  * The account a call acts on. Users act only on the account in their token; an empty
@@ -12,7 +10,7 @@ const ACCOUNT_ID = /^acct_[A-Za-z0-9_]{1,60}$/;
  * A mismatch is refused before anything is read, so another account's data is never visible.
  */
 export function resolveAccountId(principal: Principal, requested: string, field = 'account_id'): string {
-  if (requested !== '' && !ACCOUNT_ID.test(requested)) {
+  if (requested !== '' && !ACCOUNT_ID_PATTERN.test(requested)) {
     throw AppError.invalidArgument([
       { field, description: 'must look like acct_<letters, digits or _>, at most 65 characters' },
     ]);

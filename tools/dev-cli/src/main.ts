@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 /**
- * Developer CLI: mint a development token, call any LicensingService or OperationsService RPC with a JSON body.
+ * Developer CLI: mint a development token, call any LicensingService, OperationsService or BillingService RPC with a JSON body.
  *   npm run token -- --account acct_demo_zendesk --subject usr_demo_zendesk_owner
  *   npm run token -- --kind service --subject svc:sales-tooling --scopes sales_orders:complete,licenses:read
  *   npm run call -- ListProducts '{}' --token "$TOKEN"
@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { fromJson, type DescMethod, type DescService, type JsonValue } from '@bufbuild/protobuf';
-import { LicensingService, OperationsService } from '@acme/contracts';
+import { billing, LicensingService, OperationsService } from '@acme/contracts';
 import { generateSigningKey, loadOrCreateDevKeys, signToken, type DevKeys } from '@acme/auth';
 import type { JWK } from 'jose';
 import { createClient, decodeGrpcError, GrpcStatus, type ServerStream } from '@acme/grpc';
@@ -108,8 +108,11 @@ program
     process.stdout.write(`${o.public}: ${keys.map((k) => k.kid).join(', ')}\n`);
   });
 
-/** The services `call` reaches: the tenants' API, and the operators' (RunRetentionSweep, SetClockOffset). */
-const SERVICES: DescService[] = [LicensingService, OperationsService];
+/**
+ * The services `call` reaches: the tenants' API, the operators' (RunRetentionSweep,
+ * SetClockOffset) and the billing API (its own address: --address 127.0.0.1:50052).
+ */
+const SERVICES: DescService[] = [LicensingService, OperationsService, billing.BillingService];
 
 const methodList = () => SERVICES.map((s) => `  ${s.typeName}: ${s.methods.map((m) => m.name).join(', ')}`).join('\n');
 
@@ -126,7 +129,9 @@ function parseRequest(method: DescMethod, json: string) {
 
 program
   .command('call')
-  .description('call a LicensingService or OperationsService RPC; the request and response are protobuf JSON')
+  .description(
+    'call a LicensingService, OperationsService or BillingService RPC; the request and response are protobuf JSON',
+  )
   .argument(
     '<method>',
     `RPC name, e.g. ListProducts (one of: ${SERVICES.flatMap((s) => s.methods.map((m) => m.name)).join(', ')})`,

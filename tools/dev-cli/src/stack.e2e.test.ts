@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LicensingService } from '@acme/contracts';
+import { billing, LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient } from '@acme/grpc';
 import {
@@ -43,6 +43,7 @@ afterAll(async () => {
 describe.skipIf(skip)('npm run stack', () => {
   it('serves the production path, carries a change and its trace to the ledger, and stops it all on Ctrl-C', async () => {
     const grpcPort = await freePort();
+    const billingPort = await freePort();
     const collector = await startOtlpReceiver();
     const stack = spawn('npm', ['run', '-s', 'stack'], {
       cwd: ROOT,
@@ -52,6 +53,7 @@ describe.skipIf(skip)('npm run stack', () => {
         STACK_DATABASE_PREFIX: prefix,
         STACK_GRPC_PORT: String(grpcPort),
         STACK_METRICS_PORT: String(await freePort()),
+        STACK_BILLING_API_PORT: String(billingPort),
         STACK_DIR: dir,
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
         OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -99,6 +101,25 @@ describe.skipIf(skip)('npm run stack', () => {
       } finally {
         await ledger.end();
       }
+
+      // The billing API of the stack answers from that ledger, for a finance service.
+      const finance = createClient(billing.BillingService, `127.0.0.1:${billingPort}`, {
+        token: await signToken(keys.privateJwk, {
+          subject: 'svc:finance',
+          kind: 'service',
+          scopes: ['billing:read'],
+          issuer: 'acme-dev',
+          audience: 'licensing',
+        }),
+      });
+      const { entries, position } = await finance.listLedgerEntries({
+        accountId: 'acct_demo_goto',
+        kinds: ['seat_opened'],
+        pageSize: 500,
+      });
+      finance.close();
+      expect(entries.map((e) => e.assignmentId)).toContain(results[0]!.assignment!.id);
+      expect(position!.completeThroughSequence).toBeGreaterThan(0n);
 
       // One trace, the caller's, across both processes: call, decision, transaction, publish,
       // consume, ledger write, each the child of the one before.
@@ -150,7 +171,7 @@ describe.skipIf(skip)('npm run stack', () => {
       stack.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(lines).toContain('stack: shutting down');
-      expect(started).toHaveLength(3); // the Kafka mock, the service, the consumer
+      expect(started).toHaveLength(4); // the Kafka mock, the service, the consumer, the billing API
       for (const pid of started) expect(() => process.kill(pid, 0), `process ${pid} still runs`).toThrow();
       await collector.close();
     }

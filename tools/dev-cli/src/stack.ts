@@ -7,7 +7,8 @@
  *
  * STACK_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) names the server;
  * STACK_DATABASE_PREFIX (none) goes before the databases' names (licensing_stack, billing_stack);
- * STACK_GRPC_PORT (50051), STACK_METRICS_PORT (9464) and STACK_DIR (data/stack) name the rest.
+ * STACK_GRPC_PORT (50051), STACK_BILLING_API_PORT (50052), STACK_METRICS_PORT (9464) and STACK_DIR
+ * (data/stack) name the rest.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const env = process.env;
 const POSTGRES = env.STACK_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const GRPC_PORT = env.STACK_GRPC_PORT ?? '50051';
 const METRICS_PORT = env.STACK_METRICS_PORT ?? '9464';
+const BILLING_API_PORT = env.STACK_BILLING_API_PORT ?? '50052';
 const DIR = resolve(ROOT, env.STACK_DIR ?? 'data/stack');
 const DATABASE_PREFIX = env.STACK_DATABASE_PREFIX ?? '';
 const DATABASES = { licensing: `${DATABASE_PREFIX}licensing_stack`, billing: `${DATABASE_PREFIX}billing_stack` };
@@ -92,12 +94,13 @@ function startKafka(): Promise<string> {
   });
 }
 
+/** Until the gRPC server at `address` answers health checks with SERVING. */
 async function waitUntilServing(address: string): Promise<void> {
   for (let tries = 0; tries < 600; tries++) {
     if ((await checkHealth(address).catch(() => 'DOWN')) === 'SERVING') return;
     await new Promise((done) => setTimeout(done, 200));
   }
-  throw new Error(`the licensing service at ${address} is not serving after 2 minutes`);
+  throw new Error(`the service at ${address} is not serving after 2 minutes`);
 }
 
 process.on('SIGINT', () => void stop(0));
@@ -127,11 +130,26 @@ try {
     KAFKA_BROKERS: brokers,
   });
   await waitUntilServing(address);
-  say(`ready: licensing service at ${address}, metrics on :${METRICS_PORT}, ledger in ${DATABASES.billing}`);
+  // The billing API reads the ledger the consumer migrated: started once the service serves (the
+  // consumer has had its start-up by then), and it asks the service who administers an account.
+  const billingAddress = `127.0.0.1:${BILLING_API_PORT}`;
+  start('billing-api', ['--max-semi-space-size=8', '--max-old-space-size=128', 'dist/billing-api.mjs'], {
+    BILLING_DATABASE_URL: urls.billing,
+    BILLING_API_PORT,
+    JWT_JWKS_FILE: jwks,
+    LICENSING_ADDRESS: address,
+  });
+  await waitUntilServing(billingAddress);
+  say(
+    `ready: licensing service at ${address}, billing API at ${billingAddress}, metrics on :${METRICS_PORT}, ledger in ${DATABASES.billing}`,
+  );
   say(`call it:  export TOKEN=$(npm run -s token -- --keys ${join(env.STACK_DIR ?? 'data/stack', 'keys.json')})`);
   say(`          npm run call -- --address ${address} ListProducts '{}'`);
   say(
     `ledger:   BILLING_DATABASE_URL=${urls.billing} npm run billing -- invoice --account acct_demo_goto --from 2026-12-01 --to 2027-01-01`,
+  );
+  say(
+    `          npm run call -- --address ${billingAddress} GetInvoicePreview '{"periodStart":"2026-12-01T00:00:00Z","periodEnd":"2027-01-01T00:00:00Z"}'`,
   );
   say('Ctrl-C stops everything');
 } catch (error) {

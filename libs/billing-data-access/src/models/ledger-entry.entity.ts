@@ -1,5 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { ProcessedEvent } from './processed-event.entity.js';
+import { LEDGER_ENTRY_KINDS } from '../ledger-entry-record.js';
 
 /**
  * An immutable journal entry of the billing ledger (see @acme/billing's LedgerEntry). The
@@ -17,14 +18,7 @@ export const LedgerEntrySchema = defineEntity({
     event: () => p.manyToOne(ProcessedEvent).fieldName('event_id'),
     accountId: p.string().length(64),
     sequence: p.integer(),
-    kind: p.enum([
-      'seats_added',
-      'seats_removed',
-      'seat_opened',
-      'seat_closed',
-      'cc_billing_started',
-      'cc_billing_stopped',
-    ] as const),
+    kind: p.enum(LEDGER_ENTRY_KINDS),
     productId: p.string().length(64),
     userId: p.string().length(64).nullable(),
     assignmentId: p.string().length(64).nullable(),
