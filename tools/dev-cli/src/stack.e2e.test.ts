@@ -5,7 +5,9 @@
  * OTEL_EXPORTER_OTLP_ENDPOINT set (as the README's tracing section says), the call's trace runs
  * from the caller's traceparent through both processes to the ledger write.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +17,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { billing, LicensingService } from '@acme/contracts';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { createClient } from '@acme/grpc';
+import { previewInvoice } from '@acme/billing';
+import { openLedgerDatabase } from '@acme/billing-data-access';
 import {
   eventually,
   freePort,
@@ -28,6 +32,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const skip = await skipWithoutPostgres();
 const dir = mkdtempSync(join(tmpdir(), 'stack-'));
 const prefix = `t${Date.now().toString(36)}_`;
+const execFileAsync = promisify(execFile);
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 
@@ -87,9 +92,8 @@ describe.skipIf(skip)('npm run stack', () => {
         { metadata: { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` } },
       );
       client.close();
-      const ledger = new pg.Client({
-        connectionString: Object.assign(new URL(TEST_POSTGRES_URL), { pathname: `/${prefix}billing_stack` }).toString(),
-      });
+      const ledgerUrl = Object.assign(new URL(TEST_POSTGRES_URL), { pathname: `/${prefix}billing_stack` }).toString();
+      const ledger = new pg.Client({ connectionString: ledgerUrl });
       await ledger.connect();
       try {
         await eventually(
@@ -117,9 +121,63 @@ describe.skipIf(skip)('npm run stack', () => {
         kinds: ['seat_opened'],
         pageSize: 500,
       });
-      finance.close();
       expect(entries.map((e) => e.assignmentId)).toContain(results[0]!.assignment!.id);
       expect(position!.completeThroughSequence).toBeGreaterThan(0n);
+
+      // This month's invoice is the same, to the cent, from the API, from the CLI on the ledger, and
+      // from a clean replay of the topic into a fresh ledger.
+      const now = new Date();
+      const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+      const fromApi = await finance.getInvoicePreview({
+        accountId: 'acct_demo_goto',
+        periodStart: timestampFromDate(from),
+        periodEnd: timestampFromDate(to),
+      });
+      finance.close();
+      const day = (date: Date) => date.toISOString().slice(0, 10);
+      const billingCli = (args: string[], env: Record<string, string>) =>
+        execFileAsync('npm', ['run', '-s', 'billing', '--', ...args], {
+          cwd: ROOT,
+          env: { ...process.env, ...env },
+          timeout: 120_000,
+        });
+      const cli = await billingCli(
+        ['invoice', '--account', 'acct_demo_goto', '--from', day(from), '--to', day(to), '--json'],
+        { BILLING_DATABASE_URL: ledgerUrl },
+      );
+      const brokers = lines.flatMap((l) => /^stack: Kafka mock at (\S+) /.exec(l)?.[1] ?? [])[0]!;
+      const replayed = join(dir, 'replayed-ledger.db');
+      await billingCli(['replay', '--into', replayed, '--wait', '60'], {
+        KAFKA_BROKERS: brokers,
+        BILLING_DATABASE_URL: ledgerUrl,
+      });
+      const rebuilt = await openLedgerDatabase({ sqlitePath: replayed });
+      const fromReplay = previewInvoice(await rebuilt.entries('acct_demo_goto', { before: to }), {
+        accountId: 'acct_demo_goto',
+        from,
+        to,
+      });
+      await rebuilt.close();
+      type Line = { kind: string; productId: string; userId: string | null; amountMinor: number };
+      const money = (invoiceLines: Line[]) =>
+        invoiceLines.map((l) => `${l.kind} ${l.productId} ${l.userId ?? ''} ${l.amountMinor}`);
+      const cliInvoice = JSON.parse(cli.stdout) as {
+        lines: Line[];
+        totals: { currency: string; amountMinor: number }[];
+      };
+      const apiLines = fromApi.lines.map((l) => ({
+        ...l,
+        userId: l.userId || null,
+        amountMinor: Number(l.amount!.amountMinor),
+      }));
+      expect(money(apiLines)).toEqual(money(cliInvoice.lines));
+      expect(money(fromReplay.lines)).toEqual(money(cliInvoice.lines));
+      expect(fromApi.totals.map((t) => [t.currencyCode, Number(t.amountMinor)])).toEqual(
+        cliInvoice.totals.map((t) => [t.currency, t.amountMinor]),
+      );
+      expect(fromReplay.totals).toEqual(cliInvoice.totals);
+      expect(cliInvoice.totals.length).toBeGreaterThan(0);
 
       // One trace, the caller's, across both processes: call, decision, transaction, publish,
       // consume, ledger write, each the child of the one before.
