@@ -253,6 +253,30 @@ describe('billing API', () => {
     expect((JSON.parse(preview.stdout) as { totals: unknown[] }).totals).toHaveLength(1);
   });
 
+  it('pages through the ledger in order, and refuses a page token it did not make', async () => {
+    const client = billingAs(goto.token);
+    const all = await client.listLedgerEntries({ pageSize: 500 });
+    const paged: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await client.listLedgerEntries({ pageSize: 2, pageToken });
+      paged.push(...page.entries.map((e) => e.id));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(paged).toEqual(all.entries.map((e) => e.id));
+    expect(paged.length).toBeGreaterThan(4);
+    for (const forged of [
+      'not-a-token',
+      Buffer.from('{"effectiveAt":"x","sequence":1,"id":"a"}').toString('base64url'),
+    ]) {
+      const refused = await client
+        .listLedgerEntries({ pageToken: forged })
+        .catch((e: unknown) => decodeGrpcError(e as never));
+      expect(refused).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    }
+    client.close();
+  });
+
   it('refuses a period that is not whole UTC days, naming each field', async () => {
     const client = billingAs(goto.token);
     const error = await client

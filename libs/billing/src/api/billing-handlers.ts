@@ -59,7 +59,7 @@ export function createBillingHandlers(
       }) as LedgerEntryKind[];
       if (request.pageSize < 0 || request.pageSize > MAX_PAGE)
         problems.push({ field: 'page_size', description: `between 0 and ${MAX_PAGE} (0: ${DEFAULT_PAGE})` });
-      const cursor = decodePageToken<EntryCursor>(request.pageToken, problems);
+      const cursor = entryCursorOf(decodePageToken<Record<string, unknown>>(request.pageToken, problems), problems);
       if (problems.length > 0) throw AppError.invalidArgument(problems);
       const position = await ledger.position(accountId);
       const page = await ledger.entryPage(
@@ -72,7 +72,7 @@ export function createBillingHandlers(
           ...(request.effectiveTo ? { effectiveTo: timestampDate(request.effectiveTo) } : {}),
           ...(request.causationId ? { causationId: request.causationId } : {}),
         },
-        cursor && { ...cursor, effectiveAt: new Date(cursor.effectiveAt) },
+        cursor,
         request.pageSize || DEFAULT_PAGE,
       );
       const last = page.entries.at(-1);
@@ -147,4 +147,15 @@ function periodOf(
   }
   if (problems.length > 0) throw AppError.invalidArgument(problems);
   return { from: from!, to: to! };
+}
+
+/** Where the previous page ended, from its token; a problem for a token this call did not make. */
+function entryCursorOf(token: Record<string, unknown> | null, problems: FieldViolation[]): EntryCursor | null {
+  if (token === null) return null;
+  const effectiveAt = new Date(typeof token.effectiveAt === 'string' ? token.effectiveAt : Number.NaN);
+  const { sequence, id } = token;
+  if (!Number.isNaN(effectiveAt.getTime()) && Number.isSafeInteger(sequence) && typeof id === 'string')
+    return { effectiveAt, sequence: sequence as number, id };
+  problems.push({ field: 'page_token', description: 'not a page token of this call' });
+  return null;
 }

@@ -43,7 +43,8 @@ export const MoneySchema: GenMessage<Money> = /*@__PURE__*/
   messageDesc(file_acme_billing_v1_billing_service, 0);
 
 /**
- * How far the ledger has read one account's events.
+ * How far the ledger has read one account's events, read before the answer's entries: the answer
+ * reflects at least these events (one recorded meanwhile may be in it too).
  *
  * @generated from message acme.billing.v1.LedgerPosition
  */
