@@ -1,6 +1,14 @@
 import { dirname, join } from 'node:path';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
-import { loadBillingConfig, startBillingService, type RunningBillingService } from '@acme/billing';
+import {
+  licensingAdminCheck,
+  loadBillingApiConfig,
+  loadBillingConfig,
+  startBillingApi,
+  startBillingService,
+  type RunningBillingApi,
+  type RunningBillingService,
+} from '@acme/billing';
 import { DEV_DEFAULTS, startLicensingService, type LicensingConfig } from '@acme/licensing';
 import { InProcessEventBus } from '@acme/messaging';
 import type { Logger } from '@acme/util';
@@ -10,6 +18,8 @@ export interface DevStack {
   port: number;
   /** The billing consumer fed in-process (its ledger, its counters). */
   billing: RunningBillingService;
+  /** The billing API on that ledger, when BILLING_API_PORT was given. */
+  billingApi: RunningBillingApi | null;
   /** A ready-to-use token for the demo GoTo account's super admin (whose record makes them one). */
   token: string;
   banner: string;
@@ -24,7 +34,10 @@ export async function startDevStack(options: {
   config: LicensingConfig;
   logger: Logger;
   devKeysFile?: string;
-  /** Billing variables (BILLING_SQLITE_PATH, …); the ledger file defaults to billing.db beside SQLITE_PATH. */
+  /**
+   * Billing variables (BILLING_SQLITE_PATH, …); the ledger file defaults to billing.db beside
+   * SQLITE_PATH. With BILLING_API_PORT the billing API is served on that ledger too.
+   */
   billingEnv?: Record<string, string | undefined>;
   now?: () => Date;
 }): Promise<DevStack> {
@@ -53,6 +66,17 @@ export async function startDevStack(options: {
     publisher: bus,
     ...(options.now ? { now: options.now } : {}),
   });
+  // The billing API reads the consumer's ledger and asks this licensing service who administers an account.
+  const admins = options.billingEnv?.BILLING_API_PORT ? licensingAdminCheck(licensing.address) : null;
+  const billingApi = admins
+    ? await startBillingApi({
+        config: loadBillingApiConfig({ ...options.billingEnv, METRICS_PORT: undefined, LOG_LEVEL: config.LOG_LEVEL }),
+        logger: logger.child({ component: 'billing-api' }),
+        jwks: keys.publicJwks,
+        isAdmin: admins.check,
+        ledger: billing.ledger,
+      })
+    : null;
   const token = await signToken(keys.privateJwk, {
     subject: DEV_DEFAULTS.adminUserId,
     accountId: DEV_DEFAULTS.accountId,
@@ -75,6 +99,13 @@ export async function startDevStack(options: {
     `  npm run call -- GetSeatUsage '{}' --address ${licensing.address}`,
     `  grpcurl -plaintext -H "authorization: Bearer $TOKEN" ${licensing.address} acme.licensing.v1.LicensingService/ListProducts`,
     '',
+    ...(billingApi
+      ? [
+          `billing API listening on ${billingApi.address} (the ledger over gRPC; the same token):`,
+          `  npm run call -- GetInvoicePreview '{"periodStart":"${monthStart(0)}T00:00:00Z","periodEnd":"${monthStart(1)}T00:00:00Z"}' --address ${billingApi.address}`,
+          '',
+        ]
+      : []),
     'what billing made of it (invoice preview from the ledger):',
     `  BILLING_SQLITE_PATH=${billingConfig.BILLING_SQLITE_PATH} npm run billing -- invoice --account ` +
       `${DEV_DEFAULTS.accountId} --from ${monthStart(0)} --to ${monthStart(1)}`,
@@ -86,9 +117,12 @@ export async function startDevStack(options: {
     address: licensing.address,
     port: licensing.port,
     billing,
+    billingApi,
     token,
     banner,
     async stop() {
+      await billingApi?.stop();
+      admins?.close();
       await licensing.stop();
       await billing.stop();
       await bus.close();

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LicensingService } from '@acme/contracts';
+import { billing, LicensingService } from '@acme/contracts';
+import { eventually } from '@acme/testing';
 import { checkHealth, createClient } from '@acme/grpc';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,10 +22,16 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startMain(): Promise<{ address: string; token: string }> {
+function startMain(): Promise<{ address: string; billingAddress: string; token: string }> {
   child = spawn(join(root, 'node_modules/.bin/tsx'), ['apps/dev-stack/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, GRPC_PORT: '0', SQLITE_PATH: join(dir, 'licensing.db'), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      GRPC_PORT: '0',
+      BILLING_API_PORT: '0',
+      SQLITE_PATH: join(dir, 'licensing.db'),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,10 +40,11 @@ function startMain(): Promise<{ address: string; token: string }> {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const address = /listening on (\S+)/.exec(output)?.[1];
+      const billingAddress = /billing API listening on (\S+)/.exec(output)?.[1];
       const token = /export TOKEN=(\S+)/.exec(output)?.[1];
-      if (address && token) {
+      if (address && billingAddress && token) {
         clearTimeout(timer);
-        resolve({ address, token });
+        resolve({ address, billingAddress, token });
       }
     };
     child!.stdout!.on('data', onData);
@@ -46,13 +54,20 @@ function startMain(): Promise<{ address: string; token: string }> {
 }
 
 describe('npm start (apps/dev-stack/src/main.ts)', () => {
-  it('serves health and a real RPC, then shuts down gracefully on SIGTERM', async () => {
-    const { address, token } = await startMain();
+  it('serves health and a real RPC, the billing API beside it, then shuts down gracefully on SIGTERM', async () => {
+    const { address, billingAddress, token } = await startMain();
     expect(await checkHealth(address)).toBe('SERVING');
     const client = createClient(LicensingService, address, { token });
     const account = await client.getAccount({});
     client.close();
     expect(account.account?.id).toBe('acct_demo_goto');
+    // The printed token is the demo super admin's: the billing API (asking licensing) lets them read.
+    // The demo seed's events reach the ledger through the in-process consumer, soon after the start.
+    const ledger = createClient(billing.BillingService, billingAddress, { token });
+    await eventually(async () => ((await ledger.listLedgerEntries({})).position?.lastSequence ?? 0n) > 0n, {
+      what: 'the demo events in the ledger, read through the billing API',
+    });
+    ledger.close();
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     child!.kill('SIGTERM');

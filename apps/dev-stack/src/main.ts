@@ -14,7 +14,8 @@ try {
   const logger = createLogger({ name: 'dev-stack', level: config.LOG_LEVEL });
   // One process, so one service name: a call's trace reaches the in-process consumer all the same.
   const tracing = startTracing({ serviceName: 'dev-stack' });
-  const stack = await startDevStack({ config, logger, billingEnv: process.env });
+  // The billing API beside it on 50052 unless BILLING_API_PORT says otherwise.
+  const stack = await startDevStack({ config, logger, billingEnv: { BILLING_API_PORT: '50052', ...process.env } });
   process.stdout.write(stack.banner);
   stopOnSignals(async () => {
     await stack.stop();
