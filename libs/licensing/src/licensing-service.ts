@@ -33,6 +33,7 @@ import { recordOpeningBalances } from './use-cases/record-opening-balances.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
 import { registerMutationMetrics } from './mutation-metrics.js';
+import { RulesMetrics } from './rules-metrics.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 import { AccountWatchers } from './reads/account-watchers.js';
 import { createWatchHandlers } from './handlers/watch-handlers.js';
@@ -79,10 +80,16 @@ export async function startLicensingService(options: LicensingServiceOptions): P
   let closeRules = (): void => {};
   try {
     await database.migrate();
+    const rulesMetrics = new RulesMetrics();
     const rules = await watchRules(config.RULES_DIR, {
-      onReload: (ruleSet) => logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded'),
-      onError: (error) =>
-        logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active'),
+      onReload: (ruleSet) => {
+        rulesMetrics.applied();
+        logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded');
+      },
+      onError: (error) => {
+        rulesMetrics.refused();
+        logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active');
+      },
     });
     closeRules = () => rules.close();
     if (config.SEED_DEMO) {
@@ -147,6 +154,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     collectDefaultMetrics({ register: registry });
     registerRelayMetrics(registry, database.outbox.backlog, events?.relay ?? null);
     const stopMutationMetrics = registerMutationMetrics(registry, database);
+    rulesMetrics.register(registry, rules);
     const metrics: MetricsServer | null =
       config.METRICS_PORT === undefined
         ? null

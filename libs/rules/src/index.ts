@@ -8,4 +8,5 @@ export type { Decision } from './engine/rule-set.js';
 export type { LoadedRule } from './engine/rule-file.js';
 export { loadRuleSet, DEFAULT_POLICIES_DIR } from './loading/load.js';
 export { watchRules } from './loading/watch.js';
+export type { RuleWatcher } from './loading/watch.js';
 export { readPolicies } from './authoring/checker.js';

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readPolicies } from '../authoring/checker.js';
@@ -52,5 +52,22 @@ describe('watchRules', () => {
       actor: { roles: ['supervisor'] },
     }) as Record<string, unknown>;
     expect((await next.decide('queue_membership', facts)).allowed).toBe(true);
+  });
+
+  it('says the files on disk drift from the active set while refused, and not once they are back', async () => {
+    copy = copyPolicies();
+    const errors: RuleSetError[] = [];
+    watcher = await watchRules(copy.dir, { onError: (e) => errors.push(e), debounceMs: 20 });
+    expect(watcher.drift()).toBeNull();
+    const file = join(copy.dir, 'who-may-act/manage-queues.rule.json');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, '{ "id": ');
+    await until(() => errors[0]);
+    expect(watcher.drift()).toMatch(/^\w+$/);
+    expect(watcher.drift()).not.toBe(watcher.current().version);
+    // Back to the active set's files: nothing to reload, and nothing drifts any more.
+    writeFileSync(file, original);
+    await until(() => watcher!.drift() === null || undefined);
+    expect(errors).toHaveLength(1);
   });
 }, 60_000);

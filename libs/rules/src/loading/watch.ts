@@ -8,6 +8,8 @@ import { RuleSetError, type RuleProblem } from '../engine/rule-file.js';
 export interface RuleWatcher {
   /** The active rule set: the last one that loaded cleanly. */
   current(): RuleSet;
+  /** The version of the policy files on disk when they were refused and differ from the active set; null when in step. */
+  drift(): string | null;
   close(): void;
 }
 
@@ -77,6 +79,8 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
   let active = await loadRuleSet(dir);
   /** The content of the files as last checked: the active set's, or the last refused. */
   let checked = active.version;
+  /** The refused content on disk, until the files check again (an edit, or going back to the active set's). */
+  let drifted: string | null = null;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
@@ -108,11 +112,14 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
     try {
       const next = await loadRuleSet(dir);
       // A reload that finishes after close() must not switch the set or call back.
-      if (closed || next.version === active.version) return;
+      if (closed) return;
+      drifted = null;
+      if (next.version === active.version) return;
       active = next;
       checked = next.version;
       options.onReload?.(next);
     } catch (error) {
+      if (error instanceof RuleSetError) drifted = onDisk;
       report(error instanceof RuleSetError ? new RuleDriftError([...error.problems], active.version, onDisk) : error);
     }
   };
@@ -188,6 +195,7 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
 
   return {
     current: () => active,
+    drift: () => drifted,
     close: () => {
       closed = true;
       clearTimeout(timer);
