@@ -14,6 +14,8 @@ export interface CaseResult {
   passed: boolean;
   /** Why it failed, in words. */
   failures: string[];
+  /** The decision the case got (none when it could not be decided), for the explain trace of a failure. */
+  decision?: Decision;
 }
 
 export interface CasesReport {
@@ -56,7 +58,7 @@ export interface Verification {
   passed: boolean;
 }
 
-/** The moment cases and examples are decided at: every rule, whatever its effective date, takes part. */
+/** The moment cases and examples are decided at by default: every rule, whatever its effective date, takes part. */
 const CASE_TIME = new Date('2100-01-01');
 
 /**
@@ -65,7 +67,8 @@ const CASE_TIME = new Date('2100-01-01');
  * passes, and `npm run rules -- test` reports exactly this, so an author sees before saving what
  * a reload would refuse.
  */
-export async function verifyPolicies(dir: string): Promise<Verification> {
+export async function verifyPolicies(dir: string, options: { at?: Date } = {}): Promise<Verification> {
+  const at = options.at ?? CASE_TIME;
   const sources = readPolicies(dir);
   // The same problems, in the same order, as `rules check` (checkSources).
   const { problems, checked } = checkCases(sources);
@@ -82,7 +85,7 @@ export async function verifyPolicies(dir: string): Promise<Verification> {
   // they cannot decide the service's requests either (a FactsError, where a caller needs an answer).
   for (const [point, facts] of sources.examples) {
     try {
-      await ruleSet.decide(point, facts, { now: CASE_TIME });
+      await ruleSet.decide(point, facts, { now: at });
     } catch (error) {
       verification.problems.push({
         file: `examples/${point}.json`,
@@ -93,7 +96,7 @@ export async function verifyPolicies(dir: string): Promise<Verification> {
   }
   for (const { file, rule, cases } of checked) {
     for (const [index, example] of cases.entries()) {
-      const result = await runCase(ruleSet, rule.id, example, sources.examples.get(example.point));
+      const result = await runCase(ruleSet, rule.id, example, sources.examples.get(example.point), at);
       verification.results.push({ file, ruleId: rule.id, name: example.name, index, ...result });
     }
   }
@@ -120,17 +123,23 @@ export function verificationProblems(verification: Verification): RuleProblem[] 
  * case where it fires or one where it does not, …), when the example facts of a point cannot be
  * decided, or when any case does not come out as stated.
  */
-export async function runCases(dir: string): Promise<CasesReport> {
-  const { problems, results, passed } = await verifyPolicies(dir);
+export async function runCases(dir: string, options: { at?: Date } = {}): Promise<CasesReport> {
+  const { problems, results, passed } = await verifyPolicies(dir, options);
   return { results, problems: problems.map(formatProblem), passed };
 }
 
-async function runCase(ruleSet: RuleSet, ruleId: string, example: RuleCase, base: Record<string, unknown> | undefined) {
+async function runCase(
+  ruleSet: RuleSet,
+  ruleId: string,
+  example: RuleCase,
+  base: Record<string, unknown> | undefined,
+  at: Date,
+): Promise<{ passed: boolean; failures: string[]; decision?: Decision }> {
   const failures: string[] = [];
   let decision: Decision;
   try {
     decision = await ruleSet.decide(example.point, mergeFacts(base ?? {}, example.facts) as Record<string, unknown>, {
-      now: CASE_TIME,
+      now: at,
     });
   } catch (error) {
     return { passed: false, failures: [`decide failed: ${(error as Error).message}`] };
@@ -163,5 +172,5 @@ async function runCase(ruleSet: RuleSet, ruleId: string, example: RuleCase, base
         `expected effect ${JSON.stringify(expected)}, got ${JSON.stringify(decision.effects.filter((e) => e.ruleId === ruleId))}`,
       );
   }
-  return { passed: failures.length === 0, failures };
+  return { passed: failures.length === 0, failures, decision };
 }

@@ -74,4 +74,69 @@ describe('rules CLI', () => {
       ].join('\n'),
     );
   });
+
+  it('explain: refuses a misspelled point, fact or key with a guess, instead of deciding on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'explain-'));
+    const factsFile = (facts: unknown) => {
+      const file = join(dir, `${Math.random()}.json`);
+      writeFileSync(file, JSON.stringify(facts));
+      return file;
+    };
+    const point = rules('explain', 'asign', factsFile({}));
+    expect(point.status).toBe(1);
+    expect(point.stderr).toContain('decision point "asign" is not known: did you mean "assign"?');
+    const fact = rules('explain', 'queue_membership', factsFile({ actr: { roles: ['member'] } }));
+    expect(fact.status).toBe(1);
+    expect(fact.stderr).toContain('/actr: "actr" is not a fact of queue_membership: did you mean "actor"?');
+    const key = rules('explain', 'queue_membership', factsFile({ actor: { rols: ['member'] } }));
+    expect(key.status).toBe(1);
+    expect(key.stderr).toContain('/actor/rols: "rols" is not in the fact catalogue: did you mean "roles"?');
+    const type = rules('explain', 'queue_membership', factsFile({ actor: { roles: 'member' } }));
+    expect(type.stderr).toContain('/actor/roles: must be a string list, not "member"');
+    expect(type.stdout).toBe('');
+  });
+
+  describe('a rule not yet in effect', () => {
+    const FUTURE = '2031-01-01';
+    const withFutureRule = () => {
+      copy = copyPolicies();
+      copy.edit('who-may-act/manage-queues.rule.json', (r) => void (r.effectiveDate = FUTURE));
+      return copy.dir;
+    };
+
+    it('check: warns that the service and explain leave it out until its date', () => {
+      const result = rules('check', withFutureRule());
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain(
+        `warning: who-may-act.manage-queues takes effect on ${FUTURE}: until then the service and explain leave it out`,
+      );
+    });
+
+    it('explain: leaves it out today and says so; --at its date decides with it', () => {
+      const dir = withFutureRule();
+      const facts = join(mkdtempSync(join(tmpdir(), 'explain-')), 'facts.json');
+      writeFileSync(facts, JSON.stringify({ actor: { roles: ['member'] } }));
+      const today = rules('explain', 'queue_membership', facts, '--dir', dir);
+      expect(today.stdout).toContain('Decision at queue_membership: ALLOWED');
+      expect(today.stdout).toMatch(
+        new RegExp(
+          `not in effect on \\d{4}-\\d{2}-\\d{2}, so left out: who-may-act.manage-queues \\(from ${FUTURE}; --at ${FUTURE} includes it\\)`,
+        ),
+      );
+      const then = rules('explain', 'queue_membership', facts, '--dir', dir, '--at', FUTURE);
+      expect(then.stdout).toContain('Decision at queue_membership: DENIED');
+      expect(then.stdout).not.toContain('not in effect');
+    });
+
+    it('test --at a day before it: its firing cases fail, each with the decision it got', () => {
+      const dir = withFutureRule();
+      const result = rules('test', dir, '--at', '2030-12-31');
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/^FAIL {2}who-may-act\.manage-queues: /m);
+      expect(result.stdout).toContain('        expected the rule to fire, it did not');
+      expect(result.stdout).toContain('        | Decision at queue_membership: ALLOWED');
+      // By default every rule takes part in the cases, whatever its date.
+      expect(rules('test', dir).status).toBe(0);
+    });
+  });
 }, 60_000);
