@@ -15,7 +15,7 @@ describe('the apps node flags', () => {
     expect(documented).toEqual(APP_NODE_FLAGS);
     // And the npm scripts that start them run what the README says.
     const { scripts } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> };
-    for (const app of ['licensing-service', 'billing-consumer'] as const)
+    for (const app of ['licensing-service', 'billing-consumer', 'billing-api'] as const)
       expect(scripts[`start:${app}`], app).toBe(`exec node ${APP_NODE_FLAGS[app].join(' ')} dist/${app}.mjs`);
   });
 

@@ -66,7 +66,7 @@ function ensureBuilt(): Promise<void> {
   return built;
 }
 
-type App = 'licensing-service' | 'billing-consumer' | 'billing-cli';
+type App = 'licensing-service' | 'billing-consumer' | 'billing-api' | 'billing-cli';
 
 /**
  * The V8 memory flags the README's deployment section gives each app. Without a bound on the
@@ -78,6 +78,7 @@ type App = 'licensing-service' | 'billing-consumer' | 'billing-cli';
 export const APP_NODE_FLAGS: Record<App, string[]> = {
   'licensing-service': ['--max-semi-space-size=8', '--heap-growing-percent=100'],
   'billing-consumer': ['--max-semi-space-size=8', '--max-old-space-size=128'],
+  'billing-api': ['--max-semi-space-size=8', '--max-old-space-size=128'],
   'billing-cli': ['--max-semi-space-size=8', '--max-old-space-size=128'],
 };
 
