@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
-import { dialectOf, executeBound, migrateUp, type OrmOptions } from '@acme/persistence';
+import { dialectOf, executeBound, migrateUp, readRetryingLostConnections, type OrmOptions } from '@acme/persistence';
 import { createOrm } from './orm.js';
 import { LedgerEntry, ProcessedEvent } from './models/index.js';
 import type { LedgerEntry as LedgerEntryRecord } from './ledger-entry-record.js';
@@ -64,9 +64,10 @@ export async function openLedgerDatabase(options: OrmOptions) {
   const orm = await createOrm(options);
   const em = () => orm.em.fork();
   const dialect = dialectOf(options);
+  /** A read, again on another connection when its own was lost; `unavailable` when lost every time. */
+  const read = <R>(run: (e: Em) => Promise<R>): Promise<R> => readRetryingLostConnections(() => run(em()));
   return {
     dialect,
-    /** Applies pending migrations (idempotent). */
     /** Applies what is pending (under a lock on PostgreSQL); answers what it applied. */
     migrate: (): Promise<string[]> => migrateUp(orm),
     /**
@@ -86,10 +87,12 @@ export async function openLedgerDatabase(options: OrmOptions) {
     },
     /** An account's entries that take effect before `before` (all when unset), in journal order. */
     async entries(accountId: string, range: { before?: Date } = {}): Promise<LedgerEntryRecord[]> {
-      const rows = await em().find(
-        LedgerEntry,
-        { accountId, ...(range.before ? { effectiveAt: { $lt: range.before } } : {}) },
-        { orderBy: { effectiveAt: 'asc', sequence: 'asc', id: 'asc' } },
+      const rows = await read((e) =>
+        e.find(
+          LedgerEntry,
+          { accountId, ...(range.before ? { effectiveAt: { $lt: range.before } } : {}) },
+          { orderBy: { effectiveAt: 'asc', sequence: 'asc', id: 'asc' } },
+        ),
       );
       return rows.map(toEntryRecord);
     },
@@ -101,28 +104,32 @@ export async function openLedgerDatabase(options: OrmOptions) {
       afterId: string | null,
       limit: number,
     ): Promise<(LedgerEntryRecord & { source: EventSource | null })[]> {
-      const rows = await em().find(LedgerEntry, afterId === null ? {} : { id: { $gt: afterId } }, {
-        orderBy: { id: 'asc' },
-        limit,
-        populate: ['event'],
-      });
+      const rows = await read((e) =>
+        e.find(LedgerEntry, afterId === null ? {} : { id: { $gt: afterId } }, {
+          orderBy: { id: 'asc' },
+          limit,
+          populate: ['event'],
+        }),
+      );
       return rows.map((row) => ({ ...toEntryRecord(row), source: toProcessedRecord(row.event).source }));
     },
     /** Every processed event, by id, a page at a time. */
     async processedAfter(afterId: string | null, limit: number): Promise<ProcessedEventRecord[]> {
-      const rows = await em().find(ProcessedEvent, afterId === null ? {} : { eventId: { $gt: afterId } }, {
-        orderBy: { eventId: 'asc' },
-        limit,
-      });
+      const rows = await read((e) =>
+        e.find(ProcessedEvent, afterId === null ? {} : { eventId: { $gt: afterId } }, {
+          orderBy: { eventId: 'asc' },
+          limit,
+        }),
+      );
       return rows.map(toProcessedRecord);
     },
     /** How far the ledger has read an account's events. */
-    position: (accountId: string) => ledgerPosition(em(), accountId),
+    position: (accountId: string) => read((e) => ledgerPosition(e, accountId)),
     /** A page of an account's entries, filtered, in ledger order, each with its event. */
     entryPage: (filter: EntryFilter, cursor: EntryCursor | null, limit: number) =>
-      entryPage(em(), filter, cursor, limit),
+      read((e) => entryPage(e, filter, cursor, limit)),
     /** The recorded events of these ids, with their causes. */
-    processedEvents: (eventIds: readonly string[]) => processedEvents(em(), eventIds),
+    processedEvents: (eventIds: readonly string[]) => read((e) => processedEvents(e, eventIds)),
     async counts(): Promise<{ processedEvents: number; ledgerEntries: number }> {
       const [processedEvents, ledgerEntries] = await Promise.all([
         em().count(ProcessedEvent, {}),

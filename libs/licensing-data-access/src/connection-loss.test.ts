@@ -146,6 +146,13 @@ describe.skipIf(fixture.skip)('a licensing transaction losing its PostgreSQL con
     expect(await auditEntriesFor(resourceId)).toBe(1);
   });
 
+  it('answers a read on another connection when the server ended the one it got (a pool holds dead ones for a moment)', async () => {
+    const cut = proxy.cutAt(/select roles, permissions from app_user/, { forward: false });
+    const grants = await db.users.grants(GOTO, 'usr_demo_goto_admin');
+    await cut;
+    expect(grants?.roles).toContain('super_admin');
+  });
+
   it('answers unavailable while the database cannot be reached, and works again once it can', async () => {
     proxy.setDown(true);
     const outcome = await settled(createUser());

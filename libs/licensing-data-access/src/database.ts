@@ -1,4 +1,4 @@
-import { dialectOf, isConnectionLost } from '@acme/persistence';
+import { dialectOf, readRetryingLostConnections } from '@acme/persistence';
 import { createOrm, migrateUp, type OrmOptions } from './orm.js';
 import { billableStateOfUser } from './billable-state-query.js';
 import { readCatalogFile, DEFAULT_CATALOG_PATH } from './catalog-file.js';
@@ -38,7 +38,6 @@ import { CatalogCache } from './catalog-cache.js';
 import { readEntitlementSnapshot } from './entitlement-snapshot.js';
 import { readAccountHoldings, type AccountHoldingsQuery } from './account-holdings.js';
 import { createTransactionRunner } from './transaction-runner.js';
-import { databaseUnavailable } from './transaction-errors.js';
 import type { MutationClock, MutationTiming } from './mutation-timing.js';
 
 export interface DatabaseOptions extends OrmOptions {
@@ -57,11 +56,9 @@ export async function openDatabase(options: DatabaseOptions) {
   const catalog = new CatalogCache();
   const committed = new Set<(change: CommittedChange) => void>();
   const timed = new Set<(timing: MutationTiming) => void>();
-  /** Runs a read; a lost connection is `unavailable` (retryable), not an internal error. */
+  /** Runs a read, again on another connection when its own was lost; `unavailable` when lost every time. */
   const read = <R>(query: (em: ReturnType<typeof orm.em.fork>) => Promise<R>): Promise<R> =>
-    query(em()).catch((error: unknown) => {
-      throw isConnectionLost(error) ? databaseUnavailable(error) : error;
-    });
+    readRetryingLostConnections(() => query(em()));
   /** After a commit: tells the listeners what changed and how long each mutation's phases took. */
   const notifyCommitted = (change: CommittedChange, clocks: MutationClock[]): void => {
     if (change.accounts.length > 0) for (const listener of committed) listener(change);

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '@acme/util';
 /** PostgreSQL SQLSTATEs of a lost or refused connection: class 08, shutdowns, too many clients. */
 const CONNECTION_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
 /** A database closed to new sessions (`allow_connections false`, during maintenance): said as a FATAL 55000 at connect. */
@@ -32,4 +34,29 @@ export function isConnectionLost(error: unknown, depth = 0): boolean {
   if (LOST_MESSAGES.test(error.message)) return true;
   const nested = [error.cause, ...(error instanceof AggregateError ? error.errors : [])];
   return nested.some((e) => isConnectionLost(e, depth + 1));
+}
+
+/** Attempts of a read whose connection keeps being lost before the caller is told to retry. */
+const READ_ATTEMPTS = 5;
+
+/**
+ * Runs a read, again on another connection when the one it got was lost (the server closed a
+ * pooled connection, a failover): a read changes nothing, and a pool holds dead connections for a
+ * moment after the server ends them. Lost every time, it is `unavailable` (retryable), never an
+ * internal error.
+ */
+export async function readRetryingLostConnections<R>(read: () => Promise<R>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isConnectionLost(error)) throw error;
+      if (attempt >= READ_ATTEMPTS)
+        throw new AppError('unavailable', 'the database is unavailable; retry with backoff', {
+          reason: 'UNAVAILABLE',
+          cause: error,
+        });
+      await sleep(Math.random() * 20 * attempt);
+    }
+  }
 }
