@@ -19,7 +19,6 @@ import { decodePageToken, encodePageToken } from './page-token.js';
 
 type Ledger = Pick<LedgerDatabase, 'entries' | 'entryPage' | 'position' | 'processedEvents'>;
 
-const KINDS = LEDGER_ENTRY_KINDS;
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
 /** Longest period one call may ask for: a few years of days, so a request cannot make the service count millions. */
@@ -35,12 +34,16 @@ export function createBillingHandlers(
   isAdmin: AdminCheck,
 ): ServiceHandlers<(typeof billing.BillingService)['method'], BillingCaller> {
   const account = (caller: BillingCaller, requested: string) => authorizeReader(caller, requested, isAdmin);
+  /** The invoice of a period, and the ledger position read before its entries. */
+  const invoiceOf = async (accountId: string, period: { from: Date; to: Date }) => {
+    const position = await ledger.position(accountId);
+    const entries = await ledger.entries(accountId, { before: period.to });
+    return { position, invoice: previewInvoice(entries, { accountId, ...period }) };
+  };
   return {
     async getInvoicePreview(request, { principal }) {
       const accountId = await account(principal, request.accountId);
-      const period = periodOf(request.periodStart, request.periodEnd);
-      const position = await ledger.position(accountId);
-      const invoice = previewInvoice(await ledger.entries(accountId, { before: period.to }), { accountId, ...period });
+      const { position, invoice } = await invoiceOf(accountId, periodOf(request.periodStart, request.periodEnd));
       return {
         lines: invoice.lines.map(lineMessage),
         totals: invoice.totals.map((t) => money(t.currency, t.amountMinor)),
@@ -53,8 +56,11 @@ export function createBillingHandlers(
       const accountId = await account(principal, request.accountId);
       const problems: FieldViolation[] = [];
       const kinds = request.kinds.filter((kind) => {
-        if (KINDS.includes(kind as LedgerEntryKind)) return true;
-        problems.push({ field: 'kinds', description: `"${kind.slice(0, 40)}" is not one of ${KINDS.join(', ')}` });
+        if (LEDGER_ENTRY_KINDS.includes(kind as LedgerEntryKind)) return true;
+        problems.push({
+          field: 'kinds',
+          description: `"${kind.slice(0, 40)}" is not one of ${LEDGER_ENTRY_KINDS.join(', ')}`,
+        });
         return false;
       }) as LedgerEntryKind[];
       if (request.pageSize < 0 || request.pageSize > MAX_PAGE)
@@ -88,9 +94,7 @@ export function createBillingHandlers(
 
     async listBillableUsers(request, { principal }) {
       const accountId = await account(principal, request.accountId);
-      const period = periodOf(request.periodStart, request.periodEnd);
-      const position = await ledger.position(accountId);
-      const invoice = previewInvoice(await ledger.entries(accountId, { before: period.to }), { accountId, ...period });
+      const { position, invoice } = await invoiceOf(accountId, periodOf(request.periodStart, request.periodEnd));
       return { users: billableUsers(invoice), position: positionMessage(position) };
     },
 
