@@ -1,6 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { billing } from '@acme/contracts';
 import type { Invoice } from '../ledger/invoice-types.js';
+import { compareStrings } from '../ledger/entry-order.js';
 import { money } from './billing-messages.js';
 
 type BillableUser = MessageInitShape<typeof billing.BillableUserSchema>;
@@ -29,10 +30,10 @@ export function billableUsers(invoice: Invoice): BillableUser[] {
     const entry = product(usage.userId, usage.productId, 'purchased_seats', '');
     if (entry.basis === 'purchased_seats') entry.days += usage.daysInPeriod;
   }
-  return [...users.keys()].sort().map((userId) => ({
+  return [...users.keys()].sort(compareStrings).map((userId) => ({
     userId,
     products: [...users.get(userId)!.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([productId, p]) => ({
         productId,
         basis: p.basis,

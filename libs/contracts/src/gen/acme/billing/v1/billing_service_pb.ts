@@ -646,7 +646,8 @@ export type BillableProduct = Message<"acme.billing.v1.BillableProduct"> & {
   days: number;
 
   /**
-   * The user's own charge (Contact Center lines); zero for seat-billed products.
+   * The user's own charge (the sum of their Contact Center lines); unset for a seat-billed product,
+   * whose seats the account is charged for.
    *
    * @generated from field: acme.billing.v1.Money amount = 4;
    */
