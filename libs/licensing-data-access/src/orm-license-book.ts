@@ -242,8 +242,8 @@ export class OrmLicenseBook implements LicenseBook {
   /**
    * Writes what is held for the end of the transaction now, so that what follows sees it (and its
    * seat checks are done). Every statement on a table with held rows (assignment, subscription:
-   * the reads through `read`, and the direct statements below) calls it first; the other tables'
-   * statements never meet held rows.
+   * the reads through `read`, and the direct statements below) calls it first, but `seatLevels`,
+   * which adds the held seats itself; the other tables' statements never meet held rows.
    */
   async writeHeld(): Promise<void> {
     if (!this.options.batch || this.options.batch.isEmpty) return;
@@ -270,7 +270,10 @@ export class OrmLicenseBook implements LicenseBook {
 
   async seatLevels(accountId: string, productIds: string[]): Promise<SeatLevelRecord[]> {
     if (productIds.length === 0) return [];
-    await this.writeHeld();
+    // Not flushed first (unlike other reads): seats held for the end of the transaction are
+    // counted here, which saves AssignLicenses a write statement. If they are not free then, the
+    // transaction fails whole, levels and all.
+    const held = (productId: string) => this.options.batch?.heldSeats(accountId, productId) ?? 0;
     const rows = (await this.em.execute(
       `select product_id, purchased_seats, assigned_seats, seat_notice_percent from subscription where account_id = ? and product_id in (${productIds.map(() => '?').join(', ')}) order by product_id`,
       [accountId, ...productIds],
@@ -279,7 +282,7 @@ export class OrmLicenseBook implements LicenseBook {
     return rows.map((r) => ({
       productId: r.product_id,
       purchased: Number(r.purchased_seats),
-      assigned: Number(r.assigned_seats),
+      assigned: Number(r.assigned_seats) + held(r.product_id),
       noticePercent: Number(r.seat_notice_percent),
     }));
   }

@@ -182,6 +182,11 @@ export class WriteBatch {
     else this.reservations.set(productId, { row: { product_id: productId, count }, onShortage });
   }
 
+  /** Seats of `productId` this batch will take at its next write (0 when none are held). */
+  heldSeats(accountId: string, productId: string): number {
+    return this.account === accountId ? (this.reservations.get(productId)?.row.count ?? 0) : 0;
+  }
+
   /** A mutation changes one account; a second one here would be a programming error, not a shortage. */
   private bind(accountId: string): void {
     if (this.account === null) this.account = accountId;
