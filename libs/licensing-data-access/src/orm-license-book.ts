@@ -69,6 +69,11 @@ export class OrmLicenseBook implements LicenseBook {
   /** Last event sequence of accounts whose row this transaction locked (see prefetch). */
   private readonly lockedSequences = new Map<string, number>();
   /**
+   * Seat levels the prefetch read under the account lock, by `account:product`: valid while only
+   * held reservations move them (`seatLevels` adds those); any other counter statement forgets them.
+   */
+  private readonly lockedLevels = new Map<string, SeatLevelRecord>();
+  /**
    * PostgreSQL's id of this transaction once a statement of ours has read it (the prefetch, a
    * write of held rows): what a COMMIT whose answer was lost is resolved by.
    */
@@ -103,6 +108,7 @@ export class OrmLicenseBook implements LicenseBook {
       this.memo.set(memoKey.idempotency(wanted.accountId, wanted.idempotencyKey), found.idempotency);
     if (wanted.productIds)
       this.memo.set(memoKey.subscriptions(wanted.accountId, wanted.productIds), found.subscriptions);
+    for (const level of found.seatLevels ?? []) this.lockedLevels.set(`${wanted.accountId}:${level.productId}`, level);
   }
 
   /**
@@ -231,6 +237,7 @@ export class OrmLicenseBook implements LicenseBook {
     this.changing();
     this.movedSeats(accountId, productId);
     if (this.options.batch) return this.options.batch.reserveSeats(accountId, productId, count, onShortage);
+    this.forgetLevel(accountId, productId);
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats + ? where account_id = ? and product_id = ? and assigned_seats + ? <= purchased_seats',
       [count, accountId, productId, count],
@@ -254,6 +261,7 @@ export class OrmLicenseBook implements LicenseBook {
   async releaseSeats(accountId: string, productId: string, count: number): Promise<void> {
     this.changing();
     this.movedSeats(accountId, productId);
+    this.forgetLevel(accountId, productId);
     await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set assigned_seats = assigned_seats - ? where account_id = ? and product_id = ? and assigned_seats >= ?',
@@ -268,27 +276,44 @@ export class OrmLicenseBook implements LicenseBook {
     return [...(this.seatCounters.get(accountId) ?? [])];
   }
 
+  /**
+   * The seat levels of products after this transaction's changes. Seats held for its end are
+   * added here rather than flushed first (if they are not free then, the transaction fails whole,
+   * levels and all). A product whose counters the prefetch read under the account lock, and which
+   * only held reservations moved since, is answered from that read: AssignLicenses then reports
+   * thresholds without a statement of its own.
+   */
   async seatLevels(accountId: string, productIds: string[]): Promise<SeatLevelRecord[]> {
-    if (productIds.length === 0) return [];
-    // Not flushed first (unlike other reads): seats held for the end of the transaction are
-    // counted here, which saves AssignLicenses a write statement. If they are not free then, the
-    // transaction fails whole, levels and all.
     const held = (productId: string) => this.options.batch?.heldSeats(accountId, productId) ?? 0;
-    const rows = (await this.em.execute(
-      `select product_id, purchased_seats, assigned_seats, seat_notice_percent from subscription where account_id = ? and product_id in (${productIds.map(() => '?').join(', ')}) order by product_id`,
-      [accountId, ...productIds],
-      'all',
-    )) as { product_id: string; purchased_seats: number; assigned_seats: number; seat_notice_percent: number }[];
-    return rows.map((r) => ({
+    const known = productIds.flatMap((id) => this.lockedLevels.get(`${accountId}:${id}`) ?? []);
+    const unknown = productIds.filter((id) => !this.lockedLevels.has(`${accountId}:${id}`));
+    const rows =
+      unknown.length === 0
+        ? []
+        : ((await this.em.execute(
+            `select product_id, purchased_seats, assigned_seats, seat_notice_percent from subscription where account_id = ? and product_id in (${unknown.map(() => '?').join(', ')})`,
+            [accountId, ...unknown],
+            'all',
+          )) as { product_id: string; purchased_seats: number; assigned_seats: number; seat_notice_percent: number }[]);
+    const read = rows.map((r) => ({
       productId: r.product_id,
       purchased: Number(r.purchased_seats),
-      assigned: Number(r.assigned_seats) + held(r.product_id),
+      assigned: Number(r.assigned_seats),
       noticePercent: Number(r.seat_notice_percent),
     }));
+    return [...known, ...read]
+      .map((level) => ({ ...level, assigned: level.assigned + held(level.productId) }))
+      .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  }
+
+  /** A statement moved a product's counters or notice: what the prefetch read of it no longer holds. */
+  private forgetLevel(accountId: string, productId: string): void {
+    this.lockedLevels.delete(`${accountId}:${productId}`);
   }
 
   async setSeatNoticePercent(accountId: string, productId: string, percent: number): Promise<void> {
     this.changing();
+    this.forgetLevel(accountId, productId);
     await this.writeHeld();
     await this.em.execute(
       'update subscription set seat_notice_percent = ? where account_id = ? and product_id = ?',
@@ -409,6 +434,7 @@ export class OrmLicenseBook implements LicenseBook {
   async setPurchasedSeats(accountId: string, productId: string, total: number): Promise<boolean> {
     this.changing();
     this.movedSeats(accountId, productId);
+    this.forgetLevel(accountId, productId);
     await this.writeHeld();
     const result = await this.em.execute(
       'update subscription set purchased_seats = ? where account_id = ? and product_id = ? and assigned_seats <= ?',

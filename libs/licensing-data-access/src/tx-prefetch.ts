@@ -8,6 +8,7 @@ import type {
   MembershipRecord,
   PhoneConfigurationRecord,
   PhoneSettings,
+  SeatLevelRecord,
   SubscriptionRecord,
 } from './records.js';
 
@@ -25,6 +26,8 @@ export interface Prefetched {
   phone?: PhoneConfigurationRecord | null;
   idempotency?: IdempotencyHit | null;
   subscriptions?: SubscriptionRecord[];
+  /** The same subscriptions' seat counters and standing notice, read under the account lock. */
+  seatLevels?: SeatLevelRecord[];
 }
 
 /**
@@ -135,6 +138,12 @@ function toPrefetched(row: Row, transactionId: string, wanted: FirstReads): Pref
       assigned: s.assigned_seats as number,
       unitPriceMinor: s.unit_price_minor as number,
       currency: s.currency as string,
+    }));
+    result.seatLevels = (row.subscriptions as Row[]).map((s) => ({
+      productId: s.product_id as string,
+      purchased: Number(s.purchased_seats),
+      assigned: Number(s.assigned_seats),
+      noticePercent: Number(s.seat_notice_percent),
     }));
   }
   return result;
