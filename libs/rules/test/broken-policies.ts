@@ -45,9 +45,7 @@ export const BROKEN_EDITS: BrokenEdit[] = [
   {
     kind: 'unknown fact',
     edit: (c) => c.edit(QUEUES, (r) => void (conditionsOf(r).all[0]!.fact = 'actr')),
-    problems: [
-      `${QUEUES}: /rule/conditions/all/0/fact: unknown fact "actr" (known: actor, account, params, request, products, product, user, suite)`,
-    ],
+    problems: [`${QUEUES}: /rule/conditions/all/0/fact: unknown fact "actr": did you mean "actor"?`],
   },
   {
     kind: 'unknown operator',

@@ -87,6 +87,33 @@ describe('rule checker', () => {
     ]);
   });
 
+  it('guesses the operator or fact a typo meant, decorators kept', async () => {
+    const problems = await problemsAfter((c) =>
+      c.edit(SEAT_RULE, (r) => {
+        const all = (r.rule as { conditions: { all: { operator: string; fact: string }[] } }).conditions.all;
+        all[0]!.operator = 'lessThen';
+        all[0]!.fact = 'prodcut';
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${SEAT_RULE}: /rule/conditions/all/0/operator: unknown operator "lessThen": did you mean "lessThan"?`,
+        `${SEAT_RULE}: /rule/conditions/all/0/fact: unknown fact "prodcut": did you mean "product"?`,
+      ]),
+    );
+    const decorated = await problemsAfter((c) =>
+      c.edit(
+        SEAT_RULE,
+        (r) =>
+          void ((r.rule as { conditions: { all: { operator: string }[] } }).conditions.all[0]!.operator =
+            'not:lessThen'),
+      ),
+    );
+    expect(decorated).toContain(
+      `${SEAT_RULE}: /rule/conditions/all/0/operator: unknown operator "not:lessThen": did you mean "not:lessThan"?`,
+    );
+  });
+
   it('reports an unknown operator', async () => {
     const problems = await problemsAfter((c) =>
       c.edit(

@@ -3,7 +3,15 @@ import { join, relative, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import casesSchema from '../../schema/cases.schema.json' with { type: 'json' };
 import ruleSchema from '../../schema/rule.schema.json' with { type: 'json' };
-import { FACTS, factShape, factsFor, isKnownOperator, requiredFacts } from '../engine/catalogue.js';
+import {
+  BUILT_IN_OPERATORS,
+  CUSTOM_OPERATORS,
+  FACTS,
+  factShape,
+  factsFor,
+  isKnownOperator,
+  requiredFacts,
+} from '../engine/catalogue.js';
 import { checkContradictions } from './analysis/contradictions.js';
 import { DATA_SCHEMAS } from './data-schemas.js';
 import {
@@ -295,7 +303,7 @@ function checkRule(file: string, json: unknown, seenIds: Map<string, string>): R
       problems.push({
         file,
         path: `${path}/operator`,
-        problem: `unknown operator "${node.operator}" (see the catalogue in libs/rules/README.md)`,
+        problem: unknownOperator(node.operator),
       });
     }
   });
@@ -355,9 +363,19 @@ function unknownFact(fact: string, rule: RuleFile, forEach: boolean): string {
   if (fact === 'product' && !forEach && FACTS.product)
     return 'unknown fact "product" (only rules with "forEach": "products" have it)';
   const missingAt = rule.decisionPoints.filter((point) => !factsFor(point, forEach).includes(fact));
-  return fact in FACTS
-    ? `fact "${fact}" is not provided at decision point ${missingAt.join(', ')}`
-    : `unknown fact "${fact}" (known: ${Object.keys(FACTS).join(', ')})`;
+  if (fact in FACTS) return `fact "${fact}" is not provided at decision point ${missingAt.join(', ')}`;
+  const guess = closest(fact, Object.keys(FACTS));
+  return `unknown fact "${fact}"${guess ? `: did you mean "${guess}"?` : ` (known: ${Object.keys(FACTS).join(', ')})`}`;
+}
+
+/** An operator the engine does not have, with the closest one it has when that looks like a typo. */
+function unknownOperator(operator: string): string {
+  const decorators = operator.split(':');
+  const base = decorators.pop()!;
+  const guess = closest(base, [...Object.keys(BUILT_IN_OPERATORS), ...Object.keys(CUSTOM_OPERATORS)]);
+  return guess
+    ? `unknown operator "${operator}": did you mean "${[...decorators, guess].join(':')}"?`
+    : `unknown operator "${operator}" (see the catalogue in libs/rules/README.md)`;
 }
 
 /** A cases file that passed its checks, with the rule beside it. */
