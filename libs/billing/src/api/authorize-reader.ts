@@ -7,6 +7,8 @@ export const BILLING_READ_SCOPE = 'billing:read';
 /** The billing API's caller: the verified token's identity, and the token itself (to ask licensing who a user is). */
 export interface BillingCaller {
   identity: Identity;
+  /** The token's subject, which the server's log line of each call names. */
+  subject: string;
   bearer: string;
 }
 

@@ -71,7 +71,7 @@ export async function startBillingApi(options: {
         const header = typeof values[0] === 'string' ? values[0] : undefined;
         const identity = await verify(header);
         // Verified, so it is "Bearer <jwt>": the token goes on to licensing for an administrator check.
-        return { identity, bearer: header!.trim().replace(/^Bearer\s+/i, '') };
+        return { identity, subject: identity.subject, bearer: header!.trim().replace(/^Bearer\s+/i, '') };
       },
       handlers: createBillingHandlers(ledger, options.isAdmin),
     });
