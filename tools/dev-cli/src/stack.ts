@@ -2,8 +2,9 @@
  * The production path on one machine, in one command (`npm run stack`): the PostgreSQL databases
  * (created when missing), a Kafka mock cluster with the platform's topics, signing keys and their
  * public set, the built licensing service and billing consumer (each migrates its database at
- * start, under a lock), on the pinned Node with the README's flags. Prints how to call it and
- * stops everything on Ctrl-C or SIGTERM.
+ * start, under a lock; the ledger is migrated first, for the billing API) and the billing API, on
+ * the pinned Node with the README's flags. Prints how to call them and stops everything on Ctrl-C
+ * or SIGTERM.
  *
  * STACK_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) names the server;
  * STACK_DATABASE_PREFIX (none) goes before the databases' names (licensing_stack, billing_stack);
@@ -111,6 +112,14 @@ try {
   if (built.status !== 0) throw new Error('npm run build failed');
   mkdirSync(DIR, { recursive: true });
   const urls = await createDatabases();
+  // The ledger is migrated before anything starts: the billing API refuses an unmigrated one, and
+  // would otherwise race the consumer's own migration at start.
+  const migrated = spawnSync(NODE, ['dist/billing-cli.mjs', 'migrate'], {
+    cwd: ROOT,
+    env: { ...env, BILLING_DATABASE_URL: urls.billing },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (migrated.status !== 0) throw new Error('migrating the ledger failed');
   const keys = await loadOrCreateDevKeys(join(DIR, 'keys.json'));
   const jwks = join(DIR, 'jwks.json');
   writeFileSync(jwks, JSON.stringify(keys.publicJwks));
@@ -130,8 +139,7 @@ try {
     KAFKA_BROKERS: brokers,
   });
   await waitUntilServing(address);
-  // The billing API reads the ledger the consumer migrated: started once the service serves (the
-  // consumer has had its start-up by then), and it asks the service who administers an account.
+  // The billing API asks the licensing service who administers an account: started once it serves.
   const billingAddress = `127.0.0.1:${BILLING_API_PORT}`;
   start('billing-api', ['--max-semi-space-size=8', '--max-old-space-size=128', 'dist/billing-api.mjs'], {
     BILLING_DATABASE_URL: urls.billing,
