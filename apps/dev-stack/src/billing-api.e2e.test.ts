@@ -268,6 +268,7 @@ describe('billing API', () => {
     for (const forged of [
       'not-a-token',
       Buffer.from('{"effectiveAt":"x","sequence":1,"id":"a"}').toString('base64url'),
+      Buffer.from('{"effectiveAt":"2026-11-01T00:00:00Z","sequence":1,"id":"v1:\\u0000:0"}').toString('base64url'),
     ]) {
       const refused = await client
         .listLedgerEntries({ pageToken: forged })
@@ -275,6 +276,18 @@ describe('billing API', () => {
       expect(refused).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
     }
     client.close();
+  });
+
+  it('refuses text holding U+0000 in any field, naming it, as the licensing service does', async () => {
+    const client = billingAs(goto.token);
+    const refused = await client
+      .explainCharge({ userId: 'usr\u0000', productId: CC, ...NOVEMBER })
+      .catch((e: unknown) => decodeGrpcError(e as never));
+    client.close();
+    expect(refused).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    expect((refused as ReturnType<typeof decodeGrpcError>).badRequest?.fieldViolations.map((v) => v.field)).toEqual([
+      'user_id',
+    ]);
   });
 
   it('refuses a period that is not whole UTC days, naming each field', async () => {

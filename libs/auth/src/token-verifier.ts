@@ -41,6 +41,16 @@ const unauthenticated = (message: string, cause?: unknown) =>
 
 const tooLong = () => unauthenticated(`token too long: a bearer token has at most ${MAX_TOKEN_LENGTH} characters`);
 
+/**
+ * The one `authorization` value among a call's metadata values: undefined when there is none (the
+ * verifier then says what is missing); UNAUTHENTICATED when there are several, since which one
+ * counts would be a guess.
+ */
+export function soleAuthorization(values: readonly unknown[]): string | undefined {
+  if (values.length > 1) throw unauthenticated('send exactly one authorization header');
+  return typeof values[0] === 'string' ? values[0] : undefined;
+}
+
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const source = options.jwks;
   const currentSet = typeof source === 'function' ? source : () => source;

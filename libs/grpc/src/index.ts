@@ -2,6 +2,7 @@ export { GrpcServer, DEFAULT_RECEIVE_TIMEOUT_MS } from './server.js';
 export { DEFAULT_CONNECTION_LIMITS } from './connection-gate.js';
 export type { GrpcServerOptions } from './server.js';
 export { frozenSize, toServiceDefinition, unimplementedHandlers } from './service-adapter.js';
+export { refuseNulCharacters } from './text-guard.js';
 export type { CallContext, ServiceHandlers, ServiceDescriptor } from './service-adapter.js';
 export { toGrpcError, toStatus, decodeGrpcError, ERROR_DOMAIN } from './status-mapping.js';
 export type { DecodedStatus } from './status-mapping.js';

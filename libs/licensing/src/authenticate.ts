@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { createTokenVerifier, type Identity, type Principal } from '@acme/auth';
+import { createTokenVerifier, soleAuthorization, type Identity, type Principal } from '@acme/auth';
 import type { Metadata } from '@acme/grpc';
 import { AppError } from '@acme/util';
 import type { AccountReadCache } from './reads/account-read-cache.js';
@@ -57,11 +57,7 @@ export function bearerAuthenticator(options: BearerAuthenticatorOptions) {
   const services = new WeakMap<Identity, Principal>();
 
   return async (metadata: Metadata): Promise<Principal> => {
-    const values = metadata.get('authorization');
-    if (values.length > 1)
-      throw new AppError('unauthenticated', 'send exactly one authorization header', { reason: 'UNAUTHENTICATED' });
-    const header = values[0];
-    const identity = await verify(typeof header === 'string' ? header : undefined);
+    const identity = await verify(soleAuthorization(metadata.get('authorization')));
     if (identity.kind === 'service') {
       // The verifier hands out the same frozen identity for a token until it expires.
       let principal = services.get(identity);

@@ -1,7 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { LicensingService, OperationsService } from '@acme/contracts';
 import type { Principal } from '@acme/auth';
-import { GrpcServer, unimplementedHandlers, type GrpcServerOptions } from '@acme/grpc';
+import { GrpcServer, refuseNulCharacters, unimplementedHandlers, type GrpcServerOptions } from '@acme/grpc';
 import { DEMO_ACCOUNT_IDS, openDatabase, type ChangeFeed } from '@acme/licensing-data-access';
 import { createKafka, KafkaPublisher, type EventPublisher } from '@acme/messaging';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -23,7 +23,6 @@ import { createEntitlementHandlers } from './handlers/entitlement-handlers.js';
 import { createBulkHandlers } from './handlers/bulk-handlers.js';
 import { createTransferHandlers } from './handlers/transfer-handlers.js';
 import { createUserLifecycleHandlers } from './handlers/user-lifecycle-handlers.js';
-import { refuseNulCharacters } from './handlers/text-guard.js';
 import { purgeRetainedConfigurations } from './use-cases/purge-retained-configurations.js';
 import { createOperationsHandlers } from './handlers/operations-handlers.js';
 import { createPhoneHandlers } from './handlers/phone-handlers.js';

@@ -1,10 +1,10 @@
 import type { JSONWebKeySet } from 'jose';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { billing } from '@acme/contracts';
-import { createTokenVerifier } from '@acme/auth';
+import { createTokenVerifier, soleAuthorization } from '@acme/auth';
 import { openLedgerDatabase, type LedgerDatabase } from '@acme/billing-data-access';
-import { GrpcServer, type Metadata } from '@acme/grpc';
-import { AppError, startMetricsServer, type Logger, type MetricsServer } from '@acme/util';
+import { GrpcServer, refuseNulCharacters, type Metadata } from '@acme/grpc';
+import { startMetricsServer, type Logger, type MetricsServer } from '@acme/util';
 import type { AdminCheck, BillingCaller } from './authorize-reader.js';
 import { createBillingHandlers } from './billing-handlers.js';
 import type { BillingApiConfig } from './config.js';
@@ -65,15 +65,13 @@ export async function startBillingApi(options: {
     server.addService({
       descriptor: billing.BillingService,
       authenticate: async (metadata: Metadata): Promise<BillingCaller> => {
-        const values = metadata.get('authorization');
-        if (values.length > 1)
-          throw new AppError('unauthenticated', 'send exactly one authorization header', { reason: 'UNAUTHENTICATED' });
-        const header = typeof values[0] === 'string' ? values[0] : undefined;
+        const header = soleAuthorization(metadata.get('authorization'));
         const identity = await verify(header);
         // Verified, so it is "Bearer <jwt>": the token goes on to licensing for an administrator check.
         return { identity, subject: identity.subject, bearer: header!.trim().replace(/^Bearer\s+/i, '') };
       },
-      handlers: createBillingHandlers(ledger, options.isAdmin),
+      // No request text may carry U+0000 (PostgreSQL cannot take it): refused before any handler reads it.
+      handlers: refuseNulCharacters(billing.BillingService, createBillingHandlers(ledger, options.isAdmin)),
     });
     const port = await server.listen(config.BILLING_API_HOST, config.BILLING_API_PORT);
     metrics =

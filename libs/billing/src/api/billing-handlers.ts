@@ -20,6 +20,8 @@ import { decodePageToken, encodePageToken } from './page-token.js';
 type Ledger = Pick<LedgerDatabase, 'entries' | 'entryPage' | 'position' | 'processedEvents'>;
 
 const MAX_PAGE = 500;
+/** What a ledger entry id may be (`v1:<event id>:<index>`, as the ledger's column holds it). */
+const ENTRY_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
 const DEFAULT_PAGE = 100;
 /** Longest period one call may ask for: a few years of days, so a request cannot make the service count millions. */
 const MAX_PERIOD_DAYS = 3 * 366;
@@ -158,7 +160,13 @@ function entryCursorOf(token: Record<string, unknown> | null, problems: FieldVio
   if (token === null) return null;
   const effectiveAt = new Date(typeof token.effectiveAt === 'string' ? token.effectiveAt : Number.NaN);
   const { sequence, id } = token;
-  if (!Number.isNaN(effectiveAt.getTime()) && Number.isSafeInteger(sequence) && typeof id === 'string')
+  // The id goes to SQL: an entry id's shape only (no control characters, which PostgreSQL may refuse).
+  if (
+    !Number.isNaN(effectiveAt.getTime()) &&
+    Number.isSafeInteger(sequence) &&
+    typeof id === 'string' &&
+    ENTRY_ID.test(id)
+  )
     return { effectiveAt, sequence: sequence as number, id };
   problems.push({ field: 'page_token', description: 'not a page token of this call' });
   return null;

@@ -1,6 +1,6 @@
 import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import type { GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
-import type { ServiceDescriptor, ServiceHandlers } from '@acme/grpc';
+import type { ServiceDescriptor, ServiceHandlers } from './service-adapter.js';
 import { AppError } from '@acme/util';
 
 const NUL = '\u0000';
@@ -8,7 +8,7 @@ const NUL = '\u0000';
 /**
  * Paths (as in BadRequest: `products[2].features.x`) of the string fields of a request, at any
  * depth and in lists and map keys and values, that contain U+0000. PostgreSQL text cannot hold
- * it (the insert fails and the caller would get INTERNAL), and no field of this API means it.
+ * it (the insert fails and the caller would get INTERNAL), and no field of our APIs means it.
  */
 export function nulCharacterFields(schema: DescMessage, message: object, prefix = ''): string[] {
   const found: string[] = [];
