@@ -3,15 +3,13 @@
  * exact de-duplication (also under concurrent consumers), and entries that cannot be changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
-import type { OrmOptions } from '@acme/persistence';
+import { tempSqlitePath } from '@acme/testing';
 import { openLedgerDatabase, type EventRecord, type LedgerDatabase } from './ledger-database.js';
 import type { LedgerEntry } from './ledger-entry-record.js';
 import { createOrm } from './orm.js';
+import { ledgerDrivers } from '../test/ledger-drivers.js';
 
-const pg = await withPostgresDatabase('ledger');
-const sqlite = tempSqlitePath();
-afterAll(() => sqlite.remove());
+const DRIVERS = await ledgerDrivers('ledger');
 
 const at = new Date('2026-11-03T10:00:00Z');
 
@@ -61,10 +59,7 @@ const noCharge = (eventId: string, sequence: number): EventRecord => ({
   entries: [],
 });
 
-describe.each([
-  ['libsql', () => ({ sqlitePath: sqlite.path }) as OrmOptions, false],
-  ['postgresql', () => ({ databaseUrl: pg.url, poolSize: 6 }) as OrmOptions, pg.skip],
-] as const)('ledger database on %s', (_name, options, skip) => {
+describe.each(DRIVERS)('ledger database on %s', (_name, options, skip) => {
   let ledger: LedgerDatabase;
   beforeAll(async () => {
     if (skip) return;

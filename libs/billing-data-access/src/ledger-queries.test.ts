@@ -1,12 +1,9 @@
 /** The ledger's reads for the billing API, on both drivers: position, filtered pages, causes. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempSqlitePath, withPostgresDatabase } from '@acme/testing';
-import type { OrmOptions } from '@acme/persistence';
 import { openLedgerDatabase, type EventRecord, type LedgerDatabase } from './ledger-database.js';
+import { ledgerDrivers } from '../test/ledger-drivers.js';
 
-const pg = await withPostgresDatabase('ledgerq');
-const sqlite = tempSqlitePath();
-afterAll(() => sqlite.remove());
+const DRIVERS = await ledgerDrivers('ledgerq');
 
 /** Event `sequence` of acct_q: a seat of `productId` for `userId`, caused by request `request`. */
 function seat(sequence: number, userId: string, productId: string, request: string, day: number): EventRecord {
@@ -47,10 +44,7 @@ function seat(sequence: number, userId: string, productId: string, request: stri
   };
 }
 
-describe.each([
-  ['libsql', () => ({ sqlitePath: sqlite.path }) as OrmOptions, false],
-  ['postgresql', () => ({ databaseUrl: pg.url, poolSize: 4 }) as OrmOptions, pg.skip],
-] as const)('ledger reads on %s', (_name, options, skip) => {
+describe.each(DRIVERS)('ledger reads on %s', (_name, options, skip) => {
   let ledger: LedgerDatabase;
   beforeAll(async () => {
     if (skip) return;
