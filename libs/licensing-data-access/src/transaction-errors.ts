@@ -2,14 +2,6 @@ import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationE
 import { AppError } from '@acme/util';
 import { ConcurrentChangeError } from './orm-license-book.js';
 
-/** A lost or refused database connection, as callers see it: retryable. */
-export function databaseUnavailable(cause: unknown): AppError {
-  return new AppError('unavailable', 'the database is unavailable; retry with backoff', {
-    reason: 'UNAVAILABLE',
-    cause,
-  });
-}
-
 /** A COMMIT whose answer was lost and whose fate PostgreSQL could not be asked. */
 export function commitOutcomeUnknown(cause: unknown): AppError {
   return new AppError(

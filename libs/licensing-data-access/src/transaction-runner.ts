@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { AppError } from '@acme/util';
 import { inSpan } from '@acme/telemetry';
-import { commitOutcome, isConnectionLost } from '@acme/persistence';
+import { commitOutcome, databaseUnavailable, isConnectionLost } from '@acme/persistence';
 import type { CatalogCache } from './catalog-cache.js';
 import type { CommittedChange } from './change-feed.js';
 import { OrmLicenseBook, RollbackSignal } from './orm-license-book.js';
 import type { LicenseBook } from './license-book.js';
-import { commitOutcomeUnknown, databaseUnavailable, isRetryable } from './transaction-errors.js';
+import { commitOutcomeUnknown, isRetryable } from './transaction-errors.js';
 import type { MutationClock } from './mutation-timing.js';
 import { WriteBatch } from './tx-write-batch.js';
 

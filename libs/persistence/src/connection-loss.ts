@@ -36,6 +36,14 @@ export function isConnectionLost(error: unknown, depth = 0): boolean {
   return nested.some((e) => isConnectionLost(e, depth + 1));
 }
 
+/** A lost or refused database connection, as callers see it: retryable. */
+export function databaseUnavailable(cause: unknown): AppError {
+  return new AppError('unavailable', 'the database is unavailable; retry with backoff', {
+    reason: 'UNAVAILABLE',
+    cause,
+  });
+}
+
 /** Attempts of a read whose connection keeps being lost before the caller is told to retry. */
 const READ_ATTEMPTS = 5;
 
@@ -51,11 +59,7 @@ export async function readRetryingLostConnections<R>(read: () => Promise<R>): Pr
       return await read();
     } catch (error) {
       if (!isConnectionLost(error)) throw error;
-      if (attempt >= READ_ATTEMPTS)
-        throw new AppError('unavailable', 'the database is unavailable; retry with backoff', {
-          reason: 'UNAVAILABLE',
-          cause: error,
-        });
+      if (attempt >= READ_ATTEMPTS) throw databaseUnavailable(error);
       await sleep(Math.random() * 20 * attempt);
     }
   }
