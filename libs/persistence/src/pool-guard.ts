@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 
 /**
- * Gives back to the pool every connection that died while checked out and was never released.
+ * Gives back to the pool every connection that died while checked out and was never released, and
+ * keeps such a death from ending the process.
  *
  * Kysely (under MikroORM) releases a transaction's connection only after its COMMIT or ROLLBACK
  * succeeded (kysely-org/kysely#1990): when the server drops the connection mid-transaction, both
@@ -15,6 +16,10 @@ export function releaseDeadConnections(pool: Pool): void {
   pool.on('acquire', (client) => checkedOut.add(client));
   pool.on('release', (_error, client) => checkedOut.delete(client));
   pool.on('connect', (client) => {
+    // pg-pool takes its own 'error' listener off a client it hands out: a connection the server
+    // ends while checked out and idle would then be an uncaught 'error', which ends the process.
+    // The holder learns at its next statement, and 'end' below gives the slot back.
+    client.on('error', () => undefined);
     client.once('end', () => {
       if (!checkedOut.has(client)) return;
       const release = client.release;
