@@ -102,6 +102,7 @@ const FOREIGN: Record<string, Record<string, unknown>> = {
   DeleteQueue: { accountId: other, queueId: 'q_x' },
   GetBillableState: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
   ListAuditEvents: { accountId: other },
+  ListDecisions: { accountId: other },
   GetPhoneConfiguration: { accountId: other, userId: 'usr_demo_zendesk_agent1' },
   UpdatePhoneConfiguration: { accountId: other, userId: 'usr_demo_zendesk_agent1', extension: '12' },
 };

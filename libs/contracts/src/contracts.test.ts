@@ -35,6 +35,7 @@ describe('licensing v1 contract', () => {
         'ListAccounts',
         'ListAssignments',
         'ListAuditEvents',
+        'ListDecisions',
         'ListProducts',
         'ListQueues',
         'ListSalesOrders',

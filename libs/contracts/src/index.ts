@@ -15,6 +15,7 @@ export * from './gen/acme/licensing/v1/bulk_pb.js';
 export * from './gen/acme/licensing/v1/entitlements_pb.js';
 export * from './gen/acme/licensing/v1/operations_pb.js';
 export * from './gen/acme/licensing/v1/audit_pb.js';
+export * from './gen/acme/licensing/v1/decisions_pb.js';
 export * from './gen/acme/licensing/v1/licensing_service_pb.js';
 export * as events from './gen/acme/licensing/events/v1/events_pb.js';
 // The billing API's package, as a namespace too (its Money is its own).

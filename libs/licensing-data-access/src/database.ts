@@ -38,6 +38,14 @@ import { CatalogCache } from './catalog-cache.js';
 import { readEntitlementSnapshot } from './entitlement-snapshot.js';
 import { readAccountHoldings, type AccountHoldingsQuery } from './account-holdings.js';
 import { createTransactionRunner } from './transaction-runner.js';
+import {
+  appendDecisions,
+  decisionsSince,
+  listDecisions,
+  purgeDecisionsBefore,
+  type DecisionFilter,
+  type DecisionLogRecord,
+} from './decision-log.js';
 import type { MutationClock, MutationTiming } from './mutation-timing.js';
 
 export interface DatabaseOptions extends OrmOptions {
@@ -141,6 +149,16 @@ export async function openDatabase(options: DatabaseOptions) {
     audit: {
       list: (accountId: string, filter: AuditFilter = {}, page?: { pageSize: number; pageToken?: string }) =>
         read((e) => listAudit(e, accountId, filter, page)),
+    },
+    /** The decision log: every decision of the policy rules, written apart from the mutations (see DecisionLogWriter). */
+    decisions: {
+      append: (records: DecisionLogRecord[]) => appendDecisions(em(), records),
+      list: (accountId: string, filter: DecisionFilter, page: { pageSize: number; pageToken?: string }) =>
+        read((e) => listDecisions(e, accountId, filter, page)),
+      /** From `from` on, oldest first, a batch at a time (impact reports). */
+      since: (query: Parameters<typeof decisionsSince>[1]) => read((e) => decisionsSince(e, query)),
+      /** Deletes what is older than `cutoff`; answers how many. */
+      purgeBefore: (cutoff: Date) => purgeDecisionsBefore(em(), cutoff),
     },
     salesOrders: {
       get: (accountId: string, orderId: string) => read((e) => findSalesOrder(e, accountId, orderId)),

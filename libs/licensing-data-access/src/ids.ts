@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /** Every id prefix in use; a new kind of row gets a new short prefix here. */
-export type IdPrefix = 'acct' | 'sub' | 'usr' | 'asg' | 'aud' | 'so' | 'q' | 'qm' | 'qt';
+export type IdPrefix = 'acct' | 'sub' | 'usr' | 'asg' | 'aud' | 'so' | 'q' | 'qm' | 'qt' | 'dec';
 
 /**
  * ULID-like ids with a short type prefix: `usr_` + 10 characters of milliseconds since the epoch

@@ -74,6 +74,7 @@ describe('reads of account data need a scope for services', () => {
         'ListAccounts',
         'ListAssignments',
         'ListAuditEvents',
+        'ListDecisions',
         'ListQueues',
         'ListSalesOrders',
         'ListUsers',

@@ -33,6 +33,16 @@ export function resolveAccountId(principal: Principal, requested: string, field 
 export const READ_SCOPES: readonly string[] = ['licenses:read', 'licenses:write'];
 
 /**
+ * The back-office scope that reads the decision log (ListDecisions) instead of the read scopes:
+ * decisions hold every fact the rules saw, more than a licensing client needs.
+ */
+export const DECISION_READ_SCOPE = 'decisions:read';
+
+/** The scopes a service needs for a read of account data (readsAccountData). */
+export const readScopesOf = (method: Pick<DescMethod, 'name'>): readonly string[] =>
+  method.name === 'ListDecisions' ? [DECISION_READ_SCOPE] : READ_SCOPES;
+
+/**
  * Whether an RPC reads an account's data: every `Get…`, `List…`, `Check…` and `Watch…` of the service (the
  * API's reads) but `ListProducts`, the catalog, which is the same for every caller and names no
  * account. A new read follows the naming and is covered without a change here.
@@ -42,21 +52,17 @@ export function readsAccountData(method: Pick<DescMethod, 'name'>): boolean {
 }
 
 /**
- * Refuses a read by a service identity that holds no read scope. Users read their own account (a
- * user token is confined to it); a service, with an `acct` claim or without one, reads only with
- * `licenses:read` or `licenses:write`. Writes are not checked here: the rules decide them, and a
+ * Refuses a read by a service identity that holds none of the read's scopes. Users read their own
+ * account (a user token is confined to it); a service, with an `acct` claim or without one, reads
+ * only with `licenses:read` or `licenses:write` (the decision log: `decisions:read`). Writes are not checked here: the rules decide them, and a
  * service needs the scope of each (e.g. `sales_orders:complete`).
  */
-export function checkReadScope(caller: Identity): void {
-  if (caller.kind !== 'service' || caller.scopes.some((scope) => READ_SCOPES.includes(scope))) return;
-  throw new AppError(
-    'permission_denied',
-    `a service reads account data only with the ${READ_SCOPES.join(' or ')} scope`,
-    {
-      reason: 'PERMISSION_DENIED',
-      metadata: { required_scope: READ_SCOPES[0]! },
-    },
-  );
+export function checkReadScope(caller: Identity, scopes: readonly string[] = READ_SCOPES): void {
+  if (caller.kind !== 'service' || caller.scopes.some((scope) => scopes.includes(scope))) return;
+  throw new AppError('permission_denied', `a service reads account data only with the ${scopes.join(' or ')} scope`, {
+    reason: 'PERMISSION_DENIED',
+    metadata: { required_scope: scopes[0]! },
+  });
 }
 
 /**
@@ -72,8 +78,9 @@ export function requireReadScope<S extends GenServiceMethods, P extends Identity
     const handler = (handlers as Record<string, (request: object, context: { principal: P }) => Promise<unknown>>)[
       method.localName
     ]!;
+    const scopes = readScopesOf(method);
     guarded[method.localName] = async (request: object, context: { principal: P }) => {
-      checkReadScope(context.principal);
+      checkReadScope(context.principal, scopes);
       return handler(request, context);
     };
   }

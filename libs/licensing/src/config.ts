@@ -67,6 +67,7 @@ export const licensingEnvSchema = z
     METRICS_PORT: env.optionalPort(),
     SEED_DEMO: env.boolean(false),
     RETENTION_SWEEP_MS: env.positiveInt(600_000, 'a positive number of milliseconds'),
+    DECISION_LOG_RETENTION_DAYS: env.positiveInt(30, 'a positive number of days'),
     ALLOW_CLOCK_OFFSET: env.boolean(false),
     NODE_ENV: z.string().optional(),
     LOG_LEVEL: env.logLevel(),

@@ -36,6 +36,9 @@ import { RulesMetrics } from './rules-metrics.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 import { AccountWatchers } from './reads/account-watchers.js';
 import { createWatchHandlers } from './handlers/watch-handlers.js';
+import { createDecisionHandlers } from './handlers/decision-handlers.js';
+import { DecisionLogWriter } from './decision-log/decision-log-writer.js';
+import { registerDecisionLogMetrics } from './decision-log/decision-log-metrics.js';
 
 export interface LicensingServiceOptions {
   config: LicensingConfig;
@@ -100,7 +103,11 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       for (const accountId of DEMO_ACCOUNT_IDS) await recordOpeningBalances(database, accountId, new Date());
     }
     const clock = new ServiceClock(options.now, config.ALLOW_CLOCK_OFFSET);
-    const mutationDeps = { db: database, rules: () => rules.current(), now: clock.now };
+    const decisionLog = new DecisionLogWriter({
+      append: database.decisions.append,
+      logger: logger.child({ component: 'decision-log' }),
+    });
+    const mutationDeps = { db: database, rules: () => rules.current(), now: clock.now, decisionLog };
     const reads = startReadCache(database);
     const registry = new Registry();
     const server = new GrpcServer({ logger, ...grpcServerLimits(config), registry });
@@ -139,6 +146,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
           ...createQueueHandlers(mutationDeps),
           ...createPhoneHandlers(mutationDeps, database),
           ...createBillableStateHandlers(database),
+          ...createDecisionHandlers(database),
         }),
       ),
     });
@@ -154,15 +162,21 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     registerRelayMetrics(registry, database.outbox.backlog, events?.relay ?? null);
     const stopMutationMetrics = registerMutationMetrics(registry, database);
     rulesMetrics.register(registry, rules);
+    registerDecisionLogMetrics(registry, decisionLog);
     const metrics: MetricsServer | null =
       config.METRICS_PORT === undefined
         ? null
         : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
-    // Retained phone configurations past their window are purged by a periodic sweep.
+    // Retained phone configurations past their window, and decisions past theirs, are purged by a periodic sweep.
     const sweep = setInterval(() => {
       purgeRetainedConfigurations(database, mutationDeps.now()).then(
         (purged) => purged.length > 0 && logger.info({ purged: purged.length }, 'purged expired phone configurations'),
         (error: unknown) => logger.error({ err: error }, 'retention sweep failed; it runs again later'),
+      );
+      const cutoff = new Date(mutationDeps.now().getTime() - config.DECISION_LOG_RETENTION_DAYS * 86_400_000);
+      database.decisions.purgeBefore(cutoff).then(
+        (purged) => purged > 0 && logger.info({ purged }, 'purged decisions past DECISION_LOG_RETENTION_DAYS'),
+        (error: unknown) => logger.error({ err: error }, 'decision log sweep failed; it runs again later'),
       );
     }, config.RETENTION_SWEEP_MS);
     sweep.unref();
@@ -182,6 +196,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
         await server.shutdown(config.SHUTDOWN_GRACE_MS);
         // Calls are drained: the relay finishes its batch; whatever is left goes out after a restart.
         await events?.stop();
+        await decisionLog.flush();
         await reads.stop();
         await metrics?.close();
         stopMutationMetrics();

@@ -7,6 +7,8 @@ import type {
   AssignmentRecord,
   AuditRecord,
   BillableStateRecord,
+  DecisionFilter,
+  DecisionLogRecord,
   CatalogProduct,
   CatalogSuite,
   EntitlementSnapshotRecord,
@@ -72,6 +74,13 @@ export interface LicensingStore {
       filter: { resourceId?: string; actor?: string; causationId?: string; from?: Date; to?: Date },
       page: Page,
     ): Promise<{ events: AuditRecord[]; nextPageToken: string | null }>;
+  };
+  decisions: {
+    list(
+      accountId: string,
+      filter: DecisionFilter,
+      page: Page,
+    ): Promise<{ decisions: DecisionLogRecord[]; nextPageToken: string | null }>;
   };
   users: {
     list(

@@ -163,6 +163,7 @@ export function probesFor(plan: AccountPlan, fixtures: Fixtures, commit = false)
     fixed('ListAssignments', 'ListAssignments', account),
     fixed('ListQueues', 'ListQueues', account),
     fixed('ListAuditEvents', 'ListAuditEvents', account),
+    fixed('ListDecisions', 'ListDecisions', account),
     createUser('CreateUser (member)', { roles: ['member'] }),
     createUser('CreateUser (admin)', { roles: ['admin'] }),
     createUser('CreateUser (super_admin)', { roles: ['super_admin'] }),

@@ -19,6 +19,7 @@ import { Migration20261207080000AuditByRequest } from './20261207080000-audit-by
 import { Migration20261207090000AccountSuspension } from './20261207090000-account-suspension.js';
 import { Migration20261207100000SeatNotices } from './20261207100000-seat-notices.js';
 import { Migration20261207110000OutboxTraceParent } from './20261207110000-outbox-trace-parent.js';
+import { Migration20261208000000DecisionLog } from './20261208000000-decision-log.js';
 
 /** Every migration in order; add new ones at the end (name = timestamp + what it does). */
 export const MIGRATIONS = [
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261207090000AccountSuspension', class: Migration20261207090000AccountSuspension },
   { name: 'Migration20261207100000SeatNotices', class: Migration20261207100000SeatNotices },
   { name: 'Migration20261207110000OutboxTraceParent', class: Migration20261207110000OutboxTraceParent },
+  { name: 'Migration20261208000000DecisionLog', class: Migration20261208000000DecisionLog },
 ];

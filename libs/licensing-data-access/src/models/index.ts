@@ -14,6 +14,7 @@ export { PhoneConfiguration } from './phone-configuration.entity.js';
 export { Offering } from './offering.entity.js';
 export { Quote } from './quote.entity.js';
 export { ContactCenterBilling } from './contact-center-billing.entity.js';
+export { DecisionRecord } from './decision-record.entity.js';
 
 import { Suite } from './suite.entity.js';
 import { Product } from './product.entity.js';
@@ -31,6 +32,7 @@ import { PhoneConfiguration } from './phone-configuration.entity.js';
 import { Offering } from './offering.entity.js';
 import { Quote } from './quote.entity.js';
 import { ContactCenterBilling } from './contact-center-billing.entity.js';
+import { DecisionRecord } from './decision-record.entity.js';
 
 export const ENTITIES = [
   Suite,
@@ -49,4 +51,5 @@ export const ENTITIES = [
   Offering,
   Quote,
   ContactCenterBilling,
+  DecisionRecord,
 ];

@@ -1,6 +1,6 @@
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import type { Principal } from '@acme/auth';
-import type { AccountRecord, Database } from '@acme/licensing-data-access';
+import type { AccountRecord, Database, LicenseBook } from '@acme/licensing-data-access';
 import type { DecisionPoint, RuleSet } from '@acme/rules';
 import { AppError } from '@acme/util';
 import { resolveAccountId } from '../account-scope.js';
@@ -9,6 +9,8 @@ import { whoMayAct, type UseCaseContext } from '../use-cases/use-case-context.js
 import { reportSeatThresholds } from '../use-cases/report-seat-thresholds.js';
 import { callerKey, checkIdempotencyKey, remember, replay, requestHash } from './idempotency.js';
 import type { RequestProblems } from './validation.js';
+import type { DecisionTrail } from '../decision-log/decision-trail.js';
+import type { DecisionLogWriter } from '../decision-log/decision-log-writer.js';
 
 export interface MutationDeps {
   db: Database;
@@ -16,6 +18,8 @@ export interface MutationDeps {
   rules: () => RuleSet;
   /** Injectable clock, so retention windows and timestamps are testable. */
   now: () => Date;
+  /** Where every decision of a call goes when the call ends (absent: decisions are not logged). */
+  decisionLog?: DecisionLogWriter;
 }
 
 export interface MutationRequest {
@@ -78,31 +82,39 @@ export async function runMutation<Q extends DescMessage, R extends DescMessage>(
   const now = deps.now();
   const rules = deps.rules();
   const key = request.idempotencyKey ? callerKey(principal.subject, request.idempotencyKey) : '';
-  return deps.db.transaction(
-    async (tx) => {
-      await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
-      const account = spec.creates ?? (await tx.account(accountId));
-      if (!account) throw AppError.notFound('account', accountId);
-      const authorization = await whoMayAct(rules, spec.authorizeAt, principal, account);
-      const otherwise =
-        !authorization.allowed && spec.otherwiseAt
-          ? await whoMayAct(rules, spec.otherwiseAt, principal, account)
-          : null;
-      if (!authorization.allowed && !otherwise?.allowed) throw decisionError(authorization, accountId);
-      const redirected = otherwise?.allowed ? { to: spec.otherwiseAt!, because: authorization } : undefined;
-      if (key) {
-        const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
-        if (previous) return previous;
-      }
-      const context = { tx, account, principal, rules, now, requestId: spec.requestId };
-      const ctx = redirected ? { ...context, redirected } : context;
-      const response = await useCase(ctx).catch(refuseUndecidable);
-      // Whatever the change, seat usage that crossed a threshold of the rule data is told once.
-      await reportSeatThresholds(ctx);
-      if (key && !request.validateOnly)
-        remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
-      return response;
-    },
-    { dryRun: request.validateOnly },
-  );
+  // The decisions of the attempt that ended the call (a retried transaction decides again).
+  let trail: DecisionTrail = [];
+  const decideAndApply = async (tx: LicenseBook): Promise<MessageShape<R>> => {
+    trail = [];
+    const log = { trail, now };
+    await tx.readFirst({ accountId, ...(key ? { idempotencyKey: key } : {}), ...spec.prefetch });
+    const account = spec.creates ?? (await tx.account(accountId));
+    if (!account) throw AppError.notFound('account', accountId);
+    const authorization = await whoMayAct(rules, spec.authorizeAt, principal, account, log);
+    const otherwise =
+      !authorization.allowed && spec.otherwiseAt
+        ? await whoMayAct(rules, spec.otherwiseAt, principal, account, log)
+        : null;
+    if (!authorization.allowed && !otherwise?.allowed) throw decisionError(authorization, accountId);
+    const redirected = otherwise?.allowed ? { to: spec.otherwiseAt!, because: authorization } : undefined;
+    if (key) {
+      const previous = await replay(tx, accountId, key, spec.method, hash, spec.responseSchema);
+      if (previous) return previous;
+    }
+    const context = { tx, account, principal, rules, now, requestId: spec.requestId, decisions: trail };
+    const ctx = redirected ? { ...context, redirected } : context;
+    const response = await useCase(ctx).catch(refuseUndecidable);
+    // Whatever the change, seat usage that crossed a threshold of the rule data is told once.
+    await reportSeatThresholds(ctx);
+    if (key && !request.validateOnly)
+      remember(tx, accountId, key, spec.method, hash, spec.responseSchema, response, now);
+    return response;
+  };
+  try {
+    return await deps.db.transaction(decideAndApply, { dryRun: request.validateOnly });
+  } finally {
+    // Allowed or refused, committed or rolled back: every decision the call made is logged.
+    if (deps.decisionLog && trail.length > 0)
+      deps.decisionLog.record(trail, { accountId, requestId: spec.requestId, principal, dryRun: request.validateOnly });
+  }
 }

@@ -48,7 +48,11 @@ export async function decideMembership(
   c: MembershipChange,
   options: { authorized: boolean } = { authorized: true },
 ): Promise<Decision> {
-  if (!options.authorized) await requireWhoMayAct(ctx.rules, 'queue_membership', ctx.principal, ctx.account);
+  if (!options.authorized)
+    await requireWhoMayAct(ctx.rules, 'queue_membership', ctx.principal, ctx.account, {
+      trail: ctx.decisions,
+      now: ctx.now,
+    });
   const licenses = c.userId ? await ctx.tx.assignmentsOfUser(c.userId) : [];
   return decide(ctx, 'queue_membership', {
     ...actorFacts(ctx.principal, ctx.account),

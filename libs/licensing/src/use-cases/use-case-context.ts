@@ -6,6 +6,7 @@ import { originOf, type ChangeOrigin } from '../domain/change-origin.js';
 import { outboxEvents, type EventPayload } from '../domain/events.js';
 import { decisionError, refuseUndecidable } from '../domain/decision-outcome.js';
 import { actorFacts } from '../domain/facts.js';
+import { noteDecision, type DecisionTrail } from '../decision-log/decision-trail.js';
 
 /**
  * What a use case works with: one transaction on one account, the caller (already authorized by
@@ -26,6 +27,8 @@ export interface UseCaseContext {
    * may go to instead (a purchase becomes a request to sales): where, and the refusal.
    */
   redirected?: { to: DecisionPoint; because: Decision };
+  /** Every decision of the call, allowed or not, for the decision log (absent where nothing is logged: the demo seed). */
+  decisions?: DecisionTrail;
 }
 
 export const originOfCall = (ctx: UseCaseContext): ChangeOrigin =>
@@ -35,13 +38,17 @@ export const originOfCall = (ctx: UseCaseContext): ChangeOrigin =>
  * Who may act at `point`, from the caller and the account alone (RuleSet.authorize): asked before
  * anything else of the account is read. A decision the rules cannot compute is POLICY_UNAVAILABLE.
  */
-export function whoMayAct(
+export async function whoMayAct(
   rules: RuleSet,
   point: DecisionPoint,
   principal: Principal,
   account: AccountRecord,
+  log?: { trail: DecisionTrail | undefined; now: Date },
 ): Promise<Decision> {
-  return rules.authorize(point, actorFacts(principal, account)).catch(refuseUndecidable);
+  const facts = actorFacts(principal, account);
+  const decision = await rules.authorize(point, facts).catch(refuseUndecidable);
+  noteDecision(log?.trail, 'who_may_act', facts, decision, log?.now ?? new Date());
+  return decision;
 }
 
 /** Who may act at `point`, or the refusal as an error: for steps outside the RPC's frame. */
@@ -50,8 +57,9 @@ export async function requireWhoMayAct(
   point: DecisionPoint,
   principal: Principal,
   account: AccountRecord,
+  log?: { trail: DecisionTrail | undefined; now: Date },
 ): Promise<void> {
-  const authorization = await whoMayAct(rules, point, principal, account);
+  const authorization = await whoMayAct(rules, point, principal, account, log);
   if (!authorization.allowed) throw decisionError(authorization, account.id);
 }
 
@@ -62,6 +70,7 @@ export async function decide(
   facts: Record<string, unknown>,
 ): Promise<Decision> {
   const decision = await ctx.rules.decide(point, facts, { authorized: true });
+  noteDecision(ctx.decisions, 'rules', facts, decision, ctx.now);
   if (!decision.allowed) throw decisionError(decision, ctx.account.id);
   return decision;
 }
