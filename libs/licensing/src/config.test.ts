@@ -60,6 +60,29 @@ describe('licensing configuration', () => {
     );
   });
 
+  it('loads rules from RULES_DIR or a RULES_BUNDLE file, refusing both at once', () => {
+    expect(loadLicensingConfig({}).RULES_BUNDLE).toBeUndefined();
+    expect(loadLicensingConfig({ RULES_BUNDLE: '/etc/rules/policies-r1.bundle.json' })).toMatchObject({
+      RULES_BUNDLE: '/etc/rules/policies-r1.bundle.json',
+    });
+    expect(loadLicensingConfig({ RULES_DIR: '/etc/rules/policies' }).RULES_DIR).toBe('/etc/rules/policies');
+    expect(() => loadLicensingConfig({ RULES_DIR: '/etc/rules/policies', RULES_BUNDLE: 'p.bundle.json' })).toThrow(
+      /RULES_BUNDLE: set RULES_DIR or RULES_BUNDLE, not both/,
+    );
+    // Empty counts as unset; the conflict is listed with every other bad variable.
+    expect(loadLicensingConfig({ RULES_DIR: '', RULES_BUNDLE: 'p.bundle.json' }).RULES_BUNDLE).toBe('p.bundle.json');
+    let error: unknown;
+    try {
+      loadLicensingConfig({ GRPC_PORT: 'x', RULES_DIR: 'policies', RULES_BUNDLE: 'p.bundle.json' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'GRPC_PORT: expected a port number, got "x"',
+      'RULES_BUNDLE: set RULES_DIR or RULES_BUNDLE, not both',
+    ]);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadLicensingConfig({ GRPC_PORT: '' }).GRPC_PORT).toBe(50051);
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, parseEnv } from '@acme/util';
+import { ConfigError, env, parseEnv } from '@acme/util';
 import { DEFAULT_POLICIES_DIR } from '@acme/rules';
 import { DEFAULT_CONNECTION_LIMITS, DEFAULT_RECEIVE_TIMEOUT_MS } from '@acme/grpc';
 import { DEV_DEFAULTS } from './dev-defaults.js';
@@ -58,6 +58,8 @@ export const licensingEnvSchema = z
     JWT_ISSUER: z.string().default(DEV_DEFAULTS.issuer),
     JWT_AUDIENCE: z.string().default(DEV_DEFAULTS.audience),
     RULES_DIR: z.string().default(DEFAULT_POLICIES_DIR),
+    // A bundle file (`npm run rules -- bundle`) instead of RULES_DIR: not both (loadLicensingConfig).
+    RULES_BUNDLE: z.string().optional(),
     KAFKA_BROKERS: env.hostPortList(),
     KAFKA_CLIENT_ID: z.string().default('licensing-service'),
     OUTBOX_POLL_MS: env.positiveInt(250, 'a positive number of milliseconds'),
@@ -84,6 +86,19 @@ export const licensingEnvSchema = z
 
 export type LicensingConfig = z.infer<typeof licensingEnvSchema>;
 
+/** RULES_DIR has a default, so whether it was set is seen in the variables themselves (empty is unset). */
+const BOTH_RULE_SOURCES = 'RULES_BUNDLE: set RULES_DIR or RULES_BUNDLE, not both';
+
 export function loadLicensingConfig(source: Record<string, string | undefined> = process.env): LicensingConfig {
-  return parseEnv(licensingEnvSchema, source);
+  const bothRuleSources = Boolean(source.RULES_DIR) && Boolean(source.RULES_BUNDLE);
+  let config: LicensingConfig;
+  try {
+    config = parseEnv(licensingEnvSchema, source);
+  } catch (error) {
+    // Reported with every other bad variable at once.
+    if (bothRuleSources && error instanceof ConfigError) throw new ConfigError([...error.problems, BOTH_RULE_SOURCES]);
+    throw error;
+  }
+  if (bothRuleSources) throw new ConfigError([BOTH_RULE_SOURCES]);
+  return config;
 }

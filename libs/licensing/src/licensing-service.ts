@@ -32,7 +32,7 @@ import { recordOpeningBalances } from './use-cases/record-opening-balances.js';
 import { OutboxRelay, type OutboxRelayStats } from './outbox/outbox-relay.js';
 import { registerRelayMetrics } from './outbox/relay-metrics.js';
 import { registerMutationMetrics } from './mutation-metrics.js';
-import { RulesMetrics } from './rules-metrics.js';
+import { RulesMetrics, rulesHealth } from './rules-metrics.js';
 import { AccountReadCache } from './reads/account-read-cache.js';
 import { AccountWatchers } from './reads/account-watchers.js';
 import { createWatchHandlers } from './handlers/watch-handlers.js';
@@ -83,14 +83,21 @@ export async function startLicensingService(options: LicensingServiceOptions): P
   try {
     await database.migrate();
     const rulesMetrics = new RulesMetrics();
-    const rules = await watchRules(config.RULES_DIR, {
-      onReload: (ruleSet) => {
+    // A bundle file (RULES_BUNDLE) or a directory; either passes the same gate on every (re)load.
+    const rulesSource = config.RULES_BUNDLE
+      ? { kind: 'bundle' as const, path: config.RULES_BUNDLE }
+      : { kind: 'directory' as const, path: config.RULES_DIR };
+    const rules = await watchRules(rulesSource, {
+      onReload: (ruleSet, source) => {
         rulesMetrics.applied();
-        logger.info({ rulesVersion: ruleSet.version }, 'policy rules reloaded');
+        logger.info({ rulesVersion: ruleSet.version, rulesSource: source }, 'policy rules reloaded');
       },
       onError: (error) => {
         rulesMetrics.refused();
-        logger.error({ problems: error.message }, 'policy rules edit rejected; previous rule set stays active');
+        logger.error(
+          { problems: error.message, rulesSource },
+          `policy rules ${rulesSource.kind === 'bundle' ? 'bundle' : 'edit'} rejected; previous rule set stays active`,
+        );
       },
     });
     closeRules = () => rules.close();
@@ -163,10 +170,18 @@ export async function startLicensingService(options: LicensingServiceOptions): P
     const stopMutationMetrics = registerMutationMetrics(registry, database);
     rulesMetrics.register(registry, rules);
     registerDecisionLogMetrics(registry, decisionLog);
+    let serving = true;
     const metrics: MetricsServer | null =
       config.METRICS_PORT === undefined
         ? null
-        : await startMetricsServer({ registry, host: config.METRICS_HOST, port: config.METRICS_PORT, logger });
+        : await startMetricsServer({
+            registry,
+            host: config.METRICS_HOST,
+            port: config.METRICS_PORT,
+            logger,
+            // The details the gRPC health protocol cannot carry: which rules decide, from where, any drift.
+            health: () => ({ status: serving ? 'SERVING' : 'NOT_SERVING', rules: rulesHealth(rules) }),
+          });
     // Retained phone configurations past their window, and decisions past theirs, are purged by a periodic sweep.
     const sweep = setInterval(() => {
       purgeRetainedConfigurations(database, mutationDeps.now()).then(
@@ -190,6 +205,7 @@ export async function startLicensingService(options: LicensingServiceOptions): P
       metricsPort: metrics?.port ?? null,
       registry,
       async stop() {
+        serving = false;
         clearInterval(sweep);
         // Watches end first (their callers resume elsewhere), so the drain does not wait for them.
         reads.watchers.close();

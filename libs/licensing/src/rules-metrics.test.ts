@@ -6,12 +6,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadOrCreateDevKeys } from '@acme/auth';
-import { DEFAULT_POLICIES_DIR } from '@acme/rules';
+import { DEFAULT_POLICIES_DIR, type RuleSet } from '@acme/rules';
 import { eventually } from '@acme/testing';
 import { loadLicensingConfig } from './config.js';
 import { startLicensingService, type RunningLicensingService } from './licensing-service.js';
+import { RulesMetrics, rulesHealth } from './rules-metrics.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rules-metrics-'));
 const policies = join(dir, 'policies');
@@ -34,6 +36,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The active-version series of a rule set loaded from the policies directory. */
+const activeInfo = (version: string) =>
+  new RegExp(
+    `^licensing_rules_active_info\\{version="${version}",source="directory",bundle_version=""\\} (\\d+)$`,
+    'm',
+  );
+
 /** The value of one series, as the metrics endpoint shows it. */
 const series = async (line: RegExp) => {
   const match = line.exec(await service.registry.metrics());
@@ -42,7 +51,7 @@ const series = async (line: RegExp) => {
 
 it('shows the active rule-set version, and a refused edit as drift until the files are back', async () => {
   const version = service.rulesVersion;
-  expect(await series(new RegExp(`^licensing_rules_active_info\\{version="${version}"\\} (\\d+)$`, 'm'))).toBe(1);
+  expect(await series(activeInfo(version))).toBe(1);
   expect(await series(/^licensing_rules_drift (\d+)$/m)).toBe(0);
 
   const file = join(policies, 'who-may-act/manage-queues.rule.json');
@@ -50,9 +59,31 @@ it('shows the active rule-set version, and a refused edit as drift until the fil
   writeFileSync(file, '{ "id": ');
   await eventually(async () => (await series(/^licensing_rules_drift (\d+)$/m)) === 1, { what: 'the drift reported' });
   expect(await series(/^licensing_rules_reloads_total\{outcome="refused"\} (\d+)$/m)).toBe(1);
-  expect(await series(new RegExp(`^licensing_rules_active_info\\{version="${version}"\\} (\\d+)$`, 'm'))).toBe(1);
+  expect(await series(activeInfo(version))).toBe(1);
 
   writeFileSync(file, original);
   await eventually(async () => (await series(/^licensing_rules_drift (\d+)$/m)) === 0, { what: 'the drift cleared' });
   expect(service.rulesVersion).toBe(version);
+});
+
+it('labels the active version with its source and bundle version, as the health details give them', async () => {
+  const registry = new Registry();
+  const rules = {
+    current: () => ({ version: 'abc' }) as RuleSet,
+    drift: () => 'def',
+    source: () => ({ kind: 'bundle' as const, path: '/etc/rules/policies-r7.bundle.json', bundleVersion: 'r7' }),
+    activeSince: () => new Date('2026-12-07T10:00:00Z'),
+  };
+  new RulesMetrics().register(registry, rules);
+  const text = await registry.metrics();
+  expect(text).toContain('licensing_rules_active_info{version="abc",source="bundle",bundle_version="r7"} 1');
+  expect(text).toContain('licensing_rules_drift 1');
+  expect(rulesHealth(rules)).toEqual({
+    version: 'abc',
+    source: 'bundle',
+    bundleVersion: 'r7',
+    path: '/etc/rules/policies-r7.bundle.json',
+    drift: 'def',
+    lastReloadAt: '2026-12-07T10:00:00.000Z',
+  });
 });

@@ -2,9 +2,9 @@
 /**
  * Reconciliation of licensing with the billing ledger (issue 18), from the repository root:
  *   npm run reconcile -- [--account <id>] [--json] [--settle <seconds>]
- * Reads the licensing service's variables (DATABASE_URL or SQLITE_PATH, RULES_DIR) and the billing
- * consumer's (BILLING_DATABASE_URL or BILLING_SQLITE_PATH). Exit 0: no differences; 1: differences,
- * each named; 2: usage or configuration error, or a database that could not be read.
+ * Reads the licensing service's variables (DATABASE_URL or SQLITE_PATH, RULES_DIR or RULES_BUNDLE)
+ * and the billing consumer's (BILLING_DATABASE_URL or BILLING_SQLITE_PATH). Exit 0: no differences;
+ * 1: differences, each named; 2: usage or configuration error, or a database that could not be read.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { openLedgerDatabase } from '@acme/billing-data-access';

@@ -17,7 +17,7 @@ export interface ReconcileSources {
 /**
  * The licensing database from the licensing service's variables (DATABASE_URL, else SQLITE_PATH),
  * the ledger from the billing consumer's (BILLING_DATABASE_URL, else BILLING_SQLITE_PATH) and the
- * Contact Center product from the rules at RULES_DIR. A libsql file that does not exist is a
+ * Contact Center product from the rules at RULES_BUNDLE, else RULES_DIR. A libsql file that does not exist is a
  * configuration error: opening it would create an empty database, and a reconciliation writes
  * nothing.
  */
@@ -30,7 +30,10 @@ export async function reconcileSources(
     : { sqlitePath: existingFile('SQLITE_PATH', licensingConfig.SQLITE_PATH, 'DATABASE_URL') };
   const ledger = ledgerDatabaseOptions(loadBillingConfig(env));
   if ('sqlitePath' in ledger) existingFile('BILLING_SQLITE_PATH', ledger.sqlitePath, 'BILLING_DATABASE_URL');
-  return { licensing, ledger, contactCenterProductId: await contactCenterProductId(licensingConfig.RULES_DIR) };
+  const rules = licensingConfig.RULES_BUNDLE
+    ? { variable: 'RULES_BUNDLE', kind: 'bundle' as const, path: licensingConfig.RULES_BUNDLE }
+    : { variable: 'RULES_DIR', kind: 'directory' as const, path: licensingConfig.RULES_DIR };
+  return { licensing, ledger, contactCenterProductId: await contactCenterProductId(rules) };
 }
 
 function existingFile(variable: string, path: string, urlVariable: string): string {
@@ -41,12 +44,18 @@ function existingFile(variable: string, path: string, urlVariable: string): stri
   return path;
 }
 
-async function contactCenterProductId(rulesDir: string): Promise<string> {
-  const ruleSet = await loadRuleSet(rulesDir).catch((error: unknown) => {
-    throw new ConfigError([`RULES_DIR: ${error instanceof Error ? error.message : String(error)}`]);
+async function contactCenterProductId(rules: {
+  variable: string;
+  kind: 'bundle' | 'directory';
+  path: string;
+}): Promise<string> {
+  const ruleSet = await loadRuleSet(rules).catch((error: unknown) => {
+    throw new ConfigError([`${rules.variable}: ${error instanceof Error ? error.message : String(error)}`]);
   });
   const params = ruleSet.params.contactCenter as { contactCenterProductId?: unknown } | undefined;
   if (typeof params?.contactCenterProductId !== 'string')
-    throw new ConfigError([`RULES_DIR: ${rulesDir} has no data/contact-center.json with a contactCenterProductId`]);
+    throw new ConfigError([
+      `${rules.variable}: ${rules.path} has no data/contact-center.json with a contactCenterProductId`,
+    ]);
   return params.contactCenterProductId;
 }

@@ -1,8 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import casesSchema from '../../schema/cases.schema.json' with { type: 'json' };
-import ruleSchema from '../../schema/rule.schema.json' with { type: 'json' };
 import {
   BUILT_IN_OPERATORS,
   CUSTOM_OPERATORS,
@@ -13,7 +11,9 @@ import {
   requiredFacts,
 } from '../engine/catalogue.js';
 import { checkContradictions } from './analysis/contradictions.js';
+import { checkReach } from './analysis/reach.js';
 import { DATA_SCHEMAS } from './data-schemas.js';
+import { casesSchema, ruleSchema } from './editor-schemas.js';
 import {
   AUTHORIZATION_FACTS,
   AUTHORIZATION_FAMILY,
@@ -50,8 +50,12 @@ export interface PolicySources {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
-const validateRule = ajv.compile(ruleSchema);
-const validateCases = ajv.compile(casesSchema);
+// The structure of schema/rule.schema.json and schema/cases.schema.json, without their catalogue
+// layer (facts per decision point, paths, operators, case facts): the checks below report those
+// with clearer messages ("did you mean", which point lacks the fact), and a schema error would
+// stop them (editor-schemas.ts).
+const validateRule = ajv.compile(ruleSchema({ catalogue: false }));
+const validateCases = ajv.compile(casesSchema({ catalogue: false }));
 const validateData = new Map(Object.entries(DATA_SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
 
 function listJsonFiles(dir: string): string[] {
@@ -267,6 +271,7 @@ function templatesOf(rule: RuleFile): [string, string][] {
         [
           [`/effects/${i}/productId`, e.productId ?? ''],
           [`/effects/${i}/userId`, e.userId ?? ''],
+          [`/effects/${i}/days`, typeof e.days === 'string' ? e.days : ''],
         ] as [string, string][],
     ),
   ];
@@ -327,6 +332,10 @@ function checkRule(file: string, json: unknown, seenIds: Map<string, string>): R
     });
   if (rule.severity === 'info' && !rule.effects?.length)
     problems.push({ file, path: '/effects', problem: 'an info rule must declare at least one effect' });
+  (rule.effects ?? []).forEach((e, i) => {
+    if (e.days !== undefined && e.type !== 'configuration_retained')
+      problems.push({ file, path: `/effects/${i}/days`, problem: `days is for configuration_retained, not ${e.type}` });
+  });
   return problems;
 }
 
@@ -474,7 +483,16 @@ export async function checkRules(dir: string): Promise<RuleProblem[]> {
   return checkSources(readPolicies(dir));
 }
 
-/** Every problem of sources already read: their own, the cases files' and contradictory rules. */
+/** Every problem of sources already read: their own, the cases files' and those of the rules taken together. */
 export async function checkSources(sources: PolicySources): Promise<RuleProblem[]> {
-  return [...sources.problems, ...checkCases(sources).problems, ...(await checkContradictions(sources))];
+  return [...sources.problems, ...checkCases(sources).problems, ...(await checkAnalyses(sources))];
+}
+
+/**
+ * The rules taken together (`analysis/`): contradictory rules, and decision points, effects and
+ * warn or info rules that can never be reached (reach.ts; only when the files have no problem of
+ * their own, since it decides the example facts).
+ */
+export async function checkAnalyses(sources: PolicySources): Promise<RuleProblem[]> {
+  return [...(await checkContradictions(sources)), ...(await checkReach(sources))];
 }

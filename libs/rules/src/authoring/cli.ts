@@ -1,11 +1,15 @@
 /**
  * The policy authors' CLI (run from the repository root):
  *   npm run rules -- check [dir]
- *   npm run rules -- test [dir] [--at YYYY-MM-DD]
+ *   npm run rules -- test [dir] [--at YYYY-MM-DD] [--coverage]
  *   npm run rules -- explain <point> <facts.json> [--dir dir] [--no-examples] [--at YYYY-MM-DD]
  *   npm run rules -- catalogue
+ *   npm run rules -- reach [dir]
+ *   npm run rules -- schemas
+ *   npm run rules -- bundle [dir] [--out file] [--version label]
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   BUILT_IN_OPERATORS,
@@ -17,10 +21,14 @@ import {
 } from '../engine/catalogue.js';
 import { checkRules, readPolicies } from './checker.js';
 import { runCases, mergeFacts, verifyPolicies } from './cases.js';
+import { conditionCoverage, formatCoverage } from './coverage.js';
 import { explainDecision } from './explain.js';
 import { explainInputProblems } from './explain-input.js';
+import { writeEditorSchemas } from './editor-schemas.js';
 import { describePaths } from './fact-shapes.js';
 import { DEFAULT_POLICIES_DIR } from '../loading/load.js';
+import { writeBundle } from '../loading/bundle.js';
+import { printReach } from './analysis/reach-report.js';
 import { formatProblem, RuleSetError } from '../engine/rule-file.js';
 
 const program = new Command().name('rules').description('check, test and explain the policy rules');
@@ -57,8 +65,12 @@ program
   .command('test')
   .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
   .option('--at <date>', 'decide the cases on this day (YYYY-MM-DD): rules not yet in effect then are left out', day)
+  .option(
+    '--coverage',
+    'also show, per rule and condition, whether cases made it both true and false (exit 1 if not all)',
+  )
   .description('run every example case beside the rules (by default every rule takes part, whatever its date)')
-  .action(async (dir: string, options: { at?: Date }) => {
+  .action(async (dir: string, options: { at?: Date; coverage?: boolean }) => {
     const report = await runCases(dir, options.at ? { at: options.at } : {});
     for (const r of report.results) {
       console.log(`${r.passed ? 'pass' : 'FAIL'}  ${r.ruleId}: ${r.name}`);
@@ -73,6 +85,12 @@ program
       `${report.results.length - failed} passed, ${failed} failed${report.problems.length ? `, ${report.problems.length} problem(s)` : ''}`,
     );
     process.exitCode = report.passed ? 0 : 1;
+    if (!options.coverage) return;
+    // From the decisions the cases just made: each case's trace says which conditions held.
+    const coverage = conditionCoverage(readPolicies(dir).rules, report.results);
+    console.log(`\n${formatCoverage(coverage)}`);
+    for (const line of coverage.uncovered) console.log(`not covered: ${line}`);
+    if (!coverage.full) process.exitCode = 1;
   });
 
 program
@@ -131,7 +149,47 @@ program
     for (const [name, description] of Object.entries(EFFECT_TYPES)) console.log(`  ${name}: ${description}`);
   });
 
-program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
+program
+  .command('bundle')
+  .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
+  .option('--out <file>', 'the bundle file to write (default policies-<version>.bundle.json)')
+  .option('--version <label>', "the bundle's version label (default: its content hash)")
+  .description('write the policies as one versioned bundle file, only when every check and case passes')
+  .action(async (dir: string, options: { out?: string; version?: string }) => {
+    const { path, bundle } = await writeBundle(dir, options);
+    const { version, contentHash, rules, files } = bundle.manifest;
+    console.log(
+      `wrote ${path}: version ${version}, content hash ${contentHash}, ${rules.length} rules, ${files} files`,
+    );
+  });
+
+program
+  .command('reach')
+  .argument('[dir]', 'policies directory', DEFAULT_POLICIES_DIR)
+  .description('can each decision point allow, each effect occur? yes with facts, never with a proof, or unknown')
+  .action(async (dir: string) => void (process.exitCode = await printReach(dir)));
+
+program
+  .command('schemas')
+  .description('regenerate schema/rule.schema.json and schema/cases.schema.json from the fact catalogue (for editors)')
+  .action(async () => {
+    for (const { file, changed } of await writeEditorSchemas())
+      console.log(`${changed ? 'wrote' : 'up to date:'} libs/rules/${file}`);
+  });
+
+/**
+ * The authors' commands, for a tool that adds its own (`npm run rules` adds `impact`, which reads
+ * the licensing service's decision log: tools/dev-cli/src/rules.ts).
+ */
+export const rulesProgram = program;
+
+/** Runs `program` on the process arguments; an error is one line on stderr and exit 1. */
+export function runRulesProgram(command: Command = program): void {
+  command.parseAsync().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 1;
+  });
+}
+
+// Run as a script (npx tsx libs/rules/src/authoring/cli.ts), not when imported.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) runRulesProgram();

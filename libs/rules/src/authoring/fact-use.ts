@@ -71,6 +71,7 @@ function problemsAt(
         [
           [`/effects/${i}/productId`, e.productId ?? ''],
           [`/effects/${i}/userId`, e.userId ?? ''],
+          [`/effects/${i}/days`, typeof e.days === 'string' ? e.days : ''],
         ] as [string, string][],
     ),
   ];
@@ -91,6 +92,11 @@ function problemsAt(
           problem:
             `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}` +
             `, which shows as "[object Object]": name one of its values`,
+        });
+      } else if (at.endsWith('/days') && found.shape.type !== 'number') {
+        problems.push({
+          path: at,
+          problem: `placeholder {{${placeholder}}} names a ${found.shape.type}: days is a number`,
         });
       }
     }

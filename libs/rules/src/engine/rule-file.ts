@@ -5,6 +5,8 @@ export interface EffectTemplate {
   code?: string;
   productId?: string;
   userId?: string;
+  /** configuration_retained: how many days, a number or one `{{placeholder}}` naming one. */
+  days?: number | string;
 }
 
 export interface ConditionNode {

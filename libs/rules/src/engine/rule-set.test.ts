@@ -204,7 +204,8 @@ describe('decide', () => {
     expect((await loadRuleSet()).version).toBe(ruleSet.version);
     const copy = copyPolicies();
     try {
-      copy.edit('data/retention.json', (d) => void (d.days = 8));
+      // Not the retention window: a case pins its 7 days, so that edit is refused.
+      copy.edit('data/seat-thresholds.json', (d) => void (d.percents = [75]));
       expect((await loadRuleSet(copy.dir)).version).not.toBe(ruleSet.version);
     } finally {
       copy.remove();

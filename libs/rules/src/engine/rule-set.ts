@@ -31,6 +31,8 @@ export interface Effect {
   message?: string;
   /** When what it keeps ends (the licensing service fills it in: a retained configuration's purge time). */
   until?: Date;
+  /** How many days it keeps (a retained configuration: the rule's `days`, e.g. params.retention.days). */
+  days?: number;
 }
 
 export interface ConditionTrace {
@@ -41,7 +43,10 @@ export interface ConditionTrace {
   operator: string;
   value: unknown;
   factValue: unknown;
+  /** Whether it held; false when it was not evaluated. */
   result: boolean;
+  /** Present, false, when json-rules-engine did not evaluate it (a group stops early across condition priorities). */
+  evaluated?: false;
 }
 
 /** An all / any / not node of a rule's conditions and whether it held. */
@@ -302,7 +307,14 @@ function factReads(rules: LoadedRule[]): FactPath[] {
   };
   for (const rule of rules) {
     walk(rule.rule.conditions);
-    const templates = [rule.message, ...(rule.effects ?? []).flatMap((e) => [e.productId ?? '', e.userId ?? ''])];
+    const templates = [
+      rule.message,
+      ...(rule.effects ?? []).flatMap((e) => [
+        e.productId ?? '',
+        e.userId ?? '',
+        typeof e.days === 'string' ? e.days : '',
+      ]),
+    ];
     for (const placeholder of templates.flatMap(placeholders)) {
       const [fact, ...path] = placeholder.split('.');
       add(fact!, path);
@@ -338,6 +350,9 @@ function renderEffect(
   if (template.code) effect.code = template.code;
   if (template.productId) effect.productId = renderTemplate(template.productId, facts);
   if (template.userId) effect.userId = renderTemplate(template.userId, facts);
+  // A number, or one placeholder the checker proved names a number.
+  if (template.days !== undefined)
+    effect.days = typeof template.days === 'number' ? template.days : Number(renderTemplate(template.days, facts));
   return effect;
 }
 
@@ -366,6 +381,7 @@ function traceConditions(
         value: node.valueResult !== undefined ? node.valueResult : node.value,
         factValue: node.factResult,
         result: node.result === true,
+        ...(node.result === undefined ? { evaluated: false as const } : {}),
       });
       return;
     }

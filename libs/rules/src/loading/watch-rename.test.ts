@@ -19,7 +19,8 @@ afterEach(() => {
   copy?.remove();
 });
 
-const RETENTION = 'data/retention.json';
+// A data value no case pins (a case asserts the retention window's 7 days, so changing it is refused).
+const THRESHOLDS = 'data/seat-thresholds.json';
 
 /** A save as `sed -i`, `mv` and atomic editors do it: a new file renamed over the old one. */
 function saveByRename(dir: string, file: string, text: string): void {
@@ -40,22 +41,22 @@ describe('the watcher follows files saved by rename', () => {
       debounceMs: 20,
       pollMs: 0,
     });
-    const path = join(copy.dir, RETENTION);
-    const retention = JSON.parse(readFileSync(path, 'utf8')) as { days: number };
+    const path = join(copy.dir, THRESHOLDS);
+    const thresholds = JSON.parse(readFileSync(path, 'utf8')) as { percents: number[] };
 
-    saveByRename(copy.dir, RETENTION, JSON.stringify({ ...retention, days: 8 }));
+    saveByRename(copy.dir, THRESHOLDS, JSON.stringify({ ...thresholds, percents: [75] }));
     const renamed = await until(() => reloads[0]);
-    expect(renamed.params.retention).toMatchObject({ days: 8 });
+    expect(renamed.params.seatThresholds).toEqual({ percents: [75] });
 
     // Before, the recursive watch still watched the file the rename replaced: this edit went unseen.
-    writeFileSync(path, JSON.stringify({ ...retention, days: 9 }));
+    writeFileSync(path, JSON.stringify({ ...thresholds, percents: [85] }));
     const edited = await until(() => reloads[1]);
-    expect(edited.params.retention).toMatchObject({ days: 9 });
+    expect(edited.params.seatThresholds).toEqual({ percents: [85] });
     expect(watcher.current()).toBe(edited);
 
-    writeFileSync(path, JSON.stringify({ ...retention, days: 'ten' }));
+    writeFileSync(path, JSON.stringify({ ...thresholds, percents: ['ten'] }));
     const refused = await until(() => errors[0]);
-    expect(refused.problems.map(formatProblem)).toEqual(['data/retention.json: /days: must be integer']);
+    expect(refused.problems.map(formatProblem)).toEqual(['data/seat-thresholds.json: /percents/0: must be integer']);
     expect(refused).toBeInstanceOf(RuleDriftError);
     expect((refused as RuleDriftError).activeVersion).toBe(edited.version);
     expect(refused.message).toContain(
@@ -64,15 +65,15 @@ describe('the watcher follows files saved by rename', () => {
     );
 
     // A second, different refused content is reported again: the drift stays visible.
-    saveByRename(copy.dir, RETENTION, JSON.stringify({ ...retention, days: -1 }));
+    saveByRename(copy.dir, THRESHOLDS, JSON.stringify({ ...thresholds, percents: [0] }));
     const again = await until(() => errors[1]);
-    expect(again.problems.map(formatProblem)).toEqual(['data/retention.json: /days: must be >= 0']);
+    expect(again.problems.map(formatProblem)).toEqual(['data/seat-thresholds.json: /percents/0: must be >= 1']);
     expect((again as RuleDriftError).diskVersion).not.toBe((refused as RuleDriftError).diskVersion);
     expect(watcher.current()).toBe(edited);
 
-    writeFileSync(path, JSON.stringify({ ...retention, days: 10 }));
+    writeFileSync(path, JSON.stringify({ ...thresholds, percents: [95] }));
     const fixed = await until(() => reloads[2]);
-    expect(fixed.params.retention).toMatchObject({ days: 10 });
+    expect(fixed.params.seatThresholds).toEqual({ percents: [95] });
   });
 
   it('finds a change through the poll when no file event gets through', async () => {
@@ -80,8 +81,8 @@ describe('the watcher follows files saved by rename', () => {
     const reloads: RuleSet[] = [];
     // Events wait an hour: only the poll's comparison of content hashes can see the edit.
     watcher = await watchRules(copy.dir, { onReload: (r) => reloads.push(r), debounceMs: 3_600_000, pollMs: 20 });
-    saveByRename(copy.dir, RETENTION, JSON.stringify({ days: 8, productIds: ['goto_connect_standard'] }));
+    saveByRename(copy.dir, THRESHOLDS, JSON.stringify({ percents: [75, 100] }));
     const next = await until(() => reloads[0]);
-    expect(next.params.retention).toEqual({ days: 8, productIds: ['goto_connect_standard'] });
+    expect(next.params.seatThresholds).toEqual({ percents: [75, 100] });
   });
 }, 60_000);

@@ -1,20 +1,29 @@
 import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readPolicyContents } from '../authoring/checker.js';
-import { loadRuleSet } from './load.js';
+import { bundleOnDisk } from './bundle.js';
+import { loadRules, ruleSourceOf, type LoadedRules, type RuleSource, type RuleSourceInput } from './load.js';
 import { contentVersion, type RuleSet } from '../engine/rule-set.js';
 import { RuleSetError, type RuleProblem } from '../engine/rule-file.js';
 
 export interface RuleWatcher {
   /** The active rule set: the last one that loaded cleanly. */
   current(): RuleSet;
-  /** The version of the policy files on disk when they were refused and differ from the active set; null when in step. */
+  /**
+   * The version of the policy files (or the bundle) on disk when they were refused and differ from
+   * the active set; null when in step.
+   */
   drift(): string | null;
+  /** Where the active set came from: the directory, or the bundle file with its version label. */
+  source(): RuleSource;
+  /** When the active set became active: the first load, or the last reload that switched. */
+  activeSince(): Date;
   close(): void;
 }
 
 export interface WatchOptions {
-  onReload?: (ruleSet: RuleSet) => void;
+  /** The active set changed: new files, or a bundle with another label. */
+  onReload?: (ruleSet: RuleSet, source: RuleSource) => void;
   /**
    * A refused edit: the message names each file, path and problem (failing cases included) and,
    * last, that the files on disk and the active set now differ (a RuleDriftError); the previous
@@ -34,14 +43,16 @@ export interface WatchOptions {
 export class RuleDriftError extends RuleSetError {
   readonly activeVersion: string;
   readonly diskVersion: string;
-  constructor(problems: RuleProblem[], activeVersion: string, diskVersion: string) {
+  constructor(problems: RuleProblem[], activeVersion: string, diskVersion: string, bundle?: string) {
     super(problems);
     this.name = 'RuleDriftError';
     this.activeVersion = activeVersion;
     this.diskVersion = diskVersion;
-    this.message +=
-      `\ndrift: the policies on disk (version ${diskVersion}) are refused; the active rule set (version ` +
-      `${activeVersion}) keeps deciding until they check`;
+    this.message += bundle
+      ? `\ndrift: the bundle on disk (${bundle}, version ${diskVersion}) is refused; the active rule set (version ` +
+        `${activeVersion}) keeps deciding until a bundle that checks replaces it`
+      : `\ndrift: the policies on disk (version ${diskVersion}) are refused; the active rule set (version ` +
+        `${activeVersion}) keeps deciding until they check`;
   }
 }
 
@@ -63,6 +74,16 @@ function directories(dir: string): Map<string, number> {
   return found;
 }
 
+/** The directory that holds a bundle file, watched (not the file) so a bundle replaced by rename is seen. */
+function bundleDirectory(file: string): Map<string, number> {
+  const dir = dirname(file);
+  try {
+    return new Map([[dir, statSync(dir).ino]]);
+  } catch {
+    return new Map();
+  }
+}
+
 /**
  * Loads the rules, then reloads them whenever the policy files change. A reload switches only to a
  * set that passes the same gate as `rules test` (every check, every case, each decision point's
@@ -74,11 +95,37 @@ function directories(dir: string): Map<string, number> {
  * the replaced file and missed every later edit. Whatever triggers a check (an event, or the poll
  * that backs events up) compares a hash of the files with the content last checked, so unchanged
  * files are neither reloaded nor reported again.
+ *
+ * A bundle file (`npm run rules -- bundle`) is watched through the directory that holds it, so a
+ * bundle replaced by rename (or a Kubernetes ConfigMap's symlink swap) is seen; any change of its
+ * bytes reloads it through the same gate, after its manifest is verified, and a refused bundle
+ * leaves the previous set deciding just as a refused edit does.
  */
-export async function watchRules(dir: string, options: WatchOptions = {}): Promise<RuleWatcher> {
-  let active = await loadRuleSet(dir);
-  /** The content of the files as last checked: the active set's, or the last refused. */
-  let checked = active.version;
+export async function watchRules(input: RuleSourceInput, options: WatchOptions = {}): Promise<RuleWatcher> {
+  const source = ruleSourceOf(input);
+  const where = source.path;
+  let active: LoadedRules = await loadRules(source);
+  let activeSince = new Date();
+  /** What is on disk, cheaply: `key` to see a change, `version` to report a refused one. */
+  const onDisk =
+    source.kind === 'bundle'
+      ? () => {
+          const { fileHash, version } = bundleOnDisk(where);
+          return { key: fileHash, version };
+        }
+      : () => {
+          let version: string;
+          try {
+            version = contentVersion(readPolicyContents(where));
+          } catch {
+            version = 'unreadable';
+          }
+          return { key: version, version };
+        };
+  /** What the watch covers: every directory of the tree, or the directory holding the bundle. */
+  const watched = source.kind === 'bundle' ? () => bundleDirectory(where) : () => directories(where);
+  /** The content as last checked: the active set's, or the last refused. */
+  let checked = active.contentKey;
   /** The refused content on disk, until the files check again (an edit, or going back to the active set's). */
   let drifted: string | null = null;
   let closed = false;
@@ -95,32 +142,39 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
       error instanceof RuleSetError
         ? error
         : new RuleSetError([
-            { file: dir, path: '(root)', problem: error instanceof Error ? error.message : String(error) },
+            { file: where, path: '(root)', problem: error instanceof Error ? error.message : String(error) },
           ]),
     );
   };
 
   const check = async () => {
-    let onDisk: string;
+    const disk = onDisk();
+    if (disk.key === checked) return;
+    checked = disk.key;
     try {
-      onDisk = contentVersion(readPolicyContents(dir));
-    } catch {
-      onDisk = 'unreadable';
-    }
-    if (onDisk === checked) return;
-    checked = onDisk;
-    try {
-      const next = await loadRuleSet(dir);
+      const next = await loadRules(source);
       // A reload that finishes after close() must not switch the set or call back.
       if (closed) return;
       drifted = null;
-      if (next.version === active.version) return;
+      // The same files (and, for a bundle, the same label): nothing to switch.
+      if (next.ruleSet.version === active.ruleSet.version && next.source.bundleVersion === active.source.bundleVersion)
+        return;
       active = next;
-      checked = next.version;
-      options.onReload?.(next);
+      activeSince = new Date();
+      checked = next.contentKey;
+      options.onReload?.(next.ruleSet, next.source);
     } catch (error) {
-      if (error instanceof RuleSetError) drifted = onDisk;
-      report(error instanceof RuleSetError ? new RuleDriftError([...error.problems], active.version, onDisk) : error);
+      if (error instanceof RuleSetError) drifted = disk.version;
+      report(
+        error instanceof RuleSetError
+          ? new RuleDriftError(
+              [...error.problems],
+              active.ruleSet.version,
+              disk.version,
+              source.kind === 'bundle' ? where : undefined,
+            )
+          : error,
+      );
     }
   };
 
@@ -151,7 +205,7 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
   /** Watches every directory of the tree, including ones added or replaced since the last call. */
   const syncWatchers = () => {
     if (closed) return;
-    const now = directories(dir);
+    const now = watched();
     for (const [path, { ino, watcher }] of watchers) {
       if (now.get(path) === ino) continue;
       watcher.close();
@@ -194,8 +248,10 @@ export async function watchRules(dir: string, options: WatchOptions = {}): Promi
   schedule();
 
   return {
-    current: () => active,
+    current: () => active.ruleSet,
     drift: () => drifted,
+    source: () => active.source,
+    activeSince: () => activeSince,
     close: () => {
       closed = true;
       clearTimeout(timer);
