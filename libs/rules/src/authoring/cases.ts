@@ -1,8 +1,7 @@
-import { checkAnalyses, checkCases, readPolicies, type PolicySources, type RuleCase } from './checker.js';
+import { checkCases, type RuleCase } from './check-cases.js';
+import { checkAnalyses, readPolicies, type PolicySources } from './checker.js';
 import { RuleSet, type Decision } from '../engine/rule-set.js';
 import { formatProblem, type RuleProblem } from '../engine/rule-file.js';
-
-export type { RuleCase } from './checker.js';
 
 export interface CaseResult {
   file: string;

@@ -10,7 +10,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICIES_DIR } from '../loading/load.js';
 import { readPolicyContents } from './checker.js';
-import { casesSchema, editorSchemaFiles, ruleSchema, type JsonSchema } from './editor-schemas.js';
+import { casesSchema } from './cases-schema.js';
+import { editorSchemaFiles } from './editor-schemas.js';
+import { ruleSchema } from './rule-schema.js';
+import type { JsonSchema } from './schema-parts.js';
 
 const RULES_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const REPO_ROOT = resolve(RULES_DIR, '../..');

@@ -1,5 +1,5 @@
 import type { Decision, RuleSet } from '../engine/rule-set.js';
-import { checkCases } from './checker.js';
+import { checkCases } from './check-cases.js';
 import { CASE_TIME, runCase, type Verification } from './cases.js';
 
 /** The edited policies, verified: their rule set (it must build) and which of their cases pass. */

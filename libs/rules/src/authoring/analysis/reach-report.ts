@@ -1,6 +1,7 @@
 import { readPolicies } from '../checker.js';
 import { formatProblem } from '../../engine/rule-file.js';
-import { analyseReach, describeCombination, type Answer, type ReachReport } from './reach.js';
+import { analyseReach } from './reach.js';
+import { describeCombination, type Answer, type ReachReport } from './reach-answers.js';
 
 /**
  * `npm run rules -- reach [dir]`: every answer of the reach analysis (reach.ts), where `check`
