@@ -44,7 +44,7 @@ import {
   listDecisions,
   purgeDecisionsBefore,
   type DecisionFilter,
-  type DecisionLogRecord,
+  type DecisionLogInsert,
 } from './decision-log.js';
 import type { MutationClock, MutationTiming } from './mutation-timing.js';
 
@@ -152,7 +152,7 @@ export async function openDatabase(options: DatabaseOptions) {
     },
     /** The decision log: every decision of the policy rules, written apart from the mutations (see DecisionLogWriter). */
     decisions: {
-      append: (records: DecisionLogRecord[]) => appendDecisions(em(), records),
+      append: (rows: DecisionLogInsert[]) => appendDecisions(em(), dialect, rows),
       list: (accountId: string, filter: DecisionFilter, page: { pageSize: number; pageToken?: string }) =>
         read((e) => listDecisions(e, accountId, filter, page)),
       /** From `from` on, oldest first, a batch at a time (impact reports). */

@@ -1,4 +1,6 @@
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+/** Where a statement runs (dialectOf). */
+type Dialect = 'postgres' | 'libsql';
 import { DecisionRecord } from './models/index.js';
 
 type Em = SqlEntityManager<AbstractSqlDriver>;
@@ -42,22 +44,6 @@ export interface DecisionFilter {
   to?: Date;
 }
 
-const toRow = (r: DecisionLogRecord) => ({
-  id: r.id,
-  accountId: r.accountId,
-  requestId: r.requestId,
-  point: r.point,
-  stage: r.stage,
-  allowed: r.allowed,
-  dryRun: r.dryRun,
-  ruleSetVersion: r.ruleSetVersion,
-  actor: r.actor,
-  actorKind: r.actorKind,
-  facts: r.facts,
-  outcome: { violations: r.violations, warnings: r.warnings, effects: r.effects },
-  decidedAt: r.decidedAt,
-});
-
 const toRecord = (row: DecisionRecord): DecisionLogRecord => {
   const outcome = row.outcome as Pick<DecisionLogRecord, 'violations' | 'warnings' | 'effects'>;
   return {
@@ -79,9 +65,45 @@ const toRecord = (row: DecisionRecord): DecisionLogRecord => {
   };
 };
 
-/** Appends decisions in one multi-row insert (outside any mutation's transaction). */
-export async function appendDecisions(em: Em, records: DecisionLogRecord[]): Promise<void> {
-  if (records.length > 0) await em.insertMany(DecisionRecord, records.map(toRow));
+/**
+ * A decision to append, its facts and outcome already JSON: the service copies them to JSON when
+ * the decision is made (the use case goes on changing its objects), and they go to the database
+ * as they are, never parsed and written again.
+ */
+export type DecisionLogInsert = Omit<DecisionLogRecord, 'facts' | 'violations' | 'warnings' | 'effects'> & {
+  factsJson: string;
+  /** `{violations, warnings, effects}` */
+  outcomeJson: string;
+};
+
+const COLUMNS =
+  'id, account_id, request_id, point, stage, allowed, dry_run, rule_set_version, actor, actor_kind, facts, outcome, decided_at';
+
+/**
+ * Appends decisions in one multi-row insert, outside any mutation's transaction. Plain SQL rather
+ * than the unit of work: a batch of a few hundred rows is one statement, with no entity built.
+ * Values are typed as MikroORM stores them on each database (libsql: booleans and times as numbers).
+ */
+export async function appendDecisions(em: Em, dialect: Dialect, rows: DecisionLogInsert[]): Promise<void> {
+  if (rows.length === 0) return;
+  const postgres = dialect === 'postgres';
+  const values = rows.flatMap((r) => [
+    r.id,
+    r.accountId,
+    r.requestId,
+    r.point,
+    r.stage,
+    postgres ? r.allowed : Number(r.allowed),
+    postgres ? r.dryRun : Number(r.dryRun),
+    r.ruleSetVersion,
+    r.actor,
+    r.actorKind,
+    r.factsJson,
+    r.outcomeJson,
+    postgres ? r.decidedAt : r.decidedAt.getTime(),
+  ]);
+  const row = `(${Array.from({ length: 13 }, () => '?').join(', ')})`;
+  await em.execute(`insert into decision_log (${COLUMNS}) values ${rows.map(() => row).join(', ')}`, values, 'run');
 }
 
 /** Newest first, keyset-paged on (decidedAt, id) so decisions logged meanwhile never shift a page. */

@@ -25,7 +25,7 @@ export type {
 } from './records.js';
 export type { LicenseBook } from './license-book.js';
 export { newId } from './ids.js';
-export type { DecisionLogRecord, DecisionFilter } from './decision-log.js';
+export type { DecisionLogRecord, DecisionLogInsert, DecisionFilter } from './decision-log.js';
 export { DEMO_ACCOUNTS, DEMO_ACCOUNT_IDS, DEMO_EPOCH } from './demo-accounts.js';
 export type { DemoAccount } from './demo-accounts.js';
 export { FIELD_LIMITS } from './field-limits.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DecisionLogRecord } from '@acme/licensing-data-access';
+import type { DecisionLogInsert } from '@acme/licensing-data-access';
 import { pino } from 'pino';
 import { DecisionLogWriter } from './decision-log-writer.js';
 import type { DecisionTaken } from './decision-trail.js';
@@ -16,13 +16,14 @@ const taken = (n: number): DecisionTaken => ({
   stage: 'rules',
   allowed: true,
   ruleSetVersion: 'v1',
-  json: JSON.stringify({ facts: { n }, violations: [], warnings: [], effects: [] }),
+  factsJson: JSON.stringify({ n }),
+  outcomeJson: JSON.stringify({ violations: [], warnings: [], effects: [] }),
   at: new Date(),
 });
 
 describe('DecisionLogWriter', () => {
   it('writes in batches, and again after a failed write, in order', async () => {
-    const written: DecisionLogRecord[][] = [];
+    const written: DecisionLogInsert[][] = [];
     let fail = true;
     const writer = new DecisionLogWriter({
       append: async (batch) => {
@@ -37,7 +38,7 @@ describe('DecisionLogWriter', () => {
     expect(writer.stats()).toMatchObject({ written: 0, pending: 3, failedWrites: 1 });
     fail = false;
     await writer.flush();
-    expect(written.map((b) => b.map((r) => r.facts.n))).toEqual([[1, 2], [3]]);
+    expect(written.map((b) => b.map((r) => (JSON.parse(r.factsJson) as { n: number }).n))).toEqual([[1, 2], [3]]);
     expect(writer.stats()).toMatchObject({ written: 3, pending: 0, dropped: 0 });
   });
 

@@ -1,11 +1,11 @@
 import type { Principal } from '@acme/auth';
-import { newId, type DecisionLogRecord } from '@acme/licensing-data-access';
+import { newId, type DecisionLogInsert } from '@acme/licensing-data-access';
 import type { Logger } from '@acme/util';
 import type { DecisionTrail } from './decision-trail.js';
 
 export interface DecisionLogWriterOptions {
   /** Writes a batch (one multi-row insert). */
-  append: (records: DecisionLogRecord[]) => Promise<void>;
+  append: (rows: DecisionLogInsert[]) => Promise<void>;
   logger: Logger;
   /** How long a decision waits for others to share its insert. */
   flushMs?: number;
@@ -26,13 +26,14 @@ export interface DecidedCall {
 /**
  * Writes the decision log apart from the mutations: a call hands over its decisions when it ends
  * (allowed or refused, committed or rolled back) and returns; they are inserted in batches a few
- * milliseconds later. So recording costs a call an array push, not a statement in its
- * transaction (the figure is in docs/benchmarks.md). The price: what waits is lost if the process
+ * milliseconds later, as one plain multi-row insert of the JSON made when each decision was. So
+ * recording costs a call the JSON of its facts, not a statement in its transaction (the figure is
+ * in docs/benchmarks.md). The price: what waits is lost if the process
  * dies, at most `flushMs` of decisions, or more while the database is down (bounded by
  * `maxPending`, dropped oldest first and counted in `dropped`).
  */
 export class DecisionLogWriter {
-  private pending: DecisionLogRecord[] = [];
+  private pending: DecisionLogInsert[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
   private readonly flushMs: number;
@@ -49,10 +50,6 @@ export class DecisionLogWriter {
   /** Queues the call's decisions; never throws and never waits. */
   record(trail: DecisionTrail, call: DecidedCall): void {
     for (const taken of trail) {
-      const { facts, violations, warnings, effects } = JSON.parse(taken.json) as Pick<
-        DecisionLogRecord,
-        'facts' | 'violations' | 'warnings' | 'effects'
-      >;
       this.pending.push({
         id: newId('dec', taken.at.getTime()),
         accountId: call.accountId,
@@ -64,10 +61,8 @@ export class DecisionLogWriter {
         ruleSetVersion: taken.ruleSetVersion,
         actor: call.principal.subject,
         actorKind: call.principal.kind,
-        facts,
-        violations: violations.map(({ ruleId, message }) => ({ ruleId, message })),
-        warnings: warnings.map(({ ruleId, message }) => ({ ruleId, message })),
-        effects,
+        factsJson: taken.factsJson,
+        outcomeJson: taken.outcomeJson,
         decidedAt: taken.at,
       });
     }

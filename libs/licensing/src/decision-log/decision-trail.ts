@@ -9,8 +9,10 @@ export interface DecisionTaken {
   stage: 'who_may_act' | 'rules';
   allowed: boolean;
   ruleSetVersion: string;
-  /** JSON of `{facts, violations, warnings, effects}`. */
-  json: string;
+  /** The facts decided on, as JSON. */
+  factsJson: string;
+  /** `{violations, warnings, effects}` as JSON: rules with their messages, effects as rendered. */
+  outcomeJson: string;
   at: Date;
 }
 
@@ -27,12 +29,14 @@ export function noteDecision(
 ): void {
   if (!trail) return;
   const { violations, warnings, effects } = decision;
+  const fired = (messages: typeof violations) => messages.map(({ ruleId, message }) => ({ ruleId, message }));
   trail.push({
     point: decision.point,
     stage,
     allowed: decision.allowed,
     ruleSetVersion: decision.ruleSetVersion,
-    json: JSON.stringify({ facts, violations, warnings, effects }),
+    factsJson: JSON.stringify(facts),
+    outcomeJson: JSON.stringify({ violations: fired(violations), warnings: fired(warnings), effects }),
     at,
   });
 }
