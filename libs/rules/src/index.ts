@@ -6,7 +6,7 @@ export type { DecisionPoint } from './engine/decision-points.js';
 export { RuleSet, FactsError, contentVersion } from './engine/rule-set.js';
 export type { Decision } from './engine/rule-set.js';
 export type { LoadedRule } from './engine/rule-file.js';
-export { loadRuleSet, DEFAULT_POLICIES_DIR } from './loading/load.js';
+export { loadRuleSet, loadRules, DEFAULT_POLICIES_DIR } from './loading/load.js';
 export { writeBundle } from './loading/bundle.js';
 export type { Bundle } from './loading/bundle.js';
 export { watchRules } from './loading/watch.js';
