@@ -13,7 +13,7 @@ export default [
   },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -31,9 +31,17 @@ export default [
             },
             { sourceTag: 'scope:rules', onlyDependOnLibsWithTags: ['scope:rules', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The admin console knows the services only by their contracts, over gRPC.
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared'] },
             {
               sourceTag: 'scope:dev',
-              onlyDependOnLibsWithTags: ['scope:licensing', 'scope:billing', 'scope:rules', 'scope:shared'],
+              onlyDependOnLibsWithTags: [
+                'scope:licensing',
+                'scope:billing',
+                'scope:rules',
+                'scope:shared',
+                'scope:console',
+              ],
             },
             {
               sourceTag: 'scope:tools',

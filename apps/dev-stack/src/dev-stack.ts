@@ -12,6 +12,7 @@ import {
 import { DEV_DEFAULTS, startLicensingService, type LicensingConfig } from '@acme/licensing';
 import { InProcessEventBus } from '@acme/messaging';
 import type { Logger } from '@acme/util';
+import { buildConsole, DEMO_IDENTITIES, devSignIn } from '@acme/console';
 
 export interface DevStack {
   address: string;
@@ -22,6 +23,8 @@ export interface DevStack {
   billingApi: RunningBillingApi | null;
   /** A ready-to-use token for the demo GoTo account's super admin (whose record makes them one). */
   token: string;
+  /** The admin console's URL, when CONSOLE_PORT was given. */
+  consoleUrl: string | null;
   banner: string;
   stop(): Promise<void>;
 }
@@ -39,6 +42,8 @@ export async function startDevStack(options: {
    * SQLITE_PATH. With BILLING_API_PORT the billing API is served on that ledger too.
    */
   billingEnv?: Record<string, string | undefined>;
+  /** Serve the admin console on this port (0: any free one), signing in as the demo accounts' people. */
+  consolePort?: number;
   now?: () => Date;
 }): Promise<DevStack> {
   const { config, logger } = options;
@@ -77,6 +82,18 @@ export async function startDevStack(options: {
         ledger: billing.ledger,
       })
     : null;
+  const adminConsole =
+    options.consolePort === undefined
+      ? null
+      : await buildConsole({
+          licensingAddress: licensing.address,
+          identities: DEMO_IDENTITIES,
+          signIn: devSignIn(keys.privateJwk, config.JWT_ISSUER, config.JWT_AUDIENCE),
+          secureCookies: false,
+        });
+  const consoleUrl = adminConsole
+    ? await adminConsole.app.listen({ host: config.GRPC_HOST, port: options.consolePort })
+    : null;
   const token = await signToken(keys.privateJwk, {
     subject: DEV_DEFAULTS.adminUserId,
     accountId: DEV_DEFAULTS.accountId,
@@ -106,6 +123,9 @@ export async function startDevStack(options: {
           '',
         ]
       : []),
+    ...(consoleUrl
+      ? [`admin console on ${consoleUrl} (sign in as any of: ${DEMO_IDENTITIES.map((i) => i.name).join('; ')})`, '']
+      : []),
     'what billing made of it (invoice preview from the ledger):',
     `  BILLING_SQLITE_PATH=${billingConfig.BILLING_SQLITE_PATH} npm run billing -- invoice --account ` +
       `${DEV_DEFAULTS.accountId} --from ${monthStart(0)} --to ${monthStart(1)}`,
@@ -119,8 +139,10 @@ export async function startDevStack(options: {
     billing,
     billingApi,
     token,
+    consoleUrl,
     banner,
     async stop() {
+      await adminConsole?.close();
       await billingApi?.stop();
       admins?.close();
       await licensing.stop();

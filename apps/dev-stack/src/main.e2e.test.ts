@@ -22,13 +22,14 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startMain(): Promise<{ address: string; billingAddress: string; token: string }> {
+function startMain(): Promise<{ address: string; billingAddress: string; token: string; consoleUrl: string }> {
   child = spawn(join(root, 'node_modules/.bin/tsx'), ['apps/dev-stack/src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
       GRPC_PORT: '0',
       BILLING_API_PORT: '0',
+      CONSOLE_PORT: '0',
       SQLITE_PATH: join(dir, 'licensing.db'),
       LOG_LEVEL: 'warn',
     },
@@ -42,9 +43,10 @@ function startMain(): Promise<{ address: string; billingAddress: string; token: 
       const address = /listening on (\S+)/.exec(output)?.[1];
       const billingAddress = /billing API listening on (\S+)/.exec(output)?.[1];
       const token = /export TOKEN=(\S+)/.exec(output)?.[1];
-      if (address && billingAddress && token) {
+      const consoleUrl = /admin console on (\S+)/.exec(output)?.[1];
+      if (address && billingAddress && token && consoleUrl) {
         clearTimeout(timer);
-        resolve({ address, billingAddress, token });
+        resolve({ address, billingAddress, token, consoleUrl });
       }
     };
     child!.stdout!.on('data', onData);
@@ -55,7 +57,7 @@ function startMain(): Promise<{ address: string; billingAddress: string; token: 
 
 describe('npm start (apps/dev-stack/src/main.ts)', () => {
   it('serves health and a real RPC, the billing API beside it, then shuts down gracefully on SIGTERM', async () => {
-    const { address, billingAddress, token } = await startMain();
+    const { address, billingAddress, token, consoleUrl } = await startMain();
     expect(await checkHealth(address)).toBe('SERVING');
     const client = createClient(LicensingService, address, { token });
     const account = await client.getAccount({});
@@ -68,6 +70,10 @@ describe('npm start (apps/dev-stack/src/main.ts)', () => {
       what: 'the demo events in the ledger, read through the billing API',
     });
     ledger.close();
+    // The admin console beside them, offering to sign in as each demo person the banner names.
+    const signIn = await (await fetch(`${consoleUrl}/sign-in`)).text();
+    expect(signIn).toContain('Sign in as Ada Admin (GoTo, super admin)');
+    expect(signIn).toContain('Sign in as Zendesk owner');
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
     child!.kill('SIGTERM');

@@ -15,7 +15,13 @@ try {
   // One process, so one service name: a call's trace reaches the in-process consumer all the same.
   const tracing = startTracing({ serviceName: 'dev-stack' });
   // The billing API beside it on 50052 unless BILLING_API_PORT says otherwise.
-  const stack = await startDevStack({ config, logger, billingEnv: { BILLING_API_PORT: '50052', ...process.env } });
+  const stack = await startDevStack({
+    config,
+    logger,
+    billingEnv: { BILLING_API_PORT: '50052', ...process.env },
+    // The admin console beside them on 8080 unless CONSOLE_PORT says otherwise.
+    consolePort: Number(process.env.CONSOLE_PORT ?? 8080),
+  });
   process.stdout.write(stack.banner);
   stopOnSignals(async () => {
     await stack.stop();

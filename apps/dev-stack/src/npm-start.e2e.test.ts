@@ -57,6 +57,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('npm start, then %s to npm', (sign
         ...process.env,
         GRPC_PORT: '0',
         BILLING_API_PORT: '0',
+        CONSOLE_PORT: '0',
         SQLITE_PATH: join(dir, 'licensing.db'),
         METRICS_PORT: '',
         LOG_LEVEL: 'info',

@@ -1,0 +1,176 @@
+/**
+ * The admin console over HTTP, as a browser without script would use it, beside the licensing
+ * service of the dev stack: sessions in an HttpOnly cookie, a CSRF token on every form, pages in
+ * the browser's language with a switch, a change with its dry run first, and a member refused with
+ * the rule's message and id. (Real-browser tests with an accessibility check are still to come.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole, DEMO_IDENTITIES } from '@acme/console';
+import { startTestStack, type TestStack } from '../test/test-stack.js';
+
+let demo: TestStack;
+let console_: Awaited<ReturnType<typeof buildConsole>>;
+let base: string;
+
+beforeAll(async () => {
+  demo = await startTestStack('admin-console');
+  console_ = await buildConsole({
+    licensingAddress: demo.stack.address,
+    identities: DEMO_IDENTITIES,
+    signIn: (identity: (typeof DEMO_IDENTITIES)[number]) =>
+      demo.sign({ subject: identity.subject, accountId: identity.accountId }),
+    secureCookies: false,
+  });
+  base = await console_.app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await console_?.close();
+  await demo?.stop();
+});
+
+/** A browser: keeps cookies, sends a language, follows nothing on its own. */
+class Browser {
+  private readonly cookies = new Map<string, string>();
+  constructor(private readonly language = 'en') {}
+
+  async get(path: string) {
+    return this.send(path, { method: 'GET' });
+  }
+
+  async post(path: string, fields: [string, string][]) {
+    return this.send(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  /** Posts a form of `page` (found by its action), with its CSRF token, plus `fields`. */
+  async submit(page: string, action: string, fields: [string, string][]) {
+    const form = new RegExp(`<form[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(page);
+    expect(form, `a form posting to ${action}`).not.toBeNull();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form![0])![1]!;
+    return this.post(action, [['_csrf', csrf], ...fields]);
+  }
+
+  cookie(name: string) {
+    return this.cookies.get(name);
+  }
+
+  private async send(path: string, init: RequestInit) {
+    const response = await fetch(`${base}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: {
+        ...(init.headers as Record<string, string>),
+        'accept-language': this.language,
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+    });
+    for (const set of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = set.split(';').map((s) => s.trim());
+      const [name, value] = pair!.split('=') as [string, string];
+      if (value === '' || attributes.some((a) => /^Expires=Thu, 01 Jan 1970/i.test(a))) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      headers: response.headers,
+      html: await response.text(),
+    };
+  }
+}
+
+async function signedIn(key: string, language = 'en') {
+  const browser = new Browser(language);
+  const page = await browser.get('/sign-in');
+  const identity = DEMO_IDENTITIES.find((i) => i.key === key)!;
+  const form = new RegExp(
+    `<form[^>]*action="/sign-in"[^>]*>(?:(?!</form>)[\\s\\S])*value="${identity.key}"[\\s\\S]*?</form>`,
+  ).exec(page.html)![0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
+  const answer = await browser.post('/sign-in', [
+    ['_csrf', csrf],
+    ['identity', identity.key],
+  ]);
+  expect(answer).toMatchObject({ status: 303, location: '/products' });
+  return browser;
+}
+
+describe('admin console', () => {
+  it('sends a stranger to sign in, and keeps the token on the server behind an HttpOnly cookie', async () => {
+    const stranger = new Browser();
+    expect(await stranger.get('/products')).toMatchObject({ status: 303, location: '/sign-in' });
+    const page = await stranger.get('/sign-in');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.html).toContain('Sign in as Ada Admin (GoTo, super admin)');
+    // Without the CSRF token nothing happens.
+    expect((await stranger.post('/sign-in', [['identity', 'goto-super-admin']])).status).toBe(403);
+    const response = await fetch(`${base}/sign-in`, { redirect: 'manual' });
+    const csrfCookie = response.headers.getSetCookie().find((c) => c.startsWith('_csrf='));
+    expect(csrfCookie).toMatch(/HttpOnly/i);
+    const admin = await signedIn('goto-super-admin');
+    const session = admin.cookie('console_session')!;
+    expect(session).toMatch(/^[\w-]{43}$/);
+    expect(session).not.toContain('.'); // an id, not a JWT
+  });
+
+  it('shows the products with seats and features, in the browser language and after the switch', async () => {
+    const admin = await signedIn('goto-super-admin', 'es-ES,es;q=0.9');
+    const products = await admin.get('/products');
+    expect(products.status).toBe(200);
+    expect(products.html).toContain('<html lang="es">');
+    expect(products.html).toContain('Compradas');
+    expect(products.html).toMatch(/GoTo Connect/);
+    expect(products.html).toMatch(/por licencia/);
+    const german = await admin.submit(products.html, '/language', [
+      ['locale', 'de'],
+      ['back', '/products'],
+    ]);
+    expect(german).toMatchObject({ status: 303, location: '/products' });
+    const page = await admin.get('/products');
+    expect(page.html).toContain('<html lang="de">');
+    expect(page.html).toContain('Offene Verkaufsaufträge');
+  });
+
+  it('adds products with a feature off: the dry run first, then the change', async () => {
+    const admin = await signedIn('goto-super-admin', 'it');
+    const users = await admin.get('/users?q=cy');
+    expect(users.html).toContain('Cy Manager');
+    expect(users.html).not.toContain('Bo Agent');
+    const action = '/users/usr_demo_goto_manager/products';
+    const fields: [string, string][] = [
+      ['product', 'goto_connect_standard'],
+      ['offered:goto_connect_standard', 'phone_number'],
+      ['offered:goto_connect_standard', 'voicemail'],
+      ['feature:goto_connect_standard', 'phone_number'],
+      ['dryRun', '1'],
+    ];
+    const dry = await admin.submit(users.html, action, fields);
+    expect(dry.status).toBe(200);
+    expect(dry.html).toContain('Simulazione: questa modifica è consentita');
+    expect((await admin.get('/users?q=cy')).html).not.toMatch(/<td>[^<]*goto_connect_standard[^<]*<\/td>/);
+    const done = await admin.submit(
+      dry.html,
+      action,
+      fields.filter(([name]) => name !== 'dryRun'),
+    );
+    expect(done.html).toContain('1 prodotto aggiunto');
+    expect(done.html).toMatch(/Cy Manager<\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>[^<]*goto_connect_standard/);
+  });
+
+  it("shows a member the rule's message and id, and changes nothing", async () => {
+    const member = await signedIn('goto-member', 'fr');
+    const users = await member.get('/users');
+    const refused = await member.submit(users.html, '/users/usr_demo_goto_agent/products', [
+      ['product', 'goto_meeting'],
+    ]);
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('Non autorisé');
+    expect(refused.html).toContain('who-may-act.assign-and-unassign');
+    expect(refused.html).toContain('Assigning or removing licenses needs the super admin or admin role');
+    expect(refused.html).toMatch(/role="alert"/);
+  });
+});

@@ -1,0 +1,41 @@
+import { signToken } from '@acme/auth';
+import type { JWK } from 'jose';
+import type { DemoIdentity } from './pages/sign-in.js';
+
+/** The demo accounts' people, one per role the articles act as (the dev stack's seed). */
+export const DEMO_IDENTITIES: readonly DemoIdentity[] = [
+  {
+    key: 'goto-super-admin',
+    name: 'Ada Admin (GoTo, super admin)',
+    subject: 'usr_demo_goto_admin',
+    accountId: 'acct_demo_goto',
+  },
+  { key: 'goto-member', name: 'Bo Agent (GoTo, member)', subject: 'usr_demo_goto_agent', accountId: 'acct_demo_goto' },
+  {
+    key: 'goto-manager',
+    name: 'Cy Manager (GoTo, manage users)',
+    subject: 'usr_demo_goto_manager',
+    accountId: 'acct_demo_goto',
+  },
+  { key: 'zendesk-owner', name: 'Zendesk owner', subject: 'usr_demo_zendesk_owner', accountId: 'acct_demo_zendesk' },
+  {
+    key: 'zendesk-agent',
+    name: 'Zendesk agent (member)',
+    subject: 'usr_demo_zendesk_agent1',
+    accountId: 'acct_demo_zendesk',
+  },
+];
+
+/** Signs a demo identity in with the dev stack's keys; production sign-in would come from the identity provider. */
+export type SignIn = (identity: DemoIdentity) => Promise<string>;
+
+export function devSignIn(privateJwk: JWK, issuer: string, audience: string): SignIn {
+  return (identity) =>
+    signToken(privateJwk, {
+      subject: identity.subject,
+      accountId: identity.accountId,
+      issuer,
+      audience,
+      expiresIn: '8h',
+    });
+}
