@@ -2,7 +2,7 @@
  * The admin console over HTTP, as a browser without script would use it, beside the licensing
  * service of the dev stack: sessions in an HttpOnly cookie, a CSRF token on every form, pages in
  * the browser's language with a switch, a change with its dry run first, and a member refused with
- * the rule's message and id. (Real-browser tests with an accessibility check are still to come.)
+ * the rule's message and id. In a real browser with an accessibility check: admin-console.browser.e2e.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, DEMO_IDENTITIES } from '@acme/console';
