@@ -1,8 +1,9 @@
 /**
  * The admin console in a real browser (Debian's Chromium, driven by Playwright): signing in,
  * products, adding products with a feature switched off (dry run first) in two languages, a
- * member refused with the rule's message and id, the keyboard's way in, and no accessibility
- * violation of serious or critical impact on any page (axe).
+ * member refused with the rule's message and id, a Zendesk seat reduction previewed then
+ * confirmed, the keyboard's way in, and no accessibility violation of serious or critical impact
+ * on any page (axe).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -62,6 +63,7 @@ describe('admin console in Chromium', () => {
       locale: 'en-US',
       as: /Ada Admin/,
       user: 'Cy Manager',
+      region: 'Add products for Cy Manager',
       search: 'Search users',
       product: 'GoTo Connect Standard',
       feature: 'voicemail',
@@ -75,6 +77,7 @@ describe('admin console in Chromium', () => {
       locale: 'es-ES',
       as: /Ada Admin/,
       user: 'Bo Agent',
+      region: 'Agregar productos para Bo Agent',
       search: 'Buscar usuarios',
       product: 'GoTo Meeting',
       feature: null,
@@ -93,7 +96,7 @@ describe('admin console in Chromium', () => {
     await page.getByLabel(c.search).fill(c.user.split(' ')[0]!);
     await page.getByLabel(c.search).press('Enter');
     await page.waitForURL(/\/users\?q=/);
-    const section = page.getByRole('region', { name: new RegExp(c.user) });
+    const section = page.getByRole('region', { name: c.region });
     await section.getByLabel(c.product, { exact: true }).check();
     if (c.feature) await section.getByLabel(c.feature, { exact: true }).uncheck();
     await section.getByLabel(c.dryRun).check();
@@ -101,7 +104,7 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => page.getByRole('status').textContent()).toContain(c.allowed);
     expect(await accessibilityProblems(page)).toEqual([]);
 
-    const again = page.getByRole('region', { name: new RegExp(c.user) });
+    const again = page.getByRole('region', { name: c.region });
     await again.getByLabel(c.product, { exact: true }).check();
     if (c.feature) await again.getByLabel(c.feature, { exact: true }).uncheck();
     await again.getByRole('button', { name: c.submit }).click();
@@ -116,7 +119,7 @@ describe('admin console in Chromium', () => {
     const page = await signIn('de-DE', /Bo Agent/);
     await page.getByRole('link', { name: 'Benutzer' }).click();
     // Cy Manager holds Meeting and, after the first test, Connect: Contact Center is what is left to add.
-    const section = page.getByRole('region', { name: /Cy Manager/ });
+    const section = page.getByRole('region', { name: 'Produkte für Cy Manager hinzufügen' });
     await section
       .getByLabel(/Contact Center/)
       .first()
@@ -125,6 +128,21 @@ describe('admin console in Chromium', () => {
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('who-may-act.assign-and-unassign');
     expect(await alert.textContent()).toContain('Nicht erlaubt');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('previews a Zendesk seat reduction, who is downgraded and in which order, then confirms it (Italian)', async () => {
+    const page = await signIn('it-IT', /Zendesk owner/);
+    await page.getByRole('link', { name: 'Riduci licenze' }).click();
+    await page.getByLabel('Nuovo numero di licenze per Support Suite').fill('2');
+    await page.getByRole('button', { name: 'Anteprima' }).first().click();
+    const preview = page.getByRole('region', { name: 'Che cosa fa questa riduzione' });
+    await expect.poll(() => preview.getByRole('listitem').count()).toBeGreaterThan(5);
+    expect(await preview.textContent()).toContain('5 → 2 licenze');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await preview.getByRole('button', { name: 'Conferma la riduzione' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Licenze ridotte.');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   });

@@ -5,7 +5,9 @@
  * the rule's message and id. In a real browser with an accessibility check: admin-console.browser.e2e.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
 import { buildConsole, DEMO_IDENTITIES } from '@acme/console';
+import { createClient } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
 
 let demo: TestStack;
@@ -172,5 +174,61 @@ describe('admin console', () => {
     expect(refused.html).toContain('who-may-act.assign-and-unassign');
     expect(refused.html).toContain('Assigning or removing licenses needs the super admin or admin role');
     expect(refused.html).toMatch(/role="alert"/);
+  });
+
+  it('removes GoTo Connect from an agent in a queue: the Contact Center warning on the dry run, then the removal', async () => {
+    // Bo Agent answers a call queue (set up through the API: the queues page is still to come).
+    const api = createClient(LicensingService, demo.stack.address, { token: demo.stack.token });
+    const queue = (await api.createQueue({ kind: QueueKind.CALL, name: 'Support line' })).queue!.id;
+    await api.addQueueMember({ queueId: queue, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT });
+    api.close();
+    const admin = await signedIn('goto-super-admin');
+    const users = await admin.get('/users?q=bo');
+    const action = '/users/usr_demo_goto_agent/remove-products';
+    const dry = await admin.submit(users.html, action, [
+      ['product', 'goto_connect_standard'],
+      ['dryRun', '1'],
+    ]);
+    expect(dry.status).toBe(200);
+    expect(dry.html).toContain('Dry run: this change is allowed');
+    expect(dry.html).toMatch(
+      /Note: usr_demo_goto_agent is still in 1 contact-center queue\(s\): Contact Center billing continues/,
+    );
+    const done = await admin.submit(dry.html, action, [
+      ['product', 'goto_connect_standard'],
+      ['removeFromQueues', '1'],
+    ]);
+    expect(done.html).toContain('1 product removed');
+    expect(done.html).not.toContain('contact-center queue(s)');
+    expect(done.html).toMatch(/Bo Agent<\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>(?![^<]*goto_connect_standard)/);
+  });
+
+  it('previews a Zendesk seat reduction with who is downgraded, in order, then confirms it', async () => {
+    const owner = await signedIn('zendesk-owner', 'de');
+    const seats = await owner.get('/seats');
+    expect(seats.html).toContain('Lizenzen reduzieren');
+    const suiteTarget = /name="target" value="(suite:[^"]+)"/.exec(seats.html)![1]!;
+    const preview = await owner.submit(seats.html, '/seats', [
+      ['target', suiteTarget],
+      ['newTotal', '1'],
+      ['order', 'alphabetical'],
+    ]);
+    expect(preview.status).toBe(200);
+    expect(preview.html).toContain('Was diese Reduzierung bewirkt');
+    expect(preview.html).toMatch(/5 → 1 Lizenzen/);
+    const downgraded = [...preview.html.matchAll(/<ol>([\s\S]*?)<\/ol>/g)].map((m) => m[1]!).join('');
+    expect(downgraded).toMatch(/<li>usr_/);
+    // Nothing changed yet.
+    expect((await owner.get('/seats')).html).toMatch(/max="5"/);
+    const form = /<form[^>]*action="\/seats"[^>]*>(?:(?!<\/form>)[\s\S])*name="confirm"[\s\S]*?<\/form>/.exec(
+      preview.html,
+    )![0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
+    const fields = [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map(
+      (m) => [m[1]!, m[2]!] as [string, string],
+    );
+    const done = await owner.post('/seats', [['_csrf', csrf], ...fields.filter(([name]) => name !== '_csrf')]);
+    expect(done.html).toContain('Lizenzen reduziert.');
+    expect(done.html).not.toMatch(/max="5"/);
   });
 });

@@ -9,7 +9,16 @@ describe('message catalogs', () => {
     for (const id of Object.keys(en)) {
       const text = intl.formatMessage(
         { id },
-        { name: 'Ada', count: 2, price: '$7.00', product: 'GoTo Meeting', ruleId: 'r.x', message: 'm' },
+        {
+          name: 'Ada',
+          count: 2,
+          price: '$7.00',
+          product: 'GoTo Meeting',
+          ruleId: 'r.x',
+          message: 'm',
+          before: 5,
+          after: 3,
+        },
       );
       // A message that does not parse comes back as its id; a placeholder left unfilled keeps its braces.
       expect(text, `${locale} ${id}`).not.toBe(id);

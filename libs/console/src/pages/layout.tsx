@@ -33,6 +33,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
             <nav aria-label={t('nav.main')}>
               <a href="/products">{t('nav.products')}</a>
               <a href="/users">{t('nav.users')}</a>
+              <a href="/seats">{t('nav.seats')}</a>
               <span className="who">
                 {who.name} · {who.accountId}
               </span>

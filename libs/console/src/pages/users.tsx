@@ -1,12 +1,7 @@
 /* @jsxRuntime automatic */
 import type { Product, User } from '@acme/contracts';
-import { Denial, Layout, type PageFrame } from './layout.js';
-
-/** What the last change of the page answered: done, allowed as a dry run, or refused by the rules. */
-export type ChangeOutcome =
-  | { kind: 'done'; count: number; warnings: string[] }
-  | { kind: 'dry-run'; warnings: string[] }
-  | { kind: 'denied'; message: string; rules: { id: string; message: string }[] };
+import { Layout, type PageFrame } from './layout.js';
+import { Outcome, type ChangeOutcome } from './outcome.js';
 
 export interface UserRow {
   user: User;
@@ -33,15 +28,7 @@ export function UsersPage({
   const { t, csrf } = frame;
   return (
     <Layout frame={frame} title={t('users.title')}>
-      {outcome?.kind === 'denied' && <Denial t={t} message={outcome.message} rules={outcome.rules} />}
-      {outcome && outcome.kind !== 'denied' && (
-        <section className="outcome" role="status">
-          <p>{outcome.kind === 'done' ? t('result.done', { count: outcome.count }) : t('result.dryRun')}</p>
-          {outcome.warnings.map((w) => (
-            <p key={w}>{t('result.warning', { message: w })}</p>
-          ))}
-        </section>
-      )}
+      <Outcome t={t} outcome={outcome} />
       <form method="get" action="/users" role="search">
         <label htmlFor="q">{t('users.search')}</label>
         <input id="q" name="q" type="search" defaultValue={query} />
@@ -119,6 +106,42 @@ export function UsersPage({
           </section>
         );
       })}
+      {rows
+        .filter(({ productIds }) => productIds.length > 0)
+        .map(({ user, productIds }) => {
+          const heading = `remove-${user.id}`;
+          return (
+            <section key={heading} className="remove-products" aria-labelledby={heading}>
+              <h2 id={heading}>{t('users.removeProducts', { name: user.displayName })}</h2>
+              <form method="post" action={`/users/${encodeURIComponent(user.id)}/remove-products`}>
+                <input type="hidden" name="_csrf" value={csrf} />
+                <ul>
+                  {productIds.map((productId) => (
+                    <li key={productId}>
+                      <input type="checkbox" id={`${heading}-${productId}`} name="product" value={productId} />
+                      <label htmlFor={`${heading}-${productId}`}>
+                        {products.find((p) => p.id === productId)?.name ?? productId}
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+                <p>
+                  <input type="checkbox" id={`${heading}-queues`} name="removeFromQueues" value="1" />
+                  <label htmlFor={`${heading}-queues`}>{t('users.removeFromQueues')}</label>
+                </p>
+                <p>
+                  <input type="checkbox" id={`${heading}-notify`} name="notify" value="1" />
+                  <label htmlFor={`${heading}-notify`}>{t('users.notify')}</label>
+                </p>
+                <p>
+                  <input type="checkbox" id={`${heading}-dry-run`} name="dryRun" value="1" />
+                  <label htmlFor={`${heading}-dry-run`}>{t('users.dryRun')}</label>
+                </p>
+                <button type="submit">{t('users.removeSubmit')}</button>
+              </form>
+            </section>
+          );
+        })}
     </Layout>
   );
 }

@@ -1,0 +1,73 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { LicensingService } from '@acme/contracts';
+import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
+import { translator } from './i18n/index.js';
+import type { DemoIdentity } from './pages/sign-in.js';
+import { Sessions } from './sessions.js';
+import type { SignIn } from './demo-sign-in.js';
+import { consoleContext, SESSION_COOKIE, type Licensing } from './routes/context.js';
+import { registerProductRoutes } from './routes/product-routes.js';
+import { registerSeatRoutes } from './routes/seat-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerUserRoutes } from './routes/user-routes.js';
+
+export interface ConsoleOptions {
+  licensingAddress: string;
+  /** Who may be signed in as, and how (development: the dev stack's keys). Empty: nobody. */
+  identities: readonly DemoIdentity[];
+  signIn: SignIn | null;
+  secureCookies: boolean;
+}
+
+/** No script, no frames, forms only to itself: what the pages need and nothing more. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
+
+/**
+ * The admin console's server (a BFF): it holds each browser's session (an HttpOnly cookie names
+ * it; the token stays here), checks a CSRF token on every form post, calls the licensing service
+ * with the generated client and the session's token, and renders the pages on the server in the
+ * browser's language. The browser never speaks gRPC and runs no script.
+ */
+export async function buildConsole(options: ConsoleOptions): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const licensing: Licensing = createClient(LicensingService, options.licensingAddress, { timeoutMs: 10_000 });
+  const sessions = new Sessions();
+  const app = Fastify({ logger: false });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyCsrf, {
+    cookieOpts: { httpOnly: true, sameSite: 'strict', path: '/', secure: options.secureCookies },
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+  });
+
+  const ctx = consoleContext(app, licensing, sessions, options.secureCookies);
+  registerSessionRoutes(ctx, options.identities, options.signIn);
+  registerProductRoutes(ctx);
+  registerUserRoutes(ctx);
+  registerSeatRoutes(ctx);
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const status = decodeGrpcError(error as never);
+    if (status.code === GrpcStatus.UNAUTHENTICATED) {
+      sessions.close(request.cookies[SESSION_COOKIE]);
+      return reply.redirect('/sign-in', 303);
+    }
+    const t = translator(ctx.localeOf(request));
+    const unavailable = status.code === GrpcStatus.UNAVAILABLE || status.code === GrpcStatus.DEADLINE_EXCEEDED;
+    return reply
+      .code((error as { statusCode?: number }).statusCode ?? (unavailable ? 503 : 500))
+      .type('text/plain; charset=utf-8')
+      .send(`${t('error.title')}: ${unavailable ? t('error.unavailable') : status.message || String(error)}`);
+  });
+
+  return { app, close: async () => void (await app.close(), licensing.close()) };
+}

@@ -1,0 +1,89 @@
+/* @jsxRuntime automatic */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DowngradeOrder } from '@acme/contracts';
+import { translator } from '../i18n/index.js';
+import type { ChangeOutcome } from '../pages/outcome.js';
+import { SeatsPage, type ReductionPreview } from '../pages/seats.js';
+import type { Session } from '../sessions.js';
+import { formOf, refusalOf, type ConsoleContext } from './context.js';
+
+const ORDERS: Record<string, DowngradeOrder> = {
+  default: DowngradeOrder.UNSPECIFIED,
+  recent: DowngradeOrder.MOST_RECENT_FIRST,
+  alphabetical: DowngradeOrder.ALPHABETICAL,
+};
+
+/** Reduce seats: every reduction is previewed by the service first (validate_only), then confirmed. */
+export function registerSeatRoutes(ctx: ConsoleContext): void {
+  const { app, licensing, posted } = ctx;
+
+  const seatsPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: Session,
+    shown: { preview?: ReductionPreview; outcome?: ChangeOutcome; status?: number } = {},
+  ) => {
+    const call = { token: session.token };
+    const [catalog, usage] = await Promise.all([licensing.listProducts({}, call), licensing.getSeatUsage({}, call)]);
+    return ctx.render(
+      reply,
+      <SeatsPage
+        frame={ctx.frameOf(request, reply, session)}
+        products={catalog.products}
+        suites={catalog.suites}
+        usage={usage.products}
+        preview={shown.preview ?? null}
+        outcome={shown.outcome ?? null}
+      />,
+      shown.status,
+    );
+  };
+
+  app.get('/seats', async (request, reply) => {
+    const session = ctx.requireSession(request, reply);
+    return session ? seatsPage(request, reply, session) : reply;
+  });
+
+  app.post('/seats', posted, async (request, reply) => {
+    const session = ctx.requireSession(request, reply);
+    if (!session) return reply;
+    const body = formOf(request);
+    const target = typeof body.target === 'string' ? body.target : '';
+    const [kind, id = ''] = target.split(':');
+    const newTotal = Number(body.newTotal);
+    const order = typeof body.order === 'string' && body.order in ORDERS ? body.order : 'default';
+    const confirm = body.confirm === '1';
+    try {
+      const answer = await licensing.reduceSeats(
+        {
+          ...(kind === 'suite' ? { suiteId: id } : { productId: id }),
+          newTotal,
+          downgradeOrder: ORDERS[order],
+          validateOnly: !confirm,
+        },
+        { token: session.token },
+      );
+      const warnings = answer.decision?.warnings.map((w) => w.message) ?? [];
+      if (confirm) {
+        const t = translator(ctx.localeOf(request));
+        return seatsPage(request, reply, session, { outcome: { kind: 'done', message: t('seats.done'), warnings } });
+      }
+      const preview: ReductionPreview = {
+        target,
+        newTotal,
+        order,
+        changes: answer.changes.map((c) => ({
+          productId: c.productId,
+          before: c.purchasedBefore,
+          after: c.purchasedAfter,
+        })),
+        downgraded: answer.downgradedUserIds,
+      };
+      return seatsPage(request, reply, session, { preview });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      return seatsPage(request, reply, session, { outcome: refusal.outcome, status: refusal.status });
+    }
+  });
+}

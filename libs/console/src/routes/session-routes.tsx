@@ -1,0 +1,42 @@
+/* @jsxRuntime automatic */
+import { readFileSync } from 'node:fs';
+import { isLocale } from '../i18n/index.js';
+import { SignInPage, type DemoIdentity } from '../pages/sign-in.js';
+import type { SignIn } from '../demo-sign-in.js';
+import { formOf, LOCALE_COOKIE, SESSION_COOKIE, type ConsoleContext } from './context.js';
+
+const CSS = readFileSync(new URL('../console.css', import.meta.url), 'utf8');
+
+/** The stylesheet, the way in and out, and the language switch. */
+export function registerSessionRoutes(
+  ctx: ConsoleContext,
+  identities: readonly DemoIdentity[],
+  signIn: SignIn | null,
+): void {
+  const { app, sessions, cookie, posted } = ctx;
+  app.get('/console.css', async (_request, reply) => reply.type('text/css').send(CSS));
+  app.get('/', async (request, reply) =>
+    reply.redirect(sessions.get(request.cookies[SESSION_COOKIE]) ? '/products' : '/sign-in', 303),
+  );
+  app.get('/sign-in', async (request, reply) =>
+    ctx.render(reply, <SignInPage frame={ctx.frameOf(request, reply, null)} identities={signIn ? identities : []} />),
+  );
+  app.post('/sign-in', posted, async (request, reply) => {
+    const identity = identities.find((i) => i.key === formOf(request).identity);
+    if (!identity || !signIn) return reply.redirect('/sign-in', 303);
+    const token = await signIn(identity);
+    const id = sessions.open({ token, name: identity.name, subject: identity.subject, accountId: identity.accountId });
+    return reply.setCookie(SESSION_COOKIE, id, cookie).redirect('/products', 303);
+  });
+  app.post('/sign-out', posted, async (request, reply) => {
+    sessions.close(request.cookies[SESSION_COOKIE]);
+    return reply.clearCookie(SESSION_COOKIE, cookie).redirect('/sign-in', 303);
+  });
+  app.post('/language', posted, async (request, reply) => {
+    const { locale, back } = formOf(request);
+    // Only a path of this console: never an address elsewhere.
+    const to = typeof back === 'string' && /^\/(?!\/)[\w\-/]*$/.test(back) ? back : '/';
+    if (isLocale(locale)) void reply.setCookie(LOCALE_COOKIE, locale, { ...cookie, maxAge: 365 * 86_400 });
+    return reply.redirect(to, 303);
+  });
+}
