@@ -32,7 +32,7 @@ export default [
             { sourceTag: 'scope:rules', onlyDependOnLibsWithTags: ['scope:rules', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             // The admin console knows the services only by their contracts, over gRPC.
-            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
             {
               sourceTag: 'scope:dev',
               onlyDependOnLibsWithTags: [

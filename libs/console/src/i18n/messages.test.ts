@@ -18,6 +18,8 @@ describe('message catalogs', () => {
           message: 'm',
           before: 5,
           after: 3,
+          queue: 'Support line',
+          role: 'agent',
         },
       );
       // A message that does not parse comes back as its id; a placeholder left unfilled keeps its braces.
