@@ -2,7 +2,7 @@
  * The admin console in a real browser (Debian's Chromium, driven by Playwright): signing in,
  * products, adding products with a feature switched off (dry run first) in two languages, a
  * member refused with the rule's message and id, a Zendesk seat reduction previewed then
- * confirmed, the keyboard's way in, and no accessibility violation of serious or critical impact
+ * confirmed, a queue with an agent on its tab, the keyboard's way in, and no accessibility violation of serious or critical impact
  * on any page (axe).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,24 @@ describe('admin console in Chromium', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
     await preview.getByRole('button', { name: 'Conferma la riduzione' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Licenze ridotte.');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('creates a queue and adds an agent on its Agents tab (French)', async () => {
+    const page = await signIn('fr-FR', /Ada Admin/);
+    await page.getByRole('link', { name: "Files d'attente" }).click();
+    await page.getByLabel('Nom de la file').fill('Ventes');
+    await page.getByLabel('Type', { exact: true }).selectOption('call');
+    await page.getByRole('button', { name: 'Créer la file' }).click();
+    const queue = page.getByRole('article', { name: 'Ventes' });
+    await expect.poll(() => queue.count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await queue.getByLabel('Ajouter un utilisateur à Ventes comme Agents').selectOption('usr_demo_goto_agent');
+    await queue.getByRole('button', { name: 'Ajouter' }).click();
+    await expect
+      .poll(() => page.getByRole('article', { name: 'Ventes' }).getByRole('listitem').textContent())
+      .toContain('Bo Agent');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   });

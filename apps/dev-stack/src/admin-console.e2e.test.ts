@@ -231,4 +231,33 @@ describe('admin console', () => {
     expect(done.html).toContain('Lizenzen reduziert.');
     expect(done.html).not.toMatch(/max="5"/);
   });
+
+  it('runs queues by tab: a refused join with its rule, an agent added, then removed from every queue', async () => {
+    const admin = await signedIn('goto-super-admin');
+    let page = await admin.get('/queues');
+    page = await admin.submit(page.html, '/queues', [
+      ['name', 'Escalations'],
+      ['kind', 'inbound'],
+    ]);
+    expect(page.html).toContain('Escalations');
+    const queueId = /<h3 id="queue-(q_[a-z0-9]+)">Escalations<\/h3>/.exec(page.html)![1]!;
+    const supervisors = await admin.get('/queues?tab=supervisors');
+    expect(supervisors.html).toMatch(/href="\/queues\?tab=supervisors" aria-current="page"/);
+    // Cy Manager holds no Contact Center license: the rules refuse, and say which rule.
+    const refused = await admin.submit(supervisors.html, `/queues/${queueId}/members`, [
+      ['user', 'usr_demo_goto_manager'],
+      ['tab', 'supervisors'],
+    ]);
+    expect(refused.status).toBe(409);
+    expect(refused.html).toContain('contact-center.joining-a-queue-requires-contact-center');
+    const joined = await admin.submit(refused.html, `/queues/${queueId}/members`, [
+      ['user', 'usr_demo_goto_agent'],
+      ['tab', 'agents'],
+    ]);
+    expect(joined.html).toContain('Done.');
+    expect(joined.html).toContain('Remove Bo Agent from Escalations');
+    const left = await admin.submit(joined.html, '/queues/remove-all', [['user', 'usr_demo_goto_agent']]);
+    expect(left.html).toContain('Removed from 1 queue.');
+    expect(left.html).not.toContain('Remove Bo Agent from');
+  });
 });

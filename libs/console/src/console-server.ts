@@ -10,6 +10,7 @@ import { Sessions } from './sessions.js';
 import type { SignIn } from './demo-sign-in.js';
 import { consoleContext, SESSION_COOKIE, type Licensing } from './routes/context.js';
 import { registerProductRoutes } from './routes/product-routes.js';
+import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerSeatRoutes } from './routes/seat-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
@@ -54,6 +55,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<{ app: Fast
   registerProductRoutes(ctx);
   registerUserRoutes(ctx);
   registerSeatRoutes(ctx);
+  registerQueueRoutes(ctx);
 
   app.setErrorHandler(async (error, request, reply) => {
     const status = decodeGrpcError(error as never);

@@ -34,6 +34,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
               <a href="/products">{t('nav.products')}</a>
               <a href="/users">{t('nav.users')}</a>
               <a href="/seats">{t('nav.seats')}</a>
+              <a href="/queues">{t('nav.queues')}</a>
               <span className="who">
                 {who.name} · {who.accountId}
               </span>

@@ -1,0 +1,110 @@
+/* @jsxRuntime automatic */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueueKind, QueueRole } from '@acme/contracts';
+import { translator } from '../i18n/index.js';
+import type { ChangeOutcome } from '../pages/outcome.js';
+import { QueuesPage, type QueueTab } from '../pages/queues.js';
+import type { Session } from '../sessions.js';
+import { formOf, refusalOf, type ConsoleContext } from './context.js';
+
+const KINDS: Record<string, QueueKind> = {
+  call: QueueKind.CALL,
+  inbound: QueueKind.INBOUND,
+  outbound: QueueKind.OUTBOUND,
+};
+
+const tabOf = (value: unknown): QueueTab => (value === 'supervisors' ? 'supervisors' : 'agents');
+
+/** Contact-center queues: members by tab, joining and leaving, new queues, leaving every queue at once. */
+export function registerQueueRoutes(ctx: ConsoleContext): void {
+  const { app, licensing, posted } = ctx;
+
+  const queuesPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: Session,
+    tab: QueueTab,
+    outcome: ChangeOutcome | null = null,
+    status = 200,
+  ) => {
+    const call = { token: session.token };
+    const [queues, users] = await Promise.all([
+      licensing.listQueues({}, call),
+      licensing.listUsers({ pageSize: 500 }, call),
+    ]);
+    return ctx.render(
+      reply,
+      <QueuesPage
+        frame={ctx.frameOf(request, reply, session)}
+        queues={queues.queues}
+        users={users.users}
+        tab={tab}
+        outcome={outcome}
+      />,
+      status,
+    );
+  };
+
+  /** Runs a change and shows the queues with its outcome (or the rules' refusal). */
+  const change = async (request: FastifyRequest, reply: FastifyReply, run: (session: Session) => Promise<string>) => {
+    const session = ctx.requireSession(request, reply);
+    if (!session) return reply;
+    const tab = tabOf(formOf(request).tab);
+    try {
+      const message = await run(session);
+      return queuesPage(request, reply, session, tab, { kind: 'done', message, warnings: [] });
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal) throw error;
+      return queuesPage(request, reply, session, tab, refusal.outcome, refusal.status);
+    }
+  };
+  const done = (request: FastifyRequest) => translator(ctx.localeOf(request))('queues.done');
+  const field = (request: FastifyRequest, name: string) => {
+    const value = formOf(request)[name];
+    return typeof value === 'string' ? value : '';
+  };
+  const queueOf = (request: FastifyRequest) => (request.params as { queueId: string }).queueId;
+
+  app.get('/queues', async (request, reply) => {
+    const session = ctx.requireSession(request, reply);
+    return session ? queuesPage(request, reply, session, tabOf((request.query as { tab?: unknown }).tab)) : reply;
+  });
+  app.post('/queues', posted, async (request, reply) =>
+    change(request, reply, async (session) => {
+      await licensing.createQueue(
+        { name: field(request, 'name'), kind: KINDS[field(request, 'kind')] ?? QueueKind.UNSPECIFIED },
+        { token: session.token },
+      );
+      return done(request);
+    }),
+  );
+  app.post('/queues/:queueId/members', posted, async (request, reply) =>
+    change(request, reply, async (session) => {
+      const role = tabOf(field(request, 'tab')) === 'supervisors' ? QueueRole.SUPERVISOR : QueueRole.AGENT;
+      await licensing.addQueueMember(
+        { queueId: queueOf(request), userId: field(request, 'user'), role },
+        { token: session.token },
+      );
+      return done(request);
+    }),
+  );
+  app.post('/queues/:queueId/remove', posted, async (request, reply) =>
+    change(request, reply, async (session) => {
+      await licensing.removeQueueMember(
+        { queueId: queueOf(request), userId: field(request, 'user') },
+        { token: session.token },
+      );
+      return done(request);
+    }),
+  );
+  app.post('/queues/remove-all', posted, async (request, reply) =>
+    change(request, reply, async (session) => {
+      const answer = await licensing.removeUserFromAllQueues(
+        { userId: field(request, 'user') },
+        { token: session.token },
+      );
+      return translator(ctx.localeOf(request))('queues.removedAll', { count: answer.queueIds.length });
+    }),
+  );
+}
