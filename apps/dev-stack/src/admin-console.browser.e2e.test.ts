@@ -2,13 +2,16 @@
  * The admin console in a real browser (Debian's Chromium, driven by Playwright): signing in,
  * products, adding products with a feature switched off (dry run first) in two languages, a
  * member refused with the rule's message and id, a Zendesk seat reduction previewed then
- * confirmed, a queue with an agent on its tab, the keyboard's way in, and no accessibility violation of serious or critical impact
+ * confirmed, a queue with an agent on its tab, a retained phone configuration restored, the
+ * keyboard's way in, and no accessibility violation of serious or critical impact
  * on any page (axe).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { LicensingService } from '@acme/contracts';
 import { buildConsole, DEMO_IDENTITIES } from '@acme/console';
+import { createClient } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
 
 /** Debian's chromium package (.ci/run installs it); CHROMIUM_PATH for another. */
@@ -161,6 +164,29 @@ describe('admin console in Chromium', () => {
     await expect
       .poll(() => page.getByRole('article', { name: 'Ventes' }).getByRole('listitem').textContent())
       .toContain('Bo Agent');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it("shows a removed GoTo Connect's phone configuration until its purge date and restores it", async () => {
+    // Cy Manager got GoTo Connect in the first test; give the line an extension through the API.
+    const api = createClient(LicensingService, demo.stack.address, { token: demo.stack.token });
+    await api.updatePhoneConfiguration({ userId: 'usr_demo_goto_manager', extension: '41' });
+    api.close();
+    const page = await signIn('en-GB', /Ada Admin/);
+    await page.getByRole('link', { name: 'Users' }).click();
+    const remove = page.getByRole('region', { name: 'Remove products from Cy Manager' });
+    await remove.getByLabel('GoTo Connect Standard', { exact: true }).check();
+    await remove.getByRole('button', { name: 'Remove products' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('1 product removed');
+    await page.getByRole('link', { name: 'Phone configuration of Cy Manager' }).click();
+    await expect
+      .poll(() => page.getByRole('main').textContent())
+      .toContain('Kept after GoTo Connect was removed, until');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Restore: assign GoTo Connect again' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('the phone configuration is restored');
+    expect(await page.getByRole('main').textContent()).toContain('In use with GoTo Connect.');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   });

@@ -160,7 +160,7 @@ describe('admin console', () => {
       fields.filter(([name]) => name !== 'dryRun'),
     );
     expect(done.html).toContain('1 prodotto aggiunto');
-    expect(done.html).toMatch(/Cy Manager<\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>[^<]*goto_connect_standard/);
+    expect(done.html).toMatch(/Cy Manager<\/a><\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>[^<]*goto_connect_standard/);
   });
 
   it("shows a member the rule's message and id, and changes nothing", async () => {
@@ -200,7 +200,7 @@ describe('admin console', () => {
     ]);
     expect(done.html).toContain('1 product removed');
     expect(done.html).not.toContain('contact-center queue(s)');
-    expect(done.html).toMatch(/Bo Agent<\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>(?![^<]*goto_connect_standard)/);
+    expect(done.html).toMatch(/Bo Agent<\/a><\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>(?![^<]*goto_connect_standard)/);
   });
 
   it('previews a Zendesk seat reduction with who is downgraded, in order, then confirms it', async () => {
@@ -259,5 +259,25 @@ describe('admin console', () => {
     const left = await admin.submit(joined.html, '/queues/remove-all', [['user', 'usr_demo_goto_agent']]);
     expect(left.html).toContain('Removed from 1 queue.');
     expect(left.html).not.toContain('Remove Bo Agent from');
+  });
+
+  it("keeps a removed GoTo Connect's phone configuration until its purge date, and restores it", async () => {
+    // Cy Manager got GoTo Connect above; give the line an extension through the API.
+    const api = createClient(LicensingService, demo.stack.address, { token: demo.stack.token });
+    await api.updatePhoneConfiguration({ userId: 'usr_demo_goto_manager', extension: '31' });
+    api.close();
+    const admin = await signedIn('goto-super-admin', 'de');
+    const users = await admin.get('/users?q=cy');
+    await admin.submit(users.html, '/users/usr_demo_goto_manager/remove-products', [
+      ['product', 'goto_connect_standard'],
+    ]);
+    const kept = await admin.get('/users/usr_demo_goto_manager/phone');
+    expect(kept.html).toContain('Telefonkonfiguration von Cy Manager');
+    expect(kept.html).toMatch(/Nach dem Entfernen von GoTo Connect aufbewahrt bis \d{1,2}\. [A-Za-zä]+ \d{4}/);
+    expect(kept.html).toContain('<dd>31</dd>');
+    const restored = await admin.submit(kept.html, '/users/usr_demo_goto_manager/phone/restore', []);
+    expect(restored.html).toContain('Die Telefonkonfiguration ist wiederhergestellt.');
+    expect(restored.html).toContain('In Verwendung mit GoTo Connect.');
+    expect(restored.html).toContain('<dd>31</dd>');
   });
 });

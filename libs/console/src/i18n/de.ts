@@ -83,4 +83,16 @@ export const de: Catalog = {
   'queues.done': 'Erledigt.',
   'queues.removedAll':
     '{count, plural, =0 {Der Benutzer war in keiner Warteschlange.} one {Aus # Warteschlange entfernt.} other {Aus # Warteschlangen entfernt.}}',
+  'users.phone': 'Telefonkonfiguration von {name}',
+  'phone.title': 'Telefonkonfiguration von {name}',
+  'phone.none': '{name} hat keine Telefonkonfiguration.',
+  'phone.active': 'In Verwendung mit GoTo Connect.',
+  'phone.retained':
+    'Nach dem Entfernen von GoTo Connect aufbewahrt bis {date}. Wird GoTo Connect vorher wieder zugewiesen, wird sie wiederhergestellt; danach wird sie gelöscht.',
+  'phone.extension': 'Durchwahl',
+  'phone.callerId': 'Anrufer-ID',
+  'phone.devices': 'Geräte',
+  'phone.features': 'Funktionen beim Entfernen',
+  'phone.restore': 'Wiederherstellen: GoTo Connect erneut zuweisen',
+  'phone.restored': 'GoTo Connect erneut zugewiesen: Die Telefonkonfiguration ist wiederhergestellt.',
 };

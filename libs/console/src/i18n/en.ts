@@ -82,6 +82,18 @@ export const en = {
   'queues.done': 'Done.',
   'queues.removedAll':
     '{count, plural, =0 {The user was in no queue.} one {Removed from # queue.} other {Removed from # queues.}}',
+  'users.phone': 'Phone configuration of {name}',
+  'phone.title': 'Phone configuration of {name}',
+  'phone.none': '{name} has no phone configuration.',
+  'phone.active': 'In use with GoTo Connect.',
+  'phone.retained':
+    'Kept after GoTo Connect was removed, until {date}. Re-assigning GoTo Connect before then restores it; after that it is deleted.',
+  'phone.extension': 'Extension',
+  'phone.callerId': 'Caller ID',
+  'phone.devices': 'Devices',
+  'phone.features': 'Features at removal',
+  'phone.restore': 'Restore: assign GoTo Connect again',
+  'phone.restored': 'GoTo Connect assigned again: the phone configuration is restored.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -83,4 +83,16 @@ export const es: Catalog = {
   'queues.done': 'Hecho.',
   'queues.removedAll':
     '{count, plural, =0 {El usuario no estaba en ninguna cola.} one {Quitado de # cola.} other {Quitado de # colas.}}',
+  'users.phone': 'Configuración telefónica de {name}',
+  'phone.title': 'Configuración telefónica de {name}',
+  'phone.none': '{name} no tiene configuración telefónica.',
+  'phone.active': 'En uso con GoTo Connect.',
+  'phone.retained':
+    'Conservada tras quitar GoTo Connect, hasta el {date}. Volver a asignar GoTo Connect antes la restaura; después se elimina.',
+  'phone.extension': 'Extensión',
+  'phone.callerId': 'Identificador de llamada',
+  'phone.devices': 'Dispositivos',
+  'phone.features': 'Funciones al quitarla',
+  'phone.restore': 'Restaurar: volver a asignar GoTo Connect',
+  'phone.restored': 'GoTo Connect asignado de nuevo: la configuración telefónica se ha restaurado.',
 };

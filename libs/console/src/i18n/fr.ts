@@ -83,4 +83,16 @@ export const fr: Catalog = {
   'queues.done': 'Fait.',
   'queues.removedAll':
     "{count, plural, =0 {L'utilisateur n'était dans aucune file.} one {Retiré de # file.} other {Retiré de # files.}}",
+  'users.phone': 'Configuration téléphonique de {name}',
+  'phone.title': 'Configuration téléphonique de {name}',
+  'phone.none': "{name} n'a pas de configuration téléphonique.",
+  'phone.active': 'Utilisée avec GoTo Connect.',
+  'phone.retained':
+    "Conservée après le retrait de GoTo Connect, jusqu'au {date}. Réattribuer GoTo Connect avant cette date la restaure ; ensuite elle est supprimée.",
+  'phone.extension': 'Poste',
+  'phone.callerId': "Identifiant de l'appelant",
+  'phone.devices': 'Appareils',
+  'phone.features': 'Fonctionnalités au retrait',
+  'phone.restore': 'Restaurer : réattribuer GoTo Connect',
+  'phone.restored': 'GoTo Connect réattribué : la configuration téléphonique est restaurée.',
 };

@@ -83,4 +83,16 @@ export const it: Catalog = {
   'queues.done': 'Fatto.',
   'queues.removedAll':
     "{count, plural, =0 {L'utente non era in nessuna coda.} one {Rimosso da # coda.} other {Rimosso da # code.}}",
+  'users.phone': 'Configurazione telefonica di {name}',
+  'phone.title': 'Configurazione telefonica di {name}',
+  'phone.none': '{name} non ha una configurazione telefonica.',
+  'phone.active': 'In uso con GoTo Connect.',
+  'phone.retained':
+    'Conservata dopo la rimozione di GoTo Connect, fino al {date}. Riassegnare GoTo Connect prima di allora la ripristina; dopo viene eliminata.',
+  'phone.extension': 'Interno',
+  'phone.callerId': 'ID chiamante',
+  'phone.devices': 'Dispositivi',
+  'phone.features': 'Funzionalità alla rimozione',
+  'phone.restore': 'Ripristina: assegna di nuovo GoTo Connect',
+  'phone.restored': 'GoTo Connect assegnato di nuovo: la configurazione telefonica è stata ripristinata.',
 };

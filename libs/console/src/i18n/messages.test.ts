@@ -20,6 +20,7 @@ describe('message catalogs', () => {
           after: 3,
           queue: 'Support line',
           role: 'agent',
+          date: '21 December 2026',
         },
       );
       // A message that does not parse comes back as its id; a placeholder left unfilled keeps its braces.

@@ -49,7 +49,12 @@ export function UsersPage({
           <tbody>
             {rows.map(({ user, productIds }) => (
               <tr key={user.id}>
-                <th scope="row">{user.displayName}</th>
+                <th scope="row">
+                  {user.displayName}{' '}
+                  <a href={`/users/${encodeURIComponent(user.id)}/phone`}>
+                    {t('users.phone', { name: user.displayName })}
+                  </a>
+                </th>
                 <td>{user.email}</td>
                 <td>{user.roles.join(', ')}</td>
                 <td>{productIds.join(', ')}</td>
