@@ -2,7 +2,8 @@
  * The admin console in a real browser (Debian's Chromium, driven by Playwright): signing in,
  * products, adding products with a feature switched off (dry run first) in two languages, a
  * member refused with the rule's message and id, a Zendesk seat reduction previewed then
- * confirmed, a queue with an agent on its tab, a retained phone configuration restored, the
+ * confirmed, seats bought from a priced cart (a GoTo product, a Zendesk suite), a queue with an
+ * agent on its tab, a retained phone configuration restored, the
  * keyboard's way in, and no accessibility violation of serious or critical impact
  * on any page (axe).
  */
@@ -187,6 +188,39 @@ describe('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Restore: assign GoTo Connect again' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('the phone configuration is restored');
     expect(await page.getByRole('main').textContent()).toContain('In use with GoTo Connect.');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it.each([
+    {
+      locale: 'en-US',
+      as: /Ada Admin/,
+      nav: 'Add licenses',
+      quantity: /Seats to add: GoTo Meeting/,
+      review: 'Review prices',
+      buy: /^Buy for/,
+      bought: 'Bought:',
+    },
+    {
+      locale: 'de-DE',
+      as: /Zendesk owner/,
+      nav: 'Lizenzen hinzufügen',
+      quantity: /Hinzuzufügende Lizenzen: .*Suite/,
+      review: 'Preise prüfen',
+      buy: /kaufen$/,
+      bought: 'Gekauft:',
+    },
+  ])('buys seats from a priced cart ($locale)', async (c) => {
+    const page = await signIn(c.locale, c.as);
+    await page.getByRole('link', { name: c.nav }).click();
+    await page.getByLabel(c.quantity).first().fill('1');
+    await page.getByRole('button', { name: c.review }).click();
+    const buy = page.getByRole('button', { name: c.buy });
+    await expect.poll(() => buy.count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await buy.click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(c.bought);
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   });

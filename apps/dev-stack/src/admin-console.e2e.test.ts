@@ -48,12 +48,18 @@ class Browser {
     });
   }
 
-  /** Posts a form of `page` (found by its action), with its CSRF token, plus `fields`. */
+  /**
+   * Posts a form of `page` (found by its action) as a browser would: its hidden fields (the CSRF
+   * token among them), with `fields` in place of any hidden field of the same name.
+   */
   async submit(page: string, action: string, fields: [string, string][]) {
     const form = new RegExp(`<form[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(page);
     expect(form, `a form posting to ${action}`).not.toBeNull();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form![0])![1]!;
-    return this.post(action, [['_csrf', csrf], ...fields]);
+    const given = new Set(fields.map(([name]) => name));
+    const hidden = [...form![0].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
+      .map((m) => [m[1]!, unescapeHtml(m[2]!)] as [string, string])
+      .filter(([name]) => !given.has(name));
+    return this.post(action, [...hidden, ...fields]);
   }
 
   cookie(name: string) {
@@ -84,6 +90,15 @@ class Browser {
     };
   }
 }
+
+/** An attribute value as the browser reads it. */
+const unescapeHtml = (value: string) =>
+  value
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#x27;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
 
 async function signedIn(key: string, language = 'en') {
   const browser = new Browser(language);
@@ -279,5 +294,35 @@ describe('admin console', () => {
     expect(restored.html).toContain('Die Telefonkonfiguration ist wiederhergestellt.');
     expect(restored.html).toContain('In Verwendung mit GoTo Connect.');
     expect(restored.html).toContain('<dd>31</dd>');
+  });
+
+  it('prices a cart before buying, then charges exactly what the admin was shown', async () => {
+    const admin = await signedIn('goto-super-admin');
+    const before = await admin.get('/products');
+    const meetingBefore = Number(/GoTo Meeting[\s\S]*?<\/th><td>(\d+)<\/td>/.exec(before.html)![1]);
+    const cart = await admin.get('/cart');
+    const review = await admin.submit(cart.html, '/cart', [['qty:product:goto_meeting', '2']]);
+    expect(review.status).toBe(200);
+    const total = /Total charged now: ([^<]+)<\/h2>/.exec(review.html)![1]!;
+    expect(total).toMatch(/^\$\d/);
+    expect(review.html).toContain('Does the price differ from your usual rate? Contact support');
+    expect(review.html).toMatch(/GoTo Meeting × 2/);
+    // Nothing bought by the review.
+    expect((await admin.get('/products')).html).toContain(`<td>${meetingBefore}</td>`);
+    const bought = await admin.submit(review.html, '/cart/buy', []);
+    expect(bought.html).toContain(`Bought: ${total} charged.`);
+    const after = await admin.get('/products');
+    expect(Number(/GoTo Meeting[\s\S]*?<\/th><td>(\d+)<\/td>/.exec(after.html)![1])).toBe(meetingBefore + 2);
+  });
+
+  it('a Zendesk owner buys a whole suite: one line per product, in Spanish', async () => {
+    const owner = await signedIn('zendesk-owner', 'es');
+    const cart = await owner.get('/cart');
+    const suite = /name="(qty:suite:[^"]+)"/.exec(cart.html)![1]!;
+    const review = await owner.submit(cart.html, '/cart', [[suite, '1']]);
+    expect(review.html).toContain('Total que se cobra ahora');
+    expect(review.html.match(/× 1<\/th>/g)!.length).toBeGreaterThan(1);
+    const bought = await owner.submit(review.html, '/cart/buy', []);
+    expect(bought.html).toMatch(/Comprado: se han cobrado/);
   });
 });

@@ -21,6 +21,9 @@ describe('message catalogs', () => {
           queue: 'Support line',
           role: 'agent',
           date: '21 December 2026',
+          total: '$21.00',
+          time: '10:30',
+          orders: 'so_1',
         },
       );
       // A message that does not parse comes back as its id; a placeholder left unfilled keeps its braces.

@@ -32,6 +32,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
           {who && (
             <nav aria-label={t('nav.main')}>
               <a href="/products">{t('nav.products')}</a>
+              <a href="/cart">{t('nav.cart')}</a>
               <a href="/users">{t('nav.users')}</a>
               <a href="/seats">{t('nav.seats')}</a>
               <a href="/queues">{t('nav.queues')}</a>
