@@ -5,7 +5,7 @@
  * the rule's message and id. In a real browser with an accessibility check: admin-console.browser.e2e.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LicensingService, QueueKind, QueueRole } from '@acme/contracts';
+import { AccountKind, AccountStyle, LicensingService, QueueKind, QueueRole } from '@acme/contracts';
 import { buildConsole, DEMO_IDENTITIES } from '@acme/console';
 import { createClient } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
@@ -14,11 +14,27 @@ let demo: TestStack;
 let console_: Awaited<ReturnType<typeof buildConsole>>;
 let base: string;
 
+/** The owner of a sales-managed GoTo account the back office opens for the test: they buy through sales. */
+let salesOwner: (typeof DEMO_IDENTITIES)[number];
+
 beforeAll(async () => {
   demo = await startTestStack('admin-console');
+  const backOffice = createClient(LicensingService, demo.stack.address, {
+    token: await demo.sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
+  });
+  const { account, owner } = await backOffice.createAccount({
+    name: 'Through Sales Co.',
+    kind: AccountKind.SALES_MANAGED,
+    style: AccountStyle.GOTO,
+    currency: 'USD',
+    offeringId: 'goto_business',
+    owner: { email: 'owner@through-sales.example', displayName: 'Sam Sales' },
+  });
+  backOffice.close();
+  salesOwner = { key: 'sales-owner', name: 'Sam Sales', subject: owner!.id, accountId: account!.id };
   console_ = await buildConsole({
     licensingAddress: demo.stack.address,
-    identities: DEMO_IDENTITIES,
+    identities: [...DEMO_IDENTITIES, salesOwner],
     signIn: (identity: (typeof DEMO_IDENTITIES)[number]) =>
       demo.sign({ subject: identity.subject, accountId: identity.accountId }),
     secureCookies: false,
@@ -103,7 +119,7 @@ const unescapeHtml = (value: string) =>
 async function signedIn(key: string, language = 'en') {
   const browser = new Browser(language);
   const page = await browser.get('/sign-in');
-  const identity = DEMO_IDENTITIES.find((i) => i.key === key)!;
+  const identity = [...DEMO_IDENTITIES, salesOwner].find((i) => i.key === key)!;
   const form = new RegExp(
     `<form[^>]*action="/sign-in"[^>]*>(?:(?!</form>)[\\s\\S])*value="${identity.key}"[\\s\\S]*?</form>`,
   ).exec(page.html)![0];
@@ -324,5 +340,19 @@ describe('admin console', () => {
     expect(review.html.match(/× 1<\/th>/g)!.length).toBeGreaterThan(1);
     const bought = await owner.submit(review.html, '/cart/buy', []);
     expect(bought.html).toMatch(/Comprado: se han cobrado/);
+  });
+
+  it('sends a sales-managed account to sales, with the 48-hour note, instead of buying', async () => {
+    const owner = await signedIn('sales-owner', 'it');
+    const cart = await owner.get('/cart');
+    const quantity = /name="(qty:product:goto_meeting)"/.exec(cart.html);
+    // The account has bought nothing yet: the cart offers what its offering sells.
+    const field = quantity?.[1] ?? /name="(qty:[^"]+)"/.exec(cart.html)![1]!;
+    const review = await owner.submit(cart.html, '/cart', [[field, '3']]);
+    expect(unescapeHtml(review.html)).toContain("Richiedi queste licenze all'ufficio vendite");
+    expect(review.html).toContain('risponde entro 48 ore');
+    expect(review.html).not.toContain('/cart/buy');
+    const sent = await owner.submit(review.html, '/cart/sales', []);
+    expect(unescapeHtml(sent.html)).toMatch(/Richiesta inviata all'ufficio vendite \(ordini so_[a-z0-9]+\)/);
   });
 });

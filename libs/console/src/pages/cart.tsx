@@ -1,6 +1,6 @@
 /* @jsxRuntime automatic */
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import type { Product, ProductSeatUsage, Quote, Suite } from '@acme/contracts';
+import type { Product, Quote, Suite } from '@acme/contracts';
 import { intlOf } from '../i18n/index.js';
 import { Layout, type PageFrame } from './layout.js';
 import { formatMoney } from './money.js';
@@ -19,26 +19,25 @@ export function CartPage({
   frame,
   products,
   suites,
-  usage,
   review,
   outcome,
 }: {
   frame: PageFrame;
+  /** What the account may buy (its vendor's products). */
   products: readonly Product[];
   suites: readonly Suite[];
-  usage: readonly ProductSeatUsage[];
   review: CartReview | null;
   outcome: ChangeOutcome | null;
 }) {
   const { t, csrf, locale } = frame;
   const intl = intlOf(locale);
-  const owned = new Set(usage.map((u) => u.productId));
+  const offered = new Set(products.map((p) => p.id));
   const nameOf = (id: string) => products.find((p) => p.id === id)?.name ?? id;
   const buyable = [
     ...suites
-      .filter((s) => s.productIds.length > 0 && s.productIds.every((id) => owned.has(id)))
+      .filter((s) => s.productIds.length > 0 && s.productIds.every((id) => offered.has(id)))
       .map((s) => ({ key: `suite:${s.id}`, label: t('cart.suite', { name: s.name }) })),
-    ...products.filter((p) => owned.has(p.id)).map((p) => ({ key: `product:${p.id}`, label: p.name })),
+    ...products.map((p) => ({ key: `product:${p.id}`, label: p.name })),
   ];
   return (
     <Layout frame={frame} title={t('cart.title')}>

@@ -1,6 +1,6 @@
 /* @jsxRuntime automatic */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QuoteState, type QuoteItem } from '@acme/contracts';
+import { AccountStyle, QuoteState, Vendor, type QuoteItem } from '@acme/contracts';
 import { intlOf, translator } from '../i18n/index.js';
 import { CartPage, type CartReview } from '../pages/cart.js';
 import { formatMoney } from '../pages/money.js';
@@ -38,14 +38,15 @@ export function registerCartRoutes(ctx: ConsoleContext): void {
     shown: { review?: CartReview; outcome?: ChangeOutcome; status?: number } = {},
   ) => {
     const call = { token: session.token };
-    const [catalog, usage] = await Promise.all([licensing.listProducts({}, call), licensing.getSeatUsage({}, call)]);
+    const [catalog, account] = await Promise.all([licensing.listProducts({}, call), licensing.getAccount({}, call)]);
+    // An account buys its own vendor's products (the offering's rates are the service's business).
+    const vendor = account.account?.style === AccountStyle.ZENDESK ? Vendor.ZENDESK : Vendor.GOTO;
     return ctx.render(
       reply,
       <CartPage
         frame={ctx.frameOf(request, reply, session)}
-        products={catalog.products}
+        products={catalog.products.filter((p) => p.vendor === vendor)}
         suites={catalog.suites}
-        usage={usage.products}
         review={shown.review ?? null}
         outcome={shown.outcome ?? null}
       />,
