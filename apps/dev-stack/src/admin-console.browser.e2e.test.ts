@@ -225,6 +225,14 @@ describe('admin console in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the audit log (Spanish)', async () => {
+    const page = await signIn('es-ES', /Ada Admin/);
+    await page.getByRole('link', { name: 'Registro de auditoría' }).click();
+    await expect.poll(() => page.getByRole('columnheader', { name: 'Quién' }).count()).toBe(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('lets the keyboard skip to the content first', async () => {
     const page = await signIn('fr-FR', /Zendesk owner/);
     await page.keyboard.press('Tab');

@@ -355,4 +355,12 @@ describe('admin console', () => {
     const sent = await owner.submit(review.html, '/cart/sales', []);
     expect(unescapeHtml(sent.html)).toMatch(/Richiesta inviata all'ufficio vendite \(ordini so_[a-z0-9]+\)/);
   });
+
+  it("lists the account's audit log with who, what and which request", async () => {
+    const admin = await signedIn('goto-super-admin', 'fr');
+    const page = unescapeHtml((await admin.get('/audit')).html);
+    expect(page).toContain("Journal d'audit");
+    expect(page).toContain('license.assigned');
+    expect(page).toContain('<td>usr_demo_goto_admin</td>');
+  });
 });

@@ -9,6 +9,7 @@ import type { DemoIdentity } from './pages/sign-in.js';
 import { Sessions } from './sessions.js';
 import type { SignIn } from './demo-sign-in.js';
 import { consoleContext, SESSION_COOKIE, type Licensing } from './routes/context.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCartRoutes } from './routes/cart-routes.js';
 import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerProductRoutes } from './routes/product-routes.js';
@@ -60,6 +61,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<{ app: Fast
   registerQueueRoutes(ctx);
   registerPhoneRoutes(ctx);
   registerCartRoutes(ctx);
+  registerAuditRoutes(ctx);
 
   app.setErrorHandler(async (error, request, reply) => {
     const status = decodeGrpcError(error as never);

@@ -117,4 +117,13 @@ export const de: Catalog = {
   'cart.salesSent':
     'Anfrage an den Vertrieb gesendet (Aufträge {orders}). Der Vertrieb antwortet innerhalb von 48 Stunden.',
   'cart.nothing': 'Wählen Sie mindestens eine Lizenz.',
+  'nav.audit': 'Audit-Protokoll',
+  'audit.title': 'Audit-Protokoll',
+  'audit.time': 'Wann',
+  'audit.actor': 'Wer',
+  'audit.action': 'Was',
+  'audit.resource': 'Woran',
+  'audit.request': 'Anfrage',
+  'audit.next': 'Ältere Einträge',
+  'audit.none': 'Keine Einträge.',
 };

@@ -114,6 +114,15 @@ export const en = {
   'cart.salesSend': 'Send the request to sales',
   'cart.salesSent': 'Request sent to sales (orders {orders}). Sales answers within 48 hours.',
   'cart.nothing': 'Choose at least one seat.',
+  'nav.audit': 'Audit log',
+  'audit.title': 'Audit log',
+  'audit.time': 'When',
+  'audit.actor': 'Who',
+  'audit.action': 'What',
+  'audit.resource': 'On',
+  'audit.request': 'Request',
+  'audit.next': 'Older entries',
+  'audit.none': 'No entries.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -116,4 +116,13 @@ export const es: Catalog = {
   'cart.salesSend': 'Enviar la solicitud a ventas',
   'cart.salesSent': 'Solicitud enviada a ventas (pedidos {orders}). Ventas responde en un plazo de 48 horas.',
   'cart.nothing': 'Elija al menos una licencia.',
+  'nav.audit': 'Registro de auditoría',
+  'audit.title': 'Registro de auditoría',
+  'audit.time': 'Cuándo',
+  'audit.actor': 'Quién',
+  'audit.action': 'Qué',
+  'audit.resource': 'Sobre',
+  'audit.request': 'Solicitud',
+  'audit.next': 'Entradas anteriores',
+  'audit.none': 'No hay entradas.',
 };

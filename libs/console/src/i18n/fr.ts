@@ -116,4 +116,13 @@ export const fr: Catalog = {
   'cart.salesSend': 'Envoyer la demande au service commercial',
   'cart.salesSent': 'Demande envoyée au service commercial (commandes {orders}). Il répond sous 48 heures.',
   'cart.nothing': 'Choisissez au moins une licence.',
+  'nav.audit': "Journal d'audit",
+  'audit.title': "Journal d'audit",
+  'audit.time': 'Quand',
+  'audit.actor': 'Qui',
+  'audit.action': 'Quoi',
+  'audit.resource': 'Sur',
+  'audit.request': 'Requête',
+  'audit.next': 'Entrées plus anciennes',
+  'audit.none': 'Aucune entrée.',
 };

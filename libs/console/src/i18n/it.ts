@@ -116,4 +116,13 @@ export const it: Catalog = {
   'cart.salesSend': "Invia la richiesta all'ufficio vendite",
   'cart.salesSent': "Richiesta inviata all'ufficio vendite (ordini {orders}). L'ufficio vendite risponde entro 48 ore.",
   'cart.nothing': 'Scegli almeno una licenza.',
+  'nav.audit': 'Registro di controllo',
+  'audit.title': 'Registro di controllo',
+  'audit.time': 'Quando',
+  'audit.actor': 'Chi',
+  'audit.action': 'Che cosa',
+  'audit.resource': 'Su',
+  'audit.request': 'Richiesta',
+  'audit.next': 'Voci precedenti',
+  'audit.none': 'Nessuna voce.',
 };

@@ -36,6 +36,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
               <a href="/users">{t('nav.users')}</a>
               <a href="/seats">{t('nav.seats')}</a>
               <a href="/queues">{t('nav.queues')}</a>
+              <a href="/audit">{t('nav.audit')}</a>
               <span className="who">
                 {who.name} · {who.accountId}
               </span>

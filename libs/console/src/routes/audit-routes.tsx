@@ -1,0 +1,24 @@
+/* @jsxRuntime automatic */
+import { AuditPage } from '../pages/audit.js';
+import type { ConsoleContext } from './context.js';
+
+/** Who changed what, newest first, 50 entries a page. */
+export function registerAuditRoutes(ctx: ConsoleContext): void {
+  ctx.app.get('/audit', async (request, reply) => {
+    const session = ctx.requireSession(request, reply);
+    if (!session) return reply;
+    const page = (request.query as { page?: unknown }).page;
+    const listed = await ctx.licensing.listAuditEvents(
+      { pageSize: 50, pageToken: typeof page === 'string' ? page : '' },
+      { token: session.token },
+    );
+    return ctx.render(
+      reply,
+      <AuditPage
+        frame={ctx.frameOf(request, reply, session)}
+        events={listed.events}
+        nextPageToken={listed.nextPageToken}
+      />,
+    );
+  });
+}
