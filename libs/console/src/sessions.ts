@@ -22,8 +22,11 @@ export class Sessions {
   constructor(private readonly now: () => number = Date.now) {}
 
   open(session: Omit<Session, 'expiresAt'>): string {
+    // Sessions nobody comes back to would otherwise stay: each sign-in clears the expired ones.
+    const now = this.now();
+    for (const [id, held] of this.sessions) if (held.expiresAt <= now) this.sessions.delete(id);
     const id = randomBytes(32).toString('base64url');
-    this.sessions.set(id, { ...session, expiresAt: this.now() + SESSION_MS });
+    this.sessions.set(id, { ...session, expiresAt: now + SESSION_MS });
     return id;
   }
 
