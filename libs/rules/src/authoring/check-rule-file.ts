@@ -4,7 +4,7 @@
  */
 import { BUILT_IN_OPERATORS, CUSTOM_OPERATORS, FACTS, factsFor, isKnownOperator } from '../engine/catalogue.js';
 import { AUTHORIZATION_FACTS, AUTHORIZATION_FAMILY, familyOf } from '../engine/decision-points.js';
-import { lookup, placeholders } from '../engine/render.js';
+import { lookup } from '../engine/render.js';
 import {
   factReference,
   walkConditions,
@@ -13,6 +13,7 @@ import {
   type RuleProblem,
 } from '../engine/rule-file.js';
 import { dataFileOf } from './check-data-and-examples.js';
+import { placeholdersOf } from './rule-templates.js';
 import { closest } from './fact-shapes.js';
 import { ruleSchema } from './rule-schema.js';
 import { AUTHORIZATION_FACTS_ONLY } from './rule-schema-catalogue.js';
@@ -138,22 +139,4 @@ export function checkParams(rule: LoadedRule, params: Record<string, unknown>): 
   for (const { path, placeholder } of placeholdersOf(rule))
     if (placeholder.startsWith('params.')) check(placeholder.slice(7), path);
   return problems;
-}
-
-/** Every `{{fact.path}}` of the message and the effects: where it stands and the fact it names. */
-function placeholdersOf(rule: RuleFile): { path: string; placeholder: string; fact: string }[] {
-  const templates: [string, string][] = [
-    ['/message', rule.message],
-    ...(rule.effects ?? []).flatMap(
-      (e, i) =>
-        [
-          [`/effects/${i}/productId`, e.productId ?? ''],
-          [`/effects/${i}/userId`, e.userId ?? ''],
-          [`/effects/${i}/days`, typeof e.days === 'string' ? e.days : ''],
-        ] as [string, string][],
-    ),
-  ];
-  return templates.flatMap(([path, template]) =>
-    placeholders(template).map((placeholder) => ({ path, placeholder, fact: placeholder.split('.')[0]! })),
-  );
 }

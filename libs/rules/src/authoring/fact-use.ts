@@ -1,7 +1,7 @@
 import { factShape, factsFor, isKnownOperator, type FactShape } from '../engine/catalogue.js';
 import type { DecisionPoint } from '../engine/decision-points.js';
 import { operandProblem, shapeAtPath, shapeOfValue, type Operand } from './fact-shapes.js';
-import { placeholders } from '../engine/render.js';
+import { placeholdersOf } from './rule-templates.js';
 import { factReference, walkConditions, type LoadedRule, type RuleProblem } from '../engine/rule-file.js';
 
 /** `account.cardOnFile`, `product.holders[*].userId`: a fact path as the trace and messages show it. */
@@ -64,41 +64,25 @@ function problemsAt(
     const problem = operandProblem(node.operator, fact, value);
     if (problem) problems.push({ path: `${at}/${problem.at}`, problem: problem.problem });
   });
-  const templates: [string, string][] = [
-    ['/message', rule.message],
-    ...(rule.effects ?? []).flatMap(
-      (e, i) =>
-        [
-          [`/effects/${i}/productId`, e.productId ?? ''],
-          [`/effects/${i}/userId`, e.userId ?? ''],
-          [`/effects/${i}/days`, typeof e.days === 'string' ? e.days : ''],
-        ] as [string, string][],
-    ),
-  ];
-  for (const [at, template] of templates) {
-    for (const placeholder of placeholders(template)) {
-      const [fact, ...keys] = placeholder.split('.');
-      const root = shapeOf(fact!);
-      if (!root) continue;
-      const found = shapeAtPath(root, ['$', ...keys].join('.'), fact!);
-      if (found.problem !== undefined) {
-        if (fact !== 'params') problems.push({ path: at, problem: `placeholder {{${placeholder}}}: ${found.problem}` });
-      } else if (
-        found.shape.type === 'object' ||
-        (found.shape.type === 'list' && found.shape.items.type === 'object')
-      ) {
-        problems.push({
-          path: at,
-          problem:
-            `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}` +
-            `, which shows as "[object Object]": name one of its values`,
-        });
-      } else if (at.endsWith('/days') && found.shape.type !== 'number') {
-        problems.push({
-          path: at,
-          problem: `placeholder {{${placeholder}}} names a ${found.shape.type}: days is a number`,
-        });
-      }
+  for (const { path: at, placeholder } of placeholdersOf(rule)) {
+    const [fact, ...keys] = placeholder.split('.');
+    const root = shapeOf(fact!);
+    if (!root) continue;
+    const found = shapeAtPath(root, ['$', ...keys].join('.'), fact!);
+    if (found.problem !== undefined) {
+      if (fact !== 'params') problems.push({ path: at, problem: `placeholder {{${placeholder}}}: ${found.problem}` });
+    } else if (found.shape.type === 'object' || (found.shape.type === 'list' && found.shape.items.type === 'object')) {
+      problems.push({
+        path: at,
+        problem:
+          `placeholder {{${placeholder}}} names ${found.shape.type === 'object' ? 'an object' : 'a list of objects'}` +
+          `, which shows as "[object Object]": name one of its values`,
+      });
+    } else if (at.endsWith('/days') && found.shape.type !== 'number') {
+      problems.push({
+        path: at,
+        problem: `placeholder {{${placeholder}}} names a ${found.shape.type}: days is a number`,
+      });
     }
   }
   return problems;
