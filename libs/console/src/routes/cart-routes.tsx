@@ -4,9 +4,8 @@ import { AccountStyle, QuoteState, Vendor, type QuoteItem } from '@acme/contract
 import { intlOf, translator } from '../i18n/index.js';
 import { CartPage, type CartReview } from '../pages/cart.js';
 import { formatMoney } from '../pages/money.js';
-import type { ChangeOutcome } from '../pages/outcome.js';
 import type { Session } from '../sessions.js';
-import { formOf, refusalOf, type ConsoleContext } from './context.js';
+import { formOf, textOf, type ConsoleContext, type Shown } from './context.js';
 
 type Item = Pick<QuoteItem, 'productId' | 'suiteId' | 'quantity'>;
 
@@ -35,7 +34,7 @@ export function registerCartRoutes(ctx: ConsoleContext): void {
     request: FastifyRequest,
     reply: FastifyReply,
     session: Session,
-    shown: { review?: CartReview; outcome?: ChangeOutcome; status?: number } = {},
+    shown: Shown & { review?: CartReview } = {},
   ) => {
     const call = { token: session.token };
     const [catalog, account] = await Promise.all([licensing.listProducts({}, call), licensing.getAccount({}, call)]);
@@ -54,28 +53,23 @@ export function registerCartRoutes(ctx: ConsoleContext): void {
     );
   };
 
-  /** Runs a step of the cart and shows the page with what came of it (or the rules' refusal). */
-  const step = async (
+  /** Runs a step of the cart on its items and shows the page with what came of it. */
+  const step = (
     request: FastifyRequest,
     reply: FastifyReply,
-    run: (session: Session, items: Item[]) => Promise<{ review?: CartReview; outcome?: ChangeOutcome }>,
+    run: (session: Session, items: Item[]) => Promise<Shown & { review?: CartReview }>,
   ) => {
-    const session = ctx.requireSession(request, reply);
-    if (!session) return reply;
     const items = itemsOf(formOf(request));
-    const t = translator(ctx.localeOf(request));
-    if (items.length === 0)
-      return cartPage(request, reply, session, {
-        outcome: { kind: 'denied', message: t('cart.nothing'), rules: [] },
-        status: 400,
-      });
-    try {
-      return cartPage(request, reply, session, await run(session, items));
-    } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return cartPage(request, reply, session, { outcome: refusal.outcome, status: refusal.status });
-    }
+    return ctx.change(
+      request,
+      reply,
+      async (session): Promise<Shown & { review?: CartReview }> => {
+        if (items.length > 0) return run(session, items);
+        const t = translator(ctx.localeOf(request));
+        return { outcome: { kind: 'denied', message: t('cart.nothing'), rules: [] }, status: 400 };
+      },
+      (session, shown) => cartPage(request, reply, session, shown),
+    );
   };
 
   app.get('/cart', async (request, reply) => {
@@ -100,8 +94,8 @@ export function registerCartRoutes(ctx: ConsoleContext): void {
     step(request, reply, async (session, items) => {
       const call = { token: session.token };
       const quote = (await licensing.createQuote({ items }, call)).quote!;
-      const expected = formOf(request).expected;
-      const shown = typeof expected === 'string' && /^\d+$/.test(expected) ? BigInt(expected) : -1n;
+      const expected = textOf(request, 'expected');
+      const shown = /^\d+$/.test(expected) ? BigInt(expected) : -1n;
       const checkout = await licensing.checkoutQuote(
         { quoteId: quote.id, expectedTotal: { currencyCode: quote.total!.currencyCode, amountMinor: shown } },
         call,

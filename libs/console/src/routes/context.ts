@@ -26,6 +26,23 @@ export interface ConsoleContext {
   render(reply: FastifyReply, page: ReactElement, status?: number): FastifyReply;
   /** The signed-in session, or a redirect to the sign-in page (and null). */
   requireSession(request: FastifyRequest, reply: FastifyReply): Session | null;
+  /**
+   * A form post that changes something: `run` with the signed-in session, then `show` with what
+   * came of it; a refusal the caller is owed (the rules' messages and ids) is shown by the same
+   * page with its status. Anything else (the service down, a bug) reaches the error page.
+   */
+  change<S extends Shown>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (session: Session) => Promise<S>,
+    show: (session: Session, shown: S | Shown) => Promise<FastifyReply>,
+  ): Promise<FastifyReply>;
+}
+
+/** What a page shows after a change: its outcome, and the HTTP status when not 200. */
+export interface Shown {
+  outcome?: ChangeOutcome;
+  status?: number;
 }
 
 export function consoleContext(
@@ -36,6 +53,11 @@ export function consoleContext(
 ): ConsoleContext {
   const localeOf = (request: FastifyRequest): Locale =>
     chooseLocale(request.cookies[LOCALE_COOKIE], request.headers['accept-language']);
+  const requireSession = (request: FastifyRequest, reply: FastifyReply): Session | null => {
+    const session = sessions.get(request.cookies[SESSION_COOKIE]);
+    if (!session) void reply.redirect('/sign-in', 303);
+    return session;
+  };
   return {
     app,
     licensing,
@@ -58,10 +80,18 @@ export function consoleContext(
         .code(status)
         .type('text/html; charset=utf-8')
         .send(`<!doctype html>${renderToStaticMarkup(page)}`),
-    requireSession(request, reply) {
-      const session = sessions.get(request.cookies[SESSION_COOKIE]);
-      if (!session) void reply.redirect('/sign-in', 303);
-      return session;
+    requireSession,
+    async change(request, reply, run, show) {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      let shown;
+      try {
+        shown = await run(session);
+      } catch (error) {
+        shown = refusalOf(error);
+        if (!shown) throw error;
+      }
+      return show(session, shown);
     },
   };
 }
@@ -73,8 +103,14 @@ export const formOf = (request: FastifyRequest) =>
 /** Every value of a field posted once, many times or not at all. */
 export const allOf = (value: string | string[] | undefined): string[] => (value === undefined ? [] : [value].flat());
 
+/** The text of a field posted once; empty when it is missing or posted more than once. */
+export const textOf = (request: FastifyRequest, name: string): string => {
+  const value = formOf(request)[name];
+  return typeof value === 'string' ? value : '';
+};
+
 /** A refusal the caller is owed an explanation of: the rules' messages and ids, or the service's reason. */
-export function refusalOf(error: unknown): { outcome: ChangeOutcome; status: number } | null {
+function refusalOf(error: unknown): Required<Shown> | null {
   const status = decodeGrpcError(error as never);
   const refused = [
     GrpcStatus.PERMISSION_DENIED,

@@ -3,10 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PhoneConfiguration } from '@acme/contracts';
 import { decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { translator } from '../i18n/index.js';
-import type { ChangeOutcome } from '../pages/outcome.js';
 import { PhonePage } from '../pages/phone.js';
 import type { Session } from '../sessions.js';
-import { refusalOf, type ConsoleContext } from './context.js';
+import { type ConsoleContext, type Shown } from './context.js';
 
 /** The product whose removal keeps the phone configuration, and whose re-assignment restores it. */
 const CONNECT = 'goto_connect_standard';
@@ -16,13 +15,7 @@ export function registerPhoneRoutes(ctx: ConsoleContext): void {
   const { app, licensing, posted } = ctx;
   const userOf = (request: FastifyRequest) => (request.params as { userId: string }).userId;
 
-  const phonePage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    session: Session,
-    outcome: ChangeOutcome | null = null,
-    status = 200,
-  ) => {
+  const phonePage = async (request: FastifyRequest, reply: FastifyReply, session: Session, shown: Shown = {}) => {
     const call = { token: session.token };
     const userId = userOf(request);
     const [user, configuration] = await Promise.all([
@@ -42,9 +35,9 @@ export function registerPhoneRoutes(ctx: ConsoleContext): void {
         frame={ctx.frameOf(request, reply, session)}
         user={user.user!}
         configuration={configuration}
-        outcome={outcome}
+        outcome={shown.outcome ?? null}
       />,
-      status,
+      shown.status,
     );
   };
 
@@ -53,20 +46,19 @@ export function registerPhoneRoutes(ctx: ConsoleContext): void {
     return session ? phonePage(request, reply, session) : reply;
   });
 
-  app.post('/users/:userId/phone/restore', posted, async (request, reply) => {
-    const session = ctx.requireSession(request, reply);
-    if (!session) return reply;
-    try {
-      await licensing.assignLicenses(
-        { userId: userOf(request), products: [{ productId: CONNECT }] },
-        { token: session.token },
-      );
-      const t = translator(ctx.localeOf(request));
-      return phonePage(request, reply, session, { kind: 'done', message: t('phone.restored'), warnings: [] });
-    } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return phonePage(request, reply, session, refusal.outcome, refusal.status);
-    }
-  });
+  app.post('/users/:userId/phone/restore', posted, async (request, reply) =>
+    ctx.change(
+      request,
+      reply,
+      async (session): Promise<Shown> => {
+        await licensing.assignLicenses(
+          { userId: userOf(request), products: [{ productId: CONNECT }] },
+          { token: session.token },
+        );
+        const t = translator(ctx.localeOf(request));
+        return { outcome: { kind: 'done', message: t('phone.restored'), warnings: [] } };
+      },
+      (session, shown) => phonePage(request, reply, session, shown),
+    ),
+  );
 }

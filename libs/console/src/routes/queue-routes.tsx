@@ -2,10 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueueKind, QueueRole } from '@acme/contracts';
 import { translator } from '../i18n/index.js';
-import type { ChangeOutcome } from '../pages/outcome.js';
 import { QueuesPage, type QueueTab } from '../pages/queues.js';
 import type { Session } from '../sessions.js';
-import { formOf, refusalOf, type ConsoleContext } from './context.js';
+import { textOf, type ConsoleContext, type Shown } from './context.js';
 
 const KINDS: Record<string, QueueKind> = {
   call: QueueKind.CALL,
@@ -24,8 +23,7 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
     reply: FastifyReply,
     session: Session,
     tab: QueueTab,
-    outcome: ChangeOutcome | null = null,
-    status = 200,
+    shown: Shown = {},
   ) => {
     const call = { token: session.token };
     const [queues, users] = await Promise.all([
@@ -39,31 +37,21 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
         queues={queues.queues}
         users={users.users}
         tab={tab}
-        outcome={outcome}
+        outcome={shown.outcome ?? null}
       />,
-      status,
+      shown.status,
     );
   };
 
-  /** Runs a change and shows the queues with its outcome (or the rules' refusal). */
-  const change = async (request: FastifyRequest, reply: FastifyReply, run: (session: Session) => Promise<string>) => {
-    const session = ctx.requireSession(request, reply);
-    if (!session) return reply;
-    const tab = tabOf(formOf(request).tab);
-    try {
-      const message = await run(session);
-      return queuesPage(request, reply, session, tab, { kind: 'done', message, warnings: [] });
-    } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return queuesPage(request, reply, session, tab, refusal.outcome, refusal.status);
-    }
-  };
+  /** Runs a change and shows the queues, on the tab the form was posted from, with its outcome. */
+  const change = (request: FastifyRequest, reply: FastifyReply, run: (session: Session) => Promise<string>) =>
+    ctx.change(
+      request,
+      reply,
+      async (session): Promise<Shown> => ({ outcome: { kind: 'done', message: await run(session), warnings: [] } }),
+      (session, shown) => queuesPage(request, reply, session, tabOf(textOf(request, 'tab')), shown),
+    );
   const done = (request: FastifyRequest) => translator(ctx.localeOf(request))('queues.done');
-  const field = (request: FastifyRequest, name: string) => {
-    const value = formOf(request)[name];
-    return typeof value === 'string' ? value : '';
-  };
   const queueOf = (request: FastifyRequest) => (request.params as { queueId: string }).queueId;
 
   app.get('/queues', async (request, reply) => {
@@ -73,7 +61,7 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
   app.post('/queues', posted, async (request, reply) =>
     change(request, reply, async (session) => {
       await licensing.createQueue(
-        { name: field(request, 'name'), kind: KINDS[field(request, 'kind')] ?? QueueKind.UNSPECIFIED },
+        { name: textOf(request, 'name'), kind: KINDS[textOf(request, 'kind')] ?? QueueKind.UNSPECIFIED },
         { token: session.token },
       );
       return done(request);
@@ -81,9 +69,9 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
   );
   app.post('/queues/:queueId/members', posted, async (request, reply) =>
     change(request, reply, async (session) => {
-      const role = tabOf(field(request, 'tab')) === 'supervisors' ? QueueRole.SUPERVISOR : QueueRole.AGENT;
+      const role = tabOf(textOf(request, 'tab')) === 'supervisors' ? QueueRole.SUPERVISOR : QueueRole.AGENT;
       await licensing.addQueueMember(
-        { queueId: queueOf(request), userId: field(request, 'user'), role },
+        { queueId: queueOf(request), userId: textOf(request, 'user'), role },
         { token: session.token },
       );
       return done(request);
@@ -92,7 +80,7 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
   app.post('/queues/:queueId/remove', posted, async (request, reply) =>
     change(request, reply, async (session) => {
       await licensing.removeQueueMember(
-        { queueId: queueOf(request), userId: field(request, 'user') },
+        { queueId: queueOf(request), userId: textOf(request, 'user') },
         { token: session.token },
       );
       return done(request);
@@ -101,7 +89,7 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
   app.post('/queues/remove-all', posted, async (request, reply) =>
     change(request, reply, async (session) => {
       const answer = await licensing.removeUserFromAllQueues(
-        { userId: field(request, 'user') },
+        { userId: textOf(request, 'user') },
         { token: session.token },
       );
       return translator(ctx.localeOf(request))('queues.removedAll', { count: answer.queueIds.length });

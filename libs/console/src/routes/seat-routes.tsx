@@ -2,10 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DowngradeOrder } from '@acme/contracts';
 import { translator } from '../i18n/index.js';
-import type { ChangeOutcome } from '../pages/outcome.js';
 import { SeatsPage, type ReductionPreview } from '../pages/seats.js';
 import type { Session } from '../sessions.js';
-import { formOf, refusalOf, type ConsoleContext } from './context.js';
+import { textOf, type ConsoleContext, type Shown } from './context.js';
 
 const ORDERS: Record<string, DowngradeOrder> = {
   default: DowngradeOrder.UNSPECIFIED,
@@ -21,7 +20,7 @@ export function registerSeatRoutes(ctx: ConsoleContext): void {
     request: FastifyRequest,
     reply: FastifyReply,
     session: Session,
-    shown: { preview?: ReductionPreview; outcome?: ChangeOutcome; status?: number } = {},
+    shown: Shown & { preview?: ReductionPreview } = {},
   ) => {
     const call = { token: session.token };
     const [catalog, usage] = await Promise.all([licensing.listProducts({}, call), licensing.getSeatUsage({}, call)]);
@@ -45,45 +44,45 @@ export function registerSeatRoutes(ctx: ConsoleContext): void {
   });
 
   app.post('/seats', posted, async (request, reply) => {
-    const session = ctx.requireSession(request, reply);
-    if (!session) return reply;
-    const body = formOf(request);
-    const target = typeof body.target === 'string' ? body.target : '';
+    const target = textOf(request, 'target');
     const [kind, id = ''] = target.split(':');
-    const newTotal = Number(body.newTotal);
-    const order = typeof body.order === 'string' && body.order in ORDERS ? body.order : 'default';
-    const confirm = body.confirm === '1';
-    try {
-      const answer = await licensing.reduceSeats(
-        {
-          ...(kind === 'suite' ? { suiteId: id } : { productId: id }),
-          newTotal,
-          downgradeOrder: ORDERS[order],
-          validateOnly: !confirm,
-        },
-        { token: session.token },
-      );
-      const warnings = answer.decision?.warnings.map((w) => w.message) ?? [];
-      if (confirm) {
-        const t = translator(ctx.localeOf(request));
-        return seatsPage(request, reply, session, { outcome: { kind: 'done', message: t('seats.done'), warnings } });
-      }
-      const preview: ReductionPreview = {
-        target,
-        newTotal,
-        order,
-        changes: answer.changes.map((c) => ({
-          productId: c.productId,
-          before: c.purchasedBefore,
-          after: c.purchasedAfter,
-        })),
-        downgraded: answer.downgradedUserIds,
-      };
-      return seatsPage(request, reply, session, { preview });
-    } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return seatsPage(request, reply, session, { outcome: refusal.outcome, status: refusal.status });
-    }
+    const newTotal = Number(textOf(request, 'newTotal'));
+    const chosen = textOf(request, 'order');
+    const order = chosen in ORDERS ? chosen : 'default';
+    const confirm = textOf(request, 'confirm') === '1';
+    return ctx.change(
+      request,
+      reply,
+      async (session): Promise<Shown & { preview?: ReductionPreview }> => {
+        const answer = await licensing.reduceSeats(
+          {
+            ...(kind === 'suite' ? { suiteId: id } : { productId: id }),
+            newTotal,
+            downgradeOrder: ORDERS[order],
+            validateOnly: !confirm,
+          },
+          { token: session.token },
+        );
+        const warnings = answer.decision?.warnings.map((w) => w.message) ?? [];
+        if (confirm) {
+          const t = translator(ctx.localeOf(request));
+          return { outcome: { kind: 'done', message: t('seats.done'), warnings } };
+        }
+        return {
+          preview: {
+            target,
+            newTotal,
+            order,
+            changes: answer.changes.map((c) => ({
+              productId: c.productId,
+              before: c.purchasedBefore,
+              after: c.purchasedAfter,
+            })),
+            downgraded: answer.downgradedUserIds,
+          },
+        };
+      },
+      (session, shown) => seatsPage(request, reply, session, shown),
+    );
   });
 }

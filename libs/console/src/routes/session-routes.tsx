@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isLocale } from '../i18n/index.js';
 import { SignInPage, type DemoIdentity } from '../pages/sign-in.js';
 import type { SignIn } from '../demo-sign-in.js';
-import { formOf, LOCALE_COOKIE, SESSION_COOKIE, type ConsoleContext } from './context.js';
+import { LOCALE_COOKIE, SESSION_COOKIE, textOf, type ConsoleContext } from './context.js';
 
 const CSS = readFileSync(new URL('../console.css', import.meta.url), 'utf8');
 
@@ -22,7 +22,7 @@ export function registerSessionRoutes(
     ctx.render(reply, <SignInPage frame={ctx.frameOf(request, reply, null)} identities={signIn ? identities : []} />),
   );
   app.post('/sign-in', posted, async (request, reply) => {
-    const identity = identities.find((i) => i.key === formOf(request).identity);
+    const identity = identities.find((i) => i.key === textOf(request, 'identity'));
     if (!identity || !signIn) return reply.redirect('/sign-in', 303);
     const token = await signIn(identity);
     const id = sessions.open({ token, name: identity.name, subject: identity.subject, accountId: identity.accountId });
@@ -33,9 +33,10 @@ export function registerSessionRoutes(
     return reply.clearCookie(SESSION_COOKIE, cookie).redirect('/sign-in', 303);
   });
   app.post('/language', posted, async (request, reply) => {
-    const { locale, back } = formOf(request);
+    const locale = textOf(request, 'locale');
+    const back = textOf(request, 'back');
     // Only a path of this console: never an address elsewhere.
-    const to = typeof back === 'string' && /^\/(?!\/)[\w\-/]*$/.test(back) ? back : '/';
+    const to = /^\/(?!\/)[\w\-/]*$/.test(back) ? back : '/';
     if (isLocale(locale)) void reply.setCookie(LOCALE_COOKIE, locale, { ...cookie, maxAge: 365 * 86_400 });
     return reply.redirect(to, 303);
   });

@@ -1,10 +1,9 @@
 /* @jsxRuntime automatic */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { translator } from '../i18n/index.js';
-import type { ChangeOutcome } from '../pages/outcome.js';
 import { UsersPage, type UserRow } from '../pages/users.js';
 import type { Session } from '../sessions.js';
-import { allOf, formOf, refusalOf, type ConsoleContext } from './context.js';
+import { allOf, formOf, type ConsoleContext, type Shown } from './context.js';
 
 /**
  * Users (search), "Add products" with feature toggles and "Remove products" with the removal's
@@ -13,13 +12,7 @@ import { allOf, formOf, refusalOf, type ConsoleContext } from './context.js';
 export function registerUserRoutes(ctx: ConsoleContext): void {
   const { app, licensing, posted } = ctx;
 
-  const usersPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    session: Session,
-    outcome: ChangeOutcome | null,
-    status = 200,
-  ) => {
+  const usersPage = async (request: FastifyRequest, reply: FastifyReply, session: Session, shown: Shown = {}) => {
     const call = { token: session.token };
     const [users, assignments, catalog, usage] = await Promise.all([
       licensing.listUsers({ pageSize: 500 }, call),
@@ -45,38 +38,38 @@ export function registerUserRoutes(ctx: ConsoleContext): void {
         query={query}
         rows={rows}
         products={catalog.products.filter((p) => owned.has(p.id))}
-        outcome={outcome}
+        outcome={shown.outcome ?? null}
       />,
-      status,
+      shown.status,
     );
   };
 
-  /** Runs a change and shows the users page with its outcome (or the rules' refusal). */
-  const change = async (
+  /** Runs a change (or its dry run) and shows the users page with its outcome. */
+  const change = (
     request: FastifyRequest,
     reply: FastifyReply,
     run: (session: Session, dryRun: boolean) => Promise<{ message: string; warnings: string[] }>,
   ) => {
-    const session = ctx.requireSession(request, reply);
-    if (!session) return reply;
     const dryRun = formOf(request).dryRun === '1';
-    try {
-      const answer = await run(session, dryRun);
-      const t = translator(ctx.localeOf(request));
-      const outcome: ChangeOutcome = dryRun
-        ? { kind: 'dry-run', message: t('result.dryRun'), warnings: answer.warnings }
-        : { kind: 'done', ...answer };
-      return usersPage(request, reply, session, outcome);
-    } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) throw error;
-      return usersPage(request, reply, session, refusal.outcome, refusal.status);
-    }
+    return ctx.change(
+      request,
+      reply,
+      async (session): Promise<Shown> => {
+        const answer = await run(session, dryRun);
+        const t = translator(ctx.localeOf(request));
+        return {
+          outcome: dryRun
+            ? { kind: 'dry-run', message: t('result.dryRun'), warnings: answer.warnings }
+            : { kind: 'done', ...answer },
+        };
+      },
+      (session, shown) => usersPage(request, reply, session, shown),
+    );
   };
 
   app.get('/users', async (request, reply) => {
     const session = ctx.requireSession(request, reply);
-    return session ? usersPage(request, reply, session, null) : reply;
+    return session ? usersPage(request, reply, session) : reply;
   });
 
   app.post('/users/:userId/products', posted, async (request, reply) =>
