@@ -189,8 +189,9 @@ export async function openDatabase(options: DatabaseOptions) {
       get: (accountId: string, assignmentId: string) => read((e) => getAssignment(e, accountId, assignmentId)),
     },
     users: {
-      list: (accountId: string, page: { pageSize: number; pageToken?: string }) =>
-        read((e) => listUsers(e, accountId, page)),
+      /** The account's users by id, a page at a time; with `query`, those whose email or name contains it. */
+      list: (accountId: string, page: { pageSize: number; pageToken?: string }, filter: { query?: string } = {}) =>
+        read((e) => listUsers(e, accountId, page, filter)),
       /** The roles and permissions of the account's user `userId`, or null: what authentication needs of a user record. */
       grants: (accountId: string, userId: string) => read((e) => getUserGrants(e, accountId, userId)),
       /** The account's user `userId`, active or deactivated, or null. */

@@ -1,4 +1,4 @@
-import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import { raw, type AbstractSqlDriver, type FilterQuery, type SqlEntityManager } from '@mikro-orm/sql';
 import {
   Account,
   Assignment,
@@ -219,18 +219,28 @@ function jsonList(value: unknown): string[] {
   return (typeof value === 'string' ? JSON.parse(value) : value) as string[];
 }
 
-/** Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. */
+/**
+ * Keyset pagination by id: stable under concurrent inserts, no OFFSET scans. With `query`, only
+ * users whose email or display name contains it, in any case (the same on both databases:
+ * lower() and LIKE with the query's own wildcards escaped).
+ */
 export async function listUsers(
   em: Em,
   accountId: string,
   page: { pageSize: number; pageToken?: string },
+  filter: { query?: string } = {},
 ): Promise<{ users: UserRecord[]; nextPageToken: string | null }> {
   checkPageSize(page.pageSize);
   const after = page.pageToken ? decodeToken(page.pageToken) : null;
-  const rows = await em.find(User, after ? { account: accountId, id: { $gt: after } } : { account: accountId }, {
-    orderBy: { id: 'asc' },
-    limit: page.pageSize + 1,
-  });
+  const where: FilterQuery<User> = { account: accountId, ...(after ? { id: { $gt: after } } : {}) };
+  if (filter.query) {
+    const pattern = `%${filter.query.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    where.$or = [
+      { [raw((alias) => `lower(${alias}.email) like ? escape '!'`, [pattern])]: [] },
+      { [raw((alias) => `lower(${alias}.display_name) like ? escape '!'`, [pattern])]: [] },
+    ];
+  }
+  const rows = await em.find(User, where, { orderBy: { id: 'asc' }, limit: page.pageSize + 1 });
   const users = rows.slice(0, page.pageSize).map(toUserRecord);
   return { users, nextPageToken: rows.length > page.pageSize ? encodeToken(users[users.length - 1]!.id) : null };
 }

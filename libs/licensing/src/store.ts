@@ -83,9 +83,11 @@ export interface LicensingStore {
     ): Promise<{ decisions: DecisionLogRecord[]; nextPageToken: string | null }>;
   };
   users: {
+    /** The account's users by id, a page at a time; with `query`, those whose email or display name contains it (any case). */
     list(
       accountId: string,
       page: { pageSize: number; pageToken?: string },
+      filter?: { query?: string },
     ): Promise<{ users: UserRecord[]; nextPageToken: string | null }>;
     /** The account's user `userId`, active or deactivated, or null. */
     get(accountId: string, userId: string): Promise<UserRecord | null>;

@@ -424,4 +424,17 @@ describe.each(DRIVERS)('assignment handlers on %s', (driver, skip) => {
     );
     expect(listed.users!.map((u) => u.email)).not.toContain(`full.${driver}@demo-goto.test`);
   });
+
+  it.skipIf(skip)('lists the users a search finds, and refuses a query longer than an email', async () => {
+    const reads = createReadHandlers(db);
+    const found = await reads.listUsers(create(ListUsersRequestSchema, { query: 'AGENT' }), callContext());
+    expect(found.users!.length).toBeGreaterThan(0);
+    for (const user of found.users!) expect(`${user.email} ${user.displayName}`.toLowerCase()).toContain('agent');
+    const all = await reads.listUsers(create(ListUsersRequestSchema, { pageSize: 500 }), callContext());
+    expect(found.users!.length).toBeLessThan(all.users!.length);
+    const error = await refusal(
+      reads.listUsers(create(ListUsersRequestSchema, { query: 'x'.repeat(321) }), callContext()),
+    );
+    expect(error.fieldViolations.map((v) => v.field)).toEqual(['query']);
+  });
 });

@@ -76,10 +76,15 @@ export function createReadHandlers(store: LicensingStore, cache?: AccountReadCac
     },
 
     async listUsers(request, { principal }) {
+      const problems = new RequestProblems();
+      if (request.query.length > FIELD_LIMITS.email) problems.add('query', `at most ${FIELD_LIMITS.email} characters`);
+      problems.throwIfAny();
       const accountId = resolveAccountId(principal, request.accountId);
       const page = readPage(request);
-      return cached(ListUsersResponseSchema, accountId, `users:${page.pageSize}:${page.pageToken ?? ''}`, async () => {
-        const users = await store.users.list(accountId, page);
+      // JSON keeps the query apart in the key, whatever characters it holds.
+      const key = `users:${JSON.stringify([page.pageSize, page.pageToken ?? '', request.query])}`;
+      return cached(ListUsersResponseSchema, accountId, key, async () => {
+        const users = await store.users.list(accountId, page, { query: request.query });
         return create(ListUsersResponseSchema, {
           users: users.users.map(toUser),
           nextPageToken: users.nextPageToken ?? '',
