@@ -12,6 +12,7 @@ try {
   const logger = createLogger({ name: 'admin-console' });
   const console_ = await buildConsole({
     licensingAddress: config.LICENSING_ADDRESS,
+    billingAddress: config.BILLING_ADDRESS || null,
     identities: DEMO_IDENTITIES,
     signIn: config.CONSOLE_DEV_KEYS_FILE
       ? devSignIn(

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountKind, AccountStyle, LicensingService, QueueKind, QueueRole } from '@acme/contracts';
-import { buildConsole, DEMO_IDENTITIES } from '@acme/console';
+import { buildConsole, DEMO_IDENTITIES, demoClaims } from '@acme/console';
 import { createClient } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
 
@@ -18,7 +18,7 @@ let base: string;
 let salesOwner: (typeof DEMO_IDENTITIES)[number];
 
 beforeAll(async () => {
-  demo = await startTestStack('admin-console');
+  demo = await startTestStack('admin-console', { billingApi: true });
   const backOffice = createClient(LicensingService, demo.stack.address, {
     token: await demo.sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
   });
@@ -34,9 +34,9 @@ beforeAll(async () => {
   salesOwner = { key: 'sales-owner', name: 'Sam Sales', subject: owner!.id, accountId: account!.id };
   console_ = await buildConsole({
     licensingAddress: demo.stack.address,
+    billingAddress: demo.stack.billingApi!.address,
     identities: [...DEMO_IDENTITIES, salesOwner],
-    signIn: (identity: (typeof DEMO_IDENTITIES)[number]) =>
-      demo.sign({ subject: identity.subject, accountId: identity.accountId }),
+    signIn: (identity: (typeof DEMO_IDENTITIES)[number]) => demo.sign(demoClaims(identity)),
     secureCookies: false,
   });
   base = await console_.app.listen({ host: '127.0.0.1', port: 0 });
@@ -128,7 +128,7 @@ async function signedIn(key: string, language = 'en') {
     ['_csrf', csrf],
     ['identity', identity.key],
   ]);
-  expect(answer).toMatchObject({ status: 303, location: '/products' });
+  expect(answer).toMatchObject({ status: 303, location: identity.scopes ? '/back-office' : '/products' });
   return browser;
 }
 
@@ -171,8 +171,9 @@ describe('admin console', () => {
   it('adds products with a feature off: the dry run first, then the change', async () => {
     const admin = await signedIn('goto-super-admin', 'it');
     const users = await admin.get('/users?q=cy');
-    expect(users.html).toContain('Cy Manager');
+    expect(users.html).toContain('<a href="/users/usr_demo_goto_manager">Cy Manager</a>');
     expect(users.html).not.toContain('Bo Agent');
+    const user = await admin.get('/users/usr_demo_goto_manager');
     const action = '/users/usr_demo_goto_manager/products';
     const fields: [string, string][] = [
       ['product', 'goto_connect_standard'],
@@ -181,7 +182,7 @@ describe('admin console', () => {
       ['feature:goto_connect_standard', 'phone_number'],
       ['dryRun', '1'],
     ];
-    const dry = await admin.submit(users.html, action, fields);
+    const dry = await admin.submit(user.html, action, fields);
     expect(dry.status).toBe(200);
     expect(dry.html).toContain('Simulazione: questa modifica è consentita');
     expect((await admin.get('/users?q=cy')).html).not.toMatch(/<td>[^<]*goto_connect_standard[^<]*<\/td>/);
@@ -191,12 +192,93 @@ describe('admin console', () => {
       fields.filter(([name]) => name !== 'dryRun'),
     );
     expect(done.html).toContain('1 prodotto aggiunto');
-    expect(done.html).toMatch(/Cy Manager<\/a><\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>[^<]*goto_connect_standard/);
+    // Held, with the feature left unticked switched off.
+    expect(done.html).toMatch(
+      /GoTo Connect Standard <span class="product-id">\(goto_connect_standard\)<\/span> · disattivate: voicemail/,
+    );
+    expect((await admin.get('/users?q=cy')).html).toMatch(/<td>[^<]*goto_connect_standard[^<]*<\/td>/);
+  });
+
+  it('adds a user with products (dry run first, all or nothing), then deactivates them, freeing the seats', async () => {
+    const admin = await signedIn('goto-super-admin', 'es');
+    const usage = async () =>
+      Number(/GoTo Meeting[\s\S]*?<\/th><td>\d+<\/td><td>(\d+)<\/td>/.exec((await admin.get('/products')).html)![1]);
+    const assignedBefore = await usage();
+    const form = await admin.get('/users/new');
+    expect(form.html).toContain('Añadir un usuario');
+    const fields: [string, string][] = [
+      ['email', 'nuevo@demo-goto.test'],
+      ['displayName', 'Nuria Nueva'],
+      ['role', 'member'],
+      ['product', 'goto_meeting'],
+      ['dryRun', '1'],
+    ];
+    const dry = await admin.submit(form.html, '/users', fields);
+    expect(dry.status).toBe(200);
+    expect(dry.html).toContain('Simulación: este cambio está permitido');
+    // What was typed stays in the form.
+    expect(dry.html).toContain('value="nuevo@demo-goto.test"');
+    expect((await admin.get('/users?q=nuria')).html).toContain('Ningún usuario coincide');
+    const created = await admin.submit(
+      dry.html,
+      '/users',
+      fields.filter(([name]) => name !== 'dryRun'),
+    );
+    expect(created.html).toContain('Nuria Nueva añadido con 1 producto.');
+    expect(created.html).toContain('(goto_meeting)');
+    expect(await usage()).toBe(assignedBefore + 1);
+    const userId = /action="\/users\/(usr_\w+)\/deactivate"/.exec(created.html)![1]!;
+    // Found by the service's search, in any case.
+    expect((await admin.get('/users?q=NURIA')).html).toContain(`<a href="/users/${userId}">Nuria Nueva</a>`);
+    // The same email again: refused, nothing added.
+    const again = await admin.submit(
+      form.html,
+      '/users',
+      fields.filter(([name]) => name !== 'dryRun'),
+    );
+    expect(again.status).toBe(409);
+    expect(again.html).toMatch(/role="alert"/);
+    expect(await usage()).toBe(assignedBefore + 1);
+
+    const dryOff = await admin.submit(created.html, `/users/${userId}/deactivate`, [['dryRun', '1']]);
+    expect(dryOff.html).toContain('Simulación: este cambio está permitido');
+    expect(await usage()).toBe(assignedBefore + 1);
+    const off = await admin.submit(dryOff.html, `/users/${userId}/deactivate`, []);
+    expect(off.html).toContain('Desactivado: 1 licencia liberada, en ninguna cola.');
+    expect(off.html).toContain('<dd>Desactivado</dd>');
+    expect(await usage()).toBe(assignedBefore);
+    const on = await admin.submit(off.html, `/users/${userId}/reactivate`, []);
+    expect(on.html).toContain('Reactivado.');
+    expect(on.html).toContain('Ningún producto.');
+  });
+
+  it('pages through the users the service finds', async () => {
+    const api = createClient(LicensingService, demo.stack.address, {
+      token: await demo.sign({ subject: 'usr_demo_zendesk_owner', accountId: 'acct_demo_zendesk' }),
+    });
+    const made: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const { user } = await api.createUser({ email: `p${i}@paging.example`, displayName: `Paged ${i}` });
+      made.push(user!.id);
+    }
+    api.close();
+    const admin = await signedIn('zendesk-owner');
+    const seen: string[] = [];
+    let path = '/users?q=PAGING.example';
+    let pages = 0;
+    for (; path && pages < 10; pages++) {
+      const page = await admin.get(path);
+      seen.push(...[...page.html.matchAll(/<a href="\/users\/(usr_\w+)">/g)].map((m) => m[1]!));
+      const next = /<a href="(\/users\?[^"]+)">Next users<\/a>/.exec(page.html)?.[1];
+      path = next ? unescapeHtml(next) : '';
+    }
+    expect(pages).toBe(2);
+    expect(seen).toEqual([...made].sort());
   });
 
   it("shows a member the rule's message and id, and changes nothing", async () => {
     const member = await signedIn('goto-member', 'fr');
-    const users = await member.get('/users');
+    const users = await member.get('/users/usr_demo_goto_agent');
     const refused = await member.submit(users.html, '/users/usr_demo_goto_agent/products', [
       ['product', 'goto_meeting'],
     ]);
@@ -214,7 +296,7 @@ describe('admin console', () => {
     await api.addQueueMember({ queueId: queue, userId: 'usr_demo_goto_agent', role: QueueRole.AGENT });
     api.close();
     const admin = await signedIn('goto-super-admin');
-    const users = await admin.get('/users?q=bo');
+    const users = await admin.get('/users/usr_demo_goto_agent');
     const action = '/users/usr_demo_goto_agent/remove-products';
     const dry = await admin.submit(users.html, action, [
       ['product', 'goto_connect_standard'],
@@ -231,7 +313,7 @@ describe('admin console', () => {
     ]);
     expect(done.html).toContain('1 product removed');
     expect(done.html).not.toContain('contact-center queue(s)');
-    expect(done.html).toMatch(/Bo Agent<\/a><\/th><td>[^<]*<\/td><td>[^<]*<\/td><td>(?![^<]*goto_connect_standard)/);
+    expect(done.html).not.toContain('(goto_connect_standard)');
   });
 
   it('previews a Zendesk seat reduction with who is downgraded, in order, then confirms it', async () => {
@@ -248,7 +330,8 @@ describe('admin console', () => {
     expect(preview.html).toContain('Was diese Reduzierung bewirkt');
     expect(preview.html).toMatch(/5 → 1 Lizenzen/);
     const downgraded = [...preview.html.matchAll(/<ol>([\s\S]*?)<\/ol>/g)].map((m) => m[1]!).join('');
-    expect(downgraded).toMatch(/<li>usr_/);
+    // By name, in the order they lose the suite (alphabetical, as asked; the owner too: a seat is a seat).
+    expect(downgraded).toBe('<li>Olga Owner</li><li>Pia Agent</li><li>Quinn Agent</li>');
     // Nothing changed yet.
     expect((await owner.get('/seats')).html).toMatch(/max="5"/);
     const form = /<form[^>]*action="\/seats"[^>]*>(?:(?!<\/form>)[\s\S])*name="confirm"[\s\S]*?<\/form>/.exec(
@@ -298,7 +381,7 @@ describe('admin console', () => {
     await api.updatePhoneConfiguration({ userId: 'usr_demo_goto_manager', extension: '31' });
     api.close();
     const admin = await signedIn('goto-super-admin', 'de');
-    const users = await admin.get('/users?q=cy');
+    const users = await admin.get('/users/usr_demo_goto_manager');
     await admin.submit(users.html, '/users/usr_demo_goto_manager/remove-products', [
       ['product', 'goto_connect_standard'],
     ]);
@@ -342,7 +425,7 @@ describe('admin console', () => {
     expect(bought.html).toMatch(/Comprado: se han cobrado/);
   });
 
-  it('sends a sales-managed account to sales, with the 48-hour note, instead of buying', async () => {
+  it('sends a sales-managed account to sales, with the 48-hour note; the back office completes the order', async () => {
     const owner = await signedIn('sales-owner', 'it');
     const cart = await owner.get('/cart');
     const quantity = /name="(qty:product:goto_meeting)"/.exec(cart.html);
@@ -354,6 +437,76 @@ describe('admin console', () => {
     expect(review.html).not.toContain('/cart/buy');
     const sent = await owner.submit(review.html, '/cart/sales', []);
     expect(unescapeHtml(sent.html)).toMatch(/Richiesta inviata all'ufficio vendite \(ordini so_[a-z0-9]+\)/);
+    const orderId = /\(ordini (so_[a-z0-9]+)\)/.exec(unescapeHtml(sent.html))![1]!;
+
+    // The back office completes the order: an operator, not the account's administrator.
+    expect(await owner.get('/back-office')).toMatchObject({ status: 303, location: '/products' });
+    const operator = await signedIn('operator');
+    expect(await operator.get('/products')).toMatchObject({ status: 303, location: '/back-office' });
+    const accounts = await operator.get('/back-office');
+    expect(accounts.html).toContain(`<a href="/back-office/accounts/${salesOwner.accountId}">Through Sales Co.</a>`);
+    const account = await operator.get(`/back-office/accounts/${salesOwner.accountId}`);
+    expect(account.html).toMatch(
+      new RegExp(`\\(order ${orderId}\\)</h3><p>Requested by ${salesOwner.subject} on [^<]+ · pending`),
+    );
+    const action = `/back-office/accounts/${salesOwner.accountId}/orders/${orderId}/complete`;
+    const dry = await operator.submit(account.html, action, [['dryRun', '1']]);
+    expect(dry.html).toContain('Dry run: this change is allowed');
+    // Nothing bought yet: no seat of anything.
+    expect(dry.html).not.toContain('<th scope="row">GoTo Meeting</th>');
+    // The language switch of a page shown after a post comes back to the page, not to the post.
+    expect(dry.html).toContain(`name="back" value="/back-office/accounts/${salesOwner.accountId}"`);
+    const done = await operator.submit(dry.html, action, []);
+    expect(done.html).toContain(`Order ${orderId} completed: 3 seats added.`);
+    expect(done.html).toContain('<th scope="row">GoTo Meeting</th><td>3</td><td>0</td><td>0</td>');
+    expect(done.html).toContain(' · completed');
+    // Completing it again is refused with the service's reason, nothing added twice.
+    const again = await operator.submit(dry.html, action, []);
+    expect(again.status).toBe(409);
+    expect(again.html).toMatch(/role="alert"/);
+    expect((await owner.get('/products')).html).toMatch(/<td>3<\/td>/);
+  });
+
+  it('previews the invoice, and answers why a line is charged down to the request in the audit log', async () => {
+    // An agent of a call queue is billed for Contact Center (set up through the API, with a request id of ours).
+    const api = createClient(LicensingService, demo.stack.address, { token: demo.stack.token });
+    const queue = (await api.createQueue({ kind: QueueKind.CALL, name: 'Billing line' })).queue!.id;
+    await api.assignLicenses({ userId: 'usr_demo_goto_manager', products: [{ productId: 'goto_contact_center' }] });
+    await api.addQueueMember(
+      { queueId: queue, userId: 'usr_demo_goto_manager', role: QueueRole.AGENT },
+      { metadata: { 'x-request-id': 'req-console-join' } },
+    );
+    api.close();
+    const admin = await signedIn('goto-super-admin', 'fr');
+    // The ledger is fed after the change commits: wait until billing has the join.
+    let invoice = await admin.get('/invoice');
+    await expect
+      .poll(async () => (invoice = await admin.get('/invoice')).html, { timeout: 60_000 })
+      .toContain('GoTo Contact Center · Cy Manager');
+    expect(invoice.status).toBe(200);
+    expect(invoice.html).toMatch(/Aperçu de la facture : [a-zéû]+ \d{4}/);
+    expect(invoice.html).toContain('par licence achetée');
+    expect(invoice.html).toContain('par utilisateur dans une file');
+    expect(invoice.html).toMatch(/Total : [^<]*\$/);
+
+    const member = /href="(\/invoice\/why\?[^"]*user=usr_demo_goto_manager[^"]*)"/.exec(invoice.html)![1]!;
+    const why = await admin.get(unescapeHtml(member));
+    expect(why.status).toBe(200);
+    expect(why.html).toContain('Pourquoi GoTo Contact Center · Cy Manager est-il facturé ?');
+    expect(why.html).toContain('contact_center.billing_started');
+    expect(why.html).toContain('toujours ouvert');
+    expect(why.html).toContain('href="/audit?request=req-console-join"');
+    const audit = await admin.get('/audit?request=req-console-join');
+    expect(audit.html).toContain('Entrées de la requête req-console-join');
+    // That request's entry only: the join, not the assignment made before it.
+    expect([...audit.html.matchAll(/<th scope="row">([^<]+)<\/th>/g)].map((m) => m[1])).toEqual(['queue.member_added']);
+
+    const seats = /href="(\/invoice\/why\?month=[\d-]+&amp;product=goto_meeting)"/.exec(invoice.html)![1]!;
+    const seatWhy = await admin.get(unescapeHtml(seats));
+    expect(seatWhy.html).toContain('Ce produit est facturé pour chaque licence achetée');
+    expect(seatWhy.html).toContain('Licences achetées au cours du mois');
+    expect(seatWhy.html).toMatch(/<td>\+\d+<\/td>/);
+    expect(seatWhy.html).toContain('seats.purchased');
   });
 
   it("lists the account's audit log with who, what and which request", async () => {

@@ -87,6 +87,7 @@ export async function startDevStack(options: {
       ? null
       : await buildConsole({
           licensingAddress: licensing.address,
+          billingAddress: billingApi?.address ?? null,
           identities: DEMO_IDENTITIES,
           signIn: devSignIn(keys.privateJwk, config.JWT_ISSUER, config.JWT_AUDIENCE),
           secureCookies: false,

@@ -1,7 +1,7 @@
 /**
  * The dev stack for an end-to-end test: the licensing service and the billing consumer in this
  * process on a fresh libsql file and development keys in a directory of its own, the demo accounts
- * opened (unless the test says otherwise), an ephemeral port, no logs. `sign` mints tokens the
+ * opened (unless the test says otherwise), an ephemeral port, no logs; the billing API when asked. `sign` mints tokens the
  * stack accepts; `stop` stops it and removes the directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ export interface TestStack {
 
 export async function startTestStack(
   name: string,
-  options: { env?: Record<string, string>; now?: () => Date } = {},
+  options: { env?: Record<string, string>; now?: () => Date; billingApi?: boolean } = {},
 ): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   const config = loadLicensingConfig({
@@ -40,6 +40,8 @@ export async function startTestStack(
     config,
     logger: pino({ level: 'silent' }),
     devKeysFile,
+    // The billing API on an ephemeral port, on the stack's ledger (stack.billingApi).
+    ...(options.billingApi ? { billingEnv: { BILLING_API_PORT: '0' } } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const keys = await loadOrCreateDevKeys(devKeysFile);

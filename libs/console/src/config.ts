@@ -7,6 +7,8 @@ export const consoleEnvSchema = z.object({
   CONSOLE_PORT: env.port(8080),
   /** The licensing service the console's server calls (the browser never speaks gRPC). */
   LICENSING_ADDRESS: z.string().default('127.0.0.1:50051'),
+  /** The billing API (the invoice pages); empty: the console has no invoice pages. */
+  BILLING_ADDRESS: z.string().default('127.0.0.1:50052'),
   /** Development sign-in: the dev stack's signing keys; unset, the sign-in page offers no demo roles. */
   CONSOLE_DEV_KEYS_FILE: z.string().optional(),
   JWT_ISSUER: z.string().default('acme-dev'),

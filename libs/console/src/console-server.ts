@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { LicensingService } from '@acme/contracts';
+import { billing as billingApi, LicensingService } from '@acme/contracts';
 import { createClient, decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { translator } from './i18n/index.js';
 import type { DemoIdentity } from './pages/sign-in.js';
@@ -10,16 +10,21 @@ import { Sessions } from './sessions.js';
 import type { SignIn } from './demo-sign-in.js';
 import { consoleContext, SESSION_COOKIE, type Licensing } from './routes/context.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
+import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
 import { registerCartRoutes } from './routes/cart-routes.js';
+import { registerInvoiceRoutes } from './routes/invoice-routes.js';
 import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerProductRoutes } from './routes/product-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerSeatRoutes } from './routes/seat-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerUserLifecycleRoutes } from './routes/user-lifecycle-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 
 export interface ConsoleOptions {
   licensingAddress: string;
+  /** The billing API (invoice preview, "why is this charged"); null: the console has no invoice pages. */
+  billingAddress: string | null;
   /** Who may be signed in as, and how (development: the dev stack's keys). Empty: nobody. */
   identities: readonly DemoIdentity[];
   signIn: SignIn | null;
@@ -42,6 +47,9 @@ const SECURITY_HEADERS = {
  */
 export async function buildConsole(options: ConsoleOptions): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const licensing: Licensing = createClient(LicensingService, options.licensingAddress, { timeoutMs: 10_000 });
+  const billing = options.billingAddress
+    ? createClient(billingApi.BillingService, options.billingAddress, { timeoutMs: 10_000 })
+    : null;
   const sessions = new Sessions();
   const app = Fastify({ logger: false });
   await app.register(fastifyCookie);
@@ -53,15 +61,18 @@ export async function buildConsole(options: ConsoleOptions): Promise<{ app: Fast
     reply.headers(SECURITY_HEADERS);
   });
 
-  const ctx = consoleContext(app, licensing, sessions, options.secureCookies);
+  const ctx = consoleContext(app, licensing, billing, sessions, options.secureCookies);
   registerSessionRoutes(ctx, options.identities, options.signIn);
   registerProductRoutes(ctx);
   registerUserRoutes(ctx);
+  registerUserLifecycleRoutes(ctx);
   registerSeatRoutes(ctx);
   registerQueueRoutes(ctx);
   registerPhoneRoutes(ctx);
   registerCartRoutes(ctx);
   registerAuditRoutes(ctx);
+  registerInvoiceRoutes(ctx);
+  registerBackOfficeRoutes(ctx);
 
   app.setErrorHandler(async (error, request, reply) => {
     const status = decodeGrpcError(error as never);
@@ -77,5 +88,5 @@ export async function buildConsole(options: ConsoleOptions): Promise<{ app: Fast
       .send(`${t('error.title')}: ${unavailable ? t('error.unavailable') : status.message || String(error)}`);
   });
 
-  return { app, close: async () => void (await app.close(), licensing.close()) };
+  return { app, close: async () => void (await app.close(), licensing.close(), billing?.close()) };
 }

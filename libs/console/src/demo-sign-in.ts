@@ -24,7 +24,21 @@ export const DEMO_IDENTITIES: readonly DemoIdentity[] = [
     subject: 'usr_demo_zendesk_agent1',
     accountId: 'acct_demo_zendesk',
   },
+  {
+    key: 'operator',
+    name: 'Oli Operator (back office)',
+    subject: 'svc:back-office-oli',
+    accountId: '',
+    scopes: ['licenses:read', 'sales_orders:complete'],
+  },
 ];
+
+/** The token claims of a demo identity: a user of an account, or a back-office service with its scopes. */
+export function demoClaims(identity: DemoIdentity) {
+  return identity.scopes
+    ? { subject: identity.subject, kind: 'service' as const, scopes: [...identity.scopes] }
+    : { subject: identity.subject, accountId: identity.accountId };
+}
 
 /** Signs a demo identity in with the dev stack's keys; production sign-in would come from the identity provider. */
 export type SignIn = (identity: DemoIdentity) => Promise<string>;
@@ -32,8 +46,7 @@ export type SignIn = (identity: DemoIdentity) => Promise<string>;
 export function devSignIn(privateJwk: JWK, issuer: string, audience: string): SignIn {
   return (identity) =>
     signToken(privateJwk, {
-      subject: identity.subject,
-      accountId: identity.accountId,
+      ...demoClaims(identity),
       issuer,
       audience,
       expiresIn: '8h',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Sessions } from './sessions.js';
 
-const person = { token: 't', name: 'Ada', subject: 'usr_a', accountId: 'acct_a' };
+const person = { token: 't', name: 'Ada', subject: 'usr_a', accountId: 'acct_a', operator: false };
 
 describe('sessions', () => {
   it('are unguessable ids that end after 8 hours, and sign-ins clear the expired ones', () => {

@@ -6,6 +6,8 @@ export interface Session {
   name: string;
   subject: string;
   accountId: string;
+  /** An operator of the back office (a service identity over every account), not an account's user. */
+  operator: boolean;
   expiresAt: number;
 }
 

@@ -8,16 +8,20 @@ import { Layout, type PageFrame } from './layout.js';
 export function AuditPage({
   frame,
   events,
+  causationId,
   nextPageToken,
 }: {
   frame: PageFrame;
   events: readonly AuditEvent[];
+  /** Only this request's entries, when set. */
+  causationId: string;
   nextPageToken: string;
 }) {
   const { t, locale } = frame;
   const intl = intlOf(locale);
   return (
     <Layout frame={frame} title={t('audit.title')}>
+      {causationId && <p>{t('audit.ofRequest', { request: causationId })}</p>}
       {events.length === 0 ? (
         <p>{t('audit.none')}</p>
       ) : (
@@ -49,7 +53,13 @@ export function AuditPage({
           </tbody>
         </table>
       )}
-      {nextPageToken && <a href={`/audit?page=${encodeURIComponent(nextPageToken)}`}>{t('audit.next')}</a>}
+      {nextPageToken && (
+        <a
+          href={`/audit?${new URLSearchParams({ page: nextPageToken, ...(causationId ? { request: causationId } : {}) })}`}
+        >
+          {t('audit.next')}
+        </a>
+      )}
     </Layout>
   );
 }

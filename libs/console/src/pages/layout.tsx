@@ -10,7 +10,9 @@ export interface PageFrame {
   /** The path of this page, so the language switch comes back to it. */
   path: string;
   /** Who is signed in (null on the sign-in page). */
-  who: { name: string; accountId: string } | null;
+  who: { name: string; accountId: string; operator: boolean } | null;
+  /** Whether the console reads billing (the invoice page). */
+  invoices: boolean;
 }
 
 /** One page: landmarks, a skip link, the navigation, the language switch; no script at all. */
@@ -31,15 +33,20 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
         <header>
           {who && (
             <nav aria-label={t('nav.main')}>
-              <a href="/products">{t('nav.products')}</a>
-              <a href="/cart">{t('nav.cart')}</a>
-              <a href="/users">{t('nav.users')}</a>
-              <a href="/seats">{t('nav.seats')}</a>
-              <a href="/queues">{t('nav.queues')}</a>
-              <a href="/audit">{t('nav.audit')}</a>
-              <span className="who">
-                {who.name} · {who.accountId}
-              </span>
+              {who.operator ? (
+                <a href="/back-office">{t('nav.backOffice')}</a>
+              ) : (
+                <>
+                  <a href="/products">{t('nav.products')}</a>
+                  <a href="/cart">{t('nav.cart')}</a>
+                  <a href="/users">{t('nav.users')}</a>
+                  <a href="/seats">{t('nav.seats')}</a>
+                  <a href="/queues">{t('nav.queues')}</a>
+                  <a href="/audit">{t('nav.audit')}</a>
+                  {frame.invoices && <a href="/invoice">{t('nav.invoice')}</a>}
+                </>
+              )}
+              <span className="who">{who.operator ? who.name : `${who.name} · ${who.accountId}`}</span>
               <form method="post" action="/sign-out">
                 <input type="hidden" name="_csrf" value={csrf} />
                 <button type="submit">{t('nav.signOut')}</button>

@@ -5,7 +5,10 @@ export interface DemoIdentity {
   key: string;
   name: string;
   subject: string;
+  /** The account of a user; empty for an operator. */
   accountId: string;
+  /** An operator of the back office: a service identity with these scopes and no account. */
+  scopes?: readonly string[];
 }
 
 export function SignInPage({ frame, identities }: { frame: PageFrame; identities: readonly DemoIdentity[] }) {

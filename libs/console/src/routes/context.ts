@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import type { LicensingService } from '@acme/contracts';
+import type { billing as billingApi, LicensingService } from '@acme/contracts';
 import { decodeGrpcError, GrpcStatus, type PromiseClient } from '@acme/grpc';
 import { chooseLocale, translator, type Locale } from '../i18n/index.js';
 import type { PageFrame } from '../pages/layout.js';
@@ -9,6 +9,7 @@ import type { ChangeOutcome } from '../pages/outcome.js';
 import type { Session, Sessions } from '../sessions.js';
 
 export type Licensing = PromiseClient<(typeof LicensingService)['method']>;
+export type Billing = PromiseClient<(typeof billingApi.BillingService)['method']>;
 
 export const SESSION_COOKIE = 'console_session';
 export const LOCALE_COOKIE = 'console_locale';
@@ -17,6 +18,8 @@ export const LOCALE_COOKIE = 'console_locale';
 export interface ConsoleContext {
   app: FastifyInstance;
   licensing: Licensing;
+  /** The billing API, when the console was given its address (the invoice pages), else null. */
+  billing: Billing | null;
   sessions: Sessions;
   cookie: { httpOnly: true; sameSite: 'strict'; path: '/'; secure: boolean };
   /** The CSRF check every form post runs first. */
@@ -24,8 +27,11 @@ export interface ConsoleContext {
   localeOf(request: FastifyRequest): Locale;
   frameOf(request: FastifyRequest, reply: FastifyReply, session: Session | null): PageFrame;
   render(reply: FastifyReply, page: ReactElement, status?: number): FastifyReply;
-  /** The signed-in session, or a redirect to the sign-in page (and null). */
-  requireSession(request: FastifyRequest, reply: FastifyReply): Session | null;
+  /**
+   * The signed-in session of an account's user, or a redirect (and null): to the sign-in page, or
+   * an operator to the back office. `operator` asks for an operator instead (users go to their products).
+   */
+  requireSession(request: FastifyRequest, reply: FastifyReply, who?: Who): Session | null;
   /**
    * A form post that changes something: `run` with the signed-in session, then `show` with what
    * came of it; a refusal the caller is owed (the rules' messages and ids) is shown by the same
@@ -36,8 +42,15 @@ export interface ConsoleContext {
     reply: FastifyReply,
     run: (session: Session) => Promise<S>,
     show: (session: Session, shown: S | Shown) => Promise<FastifyReply>,
+    who?: Who,
   ): Promise<FastifyReply>;
 }
+
+/** Whose pages: an account's administrators' (and users'), or the back office's operators'. */
+export type Who = 'account' | 'operator';
+
+/** Where a session starts: the back office for an operator, the products for everyone else. */
+export const homeOf = (session: { operator: boolean }) => (session.operator ? '/back-office' : '/products');
 
 /** What a page shows after a change: its outcome, and the HTTP status when not 200. */
 export interface Shown {
@@ -48,19 +61,29 @@ export interface Shown {
 export function consoleContext(
   app: FastifyInstance,
   licensing: Licensing,
+  billing: Billing | null,
   sessions: Sessions,
   secureCookies: boolean,
 ): ConsoleContext {
+  const pages = pagePaths(app);
   const localeOf = (request: FastifyRequest): Locale =>
     chooseLocale(request.cookies[LOCALE_COOKIE], request.headers['accept-language']);
-  const requireSession = (request: FastifyRequest, reply: FastifyReply): Session | null => {
+  const requireSession = (request: FastifyRequest, reply: FastifyReply, who: Who = 'account'): Session | null => {
     const session = sessions.get(request.cookies[SESSION_COOKIE]);
-    if (!session) void reply.redirect('/sign-in', 303);
+    if (!session) {
+      void reply.redirect('/sign-in', 303);
+      return null;
+    }
+    if (session.operator !== (who === 'operator')) {
+      void reply.redirect(homeOf(session), 303);
+      return null;
+    }
     return session;
   };
   return {
     app,
     licensing,
+    billing,
     sessions,
     cookie: { httpOnly: true, sameSite: 'strict', path: '/', secure: secureCookies },
     posted: { preHandler: app.csrfProtection },
@@ -71,8 +94,9 @@ export function consoleContext(
         locale,
         t: translator(locale),
         csrf: reply.generateCsrf(),
-        path: request.url.split('?')[0] ?? '/',
-        who: session ? { name: session.name, accountId: session.accountId } : null,
+        path: pages.of(request),
+        who: session ? { name: session.name, accountId: session.accountId, operator: session.operator } : null,
+        invoices: billing !== null,
       };
     },
     render: (reply, page, status = 200) =>
@@ -81,8 +105,8 @@ export function consoleContext(
         .type('text/html; charset=utf-8')
         .send(`<!doctype html>${renderToStaticMarkup(page)}`),
     requireSession,
-    async change(request, reply, run, show) {
-      const session = requireSession(request, reply);
+    async change(request, reply, run, show, who = 'account') {
+      const session = requireSession(request, reply, who);
       if (!session) return reply;
       let shown;
       try {
@@ -118,11 +142,37 @@ function refusalOf(error: unknown): Required<Shown> | null {
     GrpcStatus.RESOURCE_EXHAUSTED,
     GrpcStatus.INVALID_ARGUMENT,
     GrpcStatus.NOT_FOUND,
+    GrpcStatus.ALREADY_EXISTS,
   ];
   if (!refused.includes(status.code)) return null;
   const rules = (status.preconditionFailure?.violations ?? []).map((v) => ({ id: v.type, message: v.description }));
   return {
     outcome: { kind: 'denied', message: status.message, rules },
     status: status.code === GrpcStatus.PERMISSION_DENIED ? 403 : 409,
+  };
+}
+
+/**
+ * The page a request shows, for the language switch to come back to: its own path, or for a form
+ * post the page it belongs to, the longest start of its path that is a page of the console
+ * (`/users/u1/products` shows `/users/u1`); the post's own address is no page to come back to.
+ */
+function pagePaths(app: FastifyInstance) {
+  const patterns: RegExp[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    if (methods.includes('GET')) patterns.push(new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+')}$`));
+  });
+  return {
+    of(request: FastifyRequest): string {
+      const path = request.url.split('?')[0] ?? '/';
+      if (request.method === 'GET') return path;
+      const segments = path.split('/');
+      for (let n = segments.length; n > 1; n--) {
+        const candidate = segments.slice(0, n).join('/');
+        if (patterns.some((p) => p.test(candidate))) return candidate;
+      }
+      return '/';
+    },
   };
 }

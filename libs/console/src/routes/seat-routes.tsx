@@ -5,6 +5,7 @@ import { translator } from '../i18n/index.js';
 import { SeatsPage, type ReductionPreview } from '../pages/seats.js';
 import type { Session } from '../sessions.js';
 import { textOf, type ConsoleContext, type Shown } from './context.js';
+import { userNames } from './names.js';
 
 const ORDERS: Record<string, DowngradeOrder> = {
   default: DowngradeOrder.UNSPECIFIED,
@@ -78,7 +79,10 @@ export function registerSeatRoutes(ctx: ConsoleContext): void {
               before: c.purchasedBefore,
               after: c.purchasedAfter,
             })),
-            downgraded: answer.downgradedUserIds,
+            // Who loses the product, by name, in the order they would lose it.
+            downgraded: await userNames(licensing, session, answer.downgradedUserIds).then((names) =>
+              answer.downgradedUserIds.map((id) => names.get(id) ?? id),
+            ),
           },
         };
       },

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { isLocale } from '../i18n/index.js';
 import { SignInPage, type DemoIdentity } from '../pages/sign-in.js';
 import type { SignIn } from '../demo-sign-in.js';
-import { LOCALE_COOKIE, SESSION_COOKIE, textOf, type ConsoleContext } from './context.js';
+import { homeOf, LOCALE_COOKIE, SESSION_COOKIE, textOf, type ConsoleContext } from './context.js';
 
 const CSS = readFileSync(new URL('../console.css', import.meta.url), 'utf8');
 
@@ -15,9 +15,10 @@ export function registerSessionRoutes(
 ): void {
   const { app, sessions, cookie, posted } = ctx;
   app.get('/console.css', async (_request, reply) => reply.type('text/css').send(CSS));
-  app.get('/', async (request, reply) =>
-    reply.redirect(sessions.get(request.cookies[SESSION_COOKIE]) ? '/products' : '/sign-in', 303),
-  );
+  app.get('/', async (request, reply) => {
+    const session = sessions.get(request.cookies[SESSION_COOKIE]);
+    return reply.redirect(session ? homeOf(session) : '/sign-in', 303);
+  });
   app.get('/sign-in', async (request, reply) =>
     ctx.render(reply, <SignInPage frame={ctx.frameOf(request, reply, null)} identities={signIn ? identities : []} />),
   );
@@ -25,8 +26,14 @@ export function registerSessionRoutes(
     const identity = identities.find((i) => i.key === textOf(request, 'identity'));
     if (!identity || !signIn) return reply.redirect('/sign-in', 303);
     const token = await signIn(identity);
-    const id = sessions.open({ token, name: identity.name, subject: identity.subject, accountId: identity.accountId });
-    return reply.setCookie(SESSION_COOKIE, id, cookie).redirect('/products', 303);
+    const session = {
+      token,
+      name: identity.name,
+      subject: identity.subject,
+      accountId: identity.accountId,
+      operator: identity.scopes !== undefined,
+    };
+    return reply.setCookie(SESSION_COOKIE, sessions.open(session), cookie).redirect(homeOf(session), 303);
   });
   app.post('/sign-out', posted, async (request, reply) => {
     sessions.close(request.cookies[SESSION_COOKIE]);

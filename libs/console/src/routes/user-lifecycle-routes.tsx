@@ -1,0 +1,88 @@
+/* @jsxRuntime automatic */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { translator } from '../i18n/index.js';
+import { NEW_USER_ROLES, NewUserPage } from '../pages/new-user.js';
+import type { Session } from '../sessions.js';
+import { formOf, textOf, type ConsoleContext, type Shown } from './context.js';
+import { productsOfAccount, productsPosted, userPages, warningsOf } from './user-pages.js';
+
+/** A user added with products (all or nothing, dry run first), deactivated and reactivated. */
+export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
+  const { app, licensing, posted } = ctx;
+  const user = userPages(ctx);
+
+  const newUserPage = async (request: FastifyRequest, reply: FastifyReply, session: Session, shown: Shown = {}) =>
+    ctx.render(
+      reply,
+      <NewUserPage
+        frame={ctx.frameOf(request, reply, session)}
+        products={await productsOfAccount(licensing, session)}
+        values={{
+          email: textOf(request, 'email'),
+          displayName: textOf(request, 'displayName'),
+          role: textOf(request, 'role'),
+        }}
+        outcome={shown.outcome ?? null}
+      />,
+      shown.status,
+    );
+
+  app.get('/users/new', async (request, reply) => {
+    const session = ctx.requireSession(request, reply);
+    return session ? newUserPage(request, reply, session) : reply;
+  });
+
+  app.post('/users', posted, async (request, reply) => {
+    const t = translator(ctx.localeOf(request));
+    const dryRun = formOf(request).dryRun === '1';
+    const role = textOf(request, 'role');
+    let created: { userId: string; shown: Shown } | null = null;
+    return ctx.change(
+      request,
+      reply,
+      async (session): Promise<Shown> => {
+        const answer = await licensing.createUser(
+          {
+            email: textOf(request, 'email'),
+            displayName: textOf(request, 'displayName'),
+            roles: [(NEW_USER_ROLES as readonly string[]).includes(role) ? role : 'member'],
+            products: productsPosted(request),
+            notifyUser: formOf(request).notify === '1',
+            validateOnly: dryRun,
+          },
+          { token: session.token },
+        );
+        const warnings = warningsOf(answer);
+        if (dryRun) return { outcome: { kind: 'dry-run', message: t('result.dryRun'), warnings } };
+        const message = t('users.created', { name: answer.user!.displayName, count: answer.assignments.length });
+        created = { userId: answer.user!.id, shown: { outcome: { kind: 'done', message, warnings } } };
+        return created.shown;
+      },
+      // Once added, the new user's own page; a dry run or a refusal keeps the form as it was typed.
+      (session, shown) =>
+        created
+          ? user.show(request, reply, session, created.userId, shown)
+          : newUserPage(request, reply, session, shown),
+    );
+  });
+
+  app.post('/users/:userId/deactivate', posted, async (request, reply) =>
+    user.change(request, reply, async (session, userId, dryRun, t) => {
+      const answer = await licensing.deactivateUser({ userId, validateOnly: dryRun }, { token: session.token });
+      return {
+        message: t('users.deactivatedDone', {
+          licenses: answer.removedAssignments.length,
+          queues: answer.removedFromQueueIds.length,
+        }),
+        warnings: warningsOf(answer),
+      };
+    }),
+  );
+
+  app.post('/users/:userId/reactivate', posted, async (request, reply) =>
+    user.change(request, reply, async (session, userId, dryRun, t) => {
+      const answer = await licensing.reactivateUser({ userId, validateOnly: dryRun }, { token: session.token });
+      return { message: t('users.reactivatedDone'), warnings: warningsOf(answer) };
+    }),
+  );
+}
