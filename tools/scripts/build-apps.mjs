@@ -8,19 +8,20 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /**
- * Our libs find their data files (policies, the catalog) relative to their own source file
+ * Our libs find their data files (policies, the catalog, the console's stylesheet) relative to their own source file
  * (`new URL('../policies', import.meta.url)`). Bundled, import.meta.url would name dist/, so each
  * file keeps its own source URL: the bundle runs from this checkout, with its data files.
  */
 const sourceUrls = {
   name: 'source-import-meta-url',
   setup(build) {
-    build.onLoad({ filter: /\/(libs|apps)\/.*\.ts$/ }, (args) => ({
+    build.onLoad({ filter: /\/(libs|apps)\/.*\.tsx?$/ }, (args) => ({
       contents: readFileSync(args.path, 'utf8').replaceAll(
         'import.meta.url',
         JSON.stringify(pathToFileURL(args.path).href),
       ),
-      loader: 'ts',
+      // The console's pages are TSX (each file says `@jsxRuntime automatic`, which esbuild reads too).
+      loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
     }));
   },
 };
@@ -30,6 +31,7 @@ const ENTRY_POINTS = {
   'billing-consumer': 'apps/billing-consumer/src/main.ts',
   'billing-api': 'apps/billing-api/src/main.ts',
   'billing-cli': 'apps/billing-consumer/src/cli.ts',
+  'admin-console': 'apps/admin-console/src/main.ts',
 };
 
 const { dependencies } = JSON.parse(readFileSync('package.json', 'utf8'));

@@ -1,6 +1,7 @@
 /**
- * The deployable build (npm run build): the bundled apps start as plain Node programs from any
- * working directory, find their data files, serve, and refuse bad configuration as the sources do.
+ * The deployable build (npm run build): the bundled apps (the admin console among them) start as
+ * plain Node programs from any working directory, find their data files, serve, and refuse bad
+ * configuration as the sources do.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -85,6 +86,43 @@ describe('the built apps', () => {
       if (service.exitCode === null && service.signalCode === null) {
         const exited = new Promise((resolve) => service.once('exit', resolve));
         service.kill('SIGTERM');
+        await exited;
+      }
+    }
+  });
+
+  it('serve the admin console from another working directory, with its stylesheet', async () => {
+    const port = await freePort();
+    const console_ = spawn(node, [join(dist, 'admin-console.mjs')], {
+      cwd: dir,
+      // No dev keys: the sign-in page says nobody can sign in, and no service is called for it.
+      env: { PATH: process.env.PATH ?? '', CONSOLE_PORT: String(port), LICENSING_ADDRESS: '127.0.0.1:1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    console_.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    try {
+      let signIn = '';
+      const page = () =>
+        fetch(`http://127.0.0.1:${port}/sign-in`, { headers: { 'accept-language': 'it' } }).then(
+          (response) => response.text(),
+          () => '',
+        );
+      await eventually(async () => (signIn = await page()) !== '', {
+        timeoutMs: 60_000,
+        what: 'the built console',
+      }).catch((error: Error) => {
+        throw new Error(`${error.message} (exit code ${console_.exitCode}, stderr: ${stderr})`);
+      });
+      expect(signIn).toContain('<html lang="it">');
+      expect(signIn).toContain('Per questa console non è configurato alcun accesso.');
+      const css = await fetch(`http://127.0.0.1:${port}/console.css`);
+      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+      expect(await css.text()).toContain(':focus-visible');
+    } finally {
+      if (console_.exitCode === null && console_.signalCode === null) {
+        const exited = new Promise((resolve) => console_.once('exit', resolve));
+        console_.kill('SIGTERM');
         await exited;
       }
     }
