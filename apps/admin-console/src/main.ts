@@ -1,11 +1,14 @@
 /**
  * `npm run admin-console`: the admin console's server on CONSOLE_HOST:CONSOLE_PORT, calling the
  * licensing service at LICENSING_ADDRESS. With CONSOLE_DEV_KEYS_FILE (the dev stack's keys) the
- * sign-in page offers the demo accounts' people; otherwise nobody can sign in yet.
+ * sign-in page offers the demo accounts' people; with OIDC_ISSUER_URL (and its client, the public
+ * URL and CONSOLE_SIGNING_KEY_FILE) people sign in through the company's identity provider.
  */
 import { loadOrCreateDevKeys } from '@acme/auth';
 import { stopOnSignals, createLogger } from '@acme/util';
-import { buildConsole, DEMO_IDENTITIES, devSignIn, loadConsoleConfig } from '@acme/console';
+import { readFileSync } from 'node:fs';
+import type { JWK } from 'jose';
+import { buildConsole, DEMO_IDENTITIES, devSignIn, loadConsoleConfig, tokenMinter } from '@acme/console';
 
 try {
   const config = loadConsoleConfig();
@@ -20,6 +23,24 @@ try {
           config.JWT_ISSUER,
           config.JWT_AUDIENCE,
         )
+      : null,
+    oidc: config.OIDC_ISSUER_URL
+      ? {
+          options: {
+            issuerUrl: config.OIDC_ISSUER_URL,
+            clientId: config.OIDC_CLIENT_ID!,
+            clientSecret: config.OIDC_CLIENT_SECRET!,
+            publicUrl: config.CONSOLE_PUBLIC_URL!,
+            accountClaim: config.OIDC_ACCOUNT_CLAIM,
+            operatorGroup: config.OIDC_OPERATOR_GROUP ?? null,
+            allowHttp: config.OIDC_ALLOW_HTTP,
+          },
+          mint: tokenMinter(
+            JSON.parse(readFileSync(config.CONSOLE_SIGNING_KEY_FILE!, 'utf8')) as JWK,
+            config.JWT_ISSUER,
+            config.JWT_AUDIENCE,
+          ),
+        }
       : null,
     secureCookies: config.CONSOLE_SECURE_COOKIES,
   });

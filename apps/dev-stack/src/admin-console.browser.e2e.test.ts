@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildConsole, DEMO_IDENTITIES, demoClaims, translator, type Translate } from '@acme/console';
+import { AccountKind, AccountStyle, LicensingService } from '@acme/contracts';
+import { createClient } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
 
 /** Debian's chromium package (.ci/run installs it); CHROMIUM_PATH for another. */
@@ -29,6 +31,7 @@ beforeAll(async () => {
     billingAddress: demo.stack.billingApi!.address,
     identities: DEMO_IDENTITIES,
     signIn: (identity: (typeof DEMO_IDENTITIES)[number]) => demo.sign(demoClaims(identity)),
+    oidc: null,
     secureCookies: false,
   });
   base = await console_.app.listen({ host: '127.0.0.1', port: 0 });
@@ -50,13 +53,13 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-async function signIn(locale: string, name: RegExp): Promise<Page> {
+async function signIn(locale: string, name: RegExp, home = '/products'): Promise<Page> {
   const context = await browser.newContext({ locale });
   const page = await context.newPage();
   await page.goto(`${base}/`);
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name }).click();
-  await page.waitForURL(`${base}/products`);
+  await page.waitForURL(`${base}${home}`);
   return page;
 }
 
@@ -157,6 +160,9 @@ describe('admin console in Chromium', () => {
       await queue()
         .getByRole('link', { name: t('queues.agents') })
         .click();
+      // The pickers offer what the search finds.
+      await page.getByLabel(t('queues.find')).fill(name);
+      await page.getByLabel(t('queues.find')).press('Enter');
       await queue()
         .getByLabel(t('queues.addUser', { queue: queueName, role: t('queues.agents') }))
         .selectOption({ label: name });
@@ -281,6 +287,55 @@ describe('admin console in Chromium', () => {
       await page.context().close();
     },
   );
+
+  it('lets an operator complete an order from sales in the back office (French)', async () => {
+    // A sales-managed account asks sales for seats (the articles' 48 hours), through the API.
+    const backOffice = createClient(LicensingService, demo.stack.address, {
+      token: await demo.sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
+    });
+    const { account, owner } = await backOffice.createAccount({
+      name: 'Par les ventes',
+      kind: AccountKind.SALES_MANAGED,
+      style: AccountStyle.GOTO,
+      currency: 'USD',
+      offeringId: 'goto_business',
+      owner: { email: 'owner@par-les-ventes.example', displayName: 'Paule' },
+    });
+    backOffice.close();
+    const ownerApi = createClient(LicensingService, demo.stack.address, {
+      token: await demo.sign({ subject: owner!.id, accountId: account!.id }),
+    });
+    const { order: requested } = await ownerApi.requestSeatsFromSales({ productId: 'goto_meeting', quantity: 4 });
+    ownerApi.close();
+    const orderId = requested!.id;
+
+    const t = translator('fr');
+    const page = await signIn('fr-FR', /Oli Operator/, '/back-office');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('link', { name: 'Par les ventes' }).click();
+    const order = page.getByRole('article', { name: new RegExp(orderId) });
+    await expect.poll(() => order.textContent()).toContain(t('office.pending'));
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await order.getByLabel(t('users.dryRun')).check();
+    await order.getByRole('button', { name: t('office.complete', { id: orderId }) }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(t('result.dryRun'));
+    await page
+      .getByRole('article', { name: new RegExp(orderId) })
+      .getByRole('button', { name: t('office.complete', { id: orderId }) })
+      .click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toContain(t('office.completed', { id: orderId, count: 4 }));
+    expect(
+      await page
+        .getByRole('row', { name: /GoTo Meeting/ })
+        .getByRole('cell')
+        .first()
+        .textContent(),
+    ).toBe('4');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
 
   it("shows a member who may not act the rule's message and id (German)", async () => {
     const page = await signIn('de-DE', /Bo Agent/);

@@ -37,6 +37,7 @@ beforeAll(async () => {
     billingAddress: demo.stack.billingApi!.address,
     identities: [...DEMO_IDENTITIES, salesOwner],
     signIn: (identity: (typeof DEMO_IDENTITIES)[number]) => demo.sign(demoClaims(identity)),
+    oidc: null,
     secureCookies: false,
   });
   base = await console_.app.listen({ host: '127.0.0.1', port: 0 });
@@ -69,7 +70,10 @@ class Browser {
    * token among them), with `fields` in place of any hidden field of the same name.
    */
   async submit(page: string, action: string, fields: [string, string][]) {
-    const form = new RegExp(`<form[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[\\s\\S]*?</form>`).exec(page);
+    // A post form (a search form may name the same address with method="get").
+    const form = new RegExp(
+      `<form(?=[^>]*method="post")[^>]*action="${action.replace(/[/.]/g, '\\$&')}"[\\s\\S]*?</form>`,
+    ).exec(page);
     expect(form, `a form posting to ${action}`).not.toBeNull();
     const given = new Set(fields.map(([name]) => name));
     const hidden = [...form![0].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)]
@@ -373,6 +377,32 @@ describe('admin console', () => {
     const left = await admin.submit(joined.html, '/queues/remove-all', [['user', 'usr_demo_goto_agent']]);
     expect(left.html).toContain('Removed from 1 queue.');
     expect(left.html).not.toContain('Remove Bo Agent from');
+  });
+
+  it("offers the queues' pickers from the service's search, never a truncated list of everyone", async () => {
+    const api = createClient(LicensingService, demo.stack.address, { token: demo.stack.token });
+    for (let i = 0; i < 55; i++)
+      await api.createUser({ email: `picker${i}@picking.example`, displayName: `Picker ${i}` });
+    api.close();
+    const admin = await signedIn('goto-super-admin');
+    const options = (html: string) =>
+      [
+        ...(/<select id="remove-all-user"[^>]*>([\s\S]*?)<\/select>/.exec(html)?.[1] ?? '').matchAll(
+          /<option [^>]*>([^<]+)</g,
+        ),
+      ].map((m) => m[1]);
+    const all = await admin.get('/queues');
+    expect(options(all.html)).toHaveLength(50);
+    expect(all.html).toContain('More users match than are offered below');
+    const found = await admin.get('/queues?who=picker 54');
+    expect(options(found.html)).toEqual(['Picker 54']);
+    expect(found.html).not.toContain('More users match');
+    // A post keeps the search: the page it shows offers the same users.
+    const left = await admin.submit(found.html, '/queues/remove-all', [
+      ['user', /value="(usr_\w+)">Picker 54</.exec(found.html)![1]!],
+    ]);
+    expect(left.html).toContain('The user was in no queue.');
+    expect(options(left.html)).toEqual(['Picker 54']);
   });
 
   it("keeps a removed GoTo Connect's phone configuration until its purge date, and restores it", async () => {

@@ -90,6 +90,7 @@ export async function startDevStack(options: {
           billingAddress: billingApi?.address ?? null,
           identities: DEMO_IDENTITIES,
           signIn: devSignIn(keys.privateJwk, config.JWT_ISSUER, config.JWT_AUDIENCE),
+          oidc: null,
           secureCookies: false,
         });
   const consoleUrl = adminConsole

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import { pino } from 'pino';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
 import { loadLicensingConfig } from '@acme/licensing';
@@ -19,6 +19,8 @@ export interface TestStack {
   stack: DevStack;
   /** The public keys the stack verifies tokens with (for another service of the test, the billing API). */
   publicJwks: JSONWebKeySet;
+  /** The private key the stack's tokens are signed with (a console signing its users' tokens). */
+  privateJwk: JWK;
   sign(claims: TokenClaims): Promise<string>;
   stop(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startTestStack(
   return {
     stack,
     publicJwks: keys.publicJwks,
+    privateJwk: keys.privateJwk,
     sign: (claims) =>
       signToken(keys.privateJwk, { ...claims, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
     async stop() {

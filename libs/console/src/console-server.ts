@@ -13,6 +13,8 @@ import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
 import { registerCartRoutes } from './routes/cart-routes.js';
 import { registerInvoiceRoutes } from './routes/invoice-routes.js';
+import { OidcSignIn, type Mint, type OidcOptions } from './oidc-sign-in.js';
+import { registerOidcRoutes } from './routes/oidc-routes.js';
 import { registerPhoneRoutes } from './routes/phone-routes.js';
 import { registerProductRoutes } from './routes/product-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
@@ -28,6 +30,8 @@ export interface ConsoleOptions {
   /** Who may be signed in as, and how (development: the dev stack's keys). Empty: nobody. */
   identities: readonly DemoIdentity[];
   signIn: SignIn | null;
+  /** Production sign-in through the identity provider, and how the console signs its users' tokens; null: none. */
+  oidc: { options: OidcOptions; mint: Mint } | null;
   secureCookies: boolean;
 }
 
@@ -62,7 +66,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<{ app: Fast
   });
 
   const ctx = consoleContext(app, licensing, billing, sessions, options.secureCookies);
-  registerSessionRoutes(ctx, options.identities, options.signIn);
+  registerSessionRoutes(ctx, options.identities, options.signIn, options.oidc !== null);
+  if (options.oidc) registerOidcRoutes(ctx, new OidcSignIn(options.oidc.options, licensing, options.oidc.mint));
   registerProductRoutes(ctx);
   registerUserRoutes(ctx);
   registerUserLifecycleRoutes(ctx);

@@ -1,5 +1,6 @@
 import { signToken } from '@acme/auth';
 import type { JWK } from 'jose';
+import type { Mint } from './oidc-sign-in.js';
 import type { DemoIdentity } from './pages/sign-in.js';
 
 /** The demo accounts' people, one per role the articles act as (the dev stack's seed). */
@@ -40,15 +41,15 @@ export function demoClaims(identity: DemoIdentity) {
     : { subject: identity.subject, accountId: identity.accountId };
 }
 
-/** Signs a demo identity in with the dev stack's keys; production sign-in would come from the identity provider. */
+/** Signs a demo identity in with the dev stack's keys. */
 export type SignIn = (identity: DemoIdentity) => Promise<string>;
 
+/** Signs the licensing tokens of the console's sessions (8 hours, as long as a session) with `privateJwk`. */
+export function tokenMinter(privateJwk: JWK, issuer: string, audience: string): Mint {
+  return (claims) => signToken(privateJwk, { ...claims, issuer, audience, expiresIn: '8h' });
+}
+
 export function devSignIn(privateJwk: JWK, issuer: string, audience: string): SignIn {
-  return (identity) =>
-    signToken(privateJwk, {
-      ...demoClaims(identity),
-      issuer,
-      audience,
-      expiresIn: '8h',
-    });
+  const mint = tokenMinter(privateJwk, issuer, audience);
+  return (identity) => mint(demoClaims(identity));
 }

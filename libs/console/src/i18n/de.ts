@@ -223,4 +223,15 @@ export const de: Catalog = {
   'office.completed':
     'Auftrag {id} abgeschlossen: {count, plural, one {# Lizenz hinzugefügt} other {# Lizenzen hinzugefügt}}.',
   'office.cancelled': 'Auftrag {id} storniert.',
+  'queues.find': 'Benutzer zum Hinzufügen oder Entfernen suchen',
+  'queues.more': 'Es passen mehr Benutzer als unten angeboten: Grenzen Sie die Suche ein, um die anderen zu finden.',
+  'signIn.oidc': 'Mit dem Firmenkonto anmelden',
+  'signIn.problem': 'Nicht angemeldet',
+  'signIn.failed':
+    'Die Anmeldung konnte nicht abgeschlossen werden (sie dauerte zu lange oder begann nicht hier). Bitte erneut versuchen.',
+  'signIn.unverified': 'Ihr Identitätsanbieter hat Ihre E-Mail-Adresse nicht bestätigt.',
+  'signIn.notAUser':
+    'Ihr Firmenkonto ist hier kein aktiver Benutzer. Bitten Sie Ihren Administrator, Sie hinzuzufügen.',
+  'signIn.done': 'Angemeldet',
+  'signIn.continue': 'Weiter',
 };

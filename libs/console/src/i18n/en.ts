@@ -216,6 +216,15 @@ export const en = {
   'office.cancel': 'Cancel order {id}',
   'office.completed': 'Order {id} completed: {count, plural, one {# seat} other {# seats}} added.',
   'office.cancelled': 'Order {id} cancelled.',
+  'queues.find': 'Find users to add or remove',
+  'queues.more': 'More users match than are offered below: narrow the search to find the others.',
+  'signIn.oidc': 'Sign in with your company account',
+  'signIn.problem': 'Not signed in',
+  'signIn.failed': 'The sign-in could not be completed (it took too long, or was not started here). Try again.',
+  'signIn.unverified': 'Your identity provider did not confirm your email address.',
+  'signIn.notAUser': 'Your company account is not an active user here. Ask your administrator to add you.',
+  'signIn.done': 'Signed in',
+  'signIn.continue': 'Continue',
 } as const;
 
 export type MessageKey = keyof typeof en;

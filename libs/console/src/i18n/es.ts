@@ -220,4 +220,13 @@ export const es: Catalog = {
   'office.cancel': 'Cancelar el pedido {id}',
   'office.completed': 'Pedido {id} completado: {count, plural, one {# licencia añadida} other {# licencias añadidas}}.',
   'office.cancelled': 'Pedido {id} cancelado.',
+  'queues.find': 'Buscar usuarios para añadir o quitar',
+  'queues.more': 'Coinciden más usuarios de los que se ofrecen abajo: afine la búsqueda para encontrar a los demás.',
+  'signIn.oidc': 'Iniciar sesión con la cuenta de su empresa',
+  'signIn.problem': 'No ha iniciado sesión',
+  'signIn.failed': 'No se pudo completar el inicio de sesión (tardó demasiado o no empezó aquí). Inténtelo de nuevo.',
+  'signIn.unverified': 'Su proveedor de identidad no confirmó su dirección de correo.',
+  'signIn.notAUser': 'La cuenta de su empresa no es un usuario activo aquí. Pida a su administrador que le añada.',
+  'signIn.done': 'Sesión iniciada',
+  'signIn.continue': 'Continuar',
 };

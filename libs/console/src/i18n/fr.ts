@@ -220,4 +220,15 @@ export const fr: Catalog = {
   'office.cancel': 'Annuler la commande {id}',
   'office.completed': 'Commande {id} finalisée : {count, plural, one {# licence ajoutée} other {# licences ajoutées}}.',
   'office.cancelled': 'Commande {id} annulée.',
+  'queues.find': 'Trouver des utilisateurs à ajouter ou retirer',
+  'queues.more':
+    "Plus d'utilisateurs correspondent que ceux proposés ci-dessous : affinez la recherche pour trouver les autres.",
+  'signIn.oidc': 'Se connecter avec le compte de votre entreprise',
+  'signIn.problem': 'Non connecté',
+  'signIn.failed': "La connexion n'a pas pu aboutir (elle a pris trop de temps ou n'a pas commencé ici). Réessayez.",
+  'signIn.unverified': "Votre fournisseur d'identité n'a pas confirmé votre adresse e-mail.",
+  'signIn.notAUser':
+    "Le compte de votre entreprise n'est pas un utilisateur actif ici. Demandez à votre administrateur de vous ajouter.",
+  'signIn.done': 'Connecté',
+  'signIn.continue': 'Continuer',
 };

@@ -220,4 +220,14 @@ export const it: Catalog = {
   'office.cancel': "Annulla l'ordine {id}",
   'office.completed': 'Ordine {id} completato: {count, plural, one {# licenza aggiunta} other {# licenze aggiunte}}.',
   'office.cancelled': 'Ordine {id} annullato.',
+  'queues.find': 'Trova utenti da aggiungere o rimuovere',
+  'queues.more': 'Corrispondono più utenti di quelli proposti qui sotto: restringi la ricerca per trovare gli altri.',
+  'signIn.oidc': "Accedi con l'account aziendale",
+  'signIn.problem': 'Accesso non effettuato',
+  'signIn.failed': "Impossibile completare l'accesso (ha richiesto troppo tempo o non è iniziato qui). Riprova.",
+  'signIn.unverified': 'Il tuo provider di identità non ha confermato il tuo indirizzo email.',
+  'signIn.notAUser':
+    'Il tuo account aziendale non è un utente attivo qui. Chiedi al tuo amministratore di aggiungerti.',
+  'signIn.done': 'Accesso effettuato',
+  'signIn.continue': 'Continua',
 };

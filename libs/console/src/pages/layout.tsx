@@ -16,7 +16,18 @@ export interface PageFrame {
 }
 
 /** One page: landmarks, a skip link, the navigation, the language switch; no script at all. */
-export function Layout({ frame, title, children }: { frame: PageFrame; title: string; children: ReactNode }) {
+export function Layout({
+  frame,
+  title,
+  head = null,
+  children,
+}: {
+  frame: PageFrame;
+  title: string;
+  /** Anything more the page's head needs (the redirect after signing in). */
+  head?: ReactNode;
+  children: ReactNode;
+}) {
   const { t, locale, csrf, path, who } = frame;
   return (
     <html lang={locale}>
@@ -25,6 +36,7 @@ export function Layout({ frame, title, children }: { frame: PageFrame; title: st
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · Admin`}</title>
         <link rel="stylesheet" href="/console.css" />
+        {head}
       </head>
       <body>
         <a className="skip" href="#main">

@@ -19,23 +19,39 @@ const KINDS: [QueueKind, MessageKey, string][] = [
 export function QueuesPage({
   frame,
   queues,
-  users,
+  candidates,
+  moreCandidates,
+  query,
+  names,
   tab,
   outcome,
 }: {
   frame: PageFrame;
   queues: readonly Queue[];
-  users: readonly User[];
+  /** The users the pickers offer: the first page of the search for `query`. */
+  candidates: readonly User[];
+  /** More users match than the pickers offer. */
+  moreCandidates: boolean;
+  query: string;
+  /** Display names of the queues' members. */
+  names: ReadonlyMap<string, string>;
   tab: QueueTab;
   outcome: ChangeOutcome | null;
 }) {
   const { t, csrf } = frame;
   const role = tab === 'agents' ? QueueRole.AGENT : QueueRole.SUPERVISOR;
-  const nameOf = (id: string) => users.find((u) => u.id === id)?.displayName ?? id;
+  const nameOf = (id: string) => names.get(id) ?? id;
   const roleName = t(tab === 'agents' ? 'queues.agents' : 'queues.supervisors');
   return (
     <Layout frame={frame} title={t('queues.title')}>
       <Outcome t={t} outcome={outcome} />
+      <form method="get" action="/queues" role="search">
+        <input type="hidden" name="tab" value={tab} />
+        <label htmlFor="who">{t('queues.find')}</label>
+        <input id="who" name="who" type="search" defaultValue={query} />
+        <button type="submit">{t('users.searchButton')}</button>
+      </form>
+      {moreCandidates && <p>{t('queues.more')}</p>}
       {KINDS.map(([kind, title, key]) => {
         const ofKind = queues.filter((q) => q.kind === kind);
         return (
@@ -44,7 +60,7 @@ export function QueuesPage({
             {ofKind.length === 0 && <p>{t('queues.none')}</p>}
             {ofKind.map((queue) => {
               const members = queue.members.filter((m) => m.role === role);
-              const candidates = users.filter((u) => !queue.members.some((m) => m.userId === u.id));
+              const addable = candidates.filter((u) => !queue.members.some((m) => m.userId === u.id));
               return (
                 <article key={queue.id} aria-labelledby={`queue-${queue.id}`}>
                   <h3 id={`queue-${queue.id}`}>{queue.name}</h3>
@@ -75,15 +91,16 @@ export function QueuesPage({
                       ))}
                     </ul>
                   )}
-                  {candidates.length > 0 && (
+                  {addable.length > 0 && (
                     <form method="post" action={`/queues/${queue.id}/members`}>
                       <input type="hidden" name="_csrf" value={csrf} />
                       <input type="hidden" name="tab" value={tab} />
+                      <input type="hidden" name="who" value={query} />
                       <label htmlFor={`add-${queue.id}`}>
                         {t('queues.addUser', { queue: queue.name, role: roleName })}
                       </label>
                       <select id={`add-${queue.id}`} name="user">
-                        {candidates.map((u) => (
+                        {addable.map((u) => (
                           <option key={u.id} value={u.id}>
                             {u.displayName}
                           </option>
@@ -119,9 +136,10 @@ export function QueuesPage({
         <h2 id="remove-all">{t('queues.removeAll')}</h2>
         <form method="post" action="/queues/remove-all">
           <input type="hidden" name="_csrf" value={csrf} />
+          <input type="hidden" name="who" value={query} />
           <label htmlFor="remove-all-user">{t('queues.user')}</label>
           <select id="remove-all-user" name="user">
-            {users.map((u) => (
+            {candidates.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.displayName}
               </option>

@@ -5,12 +5,16 @@ import { translator } from '../i18n/index.js';
 import { QueuesPage, type QueueTab } from '../pages/queues.js';
 import type { Session } from '../sessions.js';
 import { textOf, type ConsoleContext, type Shown } from './context.js';
+import { userNames } from './names.js';
 
 const KINDS: Record<string, QueueKind> = {
   call: QueueKind.CALL,
   inbound: QueueKind.INBOUND,
   outbound: QueueKind.OUTBOUND,
 };
+
+/** How many users the pickers offer: a search finds the others. */
+const CANDIDATES = 50;
 
 const tabOf = (value: unknown): QueueTab => (value === 'supervisors' ? 'supervisors' : 'agents');
 
@@ -26,16 +30,27 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
     shown: Shown = {},
   ) => {
     const call = { token: session.token };
-    const [queues, users] = await Promise.all([
+    // The users to pick from are the service's search (the first page of it), never the whole account.
+    const who = request.method === 'GET' ? (request.query as { who?: unknown }).who : textOf(request, 'who');
+    const query = typeof who === 'string' ? who.trim() : '';
+    const [queues, candidates] = await Promise.all([
       licensing.listQueues({}, call),
-      licensing.listUsers({ pageSize: 500 }, call),
+      licensing.listUsers({ query, pageSize: CANDIDATES }, call),
     ]);
+    const names = await userNames(
+      licensing,
+      session,
+      queues.queues.flatMap((q) => q.members.map((m) => m.userId)),
+    );
     return ctx.render(
       reply,
       <QueuesPage
         frame={ctx.frameOf(request, reply, session)}
         queues={queues.queues}
-        users={users.users}
+        candidates={candidates.users}
+        moreCandidates={candidates.nextPageToken !== ''}
+        query={query}
+        names={names}
         tab={tab}
         outcome={shown.outcome ?? null}
       />,

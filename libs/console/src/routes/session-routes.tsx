@@ -12,6 +12,7 @@ export function registerSessionRoutes(
   ctx: ConsoleContext,
   identities: readonly DemoIdentity[],
   signIn: SignIn | null,
+  oidc: boolean,
 ): void {
   const { app, sessions, cookie, posted } = ctx;
   app.get('/console.css', async (_request, reply) => reply.type('text/css').send(CSS));
@@ -20,7 +21,10 @@ export function registerSessionRoutes(
     return reply.redirect(session ? homeOf(session) : '/sign-in', 303);
   });
   app.get('/sign-in', async (request, reply) =>
-    ctx.render(reply, <SignInPage frame={ctx.frameOf(request, reply, null)} identities={signIn ? identities : []} />),
+    ctx.render(
+      reply,
+      <SignInPage frame={ctx.frameOf(request, reply, null)} identities={signIn ? identities : []} oidc={oidc} />,
+    ),
   );
   app.post('/sign-in', posted, async (request, reply) => {
     const identity = identities.find((i) => i.key === textOf(request, 'identity'));
