@@ -537,6 +537,14 @@ describe('admin console', () => {
     expect(seatWhy.html).toContain('Licences achetées au cours du mois');
     expect(seatWhy.html).toMatch(/<td>\+\d+<\/td>/);
     expect(seatWhy.html).toContain('seats.purchased');
+    // A member may not read the account's billing: the refusal as a page, not an error.
+    const member_ = await signedIn('goto-member');
+    const refused = await member_.get('/invoice');
+    expect(refused.status).toBe(403);
+    expect(refused.html).toMatch(/role="alert"/);
+    expect(refused.html).toContain('administrator');
+    // Another account's user is nobody here.
+    expect((await admin.get('/users/usr_demo_zendesk_owner')).status).toBe(404);
   });
 
   it("lists the account's audit log with who, what and which request", async () => {

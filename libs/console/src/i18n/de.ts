@@ -234,4 +234,5 @@ export const de: Catalog = {
     'Ihr Firmenkonto ist hier kein aktiver Benutzer. Bitten Sie Ihren Administrator, Sie hinzuzufügen.',
   'signIn.done': 'Angemeldet',
   'signIn.continue': 'Weiter',
+  'why.more': 'Nur die ersten {count} Änderungen sind aufgeführt; das Hauptbuch enthält weitere.',
 };

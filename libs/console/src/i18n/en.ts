@@ -225,6 +225,7 @@ export const en = {
   'signIn.notAUser': 'Your company account is not an active user here. Ask your administrator to add you.',
   'signIn.done': 'Signed in',
   'signIn.continue': 'Continue',
+  'why.more': 'Only the first {count} changes are listed; the ledger holds more.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -229,4 +229,5 @@ export const es: Catalog = {
   'signIn.notAUser': 'La cuenta de su empresa no es un usuario activo aquí. Pida a su administrador que le añada.',
   'signIn.done': 'Sesión iniciada',
   'signIn.continue': 'Continuar',
+  'why.more': 'Solo se listan los primeros {count} cambios; el libro contable tiene más.',
 };

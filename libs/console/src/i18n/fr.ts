@@ -231,4 +231,5 @@ export const fr: Catalog = {
     "Le compte de votre entreprise n'est pas un utilisateur actif ici. Demandez à votre administrateur de vous ajouter.",
   'signIn.done': 'Connecté',
   'signIn.continue': 'Continuer',
+  'why.more': "Seules les {count} premières modifications sont listées ; le registre en contient d'autres.",
 };

@@ -230,4 +230,5 @@ export const it: Catalog = {
     'Il tuo account aziendale non è un utente attivo qui. Chiedi al tuo amministratore di aggiungerti.',
   'signIn.done': 'Accesso effettuato',
   'signIn.continue': 'Continua',
+  'why.more': 'Sono elencate solo le prime {count} modifiche; il registro ne contiene altre.',
 };

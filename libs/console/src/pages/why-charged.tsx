@@ -13,6 +13,8 @@ export type WhyCharged =
       kind: 'seats';
       line: billing.InvoiceLine | null;
       changes: billing.LedgerEntry[];
+      /** More changes than listed (the oldest are). */
+      more: boolean;
       position?: billing.LedgerPosition;
     };
 
@@ -129,6 +131,7 @@ export function WhyChargedPage({
               ))}
             </tbody>
           </table>
+          {why.more && <p>{t('why.more', { count: why.changes.length })}</p>}
         </>
       )}
     </Layout>

@@ -134,7 +134,7 @@ export const textOf = (request: FastifyRequest, name: string): string => {
 };
 
 /** A refusal the caller is owed an explanation of: the rules' messages and ids, or the service's reason. */
-function refusalOf(error: unknown): Required<Shown> | null {
+export function refusalOf(error: unknown): Required<Shown> | null {
   const status = decodeGrpcError(error as never);
   const refused = [
     GrpcStatus.PERMISSION_DENIED,
@@ -148,7 +148,7 @@ function refusalOf(error: unknown): Required<Shown> | null {
   const rules = (status.preconditionFailure?.violations ?? []).map((v) => ({ id: v.type, message: v.description }));
   return {
     outcome: { kind: 'denied', message: status.message, rules },
-    status: status.code === GrpcStatus.PERMISSION_DENIED ? 403 : 409,
+    status: status.code === GrpcStatus.PERMISSION_DENIED ? 403 : status.code === GrpcStatus.NOT_FOUND ? 404 : 409,
   };
 }
 

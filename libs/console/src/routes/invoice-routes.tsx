@@ -7,6 +7,9 @@ import type { Session } from '../sessions.js';
 import type { ConsoleContext } from './context.js';
 import { userNames } from './names.js';
 
+/** How many purchases and reductions a per-seat line's explanation lists (the oldest first). */
+const SEAT_CHANGES = 100;
+
 /** `2026-12` from `?month=`, else this month (UTC, as billing periods are). */
 export function monthOf(value: unknown, now = new Date()): InvoiceMonth {
   const match = typeof value === 'string' ? /^(\d{4})-(0[1-9]|1[0-2])$/.exec(value) : null;
@@ -69,7 +72,7 @@ export function registerInvoiceRoutes(ctx: ConsoleContext): void {
       const [preview, changes] = await Promise.all([
         billing.getInvoicePreview(period, call),
         billing.listLedgerEntries(
-          { productId, kinds: ['seats_added', 'seats_removed'], effectiveTo: period.periodEnd, pageSize: 100 },
+          { productId, kinds: ['seats_added', 'seats_removed'], effectiveTo: period.periodEnd, pageSize: SEAT_CHANGES },
           call,
         ),
       ]);
@@ -77,6 +80,7 @@ export function registerInvoiceRoutes(ctx: ConsoleContext): void {
         kind: 'seats',
         line: preview.lines.find((l) => l.productId === productId && !l.userId) ?? null,
         changes: changes.entries,
+        more: changes.nextPageToken !== '',
         ...(changes.position ? { position: changes.position } : {}),
       };
     }

@@ -1,3 +1,4 @@
+/* @jsxRuntime automatic */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -8,7 +9,9 @@ import { translator } from './i18n/index.js';
 import type { DemoIdentity } from './pages/sign-in.js';
 import { Sessions } from './sessions.js';
 import type { SignIn } from './demo-sign-in.js';
-import { consoleContext, SESSION_COOKIE, type Licensing } from './routes/context.js';
+import { Layout } from './pages/layout.js';
+import { Outcome } from './pages/outcome.js';
+import { consoleContext, refusalOf, SESSION_COOKIE, type Licensing } from './routes/context.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerBackOfficeRoutes } from './routes/back-office-routes.js';
 import { registerCartRoutes } from './routes/cart-routes.js';
@@ -84,6 +87,19 @@ export async function buildConsole(options: ConsoleOptions): Promise<{ app: Fast
     if (status.code === GrpcStatus.UNAUTHENTICATED) {
       sessions.close(request.cookies[SESSION_COOKIE]);
       return reply.redirect('/sign-in', 303);
+    }
+    // A page the service refuses to show this caller (a member's invoice): the refusal, as a page.
+    const refused = refusalOf(error);
+    const session = sessions.get(request.cookies[SESSION_COOKIE]);
+    if (refused && session && request.method === 'GET') {
+      const frame = ctx.frameOf(request, reply, session);
+      return ctx.render(
+        reply,
+        <Layout frame={frame} title={frame.t('denial.title')}>
+          <Outcome t={frame.t} outcome={refused.outcome} />
+        </Layout>,
+        refused.status,
+      );
     }
     const t = translator(ctx.localeOf(request));
     const unavailable = status.code === GrpcStatus.UNAVAILABLE || status.code === GrpcStatus.DEADLINE_EXCEEDED;
