@@ -43,6 +43,7 @@ beforeAll(async () => {
         accountClaim: 'org_id',
         operatorGroup: 'licensing-operators',
         allowHttp: true,
+        maxPending: 3,
       },
       mint: tokenMinter(demo.privateJwk, 'acme-dev', 'licensing'),
     },
@@ -162,6 +163,19 @@ describe('console sign-in through the identity provider', () => {
     const office = await browser.go(`${base}/back-office`);
     expect(office.html).toContain('Oli Ops');
     expect(office.html).toContain('/back-office/accounts/acct_demo_goto');
+  });
+
+  it('holds a bounded number of sign-ins under way: a flood of starts pushes out the oldest', async () => {
+    const first = new Browser();
+    let page = await first.go(`${base}/sign-in/oidc`);
+    for (let i = 0; i < 3; i++) await new Browser().go(`${base}/sign-in/oidc`);
+    page = await first.submit(page, { prompt: 'login', login: 'ada', password: 'anything' });
+    if (page.html.includes('name="prompt" value="consent"')) page = await first.submit(page, { prompt: 'consent' });
+    expect(page.url.startsWith(`${base}/auth/callback?`)).toBe(true);
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('could not be completed');
+    // The newest are still good.
+    expect((await signInAs('ada')).page.status).toBe(200);
   });
 
   it('refuses a callback this browser did not start, and one whose state was changed', async () => {

@@ -21,6 +21,8 @@ export interface OidcOptions {
   operatorGroup: string | null;
   /** Development and tests only: a provider on http://. */
   allowHttp: boolean;
+  /** Sign-ins under way at once (default 10,000): a flood of starts drops the oldest, never grows without bound. */
+  maxPending?: number;
 }
 
 /** Who a verified sign-in is, for a session; or why nobody. */
@@ -37,6 +39,8 @@ interface Pending {
 }
 
 const PENDING_MS = 10 * 60 * 1000;
+/** Sign-ins under way at once: enough for any crowd of people, a bound on what a flood can hold. */
+const MAX_PENDING = 10_000;
 const OPERATOR_SCOPES = ['licenses:read', 'sales_orders:complete'];
 
 /**
@@ -83,6 +87,9 @@ export class OidcSignIn {
     const config = await this.configuration();
     const now = this.now();
     for (const [id, p] of this.pending) if (p.expiresAt <= now) this.pending.delete(id);
+    // Starting sign-ins costs nothing to a stranger: however many they start, the oldest go first.
+    while (this.pending.size >= (this.options.maxPending ?? MAX_PENDING))
+      this.pending.delete(this.pending.keys().next().value!);
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const pending: Pending = {
       state: oidc.randomState(),
