@@ -16,6 +16,9 @@ import { AccountKind, AccountStyle, LicensingService } from '@acme/contracts';
 import { createClient } from '@acme/grpc';
 import { startTestStack, type TestStack } from '../test/test-stack.js';
 
+/** A whole article's procedure in the browser: the bound only catches a hang. */
+const JOURNEY_TIMEOUT = 600_000;
+
 /** Debian's chromium package (.ci/run installs it); CHROMIUM_PATH for another. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -55,6 +58,8 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 
 async function signIn(locale: string, name: RegExp, home = '/products'): Promise<Page> {
   const context = await browser.newContext({ locale });
+  // Playwright's own waits, like the tests' timeouts, only catch hangs: a busy machine is slow, not wrong.
+  context.setDefaultTimeout(120_000);
   const page = await context.newPage();
   await page.goto(`${base}/`);
   expect(await accessibilityProblems(page)).toEqual([]);
@@ -237,6 +242,8 @@ describe('admin console in Chromium', () => {
       expect(await accessibilityProblems(page)).toEqual([]);
       await page.context().close();
     },
+    // A whole procedure of an article, page after page: longer than one test's usual bound.
+    JOURNEY_TIMEOUT,
   );
 
   it.each([
@@ -286,6 +293,8 @@ describe('admin console in Chromium', () => {
       expect(await purchased()).toBe(target);
       await page.context().close();
     },
+    // A whole procedure of an article, page after page: longer than one test's usual bound.
+    JOURNEY_TIMEOUT,
   );
 
   it('lets an operator complete an order from sales in the back office (French)', async () => {
@@ -316,7 +325,8 @@ describe('admin console in Chromium', () => {
     const order = page.getByRole('article', { name: new RegExp(orderId) });
     await expect.poll(() => order.textContent()).toContain(t('office.pending'));
     expect(await accessibilityProblems(page)).toEqual([]);
-    await order.getByLabel(t('users.dryRun')).check();
+    // The first "check only" is the completion's (the cancellation has its own).
+    await order.getByLabel(t('users.dryRun')).first().check();
     await order.getByRole('button', { name: t('office.complete', { id: orderId }) }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain(t('result.dryRun'));
     await page

@@ -368,6 +368,14 @@ describe('admin console', () => {
     ]);
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('contact-center.joining-a-queue-requires-contact-center');
+    // The dry run of the join says it is allowed, and what the rules note, and joins nobody.
+    const dryJoin = await admin.submit(refused.html, `/queues/${queueId}/members`, [
+      ['user', 'usr_demo_goto_agent'],
+      ['tab', 'agents'],
+      ['dryRun', '1'],
+    ]);
+    expect(dryJoin.html).toContain('Dry run: this change is allowed');
+    expect(dryJoin.html).not.toContain('Remove Bo Agent from Escalations');
     const joined = await admin.submit(refused.html, `/queues/${queueId}/members`, [
       ['user', 'usr_demo_goto_agent'],
       ['tab', 'agents'],
@@ -419,6 +427,9 @@ describe('admin console', () => {
     expect(kept.html).toContain('Telefonkonfiguration von Cy Manager');
     expect(kept.html).toMatch(/Nach dem Entfernen von GoTo Connect aufbewahrt bis \d{1,2}\. [A-Za-zä]+ \d{4}/);
     expect(kept.html).toContain('<dd>31</dd>');
+    const dryRestore = await admin.submit(kept.html, '/users/usr_demo_goto_manager/phone/restore', [['dryRun', '1']]);
+    expect(dryRestore.html).toContain('Probelauf: Diese Änderung ist erlaubt');
+    expect(dryRestore.html).toMatch(/Nach dem Entfernen von GoTo Connect aufbewahrt bis/);
     const restored = await admin.submit(kept.html, '/users/usr_demo_goto_manager/phone/restore', []);
     expect(restored.html).toContain('Die Telefonkonfiguration ist wiederhergestellt.');
     expect(restored.html).toContain('In Verwendung mit GoTo Connect.');

@@ -148,6 +148,7 @@ export function AccountPage({
                       </form>
                       <form method="post" action={`${base}/orders/${encodeURIComponent(order.id)}/cancel`}>
                         <input type="hidden" name="_csrf" value={csrf} />
+                        <Tick id={`${heading}-cancel-dry-run`} name="dryRun" label={t('users.dryRun')} />
                         <button type="submit">{t('office.cancel', { id: order.id })}</button>
                       </form>
                     </>

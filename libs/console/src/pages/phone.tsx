@@ -3,6 +3,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { PhoneConfigurationState, type PhoneConfiguration, type User } from '@acme/contracts';
 import { intlOf } from '../i18n/index.js';
 import { Layout, type PageFrame } from './layout.js';
+import { Tick } from './product-choices.js';
 import { Outcome, type ChangeOutcome } from './outcome.js';
 
 /**
@@ -57,6 +58,7 @@ export function PhonePage({
           {retained && (
             <form method="post" action={`/users/${encodeURIComponent(user.id)}/phone/restore`}>
               <input type="hidden" name="_csrf" value={csrf} />
+              <Tick id="restore-dry-run" name="dryRun" label={t('users.dryRun')} />
               <button type="submit">{t('phone.restore')}</button>
             </form>
           )}

@@ -3,6 +3,7 @@ import { QueueKind, QueueRole, type Queue, type User } from '@acme/contracts';
 import type { MessageKey } from '../i18n/index.js';
 import { Layout, type PageFrame } from './layout.js';
 import { Outcome, type ChangeOutcome } from './outcome.js';
+import { Tick } from './product-choices.js';
 
 export type QueueTab = 'agents' | 'supervisors';
 
@@ -106,6 +107,7 @@ export function QueuesPage({
                           </option>
                         ))}
                       </select>
+                      <Tick id={`add-${queue.id}-dry-run`} name="dryRun" label={t('users.dryRun')} />
                       <button type="submit">{t('queues.add')}</button>
                     </form>
                   )}
@@ -129,6 +131,7 @@ export function QueuesPage({
               </option>
             ))}
           </select>
+          <Tick id="create-queue-dry-run" name="dryRun" label={t('users.dryRun')} />
           <button type="submit">{t('queues.createSubmit')}</button>
         </form>
       </section>
@@ -145,6 +148,7 @@ export function QueuesPage({
               </option>
             ))}
           </select>
+          <Tick id="remove-all-dry-run" name="dryRun" label={t('users.dryRun')} />
           <button type="submit">{t('queues.removeAllSubmit')}</button>
         </form>
       </section>

@@ -4,6 +4,7 @@ import { translator } from '../i18n/index.js';
 import { AccountPage, AccountsPage } from '../pages/back-office.js';
 import type { Session } from '../sessions.js';
 import { formOf, type ConsoleContext, type Shown } from './context.js';
+import { warningsOf } from './user-pages.js';
 
 /**
  * The back office, for operators (a service identity over every account, not an account's user):
@@ -72,7 +73,7 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
           { accountId, orderId: orderId!, validateOnly: dryRun },
           { token: session.token },
         );
-        const warnings = answer.decision?.warnings.map((w) => w.message) ?? [];
+        const warnings = warningsOf(answer);
         if (dryRun) return { outcome: { kind: 'dry-run', message: t('result.dryRun'), warnings } };
         const added = answer.changes.reduce((sum, c) => sum + (c.purchasedAfter - c.purchasedBefore), 0);
         return { outcome: { kind: 'done', message: t('office.completed', { id: orderId!, count: added }), warnings } };
@@ -89,8 +90,17 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
       request,
       reply,
       async (session): Promise<Shown> => {
-        await licensing.cancelSalesOrder({ accountId, orderId: orderId! }, { token: session.token });
-        return { outcome: { kind: 'done', message: t('office.cancelled', { id: orderId! }), warnings: [] } };
+        const dryRun = formOf(request).dryRun === '1';
+        const answer = await licensing.cancelSalesOrder(
+          { accountId, orderId: orderId!, validateOnly: dryRun },
+          { token: session.token },
+        );
+        const warnings = warningsOf(answer);
+        return {
+          outcome: dryRun
+            ? { kind: 'dry-run', message: t('result.dryRun'), warnings }
+            : { kind: 'done', message: t('office.cancelled', { id: orderId! }), warnings },
+        };
       },
       (session, shown) => accountPage(request, reply, session, shown),
       'operator',

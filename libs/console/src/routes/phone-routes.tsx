@@ -5,7 +5,8 @@ import { decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { translator } from '../i18n/index.js';
 import { PhonePage } from '../pages/phone.js';
 import type { Session } from '../sessions.js';
-import { type ConsoleContext, type Shown } from './context.js';
+import { formOf, type ConsoleContext, type Shown } from './context.js';
+import { warningsOf } from './user-pages.js';
 
 /** The product whose removal keeps the phone configuration, and whose re-assignment restores it. */
 const CONNECT = 'goto_connect_standard';
@@ -51,12 +52,18 @@ export function registerPhoneRoutes(ctx: ConsoleContext): void {
       request,
       reply,
       async (session): Promise<Shown> => {
-        await licensing.assignLicenses(
-          { userId: userOf(request), products: [{ productId: CONNECT }] },
+        const dryRun = formOf(request).dryRun === '1';
+        const answer = await licensing.assignLicenses(
+          { userId: userOf(request), products: [{ productId: CONNECT }], validateOnly: dryRun },
           { token: session.token },
         );
         const t = translator(ctx.localeOf(request));
-        return { outcome: { kind: 'done', message: t('phone.restored'), warnings: [] } };
+        const warnings = warningsOf(answer);
+        return {
+          outcome: dryRun
+            ? { kind: 'dry-run', message: t('result.dryRun'), warnings }
+            : { kind: 'done', message: t('phone.restored'), warnings },
+        };
       },
       (session, shown) => phonePage(request, reply, session, shown),
     ),

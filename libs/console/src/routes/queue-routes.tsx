@@ -4,8 +4,9 @@ import { QueueKind, QueueRole } from '@acme/contracts';
 import { translator } from '../i18n/index.js';
 import { QueuesPage, type QueueTab } from '../pages/queues.js';
 import type { Session } from '../sessions.js';
-import { textOf, type ConsoleContext, type Shown } from './context.js';
+import { formOf, textOf, type ConsoleContext, type Shown } from './context.js';
 import { userNames } from './names.js';
+import { warningsOf } from './user-pages.js';
 
 const KINDS: Record<string, QueueKind> = {
   call: QueueKind.CALL,
@@ -58,14 +59,35 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
     );
   };
 
-  /** Runs a change and shows the queues, on the tab the form was posted from, with its outcome. */
-  const change = (request: FastifyRequest, reply: FastifyReply, run: (session: Session) => Promise<string>) =>
-    ctx.change(
+  /**
+   * Runs a change (or its dry run, when "check only" was ticked) and shows the queues, on the tab
+   * the form was posted from, with its outcome and the rules' warnings (billing starting or going on).
+   */
+  const change = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (
+      session: Session,
+      validateOnly: boolean,
+    ) => Promise<{ message: string; decision?: { warnings: { message: string }[] } }>,
+  ) => {
+    const dryRun = formOf(request).dryRun === '1';
+    const t = translator(ctx.localeOf(request));
+    return ctx.change(
       request,
       reply,
-      async (session): Promise<Shown> => ({ outcome: { kind: 'done', message: await run(session), warnings: [] } }),
+      async (session): Promise<Shown> => {
+        const { message, ...answer } = await run(session, dryRun);
+        const warnings = warningsOf(answer);
+        return {
+          outcome: dryRun
+            ? { kind: 'dry-run', message: t('result.dryRun'), warnings }
+            : { kind: 'done', message, warnings },
+        };
+      },
       (session, shown) => queuesPage(request, reply, session, tabOf(textOf(request, 'tab')), shown),
     );
+  };
   const done = (request: FastifyRequest) => translator(ctx.localeOf(request))('queues.done');
   const queueOf = (request: FastifyRequest) => (request.params as { queueId: string }).queueId;
 
@@ -74,40 +96,43 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
     return session ? queuesPage(request, reply, session, tabOf((request.query as { tab?: unknown }).tab)) : reply;
   });
   app.post('/queues', posted, async (request, reply) =>
-    change(request, reply, async (session) => {
-      await licensing.createQueue(
-        { name: textOf(request, 'name'), kind: KINDS[textOf(request, 'kind')] ?? QueueKind.UNSPECIFIED },
+    change(request, reply, async (session, validateOnly) => {
+      const answer = await licensing.createQueue(
+        { name: textOf(request, 'name'), kind: KINDS[textOf(request, 'kind')] ?? QueueKind.UNSPECIFIED, validateOnly },
         { token: session.token },
       );
-      return done(request);
+      return { ...answer, message: done(request) };
     }),
   );
   app.post('/queues/:queueId/members', posted, async (request, reply) =>
-    change(request, reply, async (session) => {
+    change(request, reply, async (session, validateOnly) => {
       const role = tabOf(textOf(request, 'tab')) === 'supervisors' ? QueueRole.SUPERVISOR : QueueRole.AGENT;
-      await licensing.addQueueMember(
-        { queueId: queueOf(request), userId: textOf(request, 'user'), role },
+      const answer = await licensing.addQueueMember(
+        { queueId: queueOf(request), userId: textOf(request, 'user'), role, validateOnly },
         { token: session.token },
       );
-      return done(request);
+      return { ...answer, message: done(request) };
     }),
   );
   app.post('/queues/:queueId/remove', posted, async (request, reply) =>
-    change(request, reply, async (session) => {
-      await licensing.removeQueueMember(
-        { queueId: queueOf(request), userId: textOf(request, 'user') },
+    change(request, reply, async (session, validateOnly) => {
+      const answer = await licensing.removeQueueMember(
+        { queueId: queueOf(request), userId: textOf(request, 'user'), validateOnly },
         { token: session.token },
       );
-      return done(request);
+      return { ...answer, message: done(request) };
     }),
   );
   app.post('/queues/remove-all', posted, async (request, reply) =>
-    change(request, reply, async (session) => {
+    change(request, reply, async (session, validateOnly) => {
       const answer = await licensing.removeUserFromAllQueues(
-        { userId: textOf(request, 'user') },
+        { userId: textOf(request, 'user'), validateOnly },
         { token: session.token },
       );
-      return translator(ctx.localeOf(request))('queues.removedAll', { count: answer.queueIds.length });
+      return {
+        ...answer,
+        message: translator(ctx.localeOf(request))('queues.removedAll', { count: answer.queueIds.length }),
+      };
     }),
   );
 }
