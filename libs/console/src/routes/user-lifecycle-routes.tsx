@@ -36,7 +36,7 @@ export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
     const t = translator(ctx.localeOf(request));
     const dryRun = formOf(request).dryRun === '1';
     const role = textOf(request, 'role');
-    let created: { userId: string; shown: Shown } | null = null;
+    let createdId: string | null = null;
     return ctx.change(
       request,
       reply,
@@ -55,14 +55,12 @@ export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
         const warnings = warningsOf(answer);
         if (dryRun) return { outcome: { kind: 'dry-run', message: t('result.dryRun'), warnings } };
         const message = t('users.created', { name: answer.user!.displayName, count: answer.assignments.length });
-        created = { userId: answer.user!.id, shown: { outcome: { kind: 'done', message, warnings } } };
-        return created.shown;
+        createdId = answer.user!.id;
+        return { outcome: { kind: 'done', message, warnings } };
       },
       // Once added, the new user's own page; a dry run or a refusal keeps the form as it was typed.
       (session, shown) =>
-        created
-          ? user.show(request, reply, session, created.userId, shown)
-          : newUserPage(request, reply, session, shown),
+        createdId ? user.show(request, reply, session, createdId, shown) : newUserPage(request, reply, session, shown),
     );
   });
 
