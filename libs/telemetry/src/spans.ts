@@ -45,14 +45,18 @@ export async function inSpan<T>(name: string, options: SpanOptions, work: (span:
   );
 }
 
-/** A span that is not made active, for work whose start and end are not one call (a message in a batch). */
+/**
+ * A span that is not made active, for work whose start and end are not one call (a message in a
+ * batch). `startTime` is epoch milliseconds (Date.now()); it is handed over as a Date because
+ * OpenTelemetry reads a number below performance.now() as time since the process started.
+ */
 export function startSpan(name: string, options: SpanOptions & { startTime?: number }): Span {
   return tracer().startSpan(
     name,
     {
       ...(options.kind !== undefined ? { kind: options.kind } : {}),
       attributes: options.attributes ?? {},
-      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
+      ...(options.startTime !== undefined ? { startTime: new Date(options.startTime) } : {}),
     },
     options.parent ?? context.active(),
   );

@@ -85,14 +85,18 @@ describe('tracing on', () => {
   });
 
   it('keeps a span started apart open until ended, with the given start time', async () => {
+    // Past the first second of the process, where OpenTelemetry would read 1_000 as uptime.
+    while (performance.now() < 1_500) await new Promise((resolve) => setTimeout(resolve, 100));
     const exporter = start();
     const span = startSpan('send license-events', { kind: SpanKind.PRODUCER, startTime: 1_000 });
     expect(traceparentOf(span)).toMatch(new RegExp(`^00-[0-9a-f]{32}-${span.spanContext().spanId}-01$`));
     await tracing!.flush();
     expect(exporter.getFinishedSpans()).toHaveLength(0);
-    span.end(2_000);
+    span.end(new Date(2_000));
     await tracing!.flush();
+    // Epoch milliseconds, however long the process has run (a small number once read as uptime).
     expect(exporter.getFinishedSpans()[0]!.startTime).toEqual([1, 0]);
+    expect(exporter.getFinishedSpans()[0]!.endTime).toEqual([2, 0]);
   });
 
   it('is off again after shutdown', async () => {
