@@ -61,11 +61,12 @@ export function InvoicePage({
             </tr>
           </thead>
           <tbody>
-            {preview.lines.map((line) => {
+            {preview.lines.map((line, index) => {
               const product = names.get(line.productId) ?? line.productId;
               const label = line.userId ? `${product} · ${names.get(line.userId) ?? line.userId}` : product;
               return (
-                <tr key={`${line.kind}:${line.productId}:${line.userId}`}>
+                // A product may have two lines in a month (two unit prices): the index keeps them apart.
+                <tr key={`${index}:${line.kind}:${line.productId}:${line.userId}`}>
                   <th scope="row">{label}</th>
                   <td>{t(line.basis === 'contact_center_member' ? 'invoice.perMember' : 'invoice.perSeat')}</td>
                   <td>{line.quantityDays}</td>
