@@ -3,8 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { translator } from '../i18n/index.js';
 import { AccountPage, AccountsPage } from '../pages/back-office.js';
 import type { Session } from '../sessions.js';
-import { formOf, type ConsoleContext, type Shown } from './context.js';
-import { warningsOf } from './user-pages.js';
+import { isDryRun, outcomeOf, warningsOf, type ConsoleContext, type Shown } from './context.js';
 
 /**
  * The back office, for operators (a service identity over every account, not an account's user):
@@ -63,7 +62,7 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
 
   app.post('/back-office/accounts/:accountId/orders/:orderId/complete', posted, async (request, reply) => {
     const { accountId, orderId } = paramsOf(request);
-    const dryRun = formOf(request).dryRun === '1';
+    const dryRun = isDryRun(request);
     const t = translator(ctx.localeOf(request));
     return ctx.change(
       request,
@@ -73,10 +72,9 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
           { accountId, orderId: orderId!, validateOnly: dryRun },
           { token: session.token },
         );
-        const warnings = warningsOf(answer);
-        if (dryRun) return { outcome: { kind: 'dry-run', message: t('result.dryRun'), warnings } };
         const added = answer.changes.reduce((sum, c) => sum + (c.purchasedAfter - c.purchasedBefore), 0);
-        return { outcome: { kind: 'done', message: t('office.completed', { id: orderId!, count: added }), warnings } };
+        const message = t('office.completed', { id: orderId!, count: added });
+        return outcomeOf(t, dryRun, { message, warnings: warningsOf(answer) });
       },
       (session, shown) => accountPage(request, reply, session, shown),
       'operator',
@@ -90,17 +88,13 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
       request,
       reply,
       async (session): Promise<Shown> => {
-        const dryRun = formOf(request).dryRun === '1';
+        const dryRun = isDryRun(request);
         const answer = await licensing.cancelSalesOrder(
           { accountId, orderId: orderId!, validateOnly: dryRun },
           { token: session.token },
         );
-        const warnings = warningsOf(answer);
-        return {
-          outcome: dryRun
-            ? { kind: 'dry-run', message: t('result.dryRun'), warnings }
-            : { kind: 'done', message: t('office.cancelled', { id: orderId! }), warnings },
-        };
+        const message = t('office.cancelled', { id: orderId! });
+        return outcomeOf(t, dryRun, { message, warnings: warningsOf(answer) });
       },
       (session, shown) => accountPage(request, reply, session, shown),
       'operator',

@@ -3,7 +3,7 @@ import type { ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { billing as billingApi, LicensingService } from '@acme/contracts';
 import { decodeGrpcError, GrpcStatus, type PromiseClient } from '@acme/grpc';
-import { chooseLocale, translator, type Locale } from '../i18n/index.js';
+import { chooseLocale, translator, type Locale, type Translate } from '../i18n/index.js';
 import type { PageFrame } from '../pages/layout.js';
 import type { ChangeOutcome } from '../pages/outcome.js';
 import type { Session, Sessions } from '../sessions.js';
@@ -117,6 +117,22 @@ export function consoleContext(
       }
       return show(session, shown);
     },
+  };
+}
+
+/** Whether the form asked for its dry run ("check only: change nothing"). */
+export const isDryRun = (request: FastifyRequest): boolean => formOf(request).dryRun === '1';
+
+/** The warnings of a decision, as the rules wrote them. */
+export const warningsOf = (answer: { decision?: { warnings: { message: string }[] } }): string[] =>
+  answer.decision?.warnings.map((w) => w.message) ?? [];
+
+/** What a change answered, as its page shows it: done with its message, or allowed as a dry run. */
+export function outcomeOf(t: Translate, dryRun: boolean, answer: { message: string; warnings: string[] }): Shown {
+  return {
+    outcome: dryRun
+      ? { kind: 'dry-run', message: t('result.dryRun'), warnings: answer.warnings }
+      : { kind: 'done', ...answer },
   };
 }
 

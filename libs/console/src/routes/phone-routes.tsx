@@ -5,8 +5,7 @@ import { decodeGrpcError, GrpcStatus } from '@acme/grpc';
 import { translator } from '../i18n/index.js';
 import { PhonePage } from '../pages/phone.js';
 import type { Session } from '../sessions.js';
-import { formOf, type ConsoleContext, type Shown } from './context.js';
-import { warningsOf } from './user-pages.js';
+import { isDryRun, outcomeOf, warningsOf, type ConsoleContext, type Shown } from './context.js';
 
 /** The product whose removal keeps the phone configuration, and whose re-assignment restores it. */
 const CONNECT = 'goto_connect_standard';
@@ -52,18 +51,13 @@ export function registerPhoneRoutes(ctx: ConsoleContext): void {
       request,
       reply,
       async (session): Promise<Shown> => {
-        const dryRun = formOf(request).dryRun === '1';
+        const dryRun = isDryRun(request);
         const answer = await licensing.assignLicenses(
           { userId: userOf(request), products: [{ productId: CONNECT }], validateOnly: dryRun },
           { token: session.token },
         );
         const t = translator(ctx.localeOf(request));
-        const warnings = warningsOf(answer);
-        return {
-          outcome: dryRun
-            ? { kind: 'dry-run', message: t('result.dryRun'), warnings }
-            : { kind: 'done', message: t('phone.restored'), warnings },
-        };
+        return outcomeOf(t, dryRun, { message: t('phone.restored'), warnings: warningsOf(answer) });
       },
       (session, shown) => phonePage(request, reply, session, shown),
     ),

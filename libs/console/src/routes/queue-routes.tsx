@@ -4,9 +4,8 @@ import { QueueKind, QueueRole } from '@acme/contracts';
 import { translator } from '../i18n/index.js';
 import { QueuesPage, type QueueTab } from '../pages/queues.js';
 import type { Session } from '../sessions.js';
-import { formOf, textOf, type ConsoleContext, type Shown } from './context.js';
+import { type ConsoleContext, isDryRun, outcomeOf, type Shown, textOf, warningsOf } from './context.js';
 import { userNames } from './names.js';
-import { warningsOf } from './user-pages.js';
 
 const KINDS: Record<string, QueueKind> = {
   call: QueueKind.CALL,
@@ -71,19 +70,14 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
       validateOnly: boolean,
     ) => Promise<{ message: string; decision?: { warnings: { message: string }[] } }>,
   ) => {
-    const dryRun = formOf(request).dryRun === '1';
+    const dryRun = isDryRun(request);
     const t = translator(ctx.localeOf(request));
     return ctx.change(
       request,
       reply,
-      async (session): Promise<Shown> => {
+      async (session) => {
         const { message, ...answer } = await run(session, dryRun);
-        const warnings = warningsOf(answer);
-        return {
-          outcome: dryRun
-            ? { kind: 'dry-run', message: t('result.dryRun'), warnings }
-            : { kind: 'done', message, warnings },
-        };
+        return outcomeOf(t, dryRun, { message, warnings: warningsOf(answer) });
       },
       (session, shown) => queuesPage(request, reply, session, tabOf(textOf(request, 'tab')), shown),
     );

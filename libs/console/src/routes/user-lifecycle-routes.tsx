@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { translator } from '../i18n/index.js';
 import { NEW_USER_ROLES, NewUserPage } from '../pages/new-user.js';
 import type { Session } from '../sessions.js';
-import { formOf, textOf, type ConsoleContext, type Shown } from './context.js';
-import { productsOfAccount, productsPosted, userPages, warningsOf } from './user-pages.js';
+import { type ConsoleContext, formOf, isDryRun, outcomeOf, type Shown, textOf, warningsOf } from './context.js';
+import { productsOfAccount, productsPosted, userPages } from './user-pages.js';
 
 /** A user added with products (all or nothing, dry run first), deactivated and reactivated. */
 export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
@@ -34,7 +34,7 @@ export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
 
   app.post('/users', posted, async (request, reply) => {
     const t = translator(ctx.localeOf(request));
-    const dryRun = formOf(request).dryRun === '1';
+    const dryRun = isDryRun(request);
     const role = textOf(request, 'role');
     let createdId: string | null = null;
     return ctx.change(
@@ -53,10 +53,10 @@ export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
           { token: session.token },
         );
         const warnings = warningsOf(answer);
-        if (dryRun) return { outcome: { kind: 'dry-run', message: t('result.dryRun'), warnings } };
-        const message = t('users.created', { name: answer.user!.displayName, count: answer.assignments.length });
+        if (dryRun) return outcomeOf(t, true, { message: '', warnings });
         createdId = answer.user!.id;
-        return { outcome: { kind: 'done', message, warnings } };
+        const message = t('users.created', { name: answer.user!.displayName, count: answer.assignments.length });
+        return outcomeOf(t, false, { message, warnings });
       },
       // Once added, the new user's own page; a dry run or a refusal keeps the form as it was typed.
       (session, shown) =>

@@ -4,7 +4,7 @@ import type { Product } from '@acme/contracts';
 import { translator, type Translate } from '../i18n/index.js';
 import { UserPage } from '../pages/user.js';
 import type { Session } from '../sessions.js';
-import { allOf, formOf, type ConsoleContext, type Licensing, type Shown } from './context.js';
+import { allOf, formOf, isDryRun, outcomeOf, type ConsoleContext, type Licensing, type Shown } from './context.js';
 
 /** The catalog's products the account has seats of: what may be assigned there. */
 export async function productsOfAccount(licensing: Licensing, session: Session): Promise<Product[]> {
@@ -69,26 +69,15 @@ export function userPages(ctx: ConsoleContext) {
     run: (session: Session, userId: string, dryRun: boolean, t: Translate) => Promise<UserChangeAnswer>,
   ) => {
     const userId = (request.params as { userId: string }).userId;
-    const dryRun = formOf(request).dryRun === '1';
+    const dryRun = isDryRun(request);
     const t = translator(ctx.localeOf(request));
     return ctx.change(
       request,
       reply,
-      async (session): Promise<Shown> => {
-        const answer = await run(session, userId, dryRun, t);
-        return {
-          outcome: dryRun
-            ? { kind: 'dry-run', message: t('result.dryRun'), warnings: answer.warnings }
-            : { kind: 'done', ...answer },
-        };
-      },
+      async (session) => outcomeOf(t, dryRun, await run(session, userId, dryRun, t)),
       (session, shown) => show(request, reply, session, userId, shown),
     );
   };
 
   return { show, change };
 }
-
-/** The warnings of a decision, as the rules wrote them. */
-export const warningsOf = (answer: { decision?: { warnings: { message: string }[] } }): string[] =>
-  answer.decision?.warnings.map((w) => w.message) ?? [];

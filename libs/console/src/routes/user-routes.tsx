@@ -1,7 +1,7 @@
 /* @jsxRuntime automatic */
 import { UsersPage, type UserRow } from '../pages/users.js';
-import { allOf, formOf, type ConsoleContext } from './context.js';
-import { productsPosted, userPages, warningsOf } from './user-pages.js';
+import { allOf, type ConsoleContext, formOf, warningsOf } from './context.js';
+import { productsPosted, userPages } from './user-pages.js';
 
 const PAGE_SIZE = 25;
 
