@@ -1,9 +1,8 @@
 /* @jsxRuntime automatic */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { translator } from '../i18n/index.js';
 import { AccountPage, AccountsPage } from '../pages/back-office.js';
 import type { Session } from '../sessions.js';
-import { isDryRun, outcomeOf, warningsOf, type ConsoleContext, type Shown } from './context.js';
+import { warningsOf, type ConsoleContext, type Shown } from './context.js';
 
 /**
  * The back office, for operators (a service identity over every account, not an account's user):
@@ -62,19 +61,16 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
 
   app.post('/back-office/accounts/:accountId/orders/:orderId/complete', posted, async (request, reply) => {
     const { accountId, orderId } = paramsOf(request);
-    const dryRun = isDryRun(request);
-    const t = translator(ctx.localeOf(request));
-    return ctx.change(
+    return ctx.changeOrDryRun(
       request,
       reply,
-      async (session): Promise<Shown> => {
+      async (session, dryRun, t) => {
         const answer = await licensing.completeSalesOrder(
           { accountId, orderId: orderId!, validateOnly: dryRun },
           { token: session.token },
         );
         const added = answer.changes.reduce((sum, c) => sum + (c.purchasedAfter - c.purchasedBefore), 0);
-        const message = t('office.completed', { id: orderId!, count: added });
-        return outcomeOf(t, dryRun, { message, warnings: warningsOf(answer) });
+        return { message: t('office.completed', { id: orderId!, count: added }), warnings: warningsOf(answer) };
       },
       (session, shown) => accountPage(request, reply, session, shown),
       'operator',
@@ -83,18 +79,15 @@ export function registerBackOfficeRoutes(ctx: ConsoleContext): void {
 
   app.post('/back-office/accounts/:accountId/orders/:orderId/cancel', posted, async (request, reply) => {
     const { accountId, orderId } = paramsOf(request);
-    const t = translator(ctx.localeOf(request));
-    return ctx.change(
+    return ctx.changeOrDryRun(
       request,
       reply,
-      async (session): Promise<Shown> => {
-        const dryRun = isDryRun(request);
+      async (session, dryRun, t) => {
         const answer = await licensing.cancelSalesOrder(
           { accountId, orderId: orderId!, validateOnly: dryRun },
           { token: session.token },
         );
-        const message = t('office.cancelled', { id: orderId! });
-        return outcomeOf(t, dryRun, { message, warnings: warningsOf(answer) });
+        return { message: t('office.cancelled', { id: orderId! }), warnings: warningsOf(answer) };
       },
       (session, shown) => accountPage(request, reply, session, shown),
       'operator',

@@ -44,6 +44,17 @@ export interface ConsoleContext {
     show: (session: Session, shown: S | Shown) => Promise<FastifyReply>,
     who?: Who,
   ): Promise<FastifyReply>;
+  /**
+   * `change` for a change the API can dry-run: `run` is told whether the form asked for "check
+   * only", and the page shows its message, or that the dry run allowed it, with the rules' warnings.
+   */
+  changeOrDryRun(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (session: Session, dryRun: boolean, t: Translate) => Promise<{ message: string; warnings: string[] }>,
+    show: (session: Session, shown: Shown) => Promise<FastifyReply>,
+    who?: Who,
+  ): Promise<FastifyReply>;
 }
 
 /** Whose pages: an account's administrators' (and users'), or the back office's operators'. */
@@ -117,18 +128,29 @@ export function consoleContext(
       }
       return show(session, shown);
     },
+    changeOrDryRun(request, reply, run, show, who = 'account') {
+      const dryRun = isDryRun(request);
+      const t = translator(localeOf(request));
+      return this.change(
+        request,
+        reply,
+        async (session) => outcomeOf(t, dryRun, await run(session, dryRun, t)),
+        show,
+        who,
+      );
+    },
   };
 }
 
 /** Whether the form asked for its dry run ("check only: change nothing"). */
-export const isDryRun = (request: FastifyRequest): boolean => formOf(request).dryRun === '1';
+const isDryRun = (request: FastifyRequest): boolean => formOf(request).dryRun === '1';
 
 /** The warnings of a decision, as the rules wrote them. */
 export const warningsOf = (answer: { decision?: { warnings: { message: string }[] } }): string[] =>
   answer.decision?.warnings.map((w) => w.message) ?? [];
 
 /** What a change answered, as its page shows it: done with its message, or allowed as a dry run. */
-export function outcomeOf(t: Translate, dryRun: boolean, answer: { message: string; warnings: string[] }): Shown {
+function outcomeOf(t: Translate, dryRun: boolean, answer: { message: string; warnings: string[] }): Shown {
   return {
     outcome: dryRun
       ? { kind: 'dry-run', message: t('result.dryRun'), warnings: answer.warnings }

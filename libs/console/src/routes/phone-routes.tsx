@@ -2,10 +2,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PhoneConfiguration } from '@acme/contracts';
 import { decodeGrpcError, GrpcStatus } from '@acme/grpc';
-import { translator } from '../i18n/index.js';
 import { PhonePage } from '../pages/phone.js';
 import type { Session } from '../sessions.js';
-import { isDryRun, outcomeOf, warningsOf, type ConsoleContext, type Shown } from './context.js';
+import { warningsOf, type ConsoleContext, type Shown } from './context.js';
 
 /** The product whose removal keeps the phone configuration, and whose re-assignment restores it. */
 const CONNECT = 'goto_connect_standard';
@@ -47,17 +46,15 @@ export function registerPhoneRoutes(ctx: ConsoleContext): void {
   });
 
   app.post('/users/:userId/phone/restore', posted, async (request, reply) =>
-    ctx.change(
+    ctx.changeOrDryRun(
       request,
       reply,
-      async (session): Promise<Shown> => {
-        const dryRun = isDryRun(request);
+      async (session, dryRun, t) => {
         const answer = await licensing.assignLicenses(
           { userId: userOf(request), products: [{ productId: CONNECT }], validateOnly: dryRun },
           { token: session.token },
         );
-        const t = translator(ctx.localeOf(request));
-        return outcomeOf(t, dryRun, { message: t('phone.restored'), warnings: warningsOf(answer) });
+        return { message: t('phone.restored'), warnings: warningsOf(answer) };
       },
       (session, shown) => phonePage(request, reply, session, shown),
     ),

@@ -4,7 +4,7 @@ import { QueueKind, QueueRole } from '@acme/contracts';
 import { translator } from '../i18n/index.js';
 import { QueuesPage, type QueueTab } from '../pages/queues.js';
 import type { Session } from '../sessions.js';
-import { type ConsoleContext, isDryRun, outcomeOf, type Shown, textOf, warningsOf } from './context.js';
+import { type ConsoleContext, type Shown, textOf, warningsOf } from './context.js';
 import { userNames } from './names.js';
 
 const KINDS: Record<string, QueueKind> = {
@@ -58,10 +58,7 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
     );
   };
 
-  /**
-   * Runs a change (or its dry run, when "check only" was ticked) and shows the queues, on the tab
-   * the form was posted from, with its outcome and the rules' warnings (billing starting or going on).
-   */
+  /** Runs a change (or its dry run) and shows the queues, on the tab the form was posted from. */
   const change = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -69,19 +66,17 @@ export function registerQueueRoutes(ctx: ConsoleContext): void {
       session: Session,
       validateOnly: boolean,
     ) => Promise<{ message: string; decision?: { warnings: { message: string }[] } }>,
-  ) => {
-    const dryRun = isDryRun(request);
-    const t = translator(ctx.localeOf(request));
-    return ctx.change(
+  ) =>
+    ctx.changeOrDryRun(
       request,
       reply,
-      async (session) => {
+      async (session, dryRun) => {
         const { message, ...answer } = await run(session, dryRun);
-        return outcomeOf(t, dryRun, { message, warnings: warningsOf(answer) });
+        // The rules' warnings: billing starting or going on.
+        return { message, warnings: warningsOf(answer) };
       },
       (session, shown) => queuesPage(request, reply, session, tabOf(textOf(request, 'tab')), shown),
     );
-  };
   const done = (request: FastifyRequest) => translator(ctx.localeOf(request))('queues.done');
   const queueOf = (request: FastifyRequest) => (request.params as { queueId: string }).queueId;
 

@@ -1,9 +1,8 @@
 /* @jsxRuntime automatic */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { translator } from '../i18n/index.js';
 import { NEW_USER_ROLES, NewUserPage } from '../pages/new-user.js';
 import type { Session } from '../sessions.js';
-import { type ConsoleContext, formOf, isDryRun, outcomeOf, type Shown, textOf, warningsOf } from './context.js';
+import { type ConsoleContext, formOf, type Shown, textOf, warningsOf } from './context.js';
 import { productsOfAccount, productsPosted, userPages } from './user-pages.js';
 
 /** A user added with products (all or nothing, dry run first), deactivated and reactivated. */
@@ -33,14 +32,12 @@ export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
   });
 
   app.post('/users', posted, async (request, reply) => {
-    const t = translator(ctx.localeOf(request));
-    const dryRun = isDryRun(request);
     const role = textOf(request, 'role');
     let createdId: string | null = null;
-    return ctx.change(
+    return ctx.changeOrDryRun(
       request,
       reply,
-      async (session): Promise<Shown> => {
+      async (session, dryRun, t) => {
         const answer = await licensing.createUser(
           {
             email: textOf(request, 'email'),
@@ -52,11 +49,9 @@ export function registerUserLifecycleRoutes(ctx: ConsoleContext): void {
           },
           { token: session.token },
         );
-        const warnings = warningsOf(answer);
-        if (dryRun) return outcomeOf(t, true, { message: '', warnings });
-        createdId = answer.user!.id;
+        if (!dryRun) createdId = answer.user!.id;
         const message = t('users.created', { name: answer.user!.displayName, count: answer.assignments.length });
-        return outcomeOf(t, false, { message, warnings });
+        return { message, warnings: warningsOf(answer) };
       },
       // Once added, the new user's own page; a dry run or a refusal keeps the form as it was typed.
       (session, shown) =>

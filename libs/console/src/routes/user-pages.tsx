@@ -1,10 +1,10 @@
 /* @jsxRuntime automatic */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Product } from '@acme/contracts';
-import { translator, type Translate } from '../i18n/index.js';
+import { type Translate } from '../i18n/index.js';
 import { UserPage } from '../pages/user.js';
 import type { Session } from '../sessions.js';
-import { allOf, formOf, isDryRun, outcomeOf, type ConsoleContext, type Licensing, type Shown } from './context.js';
+import { allOf, formOf, type ConsoleContext, type Licensing, type Shown } from './context.js';
 
 /** The catalog's products the account has seats of: what may be assigned there. */
 export async function productsOfAccount(licensing: Licensing, session: Session): Promise<Product[]> {
@@ -63,18 +63,17 @@ export function userPages(ctx: ConsoleContext) {
     );
   };
 
+  /** A change of the user named by the route, then their page with what came of it. */
   const change = (
     request: FastifyRequest,
     reply: FastifyReply,
     run: (session: Session, userId: string, dryRun: boolean, t: Translate) => Promise<UserChangeAnswer>,
   ) => {
     const userId = (request.params as { userId: string }).userId;
-    const dryRun = isDryRun(request);
-    const t = translator(ctx.localeOf(request));
-    return ctx.change(
+    return ctx.changeOrDryRun(
       request,
       reply,
-      async (session) => outcomeOf(t, dryRun, await run(session, userId, dryRun, t)),
+      (session, dryRun, t) => run(session, userId, dryRun, t),
       (session, shown) => show(request, reply, session, userId, shown),
     );
   };
