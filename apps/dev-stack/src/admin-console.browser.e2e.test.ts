@@ -299,10 +299,7 @@ describe('admin console in Chromium', () => {
 
   it('lets an operator complete an order from sales in the back office (French)', async () => {
     // A sales-managed account asks sales for seats (the articles' 48 hours), through the API.
-    const backOffice = createClient(LicensingService, demo.stack.address, {
-      token: await demo.sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
-    });
-    const { account, owner } = await backOffice.createAccount({
+    const { accountId, ownerId } = await demo.openAccount({
       name: 'Par les ventes',
       kind: AccountKind.SALES_MANAGED,
       style: AccountStyle.GOTO,
@@ -310,9 +307,8 @@ describe('admin console in Chromium', () => {
       offeringId: 'goto_business',
       owner: { email: 'owner@par-les-ventes.example', displayName: 'Paule' },
     });
-    backOffice.close();
     const ownerApi = createClient(LicensingService, demo.stack.address, {
-      token: await demo.sign({ subject: owner!.id, accountId: account!.id }),
+      token: await demo.sign({ subject: ownerId, accountId }),
     });
     const { order: requested } = await ownerApi.requestSeatsFromSales({ productId: 'goto_meeting', quantity: 4 });
     ownerApi.close();

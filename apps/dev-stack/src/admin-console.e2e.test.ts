@@ -19,10 +19,7 @@ let salesOwner: (typeof DEMO_IDENTITIES)[number];
 
 beforeAll(async () => {
   demo = await startTestStack('admin-console', { billingApi: true });
-  const backOffice = createClient(LicensingService, demo.stack.address, {
-    token: await demo.sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
-  });
-  const { account, owner } = await backOffice.createAccount({
+  const { accountId, ownerId } = await demo.openAccount({
     name: 'Through Sales Co.',
     kind: AccountKind.SALES_MANAGED,
     style: AccountStyle.GOTO,
@@ -30,8 +27,7 @@ beforeAll(async () => {
     offeringId: 'goto_business',
     owner: { email: 'owner@through-sales.example', displayName: 'Sam Sales' },
   });
-  backOffice.close();
-  salesOwner = { key: 'sales-owner', name: 'Sam Sales', subject: owner!.id, accountId: account!.id };
+  salesOwner = { key: 'sales-owner', name: 'Sam Sales', subject: ownerId, accountId };
   console_ = await buildConsole({
     licensingAddress: demo.stack.address,
     billingAddress: demo.stack.billingApi!.address,

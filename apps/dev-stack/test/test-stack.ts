@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { pino } from 'pino';
 import { loadOrCreateDevKeys, signToken } from '@acme/auth';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { LicensingService, type CreateAccountRequestSchema } from '@acme/contracts';
+import { createClient } from '@acme/grpc';
 import { loadLicensingConfig } from '@acme/licensing';
 import { startDevStack, type DevStack } from '../src/dev-stack.js';
 
@@ -22,6 +25,10 @@ export interface TestStack {
   /** The private key the stack's tokens are signed with (a console signing its users' tokens). */
   privateJwk: JWK;
   sign(claims: TokenClaims): Promise<string>;
+  /** An account opened as the back office opens one (CreateAccount, accounts:write): its id and its owner's. */
+  openAccount(
+    request: MessageInitShape<typeof CreateAccountRequestSchema>,
+  ): Promise<{ accountId: string; ownerId: string }>;
   stop(): Promise<void>;
 }
 
@@ -47,12 +54,24 @@ export async function startTestStack(
     ...(options.now ? { now: options.now } : {}),
   });
   const keys = await loadOrCreateDevKeys(devKeysFile);
+  const sign = (claims: TokenClaims) =>
+    signToken(keys.privateJwk, { ...claims, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
   return {
     stack,
     publicJwks: keys.publicJwks,
     privateJwk: keys.privateJwk,
-    sign: (claims) =>
-      signToken(keys.privateJwk, { ...claims, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
+    sign,
+    async openAccount(request) {
+      const backOffice = createClient(LicensingService, stack.address, {
+        token: await sign({ subject: 'svc:back-office', kind: 'service', scopes: ['accounts:write'] }),
+      });
+      try {
+        const { account, owner } = await backOffice.createAccount(request);
+        return { accountId: account!.id, ownerId: owner!.id };
+      } finally {
+        backOffice.close();
+      }
+    },
     async stop() {
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
